@@ -1,0 +1,3 @@
+from migralint.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""Help texts that several rules share: how to run a statement outside a transaction
+with a given migration tool, and the `migralint plan` command for a change."""
+
+from __future__ import annotations
+
+import shlex
+
+from migralint.sql.ops import Name
+
+_OUTSIDE_TRANSACTION = {
+    "flyway": "put it in a migration of its own and run that migration outside a "
+    "transaction "
+    "(Flyway: a `V…__name.sql.conf` beside it with `executeInTransaction=false`)",
+    "golang-migrate": "put it alone in its own migration file, so no implicit transaction wraps it",
+    "prisma": "put it alone in its own migration, so no implicit transaction wraps it",
+    "popx": "move it to a `.autocommit.up.sql` migration of its own",
+    "dbmate": "put it in its own migration marked `-- migrate:up transaction:false`",
+    "diesel": "put it in its own migration whose `metadata.toml` says `run_in_transaction = false`",
+}
+
+
+def outside_transaction(tool: str) -> str:
+    """How to get a statement out of the transaction the tool wraps around files."""
+    return _OUTSIDE_TRANSACTION.get(
+        tool, "run it outside any transaction block (no BEGIN, not in a wrapped migration)"
+    )
+
+
+def plan_command(operation: str, table: Name, **options: str) -> str:
+    """The `migralint plan` command line that writes the safe phases for a change."""
+    words = ["migralint", "plan", operation, "--table", table.name]
+    if table.schema and table.schema != "public":
+        words += ["--schema", table.schema]
+    for key, value in options.items():
+        words += [f"--{key.replace('_', '-')}", value]
+    return " ".join(shlex.quote(w) for w in words)

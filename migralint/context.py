@@ -1,0 +1,87 @@
+"""What a rule sees besides the Op: the file, the catalog, the session, the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from migralint.config import Settings
+from migralint.rule import Violation
+from migralint.schema import Catalog
+from migralint.session import Session
+from migralint.sql import ops
+
+T = TypeVar("T", bound=ops.Op)
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """How the migration tool treats the file being linted."""
+
+    path: str
+    tool: str = "plain"
+    direction: str = "up"  # up | down | repeatable
+    dialect: str = "postgres"
+    transaction: str | None = None  # per-file | implicit | none | None (unknown)
+    fresh_install: bool = False
+    phase: str | None = None  # expand | migrate | contract, from the phase marker
+
+
+class Context:
+    """Passed to every check; answers the questions rules share."""
+
+    def __init__(
+        self, file: FileInfo, catalog: Catalog, session: Session, settings: Settings
+    ) -> None:
+        self.file = file
+        self.catalog = catalog
+        self.session = session
+        self.settings = settings
+        self._seen: set[str] = set()
+        self.file_ops: list[ops.Op] = []  # every Op of the file, in order
+        self.position = 0  # index of the Op being judged
+
+    def later(self, op_type: type[T]) -> Iterator[T]:
+        """Ops of the given type that come after the current one in this file."""
+        for op in self.file_ops[self.position + 1 :]:
+            if isinstance(op, op_type):
+                yield op
+
+    @property
+    def pg_version(self) -> tuple[int, int]:
+        return self.settings.pg_version
+
+    def is_new_table(self, table: ops.Name) -> bool:
+        """True when this migration created the table, so no other code uses it yet."""
+        return self.catalog.created_in_this_migration(table)
+
+    def target_table(self, op: ops.Op) -> ops.Name | None:
+        """The table an Op locks or changes, where there is one."""
+        if isinstance(op, ops.TableOp):
+            return op.table
+        if isinstance(op, ops.DropIndex):
+            return self.catalog.index_table(op.name)
+        if isinstance(op, ops.Reindex) and op.target == "INDEX":
+            return self.catalog.index_table(op.name)
+        if isinstance(op, ops.Reindex) and op.target == "TABLE":
+            return op.name
+        return getattr(op, "table", None)
+
+    def first_time(self, key: str) -> bool:
+        """True once per file for `key`: for rules that report a file-wide gap once."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    def finding(
+        self,
+        op: ops.Op,
+        message: str,
+        help: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Violation:
+        return Violation(op, message, help, line, column)

@@ -1,0 +1,227 @@
+"""The lint run: files → statements → Ops → rules → findings.
+
+Each migration set is replayed in order into its own catalog, one stream per dialect,
+so rules can ask what earlier migrations built. Every file is linted even when others
+fail: a file that cannot be read or parsed yields findings, never an exception.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from migralint import directives
+from migralint.config import Settings, find_config, load_settings
+from migralint.context import Context, FileInfo
+from migralint.findings import Finding, Severity
+from migralint.rule import RuleSpec, Violation
+from migralint.rulepack import RuleSet, load_rules
+from migralint.schema import Catalog
+from migralint.session import Session
+from migralint.sources.discover import discover
+from migralint.sources.layout import MigrationFile, looks_like_schema_dump
+from migralint.sql import ops
+from migralint.sql.parse import parse_statement
+from migralint.sql.split import SplitResult, split_statements
+from migralint.sql.statements import Comment
+
+SUPPORTED_DIALECTS = ("postgres", "mysql", "sqlite", "cockroach")
+
+
+@dataclass
+class LintResult:
+    """Findings plus an account of every file: linted, or skipped and why."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_linted: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)  # path → reason
+    missing: tuple[str, ...] = ()
+
+    def fails(self, at: Severity = Severity.ERROR) -> bool:
+        return any(f.severity >= at for f in self.findings)
+
+
+def settings_for(paths: Sequence[str | Path], config: Path | None = None) -> Settings:
+    """Settings from the given file, or from the one found above the first path."""
+    found = config or find_config(Path(paths[0]) if paths else Path.cwd())
+    return load_settings(found) if found else Settings()
+
+
+def lint_paths(
+    paths: Sequence[str | Path], settings: Settings | None = None, rules: RuleSet | None = None
+) -> LintResult:
+    """Lint migration files and folders; raises ConfigError for bad settings only."""
+    settings = settings if settings is not None else settings_for(paths)
+    ruleset = rules if rules is not None else load_rules(settings.rule_paths)
+    linter = Linter(ruleset.selected(settings), settings)
+    found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
+    result = LintResult(missing=found.missing)
+    catalogs: dict[tuple[Path, str], Catalog] = defaultdict(Catalog)
+    for migration in found.files:
+        dialect = settings.dialect or migration.dialect or "postgres"
+        if dialect not in SUPPORTED_DIALECTS:
+            result.skipped[str(migration.path)] = f"dialect {dialect} is not supported"
+            continue
+        catalog = catalogs[(migration.set_root, dialect)]
+        result.findings.extend(linter.lint_file(migration, dialect, catalog))
+        result.files_linted += 1
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result
+
+
+def lint_text(text: str, settings: Settings | None = None, path: str = "<sql>") -> list[Finding]:
+    """Lint SQL text as one plain migration (used by `explain` examples and tests)."""
+    settings = settings or Settings()
+    linter = Linter(load_rules(settings.rule_paths).selected(settings), settings)
+    info = FileInfo(path=path, dialect=settings.dialect or "postgres")
+    return sorted(linter.lint_source(text, info, Catalog()), key=lambda f: f.sort_key)
+
+
+class Linter:
+    """Runs a fixed set of rules over files; dispatches each Op to the rules that want it."""
+
+    def __init__(self, rules: Sequence[RuleSpec], settings: Settings) -> None:
+        self.rules = rules
+        self.settings = settings
+        self._dispatch: dict[type[ops.Op], list[RuleSpec]] = {}
+
+    def rules_for(self, op_type: type[ops.Op]) -> list[RuleSpec]:
+        found = self._dispatch.get(op_type)
+        if found is None:
+            found = [r for r in self.rules if issubclass(op_type, r.op_types)]
+            self._dispatch[op_type] = found
+        return found
+
+    def lint_file(self, migration: MigrationFile, dialect: str, catalog: Catalog) -> list[Finding]:
+        path = str(migration.path)
+        try:
+            data = migration.path.read_bytes()
+        except OSError as error:
+            return [_file_finding("unreadable-file", path, f"cannot read the file: {error}")]
+        if b"\x00" in data[:8192]:
+            return [_file_finding("unreadable-file", path, "binary file, not SQL: not linted")]
+        text, problem = _decode(data, path)
+        transaction = migration.transaction
+        info = FileInfo(
+            path=path,
+            tool=migration.tool,
+            direction=migration.direction,
+            dialect=dialect,
+            transaction=transaction,
+            fresh_install=migration.fresh_install or looks_like_schema_dump(text[:2048]),
+        )
+        findings = [problem] if problem else []
+        try:
+            findings.extend(self.lint_source(text, info, catalog))
+        except Exception as error:  # a bug of ours must not hide the other files
+            findings.append(_file_finding("internal-error", path, f"migralint failed: {error!r}"))
+        return findings
+
+    def lint_source(self, text: str, info: FileInfo, catalog: Catalog) -> list[Finding]:
+        split = split_statements(text, info.dialect)
+        info = _with_phase(info, split.comments)
+        file_suppressions = [s for s in directives.suppressions(split.comments) if s.whole_file]
+        per_file = self._per_file_ignores(info.path)
+        parsed = [
+            (op, [s for s in directives.suppressions(stmt.comments) if not s.whole_file])
+            for stmt in split.statements
+            for op in parse_statement(stmt, info.path, info.dialect)
+        ]
+        ctx = Context(info, catalog, Session(self._wrapped(info, split)), self.settings)
+        ctx.file_ops = [op for op, _ in parsed]
+        catalog.start_migration()
+        findings: list[Finding] = []
+        for position, (op, suppressed) in enumerate(parsed):
+            ctx.position = position
+            for spec, violation in self._violations(op, ctx):
+                names = {spec.id, *spec.aliases}
+                if spec.id in per_file or _suppressed(names, suppressed + file_suppressions):
+                    continue
+                findings.append(_finding(spec, violation))
+            if info.direction != "down":
+                catalog.apply(op)
+            ctx.session.apply(op)
+        return findings
+
+    def _wrapped(self, info: FileInfo, split: SplitResult) -> bool:
+        """Does the tool run this file inside one transaction?"""
+        if info.transaction == "per-file":
+            return True
+        if info.transaction == "implicit":  # one multi-statement query: a single one is bare
+            return len(split.statements) > 1
+        return info.transaction is None and self.settings.assume_in_transaction
+
+    def _violations(self, op: ops.Op, ctx: Context) -> Iterator[tuple[RuleSpec, Violation]]:
+        info = ctx.file
+        table = ctx.target_table(op)
+        new_table = table is not None and ctx.is_new_table(table)
+        for spec in self.rules_for(type(op)):
+            if (
+                info.dialect not in spec.dialects
+                or (info.fresh_install and not spec.on_fresh_install)
+                or (new_table and not spec.on_new_tables)
+                or (info.direction == "down" and not spec.on_down)
+            ):
+                continue
+            for violation in spec.check(op, ctx):
+                yield spec, violation
+
+    def _per_file_ignores(self, path: str) -> set[str]:
+        ignored: set[str] = set()
+        for pattern, names in self.settings.per_file_ignores.items():
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}"):
+                ignored.update(names)
+        rules_by_name = {n: r.id for r in self.rules for n in (r.id, *r.aliases)}
+        return {rules_by_name.get(n, n) for n in ignored}
+
+
+def _with_phase(info: FileInfo, comments: Sequence[Comment]) -> FileInfo:
+    phase = directives.phase(comments)
+    return replace(info, phase=phase) if phase else info
+
+
+def _suppressed(names: set[str], suppressions: Sequence[directives.Suppression]) -> bool:
+    return any(directives.ALL in s.names or names & s.names for s in suppressions)
+
+
+def _finding(spec: RuleSpec, v: Violation) -> Finding:
+    loc = v.op.loc
+    line = v.line or loc.line
+    column = v.column or loc.column
+    end_line, end_column = (loc.end_line, loc.end_column) if v.line is None else (line, column)
+    return Finding(
+        spec.id, spec.severity, v.message, v.help, loc.path, line, column, end_line, end_column
+    )
+
+
+_FILE_HELP = {
+    "unreadable-file": "Save migrations as UTF-8 text, or exclude the file in the configuration.",
+    "internal-error": "Please report this with the file attached; the other files were linted.",
+}
+
+
+def _file_finding(
+    rule: str,
+    path: str,
+    message: str,
+    line: int = 1,
+    column: int = 1,
+    severity: Severity = Severity.ERROR,
+) -> Finding:
+    return Finding(rule, severity, message, _FILE_HELP[rule], path, line, column, line, column)
+
+
+def _decode(data: bytes, path: str) -> tuple[str, Finding | None]:
+    """UTF-8 text; other encodings are read leniently and reported once."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        message = f"not valid UTF-8 (byte 0x{data[error.start]:02x}); read as Latin-1"
+        finding = _file_finding("unreadable-file", path, message, line, column, Severity.WARNING)
+        return data.decode("latin-1"), finding

@@ -1,0 +1,123 @@
+"""Facts about PostgreSQL that rules and the planner share.
+
+Which defaults are volatile, which type changes are binary-coercible (no table
+rewrite), and which lock each kind of statement takes. One place, so that no rule
+carries its own copy of a fact that PostgreSQL's documentation states once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migralint.sql import ops
+from migralint.sql.ops import DataType
+
+# Functions whose value changes per row: a DEFAULT calling one forces a table rewrite
+# when the column is added (the PG11 "fast default" only applies to non-volatile ones).
+VOLATILE_FUNCTIONS = frozenset(
+    {
+        "random",
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "uuidv4",
+        "uuidv7",
+        "clock_timestamp",
+        "timeofday",
+        "nextval",
+        "txid_current",
+        "setseed",
+        "gen_random_bytes",
+    }
+)
+
+_CALL = re.compile(r"([A-Za-z_][\w$]*)\s*\(")
+
+
+def is_volatile_expression(sql: str) -> bool:
+    """True when the expression calls a function known to be volatile."""
+    return any(
+        m.group(1).lower().rsplit(".", 1)[-1] in VOLATILE_FUNCTIONS for m in _CALL.finditer(sql)
+    )
+
+
+_VARCHAR_LIKE = frozenset({"varchar", "text"})
+
+
+def is_binary_coercible(
+    old: DataType | None, new: DataType, *, pg_version: int, utc_session: bool = False
+) -> bool:
+    """True when ALTER COLUMN TYPE from `old` to `new` needs neither rewrite nor scan.
+
+    Covers PostgreSQL's documented cases: varchar(n) → varchar(m ≥ n) or text,
+    numeric(p, s) → numeric(p' ≥ p, s), cidr → inet, the same type again, and
+    timestamp → timestamptz when the session time zone is UTC (PostgreSQL 12+).
+    """
+    if old is None or old.array != new.array:
+        return False
+    if old.name == new.name and old.params == new.params:
+        return True
+    if old.name in _VARCHAR_LIKE and new.name in _VARCHAR_LIKE:
+        if new.name == "text" or not new.params:
+            return True
+        return old.name == "varchar" and bool(old.params) and new.params[0] >= old.params[0]
+    if old.name == "numeric" and new.name == "numeric":
+        if not new.params:
+            return True
+        if len(old.params) == 0:
+            return False
+        old_scale = old.params[1] if len(old.params) > 1 else 0
+        new_scale = new.params[1] if len(new.params) > 1 else 0
+        return new.params[0] >= old.params[0] and new_scale == old_scale
+    if (old.name, new.name) == ("cidr", "inet"):
+        return True
+    if (old.name, new.name) == ("timestamp", "timestamptz"):
+        return pg_version >= 12 and utc_session
+    return False
+
+
+# Lock mode each ALTER TABLE sub-command takes (PostgreSQL docs, "ALTER TABLE" notes).
+ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
+SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE"
+SHARE = "SHARE"
+SHARE_UPDATE_EXCLUSIVE = "SHARE UPDATE EXCLUSIVE"
+
+
+def lock_taken(op: ops.Op) -> str | None:
+    """The table lock a statement takes on an existing table, or None when it takes none
+    worth a lock_timeout (new objects, data changes, CONCURRENTLY forms)."""
+    if isinstance(op, ops.CreateIndex):
+        return None if op.concurrently else SHARE
+    if isinstance(op, ops.DropIndex):
+        return None if op.concurrently else ACCESS_EXCLUSIVE
+    if isinstance(op, ops.Reindex):
+        return None if op.concurrently else SHARE
+    if isinstance(op, ops.AddConstraint):
+        if op.constraint.kind == "foreign_key":
+            return SHARE_ROW_EXCLUSIVE
+        return ACCESS_EXCLUSIVE
+    if isinstance(op, ops.LockTable):
+        return op.mode
+    if isinstance(op, (ops.CreateObject, ops.DropObject)) and op.kind == "TRIGGER":
+        return SHARE_ROW_EXCLUSIVE if isinstance(op, ops.CreateObject) else ACCESS_EXCLUSIVE
+    if isinstance(op, _ACCESS_EXCLUSIVE_OPS):
+        return ACCESS_EXCLUSIVE
+    return None
+
+
+_ACCESS_EXCLUSIVE_OPS = (
+    ops.AddColumn,
+    ops.DropColumn,
+    ops.RenameColumn,
+    ops.RenameTable,
+    ops.AlterColumnType,
+    ops.SetNotNull,
+    ops.DropNotNull,
+    ops.SetDefault,
+    ops.DropDefault,
+    ops.DropConstraint,
+    ops.RenameConstraint,
+    ops.DropTable,
+    ops.Truncate,
+)

@@ -1,0 +1,129 @@
+"""The rule API: the `@rule` decorator, its metadata, and what a check yields.
+
+A rule is a module whose docstring is its documentation and whose decorated function
+judges one Op at a time::
+
+    @rule("rename-column", category="destructive", aliases=["renaming-column"])
+    def check(op: RenameColumn, ctx: Context) -> Iterator[Violation]:
+        yield ctx.finding(op, "…", help="…")
+
+The Op types a rule wants come from the annotation of its first parameter (a union
+is fine), so the engine calls each rule only with the Ops it judges.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from migralint.findings import Severity
+from migralint.sql import ops
+
+if TYPE_CHECKING:
+    from migralint.context import Context
+
+CATEGORIES = (
+    "correctness",
+    "destructive",
+    "compatibility",
+    "locking",
+    "idempotency",
+    "phases",
+    "types",
+    "transactions",
+)
+DIALECTS = ("postgres", "mysql", "sqlite", "cockroach")
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a check yields: the engine adds the rule id and severity."""
+
+    op: ops.Op
+    message: str
+    help: str
+    line: int | None = None
+    column: int | None = None
+
+
+Check = Callable[[Any, "Context"], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule's metadata and check; `doc` is the rule module's docstring."""
+
+    id: str
+    category: str
+    severity: Severity
+    check: Check = field(repr=False)
+    op_types: tuple[type[ops.Op], ...]
+    aliases: tuple[str, ...] = ()
+    dialects: tuple[str, ...] = ("postgres",)
+    enabled_by_default: bool = True
+    on_fresh_install: bool = False
+    on_new_tables: bool = False
+    on_down: bool = True
+    doc: str = ""
+    source: str = ""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+
+def rule(
+    id: str,
+    *,
+    category: str,
+    severity: str = "error",
+    aliases: Sequence[str] = (),
+    dialects: Sequence[str] = ("postgres",),
+    enabled_by_default: bool = True,
+    on_fresh_install: bool = False,
+    on_new_tables: bool = False,
+    on_down: bool = True,
+) -> Callable[[Check], Check]:
+    """Declare a check function as a rule.
+
+    `on_fresh_install`: also runs in schema dumps and baselines (most rules are about
+    live tables and stay quiet there). `on_new_tables`: also judges Ops on tables that
+    the same migration created. `on_down`: also runs in down/undo migrations.
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"rule {id}: unknown category {category!r}; use one of {CATEGORIES}")
+
+    def decorate(check: Check) -> Check:
+        check.__migralint_rule__ = RuleSpec(  # type: ignore[attr-defined]
+            id=id,
+            category=category,
+            severity=Severity.parse(severity),
+            check=check,
+            op_types=_op_types(check),
+            aliases=tuple(aliases),
+            dialects=tuple(dialects),
+            enabled_by_default=enabled_by_default,
+            on_fresh_install=on_fresh_install,
+            on_new_tables=on_new_tables,
+            on_down=on_down,
+        )
+        return check
+
+    return decorate
+
+
+def _op_types(check: Check) -> tuple[type[ops.Op], ...]:
+    """The Op classes named by the annotation of the check's first parameter."""
+    hints = typing.get_type_hints(check)
+    first = next(iter(check.__code__.co_varnames[: check.__code__.co_argcount]), None)
+    hint = hints.get(first) if first else None
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        found = typing.get_args(hint)
+    else:
+        found = (hint,)
+    if not all(isinstance(t, type) and issubclass(t, ops.Op) for t in found):
+        raise TypeError(f"{check.__qualname__}: annotate the first parameter with Op types")
+    return tuple(found)

@@ -1,0 +1,218 @@
+"""The catalog: the schema as the migrations so far have built it.
+
+Ops are replayed in migration order. Rules ask the catalog questions about the state
+*before* the statement they judge: does this table exist, was it created in this same
+migration, what type and nullability does this column have, is there a validated
+`CHECK (col IS NOT NULL)`. The catalog only knows what the migrations it has read
+say; an unknown table is simply unknown, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from migralint.sql import ops
+
+
+@dataclass
+class ColumnState:
+    type: ops.DataType | None
+    nullable: bool = True
+    default: ops.Default | None = None
+
+
+@dataclass
+class ConstraintState:
+    kind: str
+    columns: tuple[str, ...] = ()
+    expression: str | None = None
+    valid: bool = True
+
+
+@dataclass
+class TableState:
+    columns: dict[str, ColumnState] = field(default_factory=dict)
+    constraints: dict[str, ConstraintState] = field(default_factory=dict)
+
+
+_NOISE = re.compile(r'[\s()"`]+')
+
+
+def _is_not_null_check(expression: str | None, column: str) -> bool:
+    """True for `col IS NOT NULL` however it is parenthesised, quoted or rendered."""
+    if not expression:
+        return False
+    flat = _NOISE.sub("", expression).lower()
+    col = column.lower()
+    return flat in (f"{col}isnotnull", f"not{col}isnull")
+
+
+class Catalog:
+    """Tables, columns, constraints and indexes, plus what this migration created."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, TableState] = {}
+        self.index_tables: dict[str, str] = {}  # index key → table key
+        self._created: set[str] = set()
+
+    # Questions rules ask
+
+    def table(self, name: ops.Name) -> TableState | None:
+        return self.tables.get(name.key)
+
+    def column(self, table: ops.Name, column: str) -> ColumnState | None:
+        state = self.tables.get(table.key)
+        return state.columns.get(column) if state else None
+
+    def created_in_this_migration(self, table: ops.Name) -> bool:
+        """True if the current migration file created the table (before this statement)."""
+        return table.key in self._created
+
+    def index_table(self, index: ops.Name) -> ops.Name | None:
+        key = self.index_tables.get(index.key)
+        if key is None:
+            return None
+        schema, _, name = key.rpartition(".")
+        return ops.Name(name, schema or None)
+
+    def has_valid_not_null_check(self, table: ops.Name, column: str) -> bool:
+        state = self.tables.get(table.key)
+        return state is not None and any(
+            c.kind == "check" and c.valid and _is_not_null_check(c.expression, column)
+            for c in state.constraints.values()
+        )
+
+    # Replay
+
+    def start_migration(self) -> None:
+        """A new migration file begins: nothing is 'created in this migration' yet."""
+        self._created.clear()
+
+    def apply(self, op: ops.Op) -> None:
+        handler = _HANDLERS.get(type(op))
+        if handler is not None:
+            handler(self, op)
+
+    def _create_table(self, op: ops.CreateTable) -> None:
+        if op.if_not_exists and op.table.key in self.tables:
+            return
+        state = TableState()
+        for col in op.columns:
+            state.columns[col.name] = ColumnState(col.type, col.nullable, col.default)
+            for c in col.constraints:
+                self._add_constraint(state, op.table, c)
+        for c in op.constraints:
+            self._add_constraint(state, op.table, c)
+        self.tables[op.table.key] = state
+        self._created.add(op.table.key)
+
+    def _drop_table(self, op: ops.DropTable) -> None:
+        self.tables.pop(op.table.key, None)
+        self._created.discard(op.table.key)
+
+    def _rename_table(self, op: ops.RenameTable) -> None:
+        state = self.tables.pop(op.table.key, None)
+        new = ops.Name(op.new_name, op.table.schema)
+        if state is not None:
+            self.tables[new.key] = state
+        if op.table.key in self._created:
+            self._created.discard(op.table.key)
+            self._created.add(new.key)
+
+    def _add_column(self, op: ops.AddColumn) -> None:
+        state = self.tables.setdefault(op.table.key, TableState())
+        col = op.column
+        if op.if_not_exists and col.name in state.columns:
+            return
+        state.columns[col.name] = ColumnState(col.type, col.nullable, col.default)
+        for c in col.constraints:
+            self._add_constraint(state, op.table, c)
+
+    def _drop_column(self, op: ops.DropColumn) -> None:
+        state = self.tables.get(op.table.key)
+        if state:
+            state.columns.pop(op.column, None)
+
+    def _rename_column(self, op: ops.RenameColumn) -> None:
+        state = self.tables.get(op.table.key)
+        if state and op.column in state.columns:
+            state.columns[op.new_name] = state.columns.pop(op.column)
+
+    def _column_state(self, table: ops.Name, column: str) -> ColumnState:
+        state = self.tables.setdefault(table.key, TableState())
+        return state.columns.setdefault(column, ColumnState(None))
+
+    def _alter_type(self, op: ops.AlterColumnType) -> None:
+        self._column_state(op.table, op.column).type = op.type
+
+    def _set_not_null(self, op: ops.SetNotNull) -> None:
+        self._column_state(op.table, op.column).nullable = False
+
+    def _drop_not_null(self, op: ops.DropNotNull) -> None:
+        self._column_state(op.table, op.column).nullable = True
+
+    def _set_default(self, op: ops.SetDefault) -> None:
+        self._column_state(op.table, op.column).default = op.default
+
+    def _drop_default(self, op: ops.DropDefault) -> None:
+        self._column_state(op.table, op.column).default = None
+
+    def _add_constraint_op(self, op: ops.AddConstraint) -> None:
+        state = self.tables.setdefault(op.table.key, TableState())
+        self._add_constraint(state, op.table, op.constraint)
+
+    def _add_constraint(self, state: TableState, table: ops.Name, c: ops.Constraint) -> None:
+        name = (
+            c.name
+            or f"{table.name}_{'_'.join(c.columns) or 'expr'}_{c.kind}_{len(state.constraints)}"
+        )
+        state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
+        if c.kind == "primary_key":
+            for col in c.columns:
+                if col in state.columns:
+                    state.columns[col].nullable = False
+
+    def _drop_constraint(self, op: ops.DropConstraint) -> None:
+        state = self.tables.get(op.table.key)
+        if state:
+            state.constraints.pop(op.name, None)
+
+    def _validate_constraint(self, op: ops.ValidateConstraint) -> None:
+        state = self.tables.get(op.table.key)
+        if state and op.name in state.constraints:
+            state.constraints[op.name].valid = True
+
+    def _rename_constraint(self, op: ops.RenameConstraint) -> None:
+        state = self.tables.get(op.table.key)
+        if state and op.name in state.constraints:
+            state.constraints[op.new_name] = state.constraints.pop(op.name)
+
+    def _create_index(self, op: ops.CreateIndex) -> None:
+        if op.name:
+            key = ops.Name(op.name, op.table.schema).key
+            self.index_tables[key] = op.table.key
+
+    def _drop_index(self, op: ops.DropIndex) -> None:
+        self.index_tables.pop(op.name.key, None)
+
+
+_HANDLERS = {
+    ops.CreateTable: Catalog._create_table,
+    ops.DropTable: Catalog._drop_table,
+    ops.RenameTable: Catalog._rename_table,
+    ops.AddColumn: Catalog._add_column,
+    ops.DropColumn: Catalog._drop_column,
+    ops.RenameColumn: Catalog._rename_column,
+    ops.AlterColumnType: Catalog._alter_type,
+    ops.SetNotNull: Catalog._set_not_null,
+    ops.DropNotNull: Catalog._drop_not_null,
+    ops.SetDefault: Catalog._set_default,
+    ops.DropDefault: Catalog._drop_default,
+    ops.AddConstraint: Catalog._add_constraint_op,
+    ops.DropConstraint: Catalog._drop_constraint,
+    ops.ValidateConstraint: Catalog._validate_constraint,
+    ops.RenameConstraint: Catalog._rename_constraint,
+    ops.CreateIndex: Catalog._create_index,
+    ops.DropIndex: Catalog._drop_index,
+}

@@ -1,0 +1,328 @@
+"""What a migration file's name and folder say: its tool, set, order, direction, dialect.
+
+Pure name/path logic. The two facts that need the disk (a file's first bytes for the
+dbmate marker, Prisma's lock file) are asked of a `Probe` that the caller supplies.
+
+Every `sort_key` has the same shape, `(phase, version, sub, relative path)` with
+`phase: int`, `version: tuple[int, ...]`, `sub: int`, `relative path: str`, so any two
+keys compare without a type error, even across tools sharing one folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+Direction = Literal["up", "down", "repeatable"]
+TransactionMode = Literal["per-file", "implicit", "none"]
+
+SNIFF_BYTES = 4096
+"""How much of an otherwise unrecognised `.sql` file `Probe.head` must return."""
+
+CANDIDATE_SUFFIXES = (".sql", ".sql.postgres", ".sql.sqlite", ".sql.mysql")
+"""File-name endings (lower case) that a directory walk picks up."""
+
+# phases of a sort key: set-up files and before-callbacks, the versioned timeline,
+# Flyway repeatables, then after-callbacks and unversioned files
+_SETUP, _VERSIONED, _REPEATABLE, _AFTER = 0, 1, 2, 3
+
+_ENGINES = {
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "pgsql": "postgres",
+    "pg": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "sqlite3": "sqlite",
+    "h2": "h2",
+    "cockroach": "cockroach",
+    "cockroachdb": "cockroach",
+    "mssql": "tsql",
+    "sqlserver": "tsql",
+}
+
+_FLYWAY = re.compile(r"([VUB])(\d+(?:[._]\d+)*)__.*(?i:\.sql)")
+_FLYWAY_REPEATABLE = re.compile(r"R__.*(?i:\.sql)")
+_FLYWAY_SEPARATOR = re.compile(r"[._]")
+_FLYWAY_CALLBACK = re.compile(
+    r"(before|after)(?:Each)?(?:Migrate|Undo|Clean|Info|Validate|Baseline|Repair|Repeatables"
+    r"|Versioned|Connect)(?:Statement)?(?:Applied|Error)?(?:__.*)?(?i:\.sql)"
+)
+_FLYWAY_KIND = {"B": 0, "V": 1, "U": 2}  # a baseline precedes, an undo follows, its version
+_UP_DOWN = re.compile(r"(\d+)_(.+)\.(up|down)\.sql", re.IGNORECASE)
+_ENGINE_SUFFIX = re.compile(r".*__([a-z0-9]+)\.sql", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"\d+")
+_VERSION_FOLDER = re.compile(r"v?\d+(?:[._-]\d+)*", re.IGNORECASE)
+_FRESH_NAME = re.compile(
+    r"(?<![a-z0-9])(?:baseline|base[_-]?schema|init(?:ial)?[_-]?schema|schema[_-]?dump)"
+    r"|^full\.sql(?:\.|$)",
+    re.IGNORECASE,
+)
+_DBMATE_UP = re.compile(r"^--\s*migrate:up\b(.*)$", re.MULTILINE)
+_PRISMA_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]*)"', re.MULTILINE)
+_SCHEMA_DUMP = re.compile(
+    r"^--\s*(?:PostgreSQL database dump|Dumped (?:from database version|by pg_dump)"
+    r"|MySQL dump|MariaDB dump|Name: [^;\n]+; Type: [^;\n]+; Schema: )"
+    r"|^/\*!\d{5} SET "
+    r"|\APRAGMA foreign_keys=OFF;\s*BEGIN TRANSACTION;",
+    re.MULTILINE | re.IGNORECASE,
+)
+_PG_DUMP_PREAMBLE = ("SET standard_conforming_strings", "SET check_function_bodies")
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationFile:
+    """One migration file and how its migration tool treats it."""
+
+    path: Path  # the file as found (joined onto the path the user gave)
+    set_root: Path  # directory of the migration set; one set replays into one catalog
+    sort_key: tuple[Any, ...]  # the tool's application order inside the set
+    tool: str  # flyway | golang-migrate | dbmate | prisma | diesel | popx | synapse | plain
+    direction: Direction
+    dialect: str | None  # postgres | mysql | sqlite | h2 | cockroach | tsql | None
+    transaction: TransactionMode | None  # None: unknown, configuration decides
+    fresh_install: bool  # builds a schema from nothing (baseline, full dump)
+    version: str  # version text from the name, "" if none
+
+
+class Probe(Protocol):
+    """The file reads classification needs; the caller decides how (and caches)."""
+
+    def head(self, path: Path) -> str:
+        """The first `SNIFF_BYTES` of `path`, decoded leniently ("" if unreadable)."""
+        ...
+
+    def prisma_dialect(self, migrations_dir: Path) -> str | None:
+        """The dialect of `migrations_dir/migration_lock.toml` (see `prisma_lock_dialect`)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """What a directory's path and entry names say about the files inside it."""
+
+    path: Path
+    dialect: str | None  # from the nearest folder named after an engine
+    popx: bool  # a sibling carries an ory/popx dialect/autocommit infix or a 20-digit version
+    synapse_root: bool  # holds `delta/` or `full_schemas/`: a synapse `schema/<db>` folder
+    flyway_root: Path  # the folder above any per-release (version-named) folders
+    flyway_prefix: str  # this folder relative to `flyway_root`, with a trailing "/" or ""
+
+
+def is_candidate(name: str) -> bool:
+    """Whether a directory walk should pick up a file with this name."""
+    return name.lower().endswith(CANDIDATE_SUFFIXES)
+
+
+def read_folder(path: Path, names: Iterable[str]) -> Folder:
+    """Folder-level facts from the path and the names of its entries (files and dirs)."""
+    dialect = next(
+        (_ENGINES[p.lower()] for p in reversed(path.parts) if p.lower() in _ENGINES), None
+    )
+    names = set(names)
+    root, prefix = path, ""
+    while root.name and _VERSION_FOLDER.fullmatch(root.name):
+        prefix = f"{root.name}/{prefix}"
+        root = root.parent
+    return Folder(
+        path=path,
+        dialect=dialect,
+        popx=any(_is_popx_name(n) for n in names),
+        synapse_root="delta" in names or "full_schemas" in names,
+        flyway_root=root,
+        flyway_prefix=prefix,
+    )
+
+
+def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
+    """Describe the file `name` inside `folder`; anything unrecognised is "plain"."""
+    path = folder.path / name
+    dialect = _name_dialect(name)
+    parent, grandparent = folder.path.name, folder.path.parent.name
+
+    if parent.isdecimal() and grandparent in ("delta", "full_schemas"):
+        full = grandparent == "full_schemas"
+        return MigrationFile(
+            path=path,
+            set_root=folder.path.parent.parent,
+            sort_key=(
+                _SETUP if full else _VERSIONED,
+                (int(parent),),
+                0,
+                f"{grandparent}/{parent}/{name}",
+            ),
+            tool="synapse",
+            direction="up",
+            dialect=dialect or folder.dialect,
+            transaction="per-file",
+            fresh_install=full or _is_fresh_name(name),
+            version=parent,
+        )
+
+    if name == "migration.sql" and (parent[:1].isdecimal() or grandparent == "migrations"):
+        root = folder.path.parent
+        return MigrationFile(
+            path=path,
+            set_root=root,
+            sort_key=(_VERSIONED, (), 0, f"{parent}/{name}"),
+            tool="prisma",
+            direction="up",
+            dialect=folder.dialect or probe.prisma_dialect(root),
+            transaction="implicit",
+            fresh_install=_is_fresh_name(parent),
+            version=_leading_number(parent),
+        )
+
+    if name in ("up.sql", "down.sql"):
+        version = parent.split("_", 1)[0] if parent[:1].isdecimal() else ""
+        digits = "".join(c for c in version if c.isdecimal())
+        return MigrationFile(
+            path=path,
+            set_root=folder.path.parent,
+            sort_key=(
+                _VERSIONED,
+                (int(digits),) if digits else (),
+                int(name == "down.sql"),
+                f"{parent}/{name}",
+            ),
+            tool="diesel",
+            direction="up" if name == "up.sql" else "down",
+            dialect=folder.dialect,
+            transaction="per-file",
+            fresh_install=_is_fresh_name(parent),
+            version=version,
+        )
+
+    if m := _UP_DOWN.fullmatch(name):
+        version, label, direction = m[1], m[2], m[3].lower()
+        modifiers = [t.lower() for t in label.split(".")[1:]]
+        autocommit = "autocommit" in modifiers
+        popx = folder.popx or autocommit or len(version) == 20
+        down = direction == "down"
+        return MigrationFile(
+            path=path,
+            set_root=folder.path,
+            # popx takes an engine-specific file before the all-engines one of a version
+            sort_key=(_VERSIONED, (int(version),), 2 * down + (dialect is None), name),
+            tool="popx" if popx else "golang-migrate",
+            direction="down" if down else "up",
+            dialect=dialect or folder.dialect,
+            transaction=("none" if autocommit else "per-file") if popx else "implicit",
+            fresh_install=_is_fresh_name(name),
+            version=version,
+        )
+
+    if m := _FLYWAY.fullmatch(name):
+        kind, version = m[1], m[2]
+        return MigrationFile(
+            path=path,
+            set_root=folder.flyway_root,
+            sort_key=(
+                _VERSIONED,
+                _version_parts(version),
+                _FLYWAY_KIND[kind],
+                folder.flyway_prefix + name,
+            ),
+            tool="flyway",
+            direction="down" if kind == "U" else "up",
+            dialect=dialect or folder.dialect,
+            transaction="per-file",
+            fresh_install=kind == "B" or _is_fresh_name(name),
+            version=version.replace("_", "."),
+        )
+
+    if _FLYWAY_REPEATABLE.fullmatch(name):
+        return MigrationFile(
+            path=path,
+            set_root=folder.flyway_root,
+            sort_key=(_REPEATABLE, (), 0, folder.flyway_prefix + name),
+            tool="flyway",
+            direction="repeatable",
+            dialect=dialect or folder.dialect,
+            transaction="per-file",
+            fresh_install=_is_fresh_name(name),
+            version="",
+        )
+
+    if m := _FLYWAY_CALLBACK.fullmatch(name):
+        return MigrationFile(
+            path=path,
+            set_root=folder.flyway_root,
+            sort_key=(_SETUP if m[1] == "before" else _AFTER, (), 0, folder.flyway_prefix + name),
+            tool="flyway",
+            direction="repeatable",
+            dialect=dialect or folder.dialect,
+            transaction="per-file",
+            fresh_install=False,
+            version="",
+        )
+
+    version = _leading_number(name)
+    if version:
+        phase, number = _VERSIONED, (int(version),)
+    else:
+        phase, number = (_SETUP if folder.synapse_root else _AFTER), ()
+    tool, transaction = "plain", None
+    if name.lower().endswith(".sql") and (m := _DBMATE_UP.search(probe.head(path))):
+        tool, transaction = "dbmate", "none" if "transaction:false" in m[1] else "per-file"
+    return MigrationFile(
+        path=path,
+        set_root=folder.path,
+        sort_key=(phase, number, 0, name),
+        tool=tool,
+        direction="up",
+        dialect=dialect or folder.dialect,
+        transaction=transaction,
+        fresh_install=_is_fresh_name(name),
+        version=version,
+    )
+
+
+def prisma_lock_dialect(text: str) -> str | None:
+    """The dialect named by a Prisma `migration_lock.toml` (`provider = "postgresql"`)."""
+    m = _PRISMA_PROVIDER.search(text)
+    return _ENGINES.get(m[1].lower()) if m else None
+
+
+def looks_like_schema_dump(head: str) -> bool:
+    """Whether a file's first bytes look like pg_dump / mysqldump / sqlite `.dump` output."""
+    return bool(_SCHEMA_DUMP.search(head)) or all(s in head for s in _PG_DUMP_PREAMBLE)
+
+
+def _is_popx_name(name: str) -> bool:
+    m = _UP_DOWN.fullmatch(name)
+    if not m:
+        return False
+    modifiers = {t.lower() for t in m[2].split(".")[1:]}
+    return len(m[1]) == 20 or "autocommit" in modifiers or not modifiers.isdisjoint(_ENGINES)
+
+
+def _name_dialect(name: str) -> str | None:
+    """Dialect from an infix (`x.postgres.up.sql`) or suffix (`x.sql.sqlite`, `x___H2.sql`)."""
+    tokens = name.lower().split(".")
+    for token in reversed(tokens[1:]):
+        if token in _ENGINES:
+            return _ENGINES[token]
+    m = _ENGINE_SUFFIX.fullmatch(name)
+    return _ENGINES.get(m[1].lower()) if m else None
+
+
+def _version_parts(version: str) -> tuple[int, ...]:
+    """Flyway version parts, compared numerically; trailing zeros do not count (1.0 == 1)."""
+    parts = [int(p) for p in _FLYWAY_SEPARATOR.split(version)]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+def _leading_number(name: str) -> str:
+    m = _LEADING_NUMBER.match(name)
+    return m[0] if m else ""
+
+
+def _is_fresh_name(name: str) -> bool:
+    return bool(_FRESH_NAME.search(name))

@@ -1,0 +1,1 @@
+"""SQL front end: split files into statements, parse them, and describe them as Ops."""

@@ -1,0 +1,270 @@
+"""Recognisers for statements that are simpler to read by their keywords than by sqlglot.
+
+sqlglot leaves many PostgreSQL forms as an opaque `Command` (DO, CREATE FUNCTION,
+ALTER TYPE … ADD VALUE, REINDEX, …) or cannot parse them at all (DROP INDEX a, b).
+These forms have a fixed keyword shape, so a regular expression reads them exactly
+and fast. Each recogniser returns a list of Ops, or None when the text is not its form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from migralint.sql import ops
+from migralint.sql.names import IDENT, QNAME, fold, parse_name
+
+Recogniser = Callable[[str, ops.Location, str], "list[ops.Op] | None"]
+
+_F = re.IGNORECASE | re.DOTALL
+
+
+def _names(text: str, dialect: str) -> list[ops.Name]:
+    """Comma-separated object names; function signatures `f(int, text)` lose their args."""
+    text = re.sub(r"\([^()]*\)", "", text)
+    return [parse_name(part, dialect) for part in text.split(",") if part.strip()]
+
+
+_DROP = re.compile(
+    r"DROP\s+(?P<kind>TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|SCHEMA|DATABASE|TYPE|SEQUENCE|"
+    r"FUNCTION|PROCEDURE|EXTENSION|DOMAIN|TRIGGER|POLICY|RULE|AGGREGATE|COLLATION|SERVER|"
+    r"FOREIGN\s+TABLE|PUBLICATION|SUBSCRIPTION|OPERATOR|CAST|ROLE|USER|EVENT\s+TRIGGER)\s+"
+    r"(?P<concurrently>CONCURRENTLY\s+)?(?P<if_exists>IF\s+EXISTS\s+)?"
+    r"(?P<names>.+?)(?:\s+ON\s+(?P<table>" + QNAME + r"))?"
+    r"(?:\s+(?P<behaviour>CASCADE|RESTRICT))?\s*$",
+    _F,
+)
+
+
+def drop(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _DROP.match(text)
+    if not m:
+        return None
+    kind = " ".join(m["kind"].upper().split())
+    if_exists = bool(m["if_exists"])
+    cascade = (m["behaviour"] or "").upper() == "CASCADE"
+    names = _names(m["names"], dialect)
+    table = parse_name(m["table"], dialect) if m["table"] else None
+    if kind == "TABLE":
+        return [
+            ops.DropTable(loc=loc, table=n, if_exists=if_exists, cascade=cascade) for n in names
+        ]
+    if kind == "INDEX":
+        concurrently = bool(m["concurrently"])
+        return [
+            ops.DropIndex(
+                loc=loc, name=n, concurrently=concurrently, if_exists=if_exists, cascade=cascade
+            )
+            for n in names
+        ]
+    return [
+        ops.DropObject(
+            loc=loc, kind=kind, name=n, if_exists=if_exists, cascade=cascade, table=table
+        )
+        for n in names
+    ]
+
+
+_CREATE_OBJECT = re.compile(
+    r"CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?:(?:CONSTRAINT|TRUSTED|PROCEDURAL)\s+)?"
+    r"(?P<kind>FUNCTION|PROCEDURE|TRIGGER|EXTENSION|SCHEMA|SEQUENCE|TYPE|DOMAIN|POLICY|RULE|"
+    r"AGGREGATE|COLLATION|LANGUAGE|CAST|OPERATOR|ROLE|USER|SERVER|PUBLICATION|SUBSCRIPTION|"
+    r"EVENT\s+TRIGGER|TEXT\s+SEARCH\s+\w+|FOREIGN\s+DATA\s+WRAPPER|"
+    r"(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?SEQUENCE)\s+"
+    r"(?P<if_not_exists>IF\s+NOT\s+EXISTS\s+)?(?P<name>" + QNAME + r")"
+    r"(?:.*?\bON\s+(?P<table>" + QNAME + r"))?",
+    _F,
+)
+
+
+def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _CREATE_OBJECT.match(text)
+    if not m:
+        return None
+    kind = " ".join(m["kind"].upper().split())
+    if kind.endswith("SEQUENCE"):
+        kind = "SEQUENCE"
+    table = (
+        parse_name(m["table"], dialect) if m["table"] and kind in ("TRIGGER", "POLICY") else None
+    )
+    return [
+        ops.CreateObject(
+            loc=loc,
+            kind=kind,
+            name=parse_name(m["name"], dialect),
+            if_not_exists=bool(m["if_not_exists"]),
+            or_replace=bool(m["replace"]),
+            table=table,
+        )
+    ]
+
+
+_ALTER_TYPE = re.compile(
+    r"ALTER\s+TYPE\s+(?P<name>" + QNAME + r")\s+ADD\s+VALUE\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?"
+    r"(?P<value>'(?:[^']|'')*')(?:\s+(?P<position>(?:BEFORE|AFTER)\s+'(?:[^']|'')*'))?\s*$",
+    _F,
+)
+
+
+def alter_type_add_value(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _ALTER_TYPE.match(text)
+    if not m:
+        return None
+    return [
+        ops.AlterTypeAddValue(
+            loc=loc,
+            name=parse_name(m["name"], dialect),
+            value=m["value"][1:-1].replace("''", "'"),
+            if_not_exists=bool(m["ine"]),
+            position=m["position"],
+        )
+    ]
+
+
+_RENAME_OBJECT = re.compile(
+    r"ALTER\s+(?P<kind>INDEX|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|SCHEMA|TYPE|DOMAIN|FUNCTION|"
+    r"PROCEDURE|TRIGGER|POLICY)\s+(?:IF\s+EXISTS\s+)?(?P<name>" + QNAME + r")(?:\s*\([^)]*\))?"
+    r"(?:\s+ON\s+" + QNAME + r")?\s+RENAME\s+(?:(?P<what>VALUE|ATTRIBUTE)\s+(?P<old>\S+)\s+)?"
+    r"TO\s+(?P<new>" + IDENT + r"|'(?:[^']|'')*')\s*$",
+    _F,
+)
+
+
+def rename_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _RENAME_OBJECT.match(text)
+    if not m:
+        return None
+    kind = " ".join(m["kind"].upper().split())
+    if m["what"]:
+        kind = f"{kind} {m['what'].upper()}"
+    new = m["new"]
+    new = new[1:-1].replace("''", "'") if new.startswith("'") else fold(new, dialect)
+    return [ops.RenameObject(loc=loc, kind=kind, name=parse_name(m["name"], dialect), new_name=new)]
+
+
+_REINDEX = re.compile(
+    r"REINDEX\s+(?:\([^)]*\)\s*)?(?P<target>INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\s+"
+    r"(?P<concurrently>CONCURRENTLY\s+)?(?P<name>" + QNAME + r")?\s*$",
+    _F,
+)
+
+
+def reindex(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _REINDEX.match(text)
+    if not m:
+        return None
+    return [
+        ops.Reindex(
+            loc=loc,
+            target=m["target"].upper(),
+            name=parse_name(m["name"] or "", dialect),
+            concurrently=bool(m["concurrently"]),
+        )
+    ]
+
+
+_LOCK = re.compile(
+    r"LOCK\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>.+?)(?:\s+IN\s+(?P<mode>[\w\s]+?)\s+MODE)?"
+    r"(?:\s+NOWAIT)?\s*$",
+    _F,
+)
+
+
+def lock(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _LOCK.match(text)
+    if not m or dialect == "mysql":
+        return None
+    mode = " ".join((m["mode"] or "ACCESS EXCLUSIVE").upper().split())
+    return [ops.LockTable(loc=loc, table=n, mode=mode) for n in _names(m["names"], dialect)]
+
+
+_TRUNCATE = re.compile(
+    r"TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>.+?)"
+    r"(?:\s+(?:RESTART|CONTINUE)\s+IDENTITY)?(?:\s+(?P<behaviour>CASCADE|RESTRICT))?\s*$",
+    _F,
+)
+
+
+def truncate(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _TRUNCATE.match(text)
+    if not m:
+        return None
+    cascade = (m["behaviour"] or "").upper() == "CASCADE"
+    return [ops.Truncate(loc=loc, table=n, cascade=cascade) for n in _names(m["names"], dialect)]
+
+
+_SET = re.compile(
+    r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?(?P<name>[\w.]+)\s*(?:=|\bTO\b)\s*(?P<value>.+?)\s*$",
+    _F,
+)
+_SET_CONFIG = re.compile(
+    r"SELECT\s+(?:pg_catalog\.)?set_config\s*\(\s*'(?P<name>[\w.]+)'\s*,\s*"
+    r"'(?P<value>[^']*)'\s*,\s*(?P<local>\w+)\s*\)",
+    _F,
+)
+
+
+def set_setting(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _SET.match(text)
+    if m:
+        value = m["value"].strip().strip("'\"")
+        local = (m["scope"] or "").upper() == "LOCAL"
+        return [ops.SetSetting(loc=loc, name=m["name"].lower(), value=value, local=local)]
+    m = _SET_CONFIG.match(text)
+    if m:
+        local = m["local"].lower() in ("true", "t", "on", "1")
+        return [ops.SetSetting(loc=loc, name=m["name"].lower(), value=m["value"], local=local)]
+    return None
+
+
+_BEGIN = re.compile(
+    r"(?:BEGIN|START\s+TRANSACTION)(?:\s+(?:WORK|TRANSACTION)\b.*|\s+ISOLATION.*)?$", _F
+)
+_COMMIT = re.compile(
+    r"(?P<kind>COMMIT|END|ROLLBACK|ABORT)(?:\s+(?:WORK|TRANSACTION))?\s*(?:AND\s+(?:NO\s+)?CHAIN)?$",
+    _F,
+)
+
+
+def transaction(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    if _BEGIN.match(text):
+        return [ops.Begin(loc=loc)]
+    m = _COMMIT.match(text)
+    if m:
+        return [ops.Commit(loc=loc, rollback=m["kind"].upper() in ("ROLLBACK", "ABORT"))]
+    return None
+
+
+_DO = re.compile(r"DO\s+(?:LANGUAGE\s+\w+\s+)?(?P<body>.*)$", _F)
+
+
+def do_block(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _DO.match(text)
+    return [ops.DoBlock(loc=loc, body=m["body"])] if m else None
+
+
+_INSERT = re.compile(
+    r"(?:INSERT|REPLACE)\s+(?:(?:IGNORE|OR\s+\w+)\s+)?INTO\s+(?P<name>" + QNAME + r")", _F
+)
+_ON_CONFLICT = re.compile(
+    r"\bON\s+(?:CONFLICT|DUPLICATE\s+KEY)\b|^\s*(?:INSERT\s+(?:IGNORE|OR\s+\w+)|REPLACE)\b", _F
+)
+_FROM_QUERY = re.compile(
+    r"^[^']*?\)\s*(?:SELECT|WITH)\b|INTO\s+" + QNAME + r"\s+(?:SELECT|WITH)\b", _F
+)
+
+
+def insert(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """INSERT is read by keywords: a dump's multi-megabyte VALUES list needs no parse."""
+    m = _INSERT.match(text)
+    if not m:
+        return None
+    head = text[: m.end() + 400]
+    return [
+        ops.Insert(
+            loc=loc,
+            table=parse_name(m["name"], dialect),
+            on_conflict=bool(_ON_CONFLICT.search(text)),
+            from_query=bool(_FROM_QUERY.search(head)),
+        )
+    ]

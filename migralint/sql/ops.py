@@ -1,0 +1,360 @@
+"""The Op model: what a migration statement does, independent of how it was written.
+
+SQL (and later Alembic) sources produce Ops; rules, the catalog and the planner read
+them. Nothing here knows about sqlglot. Every Op carries the `Location` of the
+statement it came from. Identifiers are normalised the way the database folds them
+(unquoted PostgreSQL names are lower-cased), so `Users` and `users` are one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a statement stands: 1-based, end inclusive, plus the statement's text."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    statement: str = field(default="", repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A possibly schema-qualified object name."""
+
+    name: str
+    schema: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def key(self) -> str:
+        """Catalog key: `public` is the default schema, so `public.t` and `t` match."""
+        return self.name if self.schema in (None, "public") else f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class DataType:
+    """A column type: `name` is canonical and lower-case (`varchar`, `bigint`, `timestamptz`)."""
+
+    name: str
+    params: tuple[int, ...] = ()
+    array: bool = False
+    sql: str = ""
+
+    def __str__(self) -> str:
+        return self.sql or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    """A column default. `volatile` is True for functions such as random() or nextval()."""
+
+    sql: str
+    volatile: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKeyRef:
+    table: Name
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A table constraint; `kind` is one of CONSTRAINT_KINDS."""
+
+    kind: str
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+    references: ForeignKeyRef | None = None
+    expression: str | None = None
+    not_valid: bool = False
+    using_index: str | None = None
+
+
+CONSTRAINT_KINDS = ("primary_key", "unique", "foreign_key", "check", "exclude", "not_null")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column definition as written in CREATE TABLE or ADD COLUMN."""
+
+    name: str
+    type: DataType | None = None
+    nullable: bool = True
+    default: Default | None = None
+    identity: bool = False
+    generated_stored: bool = False
+    constraints: tuple[Constraint, ...] = ()
+
+    @property
+    def serial(self) -> bool:
+        return self.type is not None and self.type.name in ("serial", "bigserial", "smallserial")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Op:
+    """Base of every operation."""
+
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableOp(Op):
+    """An operation on one table; rules and the catalog can ask about `table`."""
+
+    table: Name
+
+
+# Tables
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateTable(TableOp):
+    columns: tuple[Column, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    if_not_exists: bool = False
+    temporary: bool = False
+    as_query: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropTable(TableOp):
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameTable(TableOp):
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Truncate(TableOp):
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockTable(TableOp):
+    mode: str = "ACCESS EXCLUSIVE"
+
+
+# Columns
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddColumn(TableOp):
+    column: Column
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropColumn(TableOp):
+    column: str
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameColumn(TableOp):
+    column: str
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlterColumnType(TableOp):
+    column: str
+    type: DataType
+    using: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetNotNull(TableOp):
+    column: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropNotNull(TableOp):
+    column: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetDefault(TableOp):
+    column: str
+    default: Default
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropDefault(TableOp):
+    column: str
+
+
+# Constraints
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddConstraint(TableOp):
+    constraint: Constraint
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropConstraint(TableOp):
+    name: str
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValidateConstraint(TableOp):
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameConstraint(TableOp):
+    name: str
+    new_name: str
+
+
+# Indexes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateIndex(TableOp):
+    name: str | None
+    columns: tuple[str, ...] = ()
+    unique: bool = False
+    concurrently: bool = False
+    if_not_exists: bool = False
+    where: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropIndex(Op):
+    name: Name
+    concurrently: bool = False
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reindex(Op):
+    target: str  # INDEX, TABLE, SCHEMA, DATABASE, SYSTEM
+    name: Name
+    concurrently: bool = False
+
+
+# Other schema objects (schemas, views, types, sequences, functions, extensions, ...)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateObject(Op):
+    """CREATE of an object without a dedicated Op; `kind` is upper-case (`VIEW`, `TYPE`)."""
+
+    kind: str
+    name: Name
+    if_not_exists: bool = False
+    or_replace: bool = False
+    table: Name | None = None  # the table a trigger or policy is attached to
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropObject(Op):
+    kind: str
+    name: Name
+    if_exists: bool = False
+    cascade: bool = False
+    table: Name | None = None  # DROP TRIGGER t ON table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameObject(Op):
+    kind: str
+    name: Name
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlterTypeAddValue(Op):
+    name: Name
+    value: str
+    if_not_exists: bool = False
+    position: str | None = None  # "BEFORE 'x'" / "AFTER 'x'"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoBlock(Op):
+    """An anonymous code block; its DDL is linted where it is plain (later)."""
+
+    body: str
+
+
+# Sessions and transactions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetSetting(Op):
+    """SET [LOCAL] name = value, or set_config(name, value, is_local)."""
+
+    name: str
+    value: str
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Begin(Op):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commit(Op):
+    """COMMIT, END or ROLLBACK: the transaction is over either way."""
+
+    rollback: bool = False
+
+
+# Data
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Update(TableOp):
+    """UPDATE: a backfill when it rewrites existing rows."""
+
+    columns: tuple[str, ...] = ()
+    where: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete(TableOp):
+    where: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Insert(TableOp):
+    on_conflict: bool = False
+    from_query: bool = False
+
+
+# What we do not model
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Raw(Op):
+    """A statement understood well enough to know no rule needs more (GRANT, COMMENT ...)."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unparsed(Op):
+    """A statement that could not be parsed; `line`/`column` point at the error."""
+
+    error: str
+    line: int
+    column: int

@@ -1,0 +1,194 @@
+"""Turn one statement into Ops: keyword recognisers first, sqlglot for the rest.
+
+Each statement is parsed on its own, so one statement that does not parse costs only
+itself: it becomes an `Unparsed` Op and every other statement is still read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from migralint.sql import commands, ops
+from migralint.sql.alter_table import alter_table_fallback, alter_table_ops
+from migralint.sql.statements import Statement
+
+# Statements no rule needs to see inside; they are recorded as Raw without a parse.
+_RAW_KEYWORDS = frozenset(
+    [
+        "GRANT",
+        "REVOKE",
+        "COMMENT",
+        "COPY",
+        "ANALYZE",
+        "ANALYSE",
+        "VACUUM",
+        "CLUSTER",
+        "CALL",
+        "NOTIFY",
+        "SECURITY",
+        "REFRESH",
+        "SHOW",
+        "USE",
+        "RESET",
+        "DISCARD",
+        "SAVEPOINT",
+        "RELEASE",
+        "PREPARE",
+        "EXECUTE",
+        "DEALLOCATE",
+        "LISTEN",
+        "UNLISTEN",
+        "LOAD",
+        "CHECKPOINT",
+        "EXPLAIN",
+        "DECLARE",
+        "FETCH",
+        "CLOSE",
+        "MOVE",
+        "IMPORT",
+        "REASSIGN",
+        "VALUES",
+        "TABLE",
+        "PERFORM",
+        "PRAGMA",
+        "FLUSH",
+        "OPTIMIZE",
+        "CHECKSUM",
+        "REPAIR",
+        "KILL",
+        "HANDLER",
+        "SOURCE",
+        "SIGNAL",
+        "RESIGNAL",
+    ]
+)
+
+_RECOGNISERS: dict[str, tuple[commands.Recogniser, ...]] = {
+    "DROP": (commands.drop,),
+    "REINDEX": (commands.reindex,),
+    "LOCK": (commands.lock,),
+    "TRUNCATE": (commands.truncate,),
+    "SET": (commands.set_setting,),
+    "SELECT": (commands.set_setting,),
+    "BEGIN": (commands.transaction,),
+    "START": (commands.transaction,),
+    "COMMIT": (commands.transaction,),
+    "END": (commands.transaction,),
+    "ROLLBACK": (commands.transaction,),
+    "ABORT": (commands.transaction,),
+    "DO": (commands.do_block,),
+    "INSERT": (commands.insert,),
+    "REPLACE": (commands.insert,),
+}
+
+_LEADING_WORDS = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){0,4}")
+# CREATE forms that sqlglot models well; other CREATEs go to the keyword recogniser.
+_SQLGLOT_CREATE = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?"
+    r"(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|RECURSIVE\s+VIEW)\b",
+    re.IGNORECASE,
+)
+_SQLGLOT_DIALECTS = {
+    "postgres": "postgres",
+    "cockroach": "postgres",
+    "mysql": "mysql",
+    "sqlite": "sqlite",
+}
+_RENAME_TABLES = re.compile(r"RENAME\s+TABLE\s+(?P<pairs>.+)$", re.IGNORECASE | re.DOTALL)
+
+logging.getLogger("sqlglot").setLevel(logging.CRITICAL)
+
+
+def location(stmt: Statement, path: str) -> ops.Location:
+    return ops.Location(path, stmt.line, stmt.column, stmt.end_line, stmt.end_column, stmt.text)
+
+
+def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
+    """The Ops one statement performs; never raises."""
+    loc = location(stmt, path)
+    text = stmt.text
+    words = _LEADING_WORDS.match(text)
+    if words is None:
+        return _sqlglot_ops(text, loc, dialect, stmt)
+    keywords = words.group(0).upper().split()
+    first = keywords[0]
+    if first in _RAW_KEYWORDS:
+        return [ops.Raw(loc=loc, kind=" ".join(keywords[:2]))]
+    for recognise in _RECOGNISERS.get(first, ()):
+        found = recognise(text, loc, dialect)
+        if found is not None:
+            return found
+    if first == "SELECT":
+        return [ops.Raw(loc=loc, kind="SELECT")]
+    if first == "CREATE" and not _SQLGLOT_CREATE.match(text):
+        return commands.create_object(text, loc, dialect) or [ops.Raw(loc=loc, kind="CREATE")]
+    if first == "ALTER" and keywords[1:2] != ["TABLE"]:
+        found = commands.alter_type_add_value(text, loc, dialect) or commands.rename_object(
+            text, loc, dialect
+        )
+        return found or [ops.Raw(loc=loc, kind=" ".join(keywords[:2]))]
+    if first == "RENAME" and dialect == "mysql":
+        return _mysql_rename_tables(text, loc)
+    return _sqlglot_ops(text, loc, dialect, stmt)
+
+
+def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, stmt: Statement) -> list[ops.Op]:
+    import sqlglot
+    from sqlglot import exp
+
+    read = _SQLGLOT_DIALECTS.get(dialect, "postgres")
+    try:
+        tree = sqlglot.parse_one(text, read=read)
+    except sqlglot.errors.ParseError as error:
+        if text[:5].upper() == "ALTER":
+            fallback = alter_table_fallback(text, loc, dialect)
+            if fallback is not None:
+                return fallback
+        return [_unparsed(error, loc, stmt)]
+    except Exception as error:  # sqlglot's tokenizer and recursion limits raise others
+        return [_unparsed(error, loc, stmt)]
+    if isinstance(tree, exp.Command):
+        if tree.name.upper() == "ALTER":
+            fallback = alter_table_fallback(text, loc, dialect)
+            if fallback is not None:
+                return fallback
+        return [ops.Raw(loc=loc, kind=tree.name.upper())]
+    from migralint.sql.sqlglot_ops import tree_ops
+
+    if isinstance(tree, exp.Alter):
+        return alter_table_ops(tree, loc, dialect)
+    return tree_ops(tree, loc, dialect)
+
+
+def _unparsed(error: Exception, loc: ops.Location, stmt: Statement) -> ops.Unparsed:
+    """Point at the error inside the statement when sqlglot says where it is."""
+    errors = getattr(error, "errors", None) or [{}]
+    first = errors[0]
+    line, column = first.get("line"), first.get("col")
+    message = first.get("description") or str(error).splitlines()[0]
+    if line and column:
+        at_line = stmt.line + line - 1
+        at_column = stmt.column + column - 1 if line == 1 else column
+    else:
+        at_line, at_column = stmt.line, stmt.column
+    return ops.Unparsed(loc=loc, error=message, line=at_line, column=max(at_column, 1))
+
+
+def _mysql_rename_tables(text: str, loc: ops.Location) -> list[ops.Op]:
+    from migralint.sql.names import parse_name
+
+    m = _RENAME_TABLES.match(text)
+    if not m:
+        return [ops.Raw(loc=loc, kind="RENAME")]
+    found: list[ops.Op] = []
+    for pair in m["pairs"].split(","):
+        parts = re.split(r"\s+TO\s+", pair.strip(), maxsplit=1, flags=re.IGNORECASE)
+        if len(parts) == 2:
+            old, new = parts
+            found.append(
+                ops.RenameTable(
+                    loc=loc, table=parse_name(old, "mysql"), new_name=parse_name(new, "mysql").name
+                )
+            )
+    return found or [ops.Raw(loc=loc, kind="RENAME")]

@@ -1,0 +1,260 @@
+"""sqlglot trees → Ops: CREATE TABLE / INDEX / VIEW, UPDATE, DELETE, and the shared
+pieces (column definitions, data types, constraints) that ALTER TABLE reuses."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from migralint.postgres import is_volatile_expression
+from migralint.sql import ops
+from migralint.sql.names import identifier, table_name
+
+# sqlglot's type names → PostgreSQL's canonical spelling.
+_TYPE_NAMES = {
+    "INT": "integer",
+    "BIGINT": "bigint",
+    "SMALLINT": "smallint",
+    "TINYINT": "tinyint",
+    "DECIMAL": "numeric",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "BOOLEAN": "boolean",
+    "TIMESTAMPTZ": "timestamptz",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMPNTZ": "timestamp",
+    "DATETIME": "datetime",
+    "VARCHAR": "varchar",
+    "NVARCHAR": "varchar",
+    "CHAR": "char",
+    "NCHAR": "char",
+    "BPCHAR": "char",
+    "TEXT": "text",
+    "VARBINARY": "bytea",
+    "TIMETZ": "timetz",
+    "USERDEFINED": "",
+}
+
+
+def data_type(node: exp.DataType, dialect: str) -> ops.DataType:
+    """Canonical DataType of a sqlglot DataType node."""
+    sql = node.sql(dialect="mysql" if dialect == "mysql" else "postgres")
+    if node.this == exp.DataType.Type.ARRAY:
+        inner = node.expressions[0] if node.expressions else None
+        if isinstance(inner, exp.DataType):
+            return ops.DataType(data_type(inner, dialect).name, array=True, sql=sql)
+        return ops.DataType("array", array=True, sql=sql)
+    raw = node.this.value if isinstance(node.this, exp.DataType.Type) else str(node.this)
+    name = _TYPE_NAMES.get(raw, raw.lower())
+    if not name:  # user-defined type: sqlglot keeps its name in `kind`
+        name = str(node.args.get("kind") or sql).lower()
+    params: list[int] = []
+    for param in node.expressions:
+        literal = param.this if isinstance(param, exp.DataTypeParam) else param
+        if isinstance(literal, exp.Literal) and not literal.is_string and literal.this.isdigit():
+            params.append(int(literal.this))
+    return ops.DataType(name, tuple(params), sql=sql)
+
+
+def default(node: exp.Expression, dialect: str) -> ops.Default:
+    sql = node.sql(dialect="mysql" if dialect == "mysql" else "postgres")
+    return ops.Default(sql, volatile=is_volatile_expression(sql))
+
+
+def _columns(node: exp.Expression | None, dialect: str) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    items = node.expressions if not isinstance(node, exp.Identifier) else [node]
+    return tuple(identifier(item, dialect) for item in items)
+
+
+def _reference(ref: exp.Reference | None, dialect: str) -> ops.ForeignKeyRef | None:
+    if ref is None:
+        return None
+    target = ref.this
+    columns = _columns(target, dialect) if isinstance(target, exp.Schema) else ()
+    return ops.ForeignKeyRef(table_name(target, dialect), columns)
+
+
+def constraint(
+    node: exp.Expression, dialect: str, not_valid: bool = False
+) -> ops.Constraint | None:
+    """A table-level constraint (`CONSTRAINT n CHECK …`, `FOREIGN KEY …`, `UNIQUE …`)."""
+    name: str | None = None
+    body = node
+    if isinstance(node, exp.Constraint):
+        name = identifier(node.this, dialect) or None
+        if not node.expressions:
+            return None
+        body = node.expressions[0]
+    if isinstance(body, exp.ColumnConstraint):
+        body = body.kind
+    sql = body.sql(dialect="postgres")
+    if isinstance(body, exp.ForeignKey):
+        return ops.Constraint(
+            "foreign_key",
+            name,
+            _columns(body, dialect),
+            _reference(body.args.get("reference"), dialect),
+            not_valid=not_valid,
+        )
+    if isinstance(body, exp.CheckColumnConstraint):
+        return ops.Constraint(
+            "check", name, expression=body.this.sql("postgres"), not_valid=not_valid
+        )
+    if isinstance(body, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
+        return ops.Constraint("primary_key", name, _columns(body, dialect))
+    if isinstance(body, exp.UniqueColumnConstraint):
+        return ops.Constraint("unique", name, _columns(body.this, dialect))
+    if isinstance(body, exp.ExcludeColumnConstraint):
+        return ops.Constraint("exclude", name, expression=sql)
+    if isinstance(body, exp.IndexColumnConstraint):  # MySQL: ADD INDEX / KEY
+        return ops.Constraint(
+            "index", name or identifier(body.this, dialect), _columns(body, dialect)
+        )
+    return None
+
+
+def column(node: exp.ColumnDef, dialect: str) -> ops.Column:
+    """A column definition with its inline constraints folded into flags."""
+    name = identifier(node.this, dialect)
+    kind = node.args.get("kind")
+    dtype = data_type(kind, dialect) if isinstance(kind, exp.DataType) else None
+    nullable, dflt, identity, stored = True, None, False, False
+    inline: list[ops.Constraint] = []
+    for c in node.args.get("constraints") or []:
+        k = c.kind if isinstance(c, exp.ColumnConstraint) else c
+        if isinstance(k, exp.NotNullColumnConstraint):
+            nullable = bool(k.args.get("allow_null"))
+        elif isinstance(k, exp.DefaultColumnConstraint):
+            dflt = default(k.this, dialect)
+        elif isinstance(k, exp.GeneratedAsIdentityColumnConstraint):
+            identity = k.this is not None or k.args.get("this") is not None
+            if k.args.get("expression") is not None:
+                identity, stored = False, True
+        elif isinstance(k, exp.ComputedColumnConstraint):
+            stored = bool(k.args.get("persisted")) or "STORED" in c.sql("postgres").upper()
+        elif isinstance(k, exp.PrimaryKeyColumnConstraint):
+            nullable = False
+            inline.append(ops.Constraint("primary_key", None, (name,)))
+        elif isinstance(k, exp.UniqueColumnConstraint):
+            inline.append(ops.Constraint("unique", None, (name,)))
+        elif isinstance(k, exp.Reference):
+            inline.append(ops.Constraint("foreign_key", None, (name,), _reference(k, dialect)))
+        elif isinstance(k, exp.CheckColumnConstraint):
+            inline.append(ops.Constraint("check", None, expression=k.this.sql("postgres")))
+        elif isinstance(k, exp.AutoIncrementColumnConstraint):
+            identity = True
+    return ops.Column(name, dtype, nullable, dflt, identity, stored, tuple(inline))
+
+
+def tree_ops(tree: exp.Expression, loc: ops.Location, dialect: str) -> list[ops.Op]:
+    """Ops for a non-ALTER sqlglot tree; anything unmodelled becomes Raw."""
+    if isinstance(tree, exp.Create):
+        return _create(tree, loc, dialect)
+    if isinstance(tree, exp.Update):
+        where = tree.args.get("where")
+        assigned = tuple(
+            identifier(e.this, dialect) for e in tree.expressions if isinstance(e, exp.EQ)
+        )
+        return [
+            ops.Update(
+                loc=loc,
+                table=table_name(tree.this, dialect),
+                columns=assigned,
+                where=where.this.sql("postgres") if where is not None else None,
+            )
+        ]
+    if isinstance(tree, exp.Delete):
+        where = tree.args.get("where")
+        return [
+            ops.Delete(
+                loc=loc,
+                table=table_name(tree.this, dialect),
+                where=where.this.sql("postgres") if where is not None else None,
+            )
+        ]
+    if isinstance(tree, (exp.Transaction,)):
+        return [ops.Begin(loc=loc)]
+    if isinstance(tree, (exp.Commit, exp.Rollback)):
+        return [ops.Commit(loc=loc, rollback=isinstance(tree, exp.Rollback))]
+    return [ops.Raw(loc=loc, kind=type(tree).__name__.upper())]
+
+
+def _create(tree: exp.Create, loc: ops.Location, dialect: str) -> list[ops.Op]:
+    kind = (tree.args.get("kind") or "").upper()
+    if_not_exists = bool(tree.args.get("exists"))
+    if kind == "INDEX":
+        return [_create_index(tree, loc, dialect, if_not_exists)]
+    if kind == "TABLE":
+        return [_create_table(tree, loc, dialect, if_not_exists)]
+    target = tree.this
+    name = table_name(target, dialect) if target is not None else ops.Name("")
+    props = tree.args.get("properties")
+    materialized = props is not None and any(
+        isinstance(p, exp.MaterializedProperty) for p in props.expressions
+    )
+    return [
+        ops.CreateObject(
+            loc=loc,
+            kind=f"MATERIALIZED {kind}" if materialized else kind,
+            name=name,
+            if_not_exists=if_not_exists,
+            or_replace=bool(tree.args.get("replace")),
+        )
+    ]
+
+
+def _create_index(
+    tree: exp.Create, loc: ops.Location, dialect: str, if_not_exists: bool
+) -> ops.CreateIndex:
+    index = tree.this
+    params = index.args.get("params")
+    columns: tuple[str, ...] = ()
+    where = None
+    if params is not None:
+        columns = tuple(
+            identifier(c.this, dialect) if isinstance(c.this, exp.Column) else c.sql("postgres")
+            for c in params.args.get("columns") or []
+        )
+        w = params.args.get("where")
+        where = w.this.sql("postgres") if w is not None else None
+    table = index.args.get("table")
+    return ops.CreateIndex(
+        loc=loc,
+        table=table_name(table, dialect) if table is not None else ops.Name(""),
+        name=identifier(index.this, dialect) or None,
+        columns=columns,
+        unique=bool(tree.args.get("unique")),
+        concurrently=bool(tree.args.get("concurrently")),
+        if_not_exists=if_not_exists,
+        where=where,
+    )
+
+
+def _create_table(
+    tree: exp.Create, loc: ops.Location, dialect: str, if_not_exists: bool
+) -> ops.CreateTable:
+    schema = tree.this
+    columns: list[ops.Column] = []
+    constraints: list[ops.Constraint] = []
+    if isinstance(schema, exp.Schema):
+        for item in schema.expressions:
+            if isinstance(item, exp.ColumnDef):
+                columns.append(column(item, dialect))
+            else:
+                found = constraint(item, dialect)
+                if found is not None:
+                    constraints.append(found)
+    props = tree.args.get("properties")
+    temporary = props is not None and any(
+        isinstance(p, exp.TemporaryProperty) for p in props.expressions
+    )
+    return ops.CreateTable(
+        loc=loc,
+        table=table_name(schema, dialect),
+        columns=tuple(columns),
+        constraints=tuple(constraints),
+        if_not_exists=if_not_exists,
+        temporary=temporary,
+        as_query=tree.args.get("expression") is not None,
+    )

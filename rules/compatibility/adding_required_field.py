@@ -1,0 +1,54 @@
+"""Adding a NOT NULL column without a default breaks inserts and fails on data.
+
+## What it does
+Flags `ADD COLUMN … NOT NULL` without a `DEFAULT` on a table that existed before
+this migration (identity, serial and generated columns fill themselves and pass).
+
+## Why is this bad?
+On a table with rows, PostgreSQL rejects the statement outright. On an empty table
+it succeeds, and then every INSERT of release N-1, which does not know the column,
+fails.
+
+## Example
+```sql
+ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;
+```
+
+## Use instead
+Add it with a constant default (no rewrite on PostgreSQL 11+), or add it nullable,
+backfill, and set NOT NULL later:
+```sql
+ALTER TABLE users ADD COLUMN IF NOT EXISTS tenant_id bigint NOT NULL DEFAULT 0;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.advice import plan_command
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import AddColumn
+
+
+@rule(
+    "adding-required-field",
+    category="compatibility",
+    aliases=["adding-required-field"],
+    dialects=("postgres", "mysql", "sqlite", "cockroach"),
+)
+def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
+    col = op.column
+    if col.nullable or col.default is not None or col.identity or col.serial:
+        return
+    if col.generated_stored:
+        return
+    command = plan_command("add-column", op.table, column=col.name, type=str(col.type or "…"))
+    yield ctx.finding(
+        op,
+        f"adding NOT NULL column {op.table}.{col.name} without a default fails on existing "
+        "rows and breaks inserts from release N-1",
+        f"Give it a constant DEFAULT, or add it nullable, backfill, and set NOT NULL in a later "
+        f"migration. `{command} --not-null --default …` writes the safe steps.",
+    )

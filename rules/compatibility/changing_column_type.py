@@ -1,0 +1,58 @@
+"""Changing a column's type rewrites the table and can break release N-1.
+
+## What it does
+Flags `ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQL makes
+without a rewrite: varchar(n) to a longer varchar or to text, numeric to a larger
+precision with the same scale, cidr to inet, the same type again, and timestamp to
+timestamptz when the session time zone is UTC (PostgreSQL 12+). The old type is
+known when an earlier migration created the column.
+
+## Why is this bad?
+Most type changes rewrite the table and rebuild its indexes under an ACCESS EXCLUSIVE
+lock: no reads or writes until it finishes. Release N-1 may also write values the new
+type rejects, or read values it cannot map.
+
+## Example
+```sql
+ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12, 2);
+```
+
+## Use instead
+Add a new column of the new type, keep it in sync with a trigger, backfill in
+batches, switch the code, and drop the old column later:
+```sql
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS amount_new numeric(12, 2);
+```
+`migralint plan change-column-type --table orders --column amount --type 'numeric(12,2)'`
+writes the phases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.advice import plan_command
+from migralint.context import Context
+from migralint.postgres import is_binary_coercible
+from migralint.rule import Violation, rule
+from migralint.sql.ops import AlterColumnType
+
+
+@rule("changing-column-type", category="compatibility", aliases=["changing-column-type"])
+def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
+    known = ctx.catalog.column(op.table, op.column)
+    old = known.type if known else None
+    utc = ctx.session.settings.get("timezone", "").upper() in ("UTC", "ETC/UTC", "GMT")
+    if op.using is None and is_binary_coercible(
+        old, op.type, pg_version=ctx.pg_version[0], utc_session=utc
+    ):
+        return
+    change = f"from {old} to {op.type}" if old else f"to {op.type}"
+    command = plan_command("change-column-type", op.table, column=op.column, type=str(op.type))
+    yield ctx.finding(
+        op,
+        f"changing {op.table}.{op.column} {change} rewrites the table under an ACCESS "
+        "EXCLUSIVE lock and may break release N-1",
+        f"Add a new column of type {op.type}, sync it with a trigger, backfill in batches, "
+        f"switch the code, then drop the old one. `{command}` writes the phases.",
+    )

@@ -1,0 +1,49 @@
+"""Creating an index without CONCURRENTLY blocks writes to the table.
+
+## What it does
+Flags `CREATE INDEX` without `CONCURRENTLY` on a table that existed before this
+migration.
+
+## Why is this bad?
+A plain CREATE INDEX holds a SHARE lock for the whole build: every INSERT, UPDATE
+and DELETE on the table waits, for minutes on a large table.
+
+## Example
+```sql
+CREATE INDEX idx_orders_customer ON orders (customer_id);
+```
+
+## Use instead
+Build it concurrently, outside a transaction block (it takes two scans and does not
+block writes):
+```sql
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id);
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.advice import outside_transaction
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import CreateIndex
+
+
+@rule(
+    "require-concurrent-index-creation",
+    category="locking",
+    aliases=["require-concurrent-index-creation"],
+)
+def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
+    if op.concurrently:
+        return
+    name = op.name or "the index"
+    yield ctx.finding(
+        op,
+        f"creating {name} on {op.table} without CONCURRENTLY blocks all writes to "
+        f"{op.table.name} while the index builds",
+        "Use `CREATE INDEX CONCURRENTLY IF NOT EXISTS …`; it cannot run in a transaction, so "
+        f"{outside_transaction(ctx.file.tool)}.",
+    )

@@ -1,0 +1,55 @@
+"""SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.
+
+## What it does
+Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless (on
+PostgreSQL 12 or later) a validated `CHECK (column IS NOT NULL)` already proves it.
+
+## Why is this bad?
+PostgreSQL checks every row before it commits, holding a lock that blocks all reads
+and writes of the table for the whole scan. It also breaks release N-1 if that
+release still inserts rows without the column.
+
+## Example
+```sql
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+```
+
+## Use instead
+On PostgreSQL 12+, prove it with a CHECK first (validated without blocking), after
+which SET NOT NULL skips the scan:
+```sql
+ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_email_not_null;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.advice import plan_command
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import SetNotNull
+
+
+@rule("setting-not-null", category="locking", aliases=["adding-not-nullable-field"])
+def check(op: SetNotNull, ctx: Context) -> Iterator[Violation]:
+    if ctx.pg_version >= (12, 0) and ctx.catalog.has_valid_not_null_check(op.table, op.column):
+        return
+    command = plan_command("set-not-null", op.table, column=op.column)
+    if ctx.pg_version < (12, 0):
+        how = "PostgreSQL before 12 always scans; backfill and add a validated CHECK instead"
+    else:
+        how = (
+            f"Add `CHECK ({op.column} IS NOT NULL) NOT VALID`, VALIDATE it in a separate "
+            "transaction, then SET NOT NULL (no scan) and drop the CHECK"
+        )
+    yield ctx.finding(
+        op,
+        f"SET NOT NULL on {op.table}.{op.column} scans the whole table while blocking "
+        "reads and writes",
+        f"{how}. `{command}` writes the steps.",
+    )

@@ -1,0 +1,434 @@
+"""Tests for the statement splitter and template masking."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from migralint.sql.split import SplitResult, mask_templates, split_statements
+from migralint.sql.statements import Comment, Statement
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def texts(sql: str, dialect: str = "postgres") -> list[str]:
+    """The statement texts of `sql`."""
+    return [s.text for s in split_statements(sql, dialect).statements]
+
+
+def tpl(length: int) -> str:
+    """The mask of a placeholder of `length` characters."""
+    return "_tpl" + "_" * (length - 4)
+
+
+def comment_texts(statement: Statement) -> list[str]:
+    return [c.text for c in statement.comments]
+
+
+def check_invariants(source: str, result: SplitResult) -> None:
+    """Every statement is a non-empty, stripped, exact slice of the masked text, in order."""
+    masked = mask_templates(source)
+    previous_end = -1
+    for statement in result.statements:
+        assert statement.text
+        assert statement.text == statement.text.strip()
+        assert masked[statement.offset : statement.end_offset] == statement.text
+        assert statement.offset > previous_end
+        assert (statement.line, statement.column) <= (statement.end_line, statement.end_column)
+        previous_end = statement.end_offset
+
+
+# -- positions ----------------------------------------------------------------------
+
+
+def test_positions_of_statements_on_later_lines() -> None:
+    sql = "-- header\n\n  SELECT 1;\nSELECT\n  2 ;\n"
+    first, second = split_statements(sql).statements
+    assert first == Statement(
+        text="SELECT 1",
+        offset=13,
+        end_offset=21,
+        line=3,
+        column=3,
+        end_line=3,
+        end_column=10,
+        comments=(Comment("header", 1, 1),),
+    )
+    assert second.text == "SELECT\n  2"
+    assert (second.line, second.column, second.end_line, second.end_column) == (4, 1, 5, 3)
+    assert sql[second.offset : second.end_offset] == second.text
+
+
+def test_last_statement_without_delimiter() -> None:
+    (statement,) = split_statements("SELECT 1\n\n").statements
+    assert statement.text == "SELECT 1"
+    assert (statement.end_line, statement.end_column) == (1, 8)
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    _, second = split_statements("SELECT 'héllo'; SELECT 2;").statements
+    assert (second.line, second.column) == (1, 17)
+
+
+def test_empty_statements_produce_nothing() -> None:
+    assert texts(";;\n ; SELECT 1;;;") == ["SELECT 1"]
+    assert texts("") == []
+    assert texts("   \n\t\n") == []
+
+
+def test_comment_only_file() -> None:
+    result = split_statements("-- just a note\n/* and another */\n")
+    assert result.statements == ()
+    assert result.comments == (Comment("just a note", 1, 1), Comment("and another", 2, 1))
+
+
+# -- strings and identifiers --------------------------------------------------------
+
+
+def test_semicolon_in_single_quoted_string_with_doubled_quotes() -> None:
+    assert texts("INSERT INTO t VALUES ('it''s; fine', ';');SELECT 2;") == [
+        "INSERT INTO t VALUES ('it''s; fine', ';')",
+        "SELECT 2",
+    ]
+
+
+def test_backslash_is_not_an_escape_in_standard_postgres_strings() -> None:
+    assert texts(r"SELECT 'C:\'; SELECT 2;") == [r"SELECT 'C:\'", "SELECT 2"]
+
+
+def test_postgres_e_string_honours_backslash_escapes() -> None:
+    assert texts(r"SELECT E'it\'s; ok', e'\\'; SELECT 2;") == [
+        r"SELECT E'it\'s; ok', e'\\'",
+        "SELECT 2",
+    ]
+
+
+def test_e_at_end_of_a_word_is_not_an_e_string_prefix() -> None:
+    assert texts(r"SELECT TYPE'\'; SELECT 2;") == [r"SELECT TYPE'\'", "SELECT 2"]
+
+
+def test_double_quoted_identifier_with_doubled_quotes() -> None:
+    assert texts('CREATE TABLE "a;""b" (x int); SELECT 1;') == [
+        'CREATE TABLE "a;""b" (x int)',
+        "SELECT 1",
+    ]
+
+
+def test_mysql_strings_honour_backslash_escapes_and_backticks() -> None:
+    sql = "SELECT 'a\\';b', \"c\\\";d\", `e;f``g`; SELECT 2;"
+    assert texts(sql, "mysql") == ["SELECT 'a\\';b', \"c\\\";d\", `e;f``g`", "SELECT 2"]
+
+
+def test_mysql_hash_comments_and_dash_dash_needs_a_blank() -> None:
+    sql = "SELECT 5--2; # note; here\nSELECT 3; -- x;\n"
+    result = split_statements(sql, "mysql")
+    assert [s.text for s in result.statements] == ["SELECT 5--2", "SELECT 3"]
+    assert [c.text for c in result.comments] == ["note; here", "x;"]
+    assert texts("SELECT 5--2; SELECT 3;") == ["SELECT 5--2; SELECT 3;"]
+
+
+# -- dollar quotes ------------------------------------------------------------------
+
+
+def test_dollar_quoted_body_with_semicolons() -> None:
+    sql = (
+        "CREATE FUNCTION f() RETURNS int AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$ LANGUAGE plpgsql;\n"
+        "SELECT 2;"
+    )
+    first, second = texts(sql)
+    assert first.endswith("$$ LANGUAGE plpgsql")
+    assert second == "SELECT 2"
+
+
+def test_tagged_dollar_quotes_nest_other_tags() -> None:
+    sql = (
+        "DO $fn$\nBEGIN\n  EXECUTE $$ SELECT ';' $$;\n  PERFORM $x$ $$; $x$;\nEND\n$fn$;\n"
+        "SELECT $a$;$a$, $b_1$ $a$; $b_1$;"
+    )
+    result = texts(sql)
+    assert len(result) == 2
+    assert result[0].startswith("DO $fn$") and result[0].endswith("END\n$fn$")
+    assert result[1] == "SELECT $a$;$a$, $b_1$ $a$; $b_1$"
+
+
+def test_positional_parameters_are_not_dollar_quotes() -> None:
+    assert texts("PREPARE p AS SELECT $1, $2; SELECT 2;") == [
+        "PREPARE p AS SELECT $1, $2",
+        "SELECT 2",
+    ]
+
+
+def test_dollar_inside_identifier_is_not_a_dollar_quote() -> None:
+    assert texts("SELECT a$b$c; SELECT 2;") == ["SELECT a$b$c", "SELECT 2"]
+
+
+def test_empty_dollar_quoted_body() -> None:
+    assert texts("SELECT $$$$; SELECT 2;") == ["SELECT $$$$", "SELECT 2"]
+
+
+# -- comments -----------------------------------------------------------------------
+
+
+def test_semicolons_inside_comments_do_not_split() -> None:
+    assert texts("SELECT 1 -- no; split\n, 2 /* nor; here */ ;SELECT 3;") == [
+        "SELECT 1 -- no; split\n, 2 /* nor; here */",
+        "SELECT 3",
+    ]
+
+
+def test_block_comments_nest_in_postgres_but_not_in_sqlite() -> None:
+    sql = "SELECT 1 /* a /* b */ ; */ ; SELECT 2;"
+    assert texts(sql) == ["SELECT 1 /* a /* b */ ; */", "SELECT 2"]
+    assert texts(sql, "sqlite") == ["SELECT 1 /* a /* b */", "*/", "SELECT 2"]
+    (comment,) = split_statements(sql).comments
+    assert comment == Comment("a /* b */ ;", 1, 10)
+
+
+def test_comment_attachment() -> None:
+    sql = (
+        "-- header\n"
+        "/* block\n   comment */\n"
+        "CREATE TABLE t (\n"
+        "  id int -- inner\n"
+        "); -- trailing t\n"
+        "-- leading u\n"
+        "SELECT 1; /* trail 1 */ /* trail 2 */\n"
+        "-- end of file\n"
+    )
+    result = split_statements(sql)
+    table, select = result.statements
+    assert comment_texts(table) == ["header", "block\n   comment", "inner", "trailing t"]
+    assert comment_texts(select) == ["leading u", "trail 1", "trail 2"]
+    assert [c.text for c in result.comments] == [
+        "header",
+        "block\n   comment",
+        "inner",
+        "trailing t",
+        "leading u",
+        "trail 1",
+        "trail 2",
+        "end of file",
+    ]
+    assert result.comments[3] == Comment("trailing t", 6, 4)
+    assert result.comments[6] == Comment("trail 2", 8, 25)
+    assert table.text.endswith("-- inner\n)")
+
+
+def test_comment_between_statements_on_delimiter_line_goes_to_the_previous_one() -> None:
+    first, second = split_statements("SELECT 1; /* a */ SELECT 2; -- b").statements
+    assert comment_texts(first) == ["a"]
+    assert comment_texts(second) == ["b"]
+
+
+def test_leading_comments_are_not_part_of_the_text() -> None:
+    (statement,) = split_statements("/* x */ -- y\n  SELECT 1 /* z */;").statements
+    assert statement.text == "SELECT 1 /* z */"
+    assert (statement.line, statement.column) == (2, 3)
+    assert comment_texts(statement) == ["x", "y", "z"]
+
+
+def test_file_level_directive_comments_are_reported() -> None:
+    sql = "-- migralint: ignore-file x\n-- migralint: phase=expand\nSELECT 1;\n"
+    result = split_statements(sql)
+    assert [c.text for c in result.comments] == [
+        "migralint: ignore-file x",
+        "migralint: phase=expand",
+    ]
+
+
+# -- unterminated constructs --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT 'abc; SELECT 2;",
+        'SELECT "abc; SELECT 2;',
+        "SELECT $$ abc; SELECT 2;",
+        "SELECT $body$ abc; $$; SELECT 2;",
+        "SELECT 1 /* abc; SELECT 2;",
+        "SELECT E'abc\\",
+    ],
+)
+def test_unterminated_constructs_run_to_end_of_file(sql: str) -> None:
+    assert texts(sql) == [sql]
+
+
+def test_unterminated_comment_after_last_statement() -> None:
+    result = split_statements("SELECT 1;\n/* open ; SELECT 2;")
+    assert texts("SELECT 1;\n/* open ; SELECT 2;") == ["SELECT 1"]
+    assert result.comments == (Comment("open ; SELECT 2;", 2, 1),)
+
+
+def test_unterminated_nested_comment() -> None:
+    result = split_statements("/* a /* b */ SELECT 1;")
+    assert result.statements == ()
+    assert result.comments == (Comment("a /* b */ SELECT 1;", 1, 1),)
+
+
+# -- client directives --------------------------------------------------------------
+
+
+def test_mysql_delimiter_blocks() -> None:
+    sql = (
+        "DELIMITER //\n"
+        "CREATE FUNCTION f(d VARCHAR(20)) RETURNS bigint\n"
+        "BEGIN\n"
+        "    DECLARE x INT;\n"
+        "    RETURN 1;\n"
+        "END //\n"
+        "DELIMITER ;\n"
+        "\n"
+        "CREATE TABLE t (`offset` INT);\n"
+        "delimiter $$\n"
+        "CREATE PROCEDURE p() BEGIN SELECT 1; END$$\n"
+        "DELIMITER ;\n"
+    )
+    for dialect in ("mysql", "postgres"):
+        result = split_statements(sql, dialect)
+        function, table, procedure = result.statements
+        assert function.text.startswith("CREATE FUNCTION f")
+        assert function.text.endswith("RETURN 1;\nEND")
+        assert (function.line, function.end_line, function.end_column) == (2, 6, 3)
+        assert table.text == "CREATE TABLE t (`offset` INT)"
+        assert table.line == 9
+        assert procedure.text == "CREATE PROCEDURE p() BEGIN SELECT 1; END"
+
+
+def test_delimiter_word_inside_a_statement_is_not_a_directive() -> None:
+    sql = "CREATE TABLE t (\ndelimiter text\n);\nSELECT 1;"
+    assert texts(sql) == ["CREATE TABLE t (\ndelimiter text\n)", "SELECT 1"]
+
+
+def test_psql_meta_commands_are_skipped() -> None:
+    sql = (
+        "\\connect db\n"
+        "\\set ON_ERROR_STOP on\n"
+        "CREATE TABLE t (x int);\n"
+        "  \\i file.sql\n"
+        "SELECT 'a\\b';\n"
+    )
+    result = split_statements(sql)
+    assert [s.text for s in result.statements] == ["CREATE TABLE t (x int)", "SELECT 'a\\b'"]
+    assert result.statements[0].line == 3
+    assert result.statements[1].line == 5
+
+
+def test_copy_from_stdin_data_is_skipped() -> None:
+    sql = "COPY t (a, b) FROM stdin;\n1\tx;y\n2\t'\n\\.\nSELECT 1;\n"
+    assert texts(sql) == ["COPY t (a, b) FROM stdin", "SELECT 1"]
+
+
+def test_sqlite_trigger_bodies_keep_their_semicolons() -> None:
+    sql = (
+        "CREATE TRIGGER tr AFTER DELETE ON t FOR EACH ROW\n"
+        "BEGIN\n"
+        "    DELETE FROM u WHERE id = OLD.id;\n"
+        "    UPDATE v SET n = n - 1;\n"
+        "END;\n"
+        "SELECT 1;"
+    )
+    trigger, select = texts(sql, "sqlite")
+    assert trigger.startswith("CREATE TRIGGER") and trigger.endswith("n - 1;\nEND")
+    assert select == "SELECT 1"
+
+
+# -- templates ----------------------------------------------------------------------
+
+
+def test_mask_go_template_keeps_length() -> None:
+    sql = 'CREATE TABLE IF NOT EXISTS {{ index .Options "Namespace" }}.users (id uuid);'
+    masked = mask_templates(sql)
+    placeholder = '{{ index .Options "Namespace" }}'
+    assert len(masked) == len(sql)
+    assert masked == sql.replace(placeholder, tpl(32))
+    (statement,) = split_statements(sql).statements
+    assert statement.text == masked[:-1]
+
+
+def test_mask_flyway_placeholders_and_trim_markers() -> None:
+    sql = 'DROP INDEX "${schema}"."${table}_idx"; SELECT {{- .x -}};'
+    masked = mask_templates(sql)
+    assert masked == f'DROP INDEX "{tpl(9)}"."{tpl(8)}_idx"; SELECT {tpl(10)};'
+    assert texts(sql) == [f'DROP INDEX "{tpl(9)}"."{tpl(8)}_idx"', f"SELECT {tpl(10)}"]
+
+
+def test_mask_multiline_template_keeps_newlines() -> None:
+    sql = "SELECT {{ if .A }}\n{{ end\n}} FROM t;\nSELECT 2;"
+    masked = mask_templates(sql)
+    assert len(masked) == len(sql)
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [
+        i for i, c in enumerate(sql) if c == "\n"
+    ]
+    assert "{" not in masked
+    second = split_statements(sql).statements[1]
+    assert (second.line, second.column) == (4, 1)
+
+
+def test_mask_leaves_array_literals_and_plain_text_alone() -> None:
+    for sql in (
+        "SELECT '{{1,2},{3,4}}'::int[];",
+        "SELECT '{{a,b}}'::text[], '{{\"x y\"}}', '{{-1}}';",
+        "SELECT '{\"a\": 1}'::jsonb, '$1', '${';",
+        "SELECT 1;",
+    ):
+        assert mask_templates(sql) == sql
+
+
+def test_semicolon_inside_template_does_not_split() -> None:
+    assert texts("SELECT {{ .A; }} FROM t; SELECT 2;") == [f"SELECT {tpl(9)} FROM t", "SELECT 2"]
+
+
+# -- robustness ---------------------------------------------------------------------
+
+
+def test_binary_garbage_does_not_raise() -> None:
+    garbage = b"\x00\xff;;\x00".decode("utf-8", errors="replace")
+    result = split_statements(garbage)
+    assert [s.text for s in result.statements] == ["\x00\ufffd", "\x00"]
+    check_invariants(garbage, result)
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"])
+def test_random_input_never_raises(dialect: str) -> None:
+    alphabet = [*"ab E$1;'\"`-/*#\\\n\r\t{}\x00\ufeff", "$$", "$t$", "--", "/*", "*/"]
+    alphabet += ["DELIMITER //\n", "\nDELIMITER ;\n", "\n\\set x\n", "{{ .x }}", "${y}"]
+    rng = random.Random(20240501)
+    for _ in range(400):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        check_invariants(source, split_statements(source, dialect))
+
+
+def test_crlf_line_endings() -> None:
+    sql = "SELECT 1;\r\n  SELECT 2\r\n;\r\n-- c\r\nSELECT 3 -- t\r\n;"
+    first, second, third = split_statements(sql).statements
+    assert first.text == "SELECT 1"
+    assert second.text == "SELECT 2"
+    assert (second.line, second.column, second.end_line, second.end_column) == (2, 3, 2, 10)
+    assert third.text == "SELECT 3 -- t"
+    assert comment_texts(third) == ["c", "t"]
+    assert (third.line, third.column) == (5, 1)
+
+
+def test_utf8_bom_is_blank() -> None:
+    (statement,) = split_statements("\ufeffSELECT 1;").statements
+    assert statement.text == "SELECT 1"
+    assert (statement.offset, statement.line, statement.column) == (1, 1, 1)
+    assert split_statements("\ufeff").statements == ()
+    assert split_statements("\ufeff-- c\n").comments == (Comment("c", 1, 1),)
+
+
+def test_corpus_splits_cleanly() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    files = [path for path in sorted(CORPUS.rglob("*.sql*")) if path.is_file()]
+    assert files
+    for path in files:
+        source = path.read_text(encoding="utf-8", errors="replace")
+        dialect = "mysql" if "mysql" in path.as_posix().lower() else "postgres"
+        if path.name.endswith(".sqlite"):
+            dialect = "sqlite"
+        result = split_statements(source, dialect)
+        check_invariants(source, result)
