@@ -57,3 +57,12 @@ def render(spec: RuleSpec) -> str:
         "",
     ]
     return "\n".join(header) + spec.doc.strip() + "\n"
+
+
+def rule_table(rules: list[RuleSpec]) -> str:
+    """The Markdown rule table README.md carries (kept in sync by a test)."""
+    rows = ["| rule | category | severity | what it flags |", "|---|---|---|---|"]
+    for spec in sorted(rules, key=lambda r: (r.category, r.id)):
+        summary = spec.summary.replace("|", "\\|")
+        rows.append(f"| `{spec.id}` | {spec.category} | {spec.severity} | {summary} |")
+    return "\n".join(rows) + "\n"

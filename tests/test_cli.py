@@ -1,0 +1,164 @@
+"""The command line as users and CI bots call it: output, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import CORPUS, write_tree
+
+from migralint import __version__
+from migralint.cli import main
+
+RENAME = "-- rename the column\n\nALTER TABLE users RENAME COLUMN full_name TO name;\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_rename_on_line_3_is_a_json_finding_with_expand_contract_help(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"V1__rename.sql": RENAME})
+    code, out, _ = run("check", "--format", "json", str(tmp_path))
+    assert code == 1
+    rows = json.loads(out)
+    rename = [r for r in rows if r["rule"] == "rename-column"]
+    assert len(rename) == 1
+    row = rename[0]
+    assert (row["line"], row["column"], row["end_line"]) == (3, 1, 3)
+    assert row["end_column"] == len("ALTER TABLE users RENAME COLUMN full_name TO name")
+    assert row["severity"] == "error"
+    assert "migralint plan rename-column --table users --column full_name --to name" in row["help"]
+    assert row["path"].endswith("V1__rename.sql")
+
+
+def test_text_output_shows_location_source_line_caret_and_help(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"V1__rename.sql": RENAME})
+    code, out, _ = run("check", "--select", "rename-column", str(tmp_path))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].endswith(
+        "V1__rename.sql:3:1 rename-column renaming users.full_name to name breaks release N-1, "
+        "which still uses full_name"
+    )
+    assert lines[1] == "3 | ALTER TABLE users RENAME COLUMN full_name TO name;"
+    assert lines[2].startswith("    ^^^^")
+    assert lines[3].startswith("  help: Expand/contract instead")
+    assert lines[-1] == "1 file linted: 1 error"
+    assert "\x1b[" not in out  # no color when not on a terminal
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"clean/V1__ok.sql": "CREATE TABLE t (id bigint);", "bad/V1__x.sql": RENAME}
+    )
+    assert run("check", str(tmp_path / "clean"))[0] == 0
+    assert run("check", str(tmp_path / "bad"))[0] == 1
+    assert run("check", "--exit-zero", str(tmp_path / "bad"))[0] == 0
+    code, _, err = run("check", str(tmp_path / "nowhere"))
+    assert code == 2 and "nowhere: no such file or folder" in err
+
+
+def test_warnings_alone_do_not_fail_the_run(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"001_t.sql": "CREATE TABLE t (id bigint);"})
+    code, out, _ = run("check", str(tmp_path))
+    assert "non-idempotent-ddl" in out
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            "[tool.migralint]\npg_versoin = 14\n",
+            "unknown key 'pg_versoin'; did you mean 'pg_version'?",
+        ),
+        (
+            '[tool.migralint]\nignore = ["drop-tabel"]\n',
+            "unknown rule 'drop-tabel'; did you mean 'drop-table'?",
+        ),
+        ('[tool.migralint]\ndialect = "postgress"\n', "did you mean 'postgres'?"),
+        ('[tool.migralint]\nseverity = { drop-table = "fatal" }\n', "severity for 'drop-table'"),
+        ("[tool.migralint]\npg_version = 'fifteen'\n", "'pg_version' must look like 15"),
+        ("[tool.migralint\n", "invalid TOML"),
+    ],
+)
+def test_configuration_errors_exit_2_naming_the_key(
+    tmp_path: Path, config: str, expected: str
+) -> None:
+    write_tree(tmp_path, {"pyproject.toml": config, "db/V1__x.sql": RENAME})
+    code, _, err = run("check", str(tmp_path / "db"))
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_configuration_is_found_above_the_paths_and_applied(tmp_path: Path) -> None:
+    config = """
+[tool.migralint]
+ignore = ["locking"]
+severity = { rename-column = "warning" }
+"""
+    write_tree(tmp_path, {"pyproject.toml": config, "db/V1__x.sql": RENAME})
+    code, out, _ = run("check", "--format", "json", str(tmp_path / "db"))
+    rows = json.loads(out)
+    assert [(r["rule"], r["severity"]) for r in rows] == [("rename-column", "warning")]
+    assert code == 0
+
+
+def test_cli_options_override_the_configuration(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "migralint.toml": "pg_version = 15\n",
+            "db/V1__x.sql": "ALTER TABLE t ADD COLUMN c int DEFAULT 0;",
+        },
+    )
+    args = ["check", "--format", "json", "--select", "adding-field-with-default"]
+    assert json.loads(run(*args, str(tmp_path / "db"))[1]) == []
+    rows = json.loads(run(*args, "--pg-version", "10", str(tmp_path / "db"))[1])
+    assert [r["rule"] for r in rows] == ["adding-field-with-default"]
+    code, _, err = run("check", "--select", "renaming-colum", str(tmp_path / "db"))
+    assert code == 2 and "did you mean" in err
+
+
+def test_rules_json_lists_metadata() -> None:
+    code, out, _ = run("rules", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) >= 16
+    for row in rows:
+        assert set(row) >= {"id", "aliases", "category", "severity", "summary", "dialects"}
+        assert row["summary"]
+    by_id = {r["id"]: r for r in rows}
+    assert "renaming-column" in by_id["rename-column"]["aliases"]
+
+
+def test_explain_prints_the_rule_docs() -> None:
+    code, out, _ = run("explain", "rename-column")
+    assert code == 0
+    assert out.startswith("rename-column (also: renaming-column)")
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert section in out
+    code, out, _ = run("explain", "renaming-column")  # squawk's name works too
+    assert code == 0 and out.startswith("rename-column")
+    code, _, err = run("explain", "rename-colum")
+    assert code == 2 and "did you mean 'rename-column'?" in err
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+def test_whole_corpus_lints_without_a_traceback() -> None:
+    code, out, err = run("check", "--format", "json", str(CORPUS))
+    assert code in (0, 1)
+    assert "Traceback" not in err
+    rows = json.loads(out)
+    assert not [r for r in rows if r["rule"] == "internal-error"]

@@ -1,0 +1,30 @@
+"""README.md stays true: the rule table matches the code, the set-up commands are there."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from helpers import REPO
+
+
+def _update_readme_module():
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", REPO / "scripts" / "update_readme.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rule_table_is_in_sync_with_the_rules() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert _update_readme_module().updated(text) == text, "run: python scripts/update_readme.py"
+
+
+def test_readme_opens_with_the_two_setup_commands() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0].startswith("pip install . && migralint check fixtures/examples")
+    assert block[1].startswith("./scripts/test")
+    assert "./scripts/test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
