@@ -44,6 +44,7 @@ class Settings:
     rule_paths: tuple[Path, ...] = ()
     exclude: tuple[str, ...] = ()
     fresh_install: tuple[str, ...] = ()
+    transaction: Mapping[str, str] = field(default_factory=dict)  # glob → per-file|implicit|none
     source: Path | None = None  # the file the settings came from
 
     def merged(self, **overrides: Any) -> Settings:
@@ -74,7 +75,9 @@ KEYS = (
     "rule_paths",
     "exclude",
     "fresh_install",
+    "transaction",
 )
+TRANSACTION_MODES = ("per-file", "implicit", "none")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -137,6 +140,8 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
         values["assume_in_transaction"] = data["assume_in_transaction"]
     if "severity" in data:
         values["severity"] = parse_severities(_table(data, "severity", where), where)
+    if "transaction" in data:
+        values["transaction"] = parse_transactions(_table(data, "transaction", where), where)
     if "per_file_ignores" in data:
         table = _table(data, "per_file_ignores", where)
         values["per_file_ignores"] = {
@@ -172,6 +177,17 @@ def parse_severities(table: Mapping[str, Any], where: str = "") -> dict[str, Sev
             )
         found[rid] = Severity.parse(level)
     return found
+
+
+def parse_transactions(table: Mapping[str, Any], where: str = "") -> dict[str, str]:
+    """`{glob = mode}`: how the migration tool runs the matching files, overriding the layout."""
+    for pattern, mode in table.items():
+        if mode not in TRANSACTION_MODES:
+            raise ConfigError(
+                f"{where}transaction for {pattern!r} must be one of "
+                f"{', '.join(TRANSACTION_MODES)}, not {mode!r}{suggest(str(mode), TRANSACTION_MODES)}"
+            )
+    return dict(table)
 
 
 def _string(data: Mapping[str, Any], key: str, where: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -104,7 +104,7 @@ class Linter:
         if b"\x00" in data[:8192]:
             return [_file_finding("unreadable-file", path, "binary file, not SQL: not linted")]
         text, problem = _decode(data, path)
-        transaction = migration.transaction
+        transaction = _matching(self.settings.transaction, path) or migration.transaction
         info = FileInfo(
             path=path,
             tool=migration.tool,
@@ -170,12 +170,23 @@ class Linter:
                 yield spec, violation
 
     def _per_file_ignores(self, path: str) -> set[str]:
-        ignored: set[str] = set()
-        for pattern, names in self.settings.per_file_ignores.items():
-            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}"):
-                ignored.update(names)
+        ignored = {
+            name
+            for pattern, names in self.settings.per_file_ignores.items()
+            if _path_matches(path, pattern)
+            for name in names
+        }
         rules_by_name = {n: r.id for r in self.rules for n in (r.id, *r.aliases)}
         return {rules_by_name.get(n, n) for n in ignored}
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}")
+
+
+def _matching(table: Mapping[str, str], path: str) -> str | None:
+    """The value of the first glob in `table` that matches the path."""
+    return next((value for pattern, value in table.items() if _path_matches(path, pattern)), None)
 
 
 def _with_phase(info: FileInfo, comments: Sequence[Comment]) -> FileInfo:
