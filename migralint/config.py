@@ -183,9 +183,10 @@ def parse_transactions(table: Mapping[str, Any], where: str = "") -> dict[str, s
     """`{glob = mode}`: how the migration tool runs the matching files, overriding the layout."""
     for pattern, mode in table.items():
         if mode not in TRANSACTION_MODES:
+            modes = ", ".join(TRANSACTION_MODES)
+            hint = suggest(str(mode), TRANSACTION_MODES)
             raise ConfigError(
-                f"{where}transaction for {pattern!r} must be one of "
-                f"{', '.join(TRANSACTION_MODES)}, not {mode!r}{suggest(str(mode), TRANSACTION_MODES)}"
+                f"{where}transaction for {pattern!r} must be one of {modes}, not {mode!r}{hint}"
             )
     return dict(table)
 
