@@ -36,9 +36,8 @@ def main() -> None:
         total_files += files
         total_seconds += best
         print(f"{project.name:<16}{files:>7}{size:>11}{best:>9.3f}{files / best:>9.0f}")
-    print(
-        f"{'total':<16}{total_files:>7}{'':>11}{total_seconds:>9.3f}{total_files / total_seconds:>9.0f}"
-    )
+    rate = total_files / total_seconds
+    print(f"{'total':<16}{total_files:>7}{'':>11}{total_seconds:>9.3f}{rate:>9.0f}")
 
 
 if __name__ == "__main__":
