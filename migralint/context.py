@@ -26,6 +26,7 @@ class FileInfo:
     transaction: str | None = None  # per-file | implicit | none | None (unknown)
     fresh_install: bool = False
     phase: str | None = None  # expand | migrate | contract, from the phase marker
+    statements: int = 0  # how many statements the file holds
 
 
 class Context:

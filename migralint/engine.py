@@ -122,6 +122,7 @@ class Linter:
 
     def lint_source(self, text: str, info: FileInfo, catalog: Catalog) -> list[Finding]:
         split = split_statements(text, info.dialect)
+        info = replace(info, statements=len(split.statements))
         info = _with_phase(info, split.comments)
         file_suppressions = [s for s in directives.suppressions(split.comments) if s.whole_file]
         per_file = self._per_file_ignores(info.path)

@@ -126,6 +126,7 @@ def test_idempotency_matters_only_without_a_transaction_or_in_expand(tmp_path: P
             "flyway/V1__t.sql": ddl,
             "flyway/V2__expand.sql": "-- migralint: phase=expand\n" + ddl,
             "plain/001_t.sql": ddl,
+            "plain/002_one_statement.sql": "CREATE TABLE t2 (id int);",
         },
     )
     flagged = sorted(

@@ -1,8 +1,8 @@
 """DDL that fails when a half-applied migration is run again.
 
 ## What it does
-In migrations that do not run inside one transaction, and in files marked
-`-- migralint: phase=expand`, flags CREATE without `IF NOT EXISTS` (tables, indexes,
+In migrations of several statements that do not run inside one transaction, and in
+files marked `-- migralint: phase=expand`, flags CREATE without `IF NOT EXISTS` (tables, indexes,
 schemas, sequences, extensions), ADD COLUMN without `IF NOT EXISTS`, DROP without
 `IF EXISTS`, and CREATE FUNCTION / PROCEDURE / VIEW without `OR REPLACE`.
 
@@ -15,11 +15,13 @@ the database by hand. An expand migration must be safe to re-run at any time.
 ## Example
 ```sql
 CREATE INDEX CONCURRENTLY idx_users_email ON users (email);
+CREATE INDEX CONCURRENTLY idx_users_name ON users (name);
 ```
 
 ## Use instead
 ```sql
 CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_name ON users (name);
 ```
 """
 
@@ -67,8 +69,9 @@ def _missing_guard(op: Guardable) -> str | None:
     on_new_tables=True,
 )
 def check(op: Guardable, ctx: Context) -> Iterator[Violation]:
-    if ctx.session.in_transaction and ctx.file.phase != "expand":
-        return  # a failed transactional migration rolls back whole; re-running is safe
+    atomic = ctx.session.in_transaction or ctx.file.statements == 1
+    if atomic and ctx.file.phase != "expand":
+        return  # a failed migration that rolls back whole is safe to re-run
     if isinstance(op, ops.CreateTable) and op.temporary:
         return
     guard = _missing_guard(op)
