@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from migralint.sql import ops
 from migralint.sql.names import IDENT, QNAME, fold, identifier, parse_name, table_name
+from migralint.sql.normalise import normalise
 from migralint.sql.sqlglot_ops import column, constraint, data_type, default
 
 _F = re.IGNORECASE | re.DOTALL
@@ -34,13 +35,27 @@ _RENAME_CONSTRAINT = re.compile(
 _RENAME_COLUMN = re.compile(
     r"RENAME\s+(?:COLUMN\s+)?(?!TO\s)(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
 )
-# Actions that take at most a brief lock and change nothing a rule looks at.
+_RENAME_TABLE = re.compile(r"RENAME\s+(?:TO|AS)\s+(?P<new>" + QNAME + r")\s*$", _F)
+_RENAME_INDEX = re.compile(
+    r"RENAME\s+(?:INDEX|KEY)\s+(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
+)
+_ADD_COLUMNS = re.compile(r"ADD\s+(?:COLUMN\s+)?\((?P<columns>.*)\)\s*$", _F)
+# Actions that change nothing a rule looks at (PostgreSQL's, then MySQL's table options).
 _OPAQUE = re.compile(
-    r"(?P<kind>(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+(?:ROW\s+LEVEL\s+SECURITY|(?:ALWAYS\s+|REPLICA\s+)?"
-    r"TRIGGER|RULE)|REPLICA\s+IDENTITY|OWNER\s+TO|SET\s*\(|RESET\s*\(|CLUSTER\s+ON|SET\s+WITHOUT|"
-    r"SET\s+(?:LOGGED|UNLOGGED|TABLESPACE|SCHEMA|ACCESS\s+METHOD)|(?:NO\s+)?INHERIT|OF\s|NOT\s+OF|"
-    r"ATTACH\s+PARTITION|DETACH\s+PARTITION|ALTER\s+(?:COLUMN\s+)?" + IDENT + r"\s+(?:SET|RESET)\s+"
-    r"(?:STATISTICS|STORAGE|COMPRESSION|\())",
+    r"(?P<kind>(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+(?:ROW\s+LEVEL\s+SECURITY|(?:ALWAYS\s+|"
+    r"REPLICA\s+)?TRIGGER|(?:ALWAYS\s+|REPLICA\s+)?RULE|KEYS)|REPLICA\s+IDENTITY|OWNER\s+TO|"
+    r"SET\s*\(|RESET\s*\(|CLUSTER\s+ON|SET\s+WITHOUT|SET\s+(?:LOGGED|UNLOGGED|TABLESPACE|SCHEMA|"
+    r"ACCESS\s+METHOD)|(?:NO\s+)?INHERIT|OF\s|NOT\s+OF|ATTACH\s+PARTITION|DETACH\s+PARTITION|"
+    r"ALTER\s+(?:CONSTRAINT|CHECK)|ALTER\s+(?:COLUMN\s+)?"
+    + IDENT
+    + r"\s+(?:(?:SET|RESET)\s+(?:STATISTICS|"
+    r"STORAGE|COMPRESSION|GENERATED|EXPRESSION|INCREMENT|START|MINVALUE|MAXVALUE|NO|CACHE|CYCLE|"
+    r"\()|ADD\s+GENERATED|DROP\s+(?:IDENTITY|EXPRESSION)|RESTART)|"
+    r"CONVERT\s+TO|(?:DEFAULT\s+)?(?:CHARSET|CHARACTER\s+SET|COLLATE)|ENGINE|AUTO_INCREMENT|"
+    r"ALGORITHM|LOCK|ROW_FORMAT|COMMENT|KEY_BLOCK_SIZE|STATS_\w+|FORCE|ORDER\s+BY|"
+    r"(?:DISCARD|IMPORT)\s+TABLESPACE|ALTER\s+INDEX|(?:ADD|DROP|TRUNCATE|COALESCE|REORGANIZE|"
+    r"EXCHANGE|ANALYZE|CHECK|OPTIMIZE|REBUILD|REPAIR)\s+PARTITION|REMOVE\s+PARTITIONING|"
+    r"PARTITION\s+BY)\b",
     _F,
 )
 
@@ -65,7 +80,7 @@ def alter_table_ops(tree: exp.Alter, loc: ops.Location, dialect: str) -> list[op
     found: list[ops.Op] = []
     for action in tree.args.get("actions") or []:
         found.extend(_action_ops(action, table, loc, dialect, not_valid))
-    return found
+    return found or [ops.Raw(loc=loc, kind="ALTER TABLE")]  # table options only (MySQL)
 
 
 def _action_ops(
@@ -101,6 +116,22 @@ def _action_ops(
         return _add_constraint_ops(action, table, loc, dialect, not_valid)
     if isinstance(action, exp.ModifyColumn):  # MySQL MODIFY / CHANGE COLUMN
         return _modify_column_ops(action, table, loc, dialect)
+    if isinstance(action, exp.RenameIndex):  # MySQL
+        return [
+            ops.RenameObject(
+                loc=loc,
+                kind="INDEX",
+                name=ops.Name(identifier(action.this, dialect)),
+                new_name=identifier(action.args.get("to"), dialect),
+            )
+        ]
+    if isinstance(action, exp.DropPrimaryKey):  # MySQL: the primary key is named PRIMARY
+        return [ops.DropConstraint(loc=loc, table=table, name="PRIMARY")]
+    if isinstance(action, exp.Command):  # an action sqlglot kept as text, e.g. SQLite's DROP x
+        text = f"{action.this} {action.expression}"
+        found = _fallback_action(text, table, loc, dialect)
+        if found is not None:
+            return found
     return [ops.Raw(loc=loc, kind="ALTER TABLE")]
 
 
@@ -109,7 +140,7 @@ def _drop_ops(action: exp.Drop, table: ops.Name, loc: ops.Location, dialect: str
     if_exists = bool(action.args.get("exists"))
     cascade = bool(action.args.get("cascade"))
     names = [identifier(t, dialect) for t in action.args.get("tables") or []]
-    if kind == "CONSTRAINT":
+    if kind in ("CONSTRAINT", "FOREIGN KEY", "CHECK"):
         return [
             ops.DropConstraint(loc=loc, table=table, name=n, if_exists=if_exists, cascade=cascade)
             for n in names
@@ -191,9 +222,9 @@ def _modify_column_ops(
     return found
 
 
-def split_actions(text: str) -> list[str]:
-    """Split an action list on commas outside parentheses and quotes."""
-    parts: list[str] = []
+def split_actions(text: str) -> list[tuple[int, str]]:
+    """Split an action list on commas outside parentheses and quotes: (offset, action) pairs."""
+    bounds: list[tuple[int, int]] = []
     depth, start, quote = 0, 0, ""
     for i, ch in enumerate(text):
         if quote:
@@ -206,30 +237,39 @@ def split_actions(text: str) -> list[str]:
         elif ch == ")":
             depth -= 1
         elif ch == "," and depth == 0:
-            parts.append(text[start:i].strip())
+            bounds.append((start, i))
             start = i + 1
-    parts.append(text[start:].strip())
-    return [p for p in parts if p]
+    bounds.append((start, len(text)))
+    parts = []
+    for begin, stop in bounds:
+        part = text[begin:stop]
+        if part.strip():
+            parts.append((begin + len(part) - len(part.lstrip()), part.strip()))
+    return parts
 
 
 def alter_table_fallback(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
-    """Ops for an ALTER TABLE that sqlglot could not model, or None if an action is unknown."""
+    """Ops for an ALTER TABLE that sqlglot could not model; an unknown action makes the
+    whole statement Unparsed, pointing at that action. None if the head is not ALTER TABLE."""
     head = _HEAD.match(text)
     if not head:
         return None
     table = parse_name(head["name"], dialect)
     found: list[ops.Op] = []
-    for action in split_actions(head["actions"]):
-        action_ops = _fallback_action(action, head["name"], table, loc, dialect)
+    for offset, action in split_actions(head["actions"]):
+        action_ops = _fallback_action(action, table, loc, dialect)
         if action_ops is None:
-            return None
+            return [
+                ops.Unparsed.at(loc, "unknown ALTER TABLE action", head.start("actions") + offset)
+            ]
         found.extend(action_ops)
     return found
 
 
 def _fallback_action(
-    action: str, written_name: str, table: ops.Name, loc: ops.Location, dialect: str
+    action: str, table: ops.Name, loc: ops.Location, dialect: str
 ) -> list[ops.Op] | None:
+    """The Ops of one action read by its keywords, or by sqlglot on its own; None if unknown."""
     m = _USING_INDEX.match(action)
     if m:
         kind = "primary_key" if m["kind"].upper().startswith("PRIMARY") else "unique"
@@ -246,20 +286,39 @@ def _fallback_action(
                 loc=loc, table=table, name=fold(m["old"], dialect), new_name=fold(m["new"], dialect)
             )
         ]
+    m = _RENAME_TABLE.match(action)
+    if m:
+        return [ops.RenameTable(loc=loc, table=table, new_name=parse_name(m["new"], dialect).name)]
+    m = _RENAME_INDEX.match(action)
+    if m:
+        old, new = fold(m["old"], dialect), fold(m["new"], dialect)
+        return [ops.RenameObject(loc=loc, kind="INDEX", name=ops.Name(old), new_name=new)]
+    m = _ADD_COLUMNS.match(action)
+    if m:  # MySQL: ADD COLUMN (a int, b int)
+        found = [
+            _fallback_action(f"ADD COLUMN {c}", table, loc, dialect)
+            for _, c in split_actions(m["columns"])
+        ]
+        return None if None in found else [op for ops_ in found for op in ops_ or ()]
     m = _OPAQUE.match(action)
     if m:
         return [ops.Raw(loc=loc, kind="ALTER TABLE " + " ".join(m["kind"].upper().split()[:2]))]
+    return _sqlglot_action(action, table, loc, dialect)
+
+
+def _sqlglot_action(
+    action: str, table: ops.Name, loc: ops.Location, dialect: str
+) -> list[ops.Op] | None:
+    """One action parsed by sqlglot on its own; None when it does not parse or is unknown."""
     import sqlglot
 
     read = "mysql" if dialect == "mysql" else "postgres"
     try:
-        tree = sqlglot.parse_one(f"ALTER TABLE {written_name} {action}", read=read)
+        tree = sqlglot.parse_one(f"ALTER TABLE t {normalise(action, dialect)}", read=read)
     except Exception:
         return None
-    if not isinstance(tree, exp.Alter):
+    actions = tree.args.get("actions") or [] if isinstance(tree, exp.Alter) else []
+    if not actions or any(isinstance(a, exp.Command) for a in actions):
         return None
-    return [
-        op
-        for a in tree.args.get("actions") or []
-        for op in _action_ops(a, table, loc, dialect, bool(tree.args.get("not_valid")))
-    ]
+    not_valid = bool(tree.args.get("not_valid"))
+    return [op for a in actions for op in _action_ops(a, table, loc, dialect, not_valid)]

@@ -31,7 +31,7 @@ _DROP = re.compile(
     r"FOREIGN\s+TABLE|PUBLICATION|SUBSCRIPTION|OPERATOR|CAST|ROLE|USER|EVENT\s+TRIGGER)\s+"
     r"(?P<concurrently>CONCURRENTLY\s+)?(?P<if_exists>IF\s+EXISTS\s+)?"
     r"(?P<names>.+?)(?:\s+ON\s+(?P<table>" + QNAME + r"))?"
-    r"(?:\s+(?P<behaviour>CASCADE|RESTRICT))?\s*$",
+    r"(?:\s+(?P<behaviour>CASCADE|RESTRICT))?(?:\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+)*\s*$",
     _F,
 )
 
@@ -67,10 +67,12 @@ def drop(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
 
 _CREATE_OBJECT = re.compile(
     r"CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?:(?:CONSTRAINT|TRUSTED|PROCEDURAL)\s+)?"
+    r"(?:(?:ALGORITHM\s*=\s*\w+|DEFINER\s*=\s*\S+|SQL\s+SECURITY\s+\w+)\s+)*"  # MySQL
+    r"(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?(?:RECURSIVE\s+)?"
     r"(?P<kind>FUNCTION|PROCEDURE|TRIGGER|EXTENSION|SCHEMA|SEQUENCE|TYPE|DOMAIN|POLICY|RULE|"
     r"AGGREGATE|COLLATION|LANGUAGE|CAST|OPERATOR|ROLE|USER|SERVER|PUBLICATION|SUBSCRIPTION|"
-    r"EVENT\s+TRIGGER|TEXT\s+SEARCH\s+\w+|FOREIGN\s+DATA\s+WRAPPER|"
-    r"(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?SEQUENCE)\s+"
+    r"EVENT\s+TRIGGER|TEXT\s+SEARCH\s+\w+|FOREIGN\s+DATA\s+WRAPPER|DATABASE|EVENT|"
+    r"VIEW|MATERIALIZED\s+VIEW|VIRTUAL\s+TABLE)\s+"
     r"(?P<if_not_exists>IF\s+NOT\s+EXISTS\s+)?(?P<name>" + QNAME + r")"
     r"(?:.*?\bON\s+(?P<table>" + QNAME + r"))?",
     _F,
@@ -82,8 +84,6 @@ def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
     if not m:
         return None
     kind = " ".join(m["kind"].upper().split())
-    if kind.endswith("SEQUENCE"):
-        kind = "SEQUENCE"
     table = (
         parse_name(m["table"], dialect) if m["table"] and kind in ("TRIGGER", "POLICY") else None
     )
@@ -143,8 +143,8 @@ def rename_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
 
 
 _REINDEX = re.compile(
-    r"REINDEX\s+(?:\([^)]*\)\s*)?(?P<target>INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\s+"
-    r"(?P<concurrently>CONCURRENTLY\s+)?(?P<name>" + QNAME + r")?\s*$",
+    r"REINDEX\s+(?:\([^)]*\)\s*)?(?P<target>INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\b"
+    r"(?:\s+(?P<concurrently>CONCURRENTLY\b))?(?:\s+(?P<name>" + QNAME + r"))?\s*$",
     _F,
 )
 
@@ -197,6 +197,9 @@ _SET = re.compile(
     r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?(?P<name>[\w.]+)\s*(?:=|\bTO\b)\s*(?P<value>.+?)\s*$",
     _F,
 )
+_SET_TIME_ZONE = re.compile(
+    r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?TIME\s+ZONE\s+(?P<value>.+?)\s*$", _F
+)
 _SET_CONFIG = re.compile(
     r"SELECT\s+(?:pg_catalog\.)?set_config\s*\(\s*'(?P<name>[\w.]+)'\s*,\s*"
     r"'(?P<value>[^']*)'\s*,\s*(?P<local>\w+)\s*\)",
@@ -205,11 +208,12 @@ _SET_CONFIG = re.compile(
 
 
 def set_setting(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
-    m = _SET.match(text)
+    m = _SET_TIME_ZONE.match(text) or _SET.match(text)
     if m:
         value = m["value"].strip().strip("'\"")
         local = (m["scope"] or "").upper() == "LOCAL"
-        return [ops.SetSetting(loc=loc, name=m["name"].lower(), value=value, local=local)]
+        name = m["name"].lower() if "name" in m.groupdict() else "timezone"
+        return [ops.SetSetting(loc=loc, name=name, value=value, local=local)]
     m = _SET_CONFIG.match(text)
     if m:
         local = m["local"].lower() in ("true", "t", "on", "1")
@@ -218,7 +222,9 @@ def set_setting(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | No
 
 
 _BEGIN = re.compile(
-    r"(?:BEGIN|START\s+TRANSACTION)(?:\s+(?:WORK|TRANSACTION)\b.*|\s+ISOLATION.*)?$", _F
+    r"(?:BEGIN|START\s+TRANSACTION)(?:\s+(?:WORK|TRANSACTION|ISOLATION|READ|NOT|DEFERRABLE|"
+    r"DEFERRED|IMMEDIATE|EXCLUSIVE|WITH)\b.*)?$",
+    _F,
 )
 _COMMIT = re.compile(
     r"(?P<kind>COMMIT|END|ROLLBACK|ABORT)(?:\s+(?:WORK|TRANSACTION))?\s*(?:AND\s+(?:NO\s+)?CHAIN)?$",

@@ -358,3 +358,12 @@ class Unparsed(Op):
     error: str
     line: int
     column: int
+
+    @classmethod
+    def at(cls, loc: Location, error: str, offset: int = 0) -> Unparsed:
+        """The error `offset` characters into the statement's text."""
+        before = loc.statement[:offset]
+        newline = before.rfind("\n")
+        line = loc.line + before.count("\n")
+        column = offset - newline if newline >= 0 else loc.column + offset
+        return cls(loc=loc, error=error, line=line, column=column)

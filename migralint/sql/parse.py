@@ -1,5 +1,8 @@
 """Turn one statement into Ops: keyword recognisers first, sqlglot for the rest.
 
+sqlglot reads the statement after `normalise` has rewritten the valid spellings it does
+not know; where it still fails, ALTER TABLE and CREATE fall back to keyword readers.
+
 Each statement is parsed on its own, so one statement that does not parse costs only
 itself: it becomes an `Unparsed` Op and every other statement is still read.
 """
@@ -11,6 +14,7 @@ import re
 
 from migralint.sql import commands, ops
 from migralint.sql.alter_table import alter_table_fallback, alter_table_ops
+from migralint.sql.normalise import normalise
 from migralint.sql.statements import Statement
 
 # Statements no rule needs to see inside; they are recorded as Raw without a parse.
@@ -86,7 +90,8 @@ _LEADING_WORDS = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){0,4}")
 # CREATE forms that sqlglot models well; other CREATEs go to the keyword recogniser.
 _SQLGLOT_CREATE = re.compile(
     r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?"
-    r"(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|RECURSIVE\s+VIEW)\b",
+    r"(?:(?:UNIQUE|FULLTEXT|SPATIAL|INVERTED)\s+)?"
+    r"(?:TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|RECURSIVE\s+VIEW)\b",
     re.IGNORECASE,
 )
 _SQLGLOT_DIALECTS = {
@@ -107,20 +112,28 @@ def location(stmt: Statement, path: str) -> ops.Location:
 def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
     """The Ops one statement performs; never raises."""
     loc = location(stmt, path)
-    text = stmt.text
+    try:
+        return _parse(stmt.text, loc, dialect)
+    except Exception as error:  # a reader's bug costs this statement, never the run
+        return [
+            ops.Unparsed.at(loc, f"cannot read this statement ({type(error).__name__}: {error})")
+        ]
+
+
+def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
     words = _LEADING_WORDS.match(text)
     if words is None:
-        return _sqlglot_ops(text, loc, dialect, stmt)
+        return _sqlglot_ops(text, loc, dialect, "")
     keywords = words.group(0).upper().split()
     first = keywords[0]
     if first in _RAW_KEYWORDS:
-        return [ops.Raw(loc=loc, kind=" ".join(keywords[:2]))]
+        return [ops.Raw(loc=loc, kind=first)]
     for recognise in _RECOGNISERS.get(first, ()):
         found = recognise(text, loc, dialect)
         if found is not None:
             return found
-    if first == "SELECT":
-        return [ops.Raw(loc=loc, kind="SELECT")]
+    if first in ("SELECT", "REINDEX"):  # not set_config(); SQLite's bare `REINDEX name`
+        return [ops.Raw(loc=loc, kind=first)]
     if first == "CREATE" and not _SQLGLOT_CREATE.match(text):
         return commands.create_object(text, loc, dialect) or [ops.Raw(loc=loc, kind="CREATE")]
     if first == "ALTER" and keywords[1:2] != ["TABLE"]:
@@ -130,48 +143,68 @@ def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> li
         return found or [ops.Raw(loc=loc, kind=" ".join(keywords[:2]))]
     if first == "RENAME" and dialect == "mysql":
         return _mysql_rename_tables(text, loc)
-    return _sqlglot_ops(text, loc, dialect, stmt)
+    return _sqlglot_ops(text, loc, dialect, first)
 
 
-def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, stmt: Statement) -> list[ops.Op]:
+def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list[ops.Op]:
+    """Ops from sqlglot's tree of the normalised text, with keyword fallbacks where it fails."""
     import sqlglot
     from sqlglot import exp
 
-    read = _SQLGLOT_DIALECTS.get(dialect, "postgres")
-    try:
-        tree = sqlglot.parse_one(text, read=read)
-    except sqlglot.errors.ParseError as error:
-        if text[:5].upper() == "ALTER":
-            fallback = alter_table_fallback(text, loc, dialect)
-            if fallback is not None:
-                return fallback
-        return [_unparsed(error, loc, stmt)]
-    except Exception as error:  # sqlglot's tokenizer and recursion limits raise others
-        return [_unparsed(error, loc, stmt)]
-    if isinstance(tree, exp.Command):
-        if tree.name.upper() == "ALTER":
-            fallback = alter_table_fallback(text, loc, dialect)
-            if fallback is not None:
-                return fallback
-        return [ops.Raw(loc=loc, kind=tree.name.upper())]
     from migralint.sql.sqlglot_ops import tree_ops
 
+    read = _SQLGLOT_DIALECTS.get(dialect, "postgres")
+    try:
+        tree = sqlglot.parse_one(normalise(text, dialect), read=read)
+    except Exception as error:  # ParseError, and the tokenizer's and recursion limits' errors
+        found = _fallback(first, text, loc, dialect)
+        if found is None or isinstance(found[0], ops.Unparsed):
+            return [_sqlglot_error(error, loc)]
+        return found
+    if isinstance(tree, exp.Command):
+        found = _fallback(first, text, loc, dialect)
+        if found is not None:
+            return found
+        if tree.name.upper() in ("ALTER", "CREATE"):
+            return [ops.Unparsed.at(loc, f"unsupported {tree.name.upper()} syntax")]
+        return [ops.Raw(loc=loc, kind=tree.name.upper())]
     if isinstance(tree, exp.Alter):
         return alter_table_ops(tree, loc, dialect)
+    if isinstance(tree, (exp.Condition, exp.Alias)):
+        return [ops.Unparsed.at(loc, "not a SQL statement")]
     return tree_ops(tree, loc, dialect)
 
 
-def _unparsed(error: Exception, loc: ops.Location, stmt: Statement) -> ops.Unparsed:
+def _fallback(first: str, text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """Keyword readings for ALTER TABLE and CREATE forms that sqlglot cannot model."""
+    if first == "ALTER":
+        return alter_table_fallback(text, loc, dialect)
+    if first == "CREATE":
+        return commands.create_object(text, loc, dialect)
+    return None
+
+
+_TOKEN = re.compile(r"<Token token_type: [\w.]+, text: (?P<text>.*?), line: \d+, col: \d+.*?>")
+
+
+def _token_text(m: re.Match[str]) -> str:
+    return "the end of the statement" if m["text"] == "SENTINEL" else repr(m["text"])
+
+
+def _sqlglot_error(error: Exception, loc: ops.Location) -> ops.Unparsed:
     """Point at the error inside the statement when sqlglot says where it is."""
     errors = getattr(error, "errors", None) or [{}]
     first = errors[0]
     line, column = first.get("line"), first.get("col")
     message = first.get("description") or str(error).splitlines()[0]
-    if line and column:
-        at_line = stmt.line + line - 1
-        at_column = stmt.column + column - 1 if line == 1 else column
-    else:
-        at_line, at_column = stmt.line, stmt.column
+    message = _TOKEN.sub(_token_text, message)
+    if not (line and column):
+        return ops.Unparsed.at(loc, message)
+    highlight = first.get("highlight") or ""
+    if highlight and "\n" not in highlight:  # sqlglot points at the token's last character
+        column -= len(highlight) - 1
+    at_line = loc.line + line - 1
+    at_column = loc.column + column - 1 if line == 1 else column
     return ops.Unparsed(loc=loc, error=message, line=at_line, column=max(at_column, 1))
 
 

@@ -31,7 +31,18 @@ _TYPE_NAMES = {
     "TEXT": "text",
     "VARBINARY": "bytea",
     "TIMETZ": "timetz",
-    "USERDEFINED": "",
+    "UTINYINT": "tinyint unsigned",
+    "USMALLINT": "smallint unsigned",
+    "UMEDIUMINT": "mediumint unsigned",
+    "UINT": "integer unsigned",
+    "UBIGINT": "bigint unsigned",
+}
+# PostgreSQL's aliases that sqlglot keeps as user-defined names.
+_ALIASES = {
+    "serial2": "smallserial",
+    "serial4": "serial",
+    "serial8": "bigserial",
+    "varbit": "bit varying",
 }
 
 
@@ -43,16 +54,29 @@ def data_type(node: exp.DataType, dialect: str) -> ops.DataType:
         if isinstance(inner, exp.DataType):
             return ops.DataType(data_type(inner, dialect).name, array=True, sql=sql)
         return ops.DataType("array", array=True, sql=sql)
-    raw = node.this.value if isinstance(node.this, exp.DataType.Type) else str(node.this)
-    name = _TYPE_NAMES.get(raw, raw.lower())
-    if not name:  # user-defined type: sqlglot keeps its name in `kind`
-        name = str(node.args.get("kind") or sql).lower()
-    params: list[int] = []
-    for param in node.expressions:
-        literal = param.this if isinstance(param, exp.DataTypeParam) else param
-        if isinstance(literal, exp.Literal) and not literal.is_string and literal.this.isdigit():
-            params.append(int(literal.this))
-    return ops.DataType(name, tuple(params), sql=sql)
+    params = tuple(
+        int(p.this)
+        for p in (e.this if isinstance(e, exp.DataTypeParam) else e for e in node.expressions)
+        if isinstance(p, exp.Literal) and not p.is_string and p.this.isdigit()
+    )
+    if node.this == exp.DataType.Type.USERDEFINED:
+        return ops.DataType(_user_type_name(node.args.get("kind"), dialect), params, sql=sql)
+    if not isinstance(node.this, exp.DataType.Type):  # `interval day to second`
+        return ops.DataType(type(node.this).__name__.lower(), params, sql=sql)
+    name = _TYPE_NAMES.get(node.this.name, node.this.name.lower())
+    if name == "double precision" and params and dialect != "mysql":  # float(p)
+        name, params = ("real" if params[0] <= 24 else "double precision"), ()
+    return ops.DataType(name, params, sql=sql)
+
+
+def _user_type_name(kind: exp.Expression | None, dialect: str) -> str:
+    """A user-defined (or sqlglot-unknown) type's name: folded, without `public.`."""
+    nodes = kind.flatten() if isinstance(kind, exp.Dot) else [kind]
+    parts = [identifier(p, dialect) for p in nodes]
+    if len(parts) > 1 and parts[-2] in ("public", "pg_catalog"):
+        parts = parts[-1:]
+    name = ".".join(parts)
+    return _ALIASES.get(name, name)
 
 
 def default(node: exp.Expression, dialect: str) -> ops.Default:
@@ -103,7 +127,9 @@ def constraint(
         )
     if isinstance(body, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
         return ops.Constraint("primary_key", name, _columns(body, dialect))
-    if isinstance(body, exp.UniqueColumnConstraint):
+    if isinstance(body, exp.UniqueColumnConstraint):  # MySQL names it `UNIQUE KEY name (...)`
+        key = body.this.this if isinstance(body.this, exp.Schema) else None
+        name = name or (identifier(key, dialect) if key is not None else None)
         return ops.Constraint("unique", name, _columns(body.this, dialect))
     if isinstance(body, exp.ExcludeColumnConstraint):
         return ops.Constraint("exclude", name, expression=sql)
@@ -115,7 +141,10 @@ def constraint(
 
 
 def column(node: exp.ColumnDef, dialect: str) -> ops.Column:
-    """A column definition with its inline constraints folded into flags."""
+    """A column definition with its inline constraints folded into flags.
+
+    Identity and serial columns are NOT NULL without saying so, as PostgreSQL makes them.
+    """
     name = identifier(node.this, dialect)
     kind = node.args.get("kind")
     dtype = data_type(kind, dialect) if isinstance(kind, exp.DataType) else None
@@ -123,27 +152,30 @@ def column(node: exp.ColumnDef, dialect: str) -> ops.Column:
     inline: list[ops.Constraint] = []
     for c in node.args.get("constraints") or []:
         k = c.kind if isinstance(c, exp.ColumnConstraint) else c
+        cname = identifier(c.this, dialect) or None if isinstance(c, exp.ColumnConstraint) else None
         if isinstance(k, exp.NotNullColumnConstraint):
             nullable = bool(k.args.get("allow_null"))
         elif isinstance(k, exp.DefaultColumnConstraint):
             dflt = default(k.this, dialect)
         elif isinstance(k, exp.GeneratedAsIdentityColumnConstraint):
-            identity = k.this is not None or k.args.get("this") is not None
-            if k.args.get("expression") is not None:
-                identity, stored = False, True
-        elif isinstance(k, exp.ComputedColumnConstraint):
-            stored = bool(k.args.get("persisted")) or "STORED" in c.sql("postgres").upper()
+            # With an expression it is PostgreSQL 18's virtual generated column.
+            identity = k.args.get("expression") is None
+            nullable = nullable and not identity
+        elif isinstance(k, exp.ComputedColumnConstraint):  # PostgreSQL's are all STORED
+            stored = dialect not in ("mysql", "sqlite") or bool(k.args.get("persisted"))
         elif isinstance(k, exp.PrimaryKeyColumnConstraint):
             nullable = False
-            inline.append(ops.Constraint("primary_key", None, (name,)))
+            inline.append(ops.Constraint("primary_key", cname, (name,)))
         elif isinstance(k, exp.UniqueColumnConstraint):
-            inline.append(ops.Constraint("unique", None, (name,)))
+            inline.append(ops.Constraint("unique", cname, (name,)))
         elif isinstance(k, exp.Reference):
-            inline.append(ops.Constraint("foreign_key", None, (name,), _reference(k, dialect)))
+            inline.append(ops.Constraint("foreign_key", cname, (name,), _reference(k, dialect)))
         elif isinstance(k, exp.CheckColumnConstraint):
-            inline.append(ops.Constraint("check", None, expression=k.this.sql("postgres")))
+            inline.append(ops.Constraint("check", cname, expression=k.this.sql("postgres")))
         elif isinstance(k, exp.AutoIncrementColumnConstraint):
             identity = True
+    if dtype is not None and dtype.name in ("serial", "bigserial", "smallserial"):
+        nullable = False
     return ops.Column(name, dtype, nullable, dflt, identity, stored, tuple(inline))
 
 
@@ -151,33 +183,36 @@ def tree_ops(tree: exp.Expression, loc: ops.Location, dialect: str) -> list[ops.
     """Ops for a non-ALTER sqlglot tree; anything unmodelled becomes Raw."""
     if isinstance(tree, exp.Create):
         return _create(tree, loc, dialect)
-    if isinstance(tree, exp.Update):
-        where = tree.args.get("where")
-        assigned = tuple(
-            identifier(e.this, dialect) for e in tree.expressions if isinstance(e, exp.EQ)
-        )
-        return [
-            ops.Update(
-                loc=loc,
-                table=table_name(tree.this, dialect),
-                columns=assigned,
-                where=where.this.sql("postgres") if where is not None else None,
-            )
-        ]
-    if isinstance(tree, exp.Delete):
-        where = tree.args.get("where")
-        return [
-            ops.Delete(
-                loc=loc,
-                table=table_name(tree.this, dialect),
-                where=where.this.sql("postgres") if where is not None else None,
-            )
-        ]
-    if isinstance(tree, (exp.Transaction,)):
+    if isinstance(tree, (exp.Update, exp.Delete, exp.Insert)):
+        return [_dml(tree, loc, dialect)]
+    if isinstance(tree, exp.Transaction):
         return [ops.Begin(loc=loc)]
     if isinstance(tree, (exp.Commit, exp.Rollback)):
         return [ops.Commit(loc=loc, rollback=isinstance(tree, exp.Rollback))]
     return [ops.Raw(loc=loc, kind=type(tree).__name__.upper())]
+
+
+def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect: str) -> ops.Op:
+    """UPDATE, DELETE or INSERT (those that start with WITH, or that INSERT's reader missed)."""
+    target = tree.this if isinstance(tree.this, exp.Expression) else None
+    target = target or next(iter(tree.args.get("tables") or []), None)  # MySQL: DELETE t FROM
+    if target is None:
+        return ops.Unparsed.at(loc, f"no table in this {type(tree).__name__.upper()}")
+    table = table_name(target, dialect)
+    where = tree.args.get("where")
+    where_sql = where.this.sql("postgres") if where is not None else None
+    if isinstance(tree, exp.Insert):
+        query = tree.args.get("expression")
+        return ops.Insert(
+            loc=loc,
+            table=table,
+            on_conflict=tree.args.get("conflict") is not None or bool(tree.args.get("ignore")),
+            from_query=isinstance(query, exp.Query),
+        )
+    if isinstance(tree, exp.Delete):
+        return ops.Delete(loc=loc, table=table, where=where_sql)
+    assigned = tuple(identifier(e.this, dialect) for e in tree.expressions if isinstance(e, exp.EQ))
+    return ops.Update(loc=loc, table=table, columns=assigned, where=where_sql)
 
 
 def _create(tree: exp.Create, loc: ops.Location, dialect: str) -> list[ops.Op]:
@@ -212,10 +247,7 @@ def _create_index(
     columns: tuple[str, ...] = ()
     where = None
     if params is not None:
-        columns = tuple(
-            identifier(c.this, dialect) if isinstance(c.this, exp.Column) else c.sql("postgres")
-            for c in params.args.get("columns") or []
-        )
+        columns = tuple(_index_column(c, dialect) for c in params.args.get("columns") or [])
         w = params.args.get("where")
         where = w.this.sql("postgres") if w is not None else None
     table = index.args.get("table")
@@ -231,6 +263,18 @@ def _create_index(
     )
 
 
+def _index_column(node: exp.Expression, dialect: str) -> str:
+    """A column's name, without ordering, collation or operator class; else the expression."""
+    while isinstance(node, (exp.Ordered, exp.Collate, exp.Opclass)):
+        node = node.this
+    if isinstance(node, exp.Column):
+        return identifier(node, dialect)
+    prefix = dialect == "mysql" and isinstance(node, exp.Anonymous)  # MySQL: name(10)
+    if prefix and all(isinstance(a, exp.Literal) and not a.is_string for a in node.expressions):
+        return node.name.lower()
+    return node.sql("postgres")
+
+
 def _create_table(
     tree: exp.Create, loc: ops.Location, dialect: str, if_not_exists: bool
 ) -> ops.CreateTable:
@@ -241,6 +285,8 @@ def _create_table(
         for item in schema.expressions:
             if isinstance(item, exp.ColumnDef):
                 columns.append(column(item, dialect))
+            elif isinstance(item, (exp.Identifier, exp.Column)):  # a column without a type
+                columns.append(ops.Column(identifier(item, dialect)))
             else:
                 found = constraint(item, dialect)
                 if found is not None:
