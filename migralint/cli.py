@@ -47,6 +47,7 @@ def main() -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
 @click.option(
     "--color/--no-color", default=None, help="Color the text output (default: on a terminal)."
 )
@@ -59,6 +60,7 @@ def check(
     config: Path | None,
     fmt: str,
     exit_zero: bool,
+    statistics: bool,
     color: bool | None,
 ) -> None:
     """Lint migration files and folders (default: the current folder)."""
@@ -77,7 +79,11 @@ def check(
     except ConfigError as error:
         _fail(str(error))
         return
-    if fmt == "json":
+    if statistics:
+        from migralint.report.text import statistics as render_statistics
+
+        click.echo(render_statistics(result), nl=False)
+    elif fmt == "json":
         from migralint.report.json import render as render_json
 
         click.echo(render_json(result), nl=False)

@@ -45,6 +45,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     fresh_install: tuple[str, ...] = ()
     transaction: Mapping[str, str] = field(default_factory=dict)  # glob → per-file|implicit|none
+    squawk_excluded: tuple[str, ...] = ()  # .squawk.toml excluded_rules; unknown names pass
     source: Path | None = None  # the file the settings came from
 
     def merged(self, **overrides: Any) -> Settings:
@@ -98,6 +99,9 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and "[tool.migralint" in pyproject.read_text(errors="replace"):
             return pyproject
+        squawk = folder / ".squawk.toml"
+        if squawk.is_file():
+            return squawk
     return None
 
 
@@ -109,6 +113,8 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    if path.name == ".squawk.toml":
+        return squawk_settings(data, path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("migralint", {})
     elif "tool" in data and "migralint" in data["tool"]:
@@ -147,6 +153,23 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
         values["per_file_ignores"] = {
             pattern: _strings(table, pattern, f"{where}per_file_ignores: ") for pattern in table
         }
+    return Settings(**values)
+
+
+def squawk_settings(data: Mapping[str, Any], source: Path) -> Settings:
+    """A squawk configuration, read for the keys migralint shares with squawk.
+
+    `excluded_rules` names squawk rules; they switch off the migralint rules that carry
+    the name as an alias, and names with no counterpart here are skipped.
+    """
+    where = f"{source}: "
+    values: dict[str, Any] = {"source": source}
+    if "excluded_rules" in data:
+        values["squawk_excluded"] = _strings(data, "excluded_rules", where)
+    if "pg_version" in data:
+        values["pg_version"] = parse_pg_version(str(data["pg_version"]), where)
+    if isinstance(data.get("assume_in_transaction"), bool):
+        values["assume_in_transaction"] = data["assume_in_transaction"]
     return Settings(**values)
 
 

@@ -131,6 +131,7 @@ class Linter:
             for stmt in split.statements
             for op in parse_statement(stmt, info.path, info.dialect)
         ]
+        parsed.append((_end_of_file(text, info.path), []))
         ctx = Context(info, catalog, Session(self._wrapped(info, split)), self.settings)
         ctx.file_ops = [op for op, _ in parsed]
         catalog.start_migration()
@@ -142,9 +143,9 @@ class Linter:
                 if spec.id in per_file or _suppressed(names, suppressed + file_suppressions):
                     continue
                 findings.append(_finding(spec, violation))
+            ctx.session.apply(op, ctx.target_table(op))
             if info.direction != "down":
                 catalog.apply(op)
-            ctx.session.apply(op)
         return findings
 
     def _wrapped(self, info: FileInfo, split: SplitResult) -> bool:
@@ -179,6 +180,12 @@ class Linter:
         }
         rules_by_name = {n: r.id for r in self.rules for n in (r.id, *r.aliases)}
         return {rules_by_name.get(n, n) for n in ignored}
+
+
+def _end_of_file(text: str, path: str) -> ops.EndOfFile:
+    """An Op at the file's last line, for rules about the file as a whole."""
+    line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    return ops.EndOfFile(loc=ops.Location(path, line, 1, line, 1))
 
 
 def _path_matches(path: str, pattern: str) -> bool:

@@ -77,12 +77,12 @@ class RuleSet:
             return list(self.rules)
         if name in CATEGORIES:
             return [r for r in self.rules if r.category == name]
-        spec = self.get(name)
-        if spec is None:
+        found = [r for r in self.rules if name == r.id or name in r.aliases]
+        if not found:
             raise ConfigError(
                 f"{where}unknown rule {name!r}{suggest(name, [*self.by_name, *CATEGORIES])}"
             )
-        return [spec]
+        return found
 
     def selected(self, settings: Settings) -> list[RuleSpec]:
         """The rules a run uses: defaults or `select`, minus `ignore`, severities applied."""
@@ -95,7 +95,11 @@ class RuleSet:
         for name in settings.ignore:
             for r in self.resolve(name):
                 chosen.pop(r.id, None)
-        overrides = {self.resolve(k)[0].id: v for k, v in settings.severity.items()}
+        for name in settings.squawk_excluded:
+            for r in self.rules:
+                if name == r.id or name in r.aliases:
+                    chosen.pop(r.id, None)
+        overrides = {r.id: v for k, v in settings.severity.items() for r in self.resolve(k)}
         return [
             replace(r, severity=overrides[r.id]) if r.id in overrides else r
             for r in chosen.values()

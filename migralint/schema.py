@@ -54,6 +54,8 @@ class Catalog:
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
         self.index_tables: dict[str, str] = {}  # index key → table key
+        self.indexed: dict[str, list[tuple[str, ...]]] = {}  # table key → indexed column lists
+        self.enums: dict[str, list[str]] = {}  # enum type key → values in order
         self._created: set[str] = set()
 
     # Questions rules ask
@@ -75,6 +77,14 @@ class Catalog:
             return None
         schema, _, name = key.rpartition(".")
         return ops.Name(name, schema or None)
+
+    def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
+        """True if an index (or PK / UNIQUE constraint) leads with exactly these columns."""
+        n = len(columns)
+        return any(
+            len(cols) >= n and set(cols[:n]) == set(columns)
+            for cols in self.indexed.get(table.key, ())
+        )
 
     def has_valid_not_null_check(self, table: ops.Name, column: str) -> bool:
         state = self.tables.get(table.key)
@@ -168,6 +178,8 @@ class Catalog:
             or f"{table.name}_{'_'.join(c.columns) or 'expr'}_{c.kind}_{len(state.constraints)}"
         )
         state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
+        if c.kind in ("primary_key", "unique") and c.columns:
+            self.indexed.setdefault(table.key, []).append(c.columns)
         if c.kind == "primary_key":
             for col in c.columns:
                 if col in state.columns:
@@ -192,6 +204,25 @@ class Catalog:
         if op.name:
             key = ops.Name(op.name, op.table.schema).key
             self.index_tables[key] = op.table.key
+        if op.where is None and op.columns:
+            self.indexed.setdefault(op.table.key, []).append(op.columns)
+
+    def _create_object(self, op: ops.CreateObject) -> None:
+        if op.kind == "TYPE" and op.enum_values:
+            self.enums[op.name.key] = list(op.enum_values)
+
+    def _drop_object(self, op: ops.DropObject) -> None:
+        if op.kind == "TYPE":
+            self.enums.pop(op.name.key, None)
+
+    def _add_enum_value(self, op: ops.AlterTypeAddValue) -> None:
+        values = self.enums.get(op.name.key)
+        if values is not None and op.value not in values:
+            values.append(op.value)
+
+    def _rename_object(self, op: ops.RenameObject) -> None:
+        if op.kind == "TYPE" and op.name.key in self.enums:
+            self.enums[ops.Name(op.new_name, op.name.schema).key] = self.enums.pop(op.name.key)
 
     def _drop_index(self, op: ops.DropIndex) -> None:
         self.index_tables.pop(op.name.key, None)
@@ -215,4 +246,8 @@ _HANDLERS = {
     ops.RenameConstraint: Catalog._rename_constraint,
     ops.CreateIndex: Catalog._create_index,
     ops.DropIndex: Catalog._drop_index,
+    ops.CreateObject: Catalog._create_object,
+    ops.DropObject: Catalog._drop_object,
+    ops.AlterTypeAddValue: Catalog._add_enum_value,
+    ops.RenameObject: Catalog._rename_object,
 }

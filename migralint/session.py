@@ -7,6 +7,7 @@ the file (Flyway wraps it, golang-migrate sends it as one implicit transaction, 
 
 from __future__ import annotations
 
+from migralint.postgres import ACCESS_EXCLUSIVE, lock_taken
 from migralint.sql import ops
 
 TIMEOUT_SETTINGS = ("lock_timeout", "statement_timeout")
@@ -21,6 +22,10 @@ class Session:
         self.explicit = False  # an explicit BEGIN is open
         self.settings: dict[str, str] = {}
         self._local: dict[str, str | None] = {}  # SET LOCAL values and what they shadow
+        # What the open transaction holds and did; cleared when it ends.
+        self.access_exclusive: dict[str, ops.Op] = {}  # table key → the Op that took the lock
+        self.not_valid_added: set[tuple[str, str]] = set()  # (table key, constraint name)
+        self.ddl_tables: set[str] = set()  # tables changed by DDL
 
     @property
     def in_transaction(self) -> bool:
@@ -31,11 +36,17 @@ class Session:
         value = self.settings.get(name, "").strip().lower()
         return value not in ("", "0", "0ms", "0s", "default")
 
-    def apply(self, op: ops.Op) -> None:
+    def apply(self, op: ops.Op, table: ops.Name | None = None) -> None:
+        """Replay one Op; `table` is the table it locks, when the caller knows it."""
+        if table is not None and self.in_transaction:
+            self._track(op, table)
         if isinstance(op, ops.Begin):
             self.explicit = True
         elif isinstance(op, ops.Commit):
             self.explicit = False
+            self.access_exclusive.clear()
+            self.not_valid_added.clear()
+            self.ddl_tables.clear()
             for name, previous in self._local.items():
                 if previous is None:
                     self.settings.pop(name, None)
@@ -48,3 +59,12 @@ class Session:
                     return  # SET LOCAL outside a transaction has no effect
                 self._local.setdefault(op.name, self.settings.get(op.name))
             self.settings[op.name] = op.value
+
+    def _track(self, op: ops.Op, table: ops.Name) -> None:
+        mode = lock_taken(op)
+        if mode is not None:
+            self.ddl_tables.add(table.key)
+        if mode == ACCESS_EXCLUSIVE:
+            self.access_exclusive.setdefault(table.key, op)
+        if isinstance(op, ops.AddConstraint) and op.constraint.not_valid and op.constraint.name:
+            self.not_valid_added.add((table.key, op.constraint.name))

@@ -131,3 +131,16 @@ def test_every_corpus_file_is_accounted_for() -> None:
     result = lint_paths([CORPUS], Settings())
     assert result.files_linted + len(result.skipped) == discovered
     assert not [f for f in result.findings if f.rule == "internal-error"]
+
+
+def test_squawk_configuration_is_honoured_through_aliases(tmp_path: Path) -> None:
+    squawk = 'excluded_rules = ["ban-drop-table", "ban-alter-role-options"]\npg_version = "10"\n'
+    files = {
+        ".squawk.toml": squawk,
+        "db/V1__x.sql": "SET lock_timeout = '1s';\nDROP TABLE a;\nALTER TABLE b ADD COLUMN c int DEFAULT 0;\n",
+    }
+    write_tree(tmp_path, files)
+    from migralint.engine import settings_for
+
+    result = lint_paths([tmp_path / "db"], settings_for([tmp_path / "db"]))
+    assert rules_of(result) == ["adding-field-with-default"]  # pg 10: any default rewrites

@@ -15,8 +15,10 @@ from migralint.sql.ops import (
     AddColumn,
     AddConstraint,
     AlterColumnType,
+    AlterIdentity,
     AlterTypeAddValue,
     Begin,
+    Cluster,
     Column,
     Commit,
     Constraint,
@@ -25,6 +27,7 @@ from migralint.sql.ops import (
     CreateTable,
     Default,
     Delete,
+    DetachPartition,
     DoBlock,
     DropColumn,
     DropConstraint,
@@ -37,6 +40,7 @@ from migralint.sql.ops import (
     Insert,
     LockTable,
     Raw,
+    RefreshMaterializedView,
     Reindex,
     RenameColumn,
     RenameConstraint,
@@ -44,10 +48,12 @@ from migralint.sql.ops import (
     RenameTable,
     SetDefault,
     SetNotNull,
+    SetSchema,
     SetSetting,
     Truncate,
     Unparsed,
     Update,
+    Vacuum,
     ValidateConstraint,
 )
 from migralint.sql.parse import parse_statement
@@ -460,7 +466,15 @@ TASK = N("TaskRun", "public")
         ),
         (
             "ALTER TABLE t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY (START WITH 10)",
-            [Raw(loc=LOC, kind="ALTER TABLE ALTER COLUMN")],
+            [AlterIdentity(loc=LOC, table=N("t"), column="a", action="ADD")],
+        ),
+        (
+            "ALTER TABLE t SET SCHEMA archive",
+            [SetSchema(loc=LOC, kind="TABLE", name=N("t"), new_schema="archive")],
+        ),
+        (
+            "ALTER TABLE p DETACH PARTITION p_2020 CONCURRENTLY",
+            [DetachPartition(loc=LOC, table=N("p"), partition=N("p_2020"), concurrently=True)],
         ),
         (
             "ALTER TABLE t ALTER CONSTRAINT t_o_fk DEFERRABLE",
@@ -672,7 +686,7 @@ def test_drops() -> None:
         ),
         (
             "CREATE TYPE \"Status\" AS ENUM ('a', 'b')",
-            CreateObject(loc=LOC, kind="TYPE", name=N("Status")),
+            CreateObject(loc=LOC, kind="TYPE", name=N("Status"), enum_values=("a", "b")),
         ),
         (
             "CREATE POLICY p ON t USING (true)",
@@ -775,12 +789,35 @@ def test_data_statements() -> None:
 
 def test_statements_read_as_raw() -> None:
     check(
-        "GRANT SELECT ON t TO bob; COMMENT ON COLUMN t.a IS 'x'; SELECT setval('s', 1); VACUUM t",
+        "GRANT SELECT ON t TO bob; COMMENT ON COLUMN t.a IS 'x'; SELECT setval('s', 1)",
         [
             Raw(loc=LOC, kind="GRANT"),
             Raw(loc=LOC, kind="COMMENT"),
             Raw(loc=LOC, kind="SELECT"),
-            Raw(loc=LOC, kind="VACUUM"),
+        ],
+    )
+
+
+def test_maintenance_statements() -> None:
+    check(
+        "VACUUM t; VACUUM (FULL, ANALYZE) t; CLUSTER t USING i; "
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY mv; REFRESH MATERIALIZED VIEW mv",
+        [
+            Vacuum(loc=LOC, full=False, name=N("t")),
+            Vacuum(loc=LOC, full=True, name=N("t")),
+            Cluster(loc=LOC, name=N("t")),
+            RefreshMaterializedView(loc=LOC, name=N("mv"), concurrently=True),
+            RefreshMaterializedView(loc=LOC, name=N("mv"), concurrently=False),
+        ],
+    )
+
+
+def test_enum_values_and_domain_checks() -> None:
+    check(
+        "CREATE TYPE mood AS ENUM ('sad', 'it''s ok'); CREATE DOMAIN pos AS int CHECK (VALUE > 0)",
+        [
+            CreateObject(loc=LOC, kind="TYPE", name=N("mood"), enum_values=("sad", "it's ok")),
+            CreateObject(loc=LOC, kind="DOMAIN", name=N("pos"), has_check=True),
         ],
     )
 

@@ -75,3 +75,11 @@ def summary(result: LintResult, style: Style = plain) -> str:
         reasons = Counter(result.skipped.values())
         extra = "; skipped " + ", ".join(f"{n} ({why})" for why, n in reasons.items())
     return f"{files}{extra}: {found}"
+
+
+def statistics(result: LintResult) -> str:
+    """Findings per rule, most frequent first: where a team's noise (or risk) is."""
+    counts = Counter((f.rule, str(f.severity)) for f in result.findings)
+    width = max((len(rule) for rule, _ in counts), default=4)
+    rows = [f"{n:>6}  {rule:<{width}}  {level}" for (rule, level), n in counts.most_common()]
+    return "\n".join([*rows, summary(result)]) + "\n"

@@ -322,3 +322,61 @@ def _sqlglot_action(
         return None
     not_valid = bool(tree.args.get("not_valid"))
     return [op for a in actions for op in _action_ops(a, table, loc, dialect, not_valid)]
+
+
+_SET_SCHEMA = re.compile(r"SET\s+SCHEMA\s+(?P<schema>" + IDENT + r")\s*$", _F)
+_DETACH = re.compile(
+    r"DETACH\s+PARTITION\s+(?P<partition>"
+    + QNAME
+    + r")(?:\s+(?P<mode>CONCURRENTLY|FINALIZE))?\s*$",
+    _F,
+)
+_IDENTITY = re.compile(
+    r"ALTER\s+(?:COLUMN\s+)?(?P<column>" + IDENT + r")\s+(?P<action>ADD\s+GENERATED|"
+    r"DROP\s+IDENTITY|SET\s+GENERATED)\b",
+    _F,
+)
+_MYSQL_OPTION = re.compile(
+    r"\b(?P<name>ALGORITHM|LOCK)\s*=?\s*(?P<value>COPY|SHARED|EXCLUSIVE)\b", _F
+)
+
+
+def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """Ops for an ALTER TABLE made only of actions sqlglot reads as opaque text:
+    SET SCHEMA, DETACH PARTITION and identity changes; None for any other action list."""
+    head = _HEAD.match(text)
+    if not head:
+        return None
+    table = parse_name(head["name"], dialect)
+    found: list[ops.Op] = []
+    for _, action in split_actions(head["actions"]):
+        if m := _SET_SCHEMA.match(action):
+            schema = fold(m["schema"], dialect)
+            found.append(ops.SetSchema(loc=loc, kind="TABLE", name=table, new_schema=schema))
+        elif m := _DETACH.match(action):
+            concurrently = (m["mode"] or "").upper() == "CONCURRENTLY"
+            partition = parse_name(m["partition"], dialect)
+            found.append(
+                ops.DetachPartition(
+                    loc=loc, table=table, partition=partition, concurrently=concurrently
+                )
+            )
+        elif m := _IDENTITY.match(action):
+            action_word = m["action"].split()[0].upper()
+            column = fold(m["column"], dialect)
+            found.append(ops.AlterIdentity(loc=loc, table=table, column=column, action=action_word))
+        else:
+            return None
+    return found or None
+
+
+def mysql_options(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
+    """ALGORITHM=COPY / LOCK=SHARED|EXCLUSIVE clauses of a MySQL ALTER TABLE."""
+    head = _HEAD.match(text)
+    if dialect != "mysql" or not head:
+        return []
+    table = parse_name(head["name"], dialect)
+    return [
+        ops.AlterTableOption(loc=loc, table=table, name=m["name"].upper(), value=m["value"].upper())
+        for m in _MYSQL_OPTION.finditer(head["actions"])
+    ]

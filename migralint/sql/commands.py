@@ -87,6 +87,7 @@ def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
     table = (
         parse_name(m["table"], dialect) if m["table"] and kind in ("TRIGGER", "POLICY") else None
     )
+    enum = _ENUM_VALUES.search(text) if kind == "TYPE" else None
     return [
         ops.CreateObject(
             loc=loc,
@@ -95,8 +96,16 @@ def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
             if_not_exists=bool(m["if_not_exists"]),
             or_replace=bool(m["replace"]),
             table=table,
+            enum_values=tuple(v.replace("''", "'") for v in _STRING.findall(enum[1]))
+            if enum
+            else (),
+            has_check=kind == "DOMAIN" and bool(re.search(r"\bCHECK\b", text, re.IGNORECASE)),
         )
     ]
+
+
+_ENUM_VALUES = re.compile(r"\bAS\s+ENUM\s*\((.*)\)", _F)
+_STRING = re.compile(r"'((?:[^']|'')*)'")
 
 
 _ALTER_TYPE = re.compile(
@@ -274,3 +283,51 @@ def insert(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
             from_query=bool(_FROM_QUERY.search(head)),
         )
     ]
+
+
+_VACUUM = re.compile(
+    r"VACUUM\s*(?P<options>\([^)]*\))?(?P<full>\s*FULL\b)?(?:\s+(?:FREEZE|VERBOSE|ANALYZE)\b)*"
+    r"\s*(?P<name>" + QNAME + r")?",
+    _F,
+)
+_CLUSTER = re.compile(r"CLUSTER\s*(?:\([^)]*\)\s*)?(?:VERBOSE\s+)?(?P<name>" + QNAME + r")?", _F)
+_REFRESH = re.compile(
+    r"REFRESH\s+MATERIALIZED\s+VIEW\s+(?P<concurrently>CONCURRENTLY\s+)?(?P<name>" + QNAME + r")",
+    _F,
+)
+
+
+def maintenance(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """VACUUM [FULL], CLUSTER and REFRESH MATERIALIZED VIEW."""
+    word = text[:7].upper()
+    if word.startswith("VACUUM") and (m := _VACUUM.match(text)):
+        full = bool(m["full"]) or bool(m["options"] and re.search(r"\bFULL\b", m["options"], _F))
+        name = parse_name(m["name"], dialect) if m["name"] else None
+        return [ops.Vacuum(loc=loc, full=full, name=name)]
+    if word == "CLUSTER" and (m := _CLUSTER.match(text)):
+        name = parse_name(m["name"], dialect) if m["name"] else None
+        return [ops.Cluster(loc=loc, name=name)]
+    if word == "REFRESH" and (m := _REFRESH.match(text)):
+        return [
+            ops.RefreshMaterializedView(
+                loc=loc, name=parse_name(m["name"], dialect), concurrently=bool(m["concurrently"])
+            )
+        ]
+    return None
+
+
+_SET_SCHEMA = re.compile(
+    r"ALTER\s+(?P<kind>VIEW|MATERIALIZED\s+VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|"
+    r"EXTENSION)\s+(?:IF\s+EXISTS\s+)?(?P<name>" + QNAME + r")(?:\s*\([^)]*\))?\s+SET\s+SCHEMA\s+"
+    r"(?P<schema>" + IDENT + r")\s*$",
+    _F,
+)
+
+
+def set_schema(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _SET_SCHEMA.match(text)
+    if not m:
+        return None
+    kind = " ".join(m["kind"].upper().split())
+    name = parse_name(m["name"], dialect)
+    return [ops.SetSchema(loc=loc, kind=kind, name=name, new_schema=fold(m["schema"], dialect))]

@@ -262,6 +262,8 @@ class CreateObject(Op):
     if_not_exists: bool = False
     or_replace: bool = False
     table: Name | None = None  # the table a trigger or policy is attached to
+    enum_values: tuple[str, ...] = ()  # CREATE TYPE … AS ENUM (…)
+    has_check: bool = False  # CREATE DOMAIN … CHECK (…)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,6 +295,57 @@ class DoBlock(Op):
     """An anonymous code block; its DDL is linted where it is plain (later)."""
 
     body: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetSchema(Op):
+    """ALTER TABLE / VIEW / TYPE … SET SCHEMA: the object moves to another schema."""
+
+    kind: str
+    name: Name
+    new_schema: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DetachPartition(TableOp):
+    partition: Name
+    concurrently: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlterIdentity(TableOp):
+    """ALTER COLUMN … ADD GENERATED … AS IDENTITY / DROP IDENTITY / SET GENERATED."""
+
+    column: str
+    action: str  # ADD, DROP or SET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlterTableOption(TableOp):
+    """A MySQL online-DDL clause: ALGORITHM=COPY, LOCK=SHARED, ..."""
+
+    name: str  # ALGORITHM or LOCK
+    value: str  # upper-case
+
+
+# Maintenance
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Vacuum(Op):
+    full: bool = False
+    name: Name | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cluster(Op):
+    name: Name | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefreshMaterializedView(Op):
+    name: Name
+    concurrently: bool = False
 
 
 # Sessions and transactions
@@ -339,6 +392,11 @@ class Delete(TableOp):
 class Insert(TableOp):
     on_conflict: bool = False
     from_query: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndOfFile(Op):
+    """Added after a file's last statement, for rules that judge the file as a whole."""
 
 
 # What we do not model

@@ -13,7 +13,12 @@ import logging
 import re
 
 from migralint.sql import commands, ops
-from migralint.sql.alter_table import alter_table_fallback, alter_table_ops
+from migralint.sql.alter_table import (
+    alter_table_fallback,
+    alter_table_ops,
+    mysql_options,
+    special_actions,
+)
 from migralint.sql.normalise import normalise
 from migralint.sql.statements import Statement
 
@@ -26,12 +31,9 @@ _RAW_KEYWORDS = frozenset(
         "COPY",
         "ANALYZE",
         "ANALYSE",
-        "VACUUM",
-        "CLUSTER",
         "CALL",
         "NOTIFY",
         "SECURITY",
-        "REFRESH",
         "SHOW",
         "USE",
         "RESET",
@@ -82,6 +84,9 @@ _RECOGNISERS: dict[str, tuple[commands.Recogniser, ...]] = {
     "ROLLBACK": (commands.transaction,),
     "ABORT": (commands.transaction,),
     "DO": (commands.do_block,),
+    "VACUUM": (commands.maintenance,),
+    "CLUSTER": (commands.maintenance,),
+    "REFRESH": (commands.maintenance,),
     "INSERT": (commands.insert,),
     "REPLACE": (commands.insert,),
 }
@@ -137,12 +142,19 @@ def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
     if first == "CREATE" and not _SQLGLOT_CREATE.match(text):
         return commands.create_object(text, loc, dialect) or [ops.Raw(loc=loc, kind="CREATE")]
     if first == "ALTER" and keywords[1:2] != ["TABLE"]:
-        found = commands.alter_type_add_value(text, loc, dialect) or commands.rename_object(
-            text, loc, dialect
+        found = (
+            commands.alter_type_add_value(text, loc, dialect)
+            or commands.rename_object(text, loc, dialect)
+            or commands.set_schema(text, loc, dialect)
         )
         return found or [ops.Raw(loc=loc, kind=" ".join(keywords[:2]))]
     if first == "RENAME" and dialect == "mysql":
         return _mysql_rename_tables(text, loc)
+    if first == "ALTER":
+        special = special_actions(text, loc, dialect)
+        if special is not None:
+            return special
+        return _sqlglot_ops(text, loc, dialect, first) + mysql_options(text, loc, dialect)
     return _sqlglot_ops(text, loc, dialect, first)
 
 
