@@ -129,7 +129,7 @@ class Linter:
         parsed = [
             (op, [s for s in directives.suppressions(stmt.comments) if not s.whole_file])
             for stmt in split.statements
-            for op in parse_statement(stmt, info.path, info.dialect)
+            for op in _with_block_contents(parse_statement(stmt, info.path, info.dialect), info)
         ]
         parsed.append((_end_of_file(text, info.path), []))
         ctx = Context(info, catalog, Session(self._wrapped(info, split)), self.settings)
@@ -180,6 +180,21 @@ class Linter:
         }
         rules_by_name = {n: r.id for r in self.rules for n in (r.id, *r.aliases)}
         return {rules_by_name.get(n, n) for n in ignored}
+
+
+def _with_block_contents(found: list[ops.Op], info: FileInfo) -> list[ops.Op]:
+    """The Ops of a statement, each DO block followed by the plain DDL inside it."""
+    if not any(isinstance(op, ops.DoBlock) for op in found):
+        return found
+    from migralint.sql.blocks import guard, inner_statements
+
+    expanded: list[ops.Op] = []
+    for op in found:
+        expanded.append(op)
+        if isinstance(op, ops.DoBlock):
+            for stmt, guarded in inner_statements(op):
+                expanded.extend(guard(parse_statement(stmt, info.path, info.dialect), guarded))
+    return expanded
 
 
 def _end_of_file(text: str, path: str) -> ops.EndOfFile:

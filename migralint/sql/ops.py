@@ -101,9 +101,14 @@ class Column:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Op:
-    """Base of every operation."""
+    """Base of every operation.
+
+    `guarded`: the statement runs inside a DO block under an `IF [NOT] EXISTS` check or
+    an exception handler, so running it again is safe.
+    """
 
     loc: Location
+    guarded: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
