@@ -185,3 +185,14 @@ def test_configuration_overrides_how_the_tool_runs_a_file(tmp_path: Path) -> Non
     files = {"V1__idx.sql": cic, "V2__idx.sql": cic}
     result = lint_tree(tmp_path, files, transaction={"V2__*.sql": "none"})
     assert [Path(f.path).name for f in result.findings] == ["V1__idx.sql"]
+
+
+def test_unique_index_before_dedupe_only_for_the_indexed_data() -> None:
+    index = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS k ON users (email);\n"
+    select = ("unique-before-dedupe",)
+    assert rules_in(index + "UPDATE users SET email = lower(email);", select=select) == [
+        "unique-before-dedupe"
+    ]
+    assert rules_in(index + "UPDATE users SET name = 'x';", select=select) == []
+    assert rules_in(index + "DELETE FROM orders WHERE id < 10;", select=select) == []
+    assert rules_in("UPDATE users SET email = lower(email);\n" + index, select=select) == []

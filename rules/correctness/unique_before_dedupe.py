@@ -1,0 +1,63 @@
+"""A unique index built before the statement that makes the data unique.
+
+## What it does
+Flags `CREATE UNIQUE INDEX` (or `ADD … UNIQUE` / `PRIMARY KEY`) on an existing table
+when a later statement of the same migration updates the indexed columns or deletes
+rows of that table: the clean-up runs after the index it is meant to enable.
+
+## Why is this bad?
+The index build checks the existing rows. If duplicates exist, which the later
+UPDATE or DELETE was written to remove, the migration fails in production even though
+it passed on a development database with clean data.
+
+## Example
+```sql
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+DELETE FROM users a USING users b WHERE a.email = b.email AND a.id > b.id;
+```
+
+## Use instead
+Remove the duplicates first, then build the index:
+```sql
+DELETE FROM users a USING users b WHERE a.email = b.email AND a.id > b.id;
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import AddConstraint, CreateIndex, Delete, Update
+
+
+@rule(
+    "unique-before-dedupe",
+    category="correctness",
+    dialects=("postgres", "mysql", "sqlite", "cockroach"),
+)
+def check(op: CreateIndex | AddConstraint, ctx: Context) -> Iterator[Violation]:
+    if isinstance(op, CreateIndex):
+        if not op.unique:
+            return
+        columns = set(op.columns)
+    else:
+        if op.constraint.kind not in ("unique", "primary_key") or op.constraint.using_index:
+            return
+        columns = set(op.constraint.columns)
+    for later in ctx.later(Update | Delete):
+        if later.table.key != op.table.key:
+            continue
+        if isinstance(later, Update) and not columns & set(later.columns):
+            continue
+        what = "DELETE" if isinstance(later, Delete) else "UPDATE"
+        yield ctx.finding(
+            op,
+            f"the unique index on {op.table} ({', '.join(sorted(columns))}) is built before the "
+            f"{what} on line {later.loc.line} that removes duplicates: it fails on existing data",
+            f"Move the {what} before the index, so the index is built on data that is already "
+            "unique.",
+        )
+        return
