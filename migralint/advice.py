@@ -34,3 +34,20 @@ def plan_command(operation: str, table: Name, **options: str) -> str:
     for key, value in options.items():
         words += [f"--{key.replace('_', '-')}", value]
     return " ".join(shlex.quote(w) for w in words)
+
+
+def remove_later(what: str) -> str:
+    """How to remove something release N-1 may still use: code first, drop a release later."""
+    return (
+        f"Remove every use of {what} from the code and ship that release first; then drop it "
+        "in a later migration marked `-- migralint: phase=contract`."
+    )
+
+
+def rename_in_steps(old: str, new: str, bridge: str) -> str:
+    """How to rename something release N-1 still uses by its old name; `bridge` says
+    what keeps the old name working meanwhile."""
+    return (
+        f"Keep {old} working while release N-1 runs ({bridge}), switch the code to {new}, "
+        f"and remove {old} a release later in a migration marked `-- migralint: phase=contract`."
+    )

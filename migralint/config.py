@@ -23,7 +23,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 DIALECT_CHOICES = ("postgres", "mysql", "sqlite", "cockroach")
-DEFAULT_PG_VERSION = (15, 0)
+LATEST_MINOR = 99  # a bare major version means its latest minor release
+DEFAULT_PG_VERSION = (15, LATEST_MINOR)
 
 
 class ConfigError(Exception):
@@ -187,7 +188,7 @@ def parse_pg_version(value: str, where: str = "") -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)(?:\.(\d+))?\s*", value)
     if not m or not 9 <= int(m[1]) <= 30:
         raise ConfigError(f"{where}'pg_version' must look like 15 or 14.2, not {value!r}")
-    return int(m[1]), int(m[2] or 0)
+    return int(m[1]), int(m[2]) if m[2] else LATEST_MINOR
 
 
 def parse_severities(table: Mapping[str, Any], where: str = "") -> dict[str, Severity]:

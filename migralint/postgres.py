@@ -99,6 +99,10 @@ def lock_taken(op: ops.Op) -> str | None:
         return ACCESS_EXCLUSIVE
     if isinstance(op, ops.LockTable):
         return op.mode
+    if isinstance(op, (ops.DetachPartition, ops.RefreshMaterializedView)):
+        return None if op.concurrently else ACCESS_EXCLUSIVE
+    if isinstance(op, ops.Vacuum):
+        return ACCESS_EXCLUSIVE if op.full else None
     if isinstance(op, (ops.CreateObject, ops.DropObject)) and op.kind == "TRIGGER":
         return SHARE_ROW_EXCLUSIVE if isinstance(op, ops.CreateObject) else ACCESS_EXCLUSIVE
     if isinstance(op, _ACCESS_EXCLUSIVE_OPS):
@@ -120,4 +124,36 @@ _ACCESS_EXCLUSIVE_OPS = (
     ops.RenameConstraint,
     ops.DropTable,
     ops.Truncate,
+    ops.AlterIdentity,
+    ops.Cluster,
 )
+
+
+# Lock modes that block other sessions' writes (INSERT/UPDATE/DELETE take ROW EXCLUSIVE,
+# which conflicts with each of these); only ACCESS EXCLUSIVE also blocks plain reads.
+EXCLUSIVE = "EXCLUSIVE"
+WRITE_BLOCKING_MODES = frozenset({SHARE, SHARE_ROW_EXCLUSIVE, EXCLUSIVE, ACCESS_EXCLUSIVE})
+
+
+def what_it_blocks(mode: str) -> str:
+    """What other sessions cannot do on the table while `mode` is held or awaited."""
+    if mode == ACCESS_EXCLUSIVE:
+        return "blocks reads and writes"
+    if mode in WRITE_BLOCKING_MODES:
+        return "blocks writes"
+    return "blocks other DDL and VACUUM"
+
+
+# The first version with a feature (major, minor).
+REINDEX_CONCURRENTLY = (12, 0)
+DETACH_PARTITION_CONCURRENTLY = (14, 0)
+ENUM_ADD_VALUE_IN_TRANSACTION = (12, 0)
+VIRTUAL_GENERATED_COLUMNS = (18, 0)
+# CREATE INDEX CONCURRENTLY / REINDEX CONCURRENTLY could silently corrupt indexes in
+# PostgreSQL 14.0 to 14.3 (fixed in 14.4, June 2022).
+CIC_CORRUPTION_VERSIONS = ((14, 0), (14, 3))
+
+
+def has_cic_corruption_bug(version: tuple[int, int]) -> bool:
+    first, last = CIC_CORRUPTION_VERSIONS
+    return first <= version <= last

@@ -2,7 +2,13 @@
 
 Sections follow ruff's: `## What it does`, `## Why is this bad?`, `## Example`,
 `## Use instead`. The first ```sql block under Example is the bad example and the
-first under Use instead is the good one; tests lint both.
+first under Use instead is the good one; tests lint both. A block is linted as a plain
+migration on PostgreSQL 15 unless its fence line says otherwise:
+
+    ```sql file=V2__x.sql pg_version=14.2 siblings=1_a.up.sql,1_a.down.sql
+
+`file` names the migration (its layout decides tool, direction and transaction),
+`pg_version` the target version, `siblings` empty files created beside it.
 """
 
 from __future__ import annotations
@@ -13,8 +19,18 @@ from dataclasses import dataclass
 from migralint.rule import RuleSpec
 
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
-_SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.DOTALL)
+_SQL_BLOCK = re.compile(r"```sql(?P<options>[^\n]*)\n(?P<sql>.*?)```", re.DOTALL)
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented SQL example and how to lint it."""
+
+    sql: str
+    file: str = "example.sql"
+    pg_version: str | None = None
+    siblings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -23,17 +39,42 @@ class RuleDoc:
     sections: dict[str, str]
 
     @property
-    def bad_example(self) -> str | None:
+    def bad_example(self) -> Example | None:
         return _first_sql(self.sections.get("Example", ""))
 
     @property
-    def good_example(self) -> str | None:
+    def good_example(self) -> Example | None:
         return _first_sql(self.sections.get("Use instead", ""))
 
 
-def _first_sql(text: str) -> str | None:
+def _first_sql(text: str) -> Example | None:
     m = _SQL_BLOCK.search(text)
-    return m.group(1) if m else None
+    if m is None:
+        return None
+    options = dict(word.split("=", 1) for word in m["options"].split() if "=" in word)
+    siblings = tuple(n for n in options.get("siblings", "").split(",") if n)
+    return Example(
+        m["sql"], options.get("file", "example.sql"), options.get("pg_version"), siblings
+    )
+
+
+def lint_example(spec: RuleSpec, example: Example) -> list[str]:
+    """The rule ids this rule reports on the example, linted as the example says."""
+    import tempfile
+    from pathlib import Path
+
+    from migralint.config import Settings, parse_pg_version
+    from migralint.engine import lint_paths
+
+    settings = Settings(select=(spec.id,), dialect=spec.dialects[0])
+    if example.pg_version:
+        settings = settings.merged(pg_version=parse_pg_version(example.pg_version))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name in example.siblings:
+            (root / name).write_text("", encoding="utf-8")
+        (root / example.file).write_text(example.sql, encoding="utf-8")
+        return [f.rule for f in lint_paths([root], settings).findings]
 
 
 def parse_doc(spec: RuleSpec) -> RuleDoc:

@@ -66,7 +66,7 @@ def test_exit_codes(tmp_path: Path) -> None:
 def test_warnings_alone_do_not_fail_the_run(tmp_path: Path) -> None:
     write_tree(tmp_path, {"001_t.sql": "CREATE TABLE t (id bigint);\nCREATE TABLE u (id bigint);"})
     code, out, _ = run("check", str(tmp_path))
-    assert "non-idempotent-ddl" in out
+    assert "create-without-if-not-exists" in out
     assert code == 0
 
 

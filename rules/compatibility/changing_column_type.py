@@ -5,7 +5,9 @@ Flags `ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQ
 without a rewrite: varchar(n) to a longer varchar or to text, numeric to a larger
 precision with the same scale, cidr to inet, the same type again, and timestamp to
 timestamptz when the session time zone is UTC (PostgreSQL 12+). The old type is
-known when an earlier migration created the column.
+known when an earlier migration created the column. A change that narrows the
+column (varchar(20) to varchar(10), bigint to integer) is reported once, by
+narrowing-column-type, instead.
 
 ## Why is this bad?
 Most type changes rewrite the table and rebuild its indexes under an ACCESS EXCLUSIVE
@@ -32,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.types import narrows
 from migralint.context import Context
 from migralint.postgres import is_binary_coercible
 from migralint.rule import Violation, rule
@@ -47,6 +50,8 @@ def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
         old, op.type, pg_version=ctx.pg_version[0], utc_session=utc
     ):
         return
+    if narrows(op, ctx) is not None:
+        return  # narrowing-column-type reports it
     change = f"from {old} to {op.type}" if old else f"to {op.type}"
     command = plan_command("change-column-type", op.table, column=op.column, type=str(op.type))
     yield ctx.finding(

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.destructive import removal_planned
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropColumn
@@ -41,7 +42,7 @@ from migralint.sql.ops import DropColumn
     on_down=False,
 )
 def check(op: DropColumn, ctx: Context) -> Iterator[Violation]:
-    if ctx.file.phase == "contract":
+    if removal_planned(ctx.file):
         return
     yield ctx.finding(
         op,

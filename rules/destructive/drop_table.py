@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.destructive import removal_planned
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropTable
@@ -40,7 +41,7 @@ from migralint.sql.ops import DropTable
     on_down=False,
 )
 def check(op: DropTable, ctx: Context) -> Iterator[Violation]:
-    if ctx.file.phase == "contract":
+    if removal_planned(ctx.file):
         return
     yield ctx.finding(
         op,

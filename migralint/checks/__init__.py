@@ -1,0 +1,1 @@
+"""Helpers that the rules of one area share: questions several rules ask."""

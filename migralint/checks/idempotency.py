@@ -1,0 +1,252 @@
+"""What the idempotency rules share: does re-running this statement matter here, is the
+object it creates or drops handled elsewhere in the file, and does an UPDATE change
+data again when it runs twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from migralint.context import Context
+from migralint.sql import ops
+from migralint.sql.names import identifier
+
+# Re-running the file: when it matters
+
+
+def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
+    """Why this statement may run a second time on a database that already has its
+    effect, or None when a failure rolls it back and a re-run starts clean."""
+    if op.guarded:
+        return None
+    if ctx.file.direction == "repeatable":
+        return "a repeatable migration or callback runs again on the database it already changed"
+    if ctx.file.phase == "expand":
+        return "this expand migration must be safe to re-run during a rollout"
+    if ctx.session.wrapped:
+        return None  # the tool's transaction rolls the whole file back on failure
+    if ctx.session.explicit:
+        commit = next((c for c in ctx.later(ops.Commit) if not c.rollback), None)
+        if commit is None or not statements_after(ctx, commit):
+            return None
+        return (
+            f"the COMMIT on line {commit.loc.line} makes it permanent before the rest of the "
+            "file runs, so a later failure leaves the migration half-applied"
+        )
+    if not statements_after(ctx, op):
+        return None  # nothing after it can fail once it has succeeded
+    return "this migration runs outside a transaction, so a later failure leaves it half-applied"
+
+
+def _enclosing_end(ctx: Context, op: ops.Op) -> tuple[int, int]:
+    """Where the statement holding `op` ends: a DO block's inner DDL ends with the block."""
+    start = (op.loc.line, op.loc.column)
+    for earlier in ctx.file_ops:
+        if earlier is op:
+            break
+        if isinstance(earlier, ops.DoBlock):
+            block = earlier.loc
+            if (block.line, block.column) <= start <= (block.end_line, block.end_column):
+                return block.end_line, block.end_column
+    return op.loc.end_line, op.loc.end_column
+
+
+def statements_after(ctx: Context, op: ops.Op) -> bool:
+    """True when another statement follows the one holding `op` in this file."""
+    end = _enclosing_end(ctx, op)
+    return any(
+        not isinstance(later, ops.EndOfFile) and (later.loc.line, later.loc.column) > end
+        for later in ctx.file_ops
+    )
+
+
+# Objects: what a statement creates or drops, and what else the file does to it
+
+ObjectKey = tuple[str, ...]
+
+
+def created_key(op: ops.Op) -> ObjectKey | None:
+    """The object a statement creates (a table, index, column, constraint, view ...)."""
+    if isinstance(op, ops.CreateTable):
+        return ("TABLE", op.table.key)
+    if isinstance(op, ops.CreateIndex) and op.name:
+        return ("INDEX", ops.Name(op.name, op.table.schema).key)
+    if isinstance(op, ops.AddColumn):
+        return ("COLUMN", op.table.key, op.column.name)
+    if isinstance(op, ops.AddConstraint) and op.constraint.name:
+        return ("CONSTRAINT", op.table.key, op.constraint.name)
+    if isinstance(op, ops.CreateObject):
+        return _object_key(op.kind, op.name, op.table)
+    return None
+
+
+def dropped_key(op: ops.Op) -> ObjectKey | None:
+    """The object a statement drops."""
+    if isinstance(op, ops.DropTable):
+        return ("TABLE", op.table.key)
+    if isinstance(op, ops.DropIndex):
+        return ("INDEX", op.name.key)
+    if isinstance(op, ops.DropColumn):
+        return ("COLUMN", op.table.key, op.column)
+    if isinstance(op, ops.DropConstraint):
+        return ("CONSTRAINT", op.table.key, op.name)
+    if isinstance(op, ops.DropObject):
+        return _object_key(op.kind, op.name, op.table)
+    return None
+
+
+def _object_key(kind: str, name: ops.Name, table: ops.Name | None) -> ObjectKey:
+    if kind in ("TRIGGER", "POLICY", "RULE") and table is not None:
+        return (kind, name.key, table.key)
+    return (kind, name.key)
+
+
+def dropped_before(ctx: Context, key: ObjectKey | None) -> bool:
+    """True when an earlier statement of this file drops the object: a re-run re-creates it."""
+    return key is not None and any(dropped_key(o) == key for o in ctx.file_ops[: ctx.position])
+
+
+def created_before(ctx: Context, key: ObjectKey | None) -> bool:
+    """True when an earlier statement of this file creates the object: it exists here."""
+    return key is not None and any(created_key(o) == key for o in ctx.file_ops[: ctx.position])
+
+
+def created_later(ctx: Context, key: ObjectKey | None) -> bool:
+    """True when a later statement of this file re-creates the object."""
+    return key is not None and any(created_key(o) == key for o in ctx.file_ops[ctx.position + 1 :])
+
+
+# UPDATE: does running it twice change the data again?
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    column: str
+    expression: exp.Expression
+    reads_self: bool  # the value is computed from the column it overwrites
+    reads_row: bool  # the value is read from other columns or tables, not a constant
+
+
+# Functions f with f(f(x)) = f(x): applying them to a column again changes nothing.
+_IDEMPOTENT_NODES = (
+    exp.Paren,
+    exp.Cast,
+    exp.TryCast,
+    exp.Case,
+    exp.If,
+    exp.Coalesce,
+    exp.Lower,
+    exp.Upper,
+    exp.Trim,
+    exp.Initcap,
+    exp.Abs,
+    exp.Round,
+    exp.Floor,
+    exp.Ceil,
+    exp.DateTrunc,
+    exp.TimestampTrunc,
+    exp.Greatest,
+    exp.Least,
+    exp.Nullif,
+    exp.RegexpReplace,
+)
+_IDEMPOTENT_CALLS = frozenset(
+    {
+        "btrim",
+        "ltrim",
+        "rtrim",
+        "unaccent",
+        "jsonb_set",
+        "jsonb_set_lax",
+        "jsonb_strip_nulls",
+        "json_strip_nulls",
+        "array_remove",
+        "date_trunc",
+        "nullif",
+        "trunc",
+    }
+)
+_JSON_TYPES = frozenset({"json", "jsonb"})
+
+
+def assignments(op: ops.Update, ctx: Context) -> list[Assignment] | None:
+    """The UPDATE's `SET column = value` pairs, or None when the text does not parse."""
+    try:
+        tree = sqlglot.parse_one(op.loc.statement, read="postgres")
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+    if not isinstance(tree, exp.Update):
+        return None
+    names = _target_names(tree, op)
+    column = ctx.catalog.column
+    found = []
+    for eq in tree.expressions:
+        if not isinstance(eq, exp.EQ) or not isinstance(eq.this, exp.Column):
+            continue
+        name = identifier(eq.this.this)
+        state = column(op.table, name)
+        json = state is not None and state.type is not None and state.type.name in _JSON_TYPES
+        refs = [r for r in _row_columns(eq.expression, names) if identifier(r) == name]
+        reads_self = any(not _reapplies_same(r, eq, json) for r in refs)
+        reads_row = any(True for _ in eq.expression.find_all(exp.Column, exp.Subquery))
+        found.append(Assignment(name, eq.expression, reads_self, reads_row))
+    return found
+
+
+def _target_names(tree: exp.Update, op: ops.Update) -> set[str]:
+    """The names a column of the updated row can be qualified with."""
+    names = {op.table.name.lower()}
+    if isinstance(tree.this, exp.Table) and tree.this.alias:
+        names.add(tree.this.alias.lower())
+    return names
+
+
+def _row_columns(expression: exp.Expression, names: set[str]) -> Iterator[exp.Column]:
+    """Column references that read the updated row (inside a subquery: qualified ones only)."""
+    for col in expression.find_all(exp.Column):
+        qualifier = col.table.lower()
+        in_subquery = col.find_ancestor(exp.Subquery, exp.Select) is not None
+        if qualifier in names or (not qualifier and not in_subquery):
+            yield col
+
+
+def _reapplies_same(ref: exp.Column, root: exp.EQ, json: bool) -> bool:
+    """True when every expression between the column and the assignment is idempotent,
+    or when the column only feeds a CASE condition (it chooses the value, not computes it)."""
+    steps: list[tuple[exp.Expression, exp.Expression]] = []
+    child: exp.Expression = ref
+    parent = ref.parent
+    while parent is not None and parent is not root:
+        if isinstance(parent, exp.If) and parent.this is child:
+            return True
+        steps.append((parent, child))
+        child, parent = parent, parent.parent
+    return all(_idempotent_step(node, below, json) for node, below in steps)
+
+
+def _idempotent_step(node: exp.Expression, child: exp.Expression, json: bool) -> bool:
+    if isinstance(node, _IDEMPOTENT_NODES):
+        return True
+    if isinstance(node, exp.Replace):  # replace(x, 'a', 'b') is stable unless 'b' holds 'a'
+        old, new = node.expression, node.args.get("replacement")
+        if isinstance(old, exp.Literal) and isinstance(new, exp.Literal):
+            return old.this not in new.this
+        return True
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower() in _IDEMPOTENT_CALLS
+    # jsonb || '{…}' merges keys and jsonb - 'key' removes one: both settle
+    return json and isinstance(node, (exp.DPipe, exp.Sub)) and node.this is child
+
+
+def where_reads(op: ops.Update, columns: set[str]) -> bool:
+    """True when the UPDATE's WHERE mentions one of the assigned columns (a re-run guard)."""
+    if not op.where:
+        return False
+    try:
+        condition = sqlglot.parse_one(op.where, read="postgres")
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return True  # unreadable: assume the author guarded it
+    return any(identifier(c) in columns for c in condition.find_all(exp.Column))

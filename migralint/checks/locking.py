@@ -1,0 +1,147 @@
+"""Questions the locking rules share: how long a statement runs under its lock, which
+locks the open transaction still holds, and whether an UPDATE is one batch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from migralint.context import Context
+from migralint.postgres import is_binary_coercible, lock_taken
+from migralint.sql import ops
+
+
+def constraints_of(op: ops.AddConstraint | ops.AddColumn) -> tuple[ops.Constraint, ...]:
+    """The constraints an ADD CONSTRAINT or an ADD COLUMN (inline) adds."""
+    return op.column.constraints if isinstance(op, ops.AddColumn) else (op.constraint,)
+
+
+def held_access_exclusive(ctx: Context) -> list[tuple[ops.Name, ops.Op]]:
+    """Existing tables the open transaction holds ACCESS EXCLUSIVE on, with the Op that
+    took each lock, oldest first. Tables this migration created are nobody else's yet,
+    and a dropped table is out of use anyway."""
+    held = []
+    for op in ctx.session.access_exclusive.values():
+        table = ctx.target_table(op)
+        if isinstance(op, ops.DropTable):
+            continue
+        if table is not None and not ctx.is_new_table(table):
+            held.append((table, op))
+    return held
+
+
+def statement_text(op: ops.Op, width: int = 70) -> str:
+    """The first line of the statement that produced `op`, shortened, for messages."""
+    text = " ".join(op.loc.statement.split()).rstrip(";")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
+    """What a statement does that takes long: a rewrite, a scan, an index build or a
+    backfill, described in a few words; None for statements that finish at once."""
+    if isinstance(op, ops.AddColumn):
+        col = op.column
+        volatile = col.default is not None and col.default.volatile
+        if col.serial or col.identity or col.generated_stored or volatile:
+            return f"rewrites {op.table}"
+        if any(c.kind in ("primary_key", "unique") for c in col.constraints):
+            return f"builds an index on {op.table}"
+        return None
+    if isinstance(op, ops.AlterColumnType):
+        column = ctx.catalog.column(op.table, op.column)
+        utc = ctx.session.settings.get("timezone", "").strip("'\" ").lower() in ("utc", "etc/utc")
+        old = column.type if column else None
+        if is_binary_coercible(old, op.type, pg_version=ctx.pg_version[0], utc_session=utc):
+            return None
+        return f"rewrites {op.table}"
+    if isinstance(op, ops.SetNotNull):
+        if ctx.pg_version >= (12, 0) and ctx.catalog.has_valid_not_null_check(op.table, op.column):
+            return None
+        return f"scans {op.table}"
+    if isinstance(op, ops.AddConstraint):
+        c = op.constraint
+        if c.kind in ("primary_key", "unique", "exclude") and c.using_index is None:
+            return f"builds an index on {op.table}"
+        if c.kind in ("check", "foreign_key") and not c.not_valid:
+            return f"scans {op.table}"
+        return None
+    if isinstance(op, ops.ValidateConstraint):
+        return f"scans {op.table}"
+    if isinstance(op, ops.CreateIndex):
+        return f"builds an index on {op.table}"
+    if isinstance(op, ops.Reindex):
+        return f"rebuilds {op.target.lower()} {op.name}"
+    if isinstance(op, ops.Update | ops.Delete):
+        return f"changes rows of {op.table}"
+    if isinstance(op, ops.Insert) and op.from_query:
+        return f"copies rows into {op.table}"
+    if (isinstance(op, ops.Vacuum) and op.full) or isinstance(op, ops.Cluster):
+        return f"rewrites {op.name or 'every table'}"
+    if isinstance(op, ops.RefreshMaterializedView):
+        return f"recomputes {op.name}"
+    return None
+
+
+def other_tables_locked(op: ops.Op, ctx: Context, held: set[str]) -> Iterator[ops.Name]:
+    """Existing tables, not already held, that `op` must lock: its own table and, for a
+    foreign key, the referenced one."""
+    tables: list[ops.Name] = []
+    table = ctx.target_table(op)
+    if table is not None and lock_taken(op) is not None:
+        tables.append(table)
+    if isinstance(op, ops.AddConstraint | ops.AddColumn):
+        tables += [c.references.table for c in constraints_of(op) if c.references is not None]
+    for t in tables:
+        if t.key not in held and not ctx.is_new_table(t):
+            yield t
+
+
+def backfill_under_lock(op: ops.Update, ctx: Context) -> str | None:
+    """Why an UPDATE runs while the transaction holds a lock that blocks others, or None."""
+    if not ctx.session.in_transaction or ctx.is_new_table(op.table):
+        return None
+    held = held_access_exclusive(ctx)
+    for table, taken in held:
+        if table.key == op.table.key:
+            return f"{statement_text(taken)} holds ACCESS EXCLUSIVE on {table}"
+    if op.table.key in ctx.session.ddl_tables:
+        return f"DDL earlier in this transaction holds a lock on {op.table}"
+    if held:
+        table, taken = held[0]
+        return f"{statement_text(taken)} holds ACCESS EXCLUSIVE on {table}"
+    return None
+
+
+# A WHERE clause bounds a batch when it limits the rows by a range, a LIMIT, an IN list
+# or an equality on a key; `IS NULL`, `<>`, LIKE and join conditions do not.
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_RANGE = re.compile(r"\bbetween\b|\blimit\b|(?<![<>=!-])(?:<=|>=|<(?![>=])|>(?!=))", re.I)
+_IN_LIST = re.compile(r"\bin\s*\(\s*(?!select\b)|=\s*any\s*\(", re.I)
+_EQUALS_LITERAL = re.compile(
+    r"([\w.\"]+)\s*=\s*(?:\?|\$\d+|:\w+|-?\d[\w.]*|true\b|false\b)"
+    r"|(?:\?|\$\d+|-?\d[\w.]*)\s*=\s*([\w.\"]+)",
+    re.I,
+)
+_KEY_NAME = re.compile(r"^(?:id|uid|uuid|key|code|name|email|.*_(?:id|uid|uuid|key|code))$")
+
+
+def bounds_a_batch(op: ops.Update, ctx: Context) -> bool:
+    """True when the UPDATE's WHERE limits it to a batch or a few rows."""
+    if not op.where:
+        return False
+    where = _STRING.sub("0", op.where)
+    if _RANGE.search(where) or _IN_LIST.search(where):
+        return True
+    for m in _EQUALS_LITERAL.finditer(where):
+        column = (m.group(1) or m.group(2)).replace('"', "").rsplit(".", 1)[-1].lower()
+        if _KEY_NAME.match(column) or ctx.catalog.has_index_starting_with(op.table, (column,)):
+            return True
+    return False
+
+
+def created_earlier_in_file(ctx: Context, kind: str, name: ops.Name) -> bool:
+    """True when a `CREATE <kind>` of `name` comes before the current Op in this file."""
+    return any(
+        isinstance(op, ops.CreateObject) and op.kind == kind and op.name.key == name.key
+        for op in ctx.file_ops[: ctx.position]
+    )

@@ -1,0 +1,217 @@
+"""What the phase rules share: which statements expand a schema and which contract it,
+which replacement a contracting statement completes in the same file, and where the
+down file of an up/down pair lives."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from sqlglot import exp
+
+from migralint.checks.idempotency import (
+    assignments,
+    created_before,
+    created_key,
+    created_later,
+    dropped_before,
+    dropped_key,
+)
+from migralint.context import Context
+from migralint.postgres import is_binary_coercible
+from migralint.sql import ops
+from migralint.sql.names import identifier
+
+# Expand phase: what a previous release still running cannot live with
+
+_REDEFINED_KINDS = ("TRIGGER", "POLICY", "RULE")
+
+
+def incompatible_change(op: ops.Op, ctx: Context) -> str | None:
+    """Why the statement breaks the release still running, or None if it is additive."""
+    if isinstance(op, ops.DropTable | ops.DropColumn | ops.DropIndex | ops.DropConstraint):
+        key = dropped_key(op)
+        if created_before(ctx, key) or created_later(ctx, key):
+            return None  # a temporary object, or the drop-then-create idiom
+        return "it removes what the running release may still use"
+    if isinstance(op, ops.DropObject):
+        key = dropped_key(op)
+        if created_before(ctx, key) or created_later(ctx, key):
+            return None
+        return "it removes what the running release may still use"
+    if isinstance(op, ops.RenameTable | ops.RenameColumn):
+        return "the running release still uses the old name"
+    if isinstance(op, ops.RenameObject) and op.kind not in ("INDEX", "CONSTRAINT"):
+        return "the running release still uses the old name"
+    if isinstance(op, ops.SetSchema):
+        return "the running release still finds it in the old schema"
+    if isinstance(op, ops.Truncate):
+        return "it deletes every row"
+    if isinstance(op, ops.SetNotNull):
+        return "the running release may still write NULLs"
+    if isinstance(op, ops.AlterColumnType):
+        old = ctx.catalog.column(op.table, op.column)
+        if old is not None and is_binary_coercible(old.type, op.type, pg_version=ctx.pg_version[0]):
+            return None
+        return "the running release reads and writes the old type"
+    if isinstance(op, ops.AddColumn):
+        col = op.column
+        if col.nullable or col.default or col.identity or col.generated_stored or col.serial:
+            return None
+        return "the running release inserts rows without this NOT NULL column"
+    return None
+
+
+# Contract phase: what belongs in an expand migration instead
+
+
+def additive_change(op: ops.Op, ctx: Context) -> str | None:
+    """What the statement adds, when it adds schema; None otherwise."""
+    if isinstance(op, ops.CreateTable) and not op.temporary:
+        return f"creates table {op.table}"
+    if isinstance(op, ops.AddColumn):
+        return f"adds column {op.table}.{op.column.name}"
+    if isinstance(op, ops.CreateIndex):
+        return None if dropped_before(ctx, created_key(op)) else f"creates an index on {op.table}"
+    if isinstance(op, ops.CreateObject) and not op.or_replace:
+        if op.kind in _REDEFINED_KINDS or dropped_before(ctx, created_key(op)):
+            return None  # triggers and policies are re-created when a contract redefines them
+        return f"creates {op.kind.lower()} {op.name}"
+    if isinstance(op, ops.AlterTypeAddValue):
+        return f"adds the value '{op.value}' to type {op.name}"
+    return None
+
+
+# Coupled expand and contract: the replacement and the removal in one file
+
+
+def replacement_column(op: ops.DropColumn | ops.RenameColumn, ctx: Context) -> ops.AddColumn | None:
+    """The ADD COLUMN of this file that takes over from the column `op` removes: backfilled
+    from it, renamed to its name, or (after a rename away) added under its name."""
+    old = op.column
+    for added in ctx.file_ops:
+        if not isinstance(added, ops.AddColumn) or added.table.key != op.table.key:
+            continue
+        new = added.column.name
+        if new == old:
+            if isinstance(op, ops.RenameColumn) and added.loc.line > op.loc.line:
+                return added
+        elif _renamed_to(ctx, op.table, new, old) or _backfilled_from(ctx, op.table, new, old):
+            return added
+    return None
+
+
+def _renamed_to(ctx: Context, table: ops.Name, new: str, old: str) -> bool:
+    return any(
+        isinstance(o, ops.RenameColumn)
+        and o.table.key == table.key
+        and (o.column, o.new_name) == (new, old)
+        for o in ctx.file_ops
+    )
+
+
+def _backfilled_from(ctx: Context, table: ops.Name, new: str, old: str) -> bool:
+    """True when an UPDATE of this file sets `new` from an expression reading `old`."""
+    for o in ctx.file_ops:
+        if not (isinstance(o, ops.Update) and o.table.key == table.key and new in o.columns):
+            continue
+        for a in assignments(o, ctx) or ():
+            if a.column == new and any(
+                identifier(c) == old for c in a.expression.find_all(exp.Column)
+            ):
+                return True
+    return False
+
+
+def replacement_table(op: ops.DropTable | ops.RenameTable, ctx: Context) -> ops.Name | None:
+    """A table this file creates to take over from the one `op` removes."""
+    old = op.table
+    reads_old = re.compile(
+        rf"\b(?:FROM|JOIN)\s+(?:\"?\w+\"?\.)?\"?{re.escape(old.name)}\"?(?![\w.])", re.IGNORECASE
+    )
+    for o in ctx.file_ops:
+        if not isinstance(o, ops.CreateTable) or o.temporary:
+            continue
+        new = o.table
+        if new.key == old.key:
+            if isinstance(op, ops.RenameTable) and o.loc.line > op.loc.line:
+                return new  # renamed away, then a new table takes the old name
+            continue
+        renamed = any(
+            isinstance(r, ops.RenameTable) and r.table.key == new.key and r.new_name == old.name
+            for r in ctx.file_ops
+        )
+        copied = (o.as_query and reads_old.search(o.loc.statement)) or any(
+            isinstance(i, ops.Insert)
+            and i.table.key == new.key
+            and reads_old.search(i.loc.statement)
+            for i in ctx.file_ops
+        )
+        if renamed or copied:
+            return new
+    return None
+
+
+def statement_summary(op: ops.Op, width: int = 60) -> str:
+    """The statement that produced `op` on one line, shortened, for messages."""
+    text = " ".join(op.loc.statement.split()).rstrip(";")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def rebuild_source(op: ops.CreateTable, ctx: Context) -> str | None:
+    """The existing table a new table copies the shape of (a table rebuild: create a
+    copy, fill it from the original, drop the original, rename the copy), if any."""
+    columns = {c.name for c in op.columns}
+    if len(columns) < 2:
+        return None
+    for key, table in ctx.catalog.tables.items():
+        if key != op.table.key and len(columns & table.columns.keys()) >= 0.6 * len(columns):
+            return key
+    return None
+
+
+# Up/down pairs
+
+
+PAIRED_TOOLS = ("golang-migrate", "popx", "diesel")
+_DIALECT_INFIXES = frozenset({"postgres", "mysql", "sqlite", "sqlite3", "cockroach"})
+
+
+def down_file_exists(up: Path, tool: str) -> bool:
+    """True when the up migration has a down migration beside it (any that the tool
+    would run for this engine: popx falls back to the file without an engine infix)."""
+    if tool == "diesel":
+        return (up.parent / "down.sql").exists()
+    base, _, _ = up.name.partition(".")
+    engine = _DIALECT_INFIXES.intersection(up.name.lower().split(".")[1:-2])
+    for name in _down_files(up.parent):
+        if not name.startswith(base + "."):
+            continue
+        infix = _DIALECT_INFIXES.intersection(name.lower().split(".")[1:-2])
+        if not infix or infix == engine:
+            return True
+    return False
+
+
+def writes_down_files(up: Path, tool: str) -> bool:
+    """True when the project writes down migrations at all (else a missing one is policy)."""
+    if tool == "diesel":
+        return _diesel_writes_downs(up.parent.parent)
+    return bool(_down_files(up.parent))
+
+
+@functools.lru_cache(maxsize=64)
+def _diesel_writes_downs(root: Path) -> bool:
+    try:
+        return any((d / "down.sql").exists() for d in root.iterdir() if d.is_dir())
+    except OSError:
+        return False
+
+
+@functools.lru_cache(maxsize=64)
+def _down_files(folder: Path) -> tuple[str, ...]:
+    try:
+        return tuple(p.name for p in folder.iterdir() if p.name.lower().endswith(".down.sql"))
+    except OSError:
+        return ()

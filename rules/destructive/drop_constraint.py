@@ -1,0 +1,81 @@
+"""Dropping a constraint gives up the integrity that release N-1 relies on.
+
+## What it does
+Flags `ALTER TABLE … DROP CONSTRAINT` on an existing table, unless the same
+migration adds it back (under the same name, or the same kind on the same columns: a
+redefinition), added it itself, drops its table or column afterwards, the constraint
+is a `CHECK (c IS NOT NULL)` made redundant by `SET NOT NULL`, or the migration is
+marked `-- migralint: phase=contract`.
+
+## Why is this bad?
+From the moment it is gone, rows that break the rule can be written: orphans for a
+foreign key, duplicates for a unique key, out-of-range values for a check. Release
+N-1 may rely on it (an `ON CONFLICT` target, an error it catches), and dropping a
+primary key or unique constraint also drops its index, so queries slow down.
+
+## Example
+```sql
+ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
+```
+
+## Use instead
+To change a constraint, drop and re-add it in one migration (the new one `NOT VALID`,
+validated later); to remove it for good, do so in a contract migration:
+```sql
+ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+    FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE NOT VALID;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.destructive import (
+    constraint_added_here,
+    constraint_kind,
+    constraint_redefined,
+    constraint_removed_later,
+    redundant_not_null_check,
+    removal_planned,
+)
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import DropConstraint
+
+_HARM = {
+    "foreign_key": "rows may now point at missing parents",
+    "unique": "duplicates can now be written, and its index is dropped with it",
+    "primary_key": "duplicates can now be written, and its index is dropped with it",
+    "check": "rows breaking the check can now be written",
+    "exclude": "overlapping rows can now be written, and its index is dropped with it",
+}
+
+
+@rule(
+    "drop-constraint",
+    category="destructive",
+    severity="warning",
+    aliases=["ban-drop-constraint"],
+    dialects=("postgres", "mysql", "cockroach"),
+    on_down=False,
+)
+def check(op: DropConstraint, ctx: Context) -> Iterator[Violation]:
+    if (
+        removal_planned(ctx.file)
+        or constraint_added_here(ctx, op)
+        or constraint_redefined(ctx, op)
+        or constraint_removed_later(ctx, op)
+        or redundant_not_null_check(ctx, op)
+    ):
+        return
+    harm = _HARM.get(constraint_kind(ctx, op) or "", "data it used to reject can now be written")
+    yield ctx.finding(
+        op,
+        f"dropping constraint {op.name} on {op.table}: {harm}, and release N-1 may rely on it",
+        f"If {op.name} is being changed, add its replacement in the same migration (`ALTER "
+        f"TABLE {op.table} ADD CONSTRAINT … NOT VALID`, then VALIDATE); if it is going for good, "
+        "drop it in a migration marked `-- migralint: phase=contract` once no release "
+        "depends on it.",
+    )

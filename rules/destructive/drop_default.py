@@ -1,0 +1,70 @@
+"""Dropping a column default breaks inserts of release N-1 that leave the column out.
+
+## What it does
+Flags `ALTER TABLE … ALTER COLUMN … DROP DEFAULT` on an existing column, unless the
+same migration sets a new default or identity on it (or drops it), the column has no
+default to drop, or the migration is marked `-- migralint: phase=contract`. On a
+column the migration just added, only a NOT NULL column is flagged.
+
+## Why is this bad?
+Release N-1 inserts rows without naming the column and counts on the default: once
+it is gone those rows get NULL, or fail outright when the column is NOT NULL. A new
+NOT NULL column whose default is dropped right after the backfill has the same effect:
+N-1 never writes it, so every insert of N-1 fails.
+
+## Example
+```sql
+ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;
+```
+
+## Use instead
+Ship code that always writes the column first; drop the default a release later, in
+a contract migration:
+```sql
+-- migralint: phase=contract
+ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.destructive import (
+    column_added_here,
+    column_reworked_later,
+    has_default,
+    known_column,
+    removal_planned,
+)
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import DropDefault
+
+
+@rule(
+    "drop-default",
+    category="destructive",
+    severity="warning",
+    aliases=["ban-drop-default"],
+    dialects=("postgres", "mysql", "cockroach"),
+    on_down=False,
+)
+def check(op: DropDefault, ctx: Context) -> Iterator[Violation]:
+    if removal_planned(ctx.file) or column_reworked_later(ctx, op.table, op.column):
+        return
+    column = known_column(ctx, op.table, op.column)
+    required = column is not None and not column.nullable
+    if column_added_here(ctx, op.table, op.column):
+        if not required:
+            return  # N-1 never writes it and reads NULL, as before the migration
+    elif column is not None and not has_default(column):
+        return  # nothing to drop
+    harm = "fail (the column is NOT NULL)" if required else "store NULL instead"
+    yield ctx.finding(
+        op,
+        f"dropping the default of {op.table}.{op.column}: inserts of release N-1 that leave "
+        f"{op.column} out will {harm}",
+        f"Ship code that always writes {op.column} first, then drop the default a release "
+        "later in a migration marked `-- migralint: phase=contract`.",
+    )

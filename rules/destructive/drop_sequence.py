@@ -1,0 +1,52 @@
+"""Dropping a sequence loses its position and breaks the code that calls it.
+
+## What it does
+Flags `DROP SEQUENCE` of a sequence this migration neither created nor re-creates,
+outside a migration marked `-- migralint: phase=contract`.
+
+## Why is this bad?
+Release N-1 may still call `nextval('…')` and fail. The sequence's current value is
+lost: if it is ever created again it starts over and hands out ids already in use,
+and the inserts fail on the primary key. With `CASCADE`, column defaults that used it
+are dropped too, so inserts that relied on them fail.
+
+## Example
+```sql
+DROP SEQUENCE invoice_number_seq;
+```
+
+## Use instead
+Stop using the sequence in the code and in column defaults first; drop it in a
+contract migration:
+```sql
+-- migralint: phase=contract
+DROP SEQUENCE IF EXISTS invoice_number_seq;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.destructive import dropped_object
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import DropObject
+
+
+@rule(
+    "drop-sequence",
+    category="destructive",
+    severity="warning",
+    aliases=["ban-drop-sequence"],
+    dialects=("postgres", "cockroach"),
+    on_down=False,
+)
+def check(op: DropObject, ctx: Context) -> Iterator[Violation]:
+    if op.kind == "SEQUENCE":
+        yield from dropped_object(
+            op,
+            ctx,
+            "loses its current value: release N-1 calls to nextval() fail, and a sequence "
+            "created again restarts at ids already in use",
+        )

@@ -1,0 +1,51 @@
+"""Renaming a function or procedure breaks the code that still calls it.
+
+## What it does
+Flags `ALTER FUNCTION … RENAME TO` and `ALTER PROCEDURE … RENAME TO` of a routine
+this migration did not create, unless the migration creates a routine under the old
+name again (a wrapper for release N-1).
+
+## Why is this bad?
+Release N-1 keeps calling the old name during the rollout and after a rollback of the
+code; each call fails with "function does not exist". Triggers follow the rename
+(they refer to the function itself), but SQL text in the code does not.
+
+## Example
+```sql
+ALTER FUNCTION calculate_discount(numeric) RENAME TO discount_for;
+```
+
+## Use instead
+Create the routine under its new name, switch the code, and drop the old one a
+release later:
+```sql
+CREATE FUNCTION discount_for(amount numeric) RETURNS numeric
+    LANGUAGE sql AS $$ SELECT calculate_discount(amount) $$;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.destructive import renamed_object
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import RenameObject
+
+
+@rule(
+    "rename-function",
+    category="destructive",
+    aliases=["renaming-object"],
+    dialects=("postgres", "cockroach"),
+    on_down=False,
+)
+def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
+    if op.kind in ("FUNCTION", "PROCEDURE"):
+        yield from renamed_object(
+            op,
+            ctx,
+            f"breaks release N-1, which still calls {op.name.name}",
+            f"a {op.kind.lower()} named {op.name.name} that calls the renamed one",
+        )

@@ -1,0 +1,124 @@
+"""CREATE or ADD CONSTRAINT that fails when a half-applied migration is run again.
+
+## What it does
+Where re-running the migration matters (no transaction around it and a later statement
+that can fail, a Flyway repeatable migration, a file marked
+`-- migralint: phase=expand`), flags `CREATE TABLE`, `CREATE INDEX`, `CREATE SCHEMA`,
+`CREATE SEQUENCE`, `CREATE EXTENSION` and `CREATE MATERIALIZED VIEW` without
+`IF NOT EXISTS`, and `ADD CONSTRAINT`, which has no `IF NOT EXISTS` in PostgreSQL,
+unless the same file drops the object first or a DO block guards it.
+
+## Why is this bad?
+A migration that fails halfway outside a transaction leaves its first statements
+applied. Running it again, by hand or by the next deploy, then stops at the first of
+them ("relation already exists"), and the deploy is stuck until someone edits the
+database by hand. An unnamed constraint or index is worse: the re-run silently adds a
+second copy.
+
+## Example
+```sql
+CREATE INDEX CONCURRENTLY idx_users_email ON users (email);
+CREATE INDEX CONCURRENTLY idx_users_name ON users (name);
+```
+
+## Use instead
+```sql
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_name ON users (name);
+```
+For a constraint, drop it first: `ALTER TABLE users DROP CONSTRAINT IF EXISTS
+users_email_key;` then `ADD CONSTRAINT users_email_key …`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.idempotency import created_key, dropped_before, rerun_reason
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql import ops
+
+_IF_NOT_EXISTS_KINDS = ("SCHEMA", "SEQUENCE", "EXTENSION", "MATERIALIZED VIEW")
+Creating = ops.CreateTable | ops.CreateIndex | ops.CreateObject | ops.AddConstraint
+
+
+@rule(
+    "create-without-if-not-exists",
+    category="idempotency",
+    severity="warning",
+    aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
+    dialects=("postgres", "cockroach"),
+    on_new_tables=True,
+)
+def check(op: Creating, ctx: Context) -> Iterator[Violation]:
+    what = _unguarded(op)
+    if what is None or dropped_before(ctx, created_key(op)):
+        return
+    why = rerun_reason(op, ctx)
+    if why is None:
+        return
+    message, help = what
+    yield ctx.finding(op, f"{message} when the migration runs again: {why}", help)
+
+
+def _unguarded(op: Creating) -> tuple[str, str] | None:
+    """(message start, help) for a create that a re-run trips over, else None."""
+    if isinstance(op, ops.CreateTable):
+        if op.if_not_exists or op.temporary:
+            return None
+        return (
+            f"CREATE TABLE {op.table} fails with 'already exists'",
+            f"Write `CREATE TABLE IF NOT EXISTS {op.table} …`.",
+        )
+    if isinstance(op, ops.CreateIndex):
+        return None if op.if_not_exists else _index(op)
+    if isinstance(op, ops.AddConstraint):
+        return _constraint(op)
+    if op.kind not in _IF_NOT_EXISTS_KINDS or op.if_not_exists:
+        return None
+    return (
+        f"CREATE {op.kind} {op.name} fails with 'already exists'",
+        f"Write `CREATE {op.kind} IF NOT EXISTS {op.name} …`.",
+    )
+
+
+def _index(op: ops.CreateIndex) -> tuple[str, str]:
+    if op.name is None:
+        return (
+            f"the unnamed index on {op.table} is built a second time",
+            "Name the index and write `CREATE INDEX IF NOT EXISTS <name> ON …`.",
+        )
+    concurrently = "CONCURRENTLY " if op.concurrently else ""
+    help = f"Write `CREATE INDEX {concurrently}IF NOT EXISTS {op.name} …`."
+    if op.concurrently:
+        help += (
+            " A failed concurrent build leaves an INVALID index behind that IF NOT EXISTS "
+            f"would keep: start with `DROP INDEX CONCURRENTLY IF EXISTS {op.name};` when the "
+            "index may be invalid."
+        )
+    return f"CREATE INDEX {op.name} fails with 'already exists'", help
+
+
+def _constraint(op: ops.AddConstraint) -> tuple[str, str]:
+    c = op.constraint
+    if c.name is None:
+        if c.kind == "primary_key":
+            return (
+                f"ADD PRIMARY KEY on {op.table} fails ('multiple primary keys')",
+                "Name the constraint and drop it first with `DROP CONSTRAINT IF EXISTS`, or "
+                "guard it in a DO block that checks pg_constraint.",
+            )
+        return (
+            f"the unnamed {c.kind.replace('_', ' ')} constraint on {op.table} is added a "
+            "second time",
+            f"Name it, and write `ALTER TABLE {op.table} DROP CONSTRAINT IF EXISTS <name>;` "
+            "before adding it.",
+        )
+    return (
+        f"ADD CONSTRAINT {c.name} on {op.table} fails with 'already exists' "
+        "(PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS)",
+        f"Write `ALTER TABLE {op.table} DROP CONSTRAINT IF EXISTS {c.name};` before it, or "
+        "guard it in a DO block: `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = "
+        f"'{c.name}') THEN … END IF`.",
+    )

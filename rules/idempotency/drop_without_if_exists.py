@@ -1,0 +1,86 @@
+"""DROP without IF EXISTS fails when a half-applied migration is run again.
+
+## What it does
+Where re-running the migration matters (no transaction around it and a later statement
+that can fail, a Flyway repeatable migration, a file marked
+`-- migralint: phase=expand`), flags `DROP TABLE`, `DROP INDEX`, `DROP VIEW`,
+`DROP FUNCTION`, `DROP TYPE`, `DROP TRIGGER` … and `ALTER TABLE … DROP COLUMN` /
+`DROP CONSTRAINT` without `IF EXISTS`. A drop of something the same file created just
+before is left alone.
+
+## Why is this bad?
+After a partial failure the object is already gone, and the re-run stops with "does
+not exist": the deploy is stuck until someone edits the database by hand.
+
+## Example
+```sql
+DROP INDEX CONCURRENTLY idx_users_old_email;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (lower(email));
+```
+
+## Use instead
+```sql
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_old_email;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (lower(email));
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.idempotency import created_before, dropped_key, rerun_reason
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql import ops
+from migralint.sql.names import quote, quote_name
+
+Dropping = ops.DropTable | ops.DropIndex | ops.DropObject | ops.DropColumn | ops.DropConstraint
+
+
+@rule(
+    "drop-without-if-exists",
+    category="idempotency",
+    severity="warning",
+    aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
+    dialects=("postgres", "cockroach"),
+    on_new_tables=True,
+)
+def check(op: Dropping, ctx: Context) -> Iterator[Violation]:
+    if op.if_exists or created_before(ctx, dropped_key(op)):
+        return
+    why = rerun_reason(op, ctx)
+    if why is None:
+        return
+    what = _described(op)
+    yield ctx.finding(
+        op,
+        f"{what} fails with 'does not exist' when the migration runs again: {why}",
+        f"Write it with IF EXISTS: `{_guarded(op)}`.",
+    )
+
+
+def _described(op: Dropping) -> str:
+    if isinstance(op, ops.DropTable):
+        return f"DROP TABLE {op.table}"
+    if isinstance(op, ops.DropColumn):
+        return f"DROP COLUMN {op.table}.{op.column}"
+    if isinstance(op, ops.DropConstraint):
+        return f"DROP CONSTRAINT {op.name} on {op.table}"
+    if isinstance(op, ops.DropIndex):
+        return f"DROP INDEX {op.name}"
+    return f"DROP {op.kind} {op.name}"
+
+
+def _guarded(op: Dropping) -> str:
+    if isinstance(op, ops.DropTable):
+        return f"DROP TABLE IF EXISTS {quote_name(op.table)}"
+    if isinstance(op, ops.DropColumn):
+        return f"ALTER TABLE {quote_name(op.table)} DROP COLUMN IF EXISTS {quote(op.column)}"
+    if isinstance(op, ops.DropConstraint):
+        return f"ALTER TABLE {quote_name(op.table)} DROP CONSTRAINT IF EXISTS {quote(op.name)}"
+    if isinstance(op, ops.DropIndex):
+        concurrently = "CONCURRENTLY " if op.concurrently else ""
+        return f"DROP INDEX {concurrently}IF EXISTS {quote_name(op.name)}"
+    on = f" ON {quote_name(op.table)}" if op.table is not None else ""
+    return f"DROP {op.kind} IF EXISTS {quote_name(op.name)}{on}"

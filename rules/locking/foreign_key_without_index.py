@@ -1,0 +1,62 @@
+"""A foreign key whose columns have no index makes every delete on the parent scan.
+
+## What it does
+Flags a FOREIGN KEY added to an existing table when no index leads with its
+referencing columns: not from earlier migrations, not the table's primary key or
+unique constraints, and not a `CREATE INDEX` later in the same file.
+
+## Why is this bad?
+PostgreSQL indexes the referenced side only. Every DELETE (or key UPDATE) of a
+parent row must find the child rows that reference it, which without an index is a
+sequential scan of the child table, holding locks while it runs; `ON DELETE CASCADE`
+and joins on the key are slow for the same reason.
+
+## Example
+```sql
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk
+    FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+```
+
+## Use instead
+```sql
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk
+    FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.advice import plan_command
+from migralint.checks.locking import constraints_of
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql.ops import AddColumn, AddConstraint, CreateIndex
+
+
+@rule("foreign-key-without-index", category="locking", severity="warning")
+def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
+    for c in constraints_of(op):
+        if c.kind != "foreign_key" or c.references is None or not c.columns:
+            continue
+        if ctx.catalog.has_index_starting_with(op.table, c.columns):
+            continue
+        if any(_leads_with(i, op, c.columns) for i in ctx.later(CreateIndex)):
+            continue
+        columns = ", ".join(c.columns)
+        name = f"idx_{op.table.name}_{'_'.join(c.columns)}"
+        command = plan_command("create-index", op.table, column=columns)
+        yield ctx.finding(
+            op,
+            f"no index on {op.table} ({columns}): every delete or key update on "
+            f"{c.references.table} scans {op.table} to check this foreign key",
+            f"`CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {op.table} ({columns});` "
+            f"(`{command}`).",
+        )
+
+
+def _leads_with(index: CreateIndex, op: AddConstraint | AddColumn, columns: tuple) -> bool:
+    n = len(columns)
+    return index.table.key == op.table.key and set(index.columns[:n]) == set(columns)

@@ -1,0 +1,81 @@
+"""A long statement after an ACCESS EXCLUSIVE lock in the same transaction blocks the
+table for its whole run.
+
+## What it does
+In a transaction, flags the first statement that rewrites or scans a table, builds an
+index, changes or copies rows, or (with no `lock_timeout` set) locks another table,
+while an ACCESS EXCLUSIVE lock taken earlier in the same transaction on an existing
+table is still held. Reported once per transaction; it names the table held and the
+statement that took the lock. (UPDATEs are the `backfill-with-ddl` rule; DDL that
+locks the held table itself is judged by its own rule.)
+
+## Why is this bad?
+Locks are released only at commit. A brief `ALTER TABLE … ADD COLUMN` followed by a
+`CREATE INDEX` keeps the table closed to reads and writes for the whole index build,
+and waiting without a `lock_timeout` for a lock on another table keeps it closed for
+as long as that table's slowest query runs (and risks deadlocks).
+
+## Example
+```sql
+BEGIN;
+ALTER TABLE orders ADD COLUMN note text;
+CREATE INDEX idx_customers_email ON customers (email);
+COMMIT;
+```
+
+## Use instead
+Commit after the statement that takes the ACCESS EXCLUSIVE lock, or move the rest to
+its own migration:
+```sql
+BEGIN;
+ALTER TABLE orders ADD COLUMN note text;
+COMMIT;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_customers_email ON customers (email);
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.checks.locking import (
+    held_access_exclusive,
+    other_tables_locked,
+    statement_text,
+    work_under_lock,
+)
+from migralint.context import Context
+from migralint.postgres import lock_taken
+from migralint.rule import Violation, rule
+from migralint.sql.ops import Op, Update
+
+
+@rule("statements-after-access-exclusive", category="locking", severity="warning")
+def check(op: Op, ctx: Context) -> Iterator[Violation]:
+    if isinstance(op, Update) or not ctx.session.in_transaction:
+        return
+    held = held_access_exclusive(ctx)
+    if not held:
+        return
+    keys = {table.key for table, _ in held}
+    table = ctx.target_table(op)
+    work = work_under_lock(op, ctx)
+    if work and table is not None and table.key in keys and lock_taken(op) is not None:
+        work = None  # DDL that locks the table itself: its own locking rule judges it
+    locked = []
+    if not ctx.session.has_timeout("lock_timeout"):  # with one, the wait is bounded
+        locked = list(other_tables_locked(op, ctx, keys))
+    if work is None and not locked:
+        return
+    first_table, first_op = held[0]
+    if not ctx.first_time(f"statements-after-access-exclusive:{first_op.loc.line}"):
+        return
+    why = work or f"must also lock {locked[0]}"
+    yield ctx.finding(
+        op,
+        f"this statement {why} while `{statement_text(first_op)}` (line {first_op.loc.line}) "
+        f"still holds an ACCESS EXCLUSIVE lock on {first_table}, so {first_table} is closed "
+        "to reads and writes until the transaction commits",
+        "Commit right after the statement that takes the ACCESS EXCLUSIVE lock, or move this "
+        "statement to a separate migration, so the lock is held only for an instant.",
+    )

@@ -1,0 +1,111 @@
+"""One migration both adds a replacement and removes the original it replaces.
+
+## What it does
+Flags the `DROP COLUMN` / `RENAME COLUMN` (or `DROP TABLE` / `RENAME TABLE`) of an
+existing column or table when the same migration added its replacement: a new column
+backfilled from it or renamed to its name, or a new table filled from it or renamed to
+its name.
+
+## Why is this bad?
+Expand and contract belong to different releases. Coupled in one migration, the
+release still running (N-1) loses the column the moment the migration runs, and a
+rollback of the code lands on a schema that no longer has what the old code reads:
+the rollback door is locked.
+
+## Example
+```sql
+ALTER TABLE users ADD COLUMN name text;
+UPDATE users SET name = full_name;
+ALTER TABLE users DROP COLUMN full_name;
+```
+
+## Use instead
+Expand now (add, sync, backfill), switch the code, contract in a later release:
+```sql
+ALTER TABLE users ADD COLUMN IF NOT EXISTS name text;
+UPDATE users SET name = full_name WHERE name IS NULL;
+```
+and, a release later, `ALTER TABLE users DROP COLUMN full_name;`.
+`migralint plan replace-column --table users --column full_name --to name` writes the
+phases, sync trigger included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.advice import plan_command
+from migralint.checks.phases import replacement_column, replacement_table
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql import ops
+
+Contracting = ops.DropColumn | ops.RenameColumn | ops.DropTable | ops.RenameTable
+
+
+@rule(
+    "expand-contract-coupled",
+    category="phases",
+    dialects=("postgres", "mysql", "cockroach"),
+    on_down=False,
+)
+def check(op: Contracting, ctx: Context) -> Iterator[Violation]:
+    if isinstance(op, ops.DropColumn | ops.RenameColumn):
+        found = _column_case(op, ctx)
+    else:
+        found = _table_case(op, ctx)
+    if found is None:
+        return
+    key, coupled, help = found
+    if ctx.first_time(f"expand-contract-coupled:{key}"):
+        yield ctx.finding(op, coupled, help)
+
+
+def _column_case(
+    op: ops.DropColumn | ops.RenameColumn, ctx: Context
+) -> tuple[str, str, str] | None:
+    added = replacement_column(op, ctx)
+    if added is None:
+        return None
+    old = f"{op.table}.{op.column}"
+    harm = f"the release still running uses {old}, and rolling the code back is no longer possible"
+    if isinstance(op, ops.RenameColumn) and added.column.name == op.column:
+        what = f"renames {old} to {op.new_name} and adds a new {op.column} in its place"
+        options = {"type": str(added.column.type)} if added.column.type else {}
+        command = plan_command("change-column-type", op.table, column=op.column, **options)
+        new = "the new column under a new name"
+    else:
+        verb = "drops" if isinstance(op, ops.DropColumn) else "renames"
+        what = f"adds {op.table}.{added.column.name} and {verb} {old}, which it replaces"
+        command = plan_command("replace-column", op.table, column=op.column, to=added.column.name)
+        new = f"{op.table}.{added.column.name}"
+    key = f"{op.table.key}.{added.column.name}"
+    return (
+        key,
+        f"this migration {what}: {harm}",
+        _split(new, old, f"`{command}` writes the phases, sync trigger included."),
+    )
+
+
+def _table_case(op: ops.DropTable | ops.RenameTable, ctx: Context) -> tuple[str, str, str] | None:
+    table = replacement_table(op, ctx)
+    if table is None:
+        return None
+    old = str(op.table)
+    harm = f"the release still running uses {old}, and rolling the code back is no longer possible"
+    if table.key == op.table.key:
+        what = f"renames {old} away and creates a new {old} in its place"
+        new = "the new table under a new name"
+    else:
+        verb = "drops" if isinstance(op, ops.DropTable) else "renames"
+        what = f"creates {table} and {verb} {old}, which it replaces"
+        new = str(table)
+    how = f"Keep both tables in sync (trigger or dual writes) until the code uses {new}."
+    return f"table:{table.key}", f"this migration {what}: {harm}", _split(new, old, how)
+
+
+def _split(new: str, old: str, how: str) -> str:
+    return (
+        f"Split it: expand now (add {new}, keep it in sync, backfill), switch the code, and "
+        f"remove {old} in a contract migration of a later release. {how}"
+    )

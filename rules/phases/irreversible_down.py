@@ -1,0 +1,80 @@
+"""A down migration re-creates a dropped column or table, but not its data.
+
+## What it does
+In down migrations, flags `ADD COLUMN` and `CREATE TABLE` that bring back what the up
+migration dropped, unless the down file also refills it (an `UPDATE` or `INSERT` into
+that table) or a comment in it says the data is not restored.
+
+## Why is this bad?
+The rollback looks complete, and the previous release starts against a column that is
+all NULL or a table that is empty: user data it depends on is gone. A rollback plan
+that counts on this down file needs to know it restores the structure only.
+
+## Example
+```sql file=1_split_name.down.sql
+ALTER TABLE users ADD COLUMN full_name text;
+```
+
+## Use instead
+Refill it from where the data went, or say plainly that it is not restored:
+```sql file=1_split_name.down.sql
+ALTER TABLE users ADD COLUMN full_name text;
+UPDATE users SET full_name = name WHERE full_name IS NULL;
+```
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from migralint.checks.phases import rebuild_source
+from migralint.context import Context
+from migralint.rule import Violation, rule
+from migralint.sql import ops
+
+_NOTE = re.compile(
+    r"--[^\n]*(?:irreversible|data (?:is |will be )?(?:lost|not restored)|"
+    r"not restore|cannot (?:be )?(?:restored|recovered)|structure only)",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "irreversible-down",
+    category="phases",
+    severity="info",
+    dialects=("postgres", "mysql", "sqlite", "cockroach"),
+)
+def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violation]:
+    if ctx.file.direction != "down" or _noted(ctx.file.path):
+        return
+    if isinstance(op, ops.CreateTable) and (op.as_query or rebuild_source(op, ctx)):
+        return  # filled from a query, or a copy of an existing table being rebuilt
+    if any(
+        isinstance(o, ops.Update | ops.Insert) and o.table.key == op.table.key
+        for o in ctx.later(ops.TableOp)
+    ):
+        return
+    if isinstance(op, ops.AddColumn):
+        filled = "with only its default" if op.column.default else "empty"
+        what = f"column {op.table}.{op.column.name} {filled}"
+    else:
+        what = f"table {op.table} empty"
+    yield ctx.finding(
+        op,
+        f"this rollback re-creates {what}: the data the up migration dropped is not restored",
+        "Refill it in this down migration from where the data went, or add a comment saying "
+        "the data is not restored (e.g. `-- data is lost: structure only`), so the rollback "
+        "plan accounts for it.",
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _noted(path: str) -> bool:
+    try:
+        return bool(_NOTE.search(Path(path).read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False

@@ -1,0 +1,249 @@
+"""Destructive rules judge in context: what the migration created, re-creates or
+re-adds, the contract phase, and what earlier migrations built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import lint_tree
+
+from migralint.config import Settings
+from migralint.engine import lint_text
+
+
+def flagged(sql: str, rule: str, **settings: object) -> list[str]:
+    """Messages of one rule on SQL linted as a plain migration."""
+    found = lint_text(sql, Settings(select=(rule,), **settings))  # type: ignore[arg-type]
+    return [f.message for f in found]
+
+
+CONTRACT = "-- migralint: phase=contract\n"
+
+
+def test_drop_table_and_column_stay_quiet_in_a_contract_migration() -> None:
+    for rule, sql in [
+        ("drop-table", "DROP TABLE legacy;"),
+        ("drop-column", "ALTER TABLE t DROP COLUMN c;"),
+        ("drop-view", "DROP VIEW v;"),
+        ("drop-schema", "DROP SCHEMA s CASCADE;"),
+        ("drop-constraint", "ALTER TABLE t DROP CONSTRAINT c;"),
+        ("drop-not-null", "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;"),
+        ("drop-default", "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;"),
+    ]:
+        assert flagged(sql, rule), rule
+        assert flagged(CONTRACT + sql, rule) == [], rule
+
+
+def test_drop_schema_and_database() -> None:
+    assert "with all their data" in flagged("DROP SCHEMA s CASCADE;", "drop-schema")[0]
+    assert "fails unless it is empty" in flagged("DROP SCHEMA s;", "drop-schema")[0]
+    assert flagged("CREATE SCHEMA tmp; DROP SCHEMA tmp;", "drop-schema") == []
+    assert flagged("DROP DATABASE x;", "drop-database")
+    assert flagged("DROP SCHEMA x;", "drop-database", dialect="mysql")
+    assert flagged("DROP SCHEMA x;", "drop-database") == []  # a schema in PostgreSQL
+
+
+def test_truncate_cascade_is_its_own_error_and_reseeding_is_quiet() -> None:
+    assert flagged("TRUNCATE a CASCADE;", "truncate-cascade")
+    assert flagged("TRUNCATE a CASCADE;", "truncate-table") == []
+    assert flagged("TRUNCATE a;", "truncate-cascade") == []
+    assert flagged("TRUNCATE a;", "truncate-table")
+    assert (
+        flagged("TRUNCATE countries; INSERT INTO countries VALUES ('FR');", "truncate-table") == []
+    )
+    assert flagged("CREATE TABLE s (id int); TRUNCATE s;", "truncate-table") == []
+
+
+def test_delete_without_where() -> None:
+    assert flagged("DELETE FROM sessions;", "delete-without-where")
+    assert flagged("DELETE FROM sessions WHERE true;", "delete-without-where")
+    assert flagged("DELETE FROM sessions WHERE expired;", "delete-without-where") == []
+    assert flagged("DELETE FROM roles; INSERT INTO roles VALUES (1);", "delete-without-where") == []
+    assert flagged("CREATE TABLE s (id int); DELETE FROM s;", "delete-without-where") == []
+
+
+def test_drop_constraint_redefinitions_and_helpers_are_quiet() -> None:
+    rule = "drop-constraint"
+    redefine = """
+    ALTER TABLE t DROP CONSTRAINT t_fk;
+    ALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID;
+    """
+    assert flagged(redefine, rule) == []
+    helper = """
+    ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;
+    ALTER TABLE t VALIDATE CONSTRAINT c_nn;
+    ALTER TABLE t ALTER COLUMN c SET NOT NULL;
+    ALTER TABLE t DROP CONSTRAINT c_nn;
+    """
+    assert flagged(helper, rule) == []
+    with_column = "ALTER TABLE t DROP CONSTRAINT t_fk; DROP TABLE t;"
+    assert flagged(with_column, rule) == []
+    assert flagged("ALTER TABLE t DROP CONSTRAINT t_other;", rule)
+
+
+def test_drop_constraint_uses_the_catalog(tmp_path: Path) -> None:
+    files = {
+        "V1__a.sql": "CREATE TABLE t (id int, a int, c int);\n"
+        "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);\n"
+        "ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL);\n"
+        "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+        "V2__b.sql": "ALTER TABLE t DROP CONSTRAINT c_nn;",  # redundant by now
+        "V3__c.sql": "ALTER TABLE t DROP CONSTRAINT t_a_key;",
+        "V4__d.sql": "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);\n"
+        "ALTER TABLE t DROP CONSTRAINT t_a_key;\n"
+        "ALTER TABLE t ADD CONSTRAINT t_a_uniq UNIQUE (a);",  # same columns: redefined
+    }
+    found = lint_tree(tmp_path, files, select=("drop-constraint",)).findings
+    assert [(Path(f.path).name, "duplicates" in f.message) for f in found] == [("V3__c.sql", True)]
+
+
+def test_drop_default_depends_on_the_column(tmp_path: Path) -> None:
+    rule = "drop-default"
+    added_nullable = (
+        "ALTER TABLE t ADD COLUMN c text DEFAULT 'x'; ALTER TABLE t ALTER c DROP DEFAULT;"
+    )
+    assert flagged(added_nullable, rule) == []
+    added_required = added_nullable.replace("text DEFAULT", "text NOT NULL DEFAULT")
+    assert "will fail" in flagged(added_required, rule)[0]
+    to_identity = """
+    ALTER TABLE t ALTER COLUMN id DROP DEFAULT;
+    ALTER TABLE t ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY;
+    """
+    assert flagged(to_identity, rule) == []
+    files = {
+        "V1__a.sql": "CREATE TABLE t (a int, b int DEFAULT 0 NOT NULL);",
+        "V2__b.sql": "ALTER TABLE t ALTER COLUMN a DROP DEFAULT;",  # none to drop
+        "V3__c.sql": "ALTER TABLE t ALTER COLUMN b DROP DEFAULT;",
+    }
+    found = lint_tree(tmp_path, files, select=(rule,)).findings
+    assert [Path(f.path).name for f in found] == ["V3__c.sql"]
+    assert "NOT NULL" in found[0].message
+
+
+def test_drop_not_null_quiet_when_new_dropped_or_already_nullable(tmp_path: Path) -> None:
+    rule = "drop-not-null"
+    assert (
+        flagged(
+            "ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0; "
+            "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
+            rule,
+        )
+        == []
+    )
+    assert (
+        flagged("ALTER TABLE t ALTER COLUMN c DROP NOT NULL; ALTER TABLE t DROP COLUMN c;", rule)
+        == []
+    )
+    files = {
+        "V1__a.sql": "CREATE TABLE t (a int, b int NOT NULL);",
+        "V2__b.sql": "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\nALTER TABLE t ALTER COLUMN b DROP NOT NULL;",
+    }
+    found = lint_tree(tmp_path, files, select=(rule,)).findings
+    assert [f.line for f in found] == [2]
+
+
+def test_views_and_functions_dropped_and_recreated_are_redefinitions() -> None:
+    assert flagged("DROP VIEW v; CREATE VIEW v AS SELECT 1;", "drop-view") == []
+    assert (
+        flagged("DROP VIEW IF EXISTS v CASCADE; CREATE OR REPLACE VIEW v AS SELECT 1;", "drop-view")
+        == []
+    )
+    assert flagged("CREATE VIEW tmp AS SELECT 1; DROP VIEW tmp;", "drop-view") == []
+    assert flagged("DROP VIEW v; CREATE VIEW w AS SELECT 1;", "drop-view")
+    assert (
+        flagged(
+            "DROP MATERIALIZED VIEW m; CREATE MATERIALIZED VIEW m AS SELECT 1;",
+            "drop-materialized-view",
+        )
+        == []
+    )
+    assert flagged("DROP MATERIALIZED VIEW m;", "drop-materialized-view")
+    recreate_fn = """
+    DROP FUNCTION f(int);
+    CREATE FUNCTION f(a int, b int) RETURNS int LANGUAGE sql AS $$ SELECT a + b $$;
+    """
+    assert flagged(recreate_fn, "drop-function") == []
+    assert flagged("DROP PROCEDURE p();", "drop-function")
+
+
+def test_triggers_and_policies_recreated_stay_quiet() -> None:
+    recreate = """
+    DROP TRIGGER IF EXISTS tr ON t;
+    CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();
+    """
+    assert flagged(recreate, "drop-trigger") == []
+    other_table = recreate.replace("ON t FOR", "ON u FOR")
+    assert flagged(other_table, "drop-trigger")
+    assert flagged("CREATE TABLE t (id int); DROP TRIGGER tr ON t;", "drop-trigger") == []
+    policy = "DROP POLICY p ON t; CREATE POLICY p ON t USING (owner = current_user);"
+    assert flagged(policy, "drop-policy") == []
+    assert "exposes them" in flagged("DROP POLICY p ON t;", "drop-policy")[0]
+
+
+def test_enum_swap_by_renames_is_quiet_but_cascade_loses_columns() -> None:
+    swap = """
+    CREATE TYPE "Status_new" AS ENUM ('A', 'B');
+    ALTER TABLE t ALTER COLUMN s TYPE "Status_new" USING (s::text::"Status_new");
+    ALTER TYPE "Status" RENAME TO "Status_old";
+    ALTER TYPE "Status_new" RENAME TO "Status";
+    DROP TYPE "Status_old";
+    """
+    assert flagged(swap, "drop-type") == []
+    assert flagged(swap, "rename-type") == []
+    cascade = "DROP TYPE mood CASCADE; CREATE TYPE mood AS ENUM ('ok');"
+    assert "with its data" in flagged(cascade, "drop-type")[0]
+    assert flagged("DROP TYPE mood; CREATE TYPE mood AS ENUM ('ok');", "drop-type") == []
+
+
+def test_other_object_drops() -> None:
+    assert flagged("DROP SEQUENCE s;", "drop-sequence")
+    assert flagged("CREATE SEQUENCE s; DROP SEQUENCE s;", "drop-sequence") == []
+    assert flagged("DROP EXTENSION IF EXISTS hstore;", "drop-extension")
+    assert flagged("DROP EXTENSION x; CREATE EXTENSION x SCHEMA ext;", "drop-extension") == []
+    assert "with its data" in flagged("DROP DOMAIN d CASCADE;", "drop-domain")[0]
+
+
+def test_down_migrations_are_not_judged(tmp_path: Path) -> None:
+    files = {"1_a.down.sql": "DROP VIEW v;\nDROP SCHEMA s CASCADE;\nDELETE FROM t;"}
+    assert lint_tree(tmp_path, files, select=("destructive",)).findings == []
+
+
+def test_drop_index_is_opt_in_and_quiet_on_replacements() -> None:
+    assert "drop-index" not in {f.rule for f in lint_text("DROP INDEX i;", Settings())}
+    assert flagged("DROP INDEX i;", "drop-index")
+    replaced = "CREATE INDEX i2 ON t (a, b); DROP INDEX i;"
+    assert flagged("CREATE INDEX i ON t (a);\n" + replaced, "drop-index") == []
+    assert flagged("DROP INDEX i; CREATE INDEX i ON t (a, b);", "drop-index") == []
+
+
+def test_renames_of_other_objects() -> None:
+    assert flagged("ALTER VIEW v RENAME TO w;", "rename-view")
+    bridged = "ALTER VIEW v RENAME TO w; CREATE VIEW v AS SELECT * FROM w;"
+    assert flagged(bridged, "rename-view") == []
+    assert flagged("CREATE VIEW v AS SELECT 1; ALTER VIEW v RENAME TO w;", "rename-view") == []
+    assert flagged("ALTER SCHEMA a RENAME TO b;", "rename-schema")
+    assert flagged("ALTER FUNCTION f(int) RENAME TO g;", "rename-function")
+    assert flagged("ALTER DOMAIN d RENAME TO e;", "rename-type")
+    assert flagged("ALTER INDEX i RENAME TO j;", "rename-index")
+    assert flagged("CREATE INDEX i ON t (a); ALTER INDEX i RENAME TO j;", "rename-index") == []
+    assert flagged("ALTER TABLE t RENAME CONSTRAINT a TO b;", "rename-constraint")
+    added = "ALTER TABLE t ADD CONSTRAINT a CHECK (x > 0) NOT VALID; ALTER TABLE t RENAME CONSTRAINT a TO b;"
+    assert flagged(added, "rename-constraint") == []
+
+
+def test_rename_enum_value_names_the_old_label() -> None:
+    sql = "ALTER TYPE status RENAME VALUE 'it''s' TO 'done';"
+    assert "'it's' of enum status" in flagged(sql, "rename-enum-value")[0]
+    added = "ALTER TYPE status ADD VALUE 'tmp'; ALTER TYPE status RENAME VALUE 'tmp' TO 'done';"
+    assert flagged(added, "rename-enum-value") == []
+    created = "CREATE TYPE s AS ENUM ('a'); ALTER TYPE s RENAME VALUE 'a' TO 'b';"
+    assert flagged(created, "rename-enum-value") == []
+
+
+def test_set_schema() -> None:
+    assert (
+        "breaks release N-1" in flagged("ALTER TABLE orders SET SCHEMA billing;", "set-schema")[0]
+    )
+    assert flagged("CREATE TABLE o (id int); ALTER TABLE o SET SCHEMA b;", "set-schema") == []
+    bridged = "ALTER TABLE o SET SCHEMA b; CREATE VIEW o AS SELECT * FROM b.o;"
+    assert flagged(bridged, "set-schema") == []
