@@ -67,6 +67,8 @@ class Context:
             return self.catalog.index_table(op.name)
         if isinstance(op, ops.Reindex) and op.target == "TABLE":
             return op.name
+        if isinstance(op, (ops.Vacuum, ops.Cluster)):
+            return op.name
         return getattr(op, "table", None)
 
     def first_time(self, key: str) -> bool:

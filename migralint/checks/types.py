@@ -329,3 +329,31 @@ def added_in_this_file(ctx: Context, table: ops.Name, column: str) -> bool:
         if isinstance(op, ops.CreateTable) and op.table.key == table.key:
             return True
     return False
+
+
+def narrow_keys(
+    op: ops.CreateTable | ops.AddColumn | ops.AlterColumnType,
+    ctx: Context,
+    wider: dict[str, str],
+    overflow: str,
+) -> Iterator[Violation]:
+    """Findings for key columns declared with a type in `wider` (narrow → wide spelling).
+
+    `overflow` completes "inserts fail once it passes …". A serial type is advised to
+    become an identity column from PostgreSQL 10 on.
+    """
+    for d in declared_columns(op):
+        if d.type.name not in wider:
+            continue
+        role = key_role(d, ctx)
+        if role is None:
+            continue
+        big = wider[d.type.name]
+        if d.type.name.endswith("serial") and ctx.pg_version >= (10, 0):
+            big = "bigint GENERATED ALWAYS AS IDENTITY"
+        yield type_finding(
+            ctx,
+            d,
+            f"{role} {d.table}.{d.name} is a {d.type.name}: inserts fail once it passes {overflow}",
+            f"Declare {d.name} as {big}; widening a key later rewrites every table that holds it.",
+        )

@@ -32,8 +32,6 @@ from migralint.sql.ops import Cluster
 
 @rule("cluster-table", category="locking", aliases=["prefer-repack"])
 def check(op: Cluster, ctx: Context) -> Iterator[Violation]:
-    if op.name is not None and ctx.is_new_table(op.name):
-        return
     target = str(op.name) if op.name else "every previously clustered table"
     yield ctx.finding(
         op,

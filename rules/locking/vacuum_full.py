@@ -33,7 +33,7 @@ from migralint.sql.ops import Vacuum
 
 @rule("vacuum-full", category="locking", aliases=["prefer-repack"])
 def check(op: Vacuum, ctx: Context) -> Iterator[Violation]:
-    if not op.full or (op.name is not None and ctx.is_new_table(op.name)):
+    if not op.full:
         return
     target = str(op.name) if op.name else "every table of the database"
     yield ctx.finding(

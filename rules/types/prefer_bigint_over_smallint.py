@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.types import declared_columns, key_role, type_finding
+from migralint.checks.types import narrow_keys
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AddColumn, AlterColumnType, CreateTable
@@ -44,18 +44,4 @@ _BIG = {"smallint": "bigint", "smallserial": "bigserial"}
     on_down=False,
 )
 def check(op: CreateTable | AddColumn | AlterColumnType, ctx: Context) -> Iterator[Violation]:
-    for d in declared_columns(op):
-        if d.type.name not in _BIG:
-            continue
-        role = key_role(d, ctx)
-        if role is None:
-            continue
-        big = _BIG[d.type.name]
-        if d.type.name == "smallserial" and ctx.pg_version >= (10, 0):
-            big = "bigint GENERATED ALWAYS AS IDENTITY"
-        yield type_finding(
-            ctx,
-            d,
-            f"{role} {d.table}.{d.name} is a {d.type.name}: inserts fail once it passes 32,767",
-            f"Declare {d.name} as {big}; widening a key later rewrites every table that holds it.",
-        )
+    yield from narrow_keys(op, ctx, _BIG, "32,767")
