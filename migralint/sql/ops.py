@@ -49,7 +49,9 @@ class DataType:
     sql: str = ""
 
     def __str__(self) -> str:
-        return self.sql or self.name
+        """As a message shows it: lower-case like PostgreSQL's catalog, unless quoted."""
+        text = self.sql or self.name
+        return text if "'" in text or '"' in text else text.lower()
 
 
 @dataclass(frozen=True, slots=True)
