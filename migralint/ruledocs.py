@@ -105,5 +105,6 @@ def rule_table(rules: list[RuleSpec]) -> str:
     rows = ["| rule | category | severity | what it flags |", "|---|---|---|---|"]
     for spec in sorted(rules, key=lambda r: (r.category, r.id)):
         summary = spec.summary.replace("|", "\\|")
-        rows.append(f"| `{spec.id}` | {spec.category} | {spec.severity} | {summary} |")
+        severity = f"{spec.severity}" + ("" if spec.enabled_by_default else ", opt-in")
+        rows.append(f"| `{spec.id}` | {spec.category} | {severity} | {summary} |")
     return "\n".join(rows) + "\n"
