@@ -35,10 +35,15 @@ def flagged(result, rule: str, root: Path) -> list[str]:  # type: ignore[no-unty
 # Idempotency: when re-running matters
 
 
-def test_the_last_statement_of_a_bare_file_needs_no_guard() -> None:
+def test_every_statement_of_a_bare_file_needs_a_guard(tmp_path: Path) -> None:
     sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n"
-    assert lines_of(sql, *IDEMPOTENCY) == [(1, "create-without-if-not-exists")]
-    assert lines_of("CREATE TABLE a (id int);", *IDEMPOTENCY) == []
+    assert lines_of(sql, *IDEMPOTENCY) == [
+        (1, "create-without-if-not-exists"),
+        (2, "create-without-if-not-exists"),  # re-run when the tool dies before recording it
+    ]
+    # A tool that sends the file as one implicit transaction makes it atomic, even alone.
+    result = lint_tree(tmp_path, {"1_a.up.sql": "CREATE TABLE a (id int);"})
+    assert flagged(result, "create-without-if-not-exists", tmp_path) == []
 
 
 def test_a_transaction_makes_re_running_safe_unless_the_file_is_an_expand_phase() -> None:

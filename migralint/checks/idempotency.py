@@ -26,7 +26,7 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
         return "a repeatable migration or callback runs again on the database it already changed"
     if ctx.file.phase == "expand":
         return "this expand migration must be safe to re-run during a rollout"
-    if ctx.session.wrapped:
+    if ctx.session.wrapped or ctx.file.transaction == "implicit":
         return None  # the tool's transaction rolls the whole file back on failure
     if ctx.session.explicit:
         commit = next((c for c in ctx.later(ops.Commit) if not c.rollback), None)
@@ -37,7 +37,10 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
             "file runs, so a later failure leaves the migration half-applied"
         )
     if not statements_after(ctx, op):
-        return None  # nothing after it can fail once it has succeeded
+        return (
+            "this migration runs outside a transaction: if the tool stops before it records "
+            "the migration as applied, the next deploy runs the statement again"
+        )
     return "this migration runs outside a transaction, so a later failure leaves it half-applied"
 
 
