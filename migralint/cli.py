@@ -158,3 +158,73 @@ def explain(rule_id: str) -> None:
         _fail(f"unknown rule {rule_id!r}{suggest(rule_id, ruleset.by_name)}")
         return
     click.echo(render(spec), nl=False)
+
+
+@main.group()
+def plan() -> None:
+    """Write the expand / migrate / contract migrations for a risky change."""
+
+
+_PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
+
+
+@plan.command(name="rename-column")
+@click.option("--table", required=True, help="The table, unqualified.")
+@click.option("--schema", help="The table's schema (default: the search path's).")
+@click.option("--column", required=True, help="The column to rename.")
+@click.option("--to", "to", required=True, help="The new name.")
+@click.option("--type", "type_", help="The column's type (default: from the migrations in --out).")
+@click.option(
+    "--key", default="id", show_default=True, help="Primary key to batch the backfill by."
+)
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1))
+@click.option("--lock-timeout", default="2s", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(_PLAN_FORMATS), default="sql", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Folder to write into, numbered after its newest migration (default: here).",
+)
+def rename_column(
+    table: str,
+    schema: str | None,
+    column: str,
+    to: str,
+    type_: str | None,
+    key: str,
+    batch_size: int,
+    lock_timeout: str,
+    fmt: str,
+    out: Path,
+) -> None:
+    """Rename a column without breaking the release still running."""
+    from migralint.plan.rename_column import RenameColumn
+    from migralint.plan.rename_column import plan as rename_plan
+    from migralint.plan.write import PlanError, write_plan
+    from migralint.sql.ops import Name
+
+    name = Name(table, schema)
+    if type_ is None:
+        type_ = _known_type(out, name, column)
+    change = RenameColumn(name, column, to, type_, key, batch_size, lock_timeout)
+    try:
+        written = write_plan(rename_plan(change), fmt, out)
+    except PlanError as error:
+        _fail(str(error))
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(rename_plan(change).summary)
+
+
+def _known_type(out: Path, table: object, column: str) -> str:
+    """The column's type as the migrations in `out` declare it; exits 2 if unknown."""
+    from migralint.engine import build_catalog
+
+    known = build_catalog([out]).column(table, column) if out.is_dir() else None  # type: ignore[arg-type]
+    if known is None or known.type is None:
+        _fail(
+            f"the type of {table}.{column} is not known from the migrations in {out}; pass --type"
+        )
+    return str(known.type)  # type: ignore[union-attr]

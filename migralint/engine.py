@@ -72,6 +72,17 @@ def lint_paths(
     return result
 
 
+def build_catalog(paths: Sequence[str | Path], settings: Settings | None = None) -> Catalog:
+    """The PostgreSQL schema the migrations under `paths` build, replayed in order."""
+    settings = settings or Settings()
+    replay = Linter([], settings)
+    catalog = Catalog()
+    for migration in discover(paths, exclude=settings.exclude).files:
+        if (settings.dialect or migration.dialect or "postgres") == "postgres":
+            replay.lint_file(migration, "postgres", catalog)
+    return catalog
+
+
 def lint_text(text: str, settings: Settings | None = None, path: str = "<sql>") -> list[Finding]:
     """Lint SQL text as one plain migration (used by `explain` examples and tests)."""
     settings = settings or Settings()

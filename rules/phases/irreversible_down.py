@@ -37,7 +37,7 @@ from migralint.sql import ops
 
 _NOTE = re.compile(
     r"--[^\n]*(?:irreversible|data (?:is |will be )?(?:lost|not restored)|"
-    r"not restore|cannot (?:be )?(?:restored|recovered)|structure only)",
+    r"not restore|cannot (?:be )?(?:restored|recovered)|structure only|refill(?:s|ed)?\b)",
     re.IGNORECASE,
 )
 

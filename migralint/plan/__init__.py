@@ -1,0 +1,1 @@
+"""The expand/contract planner: a risky change → expand, migrate and contract phases."""

@@ -1,0 +1,73 @@
+"""rename-column: add the new column, keep both in sync, backfill, switch, drop the old."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migralint.plan import sql
+from migralint.plan.model import Phase, Plan
+from migralint.sql.names import quote, quote_name
+from migralint.sql.ops import Name
+
+
+@dataclass(frozen=True)
+class RenameColumn:
+    table: Name
+    column: str
+    to: str
+    type: str
+    key: str = "id"
+    batch_size: int = 1000
+    lock_timeout: str = "2s"
+
+
+def plan(change: RenameColumn) -> Plan:
+    t = quote_name(change.table)
+    old, new = quote(change.column), quote(change.to)
+    base = change.table.name
+    function = Name(sql.generated_name(base, "sync", change.column, change.to), change.table.schema)
+    trigger = sql.generated_name(base, "sync", change.column, change.to)
+    sync = sql.sync_function(change.table, function, change.column, change.to) + "\n\n"
+    sync += sql.create_trigger(change.table, trigger, function)
+    slug = f"rename_{base}_{change.column}_to_{change.to}".lower()
+    lock = sql.lock_timeout(change.lock_timeout)
+    expand = Phase(
+        "expand",
+        f"{slug}_expand",
+        f"Expand: add {change.to} beside {change.column} on {change.table} and keep both in "
+        "sync with a trigger.\nRelease N-1 (reading and writing "
+        f"{change.column}) keeps working. Next: run the migrate phase.",
+        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {new} {change.type};\n\n{sync}",
+        f"{lock}\n\n{sql.drop_trigger(change.table, trigger, function)}\n\n"
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
+    )
+    migrate = Phase(
+        "migrate",
+        f"{slug}_backfill",
+        f"Migrate: copy {change.column} into {change.to} for existing rows, {change.batch_size} "
+        "rows per committed batch,\noutside a transaction; safe to re-run. Its down refills "
+        f"{change.column} from {change.to} after a rolled-back contract.\nThen ship the "
+        f"release that reads and writes {change.to}.\nContract only after that release is "
+        "permanent (no rollback to a release that uses "
+        f"{change.column}).",
+        sql.backfill(change.table, change.key, change.to, old, change.batch_size, commit=True),
+        sql.backfill(change.table, change.key, change.column, new, change.batch_size, commit=True),
+        transactional=False,
+    )
+    contract = Phase(
+        "contract",
+        f"{slug}_contract",
+        f"Contract: drop the sync trigger and {change.column}. Run it only once no running "
+        f"release uses {change.column}.\nIts down re-creates {change.column} and the trigger; "
+        "the migrate phase's down then refills it.",
+        f"{lock}\n\n{sql.drop_trigger(change.table, trigger, function)}\n\n"
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
+        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {old} {change.type};\n\n{sync}",
+    )
+    summary = (
+        f"Renaming {change.table}.{change.column} to {change.to} in three migrations: expand "
+        "(new column + sync trigger), migrate (batched backfill), contract (drop the old "
+        "column). Every down restores the previous state, data included; a NOT NULL on the "
+        "old column is not re-imposed by the contract's down."
+    )
+    return Plan("rename-column", (expand, migrate, contract), summary)

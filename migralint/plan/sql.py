@@ -1,0 +1,101 @@
+"""PostgreSQL building blocks the plans share: lock timeout, sync triggers, backfills.
+
+Every identifier passes through `quote`, so mixed case, reserved words and quotes in
+names come out right; generated names stay within PostgreSQL's 63-byte limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from migralint.sql.names import quote, quote_name
+from migralint.sql.ops import Name
+
+MAX_IDENTIFIER = 63
+
+
+def lock_timeout(value: str) -> str:
+    return f"SET lock_timeout = '{value}';"
+
+
+def generated_name(*parts: str) -> str:
+    """A name made of parts, shortened with a hash suffix when over 63 bytes."""
+    name = "_".join(p.strip('"') for p in parts)
+    if len(name.encode()) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    head = name.encode()[: MAX_IDENTIFIER - 9].decode(errors="ignore")
+    return f"{head}_{digest}"
+
+
+def sync_function(table: Name, function: Name, old: str, new: str) -> str:
+    """A BEFORE trigger function keeping `old` and `new` equal in both directions.
+
+    INSERT: whichever side the writer filled is copied to the other. UPDATE: the side
+    that changed wins over the stale other; if both changed, both are kept as written.
+    A BEFORE trigger only edits NEW, so it cannot recurse.
+    """
+    o, n = f"NEW.{quote(old)}", f"NEW.{quote(new)}"
+    po, pn = f"OLD.{quote(old)}", f"OLD.{quote(new)}"
+    return f"""CREATE OR REPLACE FUNCTION {quote_name(function)}() RETURNS trigger
+LANGUAGE plpgsql AS $sync$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF {n} IS NULL THEN
+      {n} := {o};
+    ELSIF {o} IS NULL THEN
+      {o} := {n};
+    END IF;
+  ELSIF {n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po} THEN
+    {o} := {n};
+  ELSIF {o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn} THEN
+    {n} := {o};
+  END IF;
+  RETURN NEW;
+END
+$sync$;"""
+
+
+def create_trigger(table: Name, trigger: str, function: Name) -> str:
+    return (
+        f"DROP TRIGGER IF EXISTS {quote(trigger)} ON {quote_name(table)};\n"
+        f"CREATE TRIGGER {quote(trigger)} BEFORE INSERT OR UPDATE ON {quote_name(table)}\n"
+        f"  FOR EACH ROW EXECUTE FUNCTION {quote_name(function)}();"
+    )
+
+
+def drop_trigger(table: Name, trigger: str, function: Name) -> str:
+    return (
+        f"DROP TRIGGER IF EXISTS {quote(trigger)} ON {quote_name(table)};\n"
+        f"DROP FUNCTION IF EXISTS {quote_name(function)}();"
+    )
+
+
+def backfill(
+    table: Name, key: str, target: str, source_expression: str, batch_size: int, commit: bool
+) -> str:
+    """A keyset-batched UPDATE of `target` from an expression, guarded so a re-run only
+    touches rows still empty. With `commit`, each batch commits (run it outside a
+    transaction block); without, the loop runs in the caller's transaction."""
+    t, k, c = quote_name(table), quote(key), quote(target)
+    commit_line = "\n    COMMIT;" if commit else ""
+    return f"""DO $backfill$
+DECLARE
+  last_key {t}.{k}%TYPE;
+  batch_end {t}.{k}%TYPE;
+BEGIN
+  LOOP
+    SELECT max(b.{k}) INTO batch_end FROM (
+      SELECT {k} FROM {t}
+      WHERE last_key IS NULL OR {k} > last_key
+      ORDER BY {k}
+      LIMIT {batch_size}
+    ) AS b;
+    EXIT WHEN batch_end IS NULL;
+    UPDATE {t} SET {c} = {source_expression}
+    WHERE (last_key IS NULL OR {k} > last_key) AND {k} <= batch_end
+      AND {c} IS NULL AND ({source_expression}) IS NOT NULL;
+    last_key := batch_end;{commit_line}
+  END LOOP;
+END
+$backfill$;"""

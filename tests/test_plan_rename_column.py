@@ -1,0 +1,189 @@
+"""rename-column's plan, run for real: idempotent expand, old and new writers agreeing,
+a re-runnable batched backfill, the contract, and every down back to the start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from migralint.cli import main
+from migralint.config import Settings
+from migralint.engine import lint_paths
+from migralint.plan.rename_column import RenameColumn, plan
+from migralint.plan.write import PlanError, write_plan
+from migralint.sql.ops import Name
+
+ROWS = 2500
+
+
+def schema_of(db: psycopg.Connection[Any], table: str) -> dict[str, Any]:
+    """Columns, constraints, indexes and triggers of a table, for before/after checks."""
+    q = db.execute
+    return {
+        "columns": q(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = %s ORDER BY column_name",
+            (table,),
+        ).fetchall(),
+        "constraints": q(
+            "SELECT conname, contype FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1",
+            (f'"{table}"',),
+        ).fetchall(),
+        "indexes": q(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY 1", (table,)
+        ).fetchall(),
+        "triggers": q(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            (f'"{table}"',),
+        ).fetchall(),
+    }
+
+
+def run_file(db: psycopg.Connection[Any], path: Path) -> None:
+    """Send a file as golang-migrate does: one multi-statement query."""
+    db.execute(path.read_text(encoding="utf-8"))
+
+
+def files(out: Path, phase: str, direction: str) -> Path:
+    [found] = out.glob(f"*_{phase}.{direction}.sql")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new"),
+    [("users", "full_name", "name"), ("User Accounts", "Full Name", "select")],
+)
+def test_rename_column_plan_on_a_real_database(
+    db: psycopg.Connection[Any], tmp_path: Path, table: str, old: str, new: str
+) -> None:
+    t, o, n = f'"{table}"', f'"{old}"', f'"{new}"'
+    db.execute(
+        f"CREATE TABLE {t} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {o} text NOT NULL)"
+    )
+    db.execute(f"INSERT INTO {t} ({o}) SELECT 'person ' || g FROM generate_series(1, {ROWS}) g")
+    before = schema_of(db, table)
+    rows_before = db.execute(f"SELECT id, {o} FROM {t} ORDER BY id").fetchall()
+
+    change = RenameColumn(Name(table), old, new, "text", batch_size=300)
+    write_plan(plan(change), "golang-migrate", tmp_path)
+
+    expand = files(tmp_path, "expand", "up")
+    run_file(db, expand)
+    run_file(db, expand)  # idempotent
+
+    # Release N-1 writes only the old column, release N only the new one.
+    old_id = db.execute(f"INSERT INTO {t} ({o}) VALUES ('old writer') RETURNING id").fetchone()[0]
+    new_id = db.execute(f"INSERT INTO {t} ({n}) VALUES ('new writer') RETURNING id").fetchone()[0]
+    db.execute(f"UPDATE {t} SET {o} = 'old update' WHERE id = %s", (new_id,))
+    db.execute(f"UPDATE {t} SET {n} = 'new update' WHERE id = %s", (old_id,))
+    both = dict(
+        (row[0], (row[1], row[2]))
+        for row in db.execute(
+            f"SELECT id, {o}, {n} FROM {t} WHERE id IN (%s, %s)", (old_id, new_id)
+        )
+    )
+    assert both == {old_id: ("new update", "new update"), new_id: ("old update", "old update")}
+
+    backfill = files(tmp_path, "backfill", "up")
+    run_file(db, backfill)
+    run_file(db, backfill)  # guarded: a re-run changes nothing
+    assert db.execute(f"SELECT count(*) FROM {t} WHERE {n} IS DISTINCT FROM {o}").fetchone()[0] == 0
+
+    run_file(db, files(tmp_path, "contract", "up"))
+    assert [c for c, _ in schema_of(db, table)["columns"]] == sorted(["id", new])
+    db.execute(f"INSERT INTO {t} ({n}) VALUES ('after contract')")
+
+    for phase in ("contract", "backfill", "expand"):
+        run_file(db, files(tmp_path, phase, "down"))
+    after = schema_of(db, table)
+    assert after == before
+    restored = db.execute(f"SELECT id, {o} FROM {t} WHERE id <= %s ORDER BY id", (ROWS,)).fetchall()
+    assert restored == rows_before
+
+
+def test_the_plan_lints_clean_with_migralint_itself(tmp_path: Path) -> None:
+    write_plan(
+        plan(RenameColumn(Name("users"), "full_name", "name", "text")), "golang-migrate", tmp_path
+    )
+    result = lint_paths([tmp_path], Settings(select=("ALL",)))
+    assert [(Path(f.path).name, f.rule) for f in result.findings if f.severity >= 2] == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "names"),
+    [
+        (
+            "sql",
+            [
+                "0001_rename_users_full_name_to_name_expand.sql",
+                "0001_rename_users_full_name_to_name_expand.down.sql",
+            ],
+        ),
+        (
+            "flyway",
+            [
+                "V1__rename_users_full_name_to_name_expand.sql",
+                "U1__rename_users_full_name_to_name_expand.sql",
+            ],
+        ),
+        ("dbmate", ["rename_users_full_name_to_name_expand.sql"]),
+    ],
+)
+def test_writers_mark_phases_and_order_files(tmp_path: Path, fmt: str, names: list[str]) -> None:
+    written = write_plan(
+        plan(RenameColumn(Name("users"), "full_name", "name", "text")), fmt, tmp_path
+    )
+    written_names = [p.name for p in written]
+    for name in names:
+        assert any(w.endswith(name) for w in written_names), (name, written_names)
+    assert all(
+        p.read_text().startswith("-- migralint: phase=") for p in written if p.suffix == ".sql"
+    )
+    ups = [
+        w
+        for w in written_names
+        if not w.startswith("U") and ".down." not in w and w.endswith(".sql")
+    ]
+    assert [w.rsplit("_", 1)[-1] for w in sorted(ups)] == [
+        "expand.sql",
+        "backfill.sql",
+        "contract.sql",
+    ]
+    if fmt == "flyway":
+        assert "V2__rename_users_full_name_to_name_backfill.sql.conf" in written_names
+
+
+def test_the_planner_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    change = plan(RenameColumn(Name("users"), "full_name", "name", "text"))
+    mine = tmp_path / "0001_rename_users_full_name_to_name_expand.sql"
+    mine.write_text("-- mine\n")
+    written = write_plan(change, "sql", tmp_path)  # numbered after the newest file
+    assert written[0].name.startswith("0002_")
+    import migralint.plan.write as write
+
+    monkeypatch.setattr(write, "next_versions", lambda out, fmt, count: ["0001", "0005", "0006"])
+    with pytest.raises(PlanError, match="refusing to overwrite"):
+        write_plan(change, "sql", tmp_path)
+    assert mine.read_text() == "-- mine\n"
+    assert not list(tmp_path.glob("0005_*"))  # nothing written when one file is taken
+
+
+def test_cli_reads_the_type_from_existing_migrations(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(
+        "CREATE TABLE users (id bigint PRIMARY KEY, full_name varchar(200));\n"
+    )
+    args = ["plan", "rename-column", "--table", "users", "--column", "full_name", "--to", "name"]
+    result = CliRunner().invoke(main, [*args, "--format", "golang-migrate", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "ADD COLUMN IF NOT EXISTS name varchar(200);"
+        in (tmp_path / "2_rename_users_full_name_to_name_expand.up.sql").read_text()
+    )
+    unknown = CliRunner().invoke(
+        main, [*args[:-1], "nickname2", "--column", "nickname", "--out", str(tmp_path)]
+    )
+    assert unknown.exit_code == 2 and "pass --type" in unknown.stderr
