@@ -7,11 +7,17 @@ configuration error. Heavy modules are imported inside the commands that need th
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from migralint import __version__
+
+if TYPE_CHECKING:
+    from migralint.plan.model import Plan
+    from migralint.sql.ops import Name
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -23,7 +29,7 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return ids or None
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"migralint: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
@@ -78,7 +84,6 @@ def check(
         result = lint_paths(targets, settings)
     except ConfigError as error:
         _fail(str(error))
-        return
     if statistics:
         from migralint.report.text import statistics as render_statistics
 
@@ -119,7 +124,6 @@ def list_rules(fmt: str, config: Path | None) -> None:
         rules = load_rules(settings_for([Path(".")], config).rule_paths).rules
     except ConfigError as error:
         _fail(str(error))
-        return
     if fmt == "json":
         rows = [
             {
@@ -152,11 +156,9 @@ def explain(rule_id: str) -> None:
         ruleset = load_rules()
     except ConfigError as error:
         _fail(str(error))
-        return
     spec = ruleset.get(rule_id)
     if spec is None:
         _fail(f"unknown rule {rule_id!r}{suggest(rule_id, ruleset.by_name)}")
-        return
     click.echo(render(spec), nl=False)
 
 
@@ -168,9 +170,46 @@ def plan() -> None:
 _PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
 
 
+def _plan_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every plan operation takes: where the table is and where files go."""
+    for option in reversed(
+        [
+            click.option("--table", required=True, help="The table, unqualified."),
+            click.option("--schema", help="The table's schema (default: the search path's)."),
+            click.option("--lock-timeout", default="2s", show_default=True),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(_PLAN_FORMATS),
+                default="sql",
+                show_default=True,
+            ),
+            click.option(
+                "--out",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=Path("."),
+                help="Folder to write into, numbered after its newest migration (default: here).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _write(planned: Plan, fmt: str, out: Path) -> None:
+    from migralint.plan.write import PlanError, write_plan
+
+    try:
+        written = write_plan(planned, fmt, out)
+    except PlanError as error:
+        _fail(str(error))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(planned.summary)
+
+
 @plan.command(name="rename-column")
-@click.option("--table", required=True, help="The table, unqualified.")
-@click.option("--schema", help="The table's schema (default: the search path's).")
+@_plan_options
 @click.option("--column", required=True, help="The column to rename.")
 @click.option("--to", "to", required=True, help="The new name.")
 @click.option("--type", "type_", help="The column's type (default: from the migrations in --out).")
@@ -178,53 +217,52 @@ _PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
     "--key", default="id", show_default=True, help="Primary key to batch the backfill by."
 )
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1))
-@click.option("--lock-timeout", default="2s", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(_PLAN_FORMATS), default="sql", show_default=True)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    help="Folder to write into, numbered after its newest migration (default: here).",
-)
 def rename_column(
     table: str,
     schema: str | None,
+    lock_timeout: str,
+    fmt: str,
+    out: Path,
     column: str,
     to: str,
     type_: str | None,
     key: str,
     batch_size: int,
-    lock_timeout: str,
-    fmt: str,
-    out: Path,
 ) -> None:
     """Rename a column without breaking the release still running."""
     from migralint.plan.rename_column import RenameColumn
     from migralint.plan.rename_column import plan as rename_plan
-    from migralint.plan.write import PlanError, write_plan
     from migralint.sql.ops import Name
 
     name = Name(table, schema)
     if type_ is None:
         type_ = _known_type(out, name, column)
-    change = RenameColumn(name, column, to, type_, key, batch_size, lock_timeout)
-    try:
-        written = write_plan(rename_plan(change), fmt, out)
-    except PlanError as error:
-        _fail(str(error))
-        return
-    for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(rename_plan(change).summary)
+    _write(
+        rename_plan(RenameColumn(name, column, to, type_, key, batch_size, lock_timeout)), fmt, out
+    )
 
 
-def _known_type(out: Path, table: object, column: str) -> str:
+@plan.command(name="set-not-null")
+@_plan_options
+@click.option("--column", required=True, help="The column that must become NOT NULL.")
+def set_not_null(
+    table: str, schema: str | None, lock_timeout: str, fmt: str, out: Path, column: str
+) -> None:
+    """Make a column NOT NULL without scanning the table under an exclusive lock."""
+    from migralint.plan.set_not_null import SetNotNull
+    from migralint.plan.set_not_null import plan as not_null_plan
+    from migralint.sql.ops import Name
+
+    _write(not_null_plan(SetNotNull(Name(table, schema), column, lock_timeout)), fmt, out)
+
+
+def _known_type(out: Path, table: Name, column: str) -> str:
     """The column's type as the migrations in `out` declare it; exits 2 if unknown."""
     from migralint.engine import build_catalog
 
-    known = build_catalog([out]).column(table, column) if out.is_dir() else None  # type: ignore[arg-type]
+    known = build_catalog([out]).column(table, column) if out.is_dir() else None
     if known is None or known.type is None:
         _fail(
             f"the type of {table}.{column} is not known from the migrations in {out}; pass --type"
         )
-    return str(known.type)  # type: ignore[union-attr]
+    return str(known.type)

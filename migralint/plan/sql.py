@@ -99,3 +99,19 @@ BEGIN
   END LOOP;
 END
 $backfill$;"""
+
+
+def guarded_constraint(table: Name, constraint: str, statement: str) -> str:
+    """Run an ADD CONSTRAINT only when the constraint does not exist yet (re-runnable)."""
+    regclass = quote_name(table).replace("'", "''")
+    name = constraint.replace("'", "''")
+    return f"""DO $guard$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_constraint
+    WHERE conname = '{name}' AND conrelid = '{regclass}'::regclass
+  ) THEN
+    {statement};
+  END IF;
+END
+$guard$;"""
