@@ -7,16 +7,14 @@ configuration error. Heavy modules are imported inside the commands that need th
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from migralint import __version__
 
 if TYPE_CHECKING:
-    from migralint.plan.model import Plan
     from migralint.sql.ops import Name
 
 EXIT_FINDINGS = 1
@@ -162,7 +160,26 @@ def explain(rule_id: str) -> None:
     click.echo(render(spec), nl=False)
 
 
-@main.group()
+class _PlanGroup(click.Group):
+    """`migralint plan`: one sub-command per operation, built from its Change dataclass
+    only when asked for, so `migralint check` never imports the planner."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from migralint.plan.operations import OPERATIONS
+
+        return sorted(OPERATIONS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from migralint.plan.operations import OPERATIONS
+
+        if name not in OPERATIONS:
+            return None
+        import importlib
+
+        return _plan_command(name, importlib.import_module(OPERATIONS[name]))
+
+
+@main.group(cls=_PlanGroup)
 def plan() -> None:
     """Write the expand / migrate / contract migrations for a risky change."""
 
@@ -170,99 +187,68 @@ def plan() -> None:
 _PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
 
 
-def _plan_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options every plan operation takes: where the table is and where files go."""
-    for option in reversed(
-        [
-            click.option("--table", required=True, help="The table, unqualified."),
-            click.option("--schema", help="The table's schema (default: the search path's)."),
-            click.option("--lock-timeout", default="2s", show_default=True),
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(_PLAN_FORMATS),
-                default="sql",
-                show_default=True,
-            ),
-            click.option(
-                "--out",
-                type=click.Path(file_okay=False, path_type=Path),
-                default=Path("."),
-                help="Folder to write into, numbered after its newest migration (default: here).",
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
+def _plan_command(name: str, module: Any) -> click.Command:
+    """A click command whose options are the operation's Change fields."""
+    import dataclasses
+    import typing
 
-
-def _write(planned: Plan, fmt: str, out: Path) -> None:
-    from migralint.plan.write import PlanError, write_plan
-
-    try:
-        written = write_plan(planned, fmt, out)
-    except PlanError as error:
-        _fail(str(error))
-    for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(planned.summary)
-
-
-@plan.command(name="rename-column")
-@_plan_options
-@click.option("--column", required=True, help="The column to rename.")
-@click.option("--to", "to", required=True, help="The new name.")
-@click.option("--type", "type_", help="The column's type (default: from the migrations in --out).")
-@click.option(
-    "--key", default="id", show_default=True, help="Primary key to batch the backfill by."
-)
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1))
-def rename_column(
-    table: str,
-    schema: str | None,
-    lock_timeout: str,
-    fmt: str,
-    out: Path,
-    column: str,
-    to: str,
-    type_: str | None,
-    key: str,
-    batch_size: int,
-) -> None:
-    """Rename a column without breaking the release still running."""
-    from migralint.plan.rename_column import RenameColumn
-    from migralint.plan.rename_column import plan as rename_plan
     from migralint.sql.ops import Name
 
-    name = Name(table, schema)
-    if type_ is None:
-        type_ = _known_type(out, name, column)
-    _write(
-        rename_plan(RenameColumn(name, column, to, type_, key, batch_size, lock_timeout)), fmt, out
-    )
+    hints = typing.get_type_hints(module.Change)
+    params: list[click.Parameter] = [
+        click.Option(
+            ["--format", "fmt"], type=click.Choice(_PLAN_FORMATS), default="sql", show_default=True
+        ),
+        click.Option(
+            ["--out"],
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("."),
+            help="Folder to write into, numbered after its newest migration (default: here).",
+        ),
+    ]
+    for f in dataclasses.fields(module.Change):
+        if hints[f.name] is Name:
+            params.append(click.Option([f"--{f.name}"], required=True, help="The table."))
+            params.append(click.Option(["--schema"], help="The table's schema."))
+            continue
+        required = f.default is dataclasses.MISSING
+        kind = int if hints[f.name] is int else str
+        default = None if required else f.default
+        params.append(
+            click.Option(
+                [f"--{f.name.replace('_', '-')}", f.name],
+                type=kind,
+                required=required,
+                default=default,
+                show_default=default is not None,
+                help=f.metadata.get("help"),
+            )
+        )
+
+    def run(fmt: str, out: Path, schema: str | None = None, **values: Any) -> None:
+        from migralint.plan.model import PlanError
+        from migralint.plan.write import write_plan
+        from migralint.sql.ops import Name
+
+        values["table"] = Name(values["table"], schema)
+        if "type" in values and values["type"] is None and "column" in values:
+            values["type"] = _known_type(out, values["table"], values["column"])
+        try:
+            planned = module.plan(module.Change(**values))
+            written = write_plan(planned, fmt, out)
+        except PlanError as error:
+            _fail(str(error))
+        for path in written:
+            click.echo(f"wrote {path}")
+        click.echo(planned.summary)
+
+    doc = (module.__doc__ or name).strip().splitlines()[0]
+    return click.Command(name, params=params, callback=run, help=doc)
 
 
-@plan.command(name="set-not-null")
-@_plan_options
-@click.option("--column", required=True, help="The column that must become NOT NULL.")
-def set_not_null(
-    table: str, schema: str | None, lock_timeout: str, fmt: str, out: Path, column: str
-) -> None:
-    """Make a column NOT NULL without scanning the table under an exclusive lock."""
-    from migralint.plan.set_not_null import SetNotNull
-    from migralint.plan.set_not_null import plan as not_null_plan
-    from migralint.sql.ops import Name
-
-    _write(not_null_plan(SetNotNull(Name(table, schema), column, lock_timeout)), fmt, out)
-
-
-def _known_type(out: Path, table: Name, column: str) -> str:
-    """The column's type as the migrations in `out` declare it; exits 2 if unknown."""
+def _known_type(out: Path, table: Name, column: str) -> str | None:
+    """The column's type as the migrations in `out` declare it, if they do."""
     from migralint.engine import build_catalog
 
     known = build_catalog([out]).column(table, column) if out.is_dir() else None
-    if known is None or known.type is None:
-        _fail(
-            f"the type of {table}.{column} is not known from the migrations in {out}; pass --type"
-        )
-    return str(known.type)
+    return str(known.type) if known is not None and known.type is not None else None

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from migralint.cli import main
 from migralint.config import Settings
 from migralint.engine import lint_paths
-from migralint.plan.rename_column import RenameColumn, plan
-from migralint.plan.write import PlanError, write_plan
+from migralint.plan.model import PlanError
+from migralint.plan.rename_column import Change as RenameColumn
+from migralint.plan.rename_column import plan
+from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
 
 ROWS = 2500

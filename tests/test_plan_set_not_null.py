@@ -12,7 +12,8 @@ from test_plan_rename_column import files, run_file, schema_of
 
 from migralint.config import Settings
 from migralint.engine import lint_paths
-from migralint.plan.set_not_null import SetNotNull, plan
+from migralint.plan.set_not_null import Change as SetNotNull
+from migralint.plan.set_not_null import plan
 from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
 

@@ -34,3 +34,7 @@ class Plan:
     operation: str
     phases: tuple[Phase, ...]
     summary: str
+
+
+class PlanError(Exception):
+    """The plan cannot be made or written; the message says why. The CLI exits with 2."""

@@ -1,27 +1,29 @@
-"""rename-column: add the new column, keep both in sync, backfill, switch, drop the old."""
+"""Rename a column: add the new one, keep both in sync, backfill, switch, drop the old.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from migralint.plan import sql
-from migralint.plan.model import Phase, Plan
+from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
 @dataclass(frozen=True)
-class RenameColumn:
+class Change:
     table: Name
-    column: str
-    to: str
-    type: str
-    key: str = "id"
-    batch_size: int = 1000
-    lock_timeout: str = "2s"
+    column: str = field(metadata={"help": "The column to rename."})
+    to: str = field(metadata={"help": "The new name."})
+    type: str | None = field(
+        default=None, metadata={"help": "The column's type (default: from the migrations)."}
+    )
+    key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
+    batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
+    lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
 
 
-def plan(change: RenameColumn) -> Plan:
+def plan(change: Change) -> Plan:
     t = quote_name(change.table)
     old, new = quote(change.column), quote(change.to)
     base = change.table.name
@@ -29,6 +31,9 @@ def plan(change: RenameColumn) -> Plan:
     trigger = sql.generated_name(base, "sync", change.column, change.to)
     sync = sql.sync_function(change.table, function, change.column, change.to) + "\n\n"
     sync += sql.create_trigger(change.table, trigger, function)
+    if change.type is None:
+        raise PlanError(f"the type of {change.table}.{change.column} is needed: pass --type")
+    column_type = change.type
     slug = f"rename_{base}_{change.column}_to_{change.to}".lower()
     lock = sql.lock_timeout(change.lock_timeout)
     expand = Phase(
@@ -37,7 +42,7 @@ def plan(change: RenameColumn) -> Plan:
         f"Expand: add {change.to} beside {change.column} on {change.table} and keep both in "
         "sync with a trigger.\nRelease N-1 (reading and writing "
         f"{change.column}) keeps working. Next: run the migrate phase.",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {new} {change.type};\n\n{sync}",
+        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {new} {column_type};\n\n{sync}",
         f"{lock}\n\n{sql.drop_trigger(change.table, trigger, function)}\n\n"
         f"ALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
     )
@@ -62,7 +67,7 @@ def plan(change: RenameColumn) -> Plan:
         "the migrate phase's down then refills it.",
         f"{lock}\n\n{sql.drop_trigger(change.table, trigger, function)}\n\n"
         f"ALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {old} {change.type};\n\n{sync}",
+        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {old} {column_type};\n\n{sync}",
     )
     summary = (
         f"Renaming {change.table}.{change.column} to {change.to} in three migrations: expand "

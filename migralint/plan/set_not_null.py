@@ -1,9 +1,9 @@
-"""set-not-null: prove the column non-null with a CHECK, validate it without blocking
+"""Set NOT NULL: a CHECK NOT VALID, validated without blocking writes, then SET NOT NULL
 writes, then SET NOT NULL without a scan (PostgreSQL 12+) and drop the CHECK."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from migralint.plan import sql
 from migralint.plan.model import Phase, Plan
@@ -12,13 +12,13 @@ from migralint.sql.ops import Name
 
 
 @dataclass(frozen=True)
-class SetNotNull:
+class Change:
     table: Name
-    column: str
-    lock_timeout: str = "2s"
+    column: str = field(metadata={"help": "The column that must become NOT NULL."})
+    lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
 
 
-def plan(change: SetNotNull) -> Plan:
+def plan(change: Change) -> Plan:
     t, c = quote_name(change.table), quote(change.column)
     check = sql.generated_name(change.table.name, change.column, "not_null")
     q = quote(check)

@@ -6,14 +6,10 @@ import datetime
 import re
 from pathlib import Path
 
-from migralint.plan.model import Plan
+from migralint.plan.model import Plan, PlanError
 from migralint.plan.writers import WRITERS
 
 _TIMESTAMP_DIGITS = 14
-
-
-class PlanError(Exception):
-    """The plan cannot be written; the message says why. The CLI exits with 2."""
 
 
 def next_versions(out: Path, fmt: str, count: int) -> list[str]:

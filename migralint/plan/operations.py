@@ -1,0 +1,15 @@
+"""The operations `migralint plan` knows: name → module.
+
+Each module defines a frozen dataclass `Change` (its fields are the command's options:
+`table: Name` becomes `--table`/`--schema`, other fields `--field-name`, required when
+they have no default, with `metadata={"help": …}`), and `plan(change) -> Plan`. Its
+docstring's first line is the command's help. A `type: str | None` field left out on
+the command line is read from the migrations already in `--out`.
+"""
+
+from __future__ import annotations
+
+OPERATIONS = {
+    "rename-column": "migralint.plan.rename_column",
+    "set-not-null": "migralint.plan.set_not_null",
+}
