@@ -1,4 +1,4 @@
-"""Rename a column: add the new one, keep both in sync, backfill, switch, drop the old.
+"""Rename a column: add the new one, keep both in sync, backfill, switch, drop the old."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Set NOT NULL: a CHECK NOT VALID, validated without blocking writes, then SET NOT NULL
-writes, then SET NOT NULL without a scan (PostgreSQL 12+) and drop the CHECK."""
+without a scan (PostgreSQL 12+), and the CHECK dropped."""
 
 from __future__ import annotations
 
