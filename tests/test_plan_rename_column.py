@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 from click.testing import CliRunner
+from plan_helpers import files, run_file, schema_of
 
 from migralint.cli import main
 from migralint.config import Settings
@@ -20,39 +21,6 @@ from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
 
 ROWS = 2500
-
-
-def schema_of(db: psycopg.Connection[Any], table: str) -> dict[str, Any]:
-    """Columns, constraints, indexes and triggers of a table, for before/after checks."""
-    q = db.execute
-    return {
-        "columns": q(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_name = %s ORDER BY column_name",
-            (table,),
-        ).fetchall(),
-        "constraints": q(
-            "SELECT conname, contype FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1",
-            (f'"{table}"',),
-        ).fetchall(),
-        "indexes": q(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY 1", (table,)
-        ).fetchall(),
-        "triggers": q(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
-            (f'"{table}"',),
-        ).fetchall(),
-    }
-
-
-def run_file(db: psycopg.Connection[Any], path: Path) -> None:
-    """Send a file as golang-migrate does: one multi-statement query."""
-    db.execute(path.read_text(encoding="utf-8"))
-
-
-def files(out: Path, phase: str, direction: str) -> Path:
-    [found] = out.glob(f"*_{phase}.{direction}.sql")
-    return found
 
 
 @pytest.mark.parametrize(

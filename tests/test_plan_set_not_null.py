@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from test_plan_rename_column import files, run_file, schema_of
+from plan_helpers import files, run_file, schema_of
 
 from migralint.config import Settings
 from migralint.engine import lint_paths
