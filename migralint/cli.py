@@ -160,6 +160,9 @@ def explain(rule_id: str) -> None:
     click.echo(render(spec), nl=False)
 
 
+_PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
+
+
 class _PlanGroup(click.Group):
     """`migralint plan`: one sub-command per operation, built from its Change dataclass
     only when asked for, so `migralint check` never imports the planner."""
@@ -179,12 +182,53 @@ class _PlanGroup(click.Group):
         return _plan_command(name, importlib.import_module(OPERATIONS[name]))
 
 
-@main.group(cls=_PlanGroup)
-def plan() -> None:
+@main.group(cls=_PlanGroup, invoke_without_command=True)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replace the risky statements of this migration by their plans.",
+)
+@click.option("--format", "fmt", type=click.Choice(_PLAN_FORMATS), default="sql", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: the --from file's folder).",
+)
+@click.pass_context
+def plan(ctx: click.Context, source: Path | None, fmt: str, out: Path | None) -> None:
     """Write the expand / migrate / contract migrations for a risky change."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if source is None:
+        click.echo(ctx.get_help())
+        return
+    _plan_from(source, fmt, out or source.parent)
 
 
-_PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
+def _plan_from(source: Path, fmt: str, out: Path) -> None:
+    """Write the plans replacing `source`'s risky statements, and what was kept."""
+    from migralint.engine import build_catalog
+    from migralint.plan.from_file import kept_statements, replacements
+    from migralint.plan.model import PlanError
+    from migralint.plan.write import write_plan
+
+    try:
+        found = replacements(source, build_catalog([source.parent], before=source))
+        kept = [r for r in found if r.plan is None]
+        if len(kept) == len(found):
+            click.echo(f"{source}: no statement needs an expand/contract plan; nothing written")
+            return
+        written = write_plan(kept_statements(source, kept), fmt, out) if kept else []
+        for r in found:
+            if r.plan is not None:
+                written += write_plan(r.plan, fmt, out)
+                click.echo(f"line {r.line}: {r.plan.summary}")
+    except PlanError as error:
+        _fail(str(error))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"Remove {source} once the files above replace it (it was not changed).")
 
 
 def _plan_command(name: str, module: Any) -> click.Command:
@@ -211,13 +255,16 @@ def _plan_command(name: str, module: Any) -> click.Command:
             params.append(click.Option([f"--{f.name}"], required=True, help="The table."))
             params.append(click.Option(["--schema"], help="The table's schema."))
             continue
+        flag = f"--{f.name.replace('_', '-')}"
+        if hints[f.name] is bool:
+            params.append(click.Option([flag, f.name], is_flag=True, help=f.metadata.get("help")))
+            continue
         required = f.default is dataclasses.MISSING
-        kind = int if hints[f.name] is int else str
         default = None if required else f.default
         params.append(
             click.Option(
-                [f"--{f.name.replace('_', '-')}", f.name],
-                type=kind,
+                [flag, f.name],
+                type=int if hints[f.name] is int else str,
                 required=required,
                 default=default,
                 show_default=default is not None,

@@ -72,12 +72,17 @@ def lint_paths(
     return result
 
 
-def build_catalog(paths: Sequence[str | Path], settings: Settings | None = None) -> Catalog:
-    """The PostgreSQL schema the migrations under `paths` build, replayed in order."""
+def build_catalog(
+    paths: Sequence[str | Path], settings: Settings | None = None, before: Path | None = None
+) -> Catalog:
+    """The PostgreSQL schema the migrations under `paths` build, replayed in order;
+    with `before`, only the migrations applied before that file."""
     settings = settings or Settings()
     replay = Linter([], settings)
     catalog = Catalog()
     for migration in discover(paths, exclude=settings.exclude).files:
+        if before is not None and migration.path.resolve() == before.resolve():
+            break
         if (settings.dialect or migration.dialect or "postgres") == "postgres":
             replay.lint_file(migration, "postgres", catalog)
     return catalog

@@ -16,7 +16,7 @@ class Phase:
     transaction (a batched backfill commits per batch).
     """
 
-    name: str  # expand | migrate | contract
+    name: str  # expand | migrate | contract; "" for statements kept as written
     slug: str  # file-name words, e.g. "rename_users_full_name_to_name_expand"
     header: str
     up: str
@@ -26,7 +26,8 @@ class Phase:
     def text(self, body: str) -> str:
         """A migration file's text: the phase marker, the header comment, the SQL."""
         comment = "\n".join(f"-- {line}".rstrip() for line in self.header.splitlines())
-        return f"-- migralint: phase={self.name}\n{comment}\n\n{body.strip()}\n"
+        marker = f"-- migralint: phase={self.name}\n" if self.name else ""
+        return f"{marker}{comment}\n\n{body.strip()}\n"
 
 
 @dataclass(frozen=True)
