@@ -278,8 +278,9 @@ def _plan_command(name: str, module: Any) -> click.Command:
         from migralint.sql.ops import Name
 
         values["table"] = Name(values["table"], schema)
-        if "type" in values and values["type"] is None and "column" in values:
-            values["type"] = _known_type(out, values["table"], values["column"])
+        for known in ("type", "from_type"):  # the column's current type, from the migrations
+            if known in values and values[known] is None and "column" in values:
+                values[known] = _known_type(out, values["table"], values["column"])
         try:
             planned = module.plan(module.Change(**values))
             written = write_plan(planned, fmt, out)

@@ -4,7 +4,8 @@ Each module defines a frozen dataclass `Change` (its fields are the command's op
 `table: Name` becomes `--table`/`--schema`, other fields `--field-name`, required when
 they have no default, with `metadata={"help": …}`), and `plan(change) -> Plan`. Its
 docstring's first line is the command's help. A `type: str | None` field left out on
-the command line is read from the migrations already in `--out`.
+the command line is read from the migrations already in `--out`, and so is a
+`from_type: str | None` (the column's current type).
 """
 
 from __future__ import annotations
@@ -12,4 +13,6 @@ from __future__ import annotations
 OPERATIONS = {
     "rename-column": "migralint.plan.rename_column",
     "set-not-null": "migralint.plan.set_not_null",
+    "replace-column": "migralint.plan.replace_column",
+    "change-column-type": "migralint.plan.change_column_type",
 }

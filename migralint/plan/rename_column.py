@@ -34,7 +34,7 @@ def plan(change: Change) -> Plan:
     if change.type is None:
         raise PlanError(f"the type of {change.table}.{change.column} is needed: pass --type")
     column_type = change.type
-    slug = f"rename_{base}_{change.column}_to_{change.to}".lower()
+    slug = sql.slug("rename", base, change.column, "to", change.to)
     lock = sql.lock_timeout(change.lock_timeout)
     expand = Phase(
         "expand",

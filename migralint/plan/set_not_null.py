@@ -26,7 +26,7 @@ def plan(change: Change) -> Plan:
     add_check = sql.guarded_constraint(
         change.table, check, f"ALTER TABLE {t} ADD CONSTRAINT {q} CHECK ({c} IS NOT NULL) NOT VALID"
     )
-    slug = f"set_{change.table.name}_{change.column}_not_null".lower()
+    slug = sql.slug("set", change.table.name, change.column, "not_null")
     expand = Phase(
         "expand",
         f"{slug}_check",

@@ -7,11 +7,17 @@ names come out right; generated names stay within PostgreSQL's 63-byte limit.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 MAX_IDENTIFIER = 63
+
+
+def slug(*parts: str) -> str:
+    """File-name words from names: `User Accounts`, `Full Name` → `user_accounts_full_name`."""
+    return re.sub(r"\W+", "_", "_".join(parts)).strip("_").lower()
 
 
 def lock_timeout(value: str) -> str:

@@ -1,0 +1,73 @@
+"""Change a column's type without a table rewrite under lock: a new column, synced both ways.
+
+The design: `ALTER COLUMN … TYPE` rewrites the table under an ACCESS EXCLUSIVE lock, and
+no single column can hold both types for release N-1 and release N. So this is
+replace-column into `<column>_new` (or `--to`): expand adds it with a trigger converting
+in both directions (`--using` old → new, `--reverse-using` new → old), migrate backfills
+it, the new release reads and writes `<column>_new`, contract drops the old column.
+The column keeps the `_new` name: renaming it in the contract would break the release
+that reads `<column>_new`. A later `migralint plan rename-column` moves it back to the
+old name with its own expand/contract if the team wants that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migralint.plan import replace_column, sql
+from migralint.plan.model import Plan, PlanError
+from migralint.sql.names import quote
+from migralint.sql.ops import Name
+
+
+@dataclass(frozen=True)
+class Change:
+    table: Name
+    column: str = field(metadata={"help": "The column whose type changes."})
+    type: str = field(metadata={"help": "The new type."})
+    using: str | None = field(
+        default=None, metadata={"help": "SQL converting the column (default: column::type)."}
+    )
+    reverse_using: str | None = field(
+        default=None,
+        metadata={"help": "SQL converting the new column back (default: new::old type)."},
+    )
+    from_type: str | None = field(
+        default=None, metadata={"help": "The current type (default: from the migrations)."}
+    )
+    to: str | None = field(
+        default=None, metadata={"help": "The new column's name (default: <column>_new)."}
+    )
+    key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
+    batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
+    lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+
+
+def plan(change: Change) -> Plan:
+    table, column = change.table, change.column
+    if change.from_type is None:
+        raise PlanError(f"the current type of {table}.{column} is needed: pass --from-type")
+    if " ".join(change.from_type.lower().split()) == " ".join(change.type.lower().split()):
+        raise PlanError(f"{table}.{column} already has type {change.type}")
+    to = change.to or sql.generated_name(column, "new")
+    using = change.using or f"{quote(column)}::{change.type}"
+    reverse = change.reverse_using or f"{quote(to)}::{change.from_type}"
+    replacement = replace_column.Change(
+        table,
+        column,
+        to,
+        change.type,
+        up=using,
+        down=reverse,
+        from_type=change.from_type,
+        key=change.key,
+        batch_size=change.batch_size,
+        lock_timeout=change.lock_timeout,
+    )
+    slug = replace_column.sql.slug("change", table.name, column, "type")
+    note = (
+        f"The new release reads and writes {to}; after the contract the column keeps that "
+        f"name (renaming it then would break that release): plan `migralint plan "
+        f"rename-column --column {to} --to {column}` later if you want the old name back. "
+    )
+    return replace_column.build(replacement, "change-column-type", slug, note)
