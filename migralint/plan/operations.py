@@ -15,4 +15,7 @@ OPERATIONS = {
     "set-not-null": "migralint.plan.set_not_null",
     "replace-column": "migralint.plan.replace_column",
     "change-column-type": "migralint.plan.change_column_type",
+    "create-index": "migralint.plan.create_index",
+    "drop-index": "migralint.plan.drop_index",
+    "add-column": "migralint.plan.add_column",
 }

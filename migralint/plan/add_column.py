@@ -1,0 +1,216 @@
+"""Add a column without a table rewrite: instant with a constant default, else backfilled.
+
+The design: on PostgreSQL 11+ `ADD COLUMN … [NOT NULL] DEFAULT <non-volatile>` stores the
+default in the catalog and rewrites nothing, so that single statement is the whole plan.
+A volatile default (gen_random_uuid(), clock_timestamp()…) or a `--backfill` expression
+would rewrite the table under an ACCESS EXCLUSIVE lock if written inline, so expand adds
+the column nullable and sets the default for new rows only, migrate fills the existing
+rows in committed batches, and with `--not-null` the contract runs set-not-null's three
+steps. Those must be three migrations (three transactions): in one transaction the
+ACCESS EXCLUSIVE lock taken by ADD CONSTRAINT would be held through VALIDATE's scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from migralint.plan import set_not_null, sql
+from migralint.plan.model import Phase, Plan, PlanError
+from migralint.postgres import is_volatile_expression
+from migralint.sql.names import quote, quote_name
+from migralint.sql.ops import Name
+
+
+@dataclass(frozen=True)
+class Change:
+    table: Name
+    column: str = field(metadata={"help": "The new column."})
+    type: str = field(metadata={"help": "Its type, e.g. 'text' or 'numeric(12, 2)'."})
+    default: str | None = field(
+        default=None, metadata={"help": "Its default, as SQL, e.g. '0' or 'gen_random_uuid()'."}
+    )
+    not_null: bool = field(default=False, metadata={"help": "The column is NOT NULL."})
+    backfill: str | None = field(
+        default=None,
+        metadata={"help": "SQL filling existing rows, e.g. 'lower(email)' (default: --default)."},
+    )
+    key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
+    batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
+    lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+
+
+def _code_only(note: str) -> str:
+    return f"-- {note}\nSELECT 1;"
+
+
+def plan(change: Change) -> Plan:
+    table, column = change.table, change.column
+    constant = change.default is not None and not is_volatile_expression(change.default)
+    if constant and change.backfill is None:
+        return _instant(change)
+    fill = change.backfill or change.default
+    if change.not_null and fill is None:
+        raise PlanError(
+            f"existing rows of {table} need a value for NOT NULL {column}: "
+            "pass --default or --backfill"
+        )
+    t, c = quote_name(table), quote(column)
+    lock = sql.lock_timeout(change.lock_timeout)
+    slug = sql.slug("add", table.name, column)
+    set_default = (
+        f"\nALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {change.default};"
+        if change.default is not None
+        else ""
+    )
+    new_rows = (
+        f"New rows get the default {change.default}, so release N-1's INSERTs keep working."
+        if change.default is not None
+        else f"Release N-1's INSERTs leave {column} NULL."
+    )
+    expand = Phase(
+        "expand",
+        f"{slug}_expand",
+        f"Expand: add {column} to {table} as a nullable column (no rewrite, a brief lock)"
+        + (", and its default for new rows only" if change.default is not None else "")
+        + f".\n{new_rows}\n{_lost_on_down(column)}",
+        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type};{set_default}",
+        f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
+    )
+    if fill is not None:
+        migrate = Phase(
+            "migrate",
+            f"{slug}_backfill",
+            f"Migrate: set {column} = {fill} on existing rows where it is NULL, "
+            f"{change.batch_size} rows per committed batch,\noutside a transaction; "
+            "safe to re-run (a re-run touches no filled row). Then ship the release that "
+            f"uses {column}.",
+            sql.backfill(table, change.key, column, fill, change.batch_size, commit=True),
+            _code_only(
+                "The filled values stay until the expand's down drops the column.",
+            ),
+            transactional=False,
+        )
+    else:
+        migrate = Phase(
+            "migrate",
+            f"{slug}_migrate",
+            f"Migrate: ship the release that reads and writes {column}; it must accept NULL "
+            "in rows written before it\n(and by release N-1 while it still runs).",
+            _code_only("Code-only step: nothing to run."),
+            _code_only("Nothing to undo."),
+        )
+    if change.not_null:
+        contracts = _not_null_contract(change, slug)
+    else:
+        contracts = (
+            Phase(
+                "contract",
+                f"{slug}_contract",
+                "Contract: nothing to remove; adding a column is additive. Kept so every "
+                "plan has three phases.",
+                _code_only("Nothing to do in the contract phase of add-column."),
+                _code_only("Nothing to undo."),
+            ),
+        )
+    summary = (
+        f"Adding {table}.{column} {change.type} without a rewrite: nullable column"
+        + (" with a default for new rows" if change.default is not None else "")
+        + " (expand), "
+        + ("batched backfill (migrate)" if fill is not None else "code-only migrate")
+        + (
+            ", then CHECK NOT VALID, VALIDATE and SET NOT NULL as three contract migrations."
+            if change.not_null
+            else ", nothing to contract."
+        )
+        + " The expand's down drops the column and its data (release N-1 never used it)."
+    )
+    return Plan("add-column", (expand, migrate, *contracts), summary)
+
+
+def _lost_on_down(column: str) -> str:
+    return f"Its down drops {column} with its data: expected, release N-1 never wrote or read it."
+
+
+def _instant(change: Change) -> Plan:
+    """One ADD COLUMN … DEFAULT <constant>: no rewrite on PostgreSQL 11+."""
+    table, column = change.table, change.column
+    t, c = quote_name(table), quote(column)
+    lock = sql.lock_timeout(change.lock_timeout)
+    slug = sql.slug("add", table.name, column)
+    not_null = " NOT NULL" if change.not_null else ""
+    expand = Phase(
+        "expand",
+        f"{slug}_expand",
+        f"Expand: add {column} to {table} with the constant default {change.default}"
+        f"{' and NOT NULL' if change.not_null else ''}:\nPostgreSQL 11+ stores the default "
+        "in the catalog, no rewrite and no scan, a brief lock (before 11 it rewrites the "
+        f"table).\nRelease N-1's INSERTs, which omit {column}, get the default. "
+        f"{_lost_on_down(column)}",
+        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type}{not_null} "
+        f"DEFAULT {change.default};",
+        f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
+    )
+    migrate = Phase(
+        "migrate",
+        f"{slug}_migrate",
+        f"Migrate: ship the release that uses {column}; every row already has a value.",
+        _code_only("Code-only step: nothing to run."),
+        _code_only("Nothing to undo."),
+    )
+    contract = Phase(
+        "contract",
+        f"{slug}_contract",
+        "Contract: nothing to remove; adding a column is additive. Kept so every plan has "
+        "three phases.",
+        _code_only("Nothing to do in the contract phase of add-column."),
+        _code_only("Nothing to undo."),
+    )
+    summary = (
+        f"Adding {table}.{column} {change.type}{not_null} DEFAULT {change.default} in one "
+        "statement (no rewrite on PostgreSQL 11+: the default is constant); nothing to "
+        "migrate or contract. The expand's down drops the column and its data."
+    )
+    return Plan("add-column", (expand, migrate, contract), summary)
+
+
+def _not_null_contract(change: Change, slug: str) -> tuple[Phase, ...]:
+    """set-not-null's three steps, each its own migration (transaction), as contracts."""
+    column = change.column
+    check, validate, setting = set_not_null.plan(
+        set_not_null.Change(change.table, column, change.lock_timeout)
+    ).phases
+    when = (
+        f"Release N-1's INSERTs get the default, so this is safe while it runs as long as "
+        f"release N never writes NULL into {column}."
+        if change.default is not None
+        else f"Run it only once release N, which writes {column} on every INSERT, is "
+        f"permanent: release N-1's INSERTs leave it NULL and would fail."
+    )
+    return (
+        dataclasses.replace(
+            check,
+            name="contract",
+            slug=f"{slug}_check",
+            header=f"Contract 1/3: add CHECK ({column} IS NOT NULL) NOT VALID (a brief lock; "
+            "new and updated rows are checked).\n"
+            f"{when}\nThree migrations, not one: in one transaction the lock taken here "
+            "would be held through the\nVALIDATE scan. Next: the validate migration.",
+        ),
+        dataclasses.replace(
+            validate,
+            name="contract",
+            slug=f"{slug}_validate",
+            header="Contract 2/3: validate the CHECK. It scans the table under a lock that "
+            "lets reads and writes run,\nand fails if a NULL remains (re-run the backfill "
+            "first). Its down re-validates the CHECK\nthat the next migration's down restores.",
+        ),
+        dataclasses.replace(
+            setting,
+            name="contract",
+            slug=f"{slug}_not_null",
+            header="Contract 3/3: SET NOT NULL, which PostgreSQL 12+ proves from the validated "
+            "CHECK without a scan,\nthen drop the CHECK. Its down makes the column nullable "
+            "again and restores the CHECK.",
+        ),
+    )
