@@ -350,3 +350,13 @@ def test_corpus_spot_checks(corpus: Discovery) -> None:
     prisma = [f for f in corpus.files if f.tool == "prisma"]
     assert {f.dialect for f in prisma} == {"postgres"}
     assert {f.set_root.name for f in prisma} == {"migrations"}
+
+
+def test_flyway_conf_can_take_a_file_out_of_the_transaction(tmp_path: Path) -> None:
+    (tmp_path / "V1__a.sql").write_text("SELECT 1;")
+    (tmp_path / "V2__idx.sql").write_text("CREATE INDEX CONCURRENTLY i ON t (a);")
+    (tmp_path / "V2__idx.sql.conf").write_text("executeInTransaction=false\n")
+    (tmp_path / "V3__b.sql").write_text("SELECT 1;")
+    (tmp_path / "V3__b.sql.conf").write_text("mixed=true\n")
+    modes = {f.path.name: f.transaction for f in discover([tmp_path]).files}
+    assert modes == {"V1__a.sql": "per-file", "V2__idx.sql": "none", "V3__b.sql": "per-file"}

@@ -18,4 +18,8 @@ OPERATIONS = {
     "create-index": "migralint.plan.create_index",
     "drop-index": "migralint.plan.drop_index",
     "add-column": "migralint.plan.add_column",
+    "add-foreign-key": "migralint.plan.add_foreign_key",
+    "add-check": "migralint.plan.add_check",
+    "add-unique": "migralint.plan.add_unique",
+    "add-primary-key": "migralint.plan.add_primary_key",
 }

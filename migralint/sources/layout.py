@@ -111,6 +111,21 @@ class Folder:
     synapse_root: bool  # holds `delta/` or `full_schemas/`: a synapse `schema/<db>` folder
     flyway_root: Path  # the folder above any per-release (version-named) folders
     flyway_prefix: str  # this folder relative to `flyway_root`, with a trailing "/" or ""
+    flyway_configured: frozenset[str] = frozenset()  # `X.sql` names that have `X.sql.conf`
+
+
+_NO_TRANSACTION = re.compile(
+    r"^\s*executeInTransaction\s*=\s*false\s*$", re.MULTILINE | re.IGNORECASE
+)
+
+
+def _flyway_transaction(path: Path, name: str, folder: Folder, probe: Probe) -> TransactionMode:
+    """Flyway wraps each file in a transaction unless its `.sql.conf` says otherwise."""
+    if name in folder.flyway_configured:
+        conf = probe.head(path.with_name(name + ".conf"))
+        if _NO_TRANSACTION.search(conf):
+            return "none"
+    return "per-file"
 
 
 def is_candidate(name: str) -> bool:
@@ -135,6 +150,7 @@ def read_folder(path: Path, names: Iterable[str]) -> Folder:
         synapse_root="delta" in names or "full_schemas" in names,
         flyway_root=root,
         flyway_prefix=prefix,
+        flyway_configured=frozenset(n[: -len(".conf")] for n in names if n.endswith(".sql.conf")),
     )
 
 
@@ -230,7 +246,7 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             tool="flyway",
             direction="down" if kind == "U" else "up",
             dialect=dialect or folder.dialect,
-            transaction="per-file",
+            transaction=_flyway_transaction(path, name, folder, probe),
             fresh_install=kind == "B" or _is_fresh_name(name),
             version=version.replace("_", "."),
         )

@@ -1,0 +1,227 @@
+"""Building blocks the constraint plans share (add-foreign-key, add-check, add-unique,
+add-primary-key): column lists, concurrent index builds, attaching an index as a
+constraint, validating, and the headers' diagnostic queries.
+
+Names given on the command line are taken as stored (case kept, no folding), like
+`--table` and `--column` elsewhere; a part may be written in double quotes, which are
+removed (a name with a comma or a dot in it must be).
+"""
+
+from __future__ import annotations
+
+import re
+
+from migralint.plan import sql
+from migralint.plan.model import PlanError
+from migralint.sql.names import quote, quote_name
+from migralint.sql.ops import Name
+
+GUARD = "$guard$"
+
+
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) > 1 and part[0] == '"' and part[-1] == '"':
+        return part[1:-1].replace('""', '"')
+    return part
+
+
+def _split(text: str, separator: str) -> list[str] | None:
+    """Split on `separator` outside double quotes, unquoting each part; None when a
+    quote is left open."""
+    parts, current, quoted = [], "", False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == separator and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    if quoted:
+        return None
+    return [_unquote(p) for p in [*parts, current]]
+
+
+def columns_of(text: str | None, option: str = "--column") -> list[str]:
+    """`a, "B,c"` → ["a", "B,c"]: a comma-separated list of column names."""
+    columns = _split(text or "", ",")
+    if not columns or any(not c for c in columns):
+        raise PlanError(f"{option} {text!r}: give one or more comma-separated column names")
+    if len(set(columns)) != len(columns):
+        raise PlanError(f"{option} {text!r} names a column twice")
+    for c in columns:
+        _no_guard_tag(c, option)
+    return columns
+
+
+def parse_references(text: str) -> tuple[Name, list[str]]:
+    """`sales.customers(id)` → (Name("customers", "sales"), ["id"])."""
+    m = re.fullmatch(r"\s*((?:\"(?:[^\"]|\"\")+\"|[^\"(])+)\((.*)\)\s*", text)
+    if m is None:
+        raise PlanError(
+            f"--references {text!r}: write the table and its columns, e.g. customers(id)"
+        )
+    parts = _split(m[1].strip(), ".")
+    if not parts or len(parts) > 2 or any(not p for p in parts):
+        raise PlanError(f"--references {text!r}: the table is [schema.]table")
+    for p in parts:
+        _no_guard_tag(p, "--references")
+    table = Name(parts[-1], parts[0] if len(parts) == 2 else None)
+    return table, columns_of(m[2], "--references")
+
+
+def _no_guard_tag(name: str, option: str) -> None:
+    if GUARD in name:
+        raise PlanError(f"{option}: {name!r} contains {GUARD}, the dollar-quote tag the plan uses")
+
+
+def name_of(text: str, option: str) -> str:
+    """One name as given (double quotes removed), checked."""
+    name = _unquote(text)
+    if not name:
+        raise PlanError(f"{option} is empty")
+    _no_guard_tag(name, option)
+    return name
+
+
+def quoted_list(columns: list[str]) -> str:
+    return ", ".join(quote(c) for c in columns)
+
+
+def literal(text: str) -> str:
+    """An SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def regclass(name: Name) -> str:
+    """The literal to cast to regclass for a table or an index."""
+    return literal(quote_name(name))
+
+
+def default_name(table: Name, columns: list[str], suffix: str) -> str:
+    """PostgreSQL's own naming: `<table>_<columns>_<suffix>` within 63 bytes."""
+    return sql.generated_name(table.name, *columns, suffix)
+
+
+def nothing(comment: str) -> str:
+    """A file with no SQL to run: a comment and `SELECT 1;`."""
+    lines = "\n".join(f"-- {line}".rstrip() for line in comment.splitlines())
+    return f"{lines}\nSELECT 1;"
+
+
+def create_index(table: Name, name: str, columns: list[str], unique: bool) -> str:
+    """One CREATE [UNIQUE] INDEX CONCURRENTLY statement: a phase of its own, outside a
+    transaction, with no timeout (it waits for running transactions)."""
+    kind = "UNIQUE INDEX" if unique else "INDEX"
+    return (
+        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {quote(name)}\n"
+        f"  ON {quote_name(table)} ({quoted_list(columns)});"
+    )
+
+
+def drop_index(table: Name, name: str) -> str:
+    return f"DROP INDEX CONCURRENTLY IF EXISTS {quote_name(Name(name, table.schema))};"
+
+
+def invalid_index_help(table: Name, name: str) -> str:
+    """Header lines: how to find and remove what a failed concurrent build leaves."""
+    index = regclass(Name(name, table.schema))
+    return (
+        "A failed build (a duplicate, a deadlock, a cancel) leaves an INVALID index that IF "
+        "NOT EXISTS\nskips on a re-run. Check with\n"
+        f"  SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass({index});\n"
+        f"If that says false: {drop_index(table, name)}\n"
+        "then fix the cause and run this migration again."
+    )
+
+
+def duplicates_query(table: Name, columns: list[str]) -> str:
+    cols = quoted_list(columns)
+    not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
+    return (
+        f"SELECT {cols}, count(*) FROM {quote_name(table)} WHERE {not_null}\n"
+        f"    GROUP BY {cols} HAVING count(*) > 1;"
+    )
+
+
+def drop_constraint(table: Name, name: str, lock: str) -> str:
+    return f"{lock}\n\nALTER TABLE {quote_name(table)} DROP CONSTRAINT IF EXISTS {quote(name)};"
+
+
+def validate(table: Name, name: str) -> str:
+    return f"ALTER TABLE {quote_name(table)} VALIDATE CONSTRAINT {quote(name)};"
+
+
+def _escape(text: str) -> str:
+    """Text for a RAISE format string: `%` doubled."""
+    return text.replace("%", "%%")
+
+
+def _raise(message: str) -> str:
+    return f"RAISE EXCEPTION {literal(_escape(message))};"
+
+
+def attach_index(table: Name, name: str, kind: str, columns: list[str], expand_slug: str) -> str:
+    """ADD CONSTRAINT `name` UNIQUE / PRIMARY KEY USING INDEX `name`, re-runnable, and
+    refusing with a clear message where PostgreSQL would fail late or lock long: the
+    index missing or INVALID, another primary key, a nullable primary-key column (it
+    would SET NOT NULL with a full scan under ACCESS EXCLUSIVE)."""
+    t = quote_name(table)
+    index = Name(name, table.schema)
+    shown = quote_name(index)
+    lines = [
+        "IF NOT EXISTS (",
+        "  SELECT 1 FROM pg_constraint",
+        f"  WHERE conname = {literal(name)} AND conrelid = {regclass(table)}::regclass",
+        ") THEN",
+    ]
+    if kind == "PRIMARY KEY":
+        lines += [
+            "  IF EXISTS (",
+            f"    SELECT 1 FROM pg_constraint WHERE conrelid = {regclass(table)}::regclass "
+            "AND contype = 'p'",
+            "  ) THEN",
+            "    " + _raise(f"{t} already has a primary key: drop it first or keep it"),
+            "  END IF;",
+        ]
+    in_index = f"FROM pg_index WHERE indexrelid = to_regclass({regclass(index)})"
+    lines += [
+        f"  IF NOT EXISTS (SELECT 1 {in_index}) THEN",
+        "    "
+        + _raise(
+            f"index {shown} is missing: run the expand migration ({expand_slug}) again, "
+            "it builds the index"
+        ),
+        "  END IF;",
+        f"  IF EXISTS (SELECT 1 {in_index} AND NOT indisvalid) THEN",
+        "    "
+        + _raise(
+            f"index {shown} is INVALID (its build failed): DROP INDEX CONCURRENTLY {shown}; "
+            "fix the cause (duplicates), then run the expand migration again"
+        ),
+        "  END IF;",
+    ]
+    if kind == "PRIMARY KEY":
+        array = "ARRAY[" + ", ".join(literal(c) for c in columns) + "]::name[]"
+        nullable = (
+            f"FROM pg_attribute WHERE attrelid = {regclass(table)}::regclass\n"
+            f"      AND attname = ANY({array}) AND NOT attnotnull"
+        )
+        lines += [
+            f"  IF EXISTS (SELECT 1 {nullable}) THEN",
+            "    RAISE EXCEPTION "
+            + literal(
+                f"column(s) % of {_escape(t)} are nullable: ADD PRIMARY KEY would SET NOT NULL "
+                "with a full scan under ACCESS EXCLUSIVE; make them NOT NULL first (migralint "
+                "plan set-not-null)"
+            )
+            + f",\n      (SELECT string_agg(quote_ident(attname), ', ') {nullable});",
+            "  END IF;",
+        ]
+    lines += [
+        f"  ALTER TABLE {t} ADD CONSTRAINT {quote(name)} {kind} USING INDEX {quote(name)};",
+        "END IF;",
+    ]
+    body = "\n".join(f"  {line}" for line in lines)
+    return f"DO {GUARD}\nBEGIN\n{body}\nEND\n{GUARD};"
