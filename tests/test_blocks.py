@@ -47,3 +47,22 @@ def test_unguarded_block_statements_are_not_marked_guarded() -> None:
     [stmt] = split_statements(sql).statements
     [(inner, guarded)] = inner_statements(parse_statement(stmt, "m.sql")[0])
     assert inner.text == "ALTER TABLE t ADD COLUMN c int" and not guarded
+
+
+def test_a_guard_stays_open_across_nested_ifs() -> None:
+    sql = """DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'c') THEN
+    IF current_setting('x', true) IS NULL THEN
+      RAISE NOTICE 'x';
+    END IF;
+    ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;
+  END IF;
+  ALTER TABLE t ADD COLUMN d int;
+END $$;"""
+    [stmt] = split_statements(sql).statements
+    found = [
+        (s.text.split()[0], guarded)
+        for s, guarded in inner_statements(parse_statement(stmt, "m.sql")[0])
+    ]
+    assert found == [("ALTER", True), ("ALTER", False)]

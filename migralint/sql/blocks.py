@@ -24,7 +24,7 @@ _INNER = re.compile(
     r"INSERT|COMMENT|GRANT|REINDEX|LOCK)\b)",
     re.IGNORECASE,
 )
-_GUARD = re.compile(r"\bIF\b[^;]*?\bEXISTS\b[^;]*?\bTHEN\b", re.IGNORECASE | re.DOTALL)
+_IF_OR_END = re.compile(r"\bEND\s+IF\b|\bIF\b(?P<cond>[^;]*?)\bTHEN\b", re.IGNORECASE | re.DOTALL)
 _HANDLER = re.compile(r"\bEXCEPTION\s+WHEN\b", re.IGNORECASE)
 
 
@@ -51,10 +51,16 @@ def inner_statements(block: ops.DoBlock) -> list[tuple[Statement, bool]]:
 
 
 def _open_guard(prefix: str) -> bool:
-    """True when the text before a statement leaves an `IF … EXISTS … THEN` open."""
-    opened = len(_GUARD.findall(prefix))
-    closed = len(re.findall(r"\bEND\s+IF\b", prefix, re.IGNORECASE))
-    return opened > closed
+    """True when the text before a statement leaves an `IF … EXISTS … THEN` open,
+    counting nested IF … END IF pairs."""
+    stack: list[bool] = []
+    for m in _IF_OR_END.finditer(prefix):
+        if m["cond"] is None:
+            if stack:
+                stack.pop()
+        else:
+            stack.append(bool(re.search(r"\bEXISTS\b", m["cond"], re.IGNORECASE)))
+    return any(stack)
 
 
 def _statement_at(loc: ops.Location, text: str, offset: int, inner: str) -> Statement:
