@@ -32,6 +32,15 @@ def removal_planned(file: FileInfo) -> bool:
     return file.phase == "contract"
 
 
+def old_name_kept_as_view(op: ops.RenameTable, ctx: Context) -> bool:
+    """True when the same migration creates a view under the table's old name, so the
+    release still running keeps reading and writing it through that view."""
+    return any(
+        later.kind == "VIEW" and later.name.key == op.table.key
+        for later in ctx.later(ops.CreateObject)
+    )
+
+
 def earlier(ctx: Context, op_type: type[T]) -> Iterator[T]:
     """Ops of the given type before the current one in this file."""
     for op in ctx.file_ops[: ctx.position]:

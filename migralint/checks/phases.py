@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from migralint.checks.destructive import old_name_kept_as_view
 from migralint.checks.idempotency import (
     assignments,
     created_before,
@@ -40,6 +41,8 @@ def incompatible_change(op: ops.Op, ctx: Context) -> str | None:
         if created_before(ctx, key) or created_later(ctx, key):
             return None
         return "it removes what the running release may still use"
+    if isinstance(op, ops.RenameTable) and old_name_kept_as_view(op, ctx):
+        return None
     if isinstance(op, ops.RenameTable | ops.RenameColumn):
         return "the running release still uses the old name"
     if isinstance(op, ops.RenameObject) and op.kind not in ("INDEX", "CONSTRAINT"):

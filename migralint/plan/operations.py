@@ -22,4 +22,7 @@ OPERATIONS = {
     "add-check": "migralint.plan.add_check",
     "add-unique": "migralint.plan.add_unique",
     "add-primary-key": "migralint.plan.add_primary_key",
+    "rename-table": "migralint.plan.rename_table",
+    "drop-column": "migralint.plan.drop_column",
+    "drop-table": "migralint.plan.drop_table",
 }

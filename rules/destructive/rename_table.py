@@ -30,9 +30,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.destructive import old_name_kept_as_view, removal_planned
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import CreateObject, RenameTable
+from migralint.sql.ops import RenameTable
 
 
 @rule(
@@ -43,10 +44,8 @@ from migralint.sql.ops import CreateObject, RenameTable
     on_down=False,
 )
 def check(op: RenameTable, ctx: Context) -> Iterator[Violation]:
-    if any(
-        later.kind == "VIEW" and later.name.key == op.table.key for later in ctx.later(CreateObject)
-    ):
-        return  # the old name lives on as a view
+    if old_name_kept_as_view(op, ctx) or removal_planned(ctx.file):
+        return
     command = plan_command("rename-table", op.table, to=op.new_name)
     yield ctx.finding(
         op,

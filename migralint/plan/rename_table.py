@@ -1,0 +1,122 @@
+"""Rename a table: rename it and keep the old name as an updatable view until no release uses it.
+
+The design: the expand renames the table and, in the same statement (one DO block, so
+it is atomic whatever the tool's transaction handling), creates `CREATE VIEW old AS
+SELECT * FROM new`. A view over one table with no joins, aggregates or DISTINCT is
+automatically updatable: release N-1's SELECT, INSERT, UPDATE, DELETE (and RETURNING)
+on the old name land in the table, with the table's column defaults (identity, serial,
+DEFAULT), constraints and triggers applying as usual. The view gets the table's
+SELECT/INSERT/UPDATE/DELETE grants, so an application role keeps its rights through
+it. The migrate step is code-only (the release using the new name); the contract drops
+the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migralint.plan import sql
+from migralint.plan.model import Phase, Plan
+from migralint.sql.names import quote, quote_name
+from migralint.sql.ops import Name
+
+_CODE_ONLY = "-- Code-only step: nothing to run.\nSELECT 1;"
+_NOTHING = "-- Nothing to undo.\nSELECT 1;"
+
+
+@dataclass(frozen=True)
+class Change:
+    table: Name
+    to: str = field(metadata={"help": "The new name (same schema)."})
+    lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+
+
+def literal(name: Name) -> str:
+    """A relation name as a SQL string literal for to_regclass / format."""
+    return "'" + quote_name(name).replace("'", "''") + "'"
+
+
+def relkind_is(name: Name, kinds: str) -> str:
+    """A PL/pgSQL condition: `name` exists and its pg_class.relkind is one of `kinds`."""
+    listed = ", ".join(f"'{k}'" for k in kinds)
+    return (
+        f"coalesce((SELECT relkind FROM pg_class WHERE oid = to_regclass({literal(name)}))"
+        f" IN ({listed}), false)"
+    )
+
+
+def view_statements(old: Name, new: Name) -> str:
+    """PL/pgSQL lines: the view `old` over table `new`, with the table's DML grants."""
+    return f"""  CREATE OR REPLACE VIEW {quote_name(old)} AS SELECT * FROM {quote_name(new)};
+  FOR granted IN
+    SELECT a.privilege_type, a.grantee
+    FROM pg_class c, aclexplode(c.relacl) a
+    WHERE c.oid = to_regclass({literal(new)}) AND a.grantee <> c.relowner
+      AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+  LOOP
+    EXECUTE format('GRANT %s ON %s TO %s', granted.privilege_type, {literal(old)},
+      CASE WHEN granted.grantee = 0 THEN 'PUBLIC'
+           ELSE quote_ident(pg_get_userbyid(granted.grantee)) END);
+  END LOOP;"""
+
+
+def _block(body: str) -> str:
+    return f"DO $rename$\nDECLARE\n  granted record;\nBEGIN\n{body}\nEND\n$rename$;"
+
+
+def plan(change: Change) -> Plan:
+    old = change.table
+    new = Name(change.to, old.schema)
+    lock = sql.lock_timeout(change.lock_timeout)
+    slug = sql.slug("rename_table", old.name, "to", change.to)
+    rename = (
+        f"  IF {relkind_is(old, 'rp')} AND to_regclass({literal(new)}) IS NULL THEN\n"
+        f"    ALTER TABLE {quote_name(old)} RENAME TO {quote(new.name)};\n"
+        "  END IF;"
+    )
+    rename_back = (
+        f"  IF {relkind_is(old, 'v')} THEN\n"
+        f"    DROP VIEW IF EXISTS {quote_name(old)};\n"
+        "  END IF;\n"
+        f"  IF {relkind_is(new, 'rp')} AND to_regclass({literal(old)}) IS NULL THEN\n"
+        f"    ALTER TABLE {quote_name(new)} RENAME TO {quote(old.name)};\n"
+        "  END IF;"
+    )
+    expand = Phase(
+        "expand",
+        f"{slug}_expand",
+        f"Expand: rename {old} to {change.to} and, atomically, create a view {old.name} over "
+        "it (SELECT *),\nso release N-1 keeps reading and writing the old name. The view is "
+        "automatically updatable:\nwrites through it get the table's column defaults "
+        "(identity, serial, DEFAULT), constraints\nand triggers, and it carries the table's "
+        "SELECT/INSERT/UPDATE/DELETE grants. What does not\nwork on the old name while it is "
+        "a view: TRUNCATE, COPY … FROM, LOCK, ALTER TABLE, and\ncolumns added to the table "
+        "later (SELECT * is expanded now). Indexes, constraints and\nsequences keep their "
+        f"names (e.g. {old.name}_pkey). Next: ship the release that uses {change.to}.",
+        f"{lock}\n\n{_block(rename + chr(10) + view_statements(old, new))}",
+        f"{lock}\n\n{_block(rename_back)}",
+    )
+    migrate = Phase(
+        "migrate",
+        f"{slug}_migrate",
+        f"Migrate: ship the release that reads and writes {change.to} (nothing runs here).\n"
+        f"Contract only once that release is permanent: no rollback to a release that uses "
+        f"{old.name},\nand no other reader (reports, jobs, other services) left on it.",
+        _CODE_ONLY,
+        _NOTHING,
+    )
+    contract = Phase(
+        "contract",
+        f"{slug}_contract",
+        f"Contract: drop the view {old.name}. Run it only once no running release uses "
+        f"{old.name}.\nIts down re-creates the view.",
+        f"{lock}\n\nDROP VIEW IF EXISTS {quote_name(old)};",
+        f"{lock}\n\n{_block(view_statements(old, new))}",
+    )
+    summary = (
+        f"Renaming table {old} to {change.to} in three migrations: expand (rename + an "
+        f"updatable view {old.name} for release N-1, in one statement), migrate (code-only: "
+        f"ship the release using {change.to}), contract (drop the view). Every down "
+        "restores the previous state; no data moves."
+    )
+    return Plan("rename-table", (expand, migrate, contract), summary)
