@@ -150,7 +150,7 @@ def plan(change: Change) -> Plan:
         f"{slug}_contract",
         "Contract: nothing to remove; an index is additive. Kept so every plan has three phases.",
         "-- Nothing to do in the contract phase of create-index.\nSELECT 1;",
-        "-- Nothing to undo.\nSELECT 1;",
+        sql.NOTHING,
     )
     summary = (
         f"Creating index {name} on {table} with CREATE INDEX CONCURRENTLY alone in the "

@@ -15,9 +15,6 @@ from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
-CODE_ONLY = "-- Code-only step: nothing to run.\nSELECT 1;"
-NOTHING = "-- Nothing to undo.\nSELECT 1;"
-
 
 @dataclass(frozen=True)
 class Change:
@@ -46,8 +43,8 @@ def plan(change: Change) -> Plan:
         "`deferred`) so no SELECT * or INSERT\nnames it. If the column is NOT NULL without a "
         "default, that release's INSERTs fail: make it\nnullable (or give it a default) in "
         "an earlier migration.",
-        CODE_ONLY,
-        NOTHING,
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     migrate = Phase(
         "migrate",
@@ -55,8 +52,8 @@ def plan(change: Change) -> Plan:
         f"Migrate: the release that ignores {name} is live (nothing runs here).\nContract only "
         "once it is permanent: no rollback to a release that uses the column, and no\nother "
         "reader (views, reports, jobs, other services) left on it.",
-        CODE_ONLY,
-        NOTHING,
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     contract = Phase(
         "contract",

@@ -50,16 +50,16 @@ def plan(change: Change) -> Plan:
         "pg_stat_reset clears it). An index backing a constraint (primary key, UNIQUE\n"
         "constraint, a foreign key's referenced key) cannot be dropped this way: drop the "
         "constraint.",
-        "-- Code-only step: nothing to run.\nSELECT 1;",
-        "-- Nothing to undo.\nSELECT 1;",
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     migrate = Phase(
         "migrate",
         f"{slug}_migrate",
         f"Migrate: ship the release that no longer relies on {name} (its queries, "
         "ON CONFLICT on it).\nContract only once that release is permanent.",
-        "-- Code-only step: nothing to run.\nSELECT 1;",
-        "-- Nothing to undo.\nSELECT 1;",
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     contract = Phase(
         "contract",

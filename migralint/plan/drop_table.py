@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from migralint.plan import sql
-from migralint.plan.drop_column import CODE_ONLY, NOTHING
 from migralint.plan.model import Phase, Plan
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
@@ -55,16 +54,16 @@ def plan(change: Change) -> Plan:
         "should stay constant over a full business cycle (on the primary; replicas count "
         "their own reads).\nDrop the foreign keys that reference it and the views that read "
         "it in their own migrations.",
-        CODE_ONLY,
-        NOTHING,
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     migrate = Phase(
         "migrate",
         f"{slug}_migrate",
         f"Migrate: the release that no longer uses {table} is live (nothing runs here).\n"
         "Contract only once it is permanent: no rollback to a release that uses the table.",
-        CODE_ONLY,
-        NOTHING,
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     if change.keep_copy:
         archive = archive_name(table)

@@ -20,9 +20,6 @@ from migralint.plan.model import Phase, Plan
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
-_CODE_ONLY = "-- Code-only step: nothing to run.\nSELECT 1;"
-_NOTHING = "-- Nothing to undo.\nSELECT 1;"
-
 
 @dataclass(frozen=True)
 class Change:
@@ -102,8 +99,8 @@ def plan(change: Change) -> Plan:
         f"Migrate: ship the release that reads and writes {change.to} (nothing runs here).\n"
         f"Contract only once that release is permanent: no rollback to a release that uses "
         f"{old.name},\nand no other reader (reports, jobs, other services) left on it.",
-        _CODE_ONLY,
-        _NOTHING,
+        sql.CODE_ONLY,
+        sql.NOTHING,
     )
     contract = Phase(
         "contract",

@@ -20,6 +20,16 @@ def slug(*parts: str) -> str:
     return re.sub(r"\W+", "_", "_".join(parts)).strip("_").lower()
 
 
+def no_sql(note: str) -> str:
+    """The body of a migration with nothing to run: a comment and `SELECT 1;`."""
+    comment = "\n".join(f"-- {line}" for line in note.splitlines())
+    return f"{comment}\nSELECT 1;"
+
+
+CODE_ONLY = no_sql("Code-only step: nothing to run.")
+NOTHING = no_sql("Nothing to undo.")
+
+
 def lock_timeout(value: str) -> str:
     return f"SET lock_timeout = '{value}';"
 
