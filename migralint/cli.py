@@ -208,26 +208,28 @@ def plan(ctx: click.Context, source: Path | None, fmt: str, out: Path | None) ->
 
 def _plan_from(source: Path, fmt: str, out: Path) -> None:
     """Write the plans replacing `source`'s risky statements, and what was kept."""
-    from migralint.engine import build_catalog
-    from migralint.plan.from_file import kept_statements, replacements
+    from migralint.config import ConfigError
+    from migralint.engine import settings_for
+    from migralint.plan.from_file import combined, replacements
     from migralint.plan.model import PlanError
     from migralint.plan.write import write_plan
 
     try:
-        found = replacements(source, build_catalog([source.parent], before=source))
+        found = replacements(source, settings_for([source]))
         kept = [r for r in found if r.plan is None]
+        for r in kept:
+            if r.note:
+                click.echo(f"line {r.line}: kept as written, plan it by hand: {r.note}")
         if len(kept) == len(found):
             click.echo(f"{source}: no statement needs an expand/contract plan; nothing written")
             return
-        written = write_plan(kept_statements(source, kept), fmt, out) if kept else []
-        for r in found:
-            if r.plan is not None:
-                written += write_plan(r.plan, fmt, out)
-                click.echo(f"line {r.line}: {r.plan.summary}")
-    except PlanError as error:
+        planned = combined(source, found)
+        written = write_plan(planned, fmt, out)
+    except (PlanError, ConfigError) as error:
         _fail(str(error))
     for path in written:
         click.echo(f"wrote {path}")
+    click.echo(planned.summary)
     click.echo(f"Remove {source} once the files above replace it (it was not changed).")
 
 

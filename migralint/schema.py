@@ -54,6 +54,7 @@ class Catalog:
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
         self.index_tables: dict[str, str] = {}  # index key → table key
+        self.index_definitions: dict[str, ops.CreateIndex] = {}  # index key → its CREATE
         self.indexed: dict[str, list[tuple[str, ...]]] = {}  # table key → indexed column lists
         self.enums: dict[str, list[str]] = {}  # enum type key → values in order
         self._created: set[str] = set()
@@ -204,6 +205,7 @@ class Catalog:
         if op.name:
             key = ops.Name(op.name, op.table.schema).key
             self.index_tables[key] = op.table.key
+            self.index_definitions[key] = op
         if op.where is None and op.columns:
             self.indexed.setdefault(op.table.key, []).append(op.columns)
 
@@ -226,6 +228,7 @@ class Catalog:
 
     def _drop_index(self, op: ops.DropIndex) -> None:
         self.index_tables.pop(op.name.key, None)
+        self.index_definitions.pop(op.name.key, None)
 
 
 _HANDLERS = {

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import psycopg
 from click.testing import CliRunner
+from plan_helpers import run_file, schema_of
 
 from migralint.cli import main
 
@@ -91,3 +94,120 @@ def test_nothing_to_plan_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "nothing written" in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["1_safe.up.sql"]
+
+
+RISKY_SEED = """\
+CREATE TABLE customers (id bigint PRIMARY KEY, email text);
+CREATE TABLE orders (
+    id bigint PRIMARY KEY, customer_id bigint, total int, note varchar(20),
+    legacy text, code text
+);
+CREATE INDEX orders_code_idx ON orders USING hash (code);
+CREATE TABLE tags (id bigint PRIMARY KEY, label text);
+"""
+
+RISKY = """\
+SET lock_timeout = '2s';
+ALTER TABLE orders RENAME COLUMN note TO remark;
+ALTER TABLE orders ALTER COLUMN total TYPE bigint;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id)
+    REFERENCES customers (id) ON DELETE CASCADE;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_check CHECK (customer_id > 0);
+ALTER TABLE orders ADD CONSTRAINT orders_code_key UNIQUE (code);
+CREATE INDEX orders_lower_code_idx ON orders (lower(code) text_pattern_ops DESC)
+    WHERE code IS NOT NULL;
+DROP INDEX orders_code_idx;
+ALTER TABLE orders DROP COLUMN legacy;
+ALTER TABLE customers ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();
+ALTER TABLE customers ALTER COLUMN email SET NOT NULL;
+ALTER TABLE tags RENAME TO labels;
+CREATE INDEX orders_inc ON orders (code) INCLUDE (customer_id);
+"""
+
+TABLES = ("customers", "orders", "tags")
+
+
+def version(path: Path) -> int:
+    return int(path.name.split("_", 1)[0])
+
+
+def test_every_plannable_statement_of_a_file_runs_on_a_real_database(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    (tmp_path / "1_init.up.sql").write_text(RISKY_SEED)
+    (tmp_path / "2_risky.up.sql").write_text(RISKY)
+    db.execute(RISKY_SEED)
+    db.execute(
+        "INSERT INTO customers SELECT i, 'c' || i FROM generate_series(1, 50) i;"
+        "INSERT INTO orders SELECT i, i % 50 + 1, i, 'n' || i, 'l', 'code' || i"
+        "  FROM generate_series(1, 2500) i;"
+        "INSERT INTO tags SELECT i, 't' || i FROM generate_series(1, 10) i;"
+    )
+    before = {t: schema_of(db, t) for t in TABLES}
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            "--from",
+            str(tmp_path / "2_risky.up.sql"),
+            "--format",
+            "golang-migrate",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "line 15: kept as written, plan it by hand: create-index does not plan INCLUDE" in (
+        result.output
+    )
+    for line in (2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14):
+        assert f"line {line}: " in result.output, line
+
+    ups = sorted(out.glob("*.up.sql"), key=version)
+    kept, planned = ups[0], ups[1:]
+    assert kept.name == "1_risky_kept.up.sql"
+    assert "orders_inc" in kept.read_text() and "RENAME COLUMN" not in kept.read_text()
+    markers = [p.read_text().split("\n", 1)[0] for p in planned]
+    phases = [m.removeprefix("-- migralint: phase=") for m in markers]
+    assert phases == sorted(phases, key=("expand", "migrate", "contract").index)  # interleaved
+
+    run_file(db, kept)
+    for path in planned:
+        run_file(db, path)
+        run_file(db, path)  # every phase re-runs safely
+    after = {t: schema_of(db, t) for t in ("customers", "orders")}
+    assert ("remark", "character varying") in after["orders"]["columns"]
+    assert ("total_new", "bigint") in after["orders"]["columns"]  # the plan keeps the new name
+    assert "legacy" not in {c for c, _ in after["orders"]["columns"]}
+    assert db.execute(
+        "SELECT confdeltype FROM pg_constraint WHERE conname = 'orders_customer_fk' "
+        "AND convalidated"
+    ).fetchone() == ("c",)
+    assert db.execute(
+        "SELECT is_nullable FROM information_schema.columns "
+        "WHERE table_name = 'customers' AND column_name = 'email'"
+    ).fetchone() == ("NO",)
+    assert db.execute("SELECT count(*) FROM labels").fetchone() == (10,)
+    assert db.execute("SELECT remark FROM orders WHERE id = 7").fetchone() == ("n7",)
+
+    for path in reversed(sorted(out.glob("*.down.sql"), key=version)[1:]):
+        run_file(db, path)
+    db.execute("DROP INDEX orders_inc")  # the kept statement's down, written by hand
+    assert {t: schema_of(db, t) for t in TABLES} == before
+    assert db.execute("SELECT note FROM orders WHERE id = 7").fetchone() == ("n7",)
+    assert db.execute(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'orders_code_idx'"
+    ).fetchone() == ("CREATE INDEX orders_code_idx ON public.orders USING hash (code)",)
+
+
+def test_a_renamed_table_that_other_statements_change_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_init.up.sql").write_text(RISKY_SEED)
+    source = tmp_path / "2_both.up.sql"
+    source.write_text(
+        "ALTER TABLE tags ALTER COLUMN label SET NOT NULL;\nALTER TABLE tags RENAME TO labels;\n"
+    )
+    result = CliRunner().invoke(main, ["plan", "--from", str(source)])
+    assert result.exit_code == 2
+    assert "line 2 plans rename-table, and line(s) 1 also change what it changes" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1_init.up.sql", "2_both.up.sql"]

@@ -12,6 +12,7 @@ INVALID, before the release that relies on it ships.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from migralint.plan import sql
@@ -37,6 +38,9 @@ class Change:
     where: str | None = field(
         default=None, metadata={"help": "Predicate of a partial index, as SQL."}
     )
+    method: str | None = field(
+        default=None, metadata={"help": "Index method: btree (default), hash, gin, gist, brin…"}
+    )
 
 
 def columns_of(column: str | None) -> list[str]:
@@ -58,13 +62,28 @@ def index_name(table: Name, column: str | None, expression: str | None, unique: 
     return sql.generated_name(table.name, *words, "key" if unique else "idx")
 
 
-def create_statement(table: Name, name: str, elements: str, unique: bool, where: str | None) -> str:
+def create_statement(
+    table: Name,
+    name: str,
+    elements: str,
+    unique: bool,
+    where: str | None,
+    method: str | None = None,
+) -> str:
     kind = "UNIQUE INDEX" if unique else "INDEX"
     predicate = f" WHERE {where.strip()}" if where else ""
+    using = f" USING {index_method(method)}" if method else ""
     return (
         f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {quote(name)}\n"
-        f"  ON {quote_name(table)} ({elements}){predicate};"
+        f"  ON {quote_name(table)}{using} ({elements}){predicate};"
     )
+
+
+def index_method(method: str) -> str:
+    """An index access method's name, checked: it is spliced into the statement."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", method.strip()):
+        raise PlanError(f"--method {method!r} is not an index method name (btree, gin, gist…)")
+    return method.strip().lower()
 
 
 def drop_statement(table: Name, name: str) -> str:
@@ -117,7 +136,7 @@ def plan(change: Change) -> Plan:
     elements = index_elements(change.column, change.expression)
     name = change.name or index_name(table, change.column, change.expression, change.unique)
     slug = sql.slug("create_index", name)
-    create = create_statement(table, name, elements, change.unique, change.where)
+    create = create_statement(table, name, elements, change.unique, change.where, change.method)
     unique_note = (
         "\nA UNIQUE index fails to build while duplicates exist; find them first with\n"
         f"  {duplicates_query(table, change.column, change.where)}\n"

@@ -32,12 +32,17 @@ class Change:
     where: str | None = field(
         default=None, metadata={"help": "Its partial-index predicate, as SQL."}
     )
+    method: str | None = field(
+        default=None, metadata={"help": "Its index method, if not btree (gin, gist…)."}
+    )
 
 
 def plan(change: Change) -> Plan:
     table, name = change.table, change.index
     elements = create_index.index_elements(change.column, change.expression)
-    recreate = create_index.create_statement(table, name, elements, change.unique, change.where)
+    recreate = create_index.create_statement(
+        table, name, elements, change.unique, change.where, change.method
+    )
     regclass = quote_name(Name(name, table.schema)).replace("'", "''")
     slug = sql.slug("drop_index", name)
     expand = Phase(
