@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from migralint import __version__
-
-if TYPE_CHECKING:
-    from migralint.sql.ops import Name
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -280,10 +277,8 @@ def _plan_command(name: str, module: Any) -> click.Command:
         from migralint.sql.ops import Name
 
         values["table"] = Name(values["table"], schema)
-        for known in ("type", "from_type"):  # the column's current type, from the migrations
-            if known in values and values[known] is None and "column" in values:
-                values[known] = _known_type(out, values["table"], values["column"])
         try:
+            _complete_from_migrations(values, out)
             planned = module.plan(module.Change(**values))
             written = write_plan(planned, fmt, out)
         except PlanError as error:
@@ -296,9 +291,30 @@ def _plan_command(name: str, module: Any) -> click.Command:
     return click.Command(name, params=params, callback=run, help=doc)
 
 
-def _known_type(out: Path, table: Name, column: str) -> str | None:
-    """The column's type as the migrations in `out` declare it, if they do."""
+def _complete_from_migrations(values: dict[str, Any], out: Path) -> None:
+    """Fill the column's current type from the migrations in `out` when not given, and
+    refuse a batching --key that those migrations show is no unique key of the table."""
     from migralint.engine import build_catalog
+    from migralint.plan.model import PlanError
 
-    known = build_catalog([out]).column(table, column) if out.is_dir() else None
-    return str(known.type) if known is not None and known.type is not None else None
+    if not out.is_dir():
+        return
+    catalog = build_catalog([out])
+    table = values["table"]
+    if "column" in values:
+        known = catalog.column(table, values["column"])
+        for field in ("type", "from_type"):
+            if field in values and values[field] is None and known and known.type:
+                values[field] = str(known.type)
+    key = values.get("key")
+    key_column = catalog.column(table, key) if key is not None else None
+    if (
+        key is not None
+        and catalog.table(table)
+        and (not catalog.is_unique_key(table, key) or key_column is None or key_column.nullable)
+    ):
+        raise PlanError(
+            f"the migrations in {out} give {table} no primary key or unique NOT NULL column {key} "
+            "to batch the backfill by: pass --key naming one (a NOT NULL column with a "
+            "unique index), or add a primary key first"
+        )

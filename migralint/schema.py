@@ -87,6 +87,19 @@ class Catalog:
             for cols in self.indexed.get(table.key, ())
         )
 
+    def is_unique_key(self, table: ops.Name, column: str) -> bool:
+        """True if the column alone is a primary key, a UNIQUE constraint or unique index."""
+        state = self.tables.get(table.key)
+        if state is not None and any(
+            c.kind in ("primary_key", "unique") and c.columns == (column,)
+            for c in state.constraints.values()
+        ):
+            return True
+        return any(
+            i.unique and i.where is None and i.table.key == table.key and i.columns == (column,)
+            for i in self.index_definitions.values()
+        )
+
     def has_valid_not_null_check(self, table: ops.Name, column: str) -> bool:
         state = self.tables.get(table.key)
         return state is not None and any(

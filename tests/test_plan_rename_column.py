@@ -157,3 +157,39 @@ def test_cli_reads_the_type_from_existing_migrations(tmp_path: Path) -> None:
         main, [*args[:-1], "nickname2", "--column", "nickname", "--out", str(tmp_path)]
     )
     assert unknown.exit_code == 2 and "pass --type" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "CREATE TABLE logs (id bigint, message text)",  # no key at all
+        "CREATE TABLE logs (id bigint UNIQUE, message text)",  # unique but nullable
+    ],
+)
+def test_the_backfill_refuses_a_table_without_a_usable_key(
+    db: psycopg.Connection[Any], tmp_path: Path, table: str
+) -> None:
+    db.execute(f"{table}; INSERT INTO logs SELECT i, 'm' || i FROM generate_series(1, 10) i")
+    write_plan(plan(RenameColumn(Name("logs"), "message", "msg", type="text")), "sql", tmp_path)
+    run_file(db, files_named(tmp_path, "expand"))
+    with pytest.raises(psycopg.errors.RaiseException, match="logs has no primary key or unique"):
+        run_file(db, files_named(tmp_path, "backfill"))
+
+
+def files_named(out: Path, phase: str) -> Path:
+    [found] = out.glob(f"*_{phase}.sql")
+    return found
+
+
+def test_cli_refuses_a_key_the_migrations_show_is_not_unique(tmp_path: Path) -> None:
+    (tmp_path / "1_logs.up.sql").write_text(
+        "CREATE TABLE logs (ts timestamptz NOT NULL, message text);\n"
+        "CREATE TABLE events (event_id bigint PRIMARY KEY, message text);\n"
+    )
+    args = ["plan", "rename-column", "--column", "message", "--to", "msg", "--out", str(tmp_path)]
+    refused = CliRunner().invoke(main, [*args, "--table", "logs"])
+    assert refused.exit_code == 2
+    assert "give logs no primary key or unique NOT NULL column id" in refused.output
+    assert "pass --key" in refused.output
+    accepted = CliRunner().invoke(main, [*args, "--table", "events", "--key", "event_id"])
+    assert accepted.exit_code == 0, accepted.output

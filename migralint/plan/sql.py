@@ -92,14 +92,36 @@ def backfill(
 ) -> str:
     """A keyset-batched UPDATE of `target` from an expression, guarded so a re-run only
     touches rows still empty. With `commit`, each batch commits (run it outside a
-    transaction block); without, the loop runs in the caller's transaction."""
+    transaction block); without, the loop runs in the caller's transaction.
+
+    It refuses to start unless `key` is a NOT NULL column with a unique index of its own
+    (a primary key): rows with a NULL key would be skipped, and without an index every
+    batch scans the table."""
     t, k, c = quote_name(table), quote(key), quote(target)
     commit_line = "\n    COMMIT;" if commit else ""
+    regclass = t.replace("'", "''")
+    message = (
+        (
+            f"migralint backfill: {table} has no primary key or unique NOT NULL column {key} "
+            "to batch by; plan again with --key naming one"
+        )
+        .replace("'", "''")
+        .replace("%", "%%")
+    )
     return f"""DO $backfill$
 DECLARE
   last_key {t}.{k}%TYPE;
   batch_end {t}.{k}%TYPE;
 BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_index AS i
+    JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+    WHERE i.indrelid = '{regclass}'::regclass AND i.indisunique AND i.indisvalid
+      AND i.indnatts = 1 AND i.indpred IS NULL AND a.attnotnull
+      AND a.attname = '{key.replace("'", "''")}'
+  ) THEN
+    RAISE EXCEPTION '{message}';
+  END IF;
   LOOP
     SELECT max(b.{k}) INTO batch_end FROM (
       SELECT {k} FROM {t}
