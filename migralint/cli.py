@@ -186,14 +186,19 @@ class _PlanGroup(click.Group):
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Replace the risky statements of this migration by their plans.",
 )
-@click.option("--format", "fmt", type=click.Choice(_PLAN_FORMATS), default="sql", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_PLAN_FORMATS),
+    help="File layout (default: that of the migrations in the --out folder, else sql).",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into (default: the --from file's folder).",
 )
 @click.pass_context
-def plan(ctx: click.Context, source: Path | None, fmt: str, out: Path | None) -> None:
+def plan(ctx: click.Context, source: Path | None, fmt: str | None, out: Path | None) -> None:
     """Write the expand / migrate / contract migrations for a risky change."""
     if ctx.invoked_subcommand is not None:
         return
@@ -203,15 +208,17 @@ def plan(ctx: click.Context, source: Path | None, fmt: str, out: Path | None) ->
     _plan_from(source, fmt, out or source.parent)
 
 
-def _plan_from(source: Path, fmt: str, out: Path) -> None:
+def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
     """Write the plans replacing `source`'s risky statements, and what was kept."""
     from migralint.config import ConfigError
     from migralint.engine import settings_for
+    from migralint.plan.destination import destination
     from migralint.plan.from_file import combined, replacements
     from migralint.plan.model import PlanError
     from migralint.plan.write import write_plan
 
     try:
+        out, fmt = destination(out, fmt, source.parent)
         found = replacements(source, settings_for([source]))
         kept = [r for r in found if r.plan is None]
         for r in kept:
@@ -240,13 +247,15 @@ def _plan_command(name: str, module: Any) -> click.Command:
     hints = typing.get_type_hints(module.Change)
     params: list[click.Parameter] = [
         click.Option(
-            ["--format", "fmt"], type=click.Choice(_PLAN_FORMATS), default="sql", show_default=True
+            ["--format", "fmt"],
+            type=click.Choice(_PLAN_FORMATS),
+            help="File layout (default: that of the migrations in the --out folder, else sql).",
         ),
         click.Option(
             ["--out"],
             type=click.Path(file_okay=False, path_type=Path),
-            default=Path("."),
-            help="Folder to write into, numbered after its newest migration (default: here).",
+            help="Folder to write into, numbered after its newest migration (default: the "
+            "folder of the migration set found under the current directory).",
         ),
     ]
     for f in dataclasses.fields(module.Change):
@@ -271,13 +280,15 @@ def _plan_command(name: str, module: Any) -> click.Command:
             )
         )
 
-    def run(fmt: str, out: Path, schema: str | None = None, **values: Any) -> None:
+    def run(fmt: str | None, out: Path | None, schema: str | None = None, **values: Any) -> None:
+        from migralint.plan.destination import destination
         from migralint.plan.model import PlanError
         from migralint.plan.write import write_plan
         from migralint.sql.ops import Name
 
         values["table"] = Name(values["table"], schema)
         try:
+            out, fmt = destination(out, fmt, Path("."))
             _complete_from_migrations(values, out)
             planned = module.plan(module.Change(**values))
             written = write_plan(planned, fmt, out)
