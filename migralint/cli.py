@@ -258,6 +258,15 @@ def _plan_command(name: str, module: Any) -> click.Command:
             "folder of the migration set found under the current directory).",
         ),
     ]
+    if "dialect" not in hints:
+        params.append(
+            click.Option(
+                ["--dialect"],
+                type=click.Choice(["postgres"]),
+                default="postgres",
+                help="This operation plans PostgreSQL migrations (rename-column also MySQL).",
+            )
+        )
     for f in dataclasses.fields(module.Change):
         if hints[f.name] is Name:
             params.append(click.Option([f"--{f.name}"], required=True, help="The table."))
@@ -287,6 +296,8 @@ def _plan_command(name: str, module: Any) -> click.Command:
         from migralint.sql.ops import Name
 
         values["table"] = Name(values["table"], schema)
+        if "dialect" not in hints:
+            values.pop("dialect")
         try:
             out, fmt = destination(out, fmt, Path("."))
             _complete_from_migrations(values, out)

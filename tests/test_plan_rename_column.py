@@ -193,3 +193,44 @@ def test_cli_refuses_a_key_the_migrations_show_is_not_unique(tmp_path: Path) -> 
     assert "pass --key" in refused.output
     accepted = CliRunner().invoke(main, [*args, "--table", "events", "--key", "event_id"])
     assert accepted.exit_code == 0, accepted.output
+
+
+def test_mysql_plan_uses_two_triggers_guarded_ddl_and_lints_clean(tmp_path: Path) -> None:
+    """No MySQL server runs here: the MySQL plan is checked by migralint's own MySQL
+    rules and parser, and by the shape of its guards and triggers."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan", "rename-column", "--table", "users", "--column", "full_name", "--to",
+            "name", "--type", "varchar(200)", "--dialect", "mysql", "--format",
+            "golang-migrate", "--out", str(tmp_path), "--lock-timeout", "1500ms",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expand = (tmp_path / "1_rename_users_full_name_to_name_expand.up.sql").read_text()
+    assert expand.startswith("-- migralint: phase=expand")
+    assert "SET SESSION lock_wait_timeout = 2;" in expand
+    assert "column_name = 'name') = 0" in expand  # ADD COLUMN only when missing
+    assert "ADD COLUMN `name` varchar(200), ALGORITHM=INPLACE, LOCK=NONE" in expand
+    assert "BEFORE INSERT ON `users`" in expand and "BEFORE UPDATE ON `users`" in expand
+    assert "IF NOT (NEW.`name` <=> OLD.`name`) AND (NEW.`full_name` <=> OLD.`full_name`)" in (
+        expand
+    )
+    backfill = (tmp_path / "2_rename_users_full_name_to_name_backfill.up.sql").read_text()
+    assert "WHERE `name` IS NULL AND `full_name` IS NOT NULL\n    ORDER BY `id`" in backfill
+    contract = (tmp_path / "3_rename_users_full_name_to_name_contract.up.sql").read_text()
+    assert "column_name = 'full_name') = 1" in contract
+
+    linted = lint_paths([tmp_path], Settings(dialect="mysql"))
+    assert linted.files_linted == 6
+    assert [(Path(f.path).name, f.rule) for f in linted.findings] == []
+
+
+def test_other_operations_refuse_mysql(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["plan", "set-not-null", "--table", "t", "--column", "c", "--dialect", "mysql",
+         "--out", str(tmp_path)],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "'mysql' is not 'postgres'" in result.output

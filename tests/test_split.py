@@ -432,3 +432,24 @@ def test_corpus_splits_cleanly() -> None:
             dialect = "sqlite"
         result = split_statements(source, dialect)
         check_invariants(source, result)
+
+
+def test_mysql_compound_bodies_without_delimiter_keep_their_semicolons() -> None:
+    sql = (
+        "CREATE DEFINER=`app`@`%` TRIGGER t_ins BEFORE INSERT ON t FOR EACH ROW\n"
+        "BEGIN\n"
+        "  IF NEW.a IS NULL THEN SET NEW.a = CASE WHEN NEW.b > 0 THEN 1 ELSE 0 END; END IF;\n"
+        "  inner_block: BEGIN SET NEW.c = 1; END inner_block;\n"
+        "END;\n"
+        "CREATE PROCEDURE fill()\n"
+        "BEGIN\n"
+        "  REPEAT UPDATE t SET a = 1 WHERE a IS NULL LIMIT 10; UNTIL ROW_COUNT() = 0 END REPEAT;\n"
+        "END;\n"
+        "CREATE FUNCTION one() RETURNS int DETERMINISTIC RETURN 1;\n"
+        "CALL fill();\n"
+    )
+    trigger, procedure, function, call = texts(sql, "mysql")
+    assert trigger.startswith("CREATE DEFINER") and trigger.endswith("END inner_block;\nEND")
+    assert procedure.startswith("CREATE PROCEDURE") and procedure.endswith("END REPEAT;\nEND")
+    assert function == "CREATE FUNCTION one() RETURNS int DETERMINISTIC RETURN 1"
+    assert call == "CALL fill()"

@@ -101,25 +101,36 @@ def dropped_key(op: ops.Op) -> ObjectKey | None:
     return None
 
 
+_PER_TABLE = ("TRIGGER", "POLICY", "RULE")
+
+
 def _object_key(kind: str, name: ops.Name, table: ops.Name | None) -> ObjectKey:
-    if kind in ("TRIGGER", "POLICY", "RULE") and table is not None:
+    if kind in _PER_TABLE and table is not None:
         return (kind, name.key, table.key)
     return (kind, name.key)
 
 
+def same_object(a: ObjectKey | None, b: ObjectKey | None) -> bool:
+    """Equal keys; a trigger named without its table (MySQL's DROP TRIGGER: names are
+    unique per schema there) matches that name on any table."""
+    if a is None or b is None:
+        return False
+    return a == b or (a[0] in _PER_TABLE and a[:2] == b[:2] and min(len(a), len(b)) == 2)
+
+
 def dropped_before(ctx: Context, key: ObjectKey | None) -> bool:
     """True when an earlier statement of this file drops the object: a re-run re-creates it."""
-    return key is not None and any(dropped_key(o) == key for o in ctx.file_ops[: ctx.position])
+    return any(same_object(dropped_key(o), key) for o in ctx.file_ops[: ctx.position])
 
 
 def created_before(ctx: Context, key: ObjectKey | None) -> bool:
     """True when an earlier statement of this file creates the object: it exists here."""
-    return key is not None and any(created_key(o) == key for o in ctx.file_ops[: ctx.position])
+    return any(same_object(created_key(o), key) for o in ctx.file_ops[: ctx.position])
 
 
 def created_later(ctx: Context, key: ObjectKey | None) -> bool:
     """True when a later statement of this file re-creates the object."""
-    return key is not None and any(created_key(o) == key for o in ctx.file_ops[ctx.position + 1 :])
+    return any(same_object(created_key(o), key) for o in ctx.file_ops[ctx.position + 1 :])
 
 
 # UPDATE: does running it twice change the data again?

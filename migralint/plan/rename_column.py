@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migralint.plan import sql
+from migralint.plan import mysql, sql
 from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
@@ -21,9 +21,17 @@ class Change:
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+    dialect: str = field(
+        default="postgres",
+        metadata={"help": "postgres, or mysql (two sync triggers, guarded online DDL)."},
+    )
 
 
 def plan(change: Change) -> Plan:
+    if change.dialect == "mysql":
+        return plan_mysql(change)
+    if change.dialect != "postgres":
+        raise PlanError(f"--dialect {change.dialect!r}: rename-column plans postgres or mysql")
     t = quote_name(change.table)
     old, new = quote(change.column), quote(change.to)
     base = change.table.name
@@ -74,5 +82,55 @@ def plan(change: Change) -> Plan:
         "(new column + sync trigger), migrate (batched backfill), contract (drop the old "
         "column). Every down restores the previous state, data included; a NOT NULL on the "
         "old column is not re-imposed by the contract's down."
+    )
+    return Plan("rename-column", (expand, migrate, contract), summary)
+
+
+def plan_mysql(change: Change) -> Plan:
+    """The same three phases for MySQL: guarded online DDL, BEFORE INSERT and BEFORE
+    UPDATE sync triggers, and a backfill of autocommitted batches."""
+    if change.type is None:
+        raise PlanError(f"the type of {change.table}.{change.column} is needed: pass --type")
+    table, old, new = change.table, change.column, change.to
+    trigger = sql.generated_name(table.name, "sync", old, new)
+    lock = mysql.lock_wait_timeout(change.lock_timeout)
+    sync = mysql.sync_triggers(table, trigger, old, new)
+    slug = sql.slug("rename", table.name, old, "to", new)
+    expand = Phase(
+        "expand",
+        f"{slug}_expand",
+        f"Expand: add {new} beside {old} on {table} (online: ALGORITHM=INPLACE, LOCK=NONE) "
+        "and keep\nboth in sync with BEFORE INSERT and BEFORE UPDATE triggers. Release N-1 "
+        f"(reading and writing {old})\nkeeps working. MySQL DDL does not roll back: every "
+        "step is guarded so a re-run after a failure\nfinishes the job. Next: run the migrate "
+        "phase.",
+        f"{lock}\n\n{mysql.add_column(table, new, change.type)}\n\n{sync}",
+        f"{lock}\n\n{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, new)}",
+    )
+    migrate = Phase(
+        "migrate",
+        f"{slug}_backfill",
+        f"Migrate: copy {old} into {new} for rows still empty, {change.batch_size} rows per "
+        f"UPDATE in {change.key} order,\neach committed on its own (autocommit); safe to "
+        f"re-run. Its down refills {old} from {new} after a rolled-back contract.\nThen ship "
+        f"the release that reads and writes {new}. Contract only after that release is "
+        f"permanent\n(no rollback to a release that uses {old}).",
+        mysql.backfill(table, change.key, new, old, change.batch_size),
+        mysql.backfill(table, change.key, old, new, change.batch_size),
+    )
+    contract = Phase(
+        "contract",
+        f"{slug}_contract",
+        f"Contract: drop the sync triggers and {old}. Run it only once no running release "
+        f"uses {old}.\nIts down re-creates {old} and the triggers; the migrate phase's down "
+        "then refills it.",
+        f"{lock}\n\n{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, old)}",
+        f"{lock}\n\n{mysql.add_column(table, old, change.type)}\n\n{sync}",
+    )
+    summary = (
+        f"Renaming {table}.{old} to {new} on MySQL in three migrations: expand (new column + "
+        "BEFORE INSERT/UPDATE sync triggers), migrate (batched backfill), contract (drop the "
+        "old column). Every down restores the previous state, data included; a NOT NULL on "
+        "the old column is not re-imposed by the contract's down."
     )
     return Plan("rename-column", (expand, migrate, contract), summary)

@@ -31,6 +31,15 @@ _COPY_DATA_END = re.compile(r"^\\\.\r?$", re.MULTILINE)
 _NESTED_BLOCK = re.compile(r"/\*|\*/")
 _CREATE_TRIGGER = re.compile(r"create\s+(?:temp(?:orary)?\s+)?trigger\b", re.IGNORECASE)
 _ENDS_WITH_END = re.compile(r"(?<![\w$])end\s*\Z", re.IGNORECASE)
+_CREATE_ROUTINE = re.compile(
+    r"create\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?"
+    r"(?:trigger|procedure|function|event)\b",
+    re.IGNORECASE,
+)
+_BLOCK_OPENER = re.compile(r"(?<![\w$])(?:begin|case)(?![\w$])", re.IGNORECASE)
+_BLOCK_CLOSER = re.compile(
+    r"(?<![\w$])end(?![\w$])(?!\s+(?:if|loop|repeat|while)(?![\w$]))", re.IGNORECASE
+)
 
 _MYSQL_FAMILY = frozenset({"mysql", "mariadb", "doris", "starrocks", "singlestore", "tidb"})
 _E_STRING_DIALECTS = frozenset({"postgres", "postgresql", "redshift", "materialize", "risingwave"})
@@ -230,7 +239,7 @@ class _Splitter:
                 return self.size
             kind = match.lastgroup
             if kind == "delim":
-                if self._in_trigger_body(start, match.start()):
+                if self._in_routine_body(start, match.start()):
                     pos = match.end()
                     continue
                 self._finish(start, match.start(), comments, match.start())
@@ -245,11 +254,16 @@ class _Splitter:
             else:
                 pos = match.end()
 
-    def _in_trigger_body(self, start: int, delim: int) -> bool:
-        """Whether a delimiter is inside a SQLite trigger body (like `sqlite3_complete`)."""
-        if not self.lex.trigger_bodies or not _CREATE_TRIGGER.match(self.text, start):
-            return False
-        return _ENDS_WITH_END.search(self.text, start, delim) is None
+    def _in_routine_body(self, start: int, delim: int) -> bool:
+        """Whether a delimiter is inside a trigger or routine body: SQLite's trigger
+        bodies (like `sqlite3_complete`), and MySQL's `BEGIN … END` compound statements
+        written without a DELIMITER directive (as multi-statement clients send them)."""
+        if self.lex.trigger_bodies and _CREATE_TRIGGER.match(self.text, start):
+            return _ENDS_WITH_END.search(self.text, start, delim) is None
+        if self.lex.mysql and self.delimiter == ";" and _CREATE_ROUTINE.match(self.text, start):
+            body = self.text[start:delim]
+            return len(_BLOCK_OPENER.findall(body)) > len(_BLOCK_CLOSER.findall(body))
+        return False
 
     def _finish(self, start: int, stop: int, comments: list[Comment], delim: int | None) -> None:
         """Record the statement text[start:stop] without its trailing blanks."""
