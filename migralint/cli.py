@@ -281,7 +281,7 @@ def _plan_command(name: str, module: Any) -> click.Command:
         params.append(
             click.Option(
                 [flag, f.name],
-                type=int if hints[f.name] is int else str,
+                type=_option_type(f.metadata.get("choices"), hints[f.name]),
                 required=required,
                 default=default,
                 show_default=default is not None,
@@ -311,6 +311,13 @@ def _plan_command(name: str, module: Any) -> click.Command:
 
     doc = (module.__doc__ or name).strip().splitlines()[0]
     return click.Command(name, params=params, callback=run, help=doc)
+
+
+def _option_type(choices: list[str] | None, hint: Any) -> click.ParamType | type:
+    """A Change field's click type: its `choices` metadata, else int or str."""
+    if choices:
+        return click.Choice(choices)
+    return int if hint is int else str
 
 
 def _complete_from_migrations(values: dict[str, Any], out: Path) -> None:

@@ -23,7 +23,10 @@ class Change:
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
     dialect: str = field(
         default="postgres",
-        metadata={"help": "postgres, or mysql (two sync triggers, guarded online DDL)."},
+        metadata={
+            "help": "mysql: two sync triggers and guarded online DDL instead.",
+            "choices": ["postgres", "mysql"],
+        },
     )
 
 
