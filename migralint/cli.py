@@ -224,6 +224,8 @@ def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
         for r in kept:
             if r.note:
                 click.echo(f"line {r.line}: kept as written, plan it by hand: {r.note}")
+            elif r.flagged:
+                click.echo(f"line {r.line}: kept as written, no plan for: {', '.join(r.flagged)}")
         if len(kept) == len(found):
             click.echo(f"{source}: no statement needs an expand/contract plan; nothing written")
             return

@@ -211,3 +211,17 @@ def test_a_renamed_table_that_other_statements_change_is_refused(tmp_path: Path)
     assert result.exit_code == 2
     assert "line 2 plans rename-table, and line(s) 1 also change what it changes" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1_init.up.sql", "2_both.up.sql"]
+
+
+def test_a_kept_statement_that_is_still_flagged_is_named(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(SEED)
+    source = tmp_path / "2_mixed.up.sql"
+    source.write_text(
+        "SET lock_timeout = '2s';\n"
+        "ALTER TABLE users RENAME COLUMN email TO mail;\n"
+        "VACUUM FULL users;\n"
+    )
+    result = CliRunner().invoke(main, ["plan", "--from", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "line 3: kept as written, no plan for: vacuum-full" in result.output
+    assert "line 1: kept" not in result.output  # SET is flagged by nothing

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migralint.config import Settings
+from migralint.findings import Severity
 from migralint.plan.model import PHASES, Phase, Plan, PlanError
 from migralint.schema import Catalog
 from migralint.sql import ops
@@ -33,6 +34,7 @@ class Replacement:
     plan: Plan | None  # None: kept as written
     note: str = ""  # why a flagged statement was kept
     touches: tuple[tuple[str, str], ...] = ()  # (table key, column or "") the plan changes
+    flagged: tuple[str, ...] = ()  # the rules that flag it at error severity
 
 
 class Keep(Exception):
@@ -261,11 +263,13 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     linter = Linter(load_rules(settings.rule_paths).selected(settings), settings)
     findings = linter.lint_file(migration, dialect, copy.deepcopy(catalog))
     flagged = {(f.line, f.rule) for f in findings}
+    errors = {(f.line, f.rule) for f in findings if f.severity >= Severity.ERROR}
     text = path.read_text(encoding="utf-8")
     found: list[Replacement] = []
     catalog.start_migration()
     for stmt in split_statements(text, dialect).statements:
         rules = {rule for line, rule in flagged if stmt.line <= line <= stmt.end_line}
+        error_rules = sorted({r for line, r in errors if stmt.line <= line <= stmt.end_line})
         planned, note, touches = None, "", ()
         for op in parse_statement(stmt, str(path), dialect):
             if planned is None and note == "" and rules & PLANNED_FINDINGS.get(type(op), set()):
@@ -277,7 +281,7 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
                 except PlanError as error:
                     raise PlanError(f"line {stmt.line}: {error}") from error
             catalog.apply(op)
-        found.append(Replacement(stmt.line, stmt.text, planned, note, touches))
+        found.append(Replacement(stmt.line, stmt.text, planned, note, touches, tuple(error_rules)))
     return found
 
 
