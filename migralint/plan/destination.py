@@ -26,8 +26,9 @@ def destination(out: Path | None, fmt: str | None, search: Path) -> tuple[Path, 
     under `search` (the current directory when not given), or `search` itself if there
     is none. Without `fmt`: the format of the migrations in that folder, else `sql`.
     """
+    folder = search if out is None else out
+    newest = _newest_per_set(folder) if (out is None or fmt is None) and folder.is_dir() else []
     if out is None:
-        newest = _newest_per_set(search)
         if len(newest) > 1:
             sets = "\n  ".join(str(m.set_root) for m in newest)
             raise PlanError(
@@ -35,7 +36,6 @@ def destination(out: Path | None, fmt: str | None, search: Path) -> tuple[Path, 
             )
         out = newest[0].path.parent if newest else search
     if fmt is None:
-        newest = _newest_per_set(out) if out.is_dir() else []
         tool = newest[0].tool if newest else "plain"
         if tool not in FORMAT_OF_TOOL:
             raise PlanError(

@@ -262,14 +262,13 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     catalog = build_catalog([path.parent], settings, before=path)
     linter = Linter(load_rules(settings.rule_paths).selected(settings), settings)
     findings = linter.lint_file(migration, dialect, copy.deepcopy(catalog))
-    flagged = {(f.line, f.rule) for f in findings}
-    errors = {(f.line, f.rule) for f in findings if f.severity >= Severity.ERROR}
     text = path.read_text(encoding="utf-8")
     found: list[Replacement] = []
     catalog.start_migration()
     for stmt in split_statements(text, dialect).statements:
-        rules = {rule for line, rule in flagged if stmt.line <= line <= stmt.end_line}
-        error_rules = sorted({r for line, r in errors if stmt.line <= line <= stmt.end_line})
+        here = [f for f in findings if stmt.line <= f.line <= stmt.end_line]
+        rules = {f.rule for f in here}
+        error_rules = tuple(sorted({f.rule for f in here if f.severity >= Severity.ERROR}))
         planned, note, touches = None, "", ()
         for op in parse_statement(stmt, str(path), dialect):
             if planned is None and note == "" and rules & PLANNED_FINDINGS.get(type(op), set()):
@@ -281,7 +280,7 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
                 except PlanError as error:
                     raise PlanError(f"line {stmt.line}: {error}") from error
             catalog.apply(op)
-        found.append(Replacement(stmt.line, stmt.text, planned, note, touches, tuple(error_rules)))
+        found.append(Replacement(stmt.line, stmt.text, planned, note, touches, error_rules))
     return found
 
 
