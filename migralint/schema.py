@@ -53,7 +53,6 @@ class Catalog:
 
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
-        self.index_tables: dict[str, str] = {}  # index key → table key
         self.index_definitions: dict[str, ops.CreateIndex] = {}  # index key → its CREATE
         self.indexed: dict[str, list[tuple[str, ...]]] = {}  # table key → indexed column lists
         self.enums: dict[str, list[str]] = {}  # enum type key → values in order
@@ -73,10 +72,10 @@ class Catalog:
         return table.key in self._created
 
     def index_table(self, index: ops.Name) -> ops.Name | None:
-        key = self.index_tables.get(index.key)
-        if key is None:
+        created = self.index_definitions.get(index.key)
+        if created is None:
             return None
-        schema, _, name = key.rpartition(".")
+        schema, _, name = created.table.key.rpartition(".")
         return ops.Name(name, schema or None)
 
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
@@ -217,7 +216,6 @@ class Catalog:
     def _create_index(self, op: ops.CreateIndex) -> None:
         if op.name:
             key = ops.Name(op.name, op.table.schema).key
-            self.index_tables[key] = op.table.key
             self.index_definitions[key] = op
         if op.where is None and op.columns:
             self.indexed.setdefault(op.table.key, []).append(op.columns)
@@ -240,7 +238,6 @@ class Catalog:
             self.enums[ops.Name(op.new_name, op.name.schema).key] = self.enums.pop(op.name.key)
 
     def _drop_index(self, op: ops.DropIndex) -> None:
-        self.index_tables.pop(op.name.key, None)
         self.index_definitions.pop(op.name.key, None)
 
 

@@ -101,11 +101,11 @@ def dropped_key(op: ops.Op) -> ObjectKey | None:
     return None
 
 
-_PER_TABLE = ("TRIGGER", "POLICY", "RULE")
+PER_TABLE_KINDS = ("TRIGGER", "POLICY", "RULE")  # objects named per table in PostgreSQL
 
 
 def _object_key(kind: str, name: ops.Name, table: ops.Name | None) -> ObjectKey:
-    if kind in _PER_TABLE and table is not None:
+    if kind in PER_TABLE_KINDS and table is not None:
         return (kind, name.key, table.key)
     return (kind, name.key)
 
@@ -115,7 +115,7 @@ def same_object(a: ObjectKey | None, b: ObjectKey | None) -> bool:
     unique per schema there) matches that name on any table."""
     if a is None or b is None:
         return False
-    return a == b or (a[0] in _PER_TABLE and a[:2] == b[:2] and min(len(a), len(b)) == 2)
+    return a == b or (a[0] in PER_TABLE_KINDS and a[:2] == b[:2] and min(len(a), len(b)) == 2)
 
 
 def dropped_before(ctx: Context, key: ObjectKey | None) -> bool:

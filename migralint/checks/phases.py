@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from migralint.checks.destructive import old_name_kept_as_view
 from migralint.checks.idempotency import (
+    PER_TABLE_KINDS,
     assignments,
     created_before,
     created_key,
@@ -25,8 +26,6 @@ from migralint.sql import ops
 from migralint.sql.names import identifier
 
 # Expand phase: what a previous release still running cannot live with
-
-_REDEFINED_KINDS = ("TRIGGER", "POLICY", "RULE")
 
 
 def incompatible_change(op: ops.Op, ctx: Context) -> str | None:
@@ -78,7 +77,7 @@ def additive_change(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.CreateIndex):
         return None if dropped_before(ctx, created_key(op)) else f"creates an index on {op.table}"
     if isinstance(op, ops.CreateObject) and not op.or_replace:
-        if op.kind in _REDEFINED_KINDS or dropped_before(ctx, created_key(op)):
+        if op.kind in PER_TABLE_KINDS or dropped_before(ctx, created_key(op)):
             return None  # triggers and policies are re-created when a contract redefines them
         return f"creates {op.kind.lower()} {op.name}"
     if isinstance(op, ops.AlterTypeAddValue):
