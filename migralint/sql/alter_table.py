@@ -44,7 +44,7 @@ _ADD_COLUMNS = re.compile(r"ADD\s+(?:COLUMN\s+)?\((?P<columns>.*)\)\s*$", _F)
 _OPAQUE = re.compile(
     r"(?P<kind>(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+(?:ROW\s+LEVEL\s+SECURITY|(?:ALWAYS\s+|"
     r"REPLICA\s+)?TRIGGER|(?:ALWAYS\s+|REPLICA\s+)?RULE|KEYS)|REPLICA\s+IDENTITY|OWNER\s+TO|"
-    r"SET\s*\(|RESET\s*\(|CLUSTER\s+ON|SET\s+WITHOUT|SET\s+(?:LOGGED|UNLOGGED|TABLESPACE|SCHEMA|"
+    r"(?:SET|RESET)(?=\s*\()|CLUSTER\s+ON|SET\s+WITHOUT|SET\s+(?:LOGGED|UNLOGGED|TABLESPACE|SCHEMA|"
     r"ACCESS\s+METHOD)|(?:NO\s+)?INHERIT|OF\s|NOT\s+OF|ATTACH\s+PARTITION|DETACH\s+PARTITION|"
     r"ALTER\s+(?:CONSTRAINT|CHECK)|ALTER\s+(?:COLUMN\s+)?"
     + IDENT
@@ -55,9 +55,18 @@ _OPAQUE = re.compile(
     r"ALGORITHM|LOCK|ROW_FORMAT|COMMENT|KEY_BLOCK_SIZE|STATS_\w+|FORCE|ORDER\s+BY|"
     r"(?:DISCARD|IMPORT)\s+TABLESPACE|ALTER\s+INDEX|(?:ADD|DROP|TRUNCATE|COALESCE|REORGANIZE|"
     r"EXCHANGE|ANALYZE|CHECK|OPTIMIZE|REBUILD|REPAIR)\s+PARTITION|REMOVE\s+PARTITIONING|"
-    r"PARTITION\s+BY)\b",
+    r"PARTITION\s+BY)(?:(?<!\w)|(?!\w))",  # a word ends here, unless the kind ends with `(`
     _F,
 )
+# PostgreSQL 18's table-level not-null constraint.
+_ADD_NOT_NULL = re.compile(
+    r"ADD\s+(?:CONSTRAINT\s+(?P<name>" + IDENT + r")\s+)?NOT\s+NULL\s+(?P<column>" + IDENT + r")"
+    r"(?:\s+NO\s+INHERIT)?(?P<not_valid>\s+NOT\s+VALID)?\s*$",
+    _F,
+)
+# sqlglot reads CHECK and EXCLUDE only after a constraint name.
+_ADD_UNNAMED = re.compile(r"ADD\s+(?=(?:CHECK|EXCLUDE)\b)", _F)
+_PLACEHOLDER = "migralint_unnamed"
 
 
 def alter_table_ops(tree: exp.Alter, loc: ops.Location, dialect: str) -> list[ops.Op]:
@@ -293,6 +302,9 @@ def _fallback_action(
     if m:
         old, new = fold(m["old"], dialect), fold(m["new"], dialect)
         return [ops.RenameObject(loc=loc, kind="INDEX", name=ops.Name(old), new_name=new)]
+    m = _ADD_NOT_NULL.match(action)
+    if m and dialect not in ("mysql", "sqlite"):
+        return [_add_not_null(m, table, loc, dialect)]
     m = _ADD_COLUMNS.match(action)
     if m:  # MySQL: ADD COLUMN (a int, b int)
         found = [
@@ -306,6 +318,19 @@ def _fallback_action(
     return _sqlglot_action(action, table, loc, dialect)
 
 
+def _add_not_null(
+    m: re.Match[str], table: ops.Name, loc: ops.Location, dialect: str
+) -> ops.TableOp:
+    """`ADD [CONSTRAINT n] NOT NULL col`: SET NOT NULL under a name, unless NOT VALID
+    leaves the existing rows unchecked (a not-null constraint to validate later)."""
+    column = fold(m["column"], dialect)
+    if not m["not_valid"]:
+        return ops.SetNotNull(loc=loc, table=table, column=column)
+    name = fold(m["name"], dialect) if m["name"] else None
+    c = ops.Constraint("not_null", name, (column,), not_valid=True)
+    return ops.AddConstraint(loc=loc, table=table, constraint=c)
+
+
 def _sqlglot_action(
     action: str, table: ops.Name, loc: ops.Location, dialect: str
 ) -> list[ops.Op] | None:
@@ -313,6 +338,9 @@ def _sqlglot_action(
     import sqlglot
 
     read = "mysql" if dialect == "mysql" else "postgres"
+    unnamed = _ADD_UNNAMED.match(action)
+    if unnamed:
+        action = f"ADD CONSTRAINT {_PLACEHOLDER} {action[unnamed.end() :]}"
     try:
         tree = sqlglot.parse_one(f"ALTER TABLE t {normalise(action, dialect)}", read=read)
     except Exception:
@@ -320,6 +348,9 @@ def _sqlglot_action(
     actions = tree.args.get("actions") or [] if isinstance(tree, exp.Alter) else []
     if not actions or any(isinstance(a, exp.Command) for a in actions):
         return None
+    if unnamed:
+        for named in tree.find_all(exp.Constraint):
+            named.set("this", None)
     not_valid = bool(tree.args.get("not_valid"))
     return [op for a in actions for op in _action_ops(a, table, loc, dialect, not_valid)]
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from migralint.sql.names import RESERVED
+from migralint.sql.names import IDENT, RESERVED
 
 _F = re.IGNORECASE | re.DOTALL
 # Text no rule may touch: strings, quoted identifiers, comments, dollar-quoted bodies.
@@ -52,14 +52,27 @@ def _blank_group(name: str) -> Callable[[re.Match[str], str], str]:
     return blank
 
 
+_CREATE = re.compile(r"\s*CREATE\b", re.IGNORECASE)
+
+
 def _blank_in_create(m: re.Match[str], text: str) -> str:
     """Spaces in place of the match in a CREATE statement; elsewhere it stays."""
-    return _blank(m, text) if text.lstrip()[:6].upper() == "CREATE" else m.group()
+    return _blank(m, text) if _CREATE.match(text) else m.group()
 
 
 def _padded(replacement: str) -> Callable[[re.Match[str], str], str]:
     """`replacement` padded with spaces to the length of the match."""
     return lambda m, text: replacement.ljust(len(m.group()))
+
+
+def _not_null_as_column(m: re.Match[str], text: str) -> str:
+    """`, CONSTRAINT n NOT NULL col` → `, col CONSTRAINT n NOT NULL`: a table-level not-null
+    constraint (PostgreSQL 18) as a column definition without a type, which the reader
+    merges into the column's own definition."""
+    if not _CREATE.match(text):
+        return m.group()
+    lead, head, sep, col = m["nn_lead"], m["nn_head"], m["nn_sep"], m["nn_col"]
+    return (lead + col + sep + head).ljust(len(m.group()))
 
 
 def _array_type(m: re.Match[str], text: str) -> str:
@@ -74,6 +87,11 @@ def _array_type(m: re.Match[str], text: str) -> str:
 
 _POSTGRES: list[Rule] = [
     (r"(?P<arr>\s+ARRAY\b)(?P<dims>\s*\[)?(?!\s*\()", _array_type),
+    (
+        r"(?P<nn_lead>[(,]\s*)(?P<nn_head>(?:CONSTRAINT\s+" + IDENT + r"\s+)?NOT\s+NULL)"
+        r"(?P<nn_sep>\s+)(?P<nn_col>" + IDENT + r")(?:\s+NO\s+INHERIT\b)?(?=\s*[,)])",
+        _not_null_as_column,
+    ),
     (r"\bBIT\s+VARYING\b", _padded("varbit")),
     (r"\bAS\s+IDENTITY\s*(?P<options>\((?:[^()]|\([^()]*\))*\))", _blank_group("options")),
     (r"\bON\s+DELETE\s+SET\s+(?:NULL|DEFAULT)\s*(?P<cols>\([^()]*\))", _blank_group("cols")),

@@ -3,6 +3,8 @@ pieces (column definitions, data types, constraints) that ALTER TABLE reuses."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlglot import exp
 
 from migralint.postgres import is_volatile_expression
@@ -281,9 +283,14 @@ def _create_table(
     schema = tree.this
     columns: list[ops.Column] = []
     constraints: list[ops.Constraint] = []
+    not_null: set[str] = set()
     if isinstance(schema, exp.Schema):
+        typed = {identifier(i.this, dialect) for i in schema.expressions if _typed(i)}
         for item in schema.expressions:
-            if isinstance(item, exp.ColumnDef):
+            name = identifier(item.this, dialect) if isinstance(item, exp.ColumnDef) else ""
+            if name in typed and not _typed(item):  # `CONSTRAINT n NOT NULL col`
+                not_null.add(name)
+            elif isinstance(item, exp.ColumnDef):
                 columns.append(column(item, dialect))
             elif isinstance(item, (exp.Identifier, exp.Column)):  # a column without a type
                 columns.append(ops.Column(identifier(item, dialect)))
@@ -295,6 +302,7 @@ def _create_table(
     temporary = props is not None and any(
         isinstance(p, exp.TemporaryProperty) for p in props.expressions
     )
+    columns = [replace(c, nullable=False) if c.name in not_null else c for c in columns]
     return ops.CreateTable(
         loc=loc,
         table=table_name(schema, dialect),
@@ -304,3 +312,9 @@ def _create_table(
         temporary=temporary,
         as_query=tree.args.get("expression") is not None,
     )
+
+
+def _typed(item: exp.Expression) -> bool:
+    """A column definition with its type (PostgreSQL's are all typed but for table-level
+    not-null constraints, which `normalise` spells as a column definition without one)."""
+    return isinstance(item, exp.ColumnDef) and item.args.get("kind") is not None
