@@ -1,0 +1,234 @@
+"""`plan --from`: which findings call for a plan, and the operation that plans each Op.
+
+Each planner reads the Op and the catalog of the migrations before it and returns the
+operation's Plan; it raises `Keep` when the plan would lose something the statement says
+(the statement is then kept as written) and `PlanError` when it cannot be made at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from migralint.plan.model import Plan, PlanError
+from migralint.schema import Catalog
+from migralint.sql import ops
+
+
+class Keep(Exception):
+    """The statement is flagged, but its plan would lose something it says: keep it."""
+
+
+# The rules whose finding on a statement calls for that statement's plan.
+PLANNED_FINDINGS: dict[type[ops.Op], frozenset[str]] = {
+    ops.RenameColumn: frozenset({"rename-column"}),
+    ops.RenameTable: frozenset({"rename-table"}),
+    ops.SetNotNull: frozenset({"setting-not-null"}),
+    ops.AlterColumnType: frozenset({"changing-column-type", "narrowing-column-type"}),
+    ops.AddColumn: frozenset({"adding-required-field", "adding-field-with-default"}),
+    ops.AddConstraint: frozenset(
+        {
+            "adding-foreign-key-constraint",
+            "constraint-missing-not-valid",
+            "adding-unique-constraint",
+            "adding-primary-key",
+        }
+    ),
+    ops.CreateIndex: frozenset({"require-concurrent-index-creation"}),
+    ops.DropIndex: frozenset({"require-concurrent-index-deletion"}),
+    ops.DropColumn: frozenset({"drop-column"}),
+    ops.DropTable: frozenset({"drop-table"}),
+}
+
+
+def _known_type(catalog: Catalog, table: ops.Name, column: str, flag: str) -> str:
+    known = catalog.column(table, column)
+    if known is None or known.type is None:
+        raise PlanError(
+            f"the type of {table}.{column} is not known from the migrations beside the file; "
+            f"plan it with `migralint plan … {flag} TYPE`"
+        )
+    return str(known.type)
+
+
+def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
+    from migralint.plan import rename_column
+
+    column_type = _known_type(catalog, op.table, op.column, "--type")
+    return rename_column.plan(
+        rename_column.Change(op.table, op.column, op.new_name, type=column_type)
+    )
+
+
+def _rename_table(op: ops.RenameTable, catalog: Catalog) -> Plan:
+    from migralint.plan import rename_table
+
+    return rename_table.plan(rename_table.Change(op.table, op.new_name))
+
+
+def _set_not_null(op: ops.SetNotNull, catalog: Catalog) -> Plan:
+    from migralint.plan import set_not_null
+
+    return set_not_null.plan(set_not_null.Change(op.table, op.column))
+
+
+def _change_type(op: ops.AlterColumnType, catalog: Catalog) -> Plan:
+    from migralint.plan import change_column_type
+
+    from_type = _known_type(catalog, op.table, op.column, "--from-type")
+    return change_column_type.plan(
+        change_column_type.Change(
+            op.table, op.column, str(op.type), using=op.using, from_type=from_type
+        )
+    )
+
+
+def _add_column(op: ops.AddColumn, catalog: Catalog) -> Plan:
+    from migralint.plan import add_column
+
+    column = op.column
+    if column.type is None:
+        raise Keep("the column has no type to plan with")
+    if column.identity or column.generated_stored or column.constraints:
+        raise Keep("identity, generated and constrained columns are not planned by add-column")
+    if not column.nullable and column.default is None:
+        raise PlanError(
+            f"existing rows of {op.table} need a value for NOT NULL {column.name}: give it a "
+            "DEFAULT in the migration, or plan it with `migralint plan add-column … --not-null "
+            "--backfill SQL`"
+        )
+    return add_column.plan(
+        add_column.Change(
+            op.table,
+            column.name,
+            str(column.type),
+            default=column.default.sql if column.default else None,
+            not_null=not column.nullable,
+        )
+    )
+
+
+_FK_EXTRAS = re.compile(r"\b(ON\s+UPDATE|DEFERRABLE|MATCH\s+FULL|MATCH\s+PARTIAL)\b", re.I)
+_ON_DELETE = re.compile(
+    r"\bON\s+DELETE\s+(CASCADE|RESTRICT|NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT)\b", re.I
+)
+
+
+def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
+    from migralint.plan import add_check, add_foreign_key, add_primary_key, add_unique
+
+    c = op.constraint
+    columns = ",".join(c.columns)
+    if c.kind == "check" and c.expression:
+        return add_check.plan(add_check.Change(op.table, c.expression, name=c.name))
+    if c.kind == "unique" and c.columns:
+        return add_unique.plan(add_unique.Change(op.table, columns, name=c.name))
+    if c.kind == "primary_key" and c.columns:
+        return add_primary_key.plan(add_primary_key.Change(op.table, columns, name=c.name))
+    if c.kind == "foreign_key" and c.references and c.references.columns:
+        extra = _FK_EXTRAS.search(op.loc.statement)
+        if extra:
+            raise Keep(f"add-foreign-key does not plan {extra[1].upper()}")
+        on_delete = _ON_DELETE.search(op.loc.statement)
+        ref = c.references
+        return add_foreign_key.plan(
+            add_foreign_key.Change(
+                op.table,
+                columns,
+                ref_table=ref.table.name,
+                ref_column=",".join(ref.columns),
+                ref_schema=ref.table.schema,
+                name=c.name,
+                on_delete=" ".join(on_delete[1].split()).lower() if on_delete else None,
+                no_index=catalog.has_index_starting_with(op.table, c.columns),
+            )
+        )
+    raise Keep(f"no plan for this {c.kind.replace('_', ' ')} constraint")
+
+
+def _create_index(op: ops.CreateIndex, catalog: Catalog) -> Plan:
+    from migralint.plan import create_index
+
+    elements, method = index_definition(op.loc.statement)
+    return create_index.plan(
+        create_index.Change(
+            op.table,
+            expression=elements,
+            name=op.name,
+            unique=op.unique,
+            where=op.where,
+            method=method,
+        )
+    )
+
+
+def index_definition(statement: str) -> tuple[str, str | None]:
+    """The index elements as written (operator classes, order) and the method."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(statement, read="postgres")
+    except sqlglot.errors.SqlglotError as error:
+        raise Keep(f"cannot read the index definition: {error}") from error
+    params = tree.this.args.get("params") if isinstance(tree, exp.Create) else None
+    if not isinstance(params, exp.IndexParameters) or not params.args.get("columns"):
+        raise Keep("cannot read the index definition")
+    extras = [k for k in ("include", "with_storage", "tablespace") if params.args.get(k)]
+    if extras:
+        raise Keep(f"create-index does not plan {', '.join(e.upper() for e in extras)}")
+    elements = ", ".join(c.sql("postgres") for c in params.args["columns"])
+    using = params.args.get("using")
+    return elements, using.sql("postgres") if using is not None else None
+
+
+def _drop_index(op: ops.DropIndex, catalog: Catalog) -> Plan:
+    from migralint.plan import drop_index
+
+    created = catalog.index_definitions.get(op.name.key)
+    if created is None:
+        raise PlanError(
+            f"index {op.name} is not created by the migrations beside the file, so its down "
+            "cannot re-create it; plan it with `migralint plan drop-index --table … --index … "
+            "--column …`"
+        )
+    elements, method = index_definition(created.loc.statement)
+    return drop_index.plan(
+        drop_index.Change(
+            created.table,
+            created.name or op.name.name,
+            expression=elements,
+            unique=created.unique,
+            where=created.where,
+            method=method,
+        )
+    )
+
+
+def _drop_column(op: ops.DropColumn, catalog: Catalog) -> Plan:
+    from migralint.plan import drop_column
+
+    known = catalog.column(op.table, op.column)
+    column_type = str(known.type) if known is not None and known.type is not None else None
+    return drop_column.plan(drop_column.Change(op.table, op.column, type=column_type))
+
+
+def _drop_table(op: ops.DropTable, catalog: Catalog) -> Plan:
+    from migralint.plan import drop_table
+
+    return drop_table.plan(drop_table.Change(op.table))
+
+
+PLANNERS: dict[type[ops.Op], Callable[[Any, Catalog], Plan]] = {
+    ops.RenameColumn: _rename_column,
+    ops.RenameTable: _rename_table,
+    ops.SetNotNull: _set_not_null,
+    ops.AlterColumnType: _change_type,
+    ops.AddColumn: _add_column,
+    ops.AddConstraint: _add_constraint,
+    ops.CreateIndex: _create_index,
+    ops.DropIndex: _drop_index,
+    ops.DropColumn: _drop_column,
+    ops.DropTable: _drop_table,
+}
