@@ -141,16 +141,17 @@ def _plan_command(name: str, module: Any) -> click.Command:
         if hints[f.name] is bool:
             params.append(click.Option([flag, f.name], is_flag=True, help=f.metadata.get("help")))
             continue
+        # A required option gets no default at all: click 8.3+ takes an explicit None
+        # default as a value and would not report the option missing.
         required = f.default is dataclasses.MISSING
-        default = None if required else f.default
+        default = {} if required else {"default": f.default, "show_default": f.default is not None}
         params.append(
             click.Option(
                 [flag, f.name],
                 type=_option_type(f.metadata.get("choices"), hints[f.name]),
                 required=required,
-                default=default,
-                show_default=default is not None,
                 help=f.metadata.get("help"),
+                **default,
             )
         )
 
@@ -164,6 +165,7 @@ def _plan_command(name: str, module: Any) -> click.Command:
         if "dialect" not in hints:
             values.pop("dialect")
         try:
+            _check_sql_options(values)
             out, fmt = destination(out, fmt, Path("."))
             _complete_from_migrations(values, out)
             planned = module.plan(module.Change(**values))
@@ -176,6 +178,26 @@ def _plan_command(name: str, module: Any) -> click.Command:
 
     doc = (module.__doc__ or name).strip().splitlines()[0]
     return click.Command(name, params=params, callback=run, help=doc)
+
+
+# Options holding SQL the plan writes: re-rendered so that nothing else is pasted.
+_EXPRESSION_OPTIONS = ("where", "default", "using", "reverse_using", "check", "backfill")
+_TYPE_OPTIONS = ("type", "from_type")
+
+
+def _check_sql_options(values: dict[str, Any]) -> None:
+    """Replace each SQL option given by its checked, re-rendered form (PlanError if it is
+    not exactly one expression, or one type)."""
+    from migralint.plan import expressions
+
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        flag = f"--{name.replace('_', '-')}"
+        if name in _EXPRESSION_OPTIONS:
+            values[name] = expressions.expression(value, flag)
+        elif name in _TYPE_OPTIONS:
+            values[name] = expressions.sql_type(value, flag)
 
 
 def _option_type(choices: list[str] | None, hint: Any) -> click.ParamType | type:

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 PHASES = ("expand", "migrate", "contract")
+# Settings that would cancel long work in a phase run outside a transaction (a role's
+# default, or what an earlier migration left on the connection).
+_LONG_WORK = ("statement_timeout", "lock_timeout")
+
+
+def shown(text: str) -> str:
+    """`text` on one line for a comment or a message: line breaks and other control and
+    format characters (a NUL, a CR, U+2028, a bidi override) written as escapes."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+def comment(text: str) -> str:
+    """`-- ` lines, one per `\\n`-separated line of `text`, every other line break and
+    control character escaped: nothing in `text` can end the comment early."""
+    return "\n".join(f"-- {shown(line)}".rstrip() for line in text.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -12,8 +33,10 @@ class Phase:
     """One migration of a plan.
 
     `header` says what the phase does, what the application must do around it and when
-    the next phase is safe. `transactional` is False when the up must run outside a
-    transaction (a batched backfill commits per batch).
+    the next phase is safe. `transactional` is False when the up and the down must run
+    outside a transaction (a batched backfill commits per batch, CREATE INDEX
+    CONCURRENTLY): such a phase is one statement, so that tools sending a file as one
+    query (golang-migrate, dbmate) can run it.
     """
 
     name: str  # expand | migrate | contract; "" for statements kept as written
@@ -23,11 +46,24 @@ class Phase:
     down: str
     transactional: bool = True
 
-    def text(self, body: str) -> str:
-        """A migration file's text: the phase marker, the header comment, the SQL."""
-        comment = "\n".join(f"-- {line}".rstrip() for line in self.header.splitlines())
+    def sql(self, direction: str, per_statement: bool) -> str:
+        """The up or down SQL as a tool runs it. For a tool that runs a file statement
+        by statement (psql, Flyway), the work of a phase outside a transaction runs with
+        no statement or lock timeout, both reset afterwards; a tool that sends the file
+        as one query gets the statement alone (the header says how to lift timeouts)."""
+        body = (self.up if direction == "up" else self.down).strip()
+        if self.transactional or not per_statement:
+            return body
+        lift = "\n".join(f"SET {s} = 0;" for s in _LONG_WORK)
+        reset = "\n".join(f"RESET {s};" for s in _LONG_WORK)
+        return f"{lift}\n\n{body}\n\n{reset}"
+
+    def text(self, body: str, note: str = "") -> str:
+        """A migration file's text: the phase marker, the header comment (and the
+        writer's `note`), the SQL."""
+        header = f"{self.header}\n{note}" if note else self.header
         marker = f"-- migralint: phase={self.name}\n" if self.name else ""
-        return f"{marker}{comment}\n\n{body.strip()}\n"
+        return f"{marker}{comment(header)}\n\n{body.strip()}\n"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""PostgreSQL building blocks the plans share: lock timeout, sync triggers, backfills.
+"""PostgreSQL building blocks the plans share: quoting, comments, session settings, sync
+triggers, backfills.
 
-Every identifier passes through `quote`, so mixed case, reserved words and quotes in
-names come out right; generated names stay within PostgreSQL's 63-byte limit.
+Every identifier a plan writes goes through `ident`/`qualified` (quoted as PostgreSQL
+reads it back, refused when PostgreSQL could not keep it as given), every string through
+`literal`, every comment through `comment`, every dollar-quoted body through
+`dollar_quoted`: no name or value can end a comment, a string or a body early.
 """
 
 from __future__ import annotations
@@ -9,10 +12,61 @@ from __future__ import annotations
 import hashlib
 import re
 
-from migralint.sql.names import quote, quote_name
+from migralint.plan.model import PlanError, comment, shown
+from migralint.sql.names import quote
 from migralint.sql.ops import Name
 
 MAX_IDENTIFIER = 63
+MAX_BATCH_SIZE = 1_000_000
+# A batch that meets a deadlock or a lock timeout is retried this many times in all,
+# sleeping 0.2 s, 0.4 s, 0.8 s… in between, before the backfill gives up.
+BACKFILL_TRIES = 5
+_MAX_TIMEOUT_MS = 2_147_483_647  # PostgreSQL's largest timeout setting (INT_MAX ms)
+_UNIT_MS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def ident(name: str) -> str:
+    """One identifier, quoted when needed; PlanError when PostgreSQL would not keep it
+    as given (empty, a NUL, longer than 63 bytes: it would be truncated)."""
+    if not name or "\0" in name:
+        raise PlanError(f"{shown(name)!r} is not a valid PostgreSQL identifier")
+    if len(name.encode()) > MAX_IDENTIFIER:
+        raise PlanError(
+            f"{shown(name)} is longer than PostgreSQL's {MAX_IDENTIFIER}-byte identifier "
+            "limit: it would be truncated"
+        )
+    return quote(name)
+
+
+def qualified(name: Name) -> str:
+    """A possibly schema-qualified name, each part through `ident`."""
+    return f"{ident(name.schema)}.{ident(name.name)}" if name.schema else ident(name.name)
+
+
+def literal(text: str) -> str:
+    """A string literal read the same whatever `standard_conforming_strings` says (an
+    E'' string when the text has a backslash); PlanError on a NUL, which text cannot hold."""
+    if "\0" in text:
+        raise PlanError(f"{shown(text)} contains a NUL character, which PostgreSQL refuses")
+    quoted = text.replace("'", "''")
+    if "\\" in text:
+        return "E'" + quoted.replace("\\", "\\\\") + "'"
+    return f"'{quoted}'"
+
+
+def dollar_quoted(body: str, tag: str) -> str:
+    """`$tag$body$tag$` with a tag (`tag`, `tag_1`, `tag_2`…) that nothing in the body
+    can close early."""
+    chosen, n = tag, 0
+    while (body + f"${chosen}$").find(f"${chosen}$") != len(body):
+        n += 1
+        chosen = f"{tag}_{n}"
+    return f"${chosen}${body}${chosen}$"
+
+
+def do_block(body: str, tag: str) -> str:
+    """`DO $tag$ … $tag$;` around a PL/pgSQL block."""
+    return f"DO {dollar_quoted(chr(10) + body.strip(chr(10)) + chr(10), tag)};"
 
 
 def slug(*parts: str) -> str:
@@ -22,24 +76,53 @@ def slug(*parts: str) -> str:
 
 def no_sql(note: str) -> str:
     """The body of a migration with nothing to run: a comment and `SELECT 1;`."""
-    comment = "\n".join(f"-- {line}" for line in note.splitlines())
-    return f"{comment}\nSELECT 1;"
+    return f"{comment(note)}\nSELECT 1;"
 
 
 CODE_ONLY = no_sql("Code-only step: nothing to run.")
 NOTHING = no_sql("Nothing to undo.")
 
 
+def duration(text: str, option: str = "--lock-timeout") -> str:
+    """A PostgreSQL duration setting, checked and re-rendered: `2s`, ` 500 ms`, `1.5min`
+    → `'2s'`, `'500ms'`, `'90000ms'`; a bare number counts milliseconds. PlanError unless
+    it is a positive duration PostgreSQL accepts."""
+    m = re.fullmatch(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*(ms|s|min|h|d)?\s*", text)
+    if m is None:
+        raise PlanError(
+            f"{option} {shown(text)!r}: give a duration, a number and a unit (ms, s, min, h, "
+            "d), e.g. 2s or 500ms"
+        )
+    number, unit = m[1], m[2] or "ms"
+    ms = round(float(number) * _UNIT_MS[unit])
+    if not 0 < ms <= _MAX_TIMEOUT_MS:
+        raise PlanError(f"{option} {text.strip()!r}: must be between 1ms and 24 days")
+    if "." not in number:
+        return f"'{int(number)}{unit}'"
+    return f"'{ms}ms'"
+
+
 def lock_timeout(value: str) -> str:
-    return f"SET lock_timeout = '{value}';"
+    """`SET LOCAL lock_timeout`, for a phase that runs in a transaction: it ends with the
+    transaction, so it never leaks into the next migration on the same connection."""
+    return f"SET LOCAL lock_timeout = {duration(value)};"
+
+
+def checked_batch_size(value: int) -> int:
+    """The rows per backfill batch, checked."""
+    if not 1 <= value <= MAX_BATCH_SIZE:
+        raise PlanError(f"--batch-size {value}: give a number of rows from 1 to {MAX_BATCH_SIZE}")
+    return value
 
 
 def generated_name(*parts: str) -> str:
-    """A name made of parts, shortened with a hash suffix when over 63 bytes."""
-    name = "_".join(p.strip('"') for p in parts)
-    if len(name.encode()) <= MAX_IDENTIFIER:
+    """A name made of parts: joined with `_`, plus a hash of the parts when a part has a
+    `_` of its own (`a_b`+`c` and `a`+`b_c` must differ) or the name is over 63 bytes."""
+    parts = tuple(p.strip('"') for p in parts)
+    name = "_".join(parts)
+    if "_" not in "".join(parts) and len(name.encode()) <= MAX_IDENTIFIER:
         return name
-    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    digest = hashlib.sha1("\0".join(parts).encode()).hexdigest()[:8]
     head = name.encode()[: MAX_IDENTIFIER - 9].decode(errors="ignore")
     return f"{head}_{digest}"
 
@@ -51,10 +134,9 @@ def sync_function(table: Name, function: Name, old: str, new: str) -> str:
     that changed wins over the stale other; if both changed, both are kept as written.
     A BEFORE trigger only edits NEW, so it cannot recurse.
     """
-    o, n = f"NEW.{quote(old)}", f"NEW.{quote(new)}"
-    po, pn = f"OLD.{quote(old)}", f"OLD.{quote(new)}"
-    return f"""CREATE OR REPLACE FUNCTION {quote_name(function)}() RETURNS trigger
-LANGUAGE plpgsql AS $sync$
+    o, n = f"NEW.{ident(old)}", f"NEW.{ident(new)}"
+    po, pn = f"OLD.{ident(old)}", f"OLD.{ident(new)}"
+    body = f"""
 BEGIN
   IF TG_OP = 'INSERT' THEN
     IF {n} IS NULL THEN
@@ -69,21 +151,25 @@ BEGIN
   END IF;
   RETURN NEW;
 END
-$sync$;"""
+"""
+    return (
+        f"CREATE OR REPLACE FUNCTION {qualified(function)}() RETURNS trigger\n"
+        f"LANGUAGE plpgsql AS {dollar_quoted(body, 'sync')};"
+    )
 
 
 def create_trigger(table: Name, trigger: str, function: Name) -> str:
     return (
-        f"DROP TRIGGER IF EXISTS {quote(trigger)} ON {quote_name(table)};\n"
-        f"CREATE TRIGGER {quote(trigger)} BEFORE INSERT OR UPDATE ON {quote_name(table)}\n"
-        f"  FOR EACH ROW EXECUTE FUNCTION {quote_name(function)}();"
+        f"DROP TRIGGER IF EXISTS {ident(trigger)} ON {qualified(table)};\n"
+        f"CREATE TRIGGER {ident(trigger)} BEFORE INSERT OR UPDATE ON {qualified(table)}\n"
+        f"  FOR EACH ROW EXECUTE FUNCTION {qualified(function)}();"
     )
 
 
 def drop_trigger(table: Name, trigger: str, function: Name) -> str:
     return (
-        f"DROP TRIGGER IF EXISTS {quote(trigger)} ON {quote_name(table)};\n"
-        f"DROP FUNCTION IF EXISTS {quote_name(function)}();"
+        f"DROP TRIGGER IF EXISTS {ident(trigger)} ON {qualified(table)};\n"
+        f"DROP FUNCTION IF EXISTS {qualified(function)}();"
     )
 
 
@@ -96,60 +182,82 @@ def backfill(
 
     It refuses to start unless `key` is a NOT NULL column with a unique index of its own
     (a primary key): rows with a NULL key would be skipped, and without an index every
-    batch scans the table."""
-    t, k, c = quote_name(table), quote(key), quote(target)
+    batch scans the table. Batches follow the key's btree order (any orderable type: an
+    integer, a uuid, text). Each batch runs with `row_security = off`, so a table under
+    (FORCE) ROW LEVEL SECURITY fails loudly instead of showing no rows; a batch that
+    meets a deadlock or a lock timeout is retried with a growing pause. The backfill
+    ends by counting the rows still without a target value and fails if there are any.
+    """
+    t, k, c = qualified(table), ident(key), ident(target)
+    limit = checked_batch_size(batch_size)
     commit_line = "\n    COMMIT;" if commit else ""
-    regclass = t.replace("'", "''")
-    message = (
-        (
-            f"migralint backfill: {table} has no primary key or unique NOT NULL column {key} "
-            "to batch by; plan again with --key naming one"
-        )
-        .replace("'", "''")
-        .replace("%", "%%")
+    pending = f"src.{c} IS NULL AND ({source_expression}) IS NOT NULL"
+    no_key = (
+        f"migralint backfill: {table} has no primary key or unique NOT NULL column {key} "
+        "to batch by; plan again with --key naming one"
     )
-    return f"""DO $backfill$
+    body = f"""
 DECLARE
-  last_key {t}.{k}%TYPE;
-  batch_end {t}.{k}%TYPE;
+  migralint_last {t}.{k}%TYPE;
+  migralint_end {t}.{k}%TYPE;
+  migralint_tries int := 0;
+  migralint_left bigint;
 BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM pg_index AS i
     JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-    WHERE i.indrelid = '{regclass}'::regclass AND i.indisunique AND i.indisvalid
+    WHERE i.indrelid = {literal(t)}::regclass AND i.indisunique AND i.indisvalid
       AND i.indnatts = 1 AND i.indpred IS NULL AND a.attnotnull
-      AND a.attname = '{key.replace("'", "''")}'
+      AND a.attname = {literal(key)}
   ) THEN
-    RAISE EXCEPTION '{message}';
+    RAISE EXCEPTION USING MESSAGE = {literal(no_key)};
   END IF;
   LOOP
-    SELECT max(b.{k}) INTO batch_end FROM (
-      SELECT {k} FROM {t}
-      WHERE last_key IS NULL OR {k} > last_key
-      ORDER BY {k}
-      LIMIT {batch_size}
-    ) AS b;
-    EXIT WHEN batch_end IS NULL;
-    UPDATE {t} SET {c} = {source_expression}
-    WHERE (last_key IS NULL OR {k} > last_key) AND {k} <= batch_end
-      AND {c} IS NULL AND ({source_expression}) IS NOT NULL;
-    last_key := batch_end;{commit_line}
+    PERFORM set_config('row_security', 'off', true);
+    BEGIN
+      SELECT b.{k} INTO migralint_end FROM (
+        SELECT src.{k} FROM {t} AS src
+        WHERE migralint_last IS NULL OR src.{k} > migralint_last
+        ORDER BY src.{k}
+        LIMIT {limit}
+      ) AS b
+      ORDER BY b.{k} DESC
+      LIMIT 1;
+      EXIT WHEN migralint_end IS NULL;
+      UPDATE {t} AS src SET {c} = {source_expression}
+      WHERE (migralint_last IS NULL OR src.{k} > migralint_last) AND src.{k} <= migralint_end
+        AND {pending};
+      migralint_last := migralint_end;
+      migralint_tries := 0;
+    EXCEPTION WHEN deadlock_detected OR lock_not_available THEN
+      migralint_tries := migralint_tries + 1;
+      IF migralint_tries >= {BACKFILL_TRIES} THEN
+        RAISE;
+      END IF;
+      PERFORM pg_sleep(0.1 * 2 ^ migralint_tries);
+    END;{commit_line}
   END LOOP;
+  PERFORM set_config('row_security', 'off', true);
+  SELECT count(*) INTO migralint_left FROM {t} AS src WHERE {pending};
+  IF migralint_left > 0 THEN
+    RAISE EXCEPTION USING MESSAGE = {literal("migralint backfill: ")} || migralint_left
+      || {literal(f" rows of {table} still have no {target}; run the backfill again")};
+  END IF;
 END
-$backfill$;"""
+"""
+    return do_block(body, "backfill")
 
 
 def guarded_constraint(table: Name, constraint: str, statement: str) -> str:
     """Run an ADD CONSTRAINT only when the constraint does not exist yet (re-runnable)."""
-    regclass = quote_name(table).replace("'", "''")
-    name = constraint.replace("'", "''")
-    return f"""DO $guard$
+    body = f"""
 BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM pg_constraint
-    WHERE conname = '{name}' AND conrelid = '{regclass}'::regclass
+    WHERE conname = {literal(constraint)} AND conrelid = {literal(qualified(table))}::regclass
   ) THEN
     {statement};
   END IF;
 END
-$guard$;"""
+"""
+    return do_block(body, "guard")

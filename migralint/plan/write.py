@@ -1,54 +1,141 @@
-"""Choosing version numbers after the newest migration, and writing files safely."""
+"""Choosing version numbers after the newest migration, and writing files safely.
+
+Each file is written under a hidden temporary name in the target folder and then linked
+to its real name, which fails rather than replace a file that appeared meanwhile; a
+failure, Ctrl-C or SIGTERM part way removes every file (and folder) this run made.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import os
 import re
+import signal
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from migralint.plan.model import Plan, PlanError
+from migralint.plan.model import Plan, PlanError, shown
 from migralint.plan.writers import WRITERS
 
 _TIMESTAMP_DIGITS = 14
+# A Flyway version: dot- or underscore-separated numbers (`1`, `1_27`, `2.0.3`).
+_FLYWAY = re.compile(r"[VUB](\d+(?:[._]\d+)*)__")
+_LEADING = re.compile(r"(\d+)_")
 
 
 def next_versions(out: Path, fmt: str, count: int) -> list[str]:
-    """Versions after the newest migration in `out`, in the folder's own style."""
-    existing = _existing_versions(out)
-    if (existing and max(len(v) for v in existing) >= _TIMESTAMP_DIGITS) or (
-        not existing and fmt == "dbmate"
+    """Versions after the newest migration in `out`, in the folder's own style: a
+    timestamp after timestamps, else the newest version's last number counted on, with
+    its separators and zero padding (Flyway `1_27` → `1_28`, `0009` → `0010`)."""
+    existing = _existing_versions(out, fmt)
+    newest = max(existing, key=_version_key, default=None)
+    if (newest is not None and len(newest) >= _TIMESTAMP_DIGITS and newest.isdigit()) or (
+        newest is None and fmt == "dbmate"
     ):
         now = int(datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S"))
-        start = max([now, *(int(v) + 1 for v in existing)])
+        start = max([now, *(int(v) + 1 for v in existing if v.isdigit())])
         return [str(start + i) for i in range(count)]
-    newest = max((int(v) for v in existing), default=0)
-    width = 4 if fmt == "sql" else 1
-    return [str(newest + 1 + i).zfill(width) for i in range(count)]
+    if newest is None:
+        width = 4 if fmt == "sql" else 1
+        return [str(1 + i).zfill(width) for i in range(count)]
+    head, last = re.fullmatch(r"(.*?)(\d+)", newest).groups()  # type: ignore[union-attr]
+    return [f"{head}{str(int(last) + 1 + i).zfill(len(last))}" for i in range(count)]
 
 
-def _existing_versions(out: Path) -> list[str]:
-    """Leading version numbers of the migrations in `out` (Flyway's first part)."""
+def _version_key(version: str) -> tuple[int, ...]:
+    """How the tools order versions: number by number (Flyway: `1_10` after `1_9`)."""
+    return tuple(int(part) for part in re.split(r"[._]", version))
+
+
+def _existing_versions(out: Path, fmt: str) -> list[str]:
+    """The versions of the migrations in `out` (Flyway's V/U/B prefixed dotted ones)."""
     if not out.is_dir():
         return []
-    found = []
-    for path in out.iterdir():
-        m = re.match(r"[VUB]?(\d+)", path.name)
-        if m:
-            found.append(m[1])
-    return found
+    pattern = _FLYWAY if fmt == "flyway" else _LEADING
+    return [m[1] for path in out.iterdir() if (m := pattern.match(path.name))]
 
 
 def write_plan(plan: Plan, fmt: str, out: Path) -> list[Path]:
-    """Write every file of the plan into `out`; refuses if any of them exists."""
+    """Write every file of the plan into `out`, all or nothing; refuses if any of them
+    exists. PlanError (one line) when a file cannot be written."""
     if fmt not in WRITERS:
         raise PlanError(f"unknown format {fmt!r}; use one of {', '.join(WRITERS)}")
     files = WRITERS[fmt](plan, next_versions(out, fmt, len(plan.phases)))
+    for name, text in files:
+        if "\0" in text:
+            raise PlanError(f"{name} would contain a NUL character; nothing was written")
     targets = [out / name for name, _ in files]
     taken = [str(t) for t in targets if t.exists()]
     if taken:
         raise PlanError(f"refusing to overwrite {', '.join(taken)}")
-    out.mkdir(parents=True, exist_ok=True)
-    for target, (_, text) in zip(targets, files, strict=True):
-        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-            handle.write(text)
+    made: list[Path] = []
+    current = out
+    try:
+        with _removed_on_signal():
+            made.extend(_make_folders(out))
+            for current, (_, text) in zip(targets, files, strict=True):
+                _write_new(current, text)
+                made.append(current)
+    except BaseException as error:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink()
+        if isinstance(error, FileExistsError):
+            reason = "it appeared while writing"
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+        else:
+            raise
+        where = shown(str(current))
+        raise PlanError(f"cannot write {where}: {reason}; nothing was written") from None
     return targets
+
+
+def _make_folders(out: Path) -> list[Path]:
+    """Create `out` and its missing parents; the ones created, outermost first."""
+    missing = [p for p in [out, *out.parents] if not p.exists()][::-1]
+    made = []
+    for folder in missing:
+        folder.mkdir()
+        made.append(folder)
+    return made
+
+
+def _write_new(target: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `target`, then link it to `target`:
+    the file appears whole or not at all, and never replaces another."""
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, target)
+    finally:
+        os.unlink(temporary)
+
+
+class _Terminated(BaseException):
+    """SIGTERM during a write: clean up, then exit as SIGTERM would."""
+
+
+@contextlib.contextmanager
+def _removed_on_signal() -> Iterator[None]:
+    """Turn SIGTERM into an exception while writing, so the clean-up runs."""
+
+    def terminate(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: signals cannot be caught here
+        yield
+        return
+    try:
+        yield
+    except _Terminated:
+        raise SystemExit(128 + signal.SIGTERM) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,13 +1,34 @@
-"""Plain SQL directory: `0001_name.sql` and its `0001_name.down.sql`."""
+"""Plain SQL directory: `0001_name.sql` and its `0001_name.down.sql`, for psql.
+
+`psql -v ON_ERROR_STOP=1 -f FILE` runs a file statement by statement, each in its own
+transaction unless the file opens one: a phase that runs in a transaction carries its
+own `BEGIN;` … `COMMIT;` (so `SET LOCAL` lasts until its end), and one that must not
+lifts and then resets the statement and lock timeouts around its work.
+"""
 
 from __future__ import annotations
 
-from migralint.plan.model import Plan
+from migralint.plan.model import Phase, Plan
+
+_IN_TRANSACTION = (
+    "Run with psql -v ON_ERROR_STOP=1 -f (not -1 / --single-transaction: "
+    "the file has its own BEGIN and COMMIT)."
+)
+_OUTSIDE = (
+    "Runs outside a transaction: psql -v ON_ERROR_STOP=1 -f, without -1 / --single-transaction."
+)
+
+
+def _file(phase: Phase, direction: str) -> str:
+    body = phase.sql(direction, per_statement=True)
+    if phase.transactional:
+        return phase.text(f"BEGIN;\n\n{body}\n\nCOMMIT;", _IN_TRANSACTION)
+    return phase.text(body, _OUTSIDE)
 
 
 def render(plan: Plan, versions: list[str]) -> list[tuple[str, str]]:
     files: list[tuple[str, str]] = []
     for version, phase in zip(versions, plan.phases, strict=True):
-        files.append((f"{version}_{phase.slug}.sql", phase.text(phase.up)))
-        files.append((f"{version}_{phase.slug}.down.sql", phase.text(phase.down)))
+        files.append((f"{version}_{phase.slug}.sql", _file(phase, "up")))
+        files.append((f"{version}_{phase.slug}.down.sql", _file(phase, "down")))
     return files
