@@ -9,26 +9,56 @@ import psycopg
 
 
 def schema_of(db: psycopg.Connection[Any], table: str) -> dict[str, Any]:
-    """Columns, constraints, indexes and triggers of a table, for before/after checks."""
+    """Columns, constraints, indexes and triggers of a table by exact definition, for
+    before/after checks: each column's format_type, NOT NULL, default, identity, generated
+    kind, collation and owned sequence (with its position); constraints by
+    pg_get_constraintdef, indexes by pg_get_indexdef."""
     q = db.execute
+    rel = f'"{table}"'
     return {
         "columns": q(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_name = %s ORDER BY column_name",
-            (table,),
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+            "CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation END, "
+            "pg_get_serial_sequence(quote_ident(%s), a.attname) "
+            "FROM pg_attribute AS a JOIN pg_type AS t ON t.oid = a.atttypid "
+            "LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attname",
+            (table, rel),
         ).fetchall(),
         "constraints": q(
-            "SELECT conname, contype FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1",
-            (f'"{table}"',),
+            "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY 1",
+            (rel,),
+        ).fetchall(),
+        "referenced_by": q(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE confrelid = %s::regclass ORDER BY 1, 2",
+            (rel,),
         ).fetchall(),
         "indexes": q(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY 1", (table,)
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", (table,)
         ).fetchall(),
         "triggers": q(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
-            (f'"{table}"',),
+            (rel,),
         ).fetchall(),
     }
+
+
+def sequence_position(db: psycopg.Connection[Any], table: str, column: str) -> tuple[Any, ...]:
+    """The owned sequence of a serial or identity column: its name, options, last value
+    and is_called."""
+    [name] = db.execute(
+        "SELECT pg_get_serial_sequence(quote_ident(%s), %s)", (table, column)
+    ).fetchone()
+    options = db.execute(
+        "SELECT seqtypid::regtype::text, seqstart, seqincrement, seqmax, seqmin, seqcache, "
+        "seqcycle FROM pg_sequence WHERE seqrelid = %s::regclass",
+        (name,),
+    ).fetchone()
+    return (name, *options, *db.execute(f"SELECT last_value, is_called FROM {name}").fetchone())
 
 
 def run_file(db: psycopg.Connection[Any], path: Path) -> None:

@@ -64,7 +64,7 @@ def test_rename_column_plan_on_a_real_database(
     assert db.execute(f"SELECT count(*) FROM {t} WHERE {n} IS DISTINCT FROM {o}").fetchone()[0] == 0
 
     run_file(db, files(tmp_path, "contract", "up"))
-    assert [c for c, _ in schema_of(db, table)["columns"]] == sorted(["id", new])
+    assert [c[0] for c in schema_of(db, table)["columns"]] == sorted(["id", new])
     db.execute(f"INSERT INTO {t} ({n}) VALUES ('after contract')")
 
     for phase in ("contract", "backfill", "expand"):
@@ -142,21 +142,26 @@ def test_the_planner_never_overwrites(tmp_path: Path, monkeypatch: pytest.Monkey
     assert not list(tmp_path.glob("0005_*"))  # nothing written when one file is taken
 
 
-def test_cli_reads_the_type_from_existing_migrations(tmp_path: Path) -> None:
+def test_cli_reads_the_mysql_type_from_existing_migrations(tmp_path: Path) -> None:
+    """MySQL's plan writes the type; PostgreSQL's copies the live column's exact type at
+    run time (tests/test_plan_exact_copy.py), so it needs none."""
     (tmp_path / "1_users.up.sql").write_text(
         "CREATE TABLE users (id bigint PRIMARY KEY, full_name varchar(200));\n"
     )
     args = ["plan", "rename-column", "--table", "users", "--column", "full_name", "--to", "name"]
-    result = CliRunner().invoke(main, [*args, "--format", "golang-migrate", "--out", str(tmp_path)])
+    out = ["--format", "golang-migrate", "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, *out, "--dialect", "mysql"])
     assert result.exit_code == 0, result.output
     assert (
-        "ADD COLUMN IF NOT EXISTS name varchar(200);"
+        "ADD COLUMN `name` varchar(200), ALGORITHM=INPLACE"
         in (tmp_path / "2_rename_users_full_name_to_name_expand.up.sql").read_text()
     )
     unknown = CliRunner().invoke(
-        main, [*args[:-1], "nickname2", "--column", "nickname", "--out", str(tmp_path)]
+        main, [*args[:-1], "nickname2", "--column", "nickname", *out, "--dialect", "mysql"]
     )
     assert unknown.exit_code == 2 and "pass --type" in unknown.stderr
+    postgres = CliRunner().invoke(main, [*args[:-1], "nickname2", "--column", "nickname", *out])
+    assert postgres.exit_code == 0, postgres.output
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migralint.plan import mysql, sql
+from migralint.plan import column_copy, mysql, sql
 from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
+
+REFUSED = (
+    "The expand refuses a generated column and a new name that is already a column. "
+    "Indexes, UNIQUE,\nCHECK and foreign keys on the column are not carried over: "
+    "re-create them on the new column."
+)
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,11 @@ class Change:
     column: str = field(metadata={"help": "The column to rename."})
     to: str = field(metadata={"help": "The new name."})
     type: str | None = field(
-        default=None, metadata={"help": "The column's type (default: from the migrations)."}
+        default=None,
+        metadata={
+            "help": "MySQL: the column's type (default: from the migrations). PostgreSQL "
+            "copies the live column's exact type."
+        },
     )
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
@@ -31,60 +41,63 @@ class Change:
 
 
 def plan(change: Change) -> Plan:
+    if change.to == change.column:
+        raise PlanError(f"--to must differ from --column ({change.column})")
     if change.dialect == "mysql":
         return plan_mysql(change)
     if change.dialect != "postgres":
         raise PlanError(f"--dialect {change.dialect!r}: rename-column plans postgres or mysql")
-    t = quote_name(change.table)
-    old, new = quote(change.column), quote(change.to)
-    base = change.table.name
-    function = Name(sql.generated_name(base, "sync", change.column, change.to), change.table.schema)
-    trigger = sql.generated_name(base, "sync", change.column, change.to)
-    sync = sql.sync_function(change.table, function, change.column, change.to) + "\n\n"
-    sync += sql.create_trigger(change.table, trigger, function)
-    if change.type is None:
-        raise PlanError(f"the type of {change.table}.{change.column} is needed: pass --type")
-    column_type = change.type
-    slug = sql.slug("rename", base, change.column, "to", change.to)
+    table, column, to = change.table, change.column, change.to
+    t = quote_name(table)
+    base = table.name
+    name = sql.generated_name(base, "sync", column, to)
+    function = Name(name, table.schema)
+    sync = sql.sync_function(table, function, column, to) + "\n\n"
+    sync += sql.create_trigger(table, name, function)
+    drop_sync = sql.drop_trigger(table, name, function)
+    slug = sql.slug("rename", base, column, "to", to)
     lock = sql.lock_timeout(change.lock_timeout)
     expand = Phase(
         "expand",
         f"{slug}_expand",
-        f"Expand: add {change.to} beside {change.column} on {change.table} and keep both in "
-        "sync with a trigger.\nRelease N-1 (reading and writing "
-        f"{change.column}) keeps working. Next: run the migrate phase.",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {new} {column_type};\n\n{sync}",
-        f"{lock}\n\n{sql.drop_trigger(change.table, trigger, function)}\n\n"
-        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
+        f"Expand: add {to} beside {column} on {table}, with {column}'s exact type and "
+        "collation read from\nthe database (a serial becomes integer or bigint; the "
+        f"sequence stays with {column} until the contract),\nand keep both in sync with a "
+        f"trigger. Release N-1 (reading and writing {column}) keeps working.\n"
+        f"{REFUSED}\nNext: run the migrate phase.",
+        f"{lock}\n\n{column_copy.start_copy(table, column, to, name)}\n\n{sync}",
+        f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n{drop_sync}\n\n"
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {quote(to)};",
     )
     migrate = Phase(
         "migrate",
         f"{slug}_backfill",
-        f"Migrate: copy {change.column} into {change.to} for existing rows, {change.batch_size} "
+        f"Migrate: copy {column} into {to} for existing rows, {change.batch_size} "
         "rows per committed batch,\noutside a transaction; safe to re-run. Its down refills "
-        f"{change.column} from {change.to} after a rolled-back contract.\nThen ship the "
-        f"release that reads and writes {change.to}.\nContract only after that release is "
-        "permanent (no rollback to a release that uses "
-        f"{change.column}).",
-        sql.backfill(change.table, change.key, change.to, old, change.batch_size, commit=True),
-        sql.backfill(change.table, change.key, change.column, new, change.batch_size, commit=True),
+        f"{column} from {to} after a rolled-back contract.\nThen ship the "
+        f"release that reads and writes {to}.\nContract only after that release is "
+        f"permanent (no rollback to a release that uses {column}).",
+        sql.backfill(table, change.key, to, quote(column), change.batch_size, commit=True),
+        sql.backfill(table, change.key, column, quote(to), change.batch_size, commit=True),
         transactional=False,
     )
     contract = Phase(
         "contract",
         f"{slug}_contract",
-        f"Contract: drop the sync trigger and {change.column}. Run it only once no running "
-        f"release uses {change.column}.\nIts down re-creates {change.column} and the trigger; "
-        "the migrate phase's down then refills it.",
-        f"{lock}\n\n{sql.drop_trigger(change.table, trigger, function)}\n\n"
-        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {old} {column_type};\n\n{sync}",
+        f"Contract: give {to} what {column} has (NOT NULL through a validated CHECK, "
+        "the default, a serial's\nsequence or the identity), drop the sync trigger and "
+        f"{column}. Run it only once no running release\nuses {column}. Its down "
+        f"re-creates {column} and the trigger; the migrate phase's down then refills\nit "
+        "and the expand phase's down gives it back its NOT NULL, default and sequence.",
+        f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {quote(column)};",
+        f"{lock}\n\n{column_copy.start_copy(table, to, column, name)}\n\n{sync}",
     )
     summary = (
-        f"Renaming {change.table}.{change.column} to {change.to} in three migrations: expand "
-        "(new column + sync trigger), migrate (batched backfill), contract (drop the old "
-        "column). Every down restores the previous state, data included; a NOT NULL on the "
-        "old column is not re-imposed by the contract's down."
+        f"Renaming {table}.{column} to {to} in three migrations: expand (new column of the "
+        "exact type and collation + sync trigger), migrate (batched backfill), contract "
+        "(NOT NULL, default, sequence or identity moved over, old column dropped). Every "
+        f"down restores the previous state, data and definition included. {REFUSED}"
     )
     return Plan("rename-column", (expand, migrate, contract), summary)
 

@@ -1,0 +1,210 @@
+"""Copy a column exactly, at run time, from the live catalog: what rename-column and
+change-column-type share.
+
+A plan cannot see production, and the migrations it reads may not say everything (a
+`serial`, an identity, a collation, a default added by hand). So the column a plan adds
+is built in the database from the column it replaces, inside the migration:
+
+- `start_copy` (expand; the contract's down the other way round) refuses what cannot be
+  copied (a generated column, a type without `=`, a target name already taken by
+  another column), adds the target with the source's exact type (`format_type`, so a
+  `serial` becomes `integer`) and collation, or with the new type, and adds
+  `CHECK (target IS NOT NULL) NOT VALID` when the source is NOT NULL.
+- `finish_move` (contract; the expand's down the other way round) validates that CHECK
+  and sets NOT NULL without a scan under ACCESS EXCLUSIVE, then moves the default, the
+  ownership of a `serial`'s sequence or the identity (with its sequence's options and
+  position) from the source to the target, so the source can be dropped.
+
+Both are idempotent and read only the catalog, so a re-run, or the down after a
+rolled-back up, does exactly what is still missing.
+"""
+
+from __future__ import annotations
+
+from migralint.plan import sql
+from migralint.sql.names import quote_name
+from migralint.sql.ops import Name
+
+
+def literal(text: str) -> str:
+    """An SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def do_block(body: str, tag: str) -> str:
+    """`DO $tag$ … $tag$;` with a tag that no name in the body can close."""
+    quote = f"${tag}$"
+    while quote in body:
+        tag += "_"
+        quote = f"${tag}$"
+    return f"DO {quote}\n{body}\n{quote};"
+
+
+def not_null_check(table: Name, column: str) -> str:
+    """The name of the CHECK (column IS NOT NULL) that carries NOT NULL over."""
+    return sql.generated_name(table.name, column, "not_null")
+
+
+def _fail(message: str) -> str:
+    return f"RAISE EXCEPTION USING MESSAGE = {literal('migralint: ' + message)};"
+
+
+def _column(variable: str, rel: str, name: str) -> str:
+    return (
+        f"SELECT * INTO {variable} FROM pg_attribute\n"
+        f"  WHERE attrelid = {rel} AND attname = {literal(name)} AND attnum > 0 "
+        "AND NOT attisdropped;"
+    )
+
+
+def start_copy(
+    table: Name, source: str, target: str, trigger: str, target_type: str | None = None
+) -> str:
+    """Add `target` beside `source`: the source's exact type and collation, or
+    `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
+
+    A re-run after this plan's own expand (the sync trigger exists) does nothing; a
+    `target` that exists without it is another column, and reusing it would lose data.
+    """
+    t = quote_name(table)
+    rel = f"{literal(t)}::regclass"
+    shown = f"{table}.{target}"
+    if target_type is None:
+        column_type = "format_type(src.atttypid, src.atttypmod)"
+        collation = (
+            "  IF src.attcollation <> 0 AND src.attcollation <> "
+            "(SELECT typcollation FROM pg_type WHERE oid = src.atttypid) THEN\n"
+            "    collate_clause := ' COLLATE ' || src.attcollation::regcollation::text;\n"
+            "  END IF;\n"
+        )
+    else:
+        column_type = literal(target_type)
+        collation = ""
+    identity_check = (
+        "  IF src.attidentity <> '' AND dst.atttypid NOT IN "
+        "('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN\n"
+        "    "
+        + _fail(
+            f"{table}.{source} is an identity column and {target_type} cannot hold an "
+            "identity: convert it by hand"
+        )
+        + "\n  END IF;\n"
+        if target_type is not None
+        else ""
+    )
+    generated = _fail(
+        f"{table}.{source} is a generated column: the plan cannot copy it; drop and "
+        "re-create it (ADD COLUMN … GENERATED ALWAYS AS (…) STORED) instead"
+    )
+    taken = _fail(
+        f"column {shown} already exists: refusing to reuse it (its rows would not be "
+        "copied); pick another name, or drop it if a failed run of this plan left it"
+    )
+    no_equality = _fail(
+        f"the type of {shown} has no = operator, so the sync trigger cannot compare "
+        "values: change the column by hand"
+    )
+    body = f"""DECLARE
+  src pg_attribute;
+  dst pg_attribute;
+  collate_clause text := '';
+BEGIN
+  {_column("src", rel, source)}
+  IF NOT FOUND THEN
+    {_fail(f"{table} has no column {source}")}
+  END IF;
+  IF src.attgenerated <> '' THEN
+    {generated}
+  END IF;
+  IF EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = {rel} AND attname = {literal(target)} AND NOT attisdropped
+  ) THEN
+    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {rel} AND tgname = {literal(trigger)}) THEN
+      RETURN;  -- this plan's own expand already ran
+    END IF;
+    {taken}
+  END IF;
+{collation}  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', {rel}, {literal(target)},
+    {column_type}, collate_clause);
+  {_column("dst", rel, target)}
+  BEGIN
+    EXECUTE format('SELECT NULL::%s IS DISTINCT FROM NULL::%1$s',
+      format_type(dst.atttypid, dst.atttypmod));
+  EXCEPTION WHEN undefined_function THEN
+    {no_equality}
+  END;
+{identity_check}  IF src.attnotnull THEN
+    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
+      {rel}, {literal(not_null_check(table, target))}, {literal(target)});
+  END IF;
+END"""
+    return do_block(body, "copy")
+
+
+def finish_move(table: Name, source: str, target: str) -> str:
+    """Give `target` what only `source` has: NOT NULL (through the validated CHECK that
+    `start_copy` added), then the identity, or the default and its sequence's ownership.
+    Nothing to do once `source` is gone (a re-run)."""
+    t = quote_name(table)
+    rel = f"{literal(t)}::regclass"
+    check = literal(not_null_check(table, target))
+    body = f"""DECLARE
+  src pg_attribute;
+  dst pg_attribute;
+  seq text;
+  spec pg_sequence;
+  last_value bigint;
+  called boolean;
+  type_max numeric;
+  type_min numeric;
+BEGIN
+  {_column("src", rel, source)}
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  {_column("dst", rel, target)}
+  IF NOT FOUND THEN
+    {_fail(f"{table} has no column {target}: run the expand migration first")}
+  END IF;
+  IF src.attnotnull AND NOT dst.attnotnull THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rel} AND conname = {check}) THEN
+      EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
+        {rel}, {check}, {literal(target)});
+    END IF;
+    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rel}, {check});
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rel}, {literal(target)});
+  END IF;
+  EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', {rel}, {check});
+  seq := pg_get_serial_sequence({literal(t)}, {literal(source)});
+  IF src.attidentity <> '' THEN
+    SELECT * INTO spec FROM pg_sequence WHERE seqrelid = seq::regclass;
+    EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO last_value, called;
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY', {rel}, {literal(source)});
+    -- MINVALUE / MAXVALUE only when not the sequence type's defaults, which follow the
+    -- column's type as ALTER COLUMN … TYPE makes them follow.
+    type_max := CASE spec.seqtypid WHEN 'smallint'::regtype THEN 32767
+      WHEN 'integer'::regtype THEN 2147483647 ELSE 9223372036854775807 END;
+    type_min := -type_max - 1;
+    EXECUTE format(
+      'ALTER TABLE %s ALTER COLUMN %I ADD GENERATED %s AS IDENTITY (SEQUENCE NAME %s '
+      'INCREMENT BY %s %s %s START WITH %s CACHE %s %s)',
+      {rel}, {literal(target)},
+      CASE src.attidentity WHEN 'a' THEN 'ALWAYS' ELSE 'BY DEFAULT' END, seq, spec.seqincrement,
+      CASE WHEN spec.seqmin = CASE WHEN spec.seqincrement > 0 THEN 1 ELSE type_min END
+        THEN 'NO MINVALUE' ELSE 'MINVALUE ' || spec.seqmin END,
+      CASE WHEN spec.seqmax = CASE WHEN spec.seqincrement > 0 THEN type_max ELSE -1 END
+        THEN 'NO MAXVALUE' ELSE 'MAXVALUE ' || spec.seqmax END,
+      spec.seqstart, spec.seqcache, CASE WHEN spec.seqcycle THEN 'CYCLE' ELSE 'NO CYCLE' END);
+    PERFORM setval(seq::regclass, last_value, called);
+  ELSIF src.atthasdef THEN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rel}, {literal(target)},
+      (SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef
+       WHERE adrelid = {rel} AND adnum = src.attnum));
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', {rel}, {literal(source)});
+    IF seq IS NOT NULL THEN
+      EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', seq, {rel}, {literal(target)});
+    END IF;
+  END IF;
+END"""
+    return do_block(body, "move")
