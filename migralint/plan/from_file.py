@@ -51,11 +51,7 @@ class Replacement:
     reach: Reach = dataclasses.field(default_factory=Reach)
     drops: frozenset[str] = frozenset()
     creates: frozenset[str] = frozenset()
-
-    @property
-    def statement_line(self) -> int:
-        """The source statement it belongs to, by its index."""
-        return min(s for s, _ in self.covers) if self.covers else -1
+    statement_line: int = 0  # the line of the statement it is part of
 
     @property
     def placed(self) -> Placed:
@@ -125,6 +121,7 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
         reach=reached,
         drops=drops,
         creates=creates,
+        statement_line=unit.statement_line,
     )
     to_plan = [op for op, f in zip(unit.ops, unit.flags, strict=True) if _plannable(op, f)]
     if unit.note or not to_plan:

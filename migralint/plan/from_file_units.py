@@ -36,6 +36,7 @@ class Unit:
     """An action of the source: planned, kept or refused as a whole."""
 
     line: int
+    statement_line: int  # the line of the statement it is part of
     text: str  # the SQL that performs it on its own
     ops: tuple[ops.Op, ...]
     flags: tuple[frozenset[str], ...]  # per Op: the rules whose findings on it stand
@@ -118,7 +119,12 @@ def _statement_units(
     plannable: Plannable,
 ) -> list[Unit]:
     whole = Unit(
-        stmt.line, stmt.text, tuple(stmt_ops), flags, frozenset((s, k) for k in range(len(flags)))
+        stmt.line,
+        stmt.line,
+        stmt.text,
+        tuple(stmt_ops),
+        flags,
+        frozenset((s, k) for k in range(len(flags))),
     )
     to_plan = [plannable(op, f) for op, f in zip(stmt_ops, flags, strict=True)]
     if isinstance(stmt_ops[0], ops.DoBlock):
@@ -136,7 +142,7 @@ def _statement_units(
         return actions
     if all(to_plan) and _head(stmt) is None:  # DROP INDEX a, b: one plan per object
         return [
-            Unit(stmt.line, stmt.text, (op,), (f,), frozenset({(s, k)}))
+            Unit(stmt.line, stmt.line, stmt.text, (op,), (f,), frozenset({(s, k)}))
             for k, (op, f) in enumerate(zip(stmt_ops, flags, strict=True))
         ]
     raise PlanError(
@@ -192,7 +198,7 @@ def _alter_table_actions(
     for piece, found in pieces:
         n = len(found)
         ids = frozenset((s, i) for i in range(k, k + n))
-        cut.append(Unit(piece.line, piece.text, tuple(found), flags[k : k + n], ids))
+        cut.append(Unit(piece.line, stmt.line, piece.text, tuple(found), flags[k : k + n], ids))
         k += n
     return cut
 

@@ -1,0 +1,304 @@
+"""`plan --from` accounts for every action: multi-action ALTER TABLE, dependencies between
+kept and planned statements, objects redefined under their own name, folder-per-migration
+sets. Each plan is run on a real PostgreSQL and compared with the original migration."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from click.testing import CliRunner
+from plan_helpers import run_file, schema_of
+from postgres import Server
+
+from migralint.cli import main
+
+
+def plan_from(source: Path, out: Path, fmt: str = "golang-migrate") -> Any:
+    return CliRunner().invoke(
+        main, ["plan", "--from", str(source), "--format", fmt, "--out", str(out)]
+    )
+
+
+def ups(out: Path) -> list[Path]:
+    return sorted(out.glob("*.up.sql"), key=lambda p: int(p.name.split("_", 1)[0]))
+
+
+def same_result(
+    pg_server: Server, setup: str, original: str, out: Path, tables: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The tables after the original migration, and after the plan's ups (each phase
+    twice: phases are re-runnable; kept statements run once, as written)."""
+    found = []
+    for run in (original, None):
+        with pg_server.database() as db:
+            db.execute(setup)
+            if run is not None:
+                db.execute(run)
+            else:
+                for path in ups(out):
+                    run_file(db, path)
+                    if path.read_text().startswith("-- migralint: phase="):
+                        run_file(db, path)
+            found.append({t: _state(db, t) for t in tables})
+    return found[0], found[1]
+
+
+def _state(db: psycopg.Connection[Any], table: str) -> dict[str, Any]:
+    state = schema_of(db, table)
+    state.pop("triggers")
+    state["rows"] = db.execute(f"SELECT to_jsonb(r) FROM {table} AS r ORDER BY 1").fetchall()
+    return state
+
+
+OBSERVATIONS = """\
+CREATE TABLE observations (
+    id text PRIMARY KEY, prompt_tokens int, completion_tokens int, total_tokens int
+);
+"""
+TOKENS_NON_NULL = """\
+-- AlterTable
+UPDATE observations SET prompt_tokens = COALESCE(prompt_tokens, 0);
+UPDATE observations SET completion_tokens = COALESCE(completion_tokens, 0);
+UPDATE observations SET total_tokens = COALESCE(total_tokens, 0);
+
+ALTER TABLE "observations"
+ALTER COLUMN "completion_tokens" SET DEFAULT 0,
+ALTER COLUMN "prompt_tokens" SET DEFAULT 0,
+ALTER COLUMN "total_tokens" SET DEFAULT 0,
+ALTER COLUMN "completion_tokens" SET NOT NULL,
+ALTER COLUMN "prompt_tokens" SET NOT NULL,
+ALTER COLUMN "total_tokens" SET NOT NULL;
+"""
+
+
+def test_every_action_of_a_multi_action_alter_is_planned_or_kept(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    """langfuse's 20230720172051_tokens_non_null, in a Prisma folder-per-migration set."""
+    migrations = tmp_path / "prisma" / "migrations"
+    (migrations / "20230710_init").mkdir(parents=True)
+    (migrations / "20230710_init" / "migration.sql").write_text(OBSERVATIONS)
+    (migrations / "20230720172051_tokens_non_null").mkdir()
+    source = migrations / "20230720172051_tokens_non_null" / "migration.sql"
+    source.write_text(TOKENS_NON_NULL)
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for line, column in ((10, "completion"), (11, "prompt"), (12, "total")):
+        assert f"line {line}: Setting observations.{column}_tokens NOT NULL" in result.output
+    kept = ups(tmp_path / "out")[0].read_text()
+    for column in ("completion", "prompt", "total"):
+        assert f'ALTER TABLE "observations"\nALTER COLUMN "{column}_tokens" SET DEFAULT 0;' in kept
+    assert "SET NOT NULL" not in kept
+
+    seed = OBSERVATIONS + "INSERT INTO observations VALUES ('a', NULL, 2, NULL), ('b', 1, NULL, 3);"
+    original, planned = same_result(
+        pg_server, seed, TOKENS_NON_NULL, tmp_path / "out", ["observations"]
+    )
+    assert planned == original
+    assert [c[2] for c in planned["observations"]["columns"]] == [True] * 4  # all NOT NULL
+
+
+USERS = "CREATE TABLE users (id bigint PRIMARY KEY, full_name text NOT NULL, email text);\n"
+USER_ROWS = "INSERT INTO users VALUES (1, 'Ada', 'ada@example.com'), (2, 'Bob', NULL);\n"
+
+
+def test_a_kept_statement_using_a_renamed_column_runs_after_the_contract(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    change = (
+        "SET lock_timeout = '2s';\n"
+        "ALTER TABLE users RENAME COLUMN full_name TO name;\n"
+        "COMMENT ON COLUMN users.name IS 'as shown';\n"
+        "CREATE TABLE IF NOT EXISTS tags (id bigint PRIMARY KEY);\n"
+    )
+    (tmp_path / "2_rename.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_rename.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 3: kept as written, after the contract phases" in result.output
+    names = [p.name for p in ups(tmp_path / "out")]
+    assert names[0] == "1_rename_kept.up.sql"
+    assert names[-1] == f"{len(names)}_rename_kept_after_contract.up.sql"
+    first, last = ups(tmp_path / "out")[0].read_text(), ups(tmp_path / "out")[-1].read_text()
+    assert "CREATE TABLE IF NOT EXISTS tags" in first and "COMMENT" not in first
+    assert "COMMENT ON COLUMN users.name IS 'as shown';" in last
+
+    original, planned = same_result(
+        pg_server, USERS + USER_ROWS, change, tmp_path / "out", ["users", "tags"]
+    )
+    assert planned["users"]["rows"] == original["users"]["rows"]
+    assert planned["tags"] == original["tags"]
+    with pg_server.database() as db:
+        db.execute(USERS)
+        for path in ups(tmp_path / "out"):
+            run_file(db, path)
+        assert db.execute(
+            "SELECT col_description('users'::regclass, attnum) FROM pg_attribute "
+            "WHERE attrelid = 'users'::regclass AND attname = 'name'"
+        ).fetchone() == ("as shown",)
+
+
+def test_a_kept_insert_into_a_planned_column_runs_after_the_expand(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    change = (
+        "SET lock_timeout = '2s';\n"
+        "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+        "INSERT INTO users (id, full_name, token) "
+        "VALUES (3, 'Cy', '00000000-0000-0000-0000-000000000003');\n"
+    )
+    (tmp_path / "2_token.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_token.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 3: kept as written, after the expand phases" in result.output
+    names = [p.name.split("_", 1)[1] for p in ups(tmp_path / "out")]
+    assert (
+        names.index("token_kept_after_expand.up.sql")
+        == names.index("add_users_token_expand.up.sql") + 1
+    )
+
+    original, planned = same_result(
+        pg_server, USERS + USER_ROWS, change, tmp_path / "out", ["users"]
+    )
+    assert planned["users"]["columns"] == original["users"]["columns"]
+    rows = {r["id"]: r for (r,) in planned["users"]["rows"]}
+    assert rows[3]["token"] == "00000000-0000-0000-0000-000000000003"
+    assert all(r["token"] is not None for r in rows.values())  # backfilled
+
+
+def test_a_kept_statement_between_two_dependent_plans_is_refused_with_the_lines(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    source = tmp_path / "2_both.up.sql"
+    source.write_text(
+        "ALTER TABLE users RENAME COLUMN full_name TO name;\n"
+        "UPDATE users SET email = name || '@example.com' WHERE email IS NULL;\n"
+        "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    )
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 2 uses what line 1 plans, so it must run after the contract phases" in (
+        result.output
+    )
+    assert "line 3 plans a change that needs it first" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_actions_of_one_alter_on_a_replaced_column_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS + "ALTER TABLE users ADD COLUMN age int;\n")
+    source = tmp_path / "2_age.up.sql"
+    source.write_text(
+        "ALTER TABLE users\n  ALTER COLUMN age TYPE bigint,\n  ALTER COLUMN age SET DEFAULT 0;\n"
+    )
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert (
+        "line 1: the action on line 2 plans change-column-type and the action on line 3 also "
+        "uses what it changes" in result.output
+    )
+
+
+INDEXED = """\
+CREATE TABLE flows (id text PRIMARY KEY, tenant_id text, namespace text, deleted bool);
+CREATE INDEX flows_namespace ON flows (namespace);
+"""
+REDEFINE = """\
+DROP INDEX IF EXISTS flows_namespace;
+CREATE INDEX IF NOT EXISTS flows_namespace ON flows ("deleted", "tenant_id", "namespace");
+"""
+
+
+def test_an_index_redefined_under_its_name_exists_with_the_new_definition(
+    db: psycopg.Connection[Any], pg_server: Server, tmp_path: Path
+) -> None:
+    """kestra's V1_10__multitenant_indices: today no index is left at all."""
+    (tmp_path / "V1__init.sql").write_text(INDEXED)
+    (tmp_path / "V2__indices.sql").write_text(REDEFINE)
+    out = tmp_path / "out"
+    result = plan_from(tmp_path / "V2__indices.sql", out)
+    assert result.exit_code == 0, result.output
+    assert "line 1: Redefining index flows_namespace on flows" in result.output
+    original, planned = same_result(pg_server, INDEXED, REDEFINE, out, ["flows"])
+    assert planned == original
+    assert planned["flows"]["indexes"][0] == (
+        "flows_namespace",
+        "CREATE INDEX flows_namespace ON public.flows USING btree (deleted, tenant_id, namespace)",
+    )
+
+    db.execute(INDEXED)
+    before = schema_of(db, "flows")
+    for path in ups(out):
+        run_file(db, path)
+    for path in reversed(sorted(out.glob("*.down.sql"), key=lambda p: int(p.name.split("_")[0]))):
+        run_file(db, path)
+        run_file(db, path)
+    assert schema_of(db, "flows") == before
+
+
+def test_a_constraint_dropped_and_added_again_ends_with_the_new_definition(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    (tmp_path / "1_users.up.sql").write_text(
+        USERS + "ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '');\n"
+    )
+    change = (
+        "SET lock_timeout = '2s';\n"
+        "ALTER TABLE users DROP CONSTRAINT users_email_check;\n"
+        "ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email LIKE '%@%');\n"
+    )
+    (tmp_path / "2_check.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_check.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 3: " in result.output and "kept as written, after" not in result.output
+    setup = (tmp_path / "1_users.up.sql").read_text() + USER_ROWS
+    original, planned = same_result(pg_server, setup, change, tmp_path / "out", ["users"])
+    assert planned == original
+
+
+def test_a_planned_table_drop_followed_by_its_creation_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    source = tmp_path / "2_again.up.sql"
+    source.write_text("DROP TABLE users;\nCREATE TABLE users (id bigint PRIMARY KEY);\n")
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 1 drops table users and line 2 creates it again" in result.output
+
+
+def test_a_diesel_migration_is_planned_with_the_types_of_the_earlier_ones(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    migrations = tmp_path / "migrations"
+    (migrations / "2024-01-01-000000_users").mkdir(parents=True)
+    (migrations / "2024-01-01-000000_users" / "up.sql").write_text(USERS)
+    (migrations / "2024-01-01-000000_users" / "down.sql").write_text("DROP TABLE users;\n")
+    (migrations / "2024-02-01-000000_rename").mkdir()
+    source = migrations / "2024-02-01-000000_rename" / "up.sql"
+    change = "ALTER TABLE users RENAME COLUMN full_name TO name;\n"
+    source.write_text(change)
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "Renaming users.full_name to name" in result.output
+    original, planned = same_result(
+        pg_server, USERS + USER_ROWS, change, tmp_path / "out", ["users"]
+    )
+    assert planned["users"]["rows"] == original["users"]["rows"]
+    assert [c[:2] for c in planned["users"]["columns"]] == [
+        c[:2] for c in original["users"]["columns"]
+    ]
+
+
+def test_a_required_column_without_a_default_names_what_plan_from_needs(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    source = tmp_path / "2_age.up.sql"
+    source.write_text("ALTER TABLE users ADD COLUMN age int NOT NULL;\n")
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 1: existing rows of users need a value for NOT NULL age: give it a DEFAULT" in (
+        result.output
+    )
+    assert "pass --default" not in result.output
