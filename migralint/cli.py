@@ -2,13 +2,16 @@
 
 Exit codes: 0 no findings at or above error severity, 1 such findings, 2 usage or
 configuration error. Heavy modules are imported inside the commands that need them.
+Messages of our own (errors, notices) go to stderr with file names made printable.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -25,9 +28,40 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return ids or None
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """`text` safe on any terminal, log and encoding: control characters, and the bytes
+    of a file name that are not UTF-8 (kept by surrogateescape), become escapes."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m[0])
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _fail(message: str) -> NoReturn:
-    click.echo(f"migralint: error: {message}", err=True)
+    click.echo(f"migralint: error: {shown(message)}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def _notice(message: str | None) -> None:
+    if message:
+        click.echo(f"migralint: notice: {shown(message)}", err=True)
+
+
+def _load_rule_paths_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--load-rule-paths",
+        is_flag=True,
+        default=None,
+        help="Import the rule packs the configuration's rule_paths name (code from the "
+        "linted tree; also MIGRALINT_LOAD_RULE_PATHS=1).",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,6 +87,9 @@ def main() -> None:
 @click.option(
     "--color/--no-color", default=None, help="Color the text output (default: on a terminal)."
 )
+@click.option("--max-file-size", help="Largest file linted, e.g. 4MB (default 4MB).")
+@click.option("--time-budget", help="Seconds a file may take (default 10).")
+@_load_rule_paths_option
 def check(
     paths: tuple[Path, ...],
     dialect: str | None,
@@ -64,21 +101,29 @@ def check(
     exit_zero: bool,
     statistics: bool,
     color: bool | None,
+    max_file_size: str | None,
+    time_budget: str | None,
+    load_rule_paths: bool | None,
 ) -> None:
     """Lint migration files and folders (default: the current folder)."""
-    from migralint.config import ConfigError, parse_dialect, parse_pg_version
+    from migralint import config as cfg
     from migralint.engine import lint_paths, settings_for
 
     targets = list(paths) or [Path(".")]
     try:
-        settings = settings_for(targets, config).merged(
-            dialect=parse_dialect(dialect, "--dialect: ") if dialect else None,
-            pg_version=parse_pg_version(pg_version, "--pg-version: ") if pg_version else None,
+        settings = settings_for(targets, config, load_rule_paths=load_rule_paths).merged(
+            dialect=cfg.parse_dialect(dialect, "--dialect: ") if dialect else None,
+            pg_version=cfg.parse_pg_version(pg_version, "--pg-version: ") if pg_version else None,
             select=_split_ids(select),
             ignore=_split_ids(ignore),
+            max_file_size=(
+                cfg.parse_size(max_file_size, "--max-file-size: ") if max_file_size else None
+            ),
+            time_budget=cfg.parse_seconds(time_budget, "--time-budget: ") if time_budget else None,
         )
+        _notice(cfg.rule_paths_notice(settings))
         result = lint_paths(targets, settings)
-    except ConfigError as error:
+    except cfg.ConfigError as error:
         _fail(str(error))
     if statistics:
         from migralint.report.text import statistics as render_statistics
@@ -93,9 +138,10 @@ def check(
 
         use_color = sys.stdout.isatty() if color is None else color
         click.echo(text.render(result, text.ansi if use_color else text.plain), nl=False)
-    for missing in result.missing:
-        click.echo(f"migralint: error: {missing}: no such file or folder", err=True)
-    if result.missing:
+    unusable = [(path, "no such file or folder") for path in result.missing]
+    for path, reason in [*unusable, *result.unusable]:
+        click.echo(f"migralint: error: {shown(path)}: {reason}", err=True)
+    if unusable or result.unusable:
         sys.exit(EXIT_USAGE)
     if result.fails() and not exit_zero:
         sys.exit(EXIT_FINDINGS)
@@ -108,16 +154,19 @@ def check(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file whose rule_paths add rule packs.",
 )
-def list_rules(fmt: str, config: Path | None) -> None:
+@_load_rule_paths_option
+def list_rules(fmt: str, config: Path | None, load_rule_paths: bool | None) -> None:
     """List every rule: id, category, default severity and what it flags."""
     import json
 
-    from migralint.config import ConfigError
+    from migralint.config import ConfigError, rule_paths_notice
     from migralint.engine import settings_for
     from migralint.rulepack import load_rules
 
     try:
-        rules = load_rules(settings_for([Path(".")], config).rule_paths).rules
+        settings = settings_for([Path(".")], config, load_rule_paths=load_rule_paths)
+        _notice(rule_paths_notice(settings))
+        rules = load_rules(settings.rule_paths).rules
     except ConfigError as error:
         _fail(str(error))
     if fmt == "json":

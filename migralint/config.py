@@ -1,16 +1,22 @@
 """Settings: `[tool.migralint]` in pyproject.toml or a `migralint.toml`, validated.
 
-Found by walking up from the first linted path. Unknown keys and bad values are
-errors that name the key and suggest the closest valid one; rule ids are checked
-against the loaded rule packs by `Settings.check_rule_ids`.
+Found by walking up from the first linted path, no higher than the repository root; a
+`.squawk.toml` is read only when there is no migralint configuration. Unknown keys and
+bad values are errors that name the key and suggest the closest valid one; rule ids are
+checked against the loaded rule packs by `RuleSet.selected`.
+
+A configuration file is part of the linted tree (a pull request can change it), so its
+`rule_paths` are code the run imports only when the person running it says so: see
+`trusting`.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +31,12 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 DIALECT_CHOICES = ("postgres", "mysql", "sqlite", "cockroach")
 LATEST_MINOR = 99  # a bare major version means its latest minor release
 DEFAULT_PG_VERSION = (15, LATEST_MINOR)
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024  # bytes; larger files are a finding, not linted
+DEFAULT_TIME_BUDGET = 10.0  # seconds per file
+MAX_CONFIG_SIZE = 1024 * 1024  # a configuration file larger than this is refused
+LOAD_RULE_PATHS_ENV = "MIGRALINT_LOAD_RULE_PATHS"
+_SIZE = re.compile(r"\s*(\d{1,15})\s*(?:([kmg])i?)?b?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
 class ConfigError(Exception):
@@ -47,6 +59,9 @@ class Settings:
     fresh_install: tuple[str, ...] = ()
     transaction: Mapping[str, str] = field(default_factory=dict)  # glob → per-file|implicit|none
     squawk_excluded: tuple[str, ...] = ()  # .squawk.toml excluded_rules; unknown names pass
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    time_budget: float = DEFAULT_TIME_BUDGET
+    skipped_rule_paths: tuple[Path, ...] = ()  # configured, not loaded: see `trusting`
     source: Path | None = None  # the file the settings came from
 
     def merged(self, **overrides: Any) -> Settings:
@@ -78,6 +93,8 @@ KEYS = (
     "exclude",
     "fresh_install",
     "transaction",
+    "max_file_size",
+    "time_budget",
 )
 TRANSACTION_MODES = ("per-file", "implicit", "none")
 
@@ -89,38 +106,119 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest migralint.toml, or pyproject.toml with [tool.migralint], above start."""
-    here = start.resolve()
-    if here.is_file() or not here.exists():
-        here = here.parent
-    for folder in (here, *here.parents):
+    """The nearest migralint.toml, or pyproject.toml with [tool.migralint], from start up
+    to the repository root (the folder holding `.git`); else the nearest .squawk.toml."""
+    folders = _folders_up_to_repository(start)
+    for folder in folders:
         own = folder / "migralint.toml"
-        if own.is_file():
+        if _safely(own.is_file):
             return own
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.migralint" in pyproject.read_text(errors="replace"):
+        if _safely(pyproject.is_file) and "[tool.migralint" in _read_config(pyproject):
             return pyproject
-        squawk = folder / ".squawk.toml"
-        if squawk.is_file():
-            return squawk
-    return None
+    squawks = (folder / ".squawk.toml" for folder in folders)
+    return next((squawk for squawk in squawks if _safely(squawk.is_file)), None)
+
+
+def _folders_up_to_repository(start: Path) -> list[Path]:
+    """The folder of `start` and those above it, up to the repository root if any."""
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: search from where it stands
+        here = Path(os.path.abspath(start))
+    if not _safely(here.is_dir):
+        here = here.parent
+    folders: list[Path] = []
+    for folder in (here, *here.parents):
+        folders.append(folder)
+        if _safely((folder / ".git").exists):
+            break
+    return folders
+
+
+def _safely(check: Callable[[], bool]) -> bool:
+    """A path test that is False, not an exception, in a folder we may not read."""
+    try:
+        return check()
+    except OSError:
+        return False
+
+
+def _read_config(path: Path) -> str:
+    """The text of a configuration file, at most MAX_CONFIG_SIZE bytes of it."""
+    from migralint.sources.files import InputError, read_file
+
+    try:
+        return read_file(str(path), MAX_CONFIG_SIZE).decode("utf-8")
+    except InputError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: cannot read: not UTF-8 ({error.reason})") from None
 
 
 def load_settings(path: Path) -> Settings:
     """Read and validate one configuration file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from error
+        data = tomllib.loads(_read_config(path))
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from error
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        raise ConfigError(f"{path}: invalid TOML: {_clip(str(error))}") from None
     if path.name == ".squawk.toml":
         return squawk_settings(data, path)
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("migralint", {})
-    elif "tool" in data and "migralint" in data["tool"]:
-        data = data["tool"]["migralint"]
-    return parse_settings(data, path)
+    return parse_settings(_migralint_table(data, path), path)
+
+
+def _migralint_table(data: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
+    """`[tool.migralint]`; in a migralint.toml without it, the whole file."""
+    whole = {} if path.name == "pyproject.toml" else data
+    tool = data.get("tool")
+    if tool is None:
+        return whole
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{path}: 'tool' must be a table")
+    if "migralint" not in tool:
+        return whole
+    if not isinstance(tool["migralint"], Mapping):
+        raise ConfigError(f"{path}: 'tool.migralint' must be a table")
+    return tool["migralint"]
+
+
+def trusting(settings: Settings, load_rule_paths: bool | None = None) -> Settings:
+    """The settings with their `rule_paths` kept only when the run enables them.
+
+    `load_rule_paths` is the command line's choice (`--load-rule-paths`); None falls back
+    to the MIGRALINT_LOAD_RULE_PATHS environment variable, which a CI workflow sets on
+    purpose. Paths not loaded move to `skipped_rule_paths`, for `rule_paths_notice`.
+    """
+    if load_rule_paths is None:
+        load_rule_paths = load_rule_paths_from_env()
+    if load_rule_paths or not settings.rule_paths:
+        return settings
+    return replace(settings, rule_paths=(), skipped_rule_paths=settings.rule_paths)
+
+
+def load_rule_paths_from_env() -> bool:
+    value = os.environ.get(LOAD_RULE_PATHS_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{LOAD_RULE_PATHS_ENV} must be 1 or 0, not {_clip(value)!r}")
+
+
+def rule_paths_notice(settings: Settings) -> str | None:
+    """One line saying which configured rule packs were not loaded, and how to load them."""
+    if not settings.skipped_rule_paths:
+        return None
+    where = f" from {settings.source}" if settings.source else ""
+    packs = ", ".join(str(p) for p in settings.skipped_rule_paths)
+    return (
+        f"not loading rule_paths{where} ({packs}): they run code from the linted tree; "
+        f"pass --load-rule-paths or set {LOAD_RULE_PATHS_ENV}=1 to load them"
+    )
 
 
 def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Settings:
@@ -133,14 +231,21 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
     if "dialect" in data:
         values["dialect"] = parse_dialect(_string(data, "dialect", where), where)
     if "pg_version" in data:
-        values["pg_version"] = parse_pg_version(str(data["pg_version"]), where)
-    for key in ("select", "ignore", "exclude", "fresh_install"):
+        values["pg_version"] = parse_pg_version(_scalar(data, "pg_version", where), where)
+    for key in ("select", "ignore"):
         if key in data:
             values[key] = _strings(data, key, where)
+    for key in ("exclude", "fresh_install"):
+        if key in data:
+            values[key] = _globs(data, key, where)
     if "rule_paths" in data:
         values["rule_paths"] = tuple(
-            (base / p).resolve() for p in _strings(data, "rule_paths", where)
+            _rule_path(base, p, where) for p in _strings(data, "rule_paths", where)
         )
+    if "max_file_size" in data:
+        values["max_file_size"] = parse_size(_scalar(data, "max_file_size", where), where)
+    if "time_budget" in data:
+        values["time_budget"] = parse_seconds(_scalar(data, "time_budget", where), where)
     if "assume_in_transaction" in data:
         if not isinstance(data["assume_in_transaction"], bool):
             raise ConfigError(f"{where}'assume_in_transaction' must be true or false")
@@ -168,7 +273,7 @@ def squawk_settings(data: Mapping[str, Any], source: Path) -> Settings:
     if "excluded_rules" in data:
         values["squawk_excluded"] = _strings(data, "excluded_rules", where)
     if "pg_version" in data:
-        values["pg_version"] = parse_pg_version(str(data["pg_version"]), where)
+        values["pg_version"] = parse_pg_version(_scalar(data, "pg_version", where), where)
     if isinstance(data.get("assume_in_transaction"), bool):
         values["assume_in_transaction"] = data["assume_in_transaction"]
     return Settings(**values)
@@ -185,10 +290,33 @@ def parse_dialect(value: str, where: str = "") -> str:
 
 
 def parse_pg_version(value: str, where: str = "") -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d+)(?:\.(\d+))?\s*", value)
+    m = re.fullmatch(r"\s*(\d{1,3})(?:\.(\d{1,3}))?\s*", value)
     if not m or not 9 <= int(m[1]) <= 30:
-        raise ConfigError(f"{where}'pg_version' must look like 15 or 14.2, not {value!r}")
+        raise ConfigError(f"{where}'pg_version' must look like 15 or 14.2, not {_clip(value)!r}")
     return int(m[1]), int(m[2]) if m[2] else LATEST_MINOR
+
+
+def parse_size(value: str, where: str = "") -> int:
+    """A byte count: `4000000`, `512KB`, `4MB` (binary units)."""
+    m = _SIZE.fullmatch(value)
+    if not m or int(m[1]) == 0:
+        raise ConfigError(
+            f"{where}'max_file_size' must be a size in bytes such as 4MB, not {_clip(value)!r}"
+        )
+    return int(m[1]) * _UNITS[(m[2] or "").lower()]
+
+
+def parse_seconds(value: str, where: str = "") -> float:
+    """A positive number of seconds."""
+    try:
+        seconds = float(value) if len(value) < 32 else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(
+            f"{where}'time_budget' must be a positive number of seconds, not {_clip(value)!r}"
+        )
+    return seconds
 
 
 def parse_severities(table: Mapping[str, Any], where: str = "") -> dict[str, Severity]:
@@ -213,6 +341,55 @@ def parse_transactions(table: Mapping[str, Any], where: str = "") -> dict[str, s
                 f"{where}transaction for {pattern!r} must be one of {modes}, not {mode!r}{hint}"
             )
     return dict(table)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    """`text` cut to `width` characters, so that a message stays one short line."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _scalar(data: Mapping[str, Any], key: str, where: str) -> str:
+    """A string or number value as text (`pg_version = 14.2` and `= "14.2"` alike)."""
+    value = data[key]
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (str, int, float))
+        or (isinstance(value, int) and abs(value) > 10**15)
+    ):
+        raise ConfigError(f"{where}{key!r} must be a short string or number")
+    return value if isinstance(value, str) else repr(value)
+
+
+def _globs(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    from migralint.sources.discover import check_glob
+
+    patterns = _strings(data, key, where)
+    for pattern in patterns:
+        problem = check_glob(pattern)
+        if problem:
+            raise ConfigError(f"{where}{key!r}: {_clip(pattern)!r} is not a valid glob: {problem}")
+    return patterns
+
+
+def _rule_path(base: Path, text: str, where: str) -> Path:
+    """A `rule_paths` entry, resolved against the configuration's folder."""
+    problem = _bad_path(text)
+    if problem is None:
+        try:
+            return (base / text).resolve()
+        except (OSError, RuntimeError) as error:
+            problem = f"it cannot be resolved ({_clip(str(error))})"
+    raise ConfigError(f"{where}'rule_paths' entry {_clip(text)!r} is not a folder: {problem}")
+
+
+def _bad_path(text: str) -> str | None:
+    if not text.strip():
+        return "an empty path would load every module of the folder"
+    if "\0" in text:
+        return "it holds a NUL character"
+    if len(text) > 1024 or any(len(part) > 255 for part in text.split("/")):
+        return "it is too long"
+    return None
 
 
 def _string(data: Mapping[str, Any], key: str, where: str) -> str:

@@ -2,26 +2,32 @@
 
 Each migration set is replayed in order into its own catalog, one stream per dialect,
 so rules can ask what earlier migrations built. Every file is linted even when others
-fail: a file that cannot be read or parsed yields findings, never an exception.
+fail: a file that cannot be read or parsed yields findings, never an exception. Every
+path found is accounted for: linted, or a finding (its `InputProblem`) and `skipped`.
+A file gets `time_budget` seconds; a rule that raises is an `internal-error` finding.
 """
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
+import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from migralint import directives
-from migralint.config import Settings, find_config, load_settings
+from migralint import __version__, directives
+from migralint.config import Settings, find_config, load_settings, trusting
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
+from migralint.problems import FileTooSlow, InputProblem, NonUtf8File, UnreadableFile
 from migralint.rule import RuleSpec, Violation
 from migralint.rulepack import RuleSet, load_rules
 from migralint.schema import Catalog
 from migralint.session import Session
 from migralint.sources.discover import discover
+from migralint.sources.files import InputError, read_file
 from migralint.sources.layout import MigrationFile, looks_like_schema_dump
 from migralint.sql import ops
 from migralint.sql.parse import parse_statement
@@ -39,15 +45,23 @@ class LintResult:
     files_linted: int = 0
     skipped: dict[str, str] = field(default_factory=dict)  # path → reason
     missing: tuple[str, ...] = ()
+    unusable: tuple[tuple[str, str], ...] = ()  # given paths that cannot be used: (path, why)
+    sources: dict[str, str] = field(default_factory=dict)  # path → the text that was linted
 
     def fails(self, at: Severity = Severity.ERROR) -> bool:
         return any(f.severity >= at for f in self.findings)
 
 
-def settings_for(paths: Sequence[str | Path], config: Path | None = None) -> Settings:
-    """Settings from the given file, or from the one found above the first path."""
+def settings_for(
+    paths: Sequence[str | Path], config: Path | None = None, *, load_rule_paths: bool | None = None
+) -> Settings:
+    """Settings from the given file, or from the one found above the first path.
+
+    Its `rule_paths` are kept only when `load_rule_paths` (None: the environment, see
+    `config.trusting`) enables them; `config.rule_paths_notice` says what was left out.
+    """
     found = config or find_config(Path(paths[0]) if paths else Path.cwd())
-    return load_settings(found) if found else Settings()
+    return trusting(load_settings(found) if found else Settings(), load_rule_paths)
 
 
 def lint_paths(
@@ -58,7 +72,11 @@ def lint_paths(
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
     linter = Linter(ruleset.selected(settings), settings)
     found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
-    result = LintResult(missing=found.missing)
+    result = LintResult(missing=found.missing, unusable=found.unusable)
+    for problem in found.rejected:
+        info = FileInfo(path=problem.loc.path, dialect=settings.dialect or "postgres")
+        result.findings.extend(linter.judge_problem(problem, info))
+        result.skipped[problem.loc.path] = problem.reason
     catalogs: dict[tuple[Path, str], Catalog] = defaultdict(Catalog)
     for migration in found.files:
         dialect = settings.dialect or migration.dialect or "postgres"
@@ -66,8 +84,14 @@ def lint_paths(
             result.skipped[str(migration.path)] = f"dialect {dialect} is not supported"
             continue
         catalog = catalogs[(migration.set_root, dialect)]
-        result.findings.extend(linter.lint_file(migration, dialect, catalog))
-        result.files_linted += 1
+        linted = linter.lint_migration(migration, dialect, catalog)
+        result.findings.extend(linted.findings)
+        if linted.text is not None:
+            result.sources[str(migration.path)] = linted.text
+        if linted.unfinished:
+            result.skipped[str(migration.path)] = linted.unfinished
+        else:
+            result.files_linted += 1
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -96,6 +120,15 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "<sql>") 
     return sorted(linter.lint_source(text, info, Catalog()), key=lambda f: f.sort_key)
 
 
+@dataclass(frozen=True, slots=True)
+class Linted:
+    """One file's findings; why it was not linted to its end (None: it was); its text."""
+
+    findings: list[Finding]
+    unfinished: str | None = None
+    text: str | None = None  # None when the file was not read
+
+
 class Linter:
     """Runs a fixed set of rules over files; dispatches each Op to the rules that want it."""
 
@@ -112,57 +145,89 @@ class Linter:
         return found
 
     def lint_file(self, migration: MigrationFile, dialect: str, catalog: Catalog) -> list[Finding]:
+        return self.lint_migration(migration, dialect, catalog).findings
+
+    def lint_migration(self, migration: MigrationFile, dialect: str, catalog: Catalog) -> Linted:
+        """Read and lint one file: never raises, never reads what is not a regular file."""
         path = str(migration.path)
-        try:
-            data = migration.path.read_bytes()
-        except OSError as error:
-            return [_file_finding("unreadable-file", path, f"cannot read the file: {error}")]
-        if b"\x00" in data[:8192]:
-            return [_file_finding("unreadable-file", path, "binary file, not SQL: not linted")]
-        text, problem = _decode(data, path)
-        transaction = _matching(self.settings.transaction, path) or migration.transaction
         info = FileInfo(
             path=path,
             tool=migration.tool,
             direction=migration.direction,
             dialect=dialect,
-            transaction=transaction,
-            fresh_install=migration.fresh_install or looks_like_schema_dump(text[:2048]),
+            transaction=_matching(self.settings.transaction, path) or migration.transaction,
+            fresh_install=migration.fresh_install,
         )
-        findings = [problem] if problem else []
         try:
-            findings.extend(self.lint_source(text, info, catalog))
+            data = read_file(path, self.settings.max_file_size)
+        except InputError as error:
+            return Linted(self.judge_problem(error.problem, info), error.problem.reason)
+        if b"\x00" in data[:8192]:
+            problem = UnreadableFile.at(path, _binary(data))
+            return Linted(self.judge_problem(problem, info), problem.reason)
+        text, decoding = _decode(data, path)
+        if not info.fresh_install and looks_like_schema_dump(text[:2048]):
+            info = replace(info, fresh_install=True)
+        deadline = time.monotonic() + self.settings.time_budget
+        try:
+            return Linted(self.lint_source(text, info, catalog, decoding, deadline), None, text)
+        except _OutOfTime as late:
+            return Linted(late.findings, FileTooSlow.reason, text)
         except Exception as error:  # a bug of ours must not hide the other files
-            findings.append(_file_finding("internal-error", path, f"migralint failed: {error!r}"))
-        return findings
+            return Linted([internal_error(path, error)], "internal error", text)
 
-    def lint_source(self, text: str, info: FileInfo, catalog: Catalog) -> list[Finding]:
+    def judge_problem(self, problem: InputProblem, info: FileInfo) -> list[Finding]:
+        """The findings the rule pack reports for a path it could not lint (fully)."""
+        ctx = Context(info, Catalog(), Session(False), self.settings)
+        return list(self._judge(problem, ctx, [], self._per_file_ignores(info.path)))
+
+    def lint_source(
+        self,
+        text: str,
+        info: FileInfo,
+        catalog: Catalog,
+        leading: Sequence[ops.Op] = (),
+        deadline: float | None = None,
+    ) -> list[Finding]:
+        """Lint decoded text; `leading` Ops (a decoding problem) are judged first. Past
+        the `deadline` (time.monotonic()), raises _OutOfTime with the findings so far."""
         split = split_statements(text, info.dialect)
         info = replace(info, statements=len(split.statements))
         info = _with_phase(info, split.comments)
         file_suppressions = [s for s in directives.suppressions(split.comments) if s.whole_file]
         per_file = self._per_file_ignores(info.path)
-        parsed = [
-            (op, [s for s in directives.suppressions(stmt.comments) if not s.whole_file])
-            for stmt in split.statements
-            for op in _with_block_contents(parse_statement(stmt, info.path, info.dialect), info)
-        ]
+        parsed: list[tuple[ops.Op, list[directives.Suppression]]] = [(op, []) for op in leading]
+        for stmt in split.statements:
+            self._check_time(deadline, [], info, stmt.line)
+            suppressed = [s for s in directives.suppressions(stmt.comments) if not s.whole_file]
+            for op in _with_block_contents(parse_statement(stmt, info.path, info.dialect), info):
+                parsed.append((op, suppressed))
         parsed.append((_end_of_file(text, info.path), []))
         ctx = Context(info, catalog, Session(self._wrapped(info, split)), self.settings)
         ctx.file_ops = [op for op, _ in parsed]
         catalog.start_migration()
         findings: list[Finding] = []
         for position, (op, suppressed) in enumerate(parsed):
+            self._check_time(deadline, findings, info, op.loc.line)
             ctx.position = position
-            for spec, violation in self._violations(op, ctx):
-                names = {spec.id, *spec.aliases}
-                if spec.id in per_file or _suppressed(names, suppressed + file_suppressions):
-                    continue
-                findings.append(_finding(spec, violation))
+            findings.extend(self._judge(op, ctx, suppressed + file_suppressions, per_file))
             ctx.session.apply(op, ctx.target_table(op))
             if info.direction != "down":
                 catalog.apply(op)
         return findings
+
+    def _check_time(
+        self, deadline: float | None, findings: list[Finding], info: FileInfo, line: int
+    ) -> None:
+        """Raise _OutOfTime, with a file-too-slow finding at `line`, past the deadline."""
+        if deadline is None or time.monotonic() <= deadline:
+            return
+        message = (
+            f"linting stopped at line {line}: the file took longer than its time_budget of "
+            f"{self.settings.time_budget:g} s; the rest of it was not checked"
+        )
+        late = self.judge_problem(FileTooSlow.at(info.path, message, line), info)
+        raise _OutOfTime([*findings, *late])
 
     def _wrapped(self, info: FileInfo, split: SplitResult) -> bool:
         """Does the tool run this file inside one transaction?"""
@@ -172,7 +237,14 @@ class Linter:
             return len(split.statements) > 1
         return info.transaction is None and self.settings.assume_in_transaction
 
-    def _violations(self, op: ops.Op, ctx: Context) -> Iterator[tuple[RuleSpec, Violation]]:
+    def _judge(
+        self,
+        op: ops.Op,
+        ctx: Context,
+        suppressions: Sequence[directives.Suppression],
+        per_file: set[str],
+    ) -> Iterator[Finding]:
+        """The findings of every rule that wants the Op; a rule that raises is reported."""
         info = ctx.file
         table = ctx.target_table(op)
         new_table = table is not None and ctx.is_new_table(table)
@@ -184,8 +256,15 @@ class Linter:
                 or (info.direction == "down" and not spec.on_down)
             ):
                 continue
-            for violation in spec.check(op, ctx):
-                yield spec, violation
+            try:
+                violations = list(spec.check(op, ctx))
+            except Exception as error:  # one rule's bug must not hide the others' findings
+                yield internal_error(info.path, error, f"in rule {spec.id}", op.loc.line)
+                continue
+            names = {spec.id, *spec.aliases}
+            if spec.id in per_file or _suppressed(names, suppressions):
+                continue
+            yield from (_finding(spec, v) for v in violations)
 
     def _per_file_ignores(self, path: str) -> set[str]:
         ignored = {
@@ -247,31 +326,43 @@ def _finding(spec: RuleSpec, v: Violation) -> Finding:
     )
 
 
-_FILE_HELP = {
-    "unreadable-file": "Save migrations as UTF-8 text, or exclude the file in the configuration.",
-    "internal-error": "Please report this with the file attached; the other files were linted.",
-}
+class _OutOfTime(Exception):
+    """A file ran past its time budget; carries the findings up to that point."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
 
 
-def _file_finding(
-    rule: str,
-    path: str,
-    message: str,
-    line: int = 1,
-    column: int = 1,
-    severity: Severity = Severity.ERROR,
-) -> Finding:
-    return Finding(rule, severity, message, _FILE_HELP[rule], path, line, column, line, column)
+INTERNAL_ERROR_HELP = (
+    f"This is a bug in migralint {__version__}, not in the migration: please report it with "
+    "this file attached; the other statements and files were linted."
+)
 
 
-def _decode(data: bytes, path: str) -> tuple[str, Finding | None]:
+def internal_error(path: str, error: Exception, where: str = "", line: int = 1) -> Finding:
+    """The finding for an exception of ours: never a traceback, never a syntax error."""
+    detail = str(error)
+    detail = detail if len(detail) <= 200 else detail[:199] + "…"
+    place = f" {where}" if where else ""
+    message = f"migralint failed{place}: {type(error).__name__}: {detail}"
+    return Finding(
+        "internal-error", Severity.ERROR, message, INTERNAL_ERROR_HELP, path, line, 1, line, 1
+    )
+
+
+def _binary(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "saved as UTF-16, which the database client does not read: not linted"
+    return "binary file, not SQL: not linted"
+
+
+def _decode(data: bytes, path: str) -> tuple[str, tuple[ops.Op, ...]]:
     """UTF-8 text; other encodings are read leniently and reported once."""
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         message = f"not valid UTF-8 (byte 0x{data[error.start]:02x}); read as Latin-1"
-        finding = _file_finding("unreadable-file", path, message, line, column, Severity.WARNING)
-        return data.decode("latin-1"), finding
+        return data.decode("latin-1"), (NonUtf8File.at(path, message, line, column),)

@@ -8,13 +8,18 @@ migration on PostgreSQL 15 unless its fence line says otherwise:
     ```sql file=V2__x.sql pg_version=14.2 siblings=1_a.up.sql,1_a.down.sql
 
 `file` names the migration (its layout decides tool, direction and transaction),
-`pg_version` the target version, `siblings` empty files created beside it.
+`siblings` empty files created beside it, `encoding` how the file is saved, `input`
+what kind of path it is (`fifo`, `symlink-loop`, or `symlink-outside`: a link to the
+SQL saved outside the linted folder); any other option is a configuration key
+(`pg_version=14.2`, `max_file_size=64`).
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from migralint.rule import RuleSpec
 
@@ -29,8 +34,10 @@ class Example:
 
     sql: str
     file: str = "example.sql"
-    pg_version: str | None = None
     siblings: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+    input: str = "file"
+    config: tuple[tuple[str, str], ...] = ()  # configuration keys and their values
 
 
 @dataclass(frozen=True)
@@ -52,29 +59,46 @@ def _first_sql(text: str) -> Example | None:
     if m is None:
         return None
     options = dict(word.split("=", 1) for word in m["options"].split() if "=" in word)
-    siblings = tuple(n for n in options.get("siblings", "").split(",") if n)
+    siblings = tuple(n for n in options.pop("siblings", "").split(",") if n)
     return Example(
-        m["sql"], options.get("file", "example.sql"), options.get("pg_version"), siblings
+        m["sql"],
+        options.pop("file", "example.sql"),
+        siblings,
+        options.pop("encoding", "utf-8"),
+        options.pop("input", "file"),
+        tuple(options.items()),
     )
 
 
 def lint_example(spec: RuleSpec, example: Example) -> list[str]:
     """The rule ids this rule reports on the example, linted as the example says."""
     import tempfile
-    from pathlib import Path
 
-    from migralint.config import Settings, parse_pg_version
+    from migralint.config import parse_settings
     from migralint.engine import lint_paths
 
-    settings = Settings(select=(spec.id,), dialect=spec.dialects[0])
-    if example.pg_version:
-        settings = settings.merged(pg_version=parse_pg_version(example.pg_version))
-    with tempfile.TemporaryDirectory() as folder:
+    configured = parse_settings(dict(example.config))
+    settings = replace(configured, select=(spec.id,), dialect=spec.dialects[0])
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as outside:
         root = Path(folder)
         for name in example.siblings:
             (root / name).write_text("", encoding="utf-8")
-        (root / example.file).write_text(example.sql, encoding="utf-8")
+        _write_input(root / example.file, example, Path(outside))
         return [f.rule for f in lint_paths([root], settings).findings]
+
+
+def _write_input(path: Path, example: Example, outside: Path) -> None:
+    """Put the example where the linter finds it, as the kind of input it documents."""
+    if example.input == "fifo":
+        os.mkfifo(path)
+    elif example.input == "symlink-loop":
+        path.symlink_to(path.name)
+    elif example.input == "symlink-outside":
+        target = outside / path.name
+        target.write_text(example.sql, encoding=example.encoding)
+        path.symlink_to(target)
+    else:
+        path.write_text(example.sql, encoding=example.encoding)
 
 
 def parse_doc(spec: RuleSpec) -> RuleDoc:

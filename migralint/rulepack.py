@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migralint.config import ConfigError, Settings, suggest
+from migralint.problems import InputProblem
 from migralint.rule import CATEGORIES, RuleSpec
 
 
@@ -85,11 +86,17 @@ class RuleSet:
         return found
 
     def selected(self, settings: Settings) -> list[RuleSpec]:
-        """The rules a run uses: defaults or `select`, minus `ignore`, severities applied."""
+        """The rules a run uses: defaults or `select`, minus `ignore`, severities applied.
+
+        The rules about inputs (a path not linted, and why) stay on whatever `select`
+        says, so that narrowing a run never hides a file it did not read; `ignore` them
+        by name.
+        """
         for where, rid in settings.rule_ids():
             self.resolve(rid, f"{where}: ")
         if settings.select:
             chosen = {r.id: r for name in settings.select for r in self.resolve(name)}
+            chosen.update((r.id, r) for r in self.rules if _about_inputs(r))
         else:
             chosen = {r.id: r for r in self.rules if r.enabled_by_default}
         for name in settings.ignore:
@@ -115,6 +122,10 @@ def load_rules(extra_packs: Sequence[Path] = ()) -> RuleSet:
             _check_unique(spec, seen)
             rules.append(spec)
     return RuleSet(tuple(rules))
+
+
+def _about_inputs(spec: RuleSpec) -> bool:
+    return all(issubclass(t, InputProblem) for t in spec.op_types)
 
 
 def _check_unique(spec: RuleSpec, seen: dict[str, str]) -> None:

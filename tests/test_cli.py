@@ -85,6 +85,16 @@ def test_warnings_alone_do_not_fail_the_run(tmp_path: Path) -> None:
         ('[tool.migralint]\nseverity = { drop-table = "fatal" }\n', "severity for 'drop-table'"),
         ("[tool.migralint]\npg_version = 'fifteen'\n", "'pg_version' must look like 15"),
         ("[tool.migralint\n", "invalid TOML"),
+        ("[tool.migralint]\nselect = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
+        ("tool = 1\n[tool.migralint]", "invalid TOML"),
+        ('# [tool.migralint]\ntool = "x"\n', "'tool' must be a table"),
+        ("# [tool.migralint]\n[tool]\nmigralint = 1\n", "'tool.migralint' must be a table"),
+        ('[tool.migralint]\nexclude = ["[z-a].sql"]\n', "is not a valid glob: bad character"),
+        ('[tool.migralint]\nfresh_install = ["a/[9-0]"]\n', "is not a valid glob"),
+        ("[tool.migralint]\npg_version = " + "9" * 5000, "invalid TOML: Exceeds the limit"),
+        ("[tool.migralint]\npg_version = '" + "9" * 5000 + "'", "'pg_version' must look like"),
+        ("[tool.migralint]\npg_version = true", "'pg_version' must be a short string or number"),
+        ("[tool.migralint]\nmax_file_size = 0", "'max_file_size' must be a size in bytes"),
     ],
 )
 def test_configuration_errors_exit_2_naming_the_key(
@@ -94,7 +104,7 @@ def test_configuration_errors_exit_2_naming_the_key(
     code, _, err = run("check", str(tmp_path / "db"))
     assert code == 2
     assert expected in err
-    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1 and len(err) < 300
 
 
 def test_configuration_is_found_above_the_paths_and_applied(tmp_path: Path) -> None:

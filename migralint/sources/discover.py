@@ -3,10 +3,17 @@
 Directories are walked with `os.scandir`; a file given explicitly is always taken. Each
 file is read at most once and only when its name says nothing (the dbmate marker);
 Prisma's lock file is read once per migrations folder.
+
+The walk never leaves the tree: a symlink is followed only when it resolves inside one
+of the given folders (a given symlink: inside its own folder), and every path it does
+not take that a migration tool would (a link out of the tree, a symlink loop, a FIFO or
+device with a migration's name, a folder it cannot list) is `rejected`, with the Op
+that the rule pack reports it by.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -15,6 +22,13 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 
+from migralint.problems import (
+    InputProblem,
+    SymlinkLoop,
+    SymlinkOutsideTree,
+    UnreadableFile,
+)
+from migralint.sources.files import kind_of, read_head, special_file
 from migralint.sources.layout import (
     SNIFF_BYTES,
     Folder,
@@ -28,14 +42,18 @@ from migralint.sources.layout import (
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv", ".git"})
 
 _FileId = tuple[int, int]  # (st_dev, st_ino)
+_LOCK_BYTES = 64 * 1024  # a Prisma migration_lock.toml is a few lines
 
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
-    """The migration files found, in order, and the given paths that do not exist."""
+    """The migration files found, in order; the paths not taken and why; and the given
+    paths that do not exist or cannot be used at all (`unusable`: path → reason)."""
 
     files: tuple[MigrationFile, ...]  # by set_root (as str), then sort_key
     missing: tuple[str, ...]
+    rejected: tuple[InputProblem, ...] = ()
+    unusable: tuple[tuple[str, str], ...] = ()
 
 
 def discover(
@@ -51,10 +69,49 @@ def discover(
     spans segments, a pattern without a slash matches at any depth, and a pattern
     matching a directory matches all below it.
     """
-    finder = _Finder(_Globs(exclude), _Globs(fresh_install_globs))
-    missing = [str(p) for p in paths if not finder.add(os.fspath(p))]
+    given = [os.fspath(p) for p in paths]
+    finder = _Finder(_Globs(exclude), _Globs(fresh_install_globs), _roots(given))
+    missing = [path for path in given if not finder.add(path)]
     files = sorted(finder.files, key=lambda f: (str(f.set_root), f.sort_key))
-    return Discovery(files=tuple(files), missing=tuple(missing))
+    return Discovery(
+        files=tuple(files),
+        missing=tuple(missing),
+        rejected=tuple(finder.rejected),
+        unusable=tuple(finder.unusable),
+    )
+
+
+def check_glob(pattern: str) -> str | None:
+    """Why `pattern` is not a valid exclude / fresh_install glob, or None."""
+    try:
+        re.compile(_glob_regex(pattern))
+    except re.error as error:
+        return str(error)
+    return None
+
+
+def _roots(given: Sequence[str]) -> tuple[str, ...]:
+    """The real paths of the given folders: the tree a walk may follow symlinks in."""
+    roots = []
+    for path in given:
+        try:
+            if os.path.isdir(path) and _stays_in_its_folder(path):
+                roots.append(os.path.realpath(path))
+        except (OSError, ValueError):
+            continue
+    return tuple(roots)
+
+
+def _stays_in_its_folder(given: str) -> bool:
+    """False for a given path that is a symlink resolving outside the folder holding it."""
+    link = given.rstrip(os.sep) or given
+    if not stat.S_ISLNK(os.lstat(link).st_mode):
+        return True
+    return _inside(os.path.realpath(link), [os.path.realpath(os.path.dirname(link) or os.curdir)])
+
+
+def _inside(target: str, roots: Iterable[str]) -> bool:
+    return any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 class _Globs:
@@ -126,45 +183,61 @@ class _DiskProbe:
         self._locks: dict[Path, str | None] = {}
 
     def head(self, path: Path) -> str:
-        try:
-            with open(path, "rb") as f:
-                return f.read(SNIFF_BYTES).decode("utf-8", "replace")
-        except OSError:
-            return ""
+        return read_head(os.fspath(path), SNIFF_BYTES).decode("utf-8", "replace")
 
     def prisma_dialect(self, migrations_dir: Path) -> str | None:
         if migrations_dir not in self._locks:
-            try:
-                text = (migrations_dir / "migration_lock.toml").read_text("utf-8", "replace")
-            except OSError:
-                text = ""
-            self._locks[migrations_dir] = prisma_lock_dialect(text)
+            lock = read_head(os.fspath(migrations_dir / "migration_lock.toml"), _LOCK_BYTES)
+            self._locks[migrations_dir] = prisma_lock_dialect(lock.decode("utf-8", "replace"))
         return self._locks[migrations_dir]
 
 
 class _Finder:
-    """Collects migration files once each, following symlinks without looping."""
+    """Collects migration files once each, following symlinks inside the tree only."""
 
-    def __init__(self, exclude: _Globs, fresh: _Globs) -> None:
+    def __init__(self, exclude: _Globs, fresh: _Globs, roots: tuple[str, ...]) -> None:
         self._exclude = exclude
         self._fresh = fresh
+        self._roots = roots
         self._probe = _DiskProbe()
         self._seen_files: set[_FileId] = set()
         self._seen_dirs: set[_FileId] = set()
         self._folders: dict[str, Folder] = {}
         self.files: list[MigrationFile] = []
+        self.rejected: list[InputProblem] = []
+        self.unusable: list[tuple[str, str]] = []
 
     def add(self, given: str) -> bool:
         """Take the file or walk the directory `given`; False when it does not exist."""
         try:
             st = os.stat(given)
-        except (OSError, ValueError):
-            return False
-        if stat.S_ISDIR(st.st_mode):
+            stays = _stays_in_its_folder(given)
+        except (OSError, ValueError) as error:
+            return self._unusable(given, error)
+        if not stays:
+            self.rejected.append(SymlinkOutsideTree.at(given, _OUTSIDE))
+        elif stat.S_ISDIR(st.st_mode):
+            try:
+                os.scandir(given).close()
+            except OSError as error:
+                self.unusable.append((given, f"cannot list the folder: {error.strerror}"))
+                return True
             self._walk(given, (st.st_dev, st.st_ino))
+        elif kind_of(st.st_mode) is not None:
+            self.rejected.append(special_file(given, st.st_mode))
         else:
             parent, name = os.path.split(given)
             self._take(self._folder(parent or os.curdir), name, given, (st.st_dev, st.st_ino))
+        return True
+
+    def _unusable(self, given: str, error: OSError | ValueError) -> bool:
+        """False for a path that does not exist; else record why it cannot be used."""
+        if isinstance(error, OSError) and error.errno == errno.ENOENT:
+            return False
+        if isinstance(error, OSError) and error.errno == errno.ELOOP:
+            self.unusable.append((given, "a symlink loop"))
+        else:
+            self.unusable.append((given, f"cannot read it: {getattr(error, 'strerror', error)}"))
         return True
 
     def _walk(self, root: str, root_id: _FileId) -> None:
@@ -177,39 +250,83 @@ class _Finder:
             try:
                 with os.scandir(directory) as it:
                     entries = sorted(it, key=attrgetter("name"))
-            except OSError:
+            except OSError as error:
+                message = f"cannot list the folder: {error.strerror}; nothing in it was linted"
+                self.rejected.append(UnreadableFile.at(directory, message))
                 continue
             subdirs: list[tuple[str, str, _FileId]] = []
-            files: list[os.DirEntry[str]] = []
+            files: list[tuple[os.DirEntry[str], _FileId]] = []
             for entry in entries:
-                try:
-                    if entry.is_dir():
-                        if not entry.name.startswith(".") and entry.name not in _SKIP_DIRS:
-                            s = entry.stat()
-                            subdirs.append(
-                                (entry.path, f"{relative}{entry.name}/", (s.st_dev, s.st_ino))
-                            )
-                    elif is_candidate(entry.name) and entry.is_file():
-                        files.append(entry)
-                except OSError:
-                    continue
+                problem = self._sort_entry(entry, relative, subdirs, files)
+                if problem is not None:
+                    self.rejected.append(problem)
             stack.extend(reversed(subdirs))
             if files:
                 folder = read_folder(Path(directory), (e.name for e in entries))
                 self._folders[directory] = folder
-                for entry in files:
-                    try:
-                        file_id = self._entry_id(entry, dir_id[0])
-                    except OSError:
-                        continue
+                for entry, file_id in files:
                     self._take(folder, entry.name, relative + entry.name, file_id)
 
-    @staticmethod
-    def _entry_id(entry: os.DirEntry[str], dev: int) -> _FileId:
-        if entry.is_symlink():
-            s = entry.stat()
-            return (s.st_dev, s.st_ino)
-        return (dev, entry.inode())
+    def _sort_entry(
+        self,
+        entry: os.DirEntry[str],
+        relative: str,
+        subdirs: list[tuple[str, str, _FileId]],
+        files: list[tuple[os.DirEntry[str], _FileId]],
+    ) -> InputProblem | None:
+        """Put a folder entry in `subdirs` or `files`, or say why it is not taken."""
+        walked = not entry.name.startswith(".") and entry.name not in _SKIP_DIRS
+        wanted = is_candidate(entry.name)
+        try:
+            if entry.is_symlink():
+                return self._link(entry, relative, walked, wanted, subdirs, files)
+            st = entry.stat(follow_symlinks=False)
+        except OSError as error:
+            return UnreadableFile.at(entry.path, f"cannot read it: {error.strerror}")
+        if stat.S_ISDIR(st.st_mode):
+            if walked:
+                subdirs.append((entry.path, f"{relative}{entry.name}/", (st.st_dev, st.st_ino)))
+        elif wanted and kind_of(st.st_mode) is not None:
+            return special_file(entry.path, st.st_mode)
+        elif wanted:
+            files.append((entry, (st.st_dev, st.st_ino)))
+        return None
+
+    def _link(
+        self,
+        entry: os.DirEntry[str],
+        relative: str,
+        walked: bool,
+        wanted: bool,
+        subdirs: list[tuple[str, str, _FileId]],
+        files: list[tuple[os.DirEntry[str], _FileId]],
+    ) -> InputProblem | None:
+        """Follow a symlink that stays in the tree; a link a tool would read is reported."""
+        try:
+            st = entry.stat()
+        except OSError as error:
+            if error.errno == errno.ELOOP and (walked or wanted):
+                return SymlinkLoop.at(entry.path, "a symlink loop: not followed")
+            if wanted and error.errno == errno.ENOENT:
+                return UnreadableFile.at(entry.path, "a broken symlink: its target does not exist")
+            if wanted:
+                return UnreadableFile.at(entry.path, f"cannot read it: {error.strerror}")
+            return None
+        is_dir = stat.S_ISDIR(st.st_mode)
+        if not (walked if is_dir else wanted):
+            return None
+        target = os.path.realpath(entry.path)
+        if not _inside(target, self._roots):
+            return SymlinkOutsideTree.at(entry.path, _OUTSIDE)
+        if is_dir and _inside(os.path.realpath(os.path.dirname(entry.path)), [target]):
+            return SymlinkLoop.at(entry.path, "a symlink to a folder that holds it: not followed")
+        if is_dir:
+            subdirs.append((entry.path, f"{relative}{entry.name}/", (st.st_dev, st.st_ino)))
+        elif kind_of(st.st_mode) is not None:
+            return special_file(entry.path, st.st_mode)
+        else:
+            files.append((entry, (st.st_dev, st.st_ino)))
+        return None
 
     def _folder(self, directory: str) -> Folder:
         if directory not in self._folders:
@@ -235,3 +352,9 @@ class _Finder:
         ):
             migration = replace(migration, fresh_install=True)
         self.files.append(migration)
+
+
+_OUTSIDE = (
+    "a symlink that resolves outside the linted folders: not followed, nothing of its "
+    "target was read"
+)
