@@ -101,7 +101,11 @@ def test_a_fifo_never_blocks_and_a_device_is_never_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     done = run_process("check", "--format", "json", str(tmp_path / "db"), str(fifo), "/dev/zero")
     rows = [(Path(r["path"]).name, r["rule"], r["message"]) for r in json.loads(done.stdout)]
-    assert ("V2__pipe.sql", "special-file", "a named pipe (FIFO), not a regular file: not read") in rows
+    assert (
+        "V2__pipe.sql",
+        "special-file",
+        "a named pipe (FIFO), not a regular file: not read",
+    ) in rows
     assert ("zero", "special-file", "a character device, not a regular file: not read") in rows
     assert ("V1__x.sql", "drop-column") in [row[:2] for row in rows]
     assert done.returncode == 1

@@ -78,9 +78,7 @@ def test_a_planted_rule_path_is_not_imported_and_the_drop_is_still_reported(
     assert "not loading rule_paths" in err
 
 
-def test_rule_paths_load_when_the_run_asks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rule_paths_load_when_the_run_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     marker = tmp_path / "MARKER"
     write_tree(
         tmp_path,
