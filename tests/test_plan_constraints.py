@@ -15,7 +15,7 @@ from plan_helpers import files, run_file, schema_of
 
 from migralint.config import Settings
 from migralint.engine import lint_paths
-from migralint.plan import add_check, add_foreign_key, add_primary_key, add_unique
+from migralint.plan import add_check, add_foreign_key, add_primary_key, add_unique, sql
 from migralint.plan.model import PlanError
 from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
@@ -96,12 +96,12 @@ def test_add_foreign_key_on_a_real_database(
     change = add_foreign_key.Change(Name(child, schema), f'"{column}"', references=references)
     planned = add_foreign_key.plan(change)
     write_plan(planned, "golang-migrate", tmp_path)
-    name = f"{child}_{column}_fkey"
+    name = sql.generated_name(child, column, "fkey")
 
     expand = files(tmp_path, "index", "up")
     run_file(db, expand)
     run_file(db, expand)  # IF NOT EXISTS: re-runnable
-    assert indexes(db, child)[f"{child}_{column}_idx"] is True
+    assert indexes(db, child)[sql.generated_name(child, column, "idx")] is True
     migrate = files(tmp_path, "not_valid", "up")
     run_file(db, migrate)
     run_file(db, migrate)  # guarded: re-runnable
@@ -247,7 +247,7 @@ def test_add_unique_on_a_real_database(
     before = schema_of(db, table)
     change = add_unique.Change(Name(table), ",".join(f'"{c}"' for c in columns))
     write_plan(add_unique.plan(change), "golang-migrate", tmp_path)
-    name = f"{table}_{'_'.join(columns)}_key"
+    name = sql.generated_name(table, *columns, "key")
 
     expand = files(tmp_path, "index", "up")
     migrate = files(tmp_path, "attach", "up")

@@ -13,7 +13,7 @@ from plan_helpers import files, run_file, schema_of
 
 from migralint.config import Settings
 from migralint.engine import lint_paths
-from migralint.plan import add_column, create_index, drop_index
+from migralint.plan import add_column, create_index, drop_index, sql
 from migralint.plan.model import Plan, PlanError
 from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
@@ -87,7 +87,11 @@ def test_create_index_plan_on_a_real_database(
     planned = create_index.plan(
         create_index.Change(Name(table, schema), column=columns, unique=unique)
     )
-    name = f"{table}_{column}_key" if unique else f"{table}_{column}_id_idx"
+    name = (
+        sql.generated_name(table, column, "key")
+        if unique
+        else sql.generated_name(table, column, "id", "idx")
+    )
     assert not planned.phases[0].transactional
     write_plan(planned, "golang-migrate", tmp_path)
 
@@ -152,7 +156,7 @@ def test_create_index_sql_partial_expression_and_names() -> None:
     assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS" in up
     assert 'ON sales."Orders" (lower(email)) WHERE deleted_at IS NULL;' in up
     assert planned.phases[0].down.endswith(
-        'DROP INDEX CONCURRENTLY IF EXISTS sales."Orders_lower_email_idx";'
+        f"DROP INDEX CONCURRENTLY IF EXISTS sales.{sql.ident(sql.generated_name('Orders', 'lower_email', 'idx'))};"
     )
     assert "pg_index" in planned.phases[0].header and "indisvalid" in planned.phases[0].header
     long = create_index.plan(create_index.Change(Name("t" * 40), column="c" * 40))
