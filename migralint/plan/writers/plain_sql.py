@@ -2,8 +2,8 @@
 
 `psql -v ON_ERROR_STOP=1 -f FILE` runs a file statement by statement, each in its own
 transaction unless the file opens one: a phase that runs in a transaction carries its
-own `BEGIN;` … `COMMIT;` (so `SET LOCAL` lasts until its end), and one that must not
-lifts and then resets the statement and lock timeouts around its work.
+own `BEGIN;` … `COMMIT;` (so `SET LOCAL` lasts until its end). A phase that must not is
+its one statement alone, so that a runner sending the file as one query can run it too.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ _IN_TRANSACTION = (
     "the file has its own BEGIN and COMMIT)."
 )
 _OUTSIDE = (
-    "Runs outside a transaction: psql -v ON_ERROR_STOP=1 -f, without -1 / --single-transaction."
+    "One statement that must run outside a transaction: psql -v ON_ERROR_STOP=1 -f, without\n"
+    "-1 / --single-transaction, on a connection without statement_timeout (PGOPTIONS=\n"
+    "'-c statement_timeout=0') if the role or database sets one."
 )
 
 
 def _file(phase: Phase, direction: str) -> str:
-    body = phase.sql(direction, per_statement=True)
+    body = phase.sql(direction, per_statement=False)
     if phase.transactional:
         return phase.text(f"BEGIN;\n\n{body}\n\nCOMMIT;", _IN_TRANSACTION)
     return phase.text(body, _OUTSIDE)
