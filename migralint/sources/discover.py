@@ -17,7 +17,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
@@ -84,7 +84,7 @@ def discover(
 def check_glob(pattern: str) -> str | None:
     """Why `pattern` is not a valid exclude / fresh_install glob, or None."""
     try:
-        re.compile(_glob_regex(pattern))
+        _glob_parts(pattern)
     except re.error as error:
         return str(error)
     return None
@@ -117,63 +117,118 @@ def _inside(target: str, roots: Iterable[str]) -> bool:
 class _Globs:
     """Gitignore-like patterns, matched against a relative path or the full path.
 
-    `*`, `?` and `[...]` stay inside one path segment and `**` spans segments
-    (`**/h2/**`, `legacy/*.sql`). A pattern without a slash matches at any depth
-    (`*.down.sql`); a pattern that matches a directory matches everything below it.
-    A path matches when its path relative to the given root, its path as found, or its
-    absolute path matches (a leading `/` is ignored on both sides).
+    `*`, `?` and `[...]` stay inside one path segment and a `**` segment spans any
+    number of them (`**/h2/**`, `legacy/*.sql`). A pattern without a slash matches at
+    any depth (`*.down.sql`); a pattern that matches a directory matches everything
+    below it. A path matches when its path relative to the given root, its path as
+    found, or its absolute path matches (a leading `/` is ignored on both sides).
+    Matching takes time linear in the path for each pattern segment, whatever the
+    pattern: no regex backtracking over a long file name.
     """
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        regexes = [_glob_regex(p) for p in patterns if p.strip()]
-        self._regex = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
+        self._globs = [_glob_parts(p) for p in patterns if p.strip()]
         self._cwd = os.getcwd()
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return bool(self._globs)
 
     def match(self, relative: str, found: str) -> bool:
         """Whether `relative` (to the given root) or the path `found` matches a pattern."""
-        if self._regex is None:
+        if not self._globs:
             return False
         full = os.path.normpath(os.path.join(self._cwd, found))
         candidates = (os.path.normpath(relative), os.path.normpath(found), full)
-        return any(self._regex.fullmatch(c.replace(os.sep, "/").lstrip("/")) for c in candidates)
+        for candidate in candidates:
+            segments = [s for s in candidate.replace(os.sep, "/").split("/") if s]
+            if any(_matches(glob, segments) for glob in self._globs):
+                return True
+        return False
 
 
-def _glob_regex(pattern: str) -> str:
+_Segment = Callable[[str], object]  # a compiled segment's fullmatch; None: any number of them
+
+
+def _glob_parts(pattern: str) -> list[_Segment | None]:
+    """The pattern as segment matchers; raises re.error for a bad `[...]` range."""
     anchored = "/" in pattern.strip().rstrip("/")
-    glob = pattern.strip().strip("/")
+    parts = [p for p in pattern.strip().strip("/").split("/") if p]
+    compiled: list[_Segment | None] = [] if anchored else [None]
+    for i, part in enumerate(parts):
+        if part == "**":
+            compiled.extend([_any_segment, None] if i == len(parts) - 1 else [None])
+        else:
+            compiled.append(re.compile(_segment_regex(part), re.DOTALL).fullmatch)
+    compiled.append(None)  # and everything below what it names
+    return compiled
+
+
+def _any_segment(segment: str) -> bool:
+    return True
+
+
+def _matches(glob: list[_Segment | None], segments: list[str]) -> bool:
+    """Whether the path segments match: a set of pattern positions, advanced per segment."""
+    states = _skip_stars(glob, {0})
+    for segment in segments:
+        following = set()
+        for i in states:
+            if i < len(glob):
+                part = glob[i]
+                if part is None:
+                    following.add(i)
+                elif part(segment):
+                    following.add(i + 1)
+        states = _skip_stars(glob, following)
+        if not states:
+            return False
+    return len(glob) in states
+
+
+def _skip_stars(glob: list[_Segment | None], states: set[int]) -> set[int]:
+    """`states` plus the positions reached by letting `**` segments match nothing."""
+    found = set(states)
+    for i in sorted(states):
+        while i < len(glob) and glob[i] is None:
+            i += 1
+            found.add(i)
+    return found
+
+
+def _segment_regex(glob: str) -> str:
+    """One segment's glob as a regex whose `*` cannot backtrack: each literal run after a
+    `*` is matched at its first place by an atomic group (a lookahead and backreference),
+    the way fnmatch does it, so a long name costs linear time."""
+    chunks = [_chunk_regex(chunk) for chunk in re.split(r"\*+", glob)]
+    if len(chunks) == 1:
+        return chunks[0]
+    head, *middle, tail = chunks
+    atomic = "".join(f"(?=(?P<g{i}>.*?{chunk}))(?P=g{i})" for i, chunk in enumerate(middle))
+    return f"{head}{atomic}.*{tail}"
+
+
+def _chunk_regex(chunk: str) -> str:
     out: list[str] = []
     i = 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
+    while i < len(chunk):
+        if chunk[i] == "?":
+            out.append(".")
             i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif glob[i] == "[" and (end := glob.find("]", i + 2)) != -1:
-            out.append(_char_class(glob[i + 1 : end]))
+        elif chunk[i] == "[" and (end := chunk.find("]", i + 2)) != -1:
+            out.append(_char_class(chunk[i + 1 : end]))
             i = end + 1
         else:
-            out.append(re.escape(glob[i]))
+            out.append(re.escape(chunk[i]))
             i += 1
-    return ("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?"
+    return "".join(out)
 
 
 def _char_class(body: str) -> str:
-    """A glob `[...]` body as a regex class: `!` negates, `/` never matches."""
+    """A glob `[...]` body as a regex class: `!` negates."""
     negate = body.startswith("!")
     body = body[1:] if negate else body
     body = body.replace("\\", "\\\\").replace("^", "\\^")
-    return f"[^/{body}]" if negate else f"(?!/)[{body}]"
+    return f"[^{body}]" if negate else f"[{body}]"
 
 
 class _DiskProbe:
