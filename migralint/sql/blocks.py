@@ -4,19 +4,22 @@ Migrations wrap DDL in anonymous blocks to guard it (`IF NOT EXISTS (…) THEN A
 TABLE …`) or to loop over tables. The block's body is split like a file; every inner
 statement that starts with a DDL or data keyword is parsed with its real position in
 the file, and marked `guarded` when a condition or an exception handler makes a
-re-run safe. Dynamic SQL (`EXECUTE '…'`) stays unread.
+re-run safe. Dynamic SQL (`EXECUTE '…'`) stays unread. One pass over the body: time
+is linear in its size.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 
 from migralint.sql import ops
 from migralint.sql.split import split_statements
 from migralint.sql.statements import Statement
 
-_BODY = re.compile(r"\$(?P<tag>[A-Za-z_]\w*)?\$(?P<body>.*?)\$(?P=tag)?\$", re.DOTALL)
+# The opening tag of the block's body, as PostgreSQL reads dollar-quote tags.
+_OPENING_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*)?\$")
 # A DDL statement starts at the body's start or after a PL/pgSQL keyword that opens a
 # statement list.
 _INNER = re.compile(
@@ -24,53 +27,85 @@ _INNER = re.compile(
     r"INSERT|COMMENT|GRANT|REINDEX|LOCK)\b)",
     re.IGNORECASE,
 )
-_IF_OR_END = re.compile(r"\bEND\s+IF\b|\bIF\b(?P<cond>[^;]*?)\bTHEN\b", re.IGNORECASE | re.DOTALL)
+# What opens and closes IF blocks; an IF's condition runs to its THEN (or is no IF at `;`).
+_IF_TOKEN = re.compile(r"\bEND\s+IF\b|\bIF\b|\bTHEN\b|;", re.IGNORECASE)
+_EXISTS = re.compile(r"\bEXISTS\b", re.IGNORECASE)
 _HANDLER = re.compile(r"\bEXCEPTION\s+WHEN\b", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def inner_statements(block: ops.DoBlock) -> list[tuple[Statement, bool]]:
     """(statement, guarded) for each plain statement of a DO block, positioned in the file."""
     text = block.loc.statement
-    m = _BODY.search(text)
-    if m is None:
+    opening = _OPENING_TAG.search(text)
+    if opening is None:
         return []
-    body, body_start = m["body"], m.start("body")
+    body_start = opening.end()
+    close = text.find(opening.group(), body_start)
+    body = text[body_start : close if close >= 0 else len(text)]
     handled = bool(_HANDLER.search(body))
+    guards = _Guards(body)
+    place = _Placer(block.loc, text)
     found: list[tuple[Statement, bool]] = []
     for inner in split_statements(body).statements:
         start = _INNER.search(inner.text)
         if start is None:
             continue
-        prefix = body[: inner.offset + start.start("ddl")]
-        guarded = handled or _open_guard(prefix)
-        offset = body_start + inner.offset + start.start("ddl")
-        found.append(
-            (_statement_at(block.loc, text, offset, inner.text[start.start("ddl") :]), guarded)
-        )
+        at = inner.offset + start.start("ddl")
+        guarded = handled or guards.open_at(at)
+        statement = place(body_start + at, inner.text[start.start("ddl") :])
+        found.append((statement, guarded))
     return found
 
 
-def _open_guard(prefix: str) -> bool:
-    """True when the text before a statement leaves an `IF … EXISTS … THEN` open,
-    counting nested IF … END IF pairs."""
-    stack: list[bool] = []
-    for m in _IF_OR_END.finditer(prefix):
-        if m["cond"] is None:
-            if stack:
-                stack.pop()
-        else:
-            stack.append(bool(re.search(r"\bEXISTS\b", m["cond"], re.IGNORECASE)))
-    return any(stack)
+class _Guards:
+    """Whether an `IF … EXISTS … THEN` is open at a position of the body, counting
+    nested IF … END IF pairs; positions must be asked in increasing order."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.tokens = _IF_TOKEN.finditer(body)
+        self.stack: list[bool] = []
+        self.condition: int | None = None  # where the pending IF's condition starts
+        self.upcoming: re.Match[str] | None = next(self.tokens, None)
+
+    def open_at(self, position: int) -> bool:
+        while self.upcoming is not None and self.upcoming.end() <= position:
+            self._read(self.upcoming)
+            self.upcoming = next(self.tokens, None)
+        return any(self.stack)
+
+    def _read(self, token: re.Match[str]) -> None:
+        word = token.group().upper()
+        if word.startswith("END"):
+            if self.stack:
+                self.stack.pop()
+        elif word == "IF":
+            if self.condition is None:
+                self.condition = token.end()
+        elif self.condition is not None:  # THEN closes the condition, `;` drops it
+            if word == "THEN":
+                self.stack.append(bool(_EXISTS.search(self.body, self.condition, token.start())))
+            self.condition = None
 
 
-def _statement_at(loc: ops.Location, text: str, offset: int, inner: str) -> Statement:
-    before = text[:offset]
-    line = loc.line + before.count("\n")
-    column = offset - before.rfind("\n") if "\n" in before else loc.column + offset
-    last = text[: offset + len(inner)]
-    end_line = loc.line + last.count("\n")
-    end_column = len(last) - last.rfind("\n") - 1 if "\n" in last else loc.column + len(last) - 1
-    return Statement(inner, offset, offset + len(inner), line, column, end_line, end_column)
+class _Placer:
+    """Statements at offsets of a statement's text, with their lines and columns in the
+    file (`\\n`, `\\r\\n` and a lone `\\r` each end a line, as the splitter counts)."""
+
+    def __init__(self, loc: ops.Location, text: str) -> None:
+        self.loc = loc
+        self.line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def __call__(self, offset: int, inner: str) -> Statement:
+        line, column = self._position(offset)
+        end_line, end_column = self._position(offset + len(inner) - 1)
+        return Statement(inner, offset, offset + len(inner), line, column, end_line, end_column)
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self.line_starts, offset) - 1
+        column = offset - self.line_starts[index] + (1 if index else self.loc.column)
+        return self.loc.line + index, column
 
 
 def guard(op_list: list[ops.Op], guarded: bool) -> list[ops.Op]:
