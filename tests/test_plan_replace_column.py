@@ -78,12 +78,15 @@ def test_replace_column_two_way_on_a_real_database(
     ).fetchall() == (rows_before)
 
     run_file(db, files(tmp_path, "contract", "up"))
-    assert [c for c, _ in schema_of(db, table)["columns"]] == sorted(["id", new])
+    assert [c[0] for c in schema_of(db, table)["columns"]] == sorted(["id", new])
     late = one(db, f"INSERT INTO {t} ({n}) VALUES (3.21) RETURNING id")
 
     downs(db, tmp_path)
     # The index on the old column went with it; everything else is back.
-    assert schema_of(db, table) == {**before, "indexes": [(f"{table}_pkey",)]}
+    assert schema_of(db, table) == {
+        **before,
+        "indexes": [i for i in before["indexes"] if i[0].endswith("_pkey")],
+    }
     assert db.execute(
         f"SELECT id, {o} FROM {t} WHERE id <= %s ORDER BY id", (ROWS,)
     ).fetchall() == (rows_before)
@@ -150,7 +153,10 @@ def test_change_column_type_integer_to_bigint(db: psycopg.Connection[Any], tmp_p
         run_file(db, files(tmp_path, "backfill", "up"))
     assert one(db, 'SELECT count(*) FROM "Stock" WHERE "Qty_new" IS DISTINCT FROM "Qty"') == 0
     run_file(db, files(tmp_path, "contract", "up"))
-    assert schema_of(db, "Stock")["columns"] == [("Qty_new", "bigint"), ("id", "integer")]
+    assert [c[:2] for c in schema_of(db, "Stock")["columns"]] == [
+        ("Qty_new", "bigint"),
+        ("id", "integer"),
+    ]
     db.execute('INSERT INTO "Stock" (id, "Qty_new") VALUES (-4, 5000000000)')  # now fine
     db.execute('DELETE FROM "Stock" WHERE id = -4')  # a value N-1 cannot hold blocks the down
     downs(db, tmp_path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migralint.plan import replace_column, sql
+from migralint.plan import column_copy, replace_column, sql
 from migralint.plan.model import Plan, PlanError
 from migralint.sql.names import quote
 from migralint.sql.ops import Name
@@ -26,11 +26,14 @@ class Change:
     column: str = field(metadata={"help": "The column whose type changes."})
     type: str = field(metadata={"help": "The new type."})
     using: str | None = field(
-        default=None, metadata={"help": "SQL converting the column (default: column::type)."}
+        default=None,
+        metadata={
+            "help": "SQL converting the column (default: the value, assigned as ALTER does)."
+        },
     )
     reverse_using: str | None = field(
         default=None,
-        metadata={"help": "SQL converting the new column back (default: new::old type)."},
+        metadata={"help": "SQL converting the new column back (default: its value, assigned)."},
     )
     from_type: str | None = field(
         default=None, metadata={"help": "The current type (default: from the migrations)."}
@@ -47,11 +50,15 @@ def plan(change: Change) -> Plan:
     table, column = change.table, change.column
     if change.from_type is None:
         raise PlanError(f"the current type of {table}.{column} is needed: pass --from-type")
-    if " ".join(change.from_type.lower().split()) == " ".join(change.type.lower().split()):
+    from_type = column_copy.stored_type(change.from_type)
+    if " ".join(from_type.lower().split()) == " ".join(change.type.lower().split()):
         raise PlanError(f"{table}.{column} already has type {change.type}")
     to = change.to or sql.generated_name(column, "new")
-    using = change.using or f"{quote(column)}::{change.type}"
-    reverse = change.reverse_using or f"{quote(to)}::{change.from_type}"
+    # Without --using, the value itself: assigned to the new column, it is converted
+    # with an assignment cast as ALTER COLUMN … TYPE converts it, so a value that does
+    # not fit raises (`'abc'::varchar(2)` would cut it silently).
+    using = change.using or quote(column)
+    reverse = change.reverse_using or quote(to)
     replacement = replace_column.Change(
         table,
         column,
@@ -70,4 +77,4 @@ def plan(change: Change) -> Plan:
         f"name (renaming it then would break that release): plan `migralint plan "
         f"rename-column --column {to} --to {column}` later if you want the old name back. "
     )
-    return replace_column.build(replacement, "change-column-type", slug, note)
+    return replace_column.build(replacement, "change-column-type", slug, note, carry=True)

@@ -22,7 +22,7 @@ rolled-back up, does exactly what is still missing.
 from __future__ import annotations
 
 from migralint.plan import sql
-from migralint.sql.names import quote_name
+from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -208,3 +208,33 @@ BEGIN
   END IF;
 END"""
     return do_block(body, "move")
+
+
+def conversion_check(table: Name, assignments: list[tuple[str, str]]) -> str:
+    """Refuse, before any write goes through the sync trigger, conversions PostgreSQL
+    cannot make: `EXPLAIN UPDATE … SET column = (expression)` checks every assignment's
+    types (an assignment cast must exist, as for `ALTER COLUMN … TYPE` without `USING`)
+    without running it."""
+    t = quote_name(table)
+    sets = ", ".join(f"{quote(column)} = ({expression})" for column, expression in assignments)
+    explain = f"EXPLAIN UPDATE {t} SET {sets}"
+    message = (
+        f"the values of {table} cannot be converted as planned ({sets}): give the "
+        "conversion with --using (and --reverse-using)"
+    )
+    body = f"""BEGIN
+  EXECUTE {literal(explain)};
+EXCEPTION WHEN datatype_mismatch OR undefined_function OR cannot_coerce THEN
+  RAISE EXCEPTION USING MESSAGE = {literal("migralint: " + message)}, DETAIL = SQLERRM;
+END"""
+    return do_block(body, "convert")
+
+
+_SERIALS = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
+_SERIALS.update({"serial2": "smallint", "serial4": "integer", "serial8": "bigint"})
+
+
+def stored_type(type_text: str) -> str:
+    """The type a column is stored as: a `serial` is an integer with a sequence default,
+    so `ADD COLUMN … serial` would make a new sequence and fill every row from it."""
+    return _SERIALS.get(" ".join(type_text.lower().split()), type_text)

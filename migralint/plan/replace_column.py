@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migralint.plan import expressions, sql
+from migralint.plan import column_copy, expressions, sql
 from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
@@ -31,7 +31,9 @@ class Change:
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
 
 
-def sync_function(function: Name, old: str, new: str, to_new: str, to_old: str | None) -> str:
+def sync_function(
+    table: Name, function: Name, old: str, new: str, to_new: str, to_old: str | None
+) -> str:
     """A BEFORE INSERT OR UPDATE trigger function keeping `new` = f(`old`) and, with
     `to_old`, `old` = g(`new`); `to_new`/`to_old` are expressions over the row (NEW.…).
 
@@ -39,13 +41,18 @@ def sync_function(function: Name, old: str, new: str, to_new: str, to_old: str |
     changed wins and recomputes the stale other, unless the other already agrees with it
     (so a backfill of one side never rewrites the other through a lossy round trip); if
     both changed, both are kept as written. Without `to_old` only `old` → `new` is synced.
-    With `to_new = NEW.old` and `to_old = NEW.new` it is rename-column's trigger.
-    A BEFORE trigger only edits NEW, so it cannot recurse.
+    Every computed value is assigned to a variable or column of the target column's type:
+    an assignment cast, as `UPDATE … SET` and `ALTER COLUMN … TYPE` convert, so a value
+    that does not fit (too long for varchar(n), out of range) fails the write instead of
+    being cut. A BEFORE trigger only edits NEW, so it cannot recurse.
     """
+    t = quote_name(table)
     o, n = f"NEW.{quote(old)}", f"NEW.{quote(new)}"
     po, pn = f"OLD.{quote(old)}", f"OLD.{quote(new)}"
     old_changed = f"{o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn}"
+    declare = f"DECLARE\n  as_old {t}.{quote(old)}%TYPE;\n"
     if to_old is None:
+        declare = ""
         body = f"""  IF TG_OP = 'INSERT' THEN
     IF {n} IS NULL THEN
       {n} := {to_new};
@@ -54,6 +61,7 @@ def sync_function(function: Name, old: str, new: str, to_new: str, to_old: str |
     {n} := {to_new};
   END IF;"""
     else:
+        declare += f"  as_new {t}.{quote(new)}%TYPE;\n"
         body = f"""  IF TG_OP = 'INSERT' THEN
     IF {n} IS NULL THEN
       {n} := {to_new};
@@ -61,17 +69,19 @@ def sync_function(function: Name, old: str, new: str, to_new: str, to_old: str |
       {o} := {to_old};
     END IF;
   ELSIF {old_changed} THEN
-    IF {o} IS DISTINCT FROM ({to_old}) THEN
+    as_old := {to_old};
+    IF {o} IS DISTINCT FROM as_old THEN
       {n} := {to_new};
     END IF;
   ELSIF {n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po} THEN
-    IF {n} IS DISTINCT FROM ({to_new}) THEN
+    as_new := {to_new};
+    IF {n} IS DISTINCT FROM as_new THEN
       {o} := {to_old};
     END IF;
   END IF;"""
     return f"""CREATE OR REPLACE FUNCTION {quote_name(function)}() RETURNS trigger
 LANGUAGE plpgsql AS $sync$
-BEGIN
+{declare}BEGIN
 {body}
   RETURN NEW;
 END
@@ -82,8 +92,10 @@ def plan(change: Change) -> Plan:
     return build(change, "replace-column", sql.slug("replace", change.table.name, change.column))
 
 
-def build(change: Change, operation: str, slug: str, note: str = "") -> Plan:
-    """The three phases; change-column-type reuses them with its own slug and note."""
+def build(change: Change, operation: str, slug: str, note: str = "", carry: bool = False) -> Plan:
+    """The three phases; change-column-type reuses them with its own slug and note, and
+    `carry`: the contract moves NOT NULL, the default and a sequence or identity to the
+    new column (and the downs move them back), as `ALTER COLUMN … TYPE` keeps them."""
     table, column, to = change.table, change.column, change.to
     if to == column:
         raise PlanError(f"--to must differ from --column ({column})")
@@ -95,6 +107,12 @@ def build(change: Change, operation: str, slug: str, note: str = "") -> Plan:
         )
     if change.from_type is None:
         raise PlanError(f"the type of {table}.{column} is needed: pass --from-type")
+    if column_copy.stored_type(change.type) != change.type:
+        raise PlanError(
+            f"--type {change.type}: a serial would fill every row from a new sequence; give "
+            f"{column_copy.stored_type(change.type)} (the contract moves {column}'s sequence)"
+        )
+    from_type = column_copy.stored_type(change.from_type)
     up = expressions.parse(change.up, table.name, "--up")
     if column not in up.columns:
         raise PlanError(f"--up {change.up!r} must read {column}")
@@ -105,10 +123,13 @@ def build(change: Change, operation: str, slug: str, note: str = "") -> Plan:
     t, old, new = quote_name(table), quote(column), quote(to)
     name = sql.generated_name(table.name, "sync", column, to)
     function = Name(name, table.schema)
-    sync = sync_function(function, column, to, up.on("NEW"), down and down.on("NEW"))
+    sync = sync_function(table, function, column, to, up.on("NEW"), down and down.on("NEW"))
     sync += "\n\n" + sql.create_trigger(table, name, function)
     lock = sql.lock_timeout(change.lock_timeout)
     drop_sync = sql.drop_trigger(table, name, function)
+    assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
+    add = column_copy.start_copy(table, column, to, name, change.type)
+    check = column_copy.conversion_check(table, assignments)
 
     if down is None:
         sync_note = (
@@ -132,11 +153,15 @@ def build(change: Change, operation: str, slug: str, note: str = "") -> Plan:
         "expand",
         f"{slug}_expand",
         f"Expand: add {to} {change.type} beside {column} on {table}, kept equal to "
-        f"{up.text}\nby a trigger. {sync_note}{default_note}\nThe expressions must accept "
-        "every value written meanwhile: an error in one fails that write.\n"
-        "Next: run the migrate phase.",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {new} {change.type};\n\n{sync}",
-        f"{lock}\n\n{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
+        f"{up.text}\nby a trigger. {sync_note}{default_note}\nValues are converted as an "
+        "assignment (UPDATE … SET) converts them: one that does not fit fails\nthat write "
+        "(it is never cut). The expand refuses a generated column, a new name that is "
+        "already\na column, and conversions PostgreSQL cannot make.\nNext: run the migrate "
+        "phase.",
+        f"{lock}\n\n{add}\n\n{check}\n\n{sync}",
+        f"{lock}\n\n"
+        + (f"{column_copy.finish_move(table, to, column)}\n\n" if carry else "")
+        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
     )
     backfill = sql.backfill(table, change.key, to, up.text, change.batch_size, commit=True)
     if down is None:
@@ -148,40 +173,64 @@ def build(change: Change, operation: str, slug: str, note: str = "") -> Plan:
     else:
         refill = sql.backfill(table, change.key, column, down.text, change.batch_size, commit=True)
         refill_note = f"Its down refills {column} = {down.text} after a rolled-back contract."
+    carried = (
+        f"The contract gives {to} {column}'s NOT NULL, default and sequence or identity."
+        if carry
+        else f"Then give {to} what {column} had (NOT NULL, default, indexes, constraints)."
+    )
     migrate = Phase(
         "migrate",
         f"{slug}_backfill",
         f"Migrate: fill {to} = {up.text} for existing rows, {change.batch_size} rows per "
-        "committed batch,\noutside a transaction; safe to re-run. "
-        f"{refill_note}\nThen give {to} what {column} had (NOT NULL, default, indexes, "
-        f"constraints) and\nship the release that reads and writes {to}. Contract only after "
-        f"that release is permanent\n(no rollback to a release that uses {column}).",
+        "committed batch,\noutside a transaction; safe to re-run; a value that does not "
+        f"fit {change.type} stops it. {refill_note}\n{carried}\nShip the release that "
+        f"reads and writes {to}. Contract only after that release is permanent\n(no "
+        f"rollback to a release that uses {column}).",
         backfill,
         refill,
         transactional=False,
     )
+    restored = "its NOT NULL, default and sequence" if carry else "nullable"
     if down is None:
         restore_note = (
-            f"Its down re-creates {column} ({change.from_type}, nullable) and the trigger,\n"
+            f"Its down re-creates {column} ({from_type}, {restored}) and the trigger,\n"
             f"but cannot refill it: without --down, {column} stays NULL in every row."
         )
     else:
         restore_note = (
-            f"Its down re-creates {column} ({change.from_type}, nullable) and the trigger; "
-            "the migrate phase's\ndown then refills it."
+            f"Its down re-creates {column} ({from_type}) and the trigger; the migrate "
+            f"phase's\ndown then refills it"
+            + (
+                " and the expand phase's down gives back its NOT NULL, default and sequence."
+                if carry
+                else "."
+            )
         )
     contract = Phase(
         "contract",
         f"{slug}_contract",
-        f"Contract: drop the sync trigger and {column}. Run it only once no running release "
+        (
+            "Contract: move NOT NULL (a validated CHECK first), the default and a sequence or "
+            f"identity to {to};\n"
+            if carry
+            else "Contract: "
+        )
+        + f"drop the sync trigger and {column}. Run it only once no running release "
         f"uses {column}.\n{restore_note}",
-        f"{lock}\n\n{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {old} {change.from_type};\n\n{sync}",
+        f"{lock}\n\n"
+        + (f"{column_copy.finish_move(table, column, to)}\n\n" if carry else "")
+        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
+        f"{lock}\n\n{column_copy.start_copy(table, to, column, name, from_type)}\n\n{sync}",
     )
     if down is None:
         reversible = (
             f"Without --down the plan is one-way: new-release writes leave {column} NULL and "
             f"the contract's down cannot refill {column}."
+        )
+    elif carry:
+        reversible = (
+            f"Every down restores the previous state, {column} refilled and its NOT NULL, "
+            "default and sequence given back."
         )
     else:
         reversible = (
@@ -191,6 +240,7 @@ def build(change: Change, operation: str, slug: str, note: str = "") -> Plan:
     summary = (
         f"Replacing {table}.{column} by {to} ({change.type}) in three migrations: expand (new "
         "column + sync trigger), migrate (batched backfill), contract (drop the old column). "
-        f"{note}{reversible}"
+        f"{note}{reversible} Indexes, UNIQUE, CHECK and foreign keys on {column} are not "
+        f"carried over: re-create them on {to}."
     )
     return Plan(operation, (expand, migrate, contract), summary)
