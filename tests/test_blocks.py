@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from migralint.config import Settings
 from migralint.engine import lint_text
 from migralint.sql import ops
@@ -66,3 +68,47 @@ END $$;"""
         for s, guarded in inner_statements(parse_statement(stmt, "m.sql")[0])
     ]
     assert found == [("ALTER", True), ("ALTER", False)]
+
+
+def _block(sql: str) -> ops.DoBlock:
+    [stmt] = split_statements(sql).statements
+    [block] = parse_statement(stmt, "m.sql")
+    assert isinstance(block, ops.DoBlock)
+    return block
+
+
+def test_inner_positions_count_crlf_and_lone_cr_as_one_line_end() -> None:
+    for newline in ("\n", "\r\n", "\r"):
+        block = _block(newline.join(["-- m", "DO $$", "BEGIN", "  DROP TABLE t;", "END $$;"]))
+        [(inner, _)] = inner_statements(block)
+        assert (inner.text, inner.line, inner.column, inner.end_column) == (
+            "DROP TABLE t",
+            4,
+            3,
+            14,
+        )
+
+
+def test_a_body_ends_at_its_own_tag_only() -> None:
+    block = _block("DO $a$ BEGIN EXECUTE $$ x $$; DROP TABLE t; END $a$;")
+    assert [s.text for s, _ in inner_statements(block)] == ["DROP TABLE t"]
+
+
+def _inner_seconds(size: int) -> float:
+    """CPU time to read a DO block of `size` guarded and unguarded inner statements."""
+    body = "IF EXISTS (SELECT 1) THEN ALTER TABLE t ADD COLUMN c int; END IF;\n"
+    block = _block("DO $$ BEGIN\n" + (body + "ALTER TABLE t ADD d int;\n") * size + "END $$;")
+    started = time.process_time()
+    found = inner_statements(block)
+    elapsed = time.process_time() - started
+    assert [guarded for _, guarded in found[:2]] == [True, False] and len(found) == 2 * size
+    return elapsed
+
+
+def test_reading_a_do_block_takes_linear_time() -> None:
+    small, large = _inner_seconds(1_000), _inner_seconds(4_000)
+    assert large < 5 * small + 0.05, f"{small:.3f}s at 1x, {large:.3f}s at 4x"
+
+
+def test_a_do_block_of_ten_times_the_reported_size_reads_in_seconds() -> None:
+    assert _inner_seconds(35_000) < 5  # 3.2 MB: issue 9 reported 320 KB taking 100 s
