@@ -14,6 +14,7 @@ from plan_helpers import run_file, schema_of
 from postgres import Server
 
 from migralint.cli import main
+from migralint.sql.split import split_statements
 
 
 def plan_from(source: Path, out: Path, fmt: str = "golang-migrate") -> Any:
@@ -302,3 +303,29 @@ def test_a_required_column_without_a_default_names_what_plan_from_needs(tmp_path
         result.output
     )
     assert "pass --default" not in result.output
+
+
+def test_a_kept_concurrent_index_gets_a_non_transactional_migration_of_its_own(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    (tmp_path / "V1__users.sql").write_text(USERS)
+    (tmp_path / "V2__rename.sql").write_text(
+        "ALTER TABLE users RENAME COLUMN full_name TO name;\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n"
+        "CREATE TABLE IF NOT EXISTS tags (id bigint PRIMARY KEY);\n"
+    )
+    out = tmp_path / "out"
+    result = plan_from(tmp_path / "V2__rename.sql", out, "flyway")
+    assert result.exit_code == 0, result.output
+    kept = (out / "V1__rename_kept.sql").read_text()
+    assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);" in kept
+    assert "RENAME" not in kept and "tags" not in kept
+    assert "executeInTransaction=false" in (out / "V1__rename_kept.sql.conf").read_text()
+    assert "CREATE TABLE IF NOT EXISTS tags" in (out / "V2__rename_kept_2.sql").read_text()
+    assert not (out / "V2__rename_kept_2.sql.conf").exists()
+
+    db.execute(USERS)
+    for stmt in split_statements(kept, "postgres").statements:  # as Flyway runs it
+        db.execute(stmt.text)
+    indexes = db.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'users'")
+    assert ("users_email_idx",) in indexes.fetchall()

@@ -52,6 +52,7 @@ class Replacement:
     drops: frozenset[str] = frozenset()
     creates: frozenset[str] = frozenset()
     statement_line: int = 0  # the line of the statement it is part of
+    outside_transaction: bool = False  # it cannot run in a transaction block
 
     @property
     def placed(self) -> Placed:
@@ -122,6 +123,7 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
         drops=drops,
         creates=creates,
         statement_line=unit.statement_line,
+        outside_transaction=any(_outside_transaction(op) for op in unit.ops),
     )
     to_plan = [op for op, f in zip(unit.ops, unit.flags, strict=True) if _plannable(op, f)]
     if unit.note or not to_plan:
@@ -134,6 +136,12 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
     except PlanError as error:
         raise PlanError(f"line {unit.line}: {error}") from error
     return dataclasses.replace(base, plan=plan, touches=_touched(op, catalog))
+
+
+def _outside_transaction(op: ops.Op) -> bool:
+    """PostgreSQL refuses to run it inside a transaction block."""
+    concurrent = (ops.CreateIndex, ops.DropIndex, ops.Reindex, ops.DetachPartition)
+    return isinstance(op, ops.Vacuum) or (isinstance(op, concurrent) and op.concurrently)
 
 
 def _redefinition(
@@ -155,14 +163,8 @@ def _redefinition(
         return None
     at, old = dropped.pop(key)
     drop = found[at]
-    if drop.plan is None and replacement.plan is None:
-        return None
-    if old is None:
-        raise PlanError(
-            f"line {unit.line} creates index {new.name} again, which line {drop.line} drops, "
-            "but its old definition is not in the migrations beside the file, so no down can "
-            "restore it; plan it by hand"
-        )
+    if old is None or (drop.plan is None and replacement.plan is None):
+        return None  # a planned drop knows its old definition: this one is kept
     try:
         plan = from_file_redefine.plan(old, new, catalog)
     except (Keep, PlanError) as error:
@@ -223,7 +225,7 @@ def combined(path: Path, found: list[Replacement]) -> Plan:
     for slot in range(len(AFTER)):
         kept = [r for r, at in zip(found, slots, strict=True) if at == slot]
         if kept:
-            phases.extend(kept_statements(path, kept, slot).phases)
+            phases.extend(kept_phases(path, kept, slot))
             placed.extend(kept)
         if slot < len(PHASES):
             for r in found:
@@ -276,20 +278,30 @@ def _slug(path: Path) -> str:
     return re.sub(r"\W+", "_", name).strip("_").lower() or "migration"
 
 
-def kept_statements(path: Path, kept: list[Replacement], slot: int = 0) -> Plan:
-    """A one-phase plan holding statements that need no plan, in their order; `slot` says
-    where it runs (an index into AFTER: 0 before the expand phases)."""
-    body = "\n\n".join(f"{r.statement};" for r in kept)
-    words = ("kept", "kept_after_expand", "kept_after_migrate", "kept_after_contract")
+_WORDS = ("kept", "kept_after_expand", "kept_after_migrate", "kept_after_contract")
+
+
+def kept_phases(path: Path, kept: list[Replacement], slot: int) -> list[Phase]:
+    """Migrations holding statements that need no plan, as written and in their order;
+    `slot` says where they run (an index into AFTER). A statement that cannot run in a
+    transaction block (CONCURRENTLY, VACUUM) gets a non-transactional migration of its own."""
+    groups: list[list[Replacement]] = []
+    for r in kept:
+        if r.outside_transaction or not groups or groups[-1][-1].outside_transaction:
+            groups.append([])
+        groups[-1].append(r)
     when = (
         "" if slot == 0 else f"\nThey run {AFTER[slot]} of the plans: they use what those change."
     )
-    phase = Phase(
-        "",
-        f"{_slug(path)}_{words[slot]}",
-        f"The statements of {path.name} that need no expand/contract plan, as written.{when}\n"
-        "Write their down by hand.",
-        body,
-        "-- Write the inverse of the kept statements here.\nSELECT 1;",
-    )
-    return Plan("kept", (phase,), f"kept {len(kept)} statement(s) of {path.name} as written")
+    return [
+        Phase(
+            "",
+            f"{_slug(path)}_{_WORDS[slot]}" + (f"_{n + 1}" if n else ""),
+            f"The statements of {path.name} that need no expand/contract plan, as written."
+            f"{when}\nWrite their down by hand.",
+            "\n\n".join(f"{r.statement};" for r in group),
+            "-- Write the inverse of the kept statements here.\nSELECT 1;",
+            transactional=not group[0].outside_transaction,
+        )
+        for n, group in enumerate(groups)
+    ]

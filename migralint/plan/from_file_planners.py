@@ -187,6 +187,11 @@ def _drop_index(op: ops.DropIndex, catalog: Catalog) -> Plan:
     from migralint.plan import drop_index
 
     created = catalog.index_definitions.get(op.name.key)
+    if created is None and op.if_exists:
+        raise Keep(
+            f"index {op.name} is not created by the migrations before the file, so the "
+            "DROP INDEX IF EXISTS is kept"
+        )
     if created is None:
         raise PlanError(
             f"index {op.name} is not created by the migrations beside the file, so its down "
