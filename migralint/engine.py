@@ -197,23 +197,34 @@ class Linter:
         file_suppressions = [s for s in directives.suppressions(split.comments) if s.whole_file]
         per_file = self._per_file_ignores(info.path)
         parsed: list[tuple[ops.Op, list[directives.Suppression]]] = [(op, []) for op in leading]
+        findings: list[Finding] = []
         for stmt in split.statements:
-            self._check_time(deadline, [], info, stmt.line)
+            self._check_time(deadline, findings, info, stmt.line)
             suppressed = [s for s in directives.suppressions(stmt.comments) if not s.whole_file]
-            for op in _with_block_contents(parse_statement(stmt, info.path, info.dialect), info):
-                parsed.append((op, suppressed))
+            try:
+                found = _with_block_contents(parse_statement(stmt, info.path, info.dialect), info)
+            except Exception as error:  # a reader's bug costs this statement only
+                findings.append(
+                    internal_error(info.path, error, "reading this statement", stmt.line)
+                )
+                continue
+            parsed.extend((op, suppressed) for op in found)
         parsed.append((_end_of_file(text, info.path), []))
         ctx = Context(info, catalog, Session(self._wrapped(info, split)), self.settings)
         ctx.file_ops = [op for op, _ in parsed]
         catalog.start_migration()
-        findings: list[Finding] = []
         for position, (op, suppressed) in enumerate(parsed):
             self._check_time(deadline, findings, info, op.loc.line)
             ctx.position = position
-            findings.extend(self._judge(op, ctx, suppressed + file_suppressions, per_file))
-            ctx.session.apply(op, ctx.target_table(op))
-            if info.direction != "down":
-                catalog.apply(op)
+            try:
+                findings.extend(self._judge(op, ctx, suppressed + file_suppressions, per_file))
+                ctx.session.apply(op, ctx.target_table(op))
+                if info.direction != "down":
+                    catalog.apply(op)
+            except Exception as error:  # the catalog's bug costs this statement only
+                findings.append(
+                    internal_error(info.path, error, "replaying this statement", op.loc.line)
+                )
         return findings
 
     def _check_time(

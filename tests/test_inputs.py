@@ -252,3 +252,44 @@ def test_a_file_name_that_is_not_utf8_reaches_the_report_as_str(tmp_path: Path) 
     assert shown(finding.path).endswith("V1__caf\\xe9.sql")
     code, _, err = run("check", os.fsdecode(os.fsencode(tmp_path) + b"/nope\xff\x1b[2J"))
     assert code == 2 and err.endswith("nope\\xff\\x1b[2J: no such file or folder\n")
+
+
+def test_a_reader_or_catalog_bug_costs_one_statement_never_a_syntax_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migralint import engine
+    from migralint.schema import Catalog
+    from migralint.sql import ops
+
+    parse, apply = engine.parse_statement, Catalog.apply
+
+    def reader(stmt, path, dialect):  # type: ignore[no-untyped-def]
+        if "boom" in stmt.text:
+            raise AttributeError("'NoneType' object has no attribute 'name'")
+        return parse(stmt, path, dialect)
+
+    def catalog(self, op):  # type: ignore[no-untyped-def]
+        if isinstance(op, ops.DropTable):
+            raise IndexError("tuple index out of range")
+        return apply(self, op)
+
+    monkeypatch.setattr(engine, "parse_statement", reader)
+    monkeypatch.setattr(Catalog, "apply", catalog)
+    write_tree(tmp_path, {"V1__x.sql": "CREATE TABLE boom (id int);\nDROP TABLE t;\n" + DROP})
+    result = lint_paths([tmp_path], Settings(select=("drop-table", "drop-column")))
+    assert [(f.line, f.rule, f.message) for f in result.findings] == [
+        (
+            1,
+            "internal-error",
+            "migralint failed reading this statement: AttributeError: "
+            "'NoneType' object has no attribute 'name'",
+        ),
+        (2, "drop-table", result.findings[1].message),
+        (
+            2,
+            "internal-error",
+            "migralint failed replaying this statement: IndexError: tuple index out of range",
+        ),
+        (3, "drop-column", result.findings[3].message),
+    ]
+    assert result.files_linted == 1
