@@ -124,7 +124,7 @@ def _folders_up_to_repository(start: Path) -> list[Path]:
     """The folder of `start` and those above it, up to the repository root if any."""
     try:
         here = start.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: search from where it stands
+    except (OSError, RuntimeError, ValueError):  # a loop, a NUL: search from where it stands
         here = Path(os.path.abspath(start))
     if not _safely(here.is_dir):
         here = here.parent
@@ -140,7 +140,7 @@ def _safely(check: Callable[[], bool]) -> bool:
     """A path test that is False, not an exception, in a folder we may not read."""
     try:
         return check()
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -225,7 +225,7 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
     where = f"{source}: " if source else ""
     for key in data:
         if key not in KEYS:
-            raise ConfigError(f"{where}unknown key {key!r}{suggest(key, KEYS)}")
+            raise ConfigError(f"{where}unknown key {_clip(key)!r}{suggest(key, KEYS)}")
     base = source.parent if source else Path.cwd()
     values: dict[str, Any] = {"source": source}
     if "dialect" in data:
@@ -283,7 +283,7 @@ def parse_dialect(value: str, where: str = "") -> str:
     value = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}.get(value, value)
     if value not in DIALECT_CHOICES:
         raise ConfigError(
-            f"{where}'dialect' must be one of {', '.join(DIALECT_CHOICES)}, not {value!r}"
+            f"{where}'dialect' must be one of {', '.join(DIALECT_CHOICES)}, not {_clip(value)!r}"
             f"{suggest(value, DIALECT_CHOICES)}"
         )
     return value
@@ -309,7 +309,7 @@ def parse_size(value: str, where: str = "") -> int:
 def parse_seconds(value: str, where: str = "") -> float:
     """A positive number of seconds."""
     try:
-        seconds = float(value) if len(value) < 32 else -1.0
+        seconds = float(value)
     except ValueError:
         seconds = -1.0
     if not 0 < seconds < float("inf"):
