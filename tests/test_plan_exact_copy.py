@@ -249,3 +249,40 @@ def test_a_type_change_refuses_a_to_column_that_exists(
         _run(db, tmp_path, "expand", "up")
     with pytest.raises(PlanError, match="--to must differ"):
         change_type_plan(ChangeType(Name("t"), "c", "bigint", from_type="integer", to="c"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "used_by"),
+    [
+        ("CREATE INDEX tickets_number_idx ON tickets (number)", "index tickets_number_idx"),
+        ("CREATE UNIQUE INDEX tickets_lower_idx ON tickets (lower(number))", "tickets_lower_idx"),
+        ("ALTER TABLE tickets ADD CHECK (number <> '')", "constraint tickets_number_check"),
+        (
+            "CREATE TABLE refs (code text REFERENCES tickets (number))",
+            "constraint refs_code_fkey on table refs",
+        ),
+        ("CREATE VIEW open_tickets AS SELECT number FROM tickets", "view open_tickets"),
+    ],
+)
+def test_plans_refuse_a_column_whose_indexes_and_constraints_they_cannot_carry(
+    db: psycopg.Connection[Any], tmp_path: Path, extra: str, used_by: str
+) -> None:
+    db.execute(
+        "CREATE TABLE tickets (id bigint PRIMARY KEY, number text UNIQUE);"
+        "INSERT INTO tickets SELECT g, 'T' || g FROM generate_series(1, 10) AS g;"
+        f"{extra}"
+    )
+    before = schema_of(db, "tickets")
+    rename = tmp_path / "rename"
+    change_type = tmp_path / "type"
+    for out in (rename, change_type):
+        out.mkdir()
+    rename_column = RenameColumn(Name("tickets"), "number", "ticket")
+    write_plan(rename_plan(rename_column), "golang-migrate", rename)
+    change = ChangeType(Name("tickets"), "number", "varchar(20)", from_type="text")
+    write_plan(change_type_plan(change), "golang-migrate", change_type)
+    for out in (rename, change_type):
+        with pytest.raises(psycopg.errors.RaiseException, match=used_by) as refused:
+            _run(db, out, "expand", "up")
+        assert "tickets_number_key" in str(refused.value)  # the UNIQUE constraint too
+        assert schema_of(db, "tickets") == before

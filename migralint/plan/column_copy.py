@@ -25,6 +25,12 @@ from migralint.plan import sql
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
+DEPENDENTS = (
+    ": the plan does not carry these over to {target} (the contract would drop them with "
+    "the column); drop them first and re-create them on {target} after the expand, or make "
+    "the change by hand"
+)
+
 
 def literal(text: str) -> str:
     """An SQL string literal."""
@@ -58,13 +64,22 @@ def _column(variable: str, rel: str, name: str) -> str:
 
 
 def start_copy(
-    table: Name, source: str, target: str, trigger: str, target_type: str | None = None
+    table: Name,
+    source: str,
+    target: str,
+    trigger: str,
+    target_type: str | None = None,
+    keeps_source: bool = False,
 ) -> str:
     """Add `target` beside `source`: the source's exact type and collation, or
     `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
 
     A re-run after this plan's own expand (the sync trigger exists) does nothing; a
     `target` that exists without it is another column, and reusing it would lose data.
+    Unless `keeps_source` (a down, or replace-column, whose old column's indexes go with
+    it as in the change it replaces), it refuses a source that indexes, constraints
+    (other than NOT NULL), views or policies depend on: the plan does not carry them, and
+    the contract would drop them with the column.
     """
     t = quote_name(table)
     rel = f"{literal(t)}::regclass"
@@ -100,6 +115,23 @@ def start_copy(
         f"column {shown} already exists: refusing to reuse it (its rows would not be "
         "copied); pick another name, or drop it if a failed run of this plan left it"
     )
+    dependents = (
+        ""
+        if keeps_source
+        else f"""  SELECT string_agg(pg_describe_object(d.classid, d.objid, d.objsubid), ', ')
+    INTO used_by FROM pg_depend AS d
+    LEFT JOIN pg_class AS c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
+    LEFT JOIN pg_constraint AS k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = {rel}
+      AND d.refobjsubid = src.attnum AND d.deptype IN ('n', 'a')
+      AND d.classid <> 'pg_attrdef'::regclass AND c.relkind IS DISTINCT FROM 'S'
+      AND k.contype IS DISTINCT FROM 'n';
+  IF used_by IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = {literal(f"migralint: {table}.{source} is used by ")}
+      || used_by || {literal(DEPENDENTS.format(target=target))};
+  END IF;
+"""
+    )
     no_equality = _fail(
         f"the type of {shown} has no = operator, so the sync trigger cannot compare "
         "values: change the column by hand"
@@ -108,6 +140,7 @@ def start_copy(
   src pg_attribute;
   dst pg_attribute;
   collate_clause text := '';
+  used_by text;
 BEGIN
   {_column("src", rel, source)}
   IF NOT FOUND THEN
@@ -116,7 +149,7 @@ BEGIN
   IF src.attgenerated <> '' THEN
     {generated}
   END IF;
-  IF EXISTS (
+{dependents}  IF EXISTS (
     SELECT 1 FROM pg_attribute
     WHERE attrelid = {rel} AND attname = {literal(target)} AND NOT attisdropped
   ) THEN

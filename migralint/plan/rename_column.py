@@ -10,9 +10,10 @@ from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 REFUSED = (
-    "The expand refuses a generated column and a new name that is already a column. "
-    "Indexes, UNIQUE,\nCHECK and foreign keys on the column are not carried over: "
-    "re-create them on the new column."
+    "The expand refuses a generated column, a new name that is already a column, and a "
+    "column that\nindexes, UNIQUE, CHECK or foreign keys (either way), views or policies "
+    "use: the plan does not\ncarry those; drop them first and re-create them on the new "
+    "column after the expand."
 )
 
 
@@ -91,7 +92,7 @@ def plan(change: Change) -> Plan:
         "and the expand phase's down gives it back its NOT NULL, default and sequence.",
         f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
         f"ALTER TABLE {t} DROP COLUMN IF EXISTS {quote(column)};",
-        f"{lock}\n\n{column_copy.start_copy(table, to, column, name)}\n\n{sync}",
+        f"{lock}\n\n{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
     )
     summary = (
         f"Renaming {table}.{column} to {to} in three migrations: expand (new column of the "

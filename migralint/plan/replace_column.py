@@ -128,8 +128,9 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     lock = sql.lock_timeout(change.lock_timeout)
     drop_sync = sql.drop_trigger(table, name, function)
     assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
-    add = column_copy.start_copy(table, column, to, name, change.type)
+    add = column_copy.start_copy(table, column, to, name, change.type, keeps_source=not carry)
     check = column_copy.conversion_check(table, assignments)
+    restore = column_copy.start_copy(table, to, column, name, from_type, keeps_source=True)
 
     if down is None:
         sync_note = (
@@ -220,7 +221,7 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, column, to)}\n\n" if carry else "")
         + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
-        f"{lock}\n\n{column_copy.start_copy(table, to, column, name, from_type)}\n\n{sync}",
+        f"{lock}\n\n{restore}\n\n{sync}",
     )
     if down is None:
         reversible = (
@@ -240,7 +241,13 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     summary = (
         f"Replacing {table}.{column} by {to} ({change.type}) in three migrations: expand (new "
         "column + sync trigger), migrate (batched backfill), contract (drop the old column). "
-        f"{note}{reversible} Indexes, UNIQUE, CHECK and foreign keys on {column} are not "
-        f"carried over: re-create them on {to}."
+        f"{note}{reversible} "
+        + (
+            f"The expand refuses a {column} that indexes, constraints, views or policies use: "
+            f"drop them first and re-create them on {to} after the expand."
+            if carry
+            else f"Indexes, UNIQUE, CHECK and foreign keys on {column} go with it: re-create "
+            f"them on {to}."
+        )
     )
     return Plan(operation, (expand, migrate, contract), summary)
