@@ -329,3 +329,19 @@ def test_a_kept_concurrent_index_gets_a_non_transactional_migration_of_its_own(
         db.execute(stmt.text)
     indexes = db.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'users'")
     assert ("users_email_idx",) in indexes.fetchall()
+
+
+def test_statements_sharing_a_line_are_told_apart(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    source = tmp_path / "2_rename.up.sql"
+    source.write_text(
+        "SET lock_timeout = '2s'; ALTER TABLE users RENAME COLUMN full_name TO name; "
+        "COMMENT ON COLUMN users.name IS 'x';\n"
+    )
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "no plan for" not in result.output
+    assert "line 1: kept as written, after the contract phases" in result.output
+    first, *_, last = ups(tmp_path / "out")
+    assert first.read_text().rstrip().endswith("SET lock_timeout = '2s';")
+    assert last.read_text().rstrip().endswith("COMMENT ON COLUMN users.name IS 'x';")

@@ -98,8 +98,11 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
         for op in unit.ops:
             catalog.apply(op)
     _check_accounted(cut, found)
-    for line in sorted({r.statement_line for r in found}):
-        refuse_entangled_actions(line, [r.placed for r in found if r.statement_line == line])
+    statements: dict[int, list[Replacement]] = {}
+    for r in found:
+        statements.setdefault(min(s for s, _ in r.covers), []).append(r)
+    for actions in statements.values():
+        refuse_entangled_actions(actions[0].statement_line, [r.placed for r in actions])
     return found
 
 

@@ -92,19 +92,20 @@ def units(
     path = str(migration.path)
     found: list[Unit] = []
     for s, stmt in enumerate(split_statements(text, dialect).statements):
-        stmt_ops = [op for op in file_ops if stmt.line <= op.loc.line <= stmt.end_line]
+        start, end = (stmt.line, stmt.column), (stmt.end_line, stmt.end_column)
+        stmt_ops = [op for op in file_ops if start <= (op.loc.line, op.loc.column) <= end]
         if not stmt_ops:
             stmt_ops = parse_statement(stmt, path, dialect)
-        here = [f for f in findings if stmt.line <= f.line <= stmt.end_line]
-        # Suppressions apply to a whole statement: a rule's finding on its lines stands for
-        # every Op of it that the rule flagged.
+        here = [f for f in findings if start <= (f.line, f.column) <= end]
+        # Suppressions apply to a whole statement: a rule's finding on it stands for every
+        # Op of it that the rule flagged.
         flags = tuple(
             frozenset(recorder.flagged.get(id(op), set()) & {f.rule for f in here})
             for op in stmt_ops
         )
         errors = frozenset(f.rule for f in here if f.severity >= Severity.ERROR)
         for unit in _statement_units(s, stmt, stmt_ops, flags, path, dialect, plannable):
-            mine = errors if unit.text == stmt.text else errors & frozenset().union(*unit.flags)
+            mine = errors & frozenset().union(*unit.flags)
             found.append(dataclasses.replace(unit, errors=tuple(sorted(mine))))
     return found
 
