@@ -293,3 +293,10 @@ def test_a_reader_or_catalog_bug_costs_one_statement_never_a_syntax_error(
         (3, "drop-column", result.findings[3].message),
     ]
     assert result.files_linted == 1
+
+
+def test_the_result_carries_the_text_of_what_was_linted_and_nothing_else(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"secret.env": SECRET, "db/V1__x.sql": DROP, "db/V2__b.sql": b"\x00"})
+    (tmp_path / "db" / "V3__s.sql").symlink_to(tmp_path / "secret.env")
+    result = lint_paths([tmp_path / "db"], Settings())
+    assert result.sources == {str(tmp_path / "db" / "V1__x.sql"): DROP}
