@@ -79,7 +79,8 @@ def main() -> None:
 @click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Configuration file (default: migralint.toml or pyproject.toml found above PATHS).",
+    help="Configuration file (default: migralint.toml or pyproject.toml found above PATHS, "
+    "up to the repository root).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")

@@ -300,3 +300,12 @@ def test_the_result_carries_the_text_of_what_was_linted_and_nothing_else(tmp_pat
     (tmp_path / "db" / "V3__s.sql").symlink_to(tmp_path / "secret.env")
     result = lint_paths([tmp_path / "db"], Settings())
     assert result.sources == {str(tmp_path / "db" / "V1__x.sql"): DROP}
+
+
+def test_a_configuration_that_is_a_device_or_a_fifo_is_refused_unread(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"db/V1__x.sql": DROP})
+    os.mkfifo(tmp_path / "pipe.toml")
+    for config, kind in (("/dev/zero", "a character device"), (tmp_path / "pipe.toml", "FIFO")):
+        done = run_process("check", "--config", str(config), str(tmp_path / "db"))
+        assert done.returncode == 2 and kind in done.stderr
+        assert len(done.stderr.splitlines()) == 1
