@@ -185,3 +185,11 @@ def test_a_nul_in_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="NUL"):
         write_plan(Plan("test", (phase,), ""), "sql", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_phase_outside_a_transaction_must_be_one_statement(tmp_path: Path) -> None:
+    """golang-migrate and dbmate would run two statements as one implicit transaction."""
+    phase = Phase("expand", "x", "h", "SELECT 1; SELECT 2;", "SELECT 1;", transactional=False)
+    with pytest.raises(PlanError, match="its up has 2 statements"):
+        write_plan(Plan("test", (phase,), ""), "golang-migrate", tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -48,9 +48,9 @@ class Phase:
 
     def sql(self, direction: str, per_statement: bool) -> str:
         """The up or down SQL as a tool runs it. For a tool that runs a file statement
-        by statement (psql, Flyway), the work of a phase outside a transaction runs with
-        no statement or lock timeout, both reset afterwards; a tool that sends the file
-        as one query gets the statement alone (the header says how to lift timeouts)."""
+        by statement (Flyway), the work of a phase outside a transaction runs with no
+        statement or lock timeout, both reset afterwards; otherwise the file holds the
+        statement alone (its header says how to lift the timeouts)."""
         body = (self.up if direction == "up" else self.down).strip()
         if self.transactional or not per_statement:
             return body

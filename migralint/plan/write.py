@@ -16,8 +16,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from migralint.plan.model import Plan, PlanError, shown
+from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.plan.writers import WRITERS
+from migralint.sql.split import split_statements
 
 _TIMESTAMP_DIGITS = 14
 # A Flyway version: dot- or underscore-separated numbers (`1`, `1_27`, `2.0.3`).
@@ -62,6 +63,8 @@ def write_plan(plan: Plan, fmt: str, out: Path) -> list[Path]:
     exists. PlanError (one line) when a file cannot be written."""
     if fmt not in WRITERS:
         raise PlanError(f"unknown format {fmt!r}; use one of {', '.join(WRITERS)}")
+    for phase in plan.phases:
+        _check_one_statement(phase)
     files = WRITERS[fmt](plan, next_versions(out, fmt, len(plan.phases)))
     for name, text in files:
         if "\0" in text:
@@ -91,6 +94,21 @@ def write_plan(plan: Plan, fmt: str, out: Path) -> list[Path]:
         where = shown(str(current))
         raise PlanError(f"cannot write {where}: {reason}; nothing was written") from None
     return targets
+
+
+def _check_one_statement(phase: Phase) -> None:
+    """A phase outside a transaction must be one statement: golang-migrate and dbmate
+    send a file as one query, which PostgreSQL runs as one implicit transaction."""
+    if phase.transactional:
+        return
+    for direction, body in (("up", phase.up), ("down", phase.down)):
+        count = len(split_statements(body).statements)
+        if count != 1:
+            raise PlanError(
+                f"the {phase.name or 'kept'} phase ({phase.slug}) must run outside a "
+                f"transaction but its {direction} has {count} statements: it cannot be "
+                "written as one migration"
+            )
 
 
 def _make_folders(out: Path) -> list[Path]:
