@@ -309,3 +309,18 @@ def test_a_configuration_that_is_a_device_or_a_fifo_is_refused_unread(tmp_path: 
         done = run_process("check", "--config", str(config), str(tmp_path / "db"))
         assert done.returncode == 2 and kind in done.stderr
         assert len(done.stderr.splitlines()) == 1
+
+
+def test_a_path_longer_than_the_system_allows_is_a_finding(tmp_path: Path) -> None:
+    fd = os.open(tmp_path, os.O_RDONLY)
+    for depth in range(20):  # 20 × 244 characters: past PATH_MAX, built relative to each level
+        name = f"d{depth:02d}" + "x" * 240
+        os.mkdir(name, dir_fd=fd)
+        fd, parent = os.open(name, os.O_RDONLY, dir_fd=fd), fd
+        os.close(parent)
+    os.close(os.open("V1__x.sql", os.O_WRONLY | os.O_CREAT, dir_fd=fd))
+    os.close(fd)
+    result = lint_paths([tmp_path], Settings())
+    [finding] = result.findings
+    assert finding.rule == "unreadable-file" and "File name too long" in finding.message
+    assert list(result.skipped.values()) == ["unreadable"]
