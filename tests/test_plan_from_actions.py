@@ -345,3 +345,13 @@ def test_statements_sharing_a_line_are_told_apart(tmp_path: Path) -> None:
     first, *_, last = ups(tmp_path / "out")
     assert first.read_text().rstrip().endswith("SET lock_timeout = '2s';")
     assert last.read_text().rstrip().endswith("COMMENT ON COLUMN users.name IS 'x';")
+
+
+def test_a_file_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    source = tmp_path / "2_rename.up.sql"
+    source.write_bytes(b"ALTER TABLE users RENAME COLUMN full_name TO n\xe9;\n")
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"migralint: error: cannot read {source} as UTF-8 text")
+    assert not (tmp_path / "out").exists()

@@ -80,7 +80,10 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     if dialect != "postgres":
         raise PlanError(f"{path} is a {dialect} migration; `plan --from` reads PostgreSQL ones")
     catalog = build_catalog([migration.set_root], settings, before=path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # as the linter decodes it
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlanError(f"cannot read {path} as UTF-8 text: {error}") from error
     cut = units(migration, dialect, copy.deepcopy(catalog), settings, text, _plannable)
     catalog.start_migration()
     found: list[Replacement] = []

@@ -71,6 +71,9 @@ class _Recorder(Linter):
         return self._recording[spec.id]
 
 
+# Findings saying the file was not read or linted to its end.
+_NOT_LINTED = frozenset({"internal-error", "file-too-slow", "file-too-large", "unreadable-file"})
+
 Plannable = Callable[[ops.Op, frozenset[str]], bool]
 
 
@@ -88,6 +91,9 @@ def units(
 
     recorder = _Recorder(load_rules(settings.rule_paths).selected(settings), settings)
     findings = recorder.lint_file(migration, dialect, catalog)
+    for f in findings:
+        if f.rule in _NOT_LINTED:  # the Ops after it would be kept unseen
+            raise PlanError(f"line {f.line}: {f.message}")
     file_ops = [op for op in recorder.file_ops if not isinstance(op, ops.EndOfFile)]
     path = str(migration.path)
     found: list[Unit] = []
