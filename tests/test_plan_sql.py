@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from migralint.plan import sql
+from migralint.plan import mysql, sql
 from migralint.plan.model import PlanError, comment, shown
 from migralint.sql.ops import Name
 
@@ -201,3 +201,30 @@ def test_backfill_retries_a_batch_that_meets_a_lock_timeout(
     _backfill(db, "t", "id")
     holder.join()
     assert db.execute("SELECT count(*) FROM t WHERE b IS DISTINCT FROM a").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("500ms", 1), ("2s", 2), ("1.5min", 90)])
+def test_mysql_lock_wait_timeout_reads_the_same_durations(text: str, seconds: int) -> None:
+    assert mysql.lock_wait_timeout(text) == f"SET SESSION lock_wait_timeout = {seconds};"
+
+
+@pytest.mark.parametrize("text", ["2s; DROP TABLE x", "0", "soon"])
+def test_mysql_lock_wait_timeout_refuses_what_postgresql_would(text: str) -> None:
+    with pytest.raises(PlanError, match="--lock-timeout"):
+        mysql.lock_wait_timeout(text)
+
+
+@pytest.mark.parametrize("name", ["", "nul\0", "trailing ", "x" * 65])
+def test_mysql_identifiers_it_cannot_keep_are_refused(name: str) -> None:
+    with pytest.raises(PlanError):
+        mysql.quote(name)
+
+
+def test_mysql_quoting_doubles_backticks() -> None:
+    assert mysql.quote("a`b") == "`a``b`"
+    assert mysql.literal("it's \\") == "'it''s \\\\'"
+
+
+def test_mysql_backfill_checks_the_batch_size() -> None:
+    with pytest.raises(PlanError, match="--batch-size"):
+        mysql.backfill(Name("t"), "id", "b", "a", 0)

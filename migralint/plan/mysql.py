@@ -10,13 +10,20 @@ Flyway, dbmate): the server parses `BEGIN … END` bodies itself, no DELIMITER n
 from __future__ import annotations
 
 import math
-import re
 
-from migralint.plan.model import PlanError
+from migralint.plan import sql
+from migralint.plan.model import PlanError, shown
 from migralint.sql.ops import Name
+
+MAX_IDENTIFIER = 64  # characters
 
 
 def quote(ident: str) -> str:
+    """One identifier in backticks; PlanError when MySQL would not keep it as given."""
+    if not ident or "\0" in ident or ident != ident.rstrip(" "):
+        raise PlanError(f"{shown(ident)!r} is not a valid MySQL identifier")
+    if len(ident) > MAX_IDENTIFIER:
+        raise PlanError(f"{shown(ident)} is longer than MySQL's {MAX_IDENTIFIER}-character limit")
     return "`" + ident.replace("`", "``") + "`"
 
 
@@ -25,16 +32,18 @@ def quote_name(name: Name) -> str:
 
 
 def literal(text: str) -> str:
+    """A string literal, read the same with or without NO_BACKSLASH_ESCAPES when it has
+    no backslash; PlanError on a NUL."""
+    if "\0" in text:
+        raise PlanError(f"{shown(text)} contains a NUL character")
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def lock_wait_timeout(postgres_style: str) -> str:
-    """`SET SESSION lock_wait_timeout` from a PostgreSQL-style duration ('2s', '500ms')."""
-    m = re.fullmatch(r"\s*(\d+)\s*(ms|s|min|h)?\s*", postgres_style)
-    if m is None:
-        raise PlanError(f"--lock-timeout {postgres_style!r}: use a duration like 2s or 500ms")
-    factor = {"ms": 0.001, "s": 1, None: 0.001, "min": 60, "h": 3600}[m[2]]
-    return f"SET SESSION lock_wait_timeout = {max(1, math.ceil(int(m[1]) * factor))};"
+    """`SET SESSION lock_wait_timeout` (whole seconds, at least 1) from a PostgreSQL-style
+    duration ('2s', '500ms'), checked as `sql.duration` checks it."""
+    seconds = max(1, math.ceil(sql.duration_ms(postgres_style) / 1000))
+    return f"SET SESSION lock_wait_timeout = {seconds};"
 
 
 def _column_exists(table: Name, column: str) -> str:
@@ -118,7 +127,8 @@ def backfill(table: Name, key: str, target: str, source: str, batch_size: int) -
     """Copy `source` into `target` where still empty, `batch_size` rows per statement in
     key order; with autocommit each UPDATE commits on its own. A re-run only touches
     rows still empty."""
-    procedure = quote(f"migralint_backfill_{table.name}_{target}"[:64])
+    procedure = quote(sql.generated_name("migralint_backfill", table.name, target))
+    batch_size = sql.checked_batch_size(batch_size)
     t, c, s = quote_name(table), quote(target), quote(source)
     return f"""DROP PROCEDURE IF EXISTS {procedure};
 CREATE PROCEDURE {procedure}()

@@ -87,6 +87,19 @@ def duration(text: str, option: str = "--lock-timeout") -> str:
     """A PostgreSQL duration setting, checked and re-rendered: `2s`, ` 500 ms`, `1.5min`
     → `'2s'`, `'500ms'`, `'90000ms'`; a bare number counts milliseconds. PlanError unless
     it is a positive duration PostgreSQL accepts."""
+    number, unit = _duration(text, option)
+    if "." not in number:
+        return f"'{int(number)}{unit}'"
+    return f"'{duration_ms(text, option)}ms'"
+
+
+def duration_ms(text: str, option: str = "--lock-timeout") -> int:
+    """The milliseconds of a duration `duration` accepts."""
+    number, unit = _duration(text, option)
+    return round(float(number) * _UNIT_MS[unit])
+
+
+def _duration(text: str, option: str) -> tuple[str, str]:
     m = re.fullmatch(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*(ms|s|min|h|d)?\s*", text)
     if m is None:
         raise PlanError(
@@ -94,12 +107,9 @@ def duration(text: str, option: str = "--lock-timeout") -> str:
             "d), e.g. 2s or 500ms"
         )
     number, unit = m[1], m[2] or "ms"
-    ms = round(float(number) * _UNIT_MS[unit])
-    if not 0 < ms <= _MAX_TIMEOUT_MS:
+    if not 0 < round(float(number) * _UNIT_MS[unit]) <= _MAX_TIMEOUT_MS:
         raise PlanError(f"{option} {text.strip()!r}: must be between 1ms and 24 days")
-    if "." not in number:
-        return f"'{int(number)}{unit}'"
-    return f"'{ms}ms'"
+    return number, unit
 
 
 def lock_timeout(value: str) -> str:
