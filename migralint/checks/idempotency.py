@@ -4,12 +4,15 @@ data again when it runs twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
 
+from migralint.checks.file_index import after, before, file_index
 from migralint.context import Context
 from migralint.sql import ops
 from migralint.sql.names import identifier
@@ -29,7 +32,7 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
     if ctx.session.wrapped or ctx.file.transaction == "implicit":
         return None  # the tool's transaction rolls the whole file back on failure
     if ctx.session.explicit:
-        commit = next((c for c in ctx.later(ops.Commit) if not c.rollback), None)
+        commit = next(after(ctx, ops.Commit, _rolls_back, False), None)
         if commit is None or not statements_after(ctx, commit):
             return None
         return (
@@ -44,26 +47,61 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
     return "this migration runs outside a transaction, so a later failure leaves it half-applied"
 
 
+def _rolls_back(op: ops.Commit) -> bool:
+    return op.rollback
+
+
+Span = tuple[tuple[int, int], tuple[int, int], int]  # (start, end, position) of a DO block
+
+
+def _outer_blocks(ctx: Context) -> list[Span]:
+    """The DO blocks not inside an earlier one, by start (statements never overlap)."""
+    spans: list[Span] = []
+    for position, op in enumerate(ctx.file_ops):
+        if not isinstance(op, ops.DoBlock):
+            continue
+        span = ((op.loc.line, op.loc.column), (op.loc.end_line, op.loc.end_column), position)
+        k = bisect_right(spans, (span[0], (sys.maxsize, sys.maxsize), sys.maxsize))
+        if not (k and spans[k - 1][0] <= span[0] <= spans[k - 1][1]):
+            spans.insert(k, span)
+    return spans
+
+
 def _enclosing_end(ctx: Context, op: ops.Op) -> tuple[int, int]:
     """Where the statement holding `op` ends: a DO block's inner DDL ends with the block."""
     start = (op.loc.line, op.loc.column)
-    for earlier in ctx.file_ops:
-        if earlier is op:
-            break
-        if isinstance(earlier, ops.DoBlock):
-            block = earlier.loc
-            if (block.line, block.column) <= start <= (block.end_line, block.end_column):
-                return block.end_line, block.end_column
+    spans: list[Span] = file_index(ctx).derived(_outer_blocks, ctx)
+    k = bisect_right(spans, (start, (sys.maxsize, sys.maxsize), sys.maxsize))
+    if k and spans[k - 1][0] <= start <= spans[k - 1][1]:
+        _, block_end, position = spans[k - 1]
+        if _position_of(ctx, op) > position:
+            return block_end
     return op.loc.end_line, op.loc.end_column
+
+
+def _identities(ctx: Context) -> dict[int, int]:
+    """id(op) → the first position of that object in the file."""
+    positions: dict[int, int] = {}
+    for i, op in enumerate(ctx.file_ops):
+        positions.setdefault(id(op), i)
+    return positions
+
+
+def _position_of(ctx: Context, op: ops.Op) -> int:
+    """Where `op` stands in the file."""
+    return file_index(ctx).derived(_identities, ctx).get(id(op), len(ctx.file_ops))
+
+
+def _last_start(ctx: Context) -> tuple[int, int]:
+    """Where the last statement of the file starts."""
+    ends = (ops.EndOfFile,)
+    starts = [(o.loc.line, o.loc.column) for o in ctx.file_ops if not isinstance(o, ends)]
+    return max(starts, default=(0, 0))
 
 
 def statements_after(ctx: Context, op: ops.Op) -> bool:
     """True when another statement follows the one holding `op` in this file."""
-    end = _enclosing_end(ctx, op)
-    return any(
-        not isinstance(later, ops.EndOfFile) and (later.loc.line, later.loc.column) > end
-        for later in ctx.file_ops
-    )
+    return file_index(ctx).derived(_last_start, ctx) > _enclosing_end(ctx, op)
 
 
 # Objects: what a statement creates or drops, and what else the file does to it
@@ -118,19 +156,60 @@ def same_object(a: ObjectKey | None, b: ObjectKey | None) -> bool:
     return a == b or (a[0] in PER_TABLE_KINDS and a[:2] == b[:2] and min(len(a), len(b)) == 2)
 
 
+@dataclass(frozen=True, slots=True)
+class _KeyIndex:
+    """Key functions over one way of naming an Op's object: the whole key, and (for
+    per-table kinds) its (kind, name) head, of all keys or of table-less ones only."""
+
+    whole: Callable[[ops.Op], ObjectKey | None]
+    head: Callable[[ops.Op], ObjectKey | None]
+    tableless: Callable[[ops.Op], ObjectKey | None]
+
+
+def _key_index(key_of: Callable[[ops.Op], ObjectKey | None]) -> _KeyIndex:
+    def head(op: ops.Op) -> ObjectKey | None:
+        key = key_of(op)
+        return key[:2] if key and key[0] in PER_TABLE_KINDS else None
+
+    def tableless(op: ops.Op) -> ObjectKey | None:
+        key = key_of(op)
+        return key if key and key[0] in PER_TABLE_KINDS and len(key) == 2 else None
+
+    return _KeyIndex(key_of, head, tableless)
+
+
+_CREATED = _key_index(created_key)
+_DROPPED = _key_index(dropped_key)
+Where = Callable[[Context, type[ops.Op], Callable[[ops.Op], ObjectKey | None], ObjectKey], Iterator]
+
+
+def _found(ctx: Context, keys: _KeyIndex, key: ObjectKey | None, where: Where) -> bool:
+    """True when an Op `where` says (before, after) names an object that same_object
+    matches with `key`: the index lookups that same_object's cases amount to."""
+    if key is None:
+        return False
+    if key[0] not in PER_TABLE_KINDS:
+        return any(where(ctx, ops.Op, keys.whole, key))
+    if len(key) == 2:
+        return any(where(ctx, ops.Op, keys.head, key))
+    return any(where(ctx, ops.Op, keys.whole, key)) or any(
+        where(ctx, ops.Op, keys.tableless, key[:2])
+    )
+
+
 def dropped_before(ctx: Context, key: ObjectKey | None) -> bool:
     """True when an earlier statement of this file drops the object: a re-run re-creates it."""
-    return any(same_object(dropped_key(o), key) for o in ctx.file_ops[: ctx.position])
+    return _found(ctx, _DROPPED, key, before)
 
 
 def created_before(ctx: Context, key: ObjectKey | None) -> bool:
     """True when an earlier statement of this file creates the object: it exists here."""
-    return any(same_object(created_key(o), key) for o in ctx.file_ops[: ctx.position])
+    return _found(ctx, _CREATED, key, before)
 
 
 def created_later(ctx: Context, key: ObjectKey | None) -> bool:
     """True when a later statement of this file re-creates the object."""
-    return any(same_object(created_key(o), key) for o in ctx.file_ops[ctx.position + 1 :])
+    return _found(ctx, _CREATED, key, after)
 
 
 # UPDATE: does running it twice change the data again?

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from migralint.checks.destructive import old_name_kept_as_view
+from migralint.checks.file_index import Each, anywhere, file_index, no_key
 from migralint.checks.idempotency import (
     PER_TABLE_KINDS,
     assignments,
@@ -91,68 +92,93 @@ def additive_change(op: ops.Op, ctx: Context) -> str | None:
 def replacement_column(op: ops.DropColumn | ops.RenameColumn, ctx: Context) -> ops.AddColumn | None:
     """The ADD COLUMN of this file that takes over from the column `op` removes: backfilled
     from it, renamed to its name, or (after a rename away) added under its name."""
-    old = op.column
-    for added in ctx.file_ops:
-        if not isinstance(added, ops.AddColumn) or added.table.key != op.table.key:
-            continue
-        new = added.column.name
-        if new == old:
-            if isinstance(op, ops.RenameColumn) and added.loc.line > op.loc.line:
-                return added
-        elif _renamed_to(ctx, op.table, new, old) or _backfilled_from(ctx, op.table, new, old):
-            return added
-    return None
+    table, old = op.table.key, op.column
+    index = file_index(ctx)
+    names = {r.column for r in anywhere(ctx, ops.RenameColumn, _renamed_into, (table, old))}
+    names |= index.derived(_backfills, ctx).get((table, old), set())
+    names.discard(old)
+    found = [index.positions(ops.AddColumn, _added, (table, n))[:1] for n in names]
+    if isinstance(op, ops.RenameColumn):  # renamed away, then added again under its name
+        found.append(_below(ctx, op, index.positions(ops.AddColumn, _added, (table, old))))
+    first = min((p for positions in found for p in positions), default=None)
+    return None if first is None else ctx.file_ops[first]  # type: ignore[return-value]
 
 
-def _renamed_to(ctx: Context, table: ops.Name, new: str, old: str) -> bool:
-    return any(
-        isinstance(o, ops.RenameColumn)
-        and o.table.key == table.key
-        and (o.column, o.new_name) == (new, old)
-        for o in ctx.file_ops
-    )
+def _below(ctx: Context, op: ops.Op, positions: list[int]) -> list[int]:
+    """The first of `positions` whose statement starts on a line after `op`'s."""
+    return next(([i] for i in positions if ctx.file_ops[i].loc.line > op.loc.line), [])
 
 
-def _backfilled_from(ctx: Context, table: ops.Name, new: str, old: str) -> bool:
-    """True when an UPDATE of this file sets `new` from an expression reading `old`."""
+def _added(op: ops.AddColumn) -> tuple[str, str]:
+    return op.table.key, op.column.name
+
+
+def _renamed_into(op: ops.RenameColumn) -> tuple[str, str]:
+    return op.table.key, op.new_name
+
+
+def _backfills(ctx: Context) -> dict[tuple[str, str], set[str]]:
+    """(table key, column read) → the columns UPDATEs of this file set from it."""
+    found: dict[tuple[str, str], set[str]] = {}
     for o in ctx.file_ops:
-        if not (isinstance(o, ops.Update) and o.table.key == table.key and new in o.columns):
+        if not isinstance(o, ops.Update):
             continue
         for a in assignments(o, ctx) or ():
-            if a.column == new and any(
-                identifier(c) == old for c in a.expression.find_all(exp.Column)
-            ):
-                return True
-    return False
+            if a.column in o.columns:
+                for c in a.expression.find_all(exp.Column):
+                    found.setdefault((o.table.key, identifier(c)), set()).add(a.column)
+    return found
 
 
 def replacement_table(op: ops.DropTable | ops.RenameTable, ctx: Context) -> ops.Name | None:
     """A table this file creates to take over from the one `op` removes."""
     old = op.table
-    reads_old = re.compile(
-        rf"\b(?:FROM|JOIN)\s+(?:\"?\w+\"?\.)?\"?{re.escape(old.name)}\"?(?![\w.])", re.IGNORECASE
+    index = file_index(ctx)
+    keys = {r.table.key for r in anywhere(ctx, ops.RenameTable, _new_name, old.name)}
+    inserts = (ctx.file_ops[i] for i in _reading(ctx, ops.Insert, old.name))
+    keys |= {i.table.key for i in inserts if isinstance(i, ops.Insert)}
+    keys.discard(old.key)
+    found = [index.positions(ops.CreateTable, _created, k)[:1] for k in keys]
+    readers = _reading(ctx, ops.CreateTable, old.name)  # CREATE TABLE … AS SELECT … FROM old
+    found.append([i for i in readers if _copy_of(ctx.file_ops[i], old)][:1])
+    if isinstance(op, ops.RenameTable):  # renamed away, then a new table takes the old name
+        found.append(_below(ctx, op, index.positions(ops.CreateTable, _created, old.key)))
+    first = min((p for positions in found for p in positions), default=None)
+    return None if first is None else ctx.file_ops[first].table  # type: ignore[attr-defined]
+
+
+def _created(op: ops.CreateTable) -> str | None:
+    return None if op.temporary else op.table.key
+
+
+def _copy_of(op: ops.Op, old: ops.Name) -> bool:
+    """True for a CREATE TABLE … AS query of a new, lasting table (not `old` itself)."""
+    return isinstance(op, ops.CreateTable) and op.as_query and _created(op) not in (None, old.key)
+
+
+def _new_name(op: ops.RenameTable) -> str:
+    return op.new_name
+
+
+_READS = re.compile(r'\b(?:FROM|JOIN)\s+(?:"?\w+"?\.)?"?(\w+)"?(?![\w.])', re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def _tables_read(op: ops.Insert | ops.CreateTable) -> Each:
+    """The (lower-cased) names the statement reads FROM or JOINs."""
+    return Each({m[1].lower() for m in _READS.finditer(op.loc.statement)})
+
+
+def _reading(ctx: Context, op_type: type[ops.Op], name: str) -> list[int]:
+    """Where the Ops of `op_type` stand whose statement reads the table `name` (FROM or JOIN)."""
+    index = file_index(ctx)
+    if _WORD.fullmatch(name):
+        return index.positions(op_type, _tables_read, name.lower())
+    reads = re.compile(
+        rf"\b(?:FROM|JOIN)\s+(?:\"?\w+\"?\.)?\"?{re.escape(name)}\"?(?![\w.])", re.IGNORECASE
     )
-    for o in ctx.file_ops:
-        if not isinstance(o, ops.CreateTable) or o.temporary:
-            continue
-        new = o.table
-        if new.key == old.key:
-            if isinstance(op, ops.RenameTable) and o.loc.line > op.loc.line:
-                return new  # renamed away, then a new table takes the old name
-            continue
-        renamed = any(
-            isinstance(r, ops.RenameTable) and r.table.key == new.key and r.new_name == old.name
-            for r in ctx.file_ops
-        )
-        copied = (o.as_query and reads_old.search(o.loc.statement)) or any(
-            isinstance(i, ops.Insert)
-            and i.table.key == new.key
-            and reads_old.search(i.loc.statement)
-            for i in ctx.file_ops
-        )
-        if renamed or copied:
-            return new
-    return None
+    everywhere = index.positions(op_type, no_key, None)
+    return [i for i in everywhere if reads.search(ctx.file_ops[i].loc.statement)]
 
 
 def statement_summary(op: ops.Op, width: int = 60) -> str:

@@ -1,0 +1,114 @@
+"""The Ops of one file, indexed once, for the questions rules ask about what comes
+before or after the statement they judge ("does a later statement re-create this
+table?"). A question costs a dictionary look-up and a bisection plus the answers it
+returns, never a rescan of the file: a migration of n statements is judged in
+O(n log n), however many of its statements ask."""
+
+from __future__ import annotations
+
+import weakref
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, TypeVar
+
+from migralint.context import Context
+from migralint.sql import ops
+
+T = TypeVar("T", bound=ops.Op)
+Key = Callable[[T], Hashable]
+
+
+class Each(tuple):  # type: ignore[type-arg]
+    """What a key function returns to file one Op under several keys."""
+
+
+def no_key(_: ops.Op) -> None:
+    """The key function that files every Op of a type under one key (None)."""
+    return None
+
+
+class FileIndex:
+    """Positions of a file's Ops grouped by (Op type, key function, key), each group
+    built on first use in one pass over the file. Key functions must be defined once
+    (at module level): a new function object builds a new group."""
+
+    def __init__(self, file_ops: list[ops.Op]) -> None:
+        self.ops = file_ops
+        self.size = len(file_ops)
+        self._groups: dict[tuple[type | tuple[type, ...], Key], dict[Hashable, list[int]]] = {}
+        self._derived: dict[Callable[[Context], Any], Any] = {}
+
+    def derived(self, build: Callable[[Context], Any], ctx: Context) -> Any:
+        """`build(ctx)`, computed once per file (`build` defined once, like keys): a fact
+        of the file's Ops, not of the catalog state at the first call."""
+        if build not in self._derived:
+            self._derived[build] = build(ctx)
+        return self._derived[build]
+
+    def positions(self, op_type: type[T], key: Key[T], value: Hashable) -> list[int]:
+        """Where the Ops of `op_type` whose `key(op) == value` stand, in file order."""
+        group = self._groups.get((op_type, key))
+        if group is None:
+            group = defaultdict(list)
+            for i, op in enumerate(self.ops):
+                if isinstance(op, op_type):
+                    keys = key(op)
+                    for k in keys if isinstance(keys, Each) else (keys,):
+                        group[k].append(i)
+            self._groups[(op_type, key)] = group
+        return group.get(value, [])
+
+
+_INDEXES: weakref.WeakKeyDictionary[Context, FileIndex] = weakref.WeakKeyDictionary()
+
+
+def file_index(ctx: Context) -> FileIndex:
+    """The index of the file `ctx` judges (rebuilt when its Ops are replaced)."""
+    index = _INDEXES.get(ctx)
+    if index is None or index.ops is not ctx.file_ops or index.size != len(ctx.file_ops):
+        index = _INDEXES[ctx] = FileIndex(ctx.file_ops)
+    return index
+
+
+def before(
+    ctx: Context, op_type: type[T], key: Key[T] = no_key, value: Hashable = None
+) -> Iterator[T]:
+    """Ops of `op_type` with `key(op) == value` before the current one, first first."""
+    index = file_index(ctx)
+    found = index.positions(op_type, key, value)
+    for i in range(bisect_left(found, ctx.position)):
+        yield index.ops[found[i]]  # type: ignore[misc]
+
+
+def after(
+    ctx: Context, op_type: type[T], key: Key[T] = no_key, value: Hashable = None
+) -> Iterator[T]:
+    """Ops of `op_type` with `key(op) == value` after the current one, first first."""
+    index = file_index(ctx)
+    found = index.positions(op_type, key, value)
+    for i in range(bisect_right(found, ctx.position), len(found)):
+        yield index.ops[found[i]]  # type: ignore[misc]
+
+
+def anywhere(
+    ctx: Context, op_type: type[T], key: Key[T] = no_key, value: Hashable = None
+) -> Iterator[T]:
+    """Ops of `op_type` with `key(op) == value` anywhere in the file, the current one included."""
+    index = file_index(ctx)
+    for i in index.positions(op_type, key, value):
+        yield index.ops[i]  # type: ignore[misc]
+
+
+def last_before(ctx: Context, op_type: type[T], position: int | None = None) -> int | None:
+    """The position of the last Op of `op_type` before `position` (default: the current one)."""
+    found = file_index(ctx).positions(op_type, no_key, None)
+    k = bisect_left(found, ctx.position if position is None else position)
+    return found[k - 1] if k else None
+
+
+def first_after(ctx: Context, op_type: type[T], position: int | None = None) -> int | None:
+    """The position of the first Op of `op_type` after `position` (default: the current one)."""
+    found = file_index(ctx).positions(op_type, no_key, None)
+    k = bisect_right(found, ctx.position if position is None else position)
+    return found[k] if k < len(found) else None
