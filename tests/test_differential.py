@@ -1,0 +1,290 @@
+"""`plan --from` proven on a real PostgreSQL: every plan must do what its file does.
+
+The fixture sets under fixtures/differential/ cover every operation `plan --from` can
+produce, in each layout; a file the planner gets wrong today is an xfail(strict=True)
+naming the bug, so it flips when fixed. The corpus projects run with `-m corpus`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from differential import (
+    CORPUS,
+    CORPUS_PROJECTS,
+    FORMAT_OF_TOOL,
+    NOT_REPLAYABLE,
+    ROWS,
+    Cluster,
+    FileResult,
+    Planned,
+    Script,
+    Step,
+    corpus_sets,
+    describe,
+    fill,
+    migration_sets,
+    prove,
+    prove_set,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "differential"
+
+# file (relative to FIXTURES) → what the harness must find: a proven plan, or nothing to plan.
+EXPECTED = {
+    "golang-migrate/01_init.up.sql": "kept",
+    "golang-migrate/02_rename_column.up.sql": "equal",
+    "golang-migrate/03_change_type.up.sql": "equal",
+    "golang-migrate/04_narrow_varchar.up.sql": "equal",
+    "golang-migrate/05_set_not_null.up.sql": "equal",
+    "golang-migrate/06_add_column_default.up.sql": "equal",
+    "golang-migrate/07_foreign_key.up.sql": "equal",
+    "golang-migrate/08_unique.up.sql": "equal",
+    "golang-migrate/09_check.up.sql": "equal",
+    "golang-migrate/10_primary_key.up.sql": "equal",
+    "golang-migrate/11_create_index.up.sql": "equal",
+    "golang-migrate/12_drop_index.up.sql": "equal",
+    "golang-migrate/13_drop_column.up.sql": "equal",
+    "golang-migrate/14_drop_table.up.sql": "equal",
+    "golang-migrate/15_rename_table.up.sql": "equal",
+    "golang-migrate/16_multi_action.up.sql": "equal",
+    "golang-migrate/17_redefine_index.up.sql": "equal",
+    "golang-migrate/18_rename_serial_column.up.sql": "equal",
+    "flyway/V1__init.sql": "kept",
+    "flyway/V2__index_and_audit.sql": "equal",
+    "flyway/V3__rename_used_by_a_view.sql": "equal",
+    "dbmate/db/migrations/20240101000000_init.sql": "kept",
+    "dbmate/db/migrations/20240102000000_balance_check.sql": "equal",
+    "dbmate/db/migrations/20240103000000_drop_owner_index.sql": "equal",
+    "diesel/migrations/2024-01-01-000000_init/up.sql": "kept",
+    "diesel/migrations/2024-01-02-000000_price_type/up.sql": "equal",
+    "prisma/migrations/20240101000000_init/migration.sql": "kept",
+    "prisma/migrations/20240102000000_rename_title/migration.sql": "equal",
+    "plain/0001_init.sql": "kept",
+    "plain/0002_unique_label.sql": "equal",
+}
+
+# Files the planner gets wrong today: the reason names the bug the harness shows.
+PLANNER_BUGS = {
+    "golang-migrate/02_rename_column.up.sql": "planner bug: rename-column's expand raises at run "
+    "time because index orders_note_idx uses the column: the index is not carried over, and the "
+    "refusal comes after `plan --from` wrote the phases",
+    "golang-migrate/03_change_type.up.sql": "planner bug: change-column-type leaves the column "
+    "named total_new after the contract (ALTER … TYPE keeps total)",
+    "golang-migrate/04_narrow_varchar.up.sql": "planner bug: change-column-type to varchar(10) "
+    "leaves the column named label_new after the contract",
+    "golang-migrate/07_foreign_key.up.sql": "planner bug: add-foreign-key creates an index "
+    "(orders_customer_id_idx_…) that the original ADD CONSTRAINT does not",
+    "dbmate/db/migrations/20240102000000_balance_check.sql": "planner bug: `plan --from` reads "
+    "a dbmate file's `-- migrate:down` section as part of the up: its DROP CONSTRAINT is kept, "
+    "so the CHECK is gone after the phases",
+    "dbmate/db/migrations/20240103000000_drop_owner_index.sql": "planner bug: `plan --from` "
+    "reads a dbmate file's `-- migrate:down` section as part of the up: DROP INDEX + the "
+    "down's CREATE INDEX become a redefinition, so the index is still there",
+    "diesel/migrations/2024-01-02-000000_price_type/up.sql": "planner bug: on folder-per-"
+    "migration layouts `plan --from` ignores the earlier migrations, so the type change of "
+    "items.price is not flagged and the file is kept as written",
+}
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_server: Any) -> Any:
+    found = Cluster(pg_server.host, timeout=120)
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="module")
+def fixture_results(cluster: Cluster) -> dict[str, FileResult]:
+    """Every fixture file's result, each set proven once."""
+    results = {}
+    for files in migration_sets(FIXTURES):
+        for result in prove_set(cluster, files).results:
+            results[result.path.relative_to(FIXTURES).as_posix()] = result
+    return results
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=[pytest.mark.xfail(strict=True, reason=PLANNER_BUGS[name])]
+            if name in PLANNER_BUGS
+            else [],
+        )
+        for name in EXPECTED
+    ],
+)
+def test_the_plan_does_what_the_file_does(
+    name: str, fixture_results: dict[str, FileResult]
+) -> None:
+    result = fixture_results[name]
+    assert result.outcome == EXPECTED[name], "\n".join([result.detail, *result.notes])
+
+
+def test_every_fixture_file_has_an_expectation(fixture_results: dict[str, FileResult]) -> None:
+    assert sorted(fixture_results) == sorted(EXPECTED)
+
+
+def test_every_layout_with_a_writer_is_covered() -> None:
+    tools = {files[0].tool for files in migration_sets(FIXTURES)}
+    assert tools == set(FORMAT_OF_TOOL) - {"popx"}
+
+
+# The harness itself: it must see what a wrong plan does.
+
+SEED = """
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE parents (id uuid PRIMARY KEY, name varchar(20) NOT NULL CHECK (name <> ''));
+CREATE TABLE children (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    parent_id uuid NOT NULL REFERENCES parents (id),
+    feeling mood NOT NULL,
+    born timestamptz NOT NULL,
+    tags text[],
+    score numeric(4,1),
+    note text DEFAULT 'x'
+);
+"""
+
+
+@pytest.fixture
+def seeded(cluster: Cluster) -> Any:
+    name = cluster.create()
+    with cluster.connect(name) as conn:
+        conn.execute(SEED)
+    yield name
+    cluster.drop(name)
+
+
+def test_rows_go_into_every_named_table_and_the_tables_it_references(
+    cluster: Cluster, seeded: str
+) -> None:
+    with cluster.connect(seeded) as conn:
+        assert fill(conn, "ALTER TABLE children ALTER COLUMN note SET NOT NULL;", "varied") == []
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM parents), (SELECT count(*) FROM children), "
+            "(SELECT count(*) FROM children WHERE note IS NULL)"
+        ).fetchone()
+    assert counts is not None and counts[:2] == (ROWS, ROWS) and 0 < counts[2] < ROWS
+
+
+def _plan(*ups: str, down: str = "SELECT 1;") -> Planned:
+    steps = [
+        Step(
+            f"{i}.sql",
+            Script(f"{i}.up.sql", up, "implicit"),
+            Script(f"{i}.down.sql", down, "implicit"),
+            kept=False,
+        )
+        for i, up in enumerate(ups)
+    ]
+    return Planned("planned", "a plan written for the test", tuple(steps))
+
+
+def test_a_plan_that_loses_a_default_and_a_row_is_different(cluster: Cluster, seeded: str) -> None:
+    original = Script(
+        "t.sql", "ALTER TABLE children ALTER COLUMN note SET DEFAULT 'y';", "transaction"
+    )
+    result = prove(cluster, seeded, original, _plan("DELETE FROM children WHERE id = 1;"))
+    assert result.outcome == "different"
+    assert "~ column public.children.note: text DEFAULT 'x'::text  →  text DEFAULT 'y'::text"
+    assert (
+        "~ column children.note: text DEFAULT 'y'::text  →  text DEFAULT 'x'::text" in result.detail
+    )
+    assert f"~ rows children: {ROWS} rows" in result.detail
+
+
+def test_an_equal_plan_whose_down_does_not_restore_is_different(
+    cluster: Cluster, seeded: str
+) -> None:
+    original = Script("t.sql", "CREATE INDEX children_born_idx ON children (born);", "transaction")
+    result = prove(
+        cluster,
+        seeded,
+        original,
+        _plan("CREATE INDEX CONCURRENTLY children_born_idx ON children (born);"),
+    )
+    assert result.outcome == "different"
+    assert (
+        result.detail
+        == "down: + index children_born_idx: CREATE INDEX children_born_idx ON public.children USING btree (born)"
+    )
+
+
+def test_a_plan_accepting_rows_the_original_rejects_is_different(
+    cluster: Cluster, seeded: str
+) -> None:
+    original = Script(
+        "t.sql", "ALTER TABLE parents ALTER COLUMN name TYPE varchar(3);", "transaction"
+    )
+    result = prove(
+        cluster,
+        seeded,
+        original,
+        _plan("ALTER TABLE parents ALTER COLUMN name TYPE varchar(3) USING name::varchar(3);"),
+    )
+    assert result.outcome == "different"
+    assert result.detail.startswith(
+        "the original fails (t.sql: value too long for type character varying(3))"
+    )
+
+
+def test_a_history_that_fails_cannot_replay_what_follows(cluster: Cluster, tmp_path: Path) -> None:
+    (tmp_path / "1_init.up.sql").write_text(
+        "CREATE EXTENSION postgis;\nCREATE TABLE t (id bigint PRIMARY KEY, a int);\n"
+    )
+    (tmp_path / "2_not_null.up.sql").write_text("ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n")
+    [files] = migration_sets(tmp_path)
+    report = prove_set(cluster, files)
+    assert report.history_error.startswith("1_init.up.sql: ")
+    assert [(r.path.name, r.outcome) for r in report.results] == [
+        ("1_init.up.sql", "kept"),
+        ("2_not_null.up.sql", "cannot-replay"),
+    ]
+
+
+# The corpus: long, so only with `-m corpus`, and only where ../shared/corpus is.
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "project" in metafunc.fixturenames:
+        metafunc.config.addinivalue_line(
+            "markers", "corpus: the differential proof over ../shared/corpus (long: -m corpus)"
+        )
+        metafunc.parametrize(
+            "project",
+            [
+                pytest.param(p, marks=pytest.mark.corpus)
+                for p in [*CORPUS_PROJECTS, *NOT_REPLAYABLE]
+            ],
+        )
+
+
+def test_the_corpus_plans_do_what_their_files_do(
+    project: str,
+    cluster: Cluster,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} is absent")
+    if project in NOT_REPLAYABLE:
+        pytest.skip(f"{project} cannot be replayed: {NOT_REPLAYABLE[project]}")
+    if "corpus" not in (request.config.option.markexpr or ""):
+        pytest.skip("the corpus run takes long: select it with -m corpus")
+    reports = [
+        prove_set(cluster, files, setup=setup, timeout=300) for files, setup in corpus_sets(project)
+    ]
+    with capsys.disabled():
+        print("\n" + "\n".join(describe(r) for r in reports))
+    wrong = [
+        r
+        for report in reports
+        for r in report.results
+        if r.outcome in ("different", "failed", "crashed")
+    ]
+    assert not wrong, describe(reports[0])
