@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from migralint.plan.model import PHASES, PlanError
 from migralint.schema import Catalog
@@ -127,10 +127,10 @@ class Placed:
     reach: Reach
     drops: frozenset[str] = frozenset()  # objects it drops, by kind:name
     creates: frozenset[str] = frozenset()  # objects it creates, by kind:name
+    names: frozenset[str] = field(init=False)
 
-    @property
-    def names(self) -> frozenset[str]:
-        return names(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", names(self.text))
 
 
 def drops_and_creates(op: ops.Op) -> tuple[frozenset[str], frozenset[str]]:
@@ -183,6 +183,8 @@ def place(actions: Sequence[Placed]) -> list[int | None]:
         slot = 0
         for i in range(j):
             before = actions[i]
+            if before.operation is None and (slots[i] or 0) <= slot:
+                continue  # an earlier kept statement that cannot push this one later
             if not _related(before, kept):
                 continue
             if before.operation is None:
@@ -217,6 +219,8 @@ def _refuse_redefinitions_apart(actions: Sequence[Placed], slots: list[int | Non
     """An object dropped and created again under its name must not be missing between
     releases, nor (a planned drop) be dropped after its new definition was created."""
     for i, dropping in enumerate(actions):
+        if not dropping.drops:
+            continue
         for j in range(i + 1, len(actions)):
             creating = actions[j]
             common = dropping.drops & creating.creates
