@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from migralint.plan import column_copy, replace_column, sql
-from migralint.plan.model import Plan, PlanError
-from migralint.sql.names import quote
+from migralint.plan.model import Plan, PlanError, shown
 from migralint.sql.ops import Name
 
 
@@ -49,16 +48,16 @@ class Change:
 def plan(change: Change) -> Plan:
     table, column = change.table, change.column
     if change.from_type is None:
-        raise PlanError(f"the current type of {table}.{column} is needed: pass --from-type")
+        raise PlanError(shown(f"the current type of {table}.{column} is needed: pass --from-type"))
     from_type = column_copy.stored_type(change.from_type)
     if " ".join(from_type.lower().split()) == " ".join(change.type.lower().split()):
-        raise PlanError(f"{table}.{column} already has type {change.type}")
+        raise PlanError(shown(f"{table}.{column} already has type {change.type}"))
     to = change.to or sql.generated_name(column, "new")
     # Without --using, the value itself: assigned to the new column, it is converted
     # with an assignment cast as ALTER COLUMN … TYPE converts it, so a value that does
     # not fit raises (`'abc'::varchar(2)` would cut it silently).
-    using = change.using or quote(column)
-    reverse = change.reverse_using or quote(to)
+    using = change.using or sql.ident(column)
+    reverse = change.reverse_using or sql.ident(to)
     replacement = replace_column.Change(
         table,
         column,

@@ -22,7 +22,6 @@ rolled-back up, does exactly what is still missing.
 from __future__ import annotations
 
 from migralint.plan import sql
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 DEPENDENTS = (
@@ -32,33 +31,19 @@ DEPENDENTS = (
 )
 
 
-def literal(text: str) -> str:
-    """An SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def do_block(body: str, tag: str) -> str:
-    """`DO $tag$ … $tag$;` with a tag that no name in the body can close."""
-    quote = f"${tag}$"
-    while quote in body:
-        tag += "_"
-        quote = f"${tag}$"
-    return f"DO {quote}\n{body}\n{quote};"
-
-
 def not_null_check(table: Name, column: str) -> str:
     """The name of the CHECK (column IS NOT NULL) that carries NOT NULL over."""
     return sql.generated_name(table.name, column, "not_null")
 
 
 def _fail(message: str) -> str:
-    return f"RAISE EXCEPTION USING MESSAGE = {literal('migralint: ' + message)};"
+    return f"RAISE EXCEPTION USING MESSAGE = {sql.literal('migralint: ' + message)};"
 
 
 def _column(variable: str, rel: str, name: str) -> str:
     return (
         f"SELECT * INTO {variable} FROM pg_attribute\n"
-        f"  WHERE attrelid = {rel} AND attname = {literal(name)} AND attnum > 0 "
+        f"  WHERE attrelid = {rel} AND attname = {sql.literal(name)} AND attnum > 0 "
         "AND NOT attisdropped;"
     )
 
@@ -81,8 +66,8 @@ def start_copy(
     (other than NOT NULL), views or policies depend on: the plan does not carry them, and
     the contract would drop them with the column.
     """
-    t = quote_name(table)
-    rel = f"{literal(t)}::regclass"
+    t = sql.qualified(table)
+    rel = f"{sql.literal(t)}::regclass"
     shown = f"{table}.{target}"
     if target_type is None:
         column_type = "format_type(src.atttypid, src.atttypmod)"
@@ -93,7 +78,7 @@ def start_copy(
             "  END IF;\n"
         )
     else:
-        column_type = literal(target_type)
+        column_type = sql.literal(target_type)
         collation = ""
     identity_check = (
         "  IF src.attidentity <> '' AND dst.atttypid NOT IN "
@@ -127,8 +112,8 @@ def start_copy(
       AND d.classid <> 'pg_attrdef'::regclass AND c.relkind IS DISTINCT FROM 'S'
       AND k.contype IS DISTINCT FROM 'n';
   IF used_by IS NOT NULL THEN
-    RAISE EXCEPTION USING MESSAGE = {literal(f"migralint: {table}.{source} is used by ")}
-      || used_by || {literal(DEPENDENTS.format(target=target))};
+    RAISE EXCEPTION USING MESSAGE = {sql.literal(f"migralint: {table}.{source} is used by ")}
+      || used_by || {sql.literal(DEPENDENTS.format(target=target))};
   END IF;
 """
     )
@@ -151,14 +136,16 @@ BEGIN
   END IF;
 {dependents}  IF EXISTS (
     SELECT 1 FROM pg_attribute
-    WHERE attrelid = {rel} AND attname = {literal(target)} AND NOT attisdropped
+    WHERE attrelid = {rel} AND attname = {sql.literal(target)} AND NOT attisdropped
   ) THEN
-    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {rel} AND tgname = {literal(trigger)}) THEN
+    IF EXISTS (
+      SELECT 1 FROM pg_trigger WHERE tgrelid = {rel} AND tgname = {sql.literal(trigger)}
+    ) THEN
       RETURN;  -- this plan's own expand already ran
     END IF;
     {taken}
   END IF;
-{collation}  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', {rel}, {literal(target)},
+{collation}  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', {rel}, {sql.literal(target)},
     {column_type}, collate_clause);
   {_column("dst", rel, target)}
   BEGIN
@@ -169,19 +156,19 @@ BEGIN
   END;
 {identity_check}  IF src.attnotnull THEN
     EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
-      {rel}, {literal(not_null_check(table, target))}, {literal(target)});
+      {rel}, {sql.literal(not_null_check(table, target))}, {sql.literal(target)});
   END IF;
 END"""
-    return do_block(body, "copy")
+    return sql.do_block(body, "copy")
 
 
 def finish_move(table: Name, source: str, target: str) -> str:
     """Give `target` what only `source` has: NOT NULL (through the validated CHECK that
     `start_copy` added), then the identity, or the default and its sequence's ownership.
     Nothing to do once `source` is gone (a re-run)."""
-    t = quote_name(table)
-    rel = f"{literal(t)}::regclass"
-    check = literal(not_null_check(table, target))
+    t = sql.qualified(table)
+    rel = f"{sql.literal(t)}::regclass"
+    check = sql.literal(not_null_check(table, target))
     body = f"""DECLARE
   src pg_attribute;
   dst pg_attribute;
@@ -203,17 +190,17 @@ BEGIN
   IF src.attnotnull AND NOT dst.attnotnull THEN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rel} AND conname = {check}) THEN
       EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
-        {rel}, {check}, {literal(target)});
+        {rel}, {check}, {sql.literal(target)});
     END IF;
     EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rel}, {check});
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rel}, {literal(target)});
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rel}, {sql.literal(target)});
   END IF;
   EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', {rel}, {check});
-  seq := pg_get_serial_sequence({literal(t)}, {literal(source)});
+  seq := pg_get_serial_sequence({sql.literal(t)}, {sql.literal(source)});
   IF src.attidentity <> '' THEN
     SELECT * INTO spec FROM pg_sequence WHERE seqrelid = seq::regclass;
     EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO last_value, called;
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY', {rel}, {literal(source)});
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY', {rel}, {sql.literal(source)});
     -- MINVALUE / MAXVALUE only when not the sequence type's defaults, which follow the
     -- column's type as ALTER COLUMN … TYPE makes them follow.
     type_max := CASE spec.seqtypid WHEN 'smallint'::regtype THEN 32767
@@ -222,7 +209,7 @@ BEGIN
     EXECUTE format(
       'ALTER TABLE %s ALTER COLUMN %I ADD GENERATED %s AS IDENTITY (SEQUENCE NAME %s '
       'INCREMENT BY %s %s %s START WITH %s CACHE %s %s)',
-      {rel}, {literal(target)},
+      {rel}, {sql.literal(target)},
       CASE src.attidentity WHEN 'a' THEN 'ALWAYS' ELSE 'BY DEFAULT' END, seq, spec.seqincrement,
       CASE WHEN spec.seqmin = CASE WHEN spec.seqincrement > 0 THEN 1 ELSE type_min END
         THEN 'NO MINVALUE' ELSE 'MINVALUE ' || spec.seqmin END,
@@ -231,16 +218,16 @@ BEGIN
       spec.seqstart, spec.seqcache, CASE WHEN spec.seqcycle THEN 'CYCLE' ELSE 'NO CYCLE' END);
     PERFORM setval(seq::regclass, last_value, called);
   ELSIF src.atthasdef THEN
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rel}, {literal(target)},
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rel}, {sql.literal(target)},
       (SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef
        WHERE adrelid = {rel} AND adnum = src.attnum));
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', {rel}, {literal(source)});
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', {rel}, {sql.literal(source)});
     IF seq IS NOT NULL THEN
-      EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', seq, {rel}, {literal(target)});
+      EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', seq, {rel}, {sql.literal(target)});
     END IF;
   END IF;
 END"""
-    return do_block(body, "move")
+    return sql.do_block(body, "move")
 
 
 def conversion_check(table: Name, assignments: list[tuple[str, str]]) -> str:
@@ -248,19 +235,19 @@ def conversion_check(table: Name, assignments: list[tuple[str, str]]) -> str:
     cannot make: `EXPLAIN UPDATE … SET column = (expression)` checks every assignment's
     types (an assignment cast must exist, as for `ALTER COLUMN … TYPE` without `USING`)
     without running it."""
-    t = quote_name(table)
-    sets = ", ".join(f"{quote(column)} = ({expression})" for column, expression in assignments)
+    t = sql.qualified(table)
+    sets = ", ".join(f"{sql.ident(column)} = ({expression})" for column, expression in assignments)
     explain = f"EXPLAIN UPDATE {t} SET {sets}"
     message = (
         f"the values of {table} cannot be converted as planned ({sets}): give the "
         "conversion with --using (and --reverse-using)"
     )
     body = f"""BEGIN
-  EXECUTE {literal(explain)};
+  EXECUTE {sql.literal(explain)};
 EXCEPTION WHEN datatype_mismatch OR undefined_function OR cannot_coerce THEN
-  RAISE EXCEPTION USING MESSAGE = {literal("migralint: " + message)}, DETAIL = SQLERRM;
+  RAISE EXCEPTION USING MESSAGE = {sql.literal("migralint: " + message)}, DETAIL = SQLERRM;
 END"""
-    return do_block(body, "convert")
+    return sql.do_block(body, "convert")
 
 
 _SERIALS = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from migralint.plan import column_copy, mysql, sql
-from migralint.plan.model import Phase, Plan, PlanError
-from migralint.sql.names import quote, quote_name
+from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.sql.ops import Name
 
 REFUSED = (
@@ -43,13 +42,15 @@ class Change:
 
 def plan(change: Change) -> Plan:
     if change.to == change.column:
-        raise PlanError(f"--to must differ from --column ({change.column})")
+        raise PlanError(shown(f"--to must differ from --column ({change.column})"))
     if change.dialect == "mysql":
         return plan_mysql(change)
     if change.dialect != "postgres":
-        raise PlanError(f"--dialect {change.dialect!r}: rename-column plans postgres or mysql")
+        raise PlanError(
+            shown(f"--dialect {change.dialect!r}: rename-column plans postgres or mysql")
+        )
     table, column, to = change.table, change.column, change.to
-    t = quote_name(table)
+    t = sql.qualified(table)
     base = table.name
     name = sql.generated_name(base, "sync", column, to)
     function = Name(name, table.schema)
@@ -68,7 +69,7 @@ def plan(change: Change) -> Plan:
         f"{REFUSED}\nNext: run the migrate phase.",
         f"{lock}\n\n{column_copy.start_copy(table, column, to, name)}\n\n{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n{drop_sync}\n\n"
-        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {quote(to)};",
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(to)};",
     )
     migrate = Phase(
         "migrate",
@@ -78,8 +79,8 @@ def plan(change: Change) -> Plan:
         f"{column} from {to} after a rolled-back contract.\nThen ship the "
         f"release that reads and writes {to}.\nContract only after that release is "
         f"permanent (no rollback to a release that uses {column}).",
-        sql.backfill(table, change.key, to, quote(column), change.batch_size, commit=True),
-        sql.backfill(table, change.key, column, quote(to), change.batch_size, commit=True),
+        sql.backfill(table, change.key, to, sql.ident(column), change.batch_size, commit=True),
+        sql.backfill(table, change.key, column, sql.ident(to), change.batch_size, commit=True),
         transactional=False,
     )
     contract = Phase(
@@ -91,7 +92,7 @@ def plan(change: Change) -> Plan:
         f"re-creates {column} and the trigger; the migrate phase's down then refills\nit "
         "and the expand phase's down gives it back its NOT NULL, default and sequence.",
         f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {quote(column)};",
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(column)};",
         f"{lock}\n\n{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
     )
     summary = (
@@ -107,7 +108,7 @@ def plan_mysql(change: Change) -> Plan:
     """The same three phases for MySQL: guarded online DDL, BEFORE INSERT and BEFORE
     UPDATE sync triggers, and a backfill of autocommitted batches."""
     if change.type is None:
-        raise PlanError(f"the type of {change.table}.{change.column} is needed: pass --type")
+        raise PlanError(shown(f"the type of {change.table}.{change.column} is needed: pass --type"))
     table, old, new = change.table, change.column, change.to
     trigger = sql.generated_name(table.name, "sync", old, new)
     lock = mysql.lock_wait_timeout(change.lock_timeout)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from migralint.plan import column_copy, expressions, sql
-from migralint.plan.model import Phase, Plan, PlanError
-from migralint.sql.names import quote, quote_name
+from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.sql.ops import Name
 
 
@@ -46,11 +45,11 @@ def sync_function(
     that does not fit (too long for varchar(n), out of range) fails the write instead of
     being cut. A BEFORE trigger only edits NEW, so it cannot recurse.
     """
-    t = quote_name(table)
-    o, n = f"NEW.{quote(old)}", f"NEW.{quote(new)}"
-    po, pn = f"OLD.{quote(old)}", f"OLD.{quote(new)}"
+    t = sql.qualified(table)
+    o, n = f"NEW.{sql.ident(old)}", f"NEW.{sql.ident(new)}"
+    po, pn = f"OLD.{sql.ident(old)}", f"OLD.{sql.ident(new)}"
     old_changed = f"{o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn}"
-    declare = f"DECLARE\n  as_old {t}.{quote(old)}%TYPE;\n"
+    declare = f"DECLARE\n  as_old {t}.{sql.ident(old)}%TYPE;\n"
     if to_old is None:
         declare = ""
         body = f"""  IF TG_OP = 'INSERT' THEN
@@ -61,7 +60,7 @@ def sync_function(
     {n} := {to_new};
   END IF;"""
     else:
-        declare += f"  as_new {t}.{quote(new)}%TYPE;\n"
+        declare += f"  as_new {t}.{sql.ident(new)}%TYPE;\n"
         body = f"""  IF TG_OP = 'INSERT' THEN
     IF {n} IS NULL THEN
       {n} := {to_new};
@@ -79,13 +78,11 @@ def sync_function(
       {o} := {to_old};
     END IF;
   END IF;"""
-    return f"""CREATE OR REPLACE FUNCTION {quote_name(function)}() RETURNS trigger
-LANGUAGE plpgsql AS $sync$
-{declare}BEGIN
-{body}
-  RETURN NEW;
-END
-$sync$;"""
+    code = f"\n{declare}BEGIN\n{body}\n  RETURN NEW;\nEND\n"
+    return (
+        f"CREATE OR REPLACE FUNCTION {sql.qualified(function)}() RETURNS trigger\n"
+        f"LANGUAGE plpgsql AS {sql.dollar_quoted(code, 'sync')};"
+    )
 
 
 def plan(change: Change) -> Plan:
@@ -98,29 +95,34 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     new column (and the downs move them back), as `ALTER COLUMN … TYPE` keeps them."""
     table, column, to = change.table, change.column, change.to
     if to == column:
-        raise PlanError(f"--to must differ from --column ({column})")
+        raise PlanError(shown(f"--to must differ from --column ({column})"))
     if change.key in (column, to):
         raise PlanError(
-            f"{table}.{column} is the batching key --key {change.key}: replacing a key column "
-            "(a primary key, a referenced column) needs its own procedure; pass another --key "
-            "if it is not the primary key"
+            shown(
+                f"{table}.{column} is the batching key --key {change.key}: replacing a key "
+                "column (a primary key, a referenced column) needs its own procedure; pass "
+                "another --key if it is not the primary key"
+            )
         )
     if change.from_type is None:
-        raise PlanError(f"the type of {table}.{column} is needed: pass --from-type")
-    if column_copy.stored_type(change.type) != change.type:
+        raise PlanError(shown(f"the type of {table}.{column} is needed: pass --from-type"))
+    new_type = expressions.sql_type(change.type)
+    if column_copy.stored_type(new_type) != new_type:
         raise PlanError(
-            f"--type {change.type}: a serial would fill every row from a new sequence; give "
-            f"{column_copy.stored_type(change.type)} (the contract moves {column}'s sequence)"
+            shown(
+                f"--type {new_type}: a serial would fill every row from a new sequence; give "
+                f"{column_copy.stored_type(new_type)} (the contract moves {column}'s sequence)"
+            )
         )
-    from_type = column_copy.stored_type(change.from_type)
+    from_type = column_copy.stored_type(expressions.sql_type(change.from_type, "--from-type"))
     up = expressions.parse(change.up, table.name, "--up")
     if column not in up.columns:
-        raise PlanError(f"--up {change.up!r} must read {column}")
+        raise PlanError(shown(f"--up {change.up!r} must read {column}"))
     down = None if change.down is None else expressions.parse(change.down, table.name, "--down")
     if down is not None and to not in down.columns:
-        raise PlanError(f"--down {change.down!r} must read {to}")
+        raise PlanError(shown(f"--down {change.down!r} must read {to}"))
 
-    t, old, new = quote_name(table), quote(column), quote(to)
+    t, old, new = sql.qualified(table), sql.ident(column), sql.ident(to)
     name = sql.generated_name(table.name, "sync", column, to)
     function = Name(name, table.schema)
     sync = sync_function(table, function, column, to, up.on("NEW"), down and down.on("NEW"))
@@ -128,7 +130,7 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     lock = sql.lock_timeout(change.lock_timeout)
     drop_sync = sql.drop_trigger(table, name, function)
     assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
-    add = column_copy.start_copy(table, column, to, name, change.type, keeps_source=not carry)
+    add = column_copy.start_copy(table, column, to, name, new_type, keeps_source=not carry)
     check = column_copy.conversion_check(table, assignments)
     restore = column_copy.start_copy(table, to, column, name, from_type, keeps_source=True)
 
