@@ -299,7 +299,7 @@ def test_add_column_with_a_volatile_default_not_null(
         run_file(db, files(tmp_path, phase, "up"))
         run_file(db, files(tmp_path, phase, "up"))  # each re-runnable
     assert nullable(db, "users", "token") == "NO"
-    assert [c for c, _ in schema_of(db, "users")["constraints"]] == ["users_pkey"]
+    assert [c[0] for c in schema_of(db, "users")["constraints"]] == ["users_pkey"]
     db.execute("INSERT INTO users (email) VALUES ('n-1 after contract')")  # still works
 
     for phase in ("not_null", "validate", "check", "backfill", "expand"):
@@ -390,3 +390,27 @@ def test_add_not_null_column_needs_a_value_for_existing_rows() -> None:
 )
 def test_the_plans_lint_clean(planned: Plan, tmp_path: Path) -> None:
     assert lint_findings(planned, tmp_path) == []
+
+
+def test_add_column_with_a_user_function_default_is_backfilled_not_rewritten(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """A function not declared IMMUTABLE or STABLE is volatile: inline, its default would
+    rewrite the table (and the old plan said "no rewrite")."""
+    t = make_table(db, None, "users", "email")
+    db.execute("CREATE FUNCTION next_code() RETURNS int LANGUAGE sql AS 'SELECT 42'")
+    node = filenode(db, t)
+    planned = add_column.plan(add_column.Change(Name("users"), "code", "int", "next_code()"))
+    assert "no rewrite on PostgreSQL 11+" not in planned.summary
+    write_plan(planned, "golang-migrate", tmp_path)
+    for phase in ("expand", "backfill"):
+        run_file(db, files(tmp_path, phase, "up"))
+    assert filenode(db, t) == node
+    assert db.execute("SELECT count(*) FROM users WHERE code = 42").fetchone()[0] == ROWS
+    assert add_column.constant_default("now()") and add_column.constant_default("'a'::text")
+
+
+@pytest.mark.parametrize("serial", ["serial", "bigserial", "SmallSerial"])
+def test_add_column_refuses_a_serial(serial: str) -> None:
+    with pytest.raises(PlanError, match="filling every row from a new sequence"):
+        add_column.plan(add_column.Change(Name("users"), "n", serial))

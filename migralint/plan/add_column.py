@@ -13,10 +13,11 @@ ACCESS EXCLUSIVE lock taken by ADD CONSTRAINT would be held through VALIDATE's s
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
-from migralint.plan import set_not_null, sql
-from migralint.plan.model import Phase, Plan, PlanError
+from migralint.plan import column_copy, expressions, set_not_null, sql
+from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.postgres import is_volatile_expression
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
@@ -44,9 +45,42 @@ def _code_only(note: str) -> str:
     return f"-- {note}\nSELECT 1;"
 
 
+# Functions PostgreSQL marks IMMUTABLE or STABLE: a default calling only these is
+# evaluated once by ADD COLUMN and stored in the catalog (no rewrite). Any other call
+# (a user function, unless it is declared IMMUTABLE or STABLE) may be volatile, and a
+# volatile default rewrites the table under ACCESS EXCLUSIVE.
+_NOT_VOLATILE = frozenset(
+    {
+        "now", "transaction_timestamp", "statement_timestamp", "current_setting", "lower",
+        "upper", "length", "concat", "md5", "to_char", "to_date", "to_timestamp", "date_trunc",
+        "make_date", "make_interval", "timezone", "jsonb_build_object", "json_build_object",
+        "jsonb_build_array", "json_build_array", "array_fill", "left", "right", "replace",
+        "trim", "btrim", "abs", "round", "coalesce", "nullif", "greatest", "least",
+    }
+)  # fmt: skip
+_CALL = re.compile(r"([A-Za-z_][\w$]*)\s*\(")
+
+
+def constant_default(default: str) -> bool:
+    """True when `default` calls only functions known not to be volatile (or none)."""
+    return not is_volatile_expression(default) and all(
+        m[1].lower() in _NOT_VOLATILE for m in _CALL.finditer(default)
+    )
+
+
 def plan(change: Change) -> Plan:
     table, column = change.table, change.column
-    constant = change.default is not None and not is_volatile_expression(change.default)
+    column_type = expressions.sql_type(change.type)
+    if column_copy.stored_type(column_type) != column_type:
+        raise PlanError(
+            shown(
+                f"--type {column_type}: ADD COLUMN … {column_type} rewrites {table} under an "
+                "ACCESS EXCLUSIVE lock, filling every row from a new sequence; create the "
+                f"sequence first and plan --type {column_copy.stored_type(column_type)} "
+                "--default \"nextval('the_sequence')\" (filled in batches)"
+            )
+        )
+    constant = change.default is not None and constant_default(change.default)
     if constant and change.backfill is None:
         return _instant(change)
     fill = change.backfill or change.default
@@ -72,7 +106,12 @@ def plan(change: Change) -> Plan:
         "expand",
         f"{slug}_expand",
         f"Expand: add {column} to {table} as a nullable column (no rewrite, a brief lock)"
-        + (", and its default for new rows only" if change.default is not None else "")
+        + (
+            f", and its default for new rows only\n(written inline, {change.default} may be "
+            "volatile: that rewrites the table)"
+            if change.default is not None
+            else ""
+        )
         + f".\n{new_rows}\n{_lost_on_down(column)}",
         f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type};{set_default}",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
