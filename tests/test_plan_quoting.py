@@ -95,7 +95,6 @@ _KNOWN = {
     "drop-column": "its down puts the column name in a -- comment unescaped",
     "rename-table": "its DO body is quoted with a fixed $rename$ tag",
     "replace-column": "its sync function body is quoted with a fixed $sync$ tag",
-    "change-column-type": "its sync function (replace_column's) uses a fixed $sync$ tag",
 }
 
 

@@ -228,3 +228,23 @@ def test_mysql_quoting_doubles_backticks() -> None:
 def test_mysql_backfill_checks_the_batch_size() -> None:
     with pytest.raises(PlanError, match="--batch-size"):
         mysql.backfill(Name("t"), "id", "b", "a", 0)
+
+
+@pytest.mark.parametrize("name", ["loop", "begin", "strict", "last_key", "migralint", "src"])
+def test_backfill_and_sync_work_with_plpgsql_words_as_names(
+    db: psycopg.Connection[Any], name: str
+) -> None:
+    """PL/pgSQL's own reserved words and the backfill's variable names as key and target."""
+    q = sql.ident(name)
+    db.execute(f"CREATE TABLE t ({q} int PRIMARY KEY, a int)")
+    db.execute(f"CREATE TABLE u (id int PRIMARY KEY, a int, {q} int)")
+    db.execute("INSERT INTO t SELECT g, g FROM generate_series(1, 5) AS g")
+    db.execute("INSERT INTO u (id, a) SELECT g, g FROM generate_series(1, 5) AS g")
+    db.execute(sql.backfill(Name("u"), "id", name, "a", 2, commit=True))
+    assert db.execute(f"SELECT count(*) FROM u WHERE {q} = a").fetchone() == (5,)
+    db.execute("ALTER TABLE t ADD COLUMN b int")
+    db.execute(sql.backfill(Name("t"), name, "b", "a", 2, commit=True))
+    db.execute(sql.sync_function(Name("t"), Name("f"), name, "a"))
+    db.execute(sql.create_trigger(Name("t"), "sync", Name("f")))
+    db.execute(f"INSERT INTO t ({q}) VALUES (100)")
+    assert db.execute(f"SELECT a FROM t WHERE {q} = 100").fetchone() == (100,)

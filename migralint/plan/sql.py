@@ -23,6 +23,11 @@ MAX_BATCH_SIZE = 1_000_000
 BACKFILL_TRIES = 5
 _MAX_TIMEOUT_MS = 2_147_483_647  # PostgreSQL's largest timeout setting (INT_MAX ms)
 _UNIT_MS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+# PL/pgSQL's reserved words that SQL does not reserve: quoted too, so that a name works
+# inside a DO block or a trigger function (`t.loop%TYPE` does not parse).
+_PLPGSQL_RESERVED = frozenset(
+    ["begin", "by", "declare", "execute", "foreach", "if", "loop", "strict", "while"]
+)
 
 
 def ident(name: str) -> str:
@@ -35,7 +40,7 @@ def ident(name: str) -> str:
             f"{shown(name)} is longer than PostgreSQL's {MAX_IDENTIFIER}-byte identifier "
             "limit: it would be truncated"
         )
-    return quote(name)
+    return f'"{name}"' if name in _PLPGSQL_RESERVED else quote(name)
 
 
 def qualified(name: Name) -> str:
@@ -207,11 +212,13 @@ def backfill(
         "to batch by; plan again with --key naming one"
     )
     body = f"""
+#variable_conflict use_column
+<<migralint>>
 DECLARE
-  migralint_last {t}.{k}%TYPE;
-  migralint_end {t}.{k}%TYPE;
-  migralint_tries int := 0;
-  migralint_left bigint;
+  last_key {t}.{k}%TYPE;
+  batch_end {t}.{k}%TYPE;
+  tries int := 0;
+  rows_left bigint;
 BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM pg_index AS i
@@ -225,32 +232,32 @@ BEGIN
   LOOP
     PERFORM set_config('row_security', 'off', true);
     BEGIN
-      SELECT b.{k} INTO migralint_end FROM (
+      SELECT b.{k} INTO migralint.batch_end FROM (
         SELECT src.{k} FROM {t} AS src
-        WHERE migralint_last IS NULL OR src.{k} > migralint_last
+        WHERE migralint.last_key IS NULL OR src.{k} > migralint.last_key
         ORDER BY src.{k}
         LIMIT {limit}
       ) AS b
       ORDER BY b.{k} DESC
       LIMIT 1;
-      EXIT WHEN migralint_end IS NULL;
+      EXIT WHEN migralint.batch_end IS NULL;
       UPDATE {t} AS src SET {c} = {source_expression}
-      WHERE (migralint_last IS NULL OR src.{k} > migralint_last) AND src.{k} <= migralint_end
-        AND {pending};
-      migralint_last := migralint_end;
-      migralint_tries := 0;
+      WHERE (migralint.last_key IS NULL OR src.{k} > migralint.last_key)
+        AND src.{k} <= migralint.batch_end AND {pending};
+      migralint.last_key := migralint.batch_end;
+      migralint.tries := 0;
     EXCEPTION WHEN deadlock_detected OR lock_not_available THEN
-      migralint_tries := migralint_tries + 1;
-      IF migralint_tries >= {BACKFILL_TRIES} THEN
+      migralint.tries := migralint.tries + 1;
+      IF migralint.tries >= {BACKFILL_TRIES} THEN
         RAISE;
       END IF;
-      PERFORM pg_sleep(0.1 * 2 ^ migralint_tries);
+      PERFORM pg_sleep(0.1 * 2 ^ migralint.tries);
     END;{commit_line}
   END LOOP;
   PERFORM set_config('row_security', 'off', true);
-  SELECT count(*) INTO migralint_left FROM {t} AS src WHERE {pending};
-  IF migralint_left > 0 THEN
-    RAISE EXCEPTION USING MESSAGE = {literal("migralint backfill: ")} || migralint_left
+  SELECT count(*) INTO migralint.rows_left FROM {t} AS src WHERE {pending};
+  IF migralint.rows_left > 0 THEN
+    RAISE EXCEPTION USING MESSAGE = {literal("migralint backfill: ")} || migralint.rows_left
       || {literal(f" rows of {table} still have no {target}; run the backfill again")};
   END IF;
 END
