@@ -355,3 +355,15 @@ def test_a_file_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith(f"migralint: error: cannot read {source} as UTF-8 text")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_down_migration_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    (tmp_path / "1_users.down.sql").write_text(
+        "ALTER TABLE users RENAME COLUMN name TO full_name;\n"
+    )
+    result = plan_from(tmp_path / "1_users.down.sql", tmp_path / "out")
+    assert result.exit_code == 2
+    assert (
+        "1_users.down.sql is a down migration; `plan --from` plans up migrations" in result.output
+    )

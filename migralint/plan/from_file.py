@@ -79,6 +79,10 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     dialect = settings.dialect or migration.dialect or "postgres"
     if dialect != "postgres":
         raise PlanError(f"{path} is a {dialect} migration; `plan --from` reads PostgreSQL ones")
+    if migration.direction != "up":
+        raise PlanError(
+            f"{path} is a {migration.direction} migration; `plan --from` plans up migrations"
+        )
     catalog = build_catalog([migration.set_root], settings, before=path)
     try:
         text = path.read_bytes().decode("utf-8-sig")  # as the linter decodes it
