@@ -44,6 +44,7 @@ def _changes(names: dict[str, str]) -> dict[str, dict[str, Any]]:
             "column": column,
             "to": to,
             "type": "bigint",
+            "from_type": "integer",
             "up": _listed(column) + " * 100",
             "down": _listed(to) + " / 100",
         },
@@ -93,8 +94,6 @@ def _written(tmp_path: Path, operation: str, fmt: str, names: dict[str, str]) ->
 # dollar-quoted body early (owned by the operations' author, reported to them).
 _KNOWN = {
     "drop-column": "its down puts the column name in a -- comment unescaped",
-    "rename-table": "its DO body is quoted with a fixed $rename$ tag",
-    "replace-column": "its sync function body is quoted with a fixed $sync$ tag",
 }
 
 
