@@ -3,6 +3,7 @@ old and the new release writing side by side, the contract, and every down in re
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +291,32 @@ def test_the_plans_lint_clean_with_migralint_itself(
         if f.severity >= 2
     }
     assert found == set()
+
+
+def test_rename_table_view_keeps_row_level_security(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """Release N-1 reads and writes through the view under the old name: on PostgreSQL
+    15+ it is security_invoker, so the table's policies still decide which rows it sees."""
+    role = f"tenant_app_{uuid.uuid4().hex[:8]}"
+    db.execute(
+        "CREATE TABLE notes (id int PRIMARY KEY, tenant text NOT NULL, body text);"
+        "INSERT INTO notes SELECT g, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, 'n' "
+        "FROM generate_series(1, 10) AS g;"
+        "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY own ON notes USING (tenant = current_setting('app.tenant'));"
+        f"CREATE ROLE {role}; GRANT SELECT, UPDATE ON notes TO {role}"
+    )
+    try:
+        plan = rename_table.plan(rename_table.Change(Name("notes"), "memos"))
+        write_plan(plan, "golang-migrate", tmp_path)
+        run_file(db, files(tmp_path, "expand", "up"))
+        db.execute(f"SET ROLE {role}; SET app.tenant = 'a'")
+        assert db.execute("SELECT count(*) FROM notes").fetchone() == (5,)  # the old name
+        assert db.execute("UPDATE notes SET body = 'mine'").rowcount == 5
+        db.execute("RESET ROLE")
+        counts = db.execute("SELECT tenant, body, count(*) FROM memos GROUP BY 1, 2 ORDER BY 1")
+        assert counts.fetchall() == [("a", "mine", 5), ("b", "n", 5)]
+    finally:
+        db.execute("RESET ROLE")
+        db.execute(f"DROP OWNED BY {role}; DROP ROLE {role}")

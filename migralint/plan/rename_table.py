@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from migralint.plan import sql
 from migralint.plan.model import Phase, Plan
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -30,7 +29,7 @@ class Change:
 
 def literal(name: Name) -> str:
     """A relation name as a SQL string literal for to_regclass / format."""
-    return "'" + quote_name(name).replace("'", "''") + "'"
+    return sql.literal(sql.qualified(name))
 
 
 def relkind_is(name: Name, kinds: str) -> str:
@@ -43,8 +42,26 @@ def relkind_is(name: Name, kinds: str) -> str:
 
 
 def view_statements(old: Name, new: Name) -> str:
-    """PL/pgSQL lines: the view `old` over table `new`, with the table's DML grants."""
-    return f"""  CREATE OR REPLACE VIEW {quote_name(old)} AS SELECT * FROM {quote_name(new)};
+    """PL/pgSQL lines: the view `old` over table `new`, with the table's DML grants.
+
+    On PostgreSQL 15+ the view is `security_invoker`: queries through it run with the
+    caller's rights and row-level security policies, as on the table. Below 15 a view
+    runs as its owner, which bypasses the table's row security for every caller: with
+    row security enabled on the table, the plan refuses there."""
+    view = f"CREATE OR REPLACE VIEW {sql.qualified(old)}"
+    select = f"AS SELECT * FROM {sql.qualified(new)};"
+    refusal = sql.literal(
+        f"migralint: {new} has row-level security and PostgreSQL before 15 has no "
+        f"security_invoker views: a view {old} would show every row to every caller; "
+        "rename the table in one release with the application instead"
+    )
+    return f"""  IF current_setting('server_version_num')::int >= 150000 THEN
+    {view} WITH (security_invoker = true) {select}
+  ELSIF (SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass({literal(new)})) THEN
+    RAISE EXCEPTION USING MESSAGE = {refusal};
+  ELSE
+    {view} {select}
+  END IF;
   FOR granted IN
     SELECT a.privilege_type, a.grantee
     FROM pg_class c, aclexplode(c.relacl) a
@@ -58,7 +75,7 @@ def view_statements(old: Name, new: Name) -> str:
 
 
 def _block(body: str) -> str:
-    return f"DO $rename$\nDECLARE\n  granted record;\nBEGIN\n{body}\nEND\n$rename$;"
+    return sql.do_block(f"DECLARE\n  granted record;\nBEGIN\n{body}\nEND", "rename")
 
 
 def plan(change: Change) -> Plan:
@@ -68,15 +85,15 @@ def plan(change: Change) -> Plan:
     slug = sql.slug("rename_table", old.name, "to", change.to)
     rename = (
         f"  IF {relkind_is(old, 'rp')} AND to_regclass({literal(new)}) IS NULL THEN\n"
-        f"    ALTER TABLE {quote_name(old)} RENAME TO {quote(new.name)};\n"
+        f"    ALTER TABLE {sql.qualified(old)} RENAME TO {sql.ident(new.name)};\n"
         "  END IF;"
     )
     rename_back = (
         f"  IF {relkind_is(old, 'v')} THEN\n"
-        f"    DROP VIEW IF EXISTS {quote_name(old)};\n"
+        f"    DROP VIEW IF EXISTS {sql.qualified(old)};\n"
         "  END IF;\n"
         f"  IF {relkind_is(new, 'rp')} AND to_regclass({literal(old)}) IS NULL THEN\n"
-        f"    ALTER TABLE {quote_name(new)} RENAME TO {quote(old.name)};\n"
+        f"    ALTER TABLE {sql.qualified(new)} RENAME TO {sql.ident(old.name)};\n"
         "  END IF;"
     )
     expand = Phase(
@@ -86,7 +103,9 @@ def plan(change: Change) -> Plan:
         "it (SELECT *),\nso release N-1 keeps reading and writing the old name. The view is "
         "automatically updatable:\nwrites through it get the table's column defaults "
         "(identity, serial, DEFAULT), constraints\nand triggers, and it carries the table's "
-        "SELECT/INSERT/UPDATE/DELETE grants. What does not\nwork on the old name while it is "
+        "SELECT/INSERT/UPDATE/DELETE grants; on PostgreSQL 15+ it is security_invoker,\nso "
+        "row-level security applies through it (below 15 the expand refuses a table with "
+        "row security). What does not\nwork on the old name while it is "
         "a view: TRUNCATE, COPY … FROM, LOCK, ALTER TABLE, and\ncolumns added to the table "
         "later (SELECT * is expanded now). Indexes, constraints and\nsequences keep their "
         f"names (e.g. {old.name}_pkey). Next: ship the release that uses {change.to}.",
@@ -107,7 +126,7 @@ def plan(change: Change) -> Plan:
         f"{slug}_contract",
         f"Contract: drop the view {old.name}. Run it only once no running release uses "
         f"{old.name}.\nIts down re-creates the view.",
-        f"{lock}\n\nDROP VIEW IF EXISTS {quote_name(old)};",
+        f"{lock}\n\nDROP VIEW IF EXISTS {sql.qualified(old)};",
         f"{lock}\n\n{_block(view_statements(old, new))}",
     )
     summary = (
