@@ -248,3 +248,10 @@ def test_backfill_and_sync_work_with_plpgsql_words_as_names(
     db.execute(sql.create_trigger(Name("t"), "sync", Name("f")))
     db.execute(f"INSERT INTO t ({q}) VALUES (100)")
     assert db.execute(f"SELECT a FROM t WHERE {q} = 100").fetchone() == (100,)
+
+
+def test_no_comment_line_reads_as_a_tool_directive() -> None:
+    """A name with a line break cannot forge dbmate's or migralint's markers."""
+    assert comment("x\nmigrate:down\n  migralint: ignore-file x") == (
+        "-- x\n-- \\migrate:down\n-- \\  migralint: ignore-file x"
+    )

@@ -96,10 +96,19 @@ def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
         written = write_plan(planned, fmt, out)
     except (PlanError, ConfigError) as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(_os_error(error))
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(planned.summary)
     click.echo(f"Remove {source} once the files above replace it (it was not changed).")
+
+
+def _os_error(error: OSError) -> str:
+    """An error reading the migrations, on one line."""
+    from migralint.plan.model import shown
+
+    return shown(f"cannot read {error.filename or 'the migrations'}: {error.strerror or error}")
 
 
 def _plan_command(name: str, module: Any) -> click.Command:
@@ -172,6 +181,8 @@ def _plan_command(name: str, module: Any) -> click.Command:
             written = write_plan(planned, fmt, out)
         except PlanError as error:
             _fail(str(error))
+        except OSError as error:
+            _fail(_os_error(error))
         for path in written:
             click.echo(f"wrote {path}")
         click.echo(planned.summary)

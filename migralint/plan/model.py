@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -9,6 +10,9 @@ PHASES = ("expand", "migrate", "contract")
 # Settings that would cancel long work in a phase run outside a transaction (a role's
 # default, or what an earlier migration left on the connection).
 _LONG_WORK = ("statement_timeout", "lock_timeout")
+# A comment line a tool would read as its own directive (dbmate's `-- migrate:down`,
+# migralint's `-- migralint: ignore …`).
+_DIRECTIVE = re.compile(r"\s*(?:migrate|migralint)\s*:", re.IGNORECASE)
 
 
 def shown(text: str) -> str:
@@ -24,8 +28,14 @@ def shown(text: str) -> str:
 
 def comment(text: str) -> str:
     """`-- ` lines, one per `\\n`-separated line of `text`, every other line break and
-    control character escaped: nothing in `text` can end the comment early."""
-    return "\n".join(f"-- {shown(line)}".rstrip() for line in text.split("\n"))
+    control character escaped: nothing in `text` can end the comment early, and no line
+    reads as a tool's directive (it gets a leading backslash)."""
+    return "\n".join(_comment_line(shown(line)) for line in text.split("\n"))
+
+
+def _comment_line(line: str) -> str:
+    escape = "\\" if _DIRECTIVE.match(line) else ""
+    return f"-- {escape}{line}".rstrip()
 
 
 @dataclass(frozen=True)
