@@ -320,3 +320,9 @@ def test_rename_table_view_keeps_row_level_security(
     finally:
         db.execute("RESET ROLE")
         db.execute(f"DROP OWNED BY {role}; DROP ROLE {role}")
+
+
+def test_drop_column_down_re_adds_a_serial_as_its_integer_type() -> None:
+    """`ADD COLUMN … bigserial` would rewrite the table and number every row afresh."""
+    planned = drop_column.plan(drop_column.Change(Name("tickets"), "n", type="bigserial"))
+    assert planned.phases[-1].down.endswith("ADD COLUMN IF NOT EXISTS n bigint;")

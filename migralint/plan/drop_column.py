@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migralint.plan import sql
-from migralint.plan.model import Phase, Plan, PlanError
-from migralint.sql.names import quote, quote_name
+from migralint.plan import column_copy, expressions, sql
+from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.sql.ops import Name
 
 
@@ -29,8 +28,11 @@ class Change:
 
 def plan(change: Change) -> Plan:
     if change.type is None:
-        raise PlanError(f"the type of {change.table}.{change.column} is needed: pass --type")
-    t, c = quote_name(change.table), quote(change.column)
+        raise PlanError(shown(f"the type of {change.table}.{change.column} is needed: pass --type"))
+    # A serial comes back as its integer type: `ADD COLUMN … serial` would rewrite the
+    # table under ACCESS EXCLUSIVE, filling every row from a new sequence.
+    column_type = column_copy.stored_type(expressions.sql_type(change.type))
+    t, c = sql.qualified(change.table), sql.ident(change.column)
     name = f"{change.table}.{change.column}"
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("drop", change.table.name, change.column)
@@ -62,8 +64,8 @@ def plan(change: Change) -> Plan:
         "be needed.\nIts down re-adds the column, nullable and empty: the data is not "
         "restored, nor any default,\nconstraint or index it had.",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
-        f"-- The data is not restored: {change.column} comes back nullable and empty.\n"
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type};",
+        sql.comment(f"The data is not restored: {change.column} comes back nullable and empty.")
+        + f"\n{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {column_type};",
     )
     summary = (
         f"Dropping {name} in three migrations: code-only expand and migrate (ship the release "
