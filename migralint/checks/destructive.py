@@ -4,11 +4,21 @@ renames, and does a drop take table data with it."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from migralint.advice import remove_later, rename_in_steps
-from migralint.context import Context, FileInfo, T
+from migralint.checks.file_index import (
+    added_column,
+    after,
+    anywhere,
+    before,
+    created_object,
+    table_key,
+)
+from migralint.context import Context, FileInfo
 from migralint.rule import Violation
 from migralint.schema import ColumnState, ConstraintState
 from migralint.sql import ops
@@ -35,56 +45,72 @@ def removal_planned(file: FileInfo) -> bool:
 def old_name_kept_as_view(op: ops.RenameTable, ctx: Context) -> bool:
     """True when the same migration creates a view under the table's old name, so the
     release still running keeps reading and writing it through that view."""
-    return any(
-        later.kind == "VIEW" and later.name.key == op.table.key
-        for later in ctx.later(ops.CreateObject)
-    )
-
-
-def earlier(ctx: Context, op_type: type[T]) -> Iterator[T]:
-    """Ops of the given type before the current one in this file."""
-    for op in ctx.file_ops[: ctx.position]:
-        if isinstance(op, op_type):
-            yield op
+    return any(after(ctx, ops.CreateObject, created_object, ("VIEW", op.table.key)))
 
 
 def family(kind: str) -> frozenset[str]:
     return next((f for f in _FAMILIES if kind in f), frozenset({kind}))
 
 
-def _same_object(
-    kind: str, name: ops.Name, table: ops.Name | None, other: ops.CreateObject
+Where = Callable[..., Iterator[Any]]  # file_index.before or file_index.after
+
+
+def _same_object_in(
+    ctx: Context, where: Where, kind: str, name: ops.Name, table: ops.Name | None
 ) -> bool:
-    if other.kind not in family(kind):
-        return False
-    if table is not None and other.table is not None:  # triggers, policies: per table
-        return other.name.name == name.name and other.table.key == table.key
-    return other.name.key == name.key
+    """True if a CREATE of the same object (a kind of the same family; per table for
+    triggers and policies) stands `where` (before or after the current Op)."""
+    kinds = family(kind)
+    if table is None:
+        found = where(ctx, ops.CreateObject, _object_name, name.key)
+    else:
+        found = itertools.chain(
+            where(ctx, ops.CreateObject, _name_on_table, (name.name, table.key)),
+            where(ctx, ops.CreateObject, _tableless_name, name.key),
+        )
+    return any(c.kind in kinds for c in found)
+
+
+def _object_name(op: ops.CreateObject) -> str:
+    return op.name.key
+
+
+def _name_on_table(op: ops.CreateObject) -> tuple[str, str] | None:
+    return (op.name.name, op.table.key) if op.table is not None else None
+
+
+def _tableless_name(op: ops.CreateObject) -> str | None:
+    return op.name.key if op.table is None else None
+
+
+def _renamed_to_in(ctx: Context, where: Where, kind: str, name: ops.Name) -> bool:
+    """True if a rename `where` (before or after) gives an object of the family this name."""
+    kinds = family(kind)
+    return any(r.kind in kinds for r in where(ctx, ops.RenameObject, _new_key, name.key))
+
+
+def _new_key(op: ops.RenameObject) -> str:
+    return ops.Name(op.new_name, op.name.schema).key
 
 
 def created_here(ctx: Context, kind: str, name: ops.Name, table: ops.Name | None = None) -> bool:
     """True if this migration created the object earlier: nothing else uses it yet."""
     if kind in family("TABLE") and ctx.is_new_table(name):
         return True
-    if any(_renamed_to(kind, name, r) for r in earlier(ctx, ops.RenameObject)):
+    if _renamed_to_in(ctx, before, kind, name):
         return True  # a name this migration gave (the `_old` of an enum swap)
-    return any(_same_object(kind, name, table, c) for c in earlier(ctx, ops.CreateObject))
+    return _same_object_in(ctx, before, kind, name, table)
 
 
 def recreated_later(ctx: Context, kind: str, name: ops.Name, table: ops.Name | None = None) -> bool:
     """True if the migration creates an object of the same name after this statement:
     a drop and re-create is a redefinition (CREATE OR REPLACE cannot change a view's
     columns or a function's signature), not a removal."""
-    if kind in family("TABLE") and any(t.table.key == name.key for t in ctx.later(ops.CreateTable)):
+    if kind in family("TABLE") and any(after(ctx, ops.CreateTable, table_key, name.key)):
         return True
-    if any(_renamed_to(kind, name, r) for r in ctx.later(ops.RenameObject)):
+    if _renamed_to_in(ctx, after, kind, name):
         return True  # another object takes over the name (`ALTER TYPE x_new RENAME TO x`)
-    return any(_same_object(kind, name, table, c) for c in ctx.later(ops.CreateObject))
-
-
-def _renamed_to(kind: str, name: ops.Name, rename: ops.RenameObject) -> bool:
-    new = ops.Name(rename.new_name, rename.name.schema)
-    return rename.kind in family(kind) and new.key == name.key
+    return _same_object_in(ctx, after, kind, name, table)
 
 
 def owned_by_this_migration(op: ops.DropObject, ctx: Context) -> bool:
@@ -114,7 +140,7 @@ def cascade_note(op: ops.DropObject) -> str:
 def refilled_later(ctx: Context, table: ops.Name) -> bool:
     """True if the migration inserts into the table after emptying it: reference data
     being re-seeded, not a table being emptied."""
-    return any(i.table.key == table.key for i in ctx.later(ops.Insert))
+    return any(after(ctx, ops.Insert, table_key, table.key))
 
 
 _RENAME_VALUE = re.compile(r"RENAME\s+VALUE\s+'((?:[^']|'')*)'", re.IGNORECASE)
@@ -129,13 +155,26 @@ def old_enum_value(op: ops.RenameObject) -> str | None:
 # Constraints
 
 
-def constraint_added_here(ctx: Context, op: ops.DropConstraint) -> bool:
-    """True if this migration added the constraint before dropping it (a temporary
-    helper, such as the CHECK that lets SET NOT NULL skip its scan)."""
-    return any(
-        a.table.key == op.table.key and a.constraint.name == op.name
-        for a in earlier(ctx, ops.AddConstraint)
-    )
+def constraint_added_here(ctx: Context, op: ops.DropConstraint | ops.RenameConstraint) -> bool:
+    """True if this migration added the constraint before dropping (or renaming) it: a
+    temporary helper, such as the CHECK that lets SET NOT NULL skip its scan."""
+    return any(before(ctx, ops.AddConstraint, _named_constraint, (op.table.key, op.name)))
+
+
+def _named_constraint(op: ops.AddConstraint) -> tuple[str, str | None]:
+    return op.table.key, op.constraint.name
+
+
+def _constraint_shape(op: ops.AddConstraint) -> tuple[str, str, tuple[str, ...]]:
+    return op.table.key, op.constraint.kind, op.constraint.columns
+
+
+def _unique_index_table(op: ops.CreateIndex) -> str | None:
+    return op.table.key if op.unique else None
+
+
+def _unique_index_columns(op: ops.CreateIndex) -> tuple[str, tuple[str, ...]] | None:
+    return (op.table.key, op.columns) if op.unique else None
 
 
 def constraint_redefined(ctx: Context, op: ops.DropConstraint) -> bool:
@@ -143,41 +182,34 @@ def constraint_redefined(ctx: Context, op: ops.DropConstraint) -> bool:
     the catalog knows what was dropped) the same kind on the same columns; a unique
     constraint may also be replaced by a unique index, built before or after."""
     known = _constraint_state(ctx, op)
-    for add in ctx.later(ops.AddConstraint):
-        c = add.constraint
-        if add.table.key == op.table.key and (
-            c.name == op.name
-            or (
-                known is not None
-                and known.columns
-                and (c.kind, c.columns) == (known.kind, known.columns)
-            )
-        ):
+    table = op.table.key
+    if any(after(ctx, ops.AddConstraint, _named_constraint, (table, op.name))):
+        return True
+    if known is not None and known.columns:
+        shape = (table, known.kind, known.columns)
+        if any(after(ctx, ops.AddConstraint, _constraint_shape, shape)):
             return True
     if known is not None and known.kind not in ("unique", "primary_key"):
         return False
-    columns = known.columns if known is not None else ()
-    return any(
-        i.unique and i.table.key == op.table.key and (not columns or i.columns == columns)
-        for i in [*earlier(ctx, ops.CreateIndex), *ctx.later(ops.CreateIndex)]
-    )
+    if known is not None and known.columns:
+        return any(anywhere(ctx, ops.CreateIndex, _unique_index_columns, (table, known.columns)))
+    return any(anywhere(ctx, ops.CreateIndex, _unique_index_table, table))
 
 
 def constraint_removed_later(ctx: Context, op: ops.DropConstraint) -> bool:
     """True if the migration drops the table, or a column of the constraint, later: the
     constraint would go with it, and drop-table / drop-column report that."""
     known = _constraint_state(ctx, op)
-    columns = set(known.columns) if known else set()
-    for later in ctx.file_ops[ctx.position + 1 :]:
-        if isinstance(later, ops.DropTable) and later.table.key == op.table.key:
-            return True
-        if (
-            isinstance(later, ops.DropColumn)
-            and later.table.key == op.table.key
-            and later.column in columns
-        ):
-            return True
-    return False
+    if any(after(ctx, ops.DropTable, table_key, op.table.key)):
+        return True
+    columns = known.columns if known else ()
+    return any(
+        any(after(ctx, ops.DropColumn, _table_column, (op.table.key, c))) for c in set(columns)
+    )
+
+
+def _table_column(op: ops.DropColumn | ops.SetDefault | ops.AlterIdentity) -> tuple[str, str]:
+    return op.table.key, op.column
 
 
 def constraint_kind(ctx: Context, op: ops.DropConstraint) -> str | None:
@@ -210,9 +242,7 @@ def _constraint_state(ctx: Context, op: ops.DropConstraint) -> ConstraintState |
 
 def column_added_here(ctx: Context, table: ops.Name, column: str) -> bool:
     """True if this migration added the column: release N-1 never reads or writes it."""
-    return any(
-        a.table.key == table.key and a.column.name == column for a in earlier(ctx, ops.AddColumn)
-    )
+    return any(before(ctx, ops.AddColumn, added_column, (table.key, column)))
 
 
 def known_column(ctx: Context, table: ops.Name, column: str) -> ColumnState | None:
@@ -243,13 +273,10 @@ def has_default(column: ColumnState) -> bool:
 def column_reworked_later(ctx: Context, table: ops.Name, column: str) -> bool:
     """True if the migration gives the column a new default or identity, or drops it,
     after this statement: the change is part of a larger rework reported on its own."""
-    for op in ctx.file_ops[ctx.position + 1 :]:
-        if isinstance(op, ops.SetDefault | ops.AlterIdentity | ops.DropColumn) and (
-            op.table.key,
-            op.column,
-        ) == (table.key, column):
-            return True
-    return False
+    return any(after(ctx, _REWORKS, _table_column, (table.key, column)))
+
+
+_REWORKS = (ops.SetDefault, ops.AlterIdentity, ops.DropColumn)
 
 
 # Renaming other objects

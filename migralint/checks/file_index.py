@@ -100,15 +100,46 @@ def anywhere(
         yield index.ops[i]  # type: ignore[misc]
 
 
-def last_before(ctx: Context, op_type: type[T], position: int | None = None) -> int | None:
-    """The position of the last Op of `op_type` before `position` (default: the current one)."""
-    found = file_index(ctx).positions(op_type, no_key, None)
-    k = bisect_left(found, ctx.position if position is None else position)
+def first_after(
+    ctx: Context,
+    op_type: type[T],
+    key: Key[T] = no_key,
+    value: Hashable = None,
+    position: int | None = None,
+) -> int | None:
+    """The position of the first matching Op after `position` (default: the current Op)."""
+    found = file_index(ctx).positions(op_type, key, value)
+    k = bisect_right(found, ctx.position if position is None else position)
+    return found[k] if k < len(found) else None
+
+
+def last_before(
+    ctx: Context, op_type: type[T], key: Key[T] = no_key, value: Hashable = None
+) -> int | None:
+    """The position of the last matching Op before the current one."""
+    found = file_index(ctx).positions(op_type, key, value)
+    k = bisect_left(found, ctx.position)
     return found[k - 1] if k else None
 
 
-def first_after(ctx: Context, op_type: type[T], position: int | None = None) -> int | None:
-    """The position of the first Op of `op_type` after `position` (default: the current one)."""
-    found = file_index(ctx).positions(op_type, no_key, None)
-    k = bisect_right(found, ctx.position if position is None else position)
-    return found[k] if k < len(found) else None
+# Keys several checks look Ops up by
+
+
+def added_column(op: ops.AddColumn) -> tuple[str, str]:
+    """(table key, column) of an ADD COLUMN."""
+    return op.table.key, op.column.name
+
+
+def created_object(op: ops.CreateObject) -> tuple[str, str]:
+    """(kind, name key) of a CREATE VIEW / TYPE / FUNCTION …"""
+    return op.kind, op.name.key
+
+
+def table_key(op: ops.TableOp) -> str:
+    """The key of the table a table Op works on."""
+    return op.table.key
+
+
+def index_name(op: ops.CreateIndex) -> str | None:
+    """The name a CREATE INDEX gives (without schema)."""
+    return op.name

@@ -4,8 +4,9 @@ locks the open transaction still holds, and whether an UPDATE is one batch."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
+from migralint.checks.file_index import before, created_object
 from migralint.context import Context
 from migralint.postgres import is_binary_coercible, lock_taken
 from migralint.sql import ops
@@ -16,18 +17,37 @@ def constraints_of(op: ops.AddConstraint | ops.AddColumn) -> tuple[ops.Constrain
     return op.column.constraints if isinstance(op, ops.AddColumn) else (op.constraint,)
 
 
-def held_access_exclusive(ctx: Context) -> list[tuple[ops.Name, ops.Op]]:
+class HeldLocks:
     """Existing tables the open transaction holds ACCESS EXCLUSIVE on, with the Op that
-    took each lock, oldest first. Tables this migration created are nobody else's yet,
-    and a dropped table is out of use anyway."""
-    held = []
-    for op in ctx.session.access_exclusive.values():
-        table = ctx.target_table(op)
-        if isinstance(op, ops.DropTable):
-            continue
-        if table is not None and not ctx.is_new_table(table):
-            held.append((table, op))
-    return held
+    took each lock. Tables this migration created are nobody else's yet, and a dropped
+    table is out of use anyway. Looked up per table, never listed in full."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def _held(self, op: ops.Op) -> ops.Name | None:
+        """The table `op` holds locked for others, or None."""
+        table = self._ctx.target_table(op)
+        if isinstance(op, ops.DropTable) or table is None or self._ctx.is_new_table(table):
+            return None
+        return table
+
+    def on(self, key: str) -> tuple[ops.Name, ops.Op] | None:
+        """(table, the Op that took the lock) for the table with this key, if held."""
+        op = self._ctx.session.access_exclusive.get(key)
+        table = self._held(op) if op is not None else None
+        return (table, op) if table is not None and op is not None and table.key == key else None
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.on(key) is not None
+
+    def first(self) -> tuple[ops.Name, ops.Op] | None:
+        """The oldest lock held: (table, the Op that took it)."""
+        for op in self._ctx.session.access_exclusive.values():
+            table = self._held(op)
+            if table is not None:
+                return table, op
+        return None
 
 
 def statement_text(op: ops.Op, width: int = 70) -> str:
@@ -82,7 +102,7 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     return None
 
 
-def other_tables_locked(op: ops.Op, ctx: Context, held: set[str]) -> Iterator[ops.Name]:
+def other_tables_locked(op: ops.Op, ctx: Context, held: Container[str]) -> Iterator[ops.Name]:
     """Existing tables, not already held, that `op` must lock: its own table and, for a
     foreign key, the referenced one."""
     tables: list[ops.Name] = []
@@ -100,16 +120,14 @@ def backfill_under_lock(op: ops.Update, ctx: Context) -> str | None:
     """Why an UPDATE runs while the transaction holds a lock that blocks others, or None."""
     if not ctx.session.in_transaction or ctx.is_new_table(op.table):
         return None
-    held = held_access_exclusive(ctx)
-    for table, taken in held:
-        if table.key == op.table.key:
-            return f"{statement_text(taken)} holds ACCESS EXCLUSIVE on {table}"
-    if op.table.key in ctx.session.ddl_tables:
+    held = HeldLocks(ctx)
+    if op.table.key not in held and op.table.key in ctx.session.ddl_tables:
         return f"DDL earlier in this transaction holds a lock on {op.table}"
-    if held:
-        table, taken = held[0]
-        return f"{statement_text(taken)} holds ACCESS EXCLUSIVE on {table}"
-    return None
+    found = held.on(op.table.key) or held.first()
+    if found is None:
+        return None
+    table, taken = found
+    return f"{statement_text(taken)} holds ACCESS EXCLUSIVE on {table}"
 
 
 # A WHERE clause bounds a batch when it limits the rows by a range, a LIMIT, an IN list
@@ -141,7 +159,4 @@ def bounds_a_batch(op: ops.Update, ctx: Context) -> bool:
 
 def created_earlier_in_file(ctx: Context, kind: str, name: ops.Name) -> bool:
     """True when a `CREATE <kind>` of `name` comes before the current Op in this file."""
-    return any(
-        isinstance(op, ops.CreateObject) and op.kind == kind and op.name.key == name.key
-        for op in ctx.file_ops[: ctx.position]
-    )
+    return any(before(ctx, ops.CreateObject, created_object, (kind, name.key)))

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from migralint.checks.destructive import old_name_kept_as_view
-from migralint.checks.file_index import Each, anywhere, file_index, no_key
+from migralint.checks.file_index import Each, added_column, anywhere, file_index, no_key
 from migralint.checks.idempotency import (
     PER_TABLE_KINDS,
     assignments,
@@ -97,9 +97,9 @@ def replacement_column(op: ops.DropColumn | ops.RenameColumn, ctx: Context) -> o
     names = {r.column for r in anywhere(ctx, ops.RenameColumn, _renamed_into, (table, old))}
     names |= index.derived(_backfills, ctx).get((table, old), set())
     names.discard(old)
-    found = [index.positions(ops.AddColumn, _added, (table, n))[:1] for n in names]
+    found = [index.positions(ops.AddColumn, added_column, (table, n))[:1] for n in names]
     if isinstance(op, ops.RenameColumn):  # renamed away, then added again under its name
-        found.append(_below(ctx, op, index.positions(ops.AddColumn, _added, (table, old))))
+        found.append(_below(ctx, op, index.positions(ops.AddColumn, added_column, (table, old))))
     first = min((p for positions in found for p in positions), default=None)
     return None if first is None else ctx.file_ops[first]  # type: ignore[return-value]
 
@@ -107,10 +107,6 @@ def replacement_column(op: ops.DropColumn | ops.RenameColumn, ctx: Context) -> o
 def _below(ctx: Context, op: ops.Op, positions: list[int]) -> list[int]:
     """The first of `positions` whose statement starts on a line after `op`'s."""
     return next(([i] for i in positions if ctx.file_ops[i].loc.line > op.loc.line), [])
-
-
-def _added(op: ops.AddColumn) -> tuple[str, str]:
-    return op.table.key, op.column.name
 
 
 def _renamed_into(op: ops.RenameColumn) -> tuple[str, str]:

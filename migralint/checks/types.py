@@ -4,10 +4,21 @@ the column accepts, what an enum loses, and which new names a statement introduc
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from migralint.checks.file_index import (
+    Each,
+    added_column,
+    after,
+    before,
+    created_object,
+    file_index,
+    table_key,
+)
 from migralint.context import Context
 from migralint.rule import Violation
 from migralint.sql import ops
@@ -87,8 +98,7 @@ def key_role(d: Declared, ctx: Context) -> str | None:
         constraints += [c for c in d.op.constraints if d.name in c.columns]
     constraints += [
         later.constraint
-        for later in ctx.later(ops.AddConstraint)
-        if later.table.key == d.table.key and d.name in later.constraint.columns
+        for later in after(ctx, ops.AddConstraint, _constrained_columns, (d.table.key, d.name))
     ]
     if isinstance(d.op, ops.AlterColumnType) and (table := ctx.catalog.table(d.table)):
         constraints += [
@@ -102,6 +112,11 @@ def key_role(d: Declared, ctx: Context) -> str | None:
     if foreign:
         return None if all(_same_width_target(c, d, ctx) for c in foreign) else "foreign key"
     return "key column" if _KEY_NAME.match(d.name) else None
+
+
+def _constrained_columns(op: ops.AddConstraint) -> Each:
+    """(table key, column) for each column the constraint covers."""
+    return Each({(op.table.key, c) for c in op.constraint.columns})
 
 
 def _same_width_target(fk: ops.Constraint, d: Declared, ctx: Context) -> bool:
@@ -247,31 +262,46 @@ def enum_replacement(
         return str(op.name), enums[old_name], list(op.enum_values)
     if op.kind != "TYPE" or op.name.key not in enums:
         return None
-    for later in ctx.file_ops[ctx.position + 1 :]:
-        if (
-            isinstance(later, ops.CreateObject)
-            and later.kind == "TYPE"
-            and later.name.key == op.name.key
-            and later.enum_values
-        ):
+    index = file_index(ctx)
+    takers = heapq.merge(  # the later statements that give a type this name, in order
+        _later(ctx, index.positions(ops.CreateObject, created_object, ("TYPE", op.name.key))),
+        _later(ctx, index.positions(ops.RenameObject, _renamed_type_to, op.name.key)),
+    )
+    for position in takers:
+        later = ctx.file_ops[position]
+        if isinstance(later, ops.CreateObject) and later.enum_values:
             return str(op.name), enums[op.name.key], list(later.enum_values)
-        if isinstance(later, ops.RenameObject) and later.kind == "TYPE":
-            new_key = ops.Name(later.new_name, later.name.schema).key
-            if new_key == op.name.key and later.name.key in enums:
-                return str(op.name), enums[op.name.key], enums[later.name.key]
+        if isinstance(later, ops.RenameObject) and later.name.key in enums:
+            return str(op.name), enums[op.name.key], enums[later.name.key]
     return None
+
+
+def _later(ctx: Context, positions: list[int]) -> Iterator[int]:
+    """The positions after the current Op's, of a sorted list."""
+    for k in range(bisect.bisect_right(positions, ctx.position), len(positions)):
+        yield positions[k]
+
+
+def _renamed_type_to(op: ops.RenameObject) -> str | None:
+    return ops.Name(op.new_name, op.name.schema).key if op.kind == "TYPE" else None
+
+
+def _renamed_type(op: ops.RenameObject) -> str | None:
+    return op.name.key if op.kind == "TYPE" else None
 
 
 def _renamed_in_this_file(ctx: Context, key: str) -> str:
     """The name a type now has, following its renames earlier in this file."""
-    for earlier in ctx.file_ops[: ctx.position]:
-        if (
-            isinstance(earlier, ops.RenameObject)
-            and earlier.kind == "TYPE"
-            and earlier.name.key == key
-        ):
-            key = ops.Name(earlier.new_name, earlier.name.schema).key
-    return key
+    index = file_index(ctx)
+    position = -1
+    while True:  # the next rename of the type under its current name, before this statement
+        renames = index.positions(ops.RenameObject, _renamed_type, key)
+        k = bisect.bisect_right(renames, position)
+        if k == len(renames) or renames[k] >= ctx.position:
+            return key
+        position = renames[k]
+        rename = ctx.file_ops[position]
+        key = ops.Name(rename.new_name, rename.name.schema).key  # type: ignore[attr-defined]
 
 
 # New names
@@ -323,12 +353,9 @@ def truncated(name: str) -> str:
 def added_in_this_file(ctx: Context, table: ops.Name, column: str) -> bool:
     """True when an earlier statement of this file added the column (or created its
     table), so the release still running never writes it."""
-    for op in ctx.file_ops[: ctx.position]:
-        if isinstance(op, ops.AddColumn) and op.table.key == table.key and op.column.name == column:
-            return True
-        if isinstance(op, ops.CreateTable) and op.table.key == table.key:
-            return True
-    return False
+    return any(before(ctx, ops.AddColumn, added_column, (table.key, column))) or any(
+        before(ctx, ops.CreateTable, table_key, table.key)
+    )
 
 
 def narrow_keys(

@@ -33,9 +33,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from migralint.checks.file_index import after
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AlterIdentity
+from migralint.sql.ops import AlterIdentity, Op
 
 _BY_DEFAULT = re.compile(r"\bGENERATED\s+BY\s+DEFAULT\b", re.IGNORECASE)
 _START = re.compile(r"\bSTART\s+(?:WITH\s+)?\d|\bRESTART\b|\bsetval\s*\(", re.IGNORECASE)
@@ -64,7 +65,7 @@ def check(op: AlterIdentity, ctx: Context) -> Iterator[Violation]:
             "and fail or write rows without an id"
         )
     elif by_default:
-        if any(_START.search(o.loc.statement) for o in ctx.file_ops[ctx.position :]):
+        if _START.search(text) or any(after(ctx, Op, _moves_sequence, True)):
             return  # the sequence is moved past the existing ids
         message = (
             f"identity added to {col} starts at 1: inserts that leave it out collide "
@@ -79,3 +80,8 @@ def check(op: AlterIdentity, ctx: Context) -> Iterator[Violation]:
         "identity in a later release's migration; when adding one, give it "
         f"`START WITH` above `max({op.column})` (or `setval` its sequence).",
     )
+
+
+def _moves_sequence(op: Op) -> bool:
+    """True when the statement sets where a sequence starts (START WITH, RESTART, setval)."""
+    return bool(_START.search(op.loc.statement))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.file_index import Each, first_after, table_key
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AddConstraint, CreateIndex, Delete, Update
@@ -47,17 +48,21 @@ def check(op: CreateIndex | AddConstraint, ctx: Context) -> Iterator[Violation]:
         if op.constraint.kind not in ("unique", "primary_key") or op.constraint.using_index:
             return
         columns = set(op.constraint.columns)
-    for later in ctx.later(Update | Delete):
-        if later.table.key != op.table.key:
-            continue
-        if isinstance(later, Update) and not columns & set(later.columns):
-            continue
-        what = "DELETE" if isinstance(later, Delete) else "UPDATE"
-        yield ctx.finding(
-            op,
-            f"the unique index on {op.table} ({', '.join(sorted(columns))}) is built before the "
-            f"{what} on line {later.loc.line} that removes duplicates: it fails on existing data",
-            f"Move the {what} before the index, so the index is built on data that is already "
-            "unique.",
-        )
+    candidates = [first_after(ctx, Delete, table_key, op.table.key)]
+    candidates += [first_after(ctx, Update, _updated, (op.table.key, c)) for c in columns]
+    first = min((p for p in candidates if p is not None), default=None)
+    if first is None:
         return
+    later = ctx.file_ops[first]
+    what = "DELETE" if isinstance(later, Delete) else "UPDATE"
+    yield ctx.finding(
+        op,
+        f"the unique index on {op.table} ({', '.join(sorted(columns))}) is built before the "
+        f"{what} on line {later.loc.line} that removes duplicates: it fails on existing data",
+        f"Move the {what} before the index, so the index is built on data that is already unique.",
+    )
+
+
+def _updated(op: Update) -> Each:
+    """(table key, column) for each column the UPDATE sets."""
+    return Each({(op.table.key, c) for c in op.columns})

@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.destructive import earlier, removal_planned
+from migralint.checks.destructive import removal_planned
+from migralint.checks.file_index import anywhere, index_name, table_key
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import CreateIndex, DropIndex
@@ -49,9 +50,10 @@ def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
     if removal_planned(ctx.file):
         return
     table = ctx.target_table(op)
-    for create in [*earlier(ctx, CreateIndex), *ctx.later(CreateIndex)]:
-        if create.name == op.name.name or (table and create.table.key == table.key):
-            return  # this migration's own index, rebuilt, or replaced
+    if any(anywhere(ctx, CreateIndex, index_name, op.name.name)) or (
+        table and any(anywhere(ctx, CreateIndex, table_key, table.key))
+    ):
+        return  # this migration's own index, rebuilt, or replaced
     on = f" on {table}" if table else ""
     how = f" `{plan_command('drop-index', table, index=op.name.name)}` writes it." if table else ""
     yield ctx.finding(

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.destructive import earlier
+from migralint.checks.destructive import constraint_added_here
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddConstraint, RenameConstraint
+from migralint.sql.ops import RenameConstraint
 
 
 @rule(
@@ -42,10 +42,7 @@ from migralint.sql.ops import AddConstraint, RenameConstraint
     on_down=False,
 )
 def check(op: RenameConstraint, ctx: Context) -> Iterator[Violation]:
-    if any(
-        a.table.key == op.table.key and a.constraint.name == op.name
-        for a in earlier(ctx, AddConstraint)
-    ):
+    if constraint_added_here(ctx, op):
         return
     yield ctx.finding(
         op,

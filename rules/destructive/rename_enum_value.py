@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.destructive import created_here, earlier, old_enum_value
+from migralint.checks.destructive import created_here, old_enum_value
+from migralint.checks.file_index import before
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AlterTypeAddValue, RenameObject
@@ -39,7 +40,7 @@ def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
     if op.kind != "TYPE VALUE" or created_here(ctx, "TYPE", op.name):
         return
     old = old_enum_value(op)
-    if any(a.name.key == op.name.key and a.value == old for a in earlier(ctx, AlterTypeAddValue)):
+    if any(before(ctx, AlterTypeAddValue, _added_value, (op.name.key, old))):
         return  # a value this migration added: nothing uses it yet
     label = f"'{old}'" if old is not None else "the old label"
     yield ctx.finding(
@@ -50,3 +51,7 @@ def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
         f"'{op.new_name}'`, ship code that writes it and reads both, update the rows in "
         f"batches, and stop using {label} a release later.",
     )
+
+
+def _added_value(op: AlterTypeAddValue) -> tuple[str, str]:
+    return op.name.key, op.value

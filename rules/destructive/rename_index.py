@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.destructive import earlier
+from migralint.checks.file_index import before, index_name
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import CreateIndex, RenameObject
@@ -47,7 +47,7 @@ def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
         return
     table = ctx.catalog.index_table(op.name)
     if (table and ctx.is_new_table(table)) or any(
-        c.name == op.name.name for c in earlier(ctx, CreateIndex)
+        before(ctx, CreateIndex, index_name, op.name.name)
     ):
         return
     yield ctx.finding(

@@ -27,9 +27,11 @@ ALTER TABLE orders ADD CONSTRAINT orders_customer_fk
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.file_index import after
 from migralint.checks.locking import constraints_of
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -43,7 +45,8 @@ def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
             continue
         if ctx.catalog.has_index_starting_with(op.table, c.columns):
             continue
-        if any(_leads_with(i, op, c.columns) for i in ctx.later(CreateIndex)):
+        leading = (op.table.key, frozenset(c.columns))
+        if any(after(ctx, CreateIndex, _leading(len(c.columns)), leading)):
             continue
         columns = ", ".join(c.columns)
         name = f"idx_{op.table.name}_{'_'.join(c.columns)}"
@@ -57,6 +60,11 @@ def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
         )
 
 
-def _leads_with(index: CreateIndex, op: AddConstraint | AddColumn, columns: tuple) -> bool:
-    n = len(columns)
-    return index.table.key == op.table.key and set(index.columns[:n]) == set(columns)
+@functools.cache
+def _leading(n: int) -> Callable[[CreateIndex], tuple[str, frozenset[str]]]:
+    """The key function: (table key, the set of an index's first `n` columns)."""
+
+    def key(index: CreateIndex) -> tuple[str, frozenset[str]]:
+        return index.table.key, frozenset(index.columns[:n])
+
+    return key

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.file_index import file_index
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql import ops
@@ -79,7 +80,18 @@ def check(
 
 def _previous_statement(ctx: Context, op: ops.Op) -> ops.Op | None:
     """The last Op of the statement before the current one (None at the file's start)."""
-    for earlier in reversed(ctx.file_ops[: ctx.position]):
-        if earlier.loc.line != op.loc.line or earlier.loc.column != op.loc.column:
-            return earlier
-    return None
+    start = file_index(ctx).derived(_statement_starts, ctx)[ctx.position]
+    return ctx.file_ops[start - 1] if start > 0 else None
+
+
+def _statement_starts(ctx: Context) -> list[int]:
+    """For each position, where the run of Ops from the same statement begins."""
+    starts: list[int] = []
+    for i, op in enumerate(ctx.file_ops):
+        same = i > 0 and _start(ctx.file_ops[i - 1]) == _start(op)
+        starts.append(starts[-1] if same else i)
+    return starts
+
+
+def _start(op: ops.Op) -> tuple[int, int]:
+    return op.loc.line, op.loc.column

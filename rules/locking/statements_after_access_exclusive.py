@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.locking import (
-    held_access_exclusive,
+    HeldLocks,
     other_tables_locked,
     statement_text,
     work_under_lock,
@@ -54,20 +54,20 @@ from migralint.sql.ops import Op, Update
 def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, Update) or not ctx.session.in_transaction:
         return
-    held = held_access_exclusive(ctx)
-    if not held:
+    held = HeldLocks(ctx)
+    first = held.first()
+    if first is None:
         return
-    keys = {table.key for table, _ in held}
     table = ctx.target_table(op)
     work = work_under_lock(op, ctx)
-    if work and table is not None and table.key in keys and lock_taken(op) is not None:
+    if work and table is not None and table.key in held and lock_taken(op) is not None:
         work = None  # DDL that locks the table itself: its own locking rule judges it
     locked = []
     if not ctx.session.has_timeout("lock_timeout"):  # with one, the wait is bounded
-        locked = list(other_tables_locked(op, ctx, keys))
+        locked = list(other_tables_locked(op, ctx, held))
     if work is None and not locked:
         return
-    first_table, first_op = held[0]
+    first_table, first_op = first
     if not ctx.first_time(f"statements-after-access-exclusive:{first_op.loc.line}"):
         return
     why = work or f"must also lock {locked[0]}"

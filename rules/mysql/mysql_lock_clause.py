@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.file_index import anywhere
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AlterTableOption
+from migralint.sql.ops import AlterTableOption, Location
 
 _BLOCKS = {"SHARED": "writes wait", "EXCLUSIVE": "reads and writes wait"}
 
@@ -39,8 +40,7 @@ def check(op: AlterTableOption, ctx: Context) -> Iterator[Violation]:
     if op.name != "LOCK" or op.value not in _BLOCKS:
         return
     if op.value == "SHARED" and any(
-        isinstance(o, AlterTableOption) and o.loc == op.loc and o.value == "COPY"
-        for o in ctx.file_ops
+        o.value == "COPY" for o in anywhere(ctx, AlterTableOption, _location, op.loc)
     ):
         return  # ALGORITHM=COPY holds the same lock; mysql-algorithm-copy reports it
     yield ctx.finding(
@@ -49,3 +49,7 @@ def check(op: AlterTableOption, ctx: Context) -> Iterator[Violation]:
         "Use LOCK=NONE (with ALGORITHM=INPLACE or INSTANT) so MySQL fails rather than "
         "blocks; if the change cannot run online, use gh-ost or pt-online-schema-change.",
     )
+
+
+def _location(op: AlterTableOption) -> Location:
+    return op.loc

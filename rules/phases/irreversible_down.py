@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from migralint.checks.file_index import after, table_key
 from migralint.checks.phases import rebuild_source
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -40,6 +41,9 @@ _NOTE = re.compile(
     r"not restore|cannot (?:be )?(?:restored|recovered)|structure only|refill(?:s|ed)?\b)",
     re.IGNORECASE,
 )
+
+
+_REFILLS = (ops.Update, ops.Insert)
 
 
 @rule(
@@ -53,10 +57,7 @@ def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violati
         return
     if isinstance(op, ops.CreateTable) and (op.as_query or rebuild_source(op, ctx)):
         return  # filled from a query, or a copy of an existing table being rebuilt
-    if any(
-        isinstance(o, ops.Update | ops.Insert) and o.table.key == op.table.key
-        for o in ctx.later(ops.TableOp)
-    ):
+    if any(after(ctx, _REFILLS, table_key, op.table.key)):
         return
     if isinstance(op, ops.AddColumn):
         filled = "with only its default" if op.column.default else "empty"

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.file_index import first_after, last_before
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql import ops
@@ -64,10 +65,7 @@ def check(op: ops.Begin, ctx: Context) -> Iterator[Violation]:
 
 def _open_begin(ctx: Context) -> ops.Begin | None:
     """The BEGIN that opened the current transaction."""
-    opened = None
-    for op in ctx.file_ops[: ctx.position]:
-        if isinstance(op, ops.Begin) and opened is None:
-            opened = op
-        elif isinstance(op, ops.Commit):
-            opened = None
-    return opened
+    committed = last_before(ctx, ops.Commit)
+    begin = first_after(ctx, ops.Begin, position=-1 if committed is None else committed)
+    opened = ctx.file_ops[begin] if begin is not None and begin < ctx.position else None
+    return opened if isinstance(opened, ops.Begin) else None
