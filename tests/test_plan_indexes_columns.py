@@ -202,6 +202,32 @@ def test_drop_index_plan_on_a_real_database(
     assert schema_of(db, table) == before
 
 
+@pytest.mark.parametrize(
+    ("setup", "refusal"),
+    [
+        (
+            "CREATE TABLE events (id int, n int) PARTITION BY RANGE (id);"
+            "CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM (0) TO (10);"
+            "CREATE INDEX events_n_idx ON events (n)",
+            "an index of a partitioned table",
+        ),
+        (
+            "CREATE TABLE events (id int, n int, CONSTRAINT events_n_idx UNIQUE (n))",
+            "backs a constraint",
+        ),
+    ],
+)
+def test_drop_index_refuses_in_the_expand_what_its_contract_cannot_drop(
+    db: psycopg.Connection[Any], tmp_path: Path, setup: str, refusal: str
+) -> None:
+    """Refused before the release that stops using the index ships, not in the contract."""
+    db.execute(setup)
+    change = drop_index.Change(Name("events"), "events_n_idx", column="n")
+    write_plan(drop_index.plan(change), "golang-migrate", tmp_path)
+    with pytest.raises(psycopg.errors.RaiseException, match=refusal):
+        run_file(db, files(tmp_path, "expand", "up"))
+
+
 def test_drop_index_needs_the_definition_for_its_down() -> None:
     with pytest.raises(PlanError, match="--column"):
         drop_index.plan(drop_index.Change(Name("users"), "users_email_idx"))

@@ -37,6 +37,29 @@ class Change:
     )
 
 
+def _refusals(index: Name) -> str:
+    """A DO block failing now, not in the contract, on what the contract cannot drop."""
+    regclass = f"to_regclass({sql.literal(sql.qualified(index))})"
+    partitioned = sql.literal(
+        f"migralint: {index} is an index of a partitioned table: DROP INDEX CONCURRENTLY "
+        "cannot drop it; drop the index on each partition concurrently and the parent's "
+        "with DROP INDEX, by hand"
+    )
+    constraint = sql.literal(
+        f"migralint: {index} backs a constraint (primary key, UNIQUE, EXCLUDE): drop the "
+        "constraint instead"
+    )
+    body = f"""BEGIN
+  IF (SELECT relkind FROM pg_class WHERE oid = {regclass}) = 'I' THEN
+    RAISE EXCEPTION USING MESSAGE = {partitioned};
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = {regclass}) THEN
+    RAISE EXCEPTION USING MESSAGE = {constraint};
+  END IF;
+END"""
+    return sql.do_block(body, "guard")
+
+
 def plan(change: Change) -> Plan:
     table, name = change.table, change.index
     elements = create_index.index_elements(change.column, change.expression)
@@ -54,8 +77,9 @@ def plan(change: Change) -> Plan:
         "should stay constant over a full business cycle (on the primary and every replica;\n"
         "pg_stat_reset clears it). An index backing a constraint (primary key, UNIQUE\n"
         "constraint, a foreign key's referenced key) cannot be dropped this way: drop the "
-        "constraint.",
-        sql.CODE_ONLY,
+        "constraint.\nThis migration refuses such an index, and an index of a partitioned "
+        "table (which DROP INDEX\nCONCURRENTLY cannot drop), before the release ships.",
+        _refusals(Name(name, table.schema)),
         sql.NOTHING,
     )
     migrate = Phase(
