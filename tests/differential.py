@@ -56,12 +56,9 @@ ROWS = 1100  # more than one default backfill batch (1000)
 _DISCLAIMER = re.compile(
     r"not restored|cannot (?:restore|re-create)|not re-imposed|irreversible", re.IGNORECASE
 )
-# Defaults whose values differ between two runs of the same SQL.
-_RUN_DEPENDENT = re.compile(
-    r"\b(?:random|gen_random_uuid|uuid_generate_v[14]\w*|clock_timestamp|now|timeofday"
-    r"|statement_timestamp|transaction_timestamp)\(|\bCURRENT_(?:TIMESTAMP|TIME|DATE)\b",
-    re.IGNORECASE,
-)
+# SQL value functions that read the clock (written without parentheses), and calls.
+_CLOCK = re.compile(r"\b(?:CURRENT_TIMESTAMP|CURRENT_TIME|CURRENT_DATE|LOCALTIMESTAMP|LOCALTIME)\b")
+_CALL = re.compile(r"([A-Za-z_][\w$]*)\s*\(")
 _DBMATE_SECTION = re.compile(r"^--\s*migrate:(up|down)\b([^\n]*)$", re.MULTILINE)
 _NO_TRANSACTION = re.compile(r"^\s*executeInTransaction\s*=\s*false\s*$", re.M | re.I)
 
@@ -263,7 +260,8 @@ def plan_file(path: Path, fmt: str, out: Path) -> Planned:
         return Planned("refused", output.splitlines()[-1] if output else f"exit {result.exit_code}")
     if not out.is_dir() or not any(out.iterdir()):
         notes = [line for line in output.splitlines() if "kept as written" in line]
-        return Planned("kept", "\n".join(notes) or (output.splitlines() or [""])[-1])
+        last = (output.splitlines() or [""])[-1].removeprefix(f"{path}: ")
+        return Planned("kept", "\n".join(notes) or last)
     summary = "\n".join(line for line in output.splitlines() if not line.startswith("wrote "))
     return Planned("planned", summary, tuple(written_steps(out, fmt)))
 
@@ -328,7 +326,8 @@ class _Column:
     name: str
     type: str  # format_type: the declared type, domain or array included
     base: str  # the base type's name (pg_type.typname), domains resolved
-    kind: str  # typtype of the base type: b, e, …; "A" for arrays (then base is the element)
+    kind: str  # typtype of the base type (of the element for an array): b, e, …
+    array: bool
     typmod: int
     not_null: bool
     has_default: bool
@@ -338,7 +337,7 @@ class _Column:
 
 _TABLE_COLUMNS = """
 SELECT a.attname, format_type(a.atttypid, a.atttypmod),
-       coalesce(et.typname, bt.typname), CASE WHEN et.oid IS NOT NULL THEN 'A' ELSE bt.typtype END,
+       coalesce(et.typname, bt.typname), coalesce(et.typtype, bt.typtype), et.oid IS NOT NULL,
        CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,
        a.attnotnull OR t.typnotnull, a.atthasdef OR t.typdefault IS NOT NULL,
        a.attidentity <> '' OR a.attgenerated <> ''
@@ -521,7 +520,7 @@ _TEXTS = ("text", "varchar", "bpchar", "name", "citext")
 def _value(c: _Column, values: str) -> str | None:
     """A value of the column's type for row g, unique in g where the column is."""
     scalar = _scalar(c, values)
-    if scalar is None or c.kind != "A":
+    if scalar is None or not c.array:
         return scalar
     return f"ARRAY[{scalar}]"
 
@@ -662,17 +661,26 @@ def snapshot(conn: psycopg.Connection[Any], text: str) -> Snapshot:
 
 
 def _data(conn: psycopg.Connection[Any], oid: int, regclass: str) -> Snapshot:
-    """Row count, a hash of the rows (columns by name) and a hash of each column; a column
-    whose default differs per run (random, clock) is compared by its NULLs only."""
+    """Row count, a hash of the rows (columns by name) and a hash of each column. A column
+    whose default differs per run (it calls a function that is not immutable, other than
+    nextval, or reads the clock) is compared by its NULLs only."""
     columns = conn.execute(
         "SELECT a.attname, coalesce(pg_get_expr(d.adbin, d.adrelid), '') FROM pg_attribute a "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname",
         (oid,),
     ).fetchall()
+    calls = {name for _, default in columns for name in _CALL.findall(default)} - {"nextval"}
+    varying = {
+        name
+        for (name,) in conn.execute(
+            "SELECT proname FROM pg_proc WHERE provolatile <> 'i' AND proname = ANY (%s)",
+            (list(calls),),
+        ).fetchall()
+    }
     cells = [
         f"({_q(c)} IS NULL)::text"
-        if _RUN_DEPENDENT.search(default)
+        if _CLOCK.search(default) or varying & set(_CALL.findall(default))
         else f"quote_nullable({_q(c)}::text)"
         for c, default in columns
     ]
@@ -976,4 +984,13 @@ def describe(report: SetReport, first: int = 5) -> str:
         for r in shown:
             detail = r.detail.replace("\n", "\n      ")
             lines.append(f"  {outcome}: {r.path.relative_to(report.root)}\n      {detail}")
+    unfilled = [r for r in report.results if any("could not fill" in n for n in r.notes)]
+    if unfilled:
+        lines.append(f"  {len(unfilled)} proven file(s) ran with a table left unfilled, e.g.:")
+        lines += [
+            f"      {r.path.relative_to(report.root)}: {n}"
+            for r in unfilled[:first]
+            for n in r.notes
+            if "could not fill" in n
+        ][:first]
     return "\n".join(lines)

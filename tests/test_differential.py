@@ -143,6 +143,7 @@ CREATE TABLE children (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     parent_id uuid NOT NULL REFERENCES parents (id),
     feeling mood NOT NULL,
+    moods mood[] NOT NULL,
     born timestamptz NOT NULL,
     tags text[],
     score numeric(4,1),
@@ -245,6 +246,16 @@ def test_a_history_that_fails_cannot_replay_what_follows(cluster: Cluster, tmp_p
         ("1_init.up.sql", "kept"),
         ("2_not_null.up.sql", "cannot-replay"),
     ]
+
+
+def test_values_of_a_volatile_default_are_compared_by_their_nulls(
+    cluster: Cluster, seeded: str
+) -> None:
+    add = "ALTER TABLE children ADD COLUMN stamp timestamptz DEFAULT clock_timestamp();"
+    original = Script("t.sql", add, "transaction")
+    plan = _plan(add, down="ALTER TABLE children DROP COLUMN stamp;")
+    result = prove(cluster, seeded, original, plan)
+    assert (result.outcome, result.detail) == ("equal", ""), result.detail
 
 
 # The corpus: long, so only with `-m corpus`, and only where ../shared/corpus is.
