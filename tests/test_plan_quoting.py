@@ -90,23 +90,8 @@ def _written(tmp_path: Path, operation: str, fmt: str, names: dict[str, str]) ->
     return [p.read_text(encoding="utf-8") for p in write_plan(_plan(operation, names), fmt, out)]
 
 
-# Operation modules that still write a name where it can end a comment or a
-# dollar-quoted body early (owned by the operations' author, reported to them).
-_KNOWN = {
-    "drop-column": "its down puts the column name in a -- comment unescaped",
-}
-
-
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
-@pytest.mark.parametrize(
-    "operation",
-    [
-        pytest.param(o, marks=pytest.mark.xfail(reason=_KNOWN[o], strict=True))
-        if o in _KNOWN
-        else o
-        for o in sorted(OPERATIONS)
-    ],
-)
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_hostile_names_change_no_statement(tmp_path: Path, operation: str, fmt: str) -> None:
     """The same statements as with plain names, or a refusal saying why (one line)."""
     plain = _written(tmp_path, operation, fmt, PLAIN)
