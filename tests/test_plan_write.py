@@ -41,6 +41,7 @@ def _folder(tmp_path: Path, *names: str) -> Path:
         (["V1__a.sql", "V2__b.sql"], "flyway", ["3", "4", "5"]),
         (["0009_a.sql", "0009_a.down.sql"], "sql", ["0010", "0011", "0012"]),
         (["1_a.up.sql", "2_b.up.sql"], "golang-migrate", ["3", "4", "5"]),
+        (["0041-a.sql", "README.md"], "sql", ["0042", "0043", "0044"]),
         ([], "sql", ["0001", "0002", "0003"]),
         ([], "flyway", ["1", "2", "3"]),
         (

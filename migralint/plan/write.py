@@ -23,7 +23,7 @@ from migralint.sql.split import split_statements
 _TIMESTAMP_DIGITS = 14
 # A Flyway version: dot- or underscore-separated numbers (`1`, `1_27`, `2.0.3`).
 _FLYWAY = re.compile(r"[VUB](\d+(?:[._]\d+)*)__")
-_LEADING = re.compile(r"(\d+)_")
+_LEADING = re.compile(r"(\d+)")
 
 
 def next_versions(out: Path, fmt: str, count: int) -> list[str]:
