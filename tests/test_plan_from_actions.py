@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from click.testing import CliRunner
 from plan_helpers import run_file, schema_of
 from postgres import Server
@@ -367,3 +368,25 @@ def test_a_down_migration_is_refused(tmp_path: Path) -> None:
     assert (
         "1_users.down.sql is a down migration; `plan --from` plans up migrations" in result.output
     )
+
+
+def test_redefining_an_index_of_a_partitioned_table_fails_in_the_expand(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    setup = (
+        "CREATE TABLE events (id bigint, at date, kind text) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') "
+        "TO ('2025-01-01');\n"
+        "CREATE INDEX events_kind ON events (kind);\n"
+    )
+    (tmp_path / "1_events.up.sql").write_text(setup)
+    (tmp_path / "2_kind.up.sql").write_text(
+        "DROP INDEX events_kind;\nCREATE INDEX events_kind ON events (kind, at);\n"
+    )
+    out = tmp_path / "out"
+    result = plan_from(tmp_path / "2_kind.up.sql", out)
+    assert result.exit_code == 0, result.output
+    db.execute(setup)
+    [check] = out.glob("*_redefine_index_events_kind_check_old.up.sql")
+    with pytest.raises(psycopg.errors.RaiseException, match="partitioned table"):
+        run_file(db, check)
