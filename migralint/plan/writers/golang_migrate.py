@@ -6,7 +6,7 @@ PostgreSQL runs as one implicit transaction (so `SET LOCAL` lasts until its end;
 not use it). A COMMIT inside such a query does not end that block for what follows, and
 CREATE INDEX CONCURRENTLY or a DO block that commits fails in it: a phase that must run
 outside a transaction is a file with that one statement. Its timeouts cannot be lifted
-from inside it, so its header says to run it without a statement_timeout.
+from inside it, so its header says to run it without them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ ONE_QUERY_IN_TRANSACTION = (
 )
 ONE_QUERY_OUTSIDE = (
     "This file is one statement that must run outside a transaction: {tool} must not wrap "
-    "it in one.\nA statement_timeout would cancel it: run it on a connection without one "
-    "(e.g. statement_timeout=0\nin the database URL) if the role or database sets one."
+    "it in one.\nA statement_timeout or lock_timeout would cancel it part way: if the role "
+    "or database sets one,\nrun it on a connection without (statement_timeout=0&"
+    "lock_timeout=0 in the database URL)."
 )
 
 

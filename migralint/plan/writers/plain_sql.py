@@ -16,8 +16,8 @@ _IN_TRANSACTION = (
 )
 _OUTSIDE = (
     "One statement that must run outside a transaction: psql -v ON_ERROR_STOP=1 -f, without\n"
-    "-1 / --single-transaction, on a connection without statement_timeout (PGOPTIONS=\n"
-    "'-c statement_timeout=0') if the role or database sets one."
+    "-1 / --single-transaction, and without a statement_timeout or lock_timeout to cancel it\n"
+    "part way (PGOPTIONS='-c statement_timeout=0 -c lock_timeout=0' if the role sets one)."
 )
 
 
