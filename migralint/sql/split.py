@@ -16,7 +16,8 @@ What each database reads:
 - MySQL executes the body of `/*! … */`, `/*!NNNNN … */` and MariaDB's `/*M!NNNNNN … */`
   comments: their markers are read as blanks, so the body is linted as statements.
 - psql meta-commands (`\\i file`, `\\gexec`, `\\! cmd` …) are statements of their own whose
-  text starts with a backslash. One inside a statement is read as blanks in it, as psql
+  text starts with a backslash; each runs to the end of its line (`\\n` only, as psql
+  reads lines) or to a `\\\\` separator. One inside a statement is read as blanks in it, as psql
   leaves it out of the query it sends; `\\g`, `\\gexec` and the like end the statement.
 
 Lines: `\\n`, `\\r\\n` and a lone `\\r` each end a line, as psql counts them in its
@@ -62,10 +63,9 @@ _IDENT_CHAR = re.compile(r"[\w$\x80-\U0010ffff]")
 _IDENT_RUN = re.compile(r"[\w$\x80-\U0010ffff]*")
 _NUMBER = re.compile(r"0[xXoObB][0-9A-Fa-f_]*|\d[\d_]*(?:\.\d*)?(?:[eE]\d+)?")
 _META_NAME = re.compile(r"[^\s\\]*")
-# Inside a meta-command's arguments: quoted arguments, the `\\` separator, the line's end.
-_META_ARGUMENT = re.compile(
-    r"'(?:[^'\\\n\r]|\\[^\n\r])*'?|\"[^\"\n\r]*\"?|`[^`\n\r]*`?|\\\\|[\n\r]"
-)
+# Inside a meta-command's arguments: quoted arguments, the `\\` separator, the line's end
+# (psql reads its input in lines that end at `\n` only: a lone `\r` does not end one).
+_META_ARGUMENT = re.compile(r"'(?:[^'\\\n]|\\[^\n])*'?|\"[^\"\n]*\"?|`[^`\n]*`?|\\\\|\n")
 # Meta-commands that take the rest of the line whole, and those that send the query buffer.
 _WHOLE_LINE_META = frozenset({"!", "copy", "ef", "ev", "sf", "sv", "h", "help"})
 _SENDING_META = frozenset({"g", "gx", "gexec", "gset", "gdesc", "crosstabview", "watch"})
@@ -376,7 +376,7 @@ class _Splitter:
             if token is None:
                 end = self.size
                 break
-            if token.group() in ("\n", "\r") or (token.group() == "\\\\" and not whole_line):
+            if token.group() == "\n" or (token.group() == "\\\\" and not whole_line):
                 end = token.start()
                 break
             end = token.end()

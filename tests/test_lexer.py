@@ -1,0 +1,139 @@
+"""The splitter reads a script as the database does: asserted against a real PostgreSQL
+(through psql and through the server's own multi-statement protocol) and SQLite.
+
+Each script drops some of the tables t1, t2, t3 in a lexically tricky way; the tables
+the database really dropped must be exactly those the splitter sees a `DROP TABLE` for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migralint.sql.split import split_statements
+
+TABLES = ("t1", "t2", "t3")
+_DROP = re.compile(r"DROP TABLE (t\d)")
+
+# Scripts the server reads itself in one query (no psql meta-commands, no settings that
+# psql follows, no error before the last drop: an error ends the query).
+SERVER_SCRIPTS = {
+    "-- ends at a lone CR": "-- cleanup\rDROP TABLE t1;",
+    "-- ends at LF, CRLF file": "-- c\r\nSELECT 1; -- DROP TABLE t2;\r\nDROP TABLE t1;\r\n",
+    "nested block comment": "/* a /* b */ DROP TABLE t1; */ DROP TABLE t2;",
+    "comment opener /*/": "/*/ DROP TABLE t1; */ DROP TABLE t2;",
+    "dollar inside an identifier": "SELECT 1 AS a$$; DROP TABLE t1; SELECT 1 AS b$$;",
+    "dollar after a non-ASCII letter": "SELECT 1 AS é$$; DROP TABLE t1; SELECT 1 AS ö$$;",
+    "tagged dollar quote holds $$": "DO $x$ BEGIN PERFORM $$ ; $$; END $x$; DROP TABLE t1;",
+    "positional parameter is no tag": "PREPARE p AS SELECT $1::int; DROP TABLE t1;",
+    "E string with \\'": "SELECT E'\\'; DROP TABLE t1; --'; DROP TABLE t2;",
+    "standard string keeps \\": "SELECT '\\'; DROP TABLE t1; --';",
+    "U& string": "SELECT U&'\\0041;'; DROP TABLE t1;",
+    'quoted identifier with ""': 'SELECT 1 AS "a"";"; DROP TABLE t1;',
+}
+# Scripts only psql reads as written: meta-commands, COPY data, settings it follows, and
+# errors (psql sends each statement on its own and goes on after a failed one).
+PSQL_SCRIPTS = {
+    **SERVER_SCRIPTS,
+    "e at the end of a word": "SELECT 1 AS type'\\'; DROP TABLE t1; --'",
+    "dollar quote after a number": "SELECT 1$$;$$; DROP TABLE t1; SELECT $$;$$;",
+    "standard_conforming_strings off": (
+        "SET standard_conforming_strings = off;\nSELECT 'a\\''; DROP TABLE t1; -- ';\n"
+    ),
+    "standard_conforming_strings off hides": (
+        "SET standard_conforming_strings = off;\nSELECT 'a\\'; DROP TABLE t1; --';\n"
+    ),
+    "meta-command then \\\\ separator": "\\echo x \\\\ DROP TABLE t1;",
+    "meta-command inside a statement": "SELECT 1\n\\echo x\n; DROP TABLE t1;",
+    "escaped semicolon \\;": "SELECT 1 \\; DROP TABLE t1;",
+    "COPY data is not SQL": "COPY t3 FROM stdin;\nDROP TABLE t1;\n\\.\nDROP TABLE t2;\n",
+    "\\copy data is not SQL": "\\copy t3 FROM stdin\nDROP TABLE t1;\n\\.\nDROP TABLE t2;\n",
+    "\\set does not end at a lone CR": "\\set x 1\rDROP TABLE t1;",
+}
+SQLITE_SCRIPTS = {
+    "-- does not end at a lone CR": "-- cleanup\rDROP TABLE t1;\nDROP TABLE t2;",
+    "block comments do not nest": "/* a /* b */ DROP TABLE t1; SELECT 1; /* */ DROP TABLE t2;",
+    "no dollar quotes": "SELECT $a$; DROP TABLE t1; SELECT $a$;",
+    "trigger body keeps its ;": (
+        "CREATE TRIGGER tr AFTER INSERT ON t3 BEGIN DELETE FROM t3; END; DROP TABLE t1;"
+    ),
+    "backslash is plain": "SELECT '\\'; DROP TABLE t1; --';",
+}
+
+
+def seen_drops(script: str, dialect: str) -> set[str]:
+    """The tables of the statements the splitter finds that are `DROP TABLE tN`."""
+    statements = split_statements(script, dialect).statements
+    return {m[1] for s in statements if (m := _DROP.fullmatch(s.text))}
+
+
+def _existing(conn: Any) -> set[str]:
+    rows = conn.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)", [list(TABLES)])
+    return {name for (name,) in rows}
+
+
+def _create_tables(conn: Any) -> None:
+    for table in TABLES:
+        conn.execute(f"CREATE TABLE {table} (x text)")
+
+
+def _psql() -> Path:
+    import pgserver
+
+    return Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+
+
+def _run_psql(db: Any, script: str) -> None:
+    """Run the script as a file through psql, going on after errors."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "script.sql"
+        path.write_bytes(script.encode())
+        command = [str(_psql()), "-X", "-q", "-h", db.info.host, "-U", "postgres"]
+        subprocess.run([*command, "-d", db.info.dbname, "-f", str(path)], capture_output=True)
+
+
+@pytest.mark.parametrize("name", PSQL_SCRIPTS)
+def test_psql_drops_what_the_splitter_sees(db: Any, name: str) -> None:
+    script = PSQL_SCRIPTS[name]
+    if not _psql().exists():
+        pytest.skip(f"psql not found at {_psql()}")
+    _create_tables(db)
+    _run_psql(db, script)
+    assert set(TABLES) - _existing(db) == seen_drops(script, "postgres")
+
+
+@pytest.mark.parametrize("name", SERVER_SCRIPTS)
+def test_the_server_drops_what_the_splitter_sees(db: Any, name: str) -> None:
+    script = SERVER_SCRIPTS[name]
+    _create_tables(db)
+    db.pgconn.exec_(script.encode())  # one simple query: the server splits it itself
+    assert set(TABLES) - _existing(db) == seen_drops(script, "postgres")
+
+
+def test_psql_runs_gexec_output_that_the_splitter_only_flags(db: Any) -> None:
+    if not _psql().exists():
+        pytest.skip(f"psql not found at {_psql()}")
+    _create_tables(db)
+    script = "SELECT 'DROP TABLE t1' \\gexec\n"
+    _run_psql(db, script)
+    assert "t1" not in _existing(db)
+    statements = split_statements(script).statements
+    assert [s.text for s in statements] == ["SELECT 'DROP TABLE t1'", "\\gexec"]
+
+
+@pytest.mark.parametrize("name", SQLITE_SCRIPTS)
+def test_sqlite_drops_what_the_splitter_sees(name: str) -> None:
+    script = SQLITE_SCRIPTS[name]
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("".join(f"CREATE TABLE {t} (x text);" for t in TABLES))
+    with contextlib.suppress(sqlite3.Error):  # the statements before a failing one ran
+        conn.executescript(script)
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(TABLES) - names == seen_drops(script, "sqlite")
