@@ -54,7 +54,8 @@ class Catalog:
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
         self.index_definitions: dict[str, ops.CreateIndex] = {}  # index key → its CREATE
-        self.indexed: dict[str, list[tuple[str, ...]]] = {}  # table key → indexed column lists
+        # table key → (n, the set of the first n columns) of every index and PK / UNIQUE
+        self.indexed: dict[str, set[tuple[int, frozenset[str]]]] = {}
         self.enums: dict[str, list[str]] = {}  # enum type key → values in order
         self._created: set[str] = set()
 
@@ -80,11 +81,7 @@ class Catalog:
 
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
         """True if an index (or PK / UNIQUE constraint) leads with exactly these columns."""
-        n = len(columns)
-        return any(
-            len(cols) >= n and set(cols[:n]) == set(columns)
-            for cols in self.indexed.get(table.key, ())
-        )
+        return (len(columns), frozenset(columns)) in self.indexed.get(table.key, ())
 
     def is_unique_key(self, table: ops.Name, column: str) -> bool:
         """True if the column alone is a primary key, a UNIQUE constraint or unique index."""
@@ -192,7 +189,7 @@ class Catalog:
         )
         state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
         if c.kind in ("primary_key", "unique") and c.columns:
-            self.indexed.setdefault(table.key, []).append(c.columns)
+            self._index_columns(table.key, c.columns)
         if c.kind == "primary_key":
             for col in c.columns:
                 if col in state.columns:
@@ -218,7 +215,11 @@ class Catalog:
             key = ops.Name(op.name, op.table.schema).key
             self.index_definitions[key] = op
         if op.where is None and op.columns:
-            self.indexed.setdefault(op.table.key, []).append(op.columns)
+            self._index_columns(op.table.key, op.columns)
+
+    def _index_columns(self, table_key: str, columns: tuple[str, ...]) -> None:
+        leading = self.indexed.setdefault(table_key, set())
+        leading.update((n, frozenset(columns[:n])) for n in range(len(columns) + 1))
 
     def _create_object(self, op: ops.CreateObject) -> None:
         if op.kind == "TYPE" and op.enum_values:
