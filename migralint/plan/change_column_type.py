@@ -1,13 +1,12 @@
-"""Change a column's type without a table rewrite under lock: a new column, synced both ways.
+"""Change a column's type without a table rewrite under lock: a new column swapped in.
 
-The design: `ALTER COLUMN … TYPE` rewrites the table under an ACCESS EXCLUSIVE lock, and
-no single column can hold both types for release N-1 and release N. So this is
-replace-column into `<column>_new` (or `--to`): expand adds it with a trigger converting
-in both directions (`--using` old → new, `--reverse-using` new → old), migrate backfills
-it, the new release reads and writes `<column>_new`, contract drops the old column.
-The column keeps the `_new` name: renaming it in the contract would break the release
-that reads `<column>_new`. A later `migralint plan rename-column` moves it back to the
-old name with its own expand/contract if the team wants that.
+The design: `ALTER COLUMN … TYPE` rewrites the table under an ACCESS EXCLUSIVE lock.
+So expand adds `<column>_new` (or `--to`) of the new type with a trigger converting in
+both directions (`--using` old → new, `--reverse-using` new → old; by default the value
+itself, converted by assignment as ALTER converts it), migrate backfills it, and the
+contract, in one brief lock, gives it the old column's NOT NULL, default and sequence or
+identity, drops the old column and renames the new one to the old name: the end state
+is what `ALTER COLUMN … TYPE` gives, and no release has to change its queries.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ class Change:
         default=None, metadata={"help": "The current type (default: from the migrations)."}
     )
     to: str | None = field(
-        default=None, metadata={"help": "The new column's name (default: <column>_new)."}
+        default=None, metadata={"help": "The temporary column's name (default: <column>_new)."}
     )
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
@@ -71,9 +70,5 @@ def plan(change: Change) -> Plan:
         lock_timeout=change.lock_timeout,
     )
     slug = replace_column.sql.slug("change", table.name, column, "type")
-    note = (
-        f"The new release reads and writes {to}; after the contract the column keeps that "
-        f"name (renaming it then would break that release): plan `migralint plan "
-        f"rename-column --column {to} --to {column}` later if you want the old name back. "
-    )
-    return replace_column.build(replacement, "change-column-type", slug, note, carry=True)
+    note = f"Every release reads and writes {column}: its type changes at the contract. "
+    return replace_column.build(replacement, "change-column-type", slug, note, in_place=True)

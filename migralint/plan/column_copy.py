@@ -165,7 +165,7 @@ END"""
 def finish_move(table: Name, source: str, target: str) -> str:
     """Give `target` what only `source` has: NOT NULL (through the validated CHECK that
     `start_copy` added), then the identity, or the default and its sequence's ownership.
-    Nothing to do once `source` is gone (a re-run)."""
+    Nothing to do once `source` is gone (a re-run) or before `target` exists."""
     t = sql.qualified(table)
     rel = f"{sql.literal(t)}::regclass"
     check = sql.literal(not_null_check(table, target))
@@ -185,7 +185,7 @@ BEGIN
   END IF;
   {_column("dst", rel, target)}
   IF NOT FOUND THEN
-    {_fail(f"{table} has no column {target}: run the expand migration first")}
+    RETURN;  -- the expand did not run: nothing to move, and `retire` drops nothing
   END IF;
   IF src.attnotnull AND NOT dst.attnotnull THEN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rel} AND conname = {check}) THEN
@@ -258,3 +258,45 @@ def stored_type(type_text: str) -> str:
     """The type a column is stored as: a `serial` is an integer with a sequence default,
     so `ADD COLUMN … serial` would make a new sequence and fill every row from it."""
     return _SERIALS.get(" ".join(type_text.lower().split()), type_text)
+
+
+def retire(table: Name, source: str, target: str, take_name: bool = False) -> str:
+    """Drop `source` once `target` holds its data, and with `take_name` rename `target` to
+    `source` (the new column replaces the old in place, as `ALTER COLUMN … TYPE` leaves
+    it). Nothing happens unless `target` exists: a re-run, or a contract run before its
+    expand, never drops the only copy of the data."""
+    t = sql.qualified(table)
+    rename = (
+        f"\n    ALTER TABLE {t} RENAME COLUMN {sql.ident(target)} TO {sql.ident(source)};"
+        if take_name
+        else ""
+    )
+    body = f"""BEGIN
+  IF EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = {sql.literal(t)}::regclass AND attname = {sql.literal(target)}
+      AND NOT attisdropped
+  ) THEN
+    ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(source)};{rename}
+  END IF;
+END"""
+    # No release reads the plan's own column: renaming it breaks none.
+    ignore = "-- migralint: ignore rename-column -- the plan's own column\n" if take_name else ""
+    return ignore + sql.do_block(body, "retire")
+
+
+def unretire(table: Name, source: str, target: str) -> str:
+    """Undo `retire(…, take_name=True)`: give the column back its temporary name
+    `target`, so the old column can be re-created beside it. Nothing happens while
+    `target` exists (the contract did not run, or this already ran)."""
+    t = sql.qualified(table)
+    body = f"""BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = {sql.literal(t)}::regclass AND attname = {sql.literal(target)}
+      AND NOT attisdropped
+  ) THEN
+    ALTER TABLE {t} RENAME COLUMN {sql.ident(source)} TO {sql.ident(target)};
+  END IF;
+END"""
+    return sql.do_block(body, "unretire")

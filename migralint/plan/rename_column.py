@@ -92,7 +92,7 @@ def plan(change: Change) -> Plan:
         f"re-creates {column} and the trigger; the migrate phase's down then refills\nit "
         "and the expand phase's down gives it back its NOT NULL, default and sequence.",
         f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(column)};",
+        f"{column_copy.retire(table, column, to)}",
         f"{lock}\n\n{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
     )
     summary = (

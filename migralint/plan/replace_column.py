@@ -89,10 +89,13 @@ def plan(change: Change) -> Plan:
     return build(change, "replace-column", sql.slug("replace", change.table.name, change.column))
 
 
-def build(change: Change, operation: str, slug: str, note: str = "", carry: bool = False) -> Plan:
-    """The three phases; change-column-type reuses them with its own slug and note, and
-    `carry`: the contract moves NOT NULL, the default and a sequence or identity to the
-    new column (and the downs move them back), as `ALTER COLUMN … TYPE` keeps them."""
+def build(
+    change: Change, operation: str, slug: str, note: str = "", in_place: bool = False
+) -> Plan:
+    """The three phases. change-column-type reuses them `in_place`: the new column takes
+    the old one's NOT NULL, default and sequence or identity and then its name in the
+    contract (the downs give them back), as `ALTER COLUMN … TYPE` keeps them, and the
+    expand refuses a column whose indexes and constraints would be lost."""
     table, column, to = change.table, change.column, change.to
     if to == column:
         raise PlanError(shown(f"--to must differ from --column ({column})"))
@@ -122,7 +125,7 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     if down is not None and to not in down.columns:
         raise PlanError(shown(f"--down {change.down!r} must read {to}"))
 
-    t, old, new = sql.qualified(table), sql.ident(column), sql.ident(to)
+    t, new = sql.qualified(table), sql.ident(to)
     name = sql.generated_name(table.name, "sync", column, to)
     function = Name(name, table.schema)
     sync = sync_function(table, function, column, to, up.on("NEW"), down and down.on("NEW"))
@@ -130,11 +133,18 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     lock = sql.lock_timeout(change.lock_timeout)
     drop_sync = sql.drop_trigger(table, name, function)
     assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
-    add = column_copy.start_copy(table, column, to, name, new_type, keeps_source=not carry)
+    add = column_copy.start_copy(table, column, to, name, new_type, keeps_source=not in_place)
     check = column_copy.conversion_check(table, assignments)
     restore = column_copy.start_copy(table, to, column, name, from_type, keeps_source=True)
+    # The name the application reads after the contract.
+    final = column if in_place else to
 
-    if down is None:
+    if in_place:
+        sync_note = (
+            f"Release N-1 and the next release keep reading and writing {column}; {to} is "
+            "the plan's own."
+        )
+    elif down is None:
         sync_note = (
             f"The trigger only fills {to} from {column}: without --down a row written through "
             f"{to} alone\nleaves {column} NULL (an INSERT fails if {column} is NOT NULL). "
@@ -144,112 +154,117 @@ def build(change: Change, operation: str, slug: str, note: str = "", carry: bool
     else:
         sync_note = (
             f"Writes of {column} (release N-1) recompute {to}, writes of {to} recompute "
-            f"{column}\nthrough --down, so N-1 and the new release can run side by side."
+            f"{column}\nthrough --down, so N-1 and the new release can run side by side.\nIf "
+            f"{column} has a DEFAULT, an INSERT writing only {to} keeps that default in "
+            f"{column}: drop it first."
         )
-    default_note = (
-        f"\nIf {column} has a DEFAULT, an INSERT writing only {to} keeps that default in "
-        f"{column}: drop it first."
-        if down is not None
-        else ""
-    )
     expand = Phase(
         "expand",
         f"{slug}_expand",
-        f"Expand: add {to} {change.type} beside {column} on {table}, kept equal to "
-        f"{up.text}\nby a trigger. {sync_note}{default_note}\nValues are converted as an "
-        "assignment (UPDATE … SET) converts them: one that does not fit fails\nthat write "
-        "(it is never cut). The expand refuses a generated column, a new name that is "
-        "already\na column, and conversions PostgreSQL cannot make.\nNext: run the migrate "
-        "phase.",
+        f"Expand: add {to} {new_type} beside {column} on {table}, kept equal to "
+        f"{up.text}\nby a trigger. {sync_note}\nValues are converted as an assignment "
+        "(UPDATE … SET) converts them: one that does not fit fails\nthat write (it is never "
+        "cut). The expand refuses a generated column, a new name that is already\na column, "
+        "conversions PostgreSQL cannot make"
+        + (", and a column that indexes, constraints or views use" if in_place else "")
+        + ".\nNext: run the migrate phase.",
         f"{lock}\n\n{add}\n\n{check}\n\n{sync}",
         f"{lock}\n\n"
-        + (f"{column_copy.finish_move(table, to, column)}\n\n" if carry else "")
+        + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
     )
     backfill = sql.backfill(table, change.key, to, up.text, change.batch_size, commit=True)
     if down is None:
-        refill = (
-            f"-- Without --down, {column} cannot be computed back from {to}: nothing to refill."
-            "\nSELECT 1;"
-        )
+        refill = sql.no_sql(f"Without --down, {column} cannot be computed back from {to}.")
         refill_note = f"Its down cannot refill {column} (no --down)."
     else:
         refill = sql.backfill(table, change.key, column, down.text, change.batch_size, commit=True)
         refill_note = f"Its down refills {column} = {down.text} after a rolled-back contract."
-    carried = (
-        f"The contract gives {to} {column}'s NOT NULL, default and sequence or identity."
-        if carry
-        else f"Then give {to} what {column} had (NOT NULL, default, indexes, constraints)."
-    )
+    if in_place:
+        next_step = (
+            f"Then run the contract: it swaps {to} in under the name {column} in one brief "
+            "lock, so no release\nchange is needed, but every running release must accept "
+            f"{column} as {new_type}."
+        )
+    else:
+        next_step = (
+            f"Then give {to} what {column} had (NOT NULL, default, indexes, constraints) and "
+            f"ship the release\nthat reads and writes {to}. Contract only after that release "
+            f"is permanent (no rollback to a\nrelease that uses {column})."
+        )
     migrate = Phase(
         "migrate",
         f"{slug}_backfill",
         f"Migrate: fill {to} = {up.text} for existing rows, {change.batch_size} rows per "
         "committed batch,\noutside a transaction; safe to re-run; a value that does not "
-        f"fit {change.type} stops it. {refill_note}\n{carried}\nShip the release that "
-        f"reads and writes {to}. Contract only after that release is permanent\n(no "
-        f"rollback to a release that uses {column}).",
+        f"fit {new_type} stops it. {refill_note}\n{next_step}",
         backfill,
         refill,
         transactional=False,
     )
-    restored = "its NOT NULL, default and sequence" if carry else "nullable"
     if down is None:
         restore_note = (
-            f"Its down re-creates {column} ({from_type}, {restored}) and the trigger,\n"
+            f"Its down re-creates {column} ({from_type}, nullable) and the trigger,\n"
             f"but cannot refill it: without --down, {column} stays NULL in every row."
         )
     else:
         restore_note = (
             f"Its down re-creates {column} ({from_type}) and the trigger; the migrate "
-            f"phase's\ndown then refills it"
+            "phase's\ndown then refills it"
             + (
                 " and the expand phase's down gives back its NOT NULL, default and sequence."
-                if carry
+                if in_place
                 else "."
             )
+        )
+    if in_place:
+        contract_up = (
+            f"{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
+            f"{column_copy.retire(table, column, to, take_name=True)}"
+        )
+        contract_down = f"{column_copy.unretire(table, column, to)}\n\n{restore}\n\n{sync}"
+        contract_header = (
+            f"Contract: move NOT NULL (a validated CHECK first), the default and a sequence "
+            f"or identity to {to},\ndrop the sync trigger and {column}, and rename {to} to "
+            f"{column}.\n{restore_note}"
+        )
+    else:
+        contract_up = f"{drop_sync}\n\n{column_copy.retire(table, column, to)}"
+        contract_down = f"{restore}\n\n{sync}"
+        contract_header = (
+            f"Contract: drop the sync trigger and {column}. Run it only once no running "
+            f"release uses {column}.\n{restore_note}"
         )
     contract = Phase(
         "contract",
         f"{slug}_contract",
-        (
-            "Contract: move NOT NULL (a validated CHECK first), the default and a sequence or "
-            f"identity to {to};\n"
-            if carry
-            else "Contract: "
-        )
-        + f"drop the sync trigger and {column}. Run it only once no running release "
-        f"uses {column}.\n{restore_note}",
-        f"{lock}\n\n"
-        + (f"{column_copy.finish_move(table, column, to)}\n\n" if carry else "")
-        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {old};",
-        f"{lock}\n\n{restore}\n\n{sync}",
+        contract_header,
+        f"{lock}\n\n{contract_up}",
+        f"{lock}\n\n{contract_down}",
     )
     if down is None:
         reversible = (
             f"Without --down the plan is one-way: new-release writes leave {column} NULL and "
             f"the contract's down cannot refill {column}."
         )
-    elif carry:
+    elif in_place:
         reversible = (
             f"Every down restores the previous state, {column} refilled and its NOT NULL, "
-            "default and sequence given back."
+            "default and sequence given back. The expand refuses a column that indexes, "
+            "constraints, views or policies use: drop them first and re-create them after "
+            "the contract."
         )
     else:
         reversible = (
             f"Every down restores the previous state, {column} refilled through --down; NOT "
-            f"NULL, defaults and indexes of {column} are not re-imposed by the contract's down."
+            f"NULL, defaults and indexes of {column} are not re-imposed by the contract's "
+            f"down. Indexes, UNIQUE, CHECK and foreign keys on {column} go with it: "
+            f"re-create them on {to}."
         )
     summary = (
-        f"Replacing {table}.{column} by {to} ({change.type}) in three migrations: expand (new "
-        "column + sync trigger), migrate (batched backfill), contract (drop the old column). "
-        f"{note}{reversible} "
-        + (
-            f"The expand refuses a {column} that indexes, constraints, views or policies use: "
-            f"drop them first and re-create them on {to} after the expand."
-            if carry
-            else f"Indexes, UNIQUE, CHECK and foreign keys on {column} go with it: re-create "
-            f"them on {to}."
-        )
+        f"Replacing {table}.{column} by {final} ({new_type}) in three migrations: expand (new "
+        "column + sync trigger), migrate (batched backfill), contract (drop the old column"
+        + (f", {to} renamed {column}" if in_place else "")
+        + f"). {note}{reversible}"
     )
     return Plan(operation, (expand, migrate, contract), summary)
