@@ -390,3 +390,27 @@ def test_redefining_an_index_of_a_partitioned_table_fails_in_the_expand(
     [check] = out.glob("*_redefine_index_events_kind_check_old.up.sql")
     with pytest.raises(psycopg.errors.RaiseException, match="partitioned table"):
         run_file(db, check)
+
+
+def test_a_trigger_created_after_a_planned_change_does_not_fire_on_its_backfill(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    change = (
+        "SET lock_timeout = '2s';\n"
+        "CREATE TABLE audit (user_id bigint);\n"
+        "CREATE FUNCTION audit_user() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN INSERT INTO audit VALUES (NEW.id); RETURN NEW; END $$;\n"
+        "ALTER TABLE users RENAME COLUMN full_name TO name;\n"
+        "CREATE TRIGGER users_audit AFTER UPDATE ON users\n"
+        "  FOR EACH ROW EXECUTE FUNCTION audit_user();\n"
+    )
+    (tmp_path / "2_audit.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_audit.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 6: kept as written, after the contract phases" in result.output
+    original, planned = same_result(
+        pg_server, USERS + USER_ROWS, change, tmp_path / "out", ["users", "audit"]
+    )
+    assert planned["audit"] == original["audit"]
+    assert planned["audit"]["rows"] == []

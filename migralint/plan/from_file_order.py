@@ -109,7 +109,8 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
         tables = frozenset({table.name}) if table else tables
     elif isinstance(op, ops.CreateObject | ops.DropObject):
         objects.add(op.name.name)
-        tables = frozenset({op.table.name}) if op.table else tables
+        if op.table:  # a trigger, policy or rule acts on every write to its table
+            tables, whole = frozenset({op.table.name}), True
     elif isinstance(op, ops.RenameObject):
         objects |= {op.name.name, op.new_name}
     elif isinstance(op, ops.SetSchema | ops.AlterTypeAddValue):
