@@ -414,3 +414,16 @@ def test_a_trigger_created_after_a_planned_change_does_not_fire_on_its_backfill(
     )
     assert planned["audit"] == original["audit"]
     assert planned["audit"]["rows"] == []
+
+
+def test_a_plan_after_a_search_path_change_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text("CREATE SCHEMA app;\nSET search_path = app;\n" + USERS)
+    source = tmp_path / "2_rename.up.sql"
+    source.write_text(
+        "SET search_path TO app;\nALTER TABLE users RENAME COLUMN full_name TO name;\n"
+    )
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 1 sets search_path to app, and the plan of line 2 names tables without it" in (
+        result.output
+    )

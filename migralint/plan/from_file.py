@@ -92,8 +92,16 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     catalog.start_migration()
     found: list[Replacement] = []
     dropped: dict[str, tuple[int, ops.CreateIndex | None]] = {}  # index key → its DROP
+    search_path: ops.SetSetting | None = None
     for unit in cut:
         replacement = _replacement(unit, catalog)
+        if replacement.plan is not None and search_path is not None:
+            raise PlanError(
+                f"line {search_path.loc.line} sets search_path to {search_path.value}, and the "
+                f"plan of line {unit.line} names tables without it: write the schema into the "
+                "statements, then plan the file"
+            )
+        search_path = next((op for op in unit.ops if _moves_search_path(op)), search_path)
         redefined = _redefinition(unit, replacement, found, dropped, catalog)
         if redefined is not None:
             found[redefined[0]] = redefined[1]
@@ -146,6 +154,13 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
     except PlanError as error:
         raise PlanError(f"line {unit.line}: {error}") from error
     return dataclasses.replace(base, plan=plan, touches=_touched(op, catalog))
+
+
+def _moves_search_path(op: ops.Op) -> bool:
+    """A SET search_path to something else than the default `public` schema."""
+    if not isinstance(op, ops.SetSetting) or op.name != "search_path":
+        return False
+    return op.value.replace(" ", "").lower() not in ("public", '"$user",public')
 
 
 def _outside_transaction(op: ops.Op) -> bool:
