@@ -1,13 +1,17 @@
-"""Human output: `path:line:col rule message`, the line with a caret, and the fix."""
+"""Human output: `path:line:col rule message`, the line with a caret, and the fix.
+
+Everything from the linted tree is printed through `escape.visible`, and a long line is
+shown as a window around the finding, so the output is one line per line and its size
+grows with the number of findings, not with the length of the lines they are on."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from migralint.engine import LintResult
 from migralint.findings import Finding, Severity
+from migralint.report.escape import visible, visible_width
 
 Style = Callable[[str, str], str]
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "help": "32"}
@@ -23,42 +27,61 @@ def ansi(text: str, style: str) -> str:
 
 def render(result: LintResult, style: Style = plain) -> str:
     lines: list[str] = []
-    sources: dict[str, list[str]] = {}
+    sources = _Sources(result.sources)
     for f in result.findings:
         lines.extend(_finding(f, style, sources))
     lines.append(summary(result, style))
     return "\n".join(lines) + "\n"
 
 
-def _finding(f: Finding, style: Style, sources: dict[str, list[str]]) -> list[str]:
+def _finding(f: Finding, style: Style, sources: _Sources) -> list[str]:
     level = str(f.severity)
-    head = f"{style(f'{f.path}:{f.line}:{f.column}', 'bold')} {style(f.rule, level)} {f.message}"
-    out = [head]
-    source = _source_line(f, sources)
+    where = style(visible(f"{f.path}:{f.line}:{f.column}"), "bold")
+    out = [f"{where} {style(visible(f.rule), level)} {visible(f.message)}"]
+    source = sources.line(f.path, f.line)
     if source is not None:
+        excerpt, offset, width = _excerpt(source, f)
         number = str(f.line)
-        out.append(style(f"{number} | ", "dim") + source)
-        pad = " " * (len(number) + 3 + f.column - 1)
-        width = max(
-            1, (f.end_column - f.column + 1) if f.end_line == f.line else len(source) - f.column + 1
-        )
-        out.append(pad + style("^" * min(width, 80), level))
+        out.append(style(f"{number} | ", "dim") + excerpt)
+        out.append(" " * (len(number) + 3 + offset) + style("^" * min(width, 80), level))
     if f.help:
-        out.append(f"  {style('help:', 'help')} {f.help}")
+        out.append(f"  {style('help:', 'help')} {visible(f.help)}")
     out.append("")
     return out
 
 
-def _source_line(f: Finding, sources: dict[str, list[str]]) -> str | None:
-    if f.path not in sources:
-        try:
-            sources[f.path] = (
-                Path(f.path).read_text(encoding="utf-8", errors="replace").splitlines()
-            )
-        except OSError:
-            sources[f.path] = []
-    text = sources[f.path]
-    return text[f.line - 1].rstrip().replace("\t", " ") if 0 < f.line <= len(text) else None
+EXCERPT_WIDTH = 120  # source columns shown around a finding in a long line
+_BEFORE = 40  # of which before the finding's column, where the line allows
+
+
+def _excerpt(source: str, f: Finding) -> tuple[str, int, int]:
+    """The part of the line around the finding, escaped and marked with … where cut,
+    with where its caret starts and how wide it is (in printed characters)."""
+    start_col = min(max(f.column - 1, 0), len(source))
+    span = f.end_column - f.column + 1 if f.end_line == f.line else len(source) - start_col
+    start = max(0, min(start_col - _BEFORE, len(source) - EXCERPT_WIDTH))
+    stop = min(len(source), start + EXCERPT_WIDTH)
+    before = "…" if start > 0 else ""
+    after = "…" if stop < len(source) else ""
+    excerpt = before + visible(source[start:stop]) + after
+    offset = len(before) + visible_width(source[start:start_col])
+    width = visible_width(source[start_col : min(start_col + max(span, 1), stop)])
+    return excerpt, offset, max(1, width)
+
+
+class _Sources:
+    """The lines of each linted file's text, split once per file when first needed."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._lines:
+            text = self._texts.get(path)
+            self._lines[path] = text.split("\n") if text is not None else []
+        lines = self._lines[path]
+        return lines[number - 1].rstrip().replace("\t", " ") if 0 < number <= len(lines) else None
 
 
 def summary(result: LintResult, style: Style = plain) -> str:
@@ -73,7 +96,7 @@ def summary(result: LintResult, style: Style = plain) -> str:
     extra = ""
     if result.skipped:
         reasons = Counter(result.skipped.values())
-        extra = "; skipped " + ", ".join(f"{n} ({why})" for why, n in reasons.items())
+        extra = "; skipped " + ", ".join(f"{n} ({visible(why)})" for why, n in reasons.items())
     return f"{files}{extra}: {found}"
 
 
@@ -81,5 +104,7 @@ def statistics(result: LintResult) -> str:
     """Findings per rule, most frequent first: where a team's noise (or risk) is."""
     counts = Counter((f.rule, str(f.severity)) for f in result.findings)
     width = max((len(rule) for rule, _ in counts), default=4)
-    rows = [f"{n:>6}  {rule:<{width}}  {level}" for (rule, level), n in counts.most_common()]
+    rows = [
+        f"{n:>6}  {visible(rule):<{width}}  {level}" for (rule, level), n in counts.most_common()
+    ]
     return "\n".join([*rows, summary(result)]) + "\n"
