@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from migralint.plan import write
 from migralint.plan.model import Phase, Plan, PlanError
 from migralint.plan.write import next_versions, write_plan
+from migralint.plan.writers import WRITERS
 
 PLAN = Plan(
     "test",
@@ -194,3 +197,28 @@ def test_a_phase_outside_a_transaction_must_be_one_statement(tmp_path: Path) -> 
     with pytest.raises(PlanError, match="its up has 2 statements"):
         write_plan(Plan("test", (phase,), ""), "golang-migrate", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_kill_9_part_way_leaves_only_whole_files(tmp_path: Path) -> None:
+    """Nothing can clean up after SIGKILL: what it leaves must be whole files."""
+    tests, out = str(Path(__file__).parent), str(tmp_path)
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        f"sys.path.insert(0, {tests!r})\n"
+        "import test_plan_write as t\n"
+        "from migralint.plan import write\n"
+        "real, calls = os.link, []\n"
+        "def link(source, target):\n"
+        "    calls.append(target)\n"
+        "    if len(calls) == 3:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    real(source, target)\n"
+        "write.os.link = link\n"
+        f"write.write_plan(t.PLAN, 'sql', Path({out!r}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], check=False)
+    assert run.returncode == -signal.SIGKILL
+    expected = dict(WRITERS["sql"](PLAN, ["0001", "0002", "0003"]))
+    visible = {p.name: p.read_text() for p in tmp_path.iterdir() if not p.name.startswith(".")}
+    assert visible == {name: expected[name] for name in list(expected)[:2]}

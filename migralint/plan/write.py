@@ -1,8 +1,10 @@
 """Choosing version numbers after the newest migration, and writing files safely.
 
-Each file is written under a hidden temporary name in the target folder and then linked
-to its real name, which fails rather than replace a file that appeared meanwhile; a
-failure, Ctrl-C or SIGTERM part way removes every file (and folder) this run made.
+Every file is first written and synced under a hidden temporary name in the target
+folder; then each is linked to its real name, which fails rather than replace a file
+that appeared meanwhile, so a file appears whole or not at all. A failure, Ctrl-C or
+SIGTERM part way removes every file (and folder) this run made; even a kill -9 can only
+leave whole files (and hidden temporaries) behind.
 """
 
 from __future__ import annotations
@@ -74,17 +76,18 @@ def write_plan(plan: Plan, fmt: str, out: Path) -> list[Path]:
     if taken:
         raise PlanError(f"refusing to overwrite {', '.join(taken)}")
     made: list[Path] = []
+    temporaries: list[Path] = []
     current = out
     try:
         with _removed_on_signal():
             made.extend(_make_folders(out))
-            for current, (_, text) in zip(targets, files, strict=True):
-                _write_new(current, text)
+            for current, (_, text) in zip(targets, files, strict=True):  # the slow part
+                temporaries.append(_temporary(current, text))
+            for current, temporary in zip(targets, temporaries, strict=True):
+                os.link(temporary, current)  # never replaces a file: FileExistsError
                 made.append(current)
     except BaseException as error:
-        for path in reversed(made):
-            with contextlib.suppress(OSError):
-                path.rmdir() if path.is_dir() else path.unlink()
+        _remove([*temporaries, *reversed(made)])
         if isinstance(error, FileExistsError):
             reason = "it appeared while writing"
         elif isinstance(error, OSError):
@@ -93,7 +96,15 @@ def write_plan(plan: Plan, fmt: str, out: Path) -> list[Path]:
             raise
         where = shown(str(current))
         raise PlanError(f"cannot write {where}: {reason}; nothing was written") from None
+    _remove(temporaries)
     return targets
+
+
+def _remove(paths: list[Path]) -> None:
+    """Remove files and (empty) folders, in order, as far as possible."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.rmdir() if path.is_dir() else path.unlink()
 
 
 def _check_one_statement(phase: Phase) -> None:
@@ -121,18 +132,15 @@ def _make_folders(out: Path) -> list[Path]:
     return made
 
 
-def _write_new(target: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `target`, then link it to `target`:
-    the file appears whole or not at all, and never replaces another."""
+def _temporary(target: Path, text: str) -> Path:
+    """`text` written and synced to a hidden temporary file beside `target` (no tool
+    reads a dot file as a migration); its path."""
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(temporary, target)
-    finally:
-        os.unlink(temporary)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(temporary)
 
 
 class _Terminated(BaseException):
