@@ -24,6 +24,10 @@ def plan_in(folder: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> tuple
     [
         (["1_users.up.sql", "1_users.down.sql"], "2_rename_users_name_to_full_name_expand.up.sql"),
         (["V1__users.sql", "V2__more.sql"], "V3__rename_users_name_to_full_name_expand.sql"),
+        (
+            ["V1_26__users.sql", "V1_27__more.sql"],
+            "V1_28__rename_users_name_to_full_name_expand.sql",
+        ),
         (["0007_users.sql"], "0008_rename_users_name_to_full_name_expand.sql"),
     ],
 )
