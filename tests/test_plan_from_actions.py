@@ -427,3 +427,74 @@ def test_a_plan_after_a_search_path_change_is_refused(tmp_path: Path) -> None:
     assert "line 1 sets search_path to app, and the plan of line 2 names tables without it" in (
         result.output
     )
+
+
+SCORES = """\
+CREATE TYPE "ScoreSource" AS ENUM ('ANNOTATION', 'API', 'EVAL', 'REVIEW');
+CREATE TABLE scores (id text PRIMARY KEY, source "ScoreSource" NOT NULL);
+"""
+ENUM_SWAP = """\
+BEGIN;
+CREATE TYPE "ScoreSource_new" AS ENUM ('ANNOTATION', 'API', 'EVAL');
+ALTER TABLE "scores" ALTER COLUMN "source" TYPE "ScoreSource_new" USING ("source"::text::"ScoreSource_new");
+ALTER TYPE "ScoreSource" RENAME TO "ScoreSource_old";
+ALTER TYPE "ScoreSource_new" RENAME TO "ScoreSource";
+DROP TYPE "ScoreSource_old";
+COMMIT;
+"""
+
+
+def test_an_enum_swapped_under_a_column_type_change_is_dropped_after_the_contract(
+    tmp_path: Path,
+) -> None:
+    """langfuse's 20240524165931_scores_source_enum_drop_review: the old type was dropped
+    first, while the column still used it. (Running the plan needs the reverse conversion
+    change-column-type asks for, which `--from` cannot know.)"""
+    (tmp_path / "1_scores.up.sql").write_text(SCORES)
+    (tmp_path / "2_enum.up.sql").write_text(ENUM_SWAP)
+    result = plan_from(tmp_path / "2_enum.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for line in (4, 5, 6):
+        assert f"line {line}: kept as written, after the contract phases" in result.output
+    first, *_, last = ups(tmp_path / "out")
+    assert 'CREATE TYPE "ScoreSource_new"' in first.read_text()
+    assert "RENAME" not in first.read_text() and "DROP TYPE" not in first.read_text()
+    assert last.read_text().rstrip().endswith('DROP TYPE "ScoreSource_old";')
+
+
+SESSIONS = """\
+CREATE TABLE trace_sessions (id text PRIMARY KEY, project_id text NOT NULL);
+CREATE UNIQUE INDEX trace_sessions_id_project_id_key ON trace_sessions (id, project_id);
+CREATE TABLE traces (id text PRIMARY KEY, session_id text, project_id text NOT NULL);
+ALTER TABLE traces ADD CONSTRAINT traces_session_id_fkey FOREIGN KEY (session_id)
+    REFERENCES trace_sessions (id);
+"""
+COMPOSITE_KEY = """\
+ALTER TABLE "traces" DROP CONSTRAINT "traces_session_id_fkey";
+DROP INDEX "trace_sessions_id_project_id_key";
+ALTER TABLE "trace_sessions" DROP CONSTRAINT "trace_sessions_pkey",
+ADD CONSTRAINT "trace_sessions_pkey" PRIMARY KEY ("id", "project_id");
+ALTER TABLE "traces" ADD CONSTRAINT "traces_session_id_project_id_fkey"
+    FOREIGN KEY ("session_id", "project_id") REFERENCES "trace_sessions"("id", "project_id")
+    ON DELETE RESTRICT ON UPDATE CASCADE;
+"""
+
+
+def test_a_kept_foreign_key_waits_for_the_planned_keys_of_the_table_it_references(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    """langfuse's 20240124140443_session_composite_key: the kept foreign key was bound to
+    the unique index that the contract then could not drop."""
+    (tmp_path / "1_sessions.up.sql").write_text(SESSIONS)
+    (tmp_path / "2_key.up.sql").write_text(COMPOSITE_KEY)
+    result = plan_from(tmp_path / "2_key.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 5: kept as written, after the contract phases" in result.output
+    seed = SESSIONS + (
+        "INSERT INTO trace_sessions VALUES ('s1', 'p1'), ('s2', 'p1');"
+        "INSERT INTO traces VALUES ('t1', 's1', 'p1'), ('t2', NULL, 'p1');"
+    )
+    original, planned = same_result(
+        pg_server, seed, COMPOSITE_KEY, tmp_path / "out", ["trace_sessions", "traces"]
+    )
+    assert planned == original

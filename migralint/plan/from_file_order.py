@@ -55,6 +55,8 @@ class Reach:
     columns: frozenset[str] = frozenset()
     objects: frozenset[str] = frozenset()
     whole_table: bool = False
+    keys: bool = False  # it adds or drops a unique key (constraint or index) of its table
+    references: frozenset[str] = frozenset()  # tables whose keys its foreign keys need
 
     def __or__(self, other: Reach) -> Reach:
         return Reach(
@@ -62,6 +64,8 @@ class Reach:
             self.columns | other.columns,
             self.objects | other.objects,
             self.whole_table or other.whole_table,
+            self.keys or other.keys,
+            self.references | other.references,
         )
 
 
@@ -85,8 +89,13 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
         whole = True  # positional values follow the table's columns as they are then
     columns: set[str] = set()
     objects: set[str] = set()
+    keys, references = False, frozenset[str]()
     if isinstance(op, _COLUMN_OPS):
         columns.add(op.column)
+    if isinstance(op, ops.AlterColumnType):  # the enum types it leaves and takes
+        known = catalog.column(op.table, op.column)
+        types = {op.type.name, known.type.name if known and known.type else ""}
+        objects |= {t for t in types if t in catalog.enums}
     elif isinstance(op, ops.AddColumn):
         columns.add(op.column.name)
     elif isinstance(op, ops.RenameColumn):
@@ -97,14 +106,20 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
         tables |= {op.new_name}
     elif isinstance(op, ops.AddConstraint):
         objects |= {n for n in (op.constraint.name, op.constraint.using_index) if n}
+        keys = op.constraint.kind in ("primary_key", "unique")
+        if op.constraint.references:
+            references = frozenset({op.constraint.references.table.name})
     elif isinstance(op, ops.DropConstraint | ops.ValidateConstraint):
         objects.add(op.name)
+        keys = isinstance(op, ops.DropConstraint)
     elif isinstance(op, ops.RenameConstraint):
         objects |= {op.name, op.new_name}
-    elif isinstance(op, ops.CreateIndex) and op.name:
-        objects.add(op.name)  # its columns are used, not changed
+    elif isinstance(op, ops.CreateIndex):
+        objects |= {op.name} if op.name else set()  # its columns are used, not changed
+        keys = op.unique
     elif isinstance(op, ops.DropIndex):
         objects.add(op.name.name)
+        keys = True
         table = catalog.index_table(op.name)
         tables = frozenset({table.name}) if table else tables
     elif isinstance(op, ops.CreateObject | ops.DropObject):
@@ -115,7 +130,7 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
         objects |= {op.name.name, op.new_name}
     elif isinstance(op, ops.SetSchema | ops.AlterTypeAddValue):
         objects.add(op.name.name)
-    return Reach(tables, frozenset(columns), frozenset(objects), whole)
+    return Reach(tables, frozenset(columns), frozenset(objects), whole, keys, references)
 
 
 @dataclass(frozen=True)
@@ -159,7 +174,7 @@ def _needs(changing: Placed, using: Placed) -> bool:
     """Does `using` name what `changing` touches (an object, or a column of its table)?"""
     used = using.names
     c = changing.reach
-    if c.objects & used:
+    if c.objects & used or (c.keys and c.tables & using.reach.references):
         return True
     if not c.tables & used:
         return False
