@@ -13,6 +13,7 @@ import pytest
 from migralint.plan import mysql, sql
 from migralint.plan.model import PlanError, comment, shown
 from migralint.sql.ops import Name
+from migralint.sql.split import split_statements
 
 HOSTILE = [
     'we"ird',
@@ -255,3 +256,22 @@ def test_no_comment_line_reads_as_a_tool_directive() -> None:
     assert comment("x\nmigrate:down\n  migralint: ignore-file x") == (
         "-- x\n-- \\migrate:down\n-- \\  migralint: ignore-file x"
     )
+
+
+@pytest.mark.parametrize("name", [n for n in HOSTILE if len(n) < 60])
+def test_each_block_is_exactly_its_statements_whatever_the_names(name: str) -> None:
+    """Re-parsed, every building block holds the statements it means to, no more."""
+    table, function = Name(name, name), Name(name + "_f", name)
+    blocks = {
+        sql.backfill(table, name, name + "_b", sql.ident(name), 10, commit=True): ["DO"],
+        sql.sync_function(table, function, name, name + "_b"): ["CREATE OR REPLACE FUNCTION"],
+        sql.create_trigger(table, name, function): ["DROP TRIGGER", "CREATE TRIGGER"],
+        sql.drop_trigger(table, name, function): ["DROP TRIGGER", "DROP FUNCTION"],
+        sql.guarded_constraint(table, name, "ALTER TABLE x ADD CHECK (true)"): ["DO"],
+        sql.no_sql(f"about {name}"): ["SELECT"],
+    }
+    for block, expected in blocks.items():
+        statements = [s.text.split() for s in split_statements(block).statements]
+        assert [
+            " ".join(words[: len(e.split())]) for words, e in zip(statements, expected, strict=True)
+        ] == expected, block
