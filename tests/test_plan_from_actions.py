@@ -498,3 +498,45 @@ def test_a_kept_foreign_key_waits_for_the_planned_keys_of_the_table_it_reference
         pg_server, seed, COMPOSITE_KEY, tmp_path / "out", ["trace_sessions", "traces"]
     )
     assert planned == original
+
+
+def test_a_primary_key_on_a_column_made_not_null_in_the_same_file_is_refused(
+    tmp_path: Path,
+) -> None:
+    """langfuse's 20240718004923_datasets_tables_add_projectid_composite_key: the primary
+    key's attach ran before the contract that made its column NOT NULL."""
+    (tmp_path / "1_items.up.sql").write_text(
+        "CREATE TABLE items (id text PRIMARY KEY, project_id text);\n"
+    )
+    source = tmp_path / "2_key.up.sql"
+    source.write_text(
+        'ALTER TABLE "items"\nALTER COLUMN "project_id" SET NOT NULL,\n'
+        'DROP CONSTRAINT "items_pkey",\nADD CONSTRAINT "items_pkey" PRIMARY KEY ("id", "project_id");\n'
+    )
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 4 plans a primary key on project_id, which line 2 makes NOT NULL only in" in (
+        result.output
+    )
+
+
+def test_a_planned_foreign_key_adds_no_index_the_migration_does_not(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    """langfuse's 20250523120545_add_nullable_job_template_id."""
+    setup = (
+        "CREATE TABLE templates (id text PRIMARY KEY);\n"
+        "CREATE TABLE jobs (id text PRIMARY KEY);\n"
+        "INSERT INTO templates VALUES ('t');\nINSERT INTO jobs VALUES ('j1'), ('j2');\n"
+    )
+    (tmp_path / "1_init.up.sql").write_text(setup)
+    change = (
+        'ALTER TABLE "jobs" ADD COLUMN "template_id" TEXT;\n'
+        'ALTER TABLE "jobs" ADD CONSTRAINT "jobs_template_id_fkey" FOREIGN KEY ("template_id") '
+        'REFERENCES "templates"("id") ON DELETE SET NULL;\n'
+    )
+    (tmp_path / "2_fk.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_fk.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    original, planned = same_result(pg_server, setup, change, tmp_path / "out", ["jobs"])
+    assert planned == original

@@ -93,6 +93,7 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     found: list[Replacement] = []
     dropped: dict[str, tuple[int, ops.CreateIndex | None]] = {}  # index key → its DROP
     search_path: ops.SetSetting | None = None
+    not_null: dict[tuple[str, str], int] = {}  # (table key, column) → the line that plans it
     for unit in cut:
         replacement = _replacement(unit, catalog)
         if replacement.plan is not None and search_path is not None:
@@ -102,6 +103,8 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
                 "statements, then plan the file"
             )
         search_path = next((op for op in unit.ops if _moves_search_path(op)), search_path)
+        if replacement.plan is not None:
+            _refuse_key_before_not_null(unit, replacement, not_null)
         redefined = _redefinition(unit, replacement, found, dropped, catalog)
         if redefined is not None:
             found[redefined[0]] = redefined[1]
@@ -154,6 +157,27 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
     except PlanError as error:
         raise PlanError(f"line {unit.line}: {error}") from error
     return dataclasses.replace(base, plan=plan, touches=_touched(op, catalog))
+
+
+def _refuse_key_before_not_null(
+    unit: Unit, replacement: Replacement, not_null: dict[tuple[str, str], int]
+) -> None:
+    """A planned primary key needs its columns NOT NULL before its migrate phase, which
+    runs before the contract of a NOT NULL planned in the same file."""
+    for op in unit.ops:
+        if isinstance(op, ops.SetNotNull):
+            not_null[(op.table.key, op.column)] = unit.line
+        elif isinstance(op, ops.AddColumn) and not op.column.nullable:
+            not_null[(op.table.key, op.column.name)] = unit.line
+        elif isinstance(op, ops.AddConstraint) and op.constraint.kind == "primary_key":
+            for column in op.constraint.columns:
+                line = not_null.get((op.table.key, column))
+                if line is not None:
+                    raise PlanError(
+                        f"line {replacement.line} plans a primary key on {column}, which line "
+                        f"{line} makes NOT NULL only in its contract; plan line {line} in a "
+                        "migration of its own first, then this file"
+                    )
 
 
 def _moves_search_path(op: ops.Op) -> bool:
