@@ -5,7 +5,10 @@ Each module defines a frozen dataclass `Change` (its fields are the command's op
 they have no default, with `metadata={"help": …}`), and `plan(change) -> Plan`. Its
 docstring's first line is the command's help. A `type: str | None` field left out on
 the command line is read from the migrations already in `--out`, and so is a
-`from_type: str | None` (the column's current type).
+`from_type: str | None` (the column's current type). Fields named `where`, `default`,
+`using`, `reverse_using`, `check` and `backfill` hold one SQL expression, `type` and
+`from_type` one type: the command checks and re-renders them (`plan/expressions.py`)
+before the Change is made, so a module receives nothing but that one expression.
 """
 
 from __future__ import annotations
