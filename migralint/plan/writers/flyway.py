@@ -12,6 +12,10 @@ from __future__ import annotations
 from migralint.plan.model import Plan, PlanError
 
 _NO_TRANSACTION = "executeInTransaction=false\n"
+_OUTSIDE = (
+    "Runs outside a transaction (its .sql.conf says executeInTransaction=false), with the\n"
+    "statement and lock timeouts lifted for the work and reset after it."
+)
 
 
 def render(plan: Plan, versions: list[str]) -> list[tuple[str, str]]:
@@ -19,7 +23,8 @@ def render(plan: Plan, versions: list[str]) -> list[tuple[str, str]]:
     for version, phase in zip(versions, plan.phases, strict=True):
         for prefix, direction in (("V", "up"), ("U", "down")):
             name = f"{prefix}{version}__{phase.slug}.sql"
-            text = phase.text(phase.sql(direction, per_statement=True))
+            note = "" if phase.transactional else _OUTSIDE
+            text = phase.text(phase.sql(direction, per_statement=True), note)
             if "${" in text:
                 raise PlanError(
                     f"{name} would contain '${{', which Flyway replaces as a placeholder: "
