@@ -540,3 +540,26 @@ def test_a_planned_foreign_key_adds_no_index_the_migration_does_not(
     assert result.exit_code == 0, result.output
     original, planned = same_result(pg_server, setup, change, tmp_path / "out", ["jobs"])
     assert planned == original
+
+
+def test_an_enum_of_a_dropped_table_is_dropped_after_the_table(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """langfuse's 20240606093356_drop_unused_pricings_table: the DROP TYPE ran first."""
+    setup = (
+        "CREATE TYPE \"PricingUnit\" AS ENUM ('TOKENS', 'CHARACTERS');\n"
+        'CREATE TABLE pricings (id text PRIMARY KEY, unit "PricingUnit" NOT NULL);\n'
+    )
+    (tmp_path / "1_init.up.sql").write_text(setup)
+    (tmp_path / "2_drop.up.sql").write_text(
+        'SET lock_timeout = \'2s\';\nDROP TABLE "pricings";\nDROP TYPE "PricingUnit";\n'
+    )
+    result = plan_from(tmp_path / "2_drop.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 3: kept as written, after the contract phases" in result.output
+    db.execute(setup)
+    for path in ups(tmp_path / "out"):
+        run_file(db, path)
+    assert db.execute(
+        "SELECT to_regclass('pricings'), to_regtype('\"PricingUnit\"')"
+    ).fetchone() == (None, None)

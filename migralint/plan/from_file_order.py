@@ -92,10 +92,8 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
     keys, references = False, frozenset[str]()
     if isinstance(op, _COLUMN_OPS):
         columns.add(op.column)
-    if isinstance(op, ops.AlterColumnType):  # the enum types it leaves and takes
-        known = catalog.column(op.table, op.column)
-        types = {op.type.name, known.type.name if known and known.type else ""}
-        objects |= {t for t in types if t in catalog.enums}
+    if isinstance(op, ops.AlterColumnType | ops.DropColumn | ops.DropTable):
+        objects |= _enum_types(op, catalog)
     elif isinstance(op, ops.AddColumn):
         columns.add(op.column.name)
     elif isinstance(op, ops.RenameColumn):
@@ -131,6 +129,21 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
     elif isinstance(op, ops.SetSchema | ops.AlterTypeAddValue):
         objects.add(op.name.name)
     return Reach(tables, frozenset(columns), frozenset(objects), whole, keys, references)
+
+
+def _enum_types(
+    op: ops.AlterColumnType | ops.DropColumn | ops.DropTable, catalog: Catalog
+) -> set[str]:
+    """The enum types of the columns an Op replaces or drops, and the one a type change
+    takes: a DROP or RENAME of one of them must wait for the Op's plan."""
+    state = catalog.table(op.table)
+    columns = state.columns if state else {}
+    if isinstance(op, ops.AlterColumnType | ops.DropColumn):
+        columns = {n: c for n, c in columns.items() if n == op.column}
+    types = [c.type for c in columns.values()]
+    if isinstance(op, ops.AlterColumnType):
+        types.append(op.type)
+    return {t.name for t in types if t is not None and t.name in catalog.enums}
 
 
 @dataclass(frozen=True)
