@@ -278,3 +278,51 @@ def test_plans_refuse_a_column_whose_indexes_and_constraints_they_cannot_carry(
             _run(db, out, "expand", "up")
         assert "tickets_number_key" in str(refused.value)  # the UNIQUE constraint too
         assert schema_of(db, "tickets") == before
+
+
+def _in_order(out: Path, direction: str) -> list[Path]:
+    found = sorted(out.glob(f"*.{direction}.sql"), key=lambda p: int(p.name.split("_")[0]))
+    return found if direction == "up" else found[::-1]
+
+
+INDEXES = (
+    "CREATE INDEX tickets_code_idx ON tickets (code DESC, id);\n"
+    "CREATE UNIQUE INDEX tickets_lower_code ON tickets (lower(code)) WHERE code <> 'none'"
+)
+
+
+def test_rename_column_carries_the_indexes_it_is_given(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path
+) -> None:
+    setup = (
+        "CREATE TABLE tickets (id bigint PRIMARY KEY, code text NOT NULL);"
+        f"INSERT INTO tickets SELECT g, 'T' || g FROM generate_series(1, {ROWS}) AS g;"
+        f"{INDEXES}"
+    )
+    change = RenameColumn(Name("tickets"), "code", "label", indexes=INDEXES)
+    write_plan(rename_plan(change), "golang-migrate", tmp_path)
+    with pg_server.database() as original:
+        for conn in (db, original):
+            conn.execute(setup)
+        before = schema_of(db, "tickets")
+        for path in _in_order(tmp_path, "up"):
+            run_file(db, path)
+            run_file(db, path)  # each re-runnable
+        original.execute("ALTER TABLE tickets RENAME COLUMN code TO label")
+        assert schema_of(db, "tickets") == schema_of(original, "tickets")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        db.execute("INSERT INTO tickets VALUES (-1, 't1')")  # the copy enforces uniqueness
+    for path in _in_order(tmp_path, "down"):
+        run_file(db, path)
+    assert schema_of(db, "tickets") == before
+
+
+def test_rename_column_refuses_an_index_it_is_not_given(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    db.execute(f"CREATE TABLE tickets (id bigint PRIMARY KEY, code text); {INDEXES}")
+    given = INDEXES.split(";")[0]
+    change = RenameColumn(Name("tickets"), "code", "label", indexes=given)
+    write_plan(rename_plan(change), "golang-migrate", tmp_path)
+    with pytest.raises(psycopg.errors.RaiseException, match="used by index tickets_lower_code: "):
+        _run(db, tmp_path, "expand", "up")

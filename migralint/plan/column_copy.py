@@ -21,7 +21,15 @@ rolled-back up, does exactly what is still missing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
 from migralint.plan import sql
+from migralint.plan.model import Phase, PlanError, shown
+from migralint.sql.names import identifier, table_name
 from migralint.sql.ops import Name
 
 DEPENDENTS = (
@@ -55,6 +63,7 @@ def start_copy(
     trigger: str,
     target_type: str | None = None,
     keeps_source: bool = False,
+    carried: tuple[CarriedIndex, ...] = (),
 ) -> str:
     """Add `target` beside `source`: the source's exact type and collation, or
     `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
@@ -64,7 +73,7 @@ def start_copy(
     Unless `keeps_source` (a down, or replace-column, whose old column's indexes go with
     it as in the change it replaces), it refuses a source that indexes, constraints
     (other than NOT NULL), views or policies depend on: the plan does not carry them, and
-    the contract would drop them with the column.
+    the contract would drop them with the column; the `carried` indexes excepted.
     """
     t = sql.qualified(table)
     rel = f"{sql.literal(t)}::regclass"
@@ -100,17 +109,24 @@ def start_copy(
         f"column {shown} already exists: refusing to reuse it (its rows would not be "
         "copied); pick another name, or drop it if a failed run of this plan left it"
     )
+    names = ", ".join(sql.literal(i.name) for i in carried)
+    excepted = (
+        f"\n      AND NOT coalesce(c.relkind = 'i' AND c.relname IN ({names}), false)"
+        if carried
+        else ""
+    )
     dependents = (
         ""
         if keeps_source
-        else f"""  SELECT string_agg(pg_describe_object(d.classid, d.objid, d.objsubid), ', ')
+        else f"""  SELECT string_agg(DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid),
+      ', ')
     INTO used_by FROM pg_depend AS d
     LEFT JOIN pg_class AS c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
     LEFT JOIN pg_constraint AS k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
     WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = {rel}
       AND d.refobjsubid = src.attnum AND d.deptype IN ('n', 'a')
       AND d.classid <> 'pg_attrdef'::regclass AND c.relkind IS DISTINCT FROM 'S'
-      AND k.contype IS DISTINCT FROM 'n';
+      AND k.contype IS DISTINCT FROM 'n'{excepted};
   IF used_by IS NOT NULL THEN
     RAISE EXCEPTION USING MESSAGE = {sql.literal(f"migralint: {table}.{source} is used by ")}
       || used_by || {sql.literal(DEPENDENTS.format(target=target))};
@@ -300,3 +316,131 @@ def unretire(table: Name, source: str, target: str) -> str:
   END IF;
 END"""
     return sql.do_block(body, "unretire")
+
+
+INDEXES_HELP = (
+    "The column's indexes, as their CREATE INDEX statements separated by ';': each is "
+    "built on the new column concurrently and takes its name back in the contract."
+)
+
+
+@dataclass(frozen=True)
+class CarriedIndex:
+    """An index of the source column, copied onto the target under a temporary name
+    and given the original name in the contract."""
+
+    name: str
+    temporary: str
+    copy: str  # CREATE INDEX CONCURRENTLY of the copy, on the target column
+    original: str  # CREATE INDEX CONCURRENTLY of the original, for the downs
+
+
+def carried_indexes(
+    table: Name, source: str, target: str, statements: str | None
+) -> tuple[CarriedIndex, ...]:
+    """The indexes among `statements` (CREATE INDEX statements, `;`-separated) that use
+    `source` (as a key, in an expression or in the predicate), each rewritten to use
+    `target` instead; statements about other columns are left out."""
+    if not statements:
+        return ()
+    try:
+        trees = [t for t in sqlglot.parse(statements, read="postgres") if t is not None]
+    except (ParseError, TokenError) as error:
+        raise PlanError(shown(f"--indexes is not SQL: {str(error).splitlines()[0]}")) from None
+    carried = []
+    for tree in trees:
+        index = tree.this
+        if not (isinstance(tree, exp.Create) and isinstance(index, exp.Index)):
+            raise PlanError(shown(f"--indexes: {tree.sql('postgres')[:80]} is no CREATE INDEX"))
+        name = identifier(index.this)
+        if not name or table_name(index.args["table"]).key != table.key:
+            raise PlanError(shown(f"--indexes: give named indexes of {table}"))
+        uses = [c for c in tree.find_all(exp.Column) if identifier(c.this) == source]
+        if not uses:
+            continue
+        original = tree.copy()
+        original.set("exists", True)
+        original.set("concurrently", True)
+        copy = original.copy()
+        for column in copy.find_all(exp.Column):
+            if identifier(column.this) == source:
+                column.set("this", exp.to_identifier(target, quoted=True))
+        temporary = sql.generated_name(name, "copy")
+        copy.this.set("this", exp.to_identifier(temporary, quoted=True))
+        carried.append(
+            CarriedIndex(
+                name, temporary, f"{copy.sql('postgres')};", f"{original.sql('postgres')};"
+            )
+        )
+    return tuple(carried)
+
+
+def index_phases(
+    table: Name, slug: str, source: str, target: str, indexes: tuple[CarriedIndex, ...]
+) -> tuple[Phase, ...]:
+    """Two migrations per carried index, each one statement outside a transaction: one
+    whose down re-creates the original on `source` (after the contract's down re-added
+    it), then one building the copy on `target` (its down drops the copy)."""
+    phases: list[Phase] = []
+    for index in indexes:
+        schema_name = Name(index.temporary, table.schema)
+        phases.append(
+            Phase(
+                "migrate",
+                f"{slug}_keep_{sql.slug(index.name)}",
+                f"Migrate: nothing to run. Its down re-creates index {index.name} on {source} "
+                "without blocking reads or writes,\nafter the contract's down re-added the "
+                "column.",
+                sql.no_sql(f"Nothing to run: the down re-creates index {index.name}."),
+                index.original,
+                transactional=False,
+            )
+        )
+        phases.append(
+            Phase(
+                "migrate",
+                f"{slug}_index_{sql.slug(index.name)}",
+                f"Migrate: build a copy of index {index.name} on {target} without blocking reads "
+                "or writes (CONCURRENTLY,\noutside a transaction); the contract gives it the "
+                f"name {index.name}. A failed build leaves an INVALID index\nthat IF NOT EXISTS "
+                f"skips: drop it (DROP INDEX CONCURRENTLY {index.temporary}) and run this again.",
+                index.copy,
+                f"DROP INDEX CONCURRENTLY IF EXISTS {sql.qualified(schema_name)};",
+                transactional=False,
+            )
+        )
+    return tuple(phases)
+
+
+def name_indexes(table: Name, indexes: tuple[CarriedIndex, ...]) -> str:
+    """Contract: once `source` and its indexes are gone, each copy takes its original's
+    name (re-runnable: only a copy still under its temporary name is renamed)."""
+    return _renames(table, indexes, back=False) if indexes else ""
+
+
+def unname_indexes(table: Name, source: str, indexes: tuple[CarriedIndex, ...]) -> str:
+    """The contract's down, before `source` is re-added: each copy gets its temporary name
+    back, so the downs drop it and re-create the original."""
+    return _renames(table, indexes, back=True, source=source) if indexes else ""
+
+
+def _renames(table: Name, indexes: tuple[CarriedIndex, ...], back: bool, source: str = "") -> str:
+    t = sql.literal(sql.qualified(table))
+    lines = []
+    for index in indexes:
+        name, temporary = Name(index.name, table.schema), Name(index.temporary, table.schema)
+        old, new = (name, temporary) if back else (temporary, name)
+        condition = f"to_regclass({sql.literal(sql.qualified(old))}) IS NOT NULL"
+        if back:  # only the copy: while `source` exists, `name` is its original index
+            condition += (
+                " AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+                f"{t}::regclass AND attname = {sql.literal(source)} AND NOT attisdropped)"
+            )
+        else:
+            condition += f" AND to_regclass({sql.literal(sql.qualified(new))}) IS NULL"
+        lines.append(
+            f"  IF {condition} THEN\n"
+            f"    ALTER INDEX {sql.qualified(old)} RENAME TO {sql.ident(new.name)};\n"
+            "  END IF;"
+        )
+    return sql.do_block("BEGIN\n" + "\n".join(lines) + "\nEND", "indexes") + "\n\n"

@@ -10,9 +10,10 @@ from migralint.sql.ops import Name
 
 REFUSED = (
     "The expand refuses a generated column, a new name that is already a column, and a "
-    "column that\nindexes, UNIQUE, CHECK or foreign keys (either way), views or policies "
-    "use: the plan does not\ncarry those; drop them first and re-create them on the new "
-    "column after the expand."
+    "column that\nindexes not given with --indexes, UNIQUE, CHECK or foreign keys (either "
+    "way), views or policies\nuse: the plan does not carry those; drop them first and "
+    "re-create them on the new column after\nthe expand. The indexes given with --indexes "
+    "are built on the new column concurrently and take\ntheir names back in the contract."
 )
 
 
@@ -28,6 +29,7 @@ class Change:
             "copies the live column's exact type."
         },
     )
+    indexes: str | None = field(default=None, metadata={"help": column_copy.INDEXES_HELP})
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
@@ -59,6 +61,7 @@ def plan(change: Change) -> Plan:
     drop_sync = sql.drop_trigger(table, name, function)
     slug = sql.slug("rename", base, column, "to", to)
     lock = sql.lock_timeout(change.lock_timeout)
+    carried = column_copy.carried_indexes(table, column, to, change.indexes)
     expand = Phase(
         "expand",
         f"{slug}_expand",
@@ -67,7 +70,7 @@ def plan(change: Change) -> Plan:
         f"sequence stays with {column} until the contract),\nand keep both in sync with a "
         f"trigger. Release N-1 (reading and writing {column}) keeps working.\n"
         f"{REFUSED}\nNext: run the migrate phase.",
-        f"{lock}\n\n{column_copy.start_copy(table, column, to, name)}\n\n{sync}",
+        f"{lock}\n\n{column_copy.start_copy(table, column, to, name, carried=carried)}\n\n{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n{drop_sync}\n\n"
         f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(to)};",
     )
@@ -92,16 +95,18 @@ def plan(change: Change) -> Plan:
         f"re-creates {column} and the trigger; the migrate phase's down then refills\nit "
         "and the expand phase's down gives it back its NOT NULL, default and sequence.",
         f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-        f"{column_copy.retire(table, column, to)}",
-        f"{lock}\n\n{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
+        f"{column_copy.retire(table, column, to)}\n\n{column_copy.name_indexes(table, carried)}",
+        f"{lock}\n\n{column_copy.unname_indexes(table, column, carried)}"
+        f"{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
     )
+    indexes = column_copy.index_phases(table, slug, column, to, carried)
     summary = (
         f"Renaming {table}.{column} to {to} in three migrations: expand (new column of the "
         "exact type and collation + sync trigger), migrate (batched backfill), contract "
         "(NOT NULL, default, sequence or identity moved over, old column dropped). Every "
         f"down restores the previous state, data and definition included. {REFUSED}"
     )
-    return Plan("rename-column", (expand, migrate, contract), summary)
+    return Plan("rename-column", (expand, migrate, *indexes, contract), summary)
 
 
 def plan_mysql(change: Change) -> Plan:
