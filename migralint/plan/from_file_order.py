@@ -9,9 +9,12 @@ must stay before it) needs runs first. When both hold, or when a drop and the cr
 that replaces it under the same name would land apart, the file is refused with the
 lines to split.
 
-What a statement uses is read from its text: every identifier it names, compared with
-the tables, columns and objects each Op touches. Comparing names, not meanings, can
-only order too late or refuse too often, never run a statement before what it uses.
+What a statement uses is read from its text: every identifier it names (in string
+literals and function bodies too), compared with the tables, columns and objects each Op
+touches, the enum types of the columns it replaces and the keys a foreign key needs.
+Comparing names, not meanings, orders too late or refuses too often rather than run a
+statement before what it uses; only a name assembled at run time (`'us' || 'ers'`) is
+not seen.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ AFTER = ("before the expand phases", *(f"after the {p} phases" for p in PHASES))
 _READY = {"add-column": 1, "create-index": 2}
 _CONTRACT = len(PHASES)
 
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"((?:[^\"]|\"\")+)\"|([A-Za-z_][A-Za-z0-9_$]*)")
+# Quoted and bare identifiers; words inside string literals count too (dynamic SQL).
+_TOKENS = re.compile(r"\"((?:[^\"]|\"\")+)\"|([A-Za-z_][A-Za-z0-9_$]*)")
 _STAR = re.compile(r"(?<!\()\*(?!\))")  # SELECT *, RETURNING *; not count(*)
 _COLUMN_LIST = re.compile(r"^\s*INSERT\s+INTO\s+[^\s(]+\s*\(", re.IGNORECASE)
 
