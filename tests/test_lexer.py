@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from migralint.config import Settings
+from migralint.engine import lint_text
 from migralint.sql.split import split_statements
 
 TABLES = ("t1", "t2", "t3")
@@ -65,6 +67,7 @@ SQLITE_SCRIPTS = {
         "CREATE TRIGGER tr AFTER INSERT ON t3 BEGIN DELETE FROM t3; END; DROP TABLE t1;"
     ),
     "backslash is plain": "SELECT '\\'; DROP TABLE t1; --';",
+    "[bracketed identifier]": "SELECT 1 AS [x; DROP TABLE t1; ]; DROP TABLE t2;",
 }
 
 
@@ -137,3 +140,69 @@ def test_sqlite_drops_what_the_splitter_sees(name: str) -> None:
         conn.executescript(script)
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert set(TABLES) - names == seen_drops(script, "sqlite")
+
+
+# -- what the linter reports on them ------------------------------------------------
+
+
+def _findings(sql: str, dialect: str = "postgres") -> list[tuple[str, int, int]]:
+    settings = Settings(dialect=dialect, select=("destructive", "psql-meta-command"))
+    return [(f.rule, f.line, f.column) for f in lint_text(sql, settings)]
+
+
+def test_the_lone_cr_bypass_is_flagged() -> None:
+    assert _findings("-- cleanup\rDROP TABLE students;") == [("drop-table", 2, 1)]
+    assert _findings("-- cleanup\r\nSELECT 1;\r\n\rDROP TABLE students;") == [("drop-table", 4, 1)]
+
+
+def test_the_mysql_executable_comment_bypass_is_flagged() -> None:
+    assert _findings("SELECT 1;\n/*!40000 DROP TABLE users */;", "mysql") == [("drop-table", 2, 10)]
+    assert _findings("/*!40000 DROP TABLE users */;") == []  # a plain comment to PostgreSQL
+
+
+def test_each_psql_meta_command_is_a_finding_that_says_what_it_runs() -> None:
+    sql = (
+        "\\i seed.sql\n"
+        "SELECT format('DROP TABLE %I', t) FROM tmp \\gexec\n"
+        "\\! rm -rf /tmp/x\n"
+        "\\set name `whoami`\n"
+        "\\connect other\n"
+    )
+    settings = Settings(select=("psql-meta-command",))
+    found = [(f.line, f.column, f.message, f.severity.name) for f in lint_text(sql, settings)]
+    assert found == [
+        (
+            1,
+            1,
+            "psql meta-command `\\i`: runs the SQL of the file seed.sql, which is not linted",
+            "WARNING",
+        ),
+        (
+            2,
+            44,
+            "psql meta-command `\\gexec`: runs every value the query returns as a SQL "
+            "statement, none of which is linted",
+            "WARNING",
+        ),
+        (3, 1, "psql meta-command `\\!`: runs the shell command rm -rf /tmp/x", "WARNING"),
+        (
+            4,
+            1,
+            "psql meta-command `\\set`: sets a variable that changes what later statements "
+            "say, which is not linted; its backquoted text runs as a shell command",
+            "WARNING",
+        ),
+        (
+            5,
+            1,
+            "psql meta-command `\\connect`: connects to other: the statements after it run there",
+            "WARNING",
+        ),
+    ]
+
+
+def test_a_drop_hidden_after_a_meta_command_separator_is_flagged() -> None:
+    assert _findings("\\echo done \\\\ DROP TABLE users;") == [
+        ("psql-meta-command", 1, 1),
+        ("drop-table", 1, 15),
+    ]

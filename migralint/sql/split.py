@@ -13,6 +13,7 @@ What each database reads:
 - PostgreSQL reads backslash escapes in `E'…'` strings, and in every string once a file
   sets `standard_conforming_strings` off; MySQL reads them in `'…'` and `"…"` unless
   a `SET sql_mode` names `NO_BACKSLASH_ESCAPES`. The splitter follows both settings.
+- SQLite quotes identifiers in `[…]` as well; it has no dollar quotes (`$a` is a parameter).
 - MySQL executes the body of `/*! … */`, `/*!NNNNN … */` and MariaDB's `/*M!NNNNNN … */`
   comments: their markers are read as blanks, so the body is linted as statements.
 - psql meta-commands (`\\i file`, `\\gexec`, `\\! cmd` …) are statements of their own whose
@@ -88,6 +89,7 @@ _POSTGRES_FAMILY = frozenset(
     {"postgres", "postgresql", "cockroach", "cockroachdb", "redshift", "materialize", "risingwave"}
 )
 _NESTED_COMMENT_DIALECTS = _POSTGRES_FAMILY | {"tsql", "fabric"}
+_BRACKET_DIALECTS = frozenset({"sqlite", "tsql", "fabric"})
 _BACKTICK_DIALECTS = _MYSQL_FAMILY | {
     "sqlite",
     "bigquery",
@@ -144,6 +146,7 @@ class _Lexicon:
     postgres: bool  # `--` ends at \r too, E'...' strings, $$ quotes, psql meta-commands
     backslash_strings: bool  # backslash escapes in '...' (and "..." in MySQL)
     backticks: bool  # `identifier`
+    brackets: bool  # [identifier] (SQLite, SQL Server)
     nested_comments: bool  # /* /* */ */
     trigger_bodies: bool  # SQLite: `;` inside CREATE TRIGGER ... BEGIN ... END does not split
 
@@ -157,6 +160,7 @@ def _lexicon(dialect: str) -> _Lexicon:
         postgres=name in _POSTGRES_FAMILY,
         backslash_strings=mysql,
         backticks=name in _BACKTICK_DIALECTS,
+        brackets=name in _BRACKET_DIALECTS,
         nested_comments=name in _NESTED_COMMENT_DIALECTS,
         trigger_bodies=name == "sqlite",
     )
@@ -200,6 +204,9 @@ def _token_pattern(lex: _Lexicon, delimiter: str, in_executable: bool) -> re.Pat
     if lex.backticks:
         parts.append(r"(?P<backtick>`[^`]*(?:``[^`]*)*`?)")
         starts += "`"
+    if lex.brackets:
+        parts.append(r"(?P<bracket>\[[^\]]*\]?)")
+        starts += "["
     if lex.postgres:
         parts.append(r"(?P<dollar>\$(?:[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*)?\$)")
         starts += "$"
