@@ -50,13 +50,24 @@ def test_identifiers_postgresql_cannot_keep_are_refused(name: str) -> None:
         sql.ident(name)
 
 
-@pytest.mark.parametrize("text", ["it's", "back\\slash\\", "\\'; DROP TABLE x; --", "a\nb"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's",
+        "back\\slash\\",
+        "\\'; DROP TABLE x; --",
+        "a\nb\r\n-- migrate:down",
+        "tab\tvt\x0bnel\x85ls\u2028rlo\u202e",
+        "emoji \U0001f600\u200b",
+    ],
+)
 @pytest.mark.parametrize("conforming", ["on", "off"])
 def test_literals_read_back_whatever_standard_conforming_strings(
     db: psycopg.Connection[Any], text: str, conforming: str
 ) -> None:
     db.execute(f"SET standard_conforming_strings = {conforming}")
     assert db.execute(f"SELECT {sql.literal(text)}").fetchone() == (text,)
+    assert "\n" not in sql.literal(text) and "\r" not in sql.literal(text)  # one line
 
 
 def test_a_literal_with_a_nul_is_refused() -> None:

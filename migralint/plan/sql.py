@@ -49,14 +49,30 @@ def qualified(name: Name) -> str:
 
 
 def literal(text: str) -> str:
-    """A string literal read the same whatever `standard_conforming_strings` says (an
-    E'' string when the text has a backslash); PlanError on a NUL, which text cannot hold."""
+    """A string literal on one line, read the same whatever `standard_conforming_strings`
+    says: an E'' string with escapes when the text has a backslash, a line break or
+    another control character; PlanError on a NUL, which text cannot hold."""
     if "\0" in text:
         raise PlanError(f"{shown(text)} contains a NUL character, which PostgreSQL refuses")
-    quoted = text.replace("'", "''")
-    if "\\" in text:
-        return "E'" + quoted.replace("\\", "\\\\") + "'"
-    return f"'{quoted}'"
+    if "\\" not in text and shown(text) == text:
+        return "'" + text.replace("'", "''") + "'"
+    return "E'" + "".join(_e_escape(ch) for ch in text) + "'"
+
+
+def _e_escape(ch: str) -> str:
+    """One character inside an E'' string."""
+    if ch in ("\\", "'"):
+        return ch * 2
+    if shown(ch) == ch:
+        return ch
+    code = ord(ch)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x80
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
+    )
 
 
 def dollar_quoted(body: str, tag: str) -> str:
