@@ -326,3 +326,26 @@ def test_rename_column_refuses_an_index_it_is_not_given(
     write_plan(rename_plan(change), "golang-migrate", tmp_path)
     with pytest.raises(psycopg.errors.RaiseException, match="used by index tickets_lower_code: "):
         _run(db, tmp_path, "expand", "up")
+
+
+def test_change_column_type_carries_the_indexes_it_is_given(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path
+) -> None:
+    setup = (
+        "CREATE TABLE tickets (id bigint PRIMARY KEY, code varchar(20) NOT NULL);"
+        f"INSERT INTO tickets SELECT g, 'T' || g FROM generate_series(1, {ROWS}) AS g;"
+        f"{INDEXES}"
+    )
+    change = ChangeType(Name("tickets"), "code", "text", from_type="varchar(20)", indexes=INDEXES)
+    write_plan(change_type_plan(change), "golang-migrate", tmp_path)
+    with pg_server.database() as original:
+        for conn in (db, original):
+            conn.execute(setup)
+        before = schema_of(db, "tickets")
+        for path in _in_order(tmp_path, "up"):
+            run_file(db, path)
+        original.execute("ALTER TABLE tickets ALTER COLUMN code TYPE text")
+        assert schema_of(db, "tickets") == schema_of(original, "tickets")
+    for path in _in_order(tmp_path, "down"):
+        run_file(db, path)
+    assert schema_of(db, "tickets") == before

@@ -39,6 +39,7 @@ class Change:
     to: str | None = field(
         default=None, metadata={"help": "The temporary column's name (default: <column>_new)."}
     )
+    indexes: str | None = field(default=None, metadata={"help": column_copy.INDEXES_HELP})
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
@@ -71,4 +72,6 @@ def plan(change: Change) -> Plan:
     )
     slug = replace_column.sql.slug("change", table.name, column, "type")
     note = f"Every release reads and writes {column}: its type changes at the contract. "
-    return replace_column.build(replacement, "change-column-type", slug, note, in_place=True)
+    return replace_column.build(
+        replacement, "change-column-type", slug, note, in_place=True, indexes=change.indexes
+    )

@@ -90,12 +90,18 @@ def plan(change: Change) -> Plan:
 
 
 def build(
-    change: Change, operation: str, slug: str, note: str = "", in_place: bool = False
+    change: Change,
+    operation: str,
+    slug: str,
+    note: str = "",
+    in_place: bool = False,
+    indexes: str | None = None,
 ) -> Plan:
     """The three phases. change-column-type reuses them `in_place`: the new column takes
     the old one's NOT NULL, default and sequence or identity and then its name in the
     contract (the downs give them back), as `ALTER COLUMN … TYPE` keeps them, and the
-    expand refuses a column whose indexes and constraints would be lost."""
+    expand refuses a column whose indexes and constraints would be lost, except the
+    `indexes` (CREATE INDEX statements) it rebuilds on the new column."""
     table, column, to = change.table, change.column, change.to
     if to == column:
         raise PlanError(shown(f"--to must differ from --column ({column})"))
@@ -133,7 +139,10 @@ def build(
     lock = sql.lock_timeout(change.lock_timeout)
     drop_sync = sql.drop_trigger(table, name, function)
     assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
-    add = column_copy.start_copy(table, column, to, name, new_type, keeps_source=not in_place)
+    carried = column_copy.carried_indexes(table, column, to, indexes)
+    add = column_copy.start_copy(
+        table, column, to, name, new_type, keeps_source=not in_place, carried=carried
+    )
     check = column_copy.conversion_check(table, assignments)
     restore = column_copy.start_copy(table, to, column, name, from_type, keeps_source=True)
     # The name the application reads after the contract.
@@ -220,9 +229,13 @@ def build(
     if in_place:
         contract_up = (
             f"{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-            f"{column_copy.retire(table, column, to, take_name=True)}"
+            f"{column_copy.retire(table, column, to, take_name=True)}\n\n"
+            f"{column_copy.name_indexes(table, carried)}"
         )
-        contract_down = f"{column_copy.unretire(table, column, to)}\n\n{restore}\n\n{sync}"
+        contract_down = (
+            f"{column_copy.unretire(table, column, to)}\n\n"
+            f"{column_copy.unname_indexes(table, column, carried)}{restore}\n\n{sync}"
+        )
         contract_header = (
             f"Contract: move NOT NULL (a validated CHECK first), the default and a sequence "
             f"or identity to {to},\ndrop the sync trigger and {column}, and rename {to} to "
@@ -267,4 +280,5 @@ def build(
         + (f", {to} renamed {column}" if in_place else "")
         + f"). {note}{reversible}"
     )
-    return Plan(operation, (expand, migrate, contract), summary)
+    rebuilt = column_copy.index_phases(table, slug, column, to, carried)
+    return Plan(operation, (expand, migrate, *rebuilt, contract), summary)
