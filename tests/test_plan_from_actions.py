@@ -563,3 +563,19 @@ def test_an_enum_of_a_dropped_table_is_dropped_after_the_table(
     assert db.execute(
         "SELECT to_regclass('pricings'), to_regtype('\"PricingUnit\"')"
     ).fetchone() == (None, None)
+
+
+def test_a_renamed_column_keeps_the_indexes_the_migrations_gave_it(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    setup = USERS + "CREATE INDEX users_full_name_idx ON users (lower(full_name));\n"
+    (tmp_path / "1_users.up.sql").write_text(setup)
+    change = "ALTER TABLE users RENAME COLUMN full_name TO name;\n"
+    (tmp_path / "2_rename.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_rename.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    original, planned = same_result(
+        pg_server, setup + USER_ROWS, change, tmp_path / "out", ["users"]
+    )
+    assert planned["users"]["indexes"] == original["users"]["indexes"]
+    assert planned["users"]["rows"] == original["users"]["rows"]

@@ -55,10 +55,21 @@ def _known_type(catalog: Catalog, table: ops.Name, column: str, flag: str) -> st
 def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
     from migralint.plan import rename_column
 
-    column_type = _known_type(catalog, op.table, op.column, "--type")
+    indexes = _index_statements(catalog, op.table)
     return rename_column.plan(
-        rename_column.Change(op.table, op.column, op.new_name, type=column_type)
+        rename_column.Change(op.table, op.column, op.new_name, indexes=indexes)
     )
+
+
+def _index_statements(catalog: Catalog, table: ops.Name) -> str | None:
+    """The CREATE INDEX statements of the migrations for the table's indexes, for the
+    plans that carry a column's indexes over (the expand refuses any it is not given)."""
+    found = [
+        i.loc.statement
+        for i in catalog.index_definitions.values()
+        if i.table.key == table.key and re.match(r"\s*CREATE\b", i.loc.statement, re.I)
+    ]
+    return ";\n".join(found) or None
 
 
 def _rename_table(op: ops.RenameTable, catalog: Catalog) -> Plan:
