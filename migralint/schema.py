@@ -79,6 +79,16 @@ class Catalog:
         schema, _, name = created.table.key.rpartition(".")
         return ops.Name(name, schema or None)
 
+    def index_statements(self, table: ops.Name) -> str | None:
+        """The CREATE INDEX statements of the table's indexes, `;`-separated, as a plan's
+        `--indexes` takes them (None when the migrations create none)."""
+        found = [
+            created.loc.statement.strip().rstrip(";")
+            for created in self.index_definitions.values()
+            if created.table.key == table.key and created.loc.statement.strip()
+        ]
+        return ";\n".join(found) or None
+
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
         """True if an index (or PK / UNIQUE constraint) leads with exactly these columns."""
         return (len(columns), frozenset(columns)) in self.indexed.get(table.key, ())

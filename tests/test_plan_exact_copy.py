@@ -16,8 +16,10 @@ import psycopg
 import pytest
 from plan_helpers import files, run_file, schema_of, sequence_position
 
+from migralint.engine import build_catalog
 from migralint.plan.change_column_type import Change as ChangeType
 from migralint.plan.change_column_type import plan as change_type_plan
+from migralint.plan.column_copy import carried_indexes
 from migralint.plan.model import PlanError
 from migralint.plan.rename_column import Change as RenameColumn
 from migralint.plan.rename_column import plan as rename_plan
@@ -349,3 +351,25 @@ def test_change_column_type_carries_the_indexes_it_is_given(
     for path in _in_order(tmp_path, "down"):
         run_file(db, path)
     assert schema_of(db, "tickets") == before
+
+
+def test_the_catalog_gives_the_indexes_a_plan_carries(tmp_path: Path) -> None:
+    """What `--indexes` defaults to from the migrations (tools pass it through)."""
+    (tmp_path / "1_init.up.sql").write_text(
+        "CREATE TABLE tickets (id bigint PRIMARY KEY, code text);\n"
+        f"{INDEXES};\nCREATE INDEX other_idx ON other (code);\n"
+    )
+    statements = build_catalog([tmp_path]).index_statements(Name("tickets"))
+    assert statements is not None
+    carried = carried_indexes(Name("tickets"), "code", "label", statements)
+    assert [(i.name, i.copy.replace(i.temporary, "copy")) for i in carried] == [
+        (
+            "tickets_code_idx",
+            'CREATE INDEX CONCURRENTLY IF NOT EXISTS "copy" ON tickets("label" DESC, id);',
+        ),
+        (
+            "tickets_lower_code",
+            'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "copy" '
+            """ON tickets(LOWER("label")) WHERE "label" <> 'none';""",
+        ),
+    ]
