@@ -154,3 +154,11 @@ def test_every_plan_lints_clean(tmp_path: Path, operation: str, fmt: str) -> Non
     findings = lint_paths([tmp_path], Settings(pg_version=(15, 0))).findings
     planned = [f for f in findings if Path(f.path).name != FIRST[fmt]]
     assert [(Path(f.path).name, f.rule, f.message) for f in planned] == []
+
+
+def test_dbmate_refuses_a_name_that_forges_its_marker(tmp_path: Path) -> None:
+    """dbmate cuts a file at the first marker line, even inside a quoted name."""
+    names = PLAIN | {"column": "x\n-- migrate:down y"}
+    with pytest.raises(PlanError, match="dbmate would read as its -- migrate: marker"):
+        write_plan(_plan("rename-column", names), "dbmate", tmp_path)
+    assert list(tmp_path.iterdir()) == []
