@@ -9,8 +9,10 @@ property (10,000 by default), random each time; every failure prints its input.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -119,6 +121,14 @@ def test_corpus_is_used_when_present() -> None:
 
 
 LONG = settings(QUICK, max_examples=LONG_RUN_EXAMPLES, derandomize=False)
+_examples_run = Counter[str]()
+
+
+def _progress(name: str) -> None:
+    """Count a long run's examples; print the count every thousand (seen with `pytest -s`)."""
+    _examples_run[name] += 1
+    if _examples_run[name] % 1000 == 0:
+        print(f"{name}: {_examples_run[name]} examples", file=sys.stderr, flush=True)
 
 
 @pytest.fixture
@@ -133,6 +143,7 @@ def long_run(request: pytest.FixtureRequest) -> None:
 @LONG
 @given(text=broken_script(), dialect=DIALECTS)
 def test_long_fuzz_drawn_scripts(text: str, dialect: str) -> None:
+    _progress("drawn scripts")
     assert_lints_cleanly(text, dialect)
 
 
@@ -141,5 +152,6 @@ def test_long_fuzz_drawn_scripts(text: str, dialect: str) -> None:
 @LONG
 @given(seed=mutated_seed())
 def test_long_fuzz_mutated_corpus(seed: tuple[str, str]) -> None:
+    _progress("mutated corpus")
     dialect, text = seed
     assert_lints_cleanly(text, dialect)
