@@ -43,7 +43,8 @@ def next_versions(out: Path, fmt: str, count: int) -> list[str]:
     if newest is None:
         width = 4 if fmt == "sql" else 1
         return [str(1 + i).zfill(width) for i in range(count)]
-    head, last = re.fullmatch(r"(.*?)(\d+)", newest).groups()  # type: ignore[union-attr]
+    head = newest.rstrip("0123456789")
+    last = newest[len(head) :]
     return [f"{head}{str(int(last) + 1 + i).zfill(len(last))}" for i in range(count)]
 
 
