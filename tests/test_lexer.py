@@ -206,3 +206,25 @@ def test_a_drop_hidden_after_a_meta_command_separator_is_flagged() -> None:
         ("psql-meta-command", 1, 1),
         ("drop-table", 1, 15),
     ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_finding_positions_are_the_same_whatever_the_line_ends(newline: str) -> None:
+    sql = newline.join(
+        [
+            "SELECT 1; -- one",
+            "ALTER TABLE users",
+            "  ADD COLUMN email text NOT NULL DEFAULT;",
+            "DO $$ BEGIN",
+            "  DROP TABLE t;",
+            "END $$;",
+            "-- done\rDROP TABLE u;" if newline == "\r" else "DROP TABLE u;",
+        ]
+    )
+    settings = Settings(select=("syntax-error", "drop-table"))
+    drop_u = (8, 1) if newline == "\r" else (7, 1)
+    assert [(f.rule, f.line, f.column) for f in lint_text(sql, settings)] == [
+        ("syntax-error", 3, 34),
+        ("drop-table", 5, 3),
+        ("drop-table", *drop_u),
+    ]
