@@ -42,16 +42,6 @@ PLANNED_FINDINGS: dict[type[ops.Op], frozenset[str]] = {
 }
 
 
-def _known_type(catalog: Catalog, table: ops.Name, column: str, flag: str) -> str:
-    known = catalog.column(table, column)
-    if known is None or known.type is None:
-        raise PlanError(
-            f"the type of {table}.{column} is not known from the migrations beside the file; "
-            f"plan it with `migralint plan … {flag} TYPE`"
-        )
-    return str(known.type)
-
-
 def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
     from migralint.plan import rename_column
 
@@ -87,10 +77,15 @@ def _set_not_null(op: ops.SetNotNull, catalog: Catalog) -> Plan:
 def _change_type(op: ops.AlterColumnType, catalog: Catalog) -> Plan:
     from migralint.plan import change_column_type
 
-    from_type = _known_type(catalog, op.table, op.column, "--from-type")
+    known = catalog.column(op.table, op.column)
+    if known is None or known.type is None:
+        raise PlanError(
+            f"the type of {op.table}.{op.column} is not known from the migrations before the "
+            "file; plan it with `migralint plan change-column-type … --from-type TYPE`"
+        )
     return change_column_type.plan(
         change_column_type.Change(
-            op.table, op.column, str(op.type), using=op.using, from_type=from_type
+            op.table, op.column, str(op.type), using=op.using, from_type=str(known.type)
         )
     )
 
