@@ -368,7 +368,7 @@ _IDENTITY = re.compile(
     _F,
 )
 _MYSQL_OPTION = re.compile(
-    r"\b(?P<name>ALGORITHM|LOCK)\s*=?\s*(?P<value>COPY|SHARED|EXCLUSIVE)\b", _F
+    r"\b(?P<name>ALGORITHM|LOCK)\s*(?:=\s*)?(?P<value>COPY|SHARED|EXCLUSIVE)\b", _F
 )
 
 

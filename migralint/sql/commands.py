@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 
 from migralint.sql import ops
-from migralint.sql.names import IDENT, QNAME, fold, parse_name
+from migralint.sql.alter_table import split_actions
+from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
 
 Recogniser = Callable[[str, ops.Location, str], "list[ops.Op] | None"]
 
@@ -21,8 +22,8 @@ _F = re.IGNORECASE | re.DOTALL
 
 def _names(text: str, dialect: str) -> list[ops.Name]:
     """Comma-separated object names; function signatures `f(int, text)` lose their args."""
-    text = re.sub(r"\([^()]*\)", "", text)
-    return [parse_name(part, dialect) for part in text.split(",") if part.strip()]
+    found = (leading_name(part, dialect) for _, part in split_actions(text))
+    return [name for name in found if name is not None]
 
 
 _DROP = re.compile(
@@ -30,8 +31,8 @@ _DROP = re.compile(
     r"FUNCTION|PROCEDURE|EXTENSION|DOMAIN|TRIGGER|POLICY|RULE|AGGREGATE|COLLATION|SERVER|"
     r"FOREIGN\s+TABLE|PUBLICATION|SUBSCRIPTION|OPERATOR|CAST|ROLE|USER|EVENT\s+TRIGGER)\s+"
     r"(?P<concurrently>CONCURRENTLY\s+)?(?P<if_exists>IF\s+EXISTS\s+)?"
-    r"(?P<names>.+?)(?:\s+ON\s+(?P<table>" + QNAME + r"))?"
-    r"(?:\s+(?P<behaviour>CASCADE|RESTRICT))?(?:\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+)*\s*$",
+    r"(?P<names>.*?\S)(?:\s+ON\s+(?P<table>" + QNAME + r"))?"
+    r"(?:\s+(?P<behaviour>CASCADE|RESTRICT))?(?:\s+(?:ALGORITHM|LOCK)\s*(?:=\s*)?\w+)*\s*$",
     _F,
 )
 
@@ -44,6 +45,8 @@ def drop(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     if_exists = bool(m["if_exists"])
     cascade = (m["behaviour"] or "").upper() == "CASCADE"
     names = _names(m["names"], dialect)
+    if not names:  # DROP CAST (int AS text)
+        return [ops.Raw(loc=loc, kind=f"DROP {kind}")]
     table = parse_name(m["table"], dialect) if m["table"] else None
     if kind == "TABLE":
         return [
@@ -87,7 +90,7 @@ def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
     table = (
         parse_name(m["table"], dialect) if m["table"] and kind in ("TRIGGER", "POLICY") else None
     )
-    enum = _ENUM_VALUES.search(text) if kind == "TYPE" else None
+    enum = _ENUM_VALUES.match(text, m.end("name")) if kind == "TYPE" else None
     return [
         ops.CreateObject(
             loc=loc,
@@ -104,7 +107,7 @@ def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
     ]
 
 
-_ENUM_VALUES = re.compile(r"\bAS\s+ENUM\s*\((.*)\)", _F)
+_ENUM_VALUES = re.compile(r"\s+AS\s+ENUM\s*\((.*)\)", _F)
 _STRING = re.compile(r"'((?:[^']|'')*)'")
 
 
@@ -173,7 +176,7 @@ def reindex(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
 
 
 _LOCK = re.compile(
-    r"LOCK\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>.+?)(?:\s+IN\s+(?P<mode>[\w\s]+?)\s+MODE)?"
+    r"LOCK\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>.*?\S)(?:\s+IN\s+(?P<mode>\w+(?:\s+\w+){0,2})\s+MODE)?"
     r"(?:\s+NOWAIT)?\s*$",
     _F,
 )
@@ -188,7 +191,7 @@ def lock(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
 
 
 _TRUNCATE = re.compile(
-    r"TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>.+?)"
+    r"TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>.*?\S)"
     r"(?:\s+(?:RESTART|CONTINUE)\s+IDENTITY)?(?:\s+(?P<behaviour>CASCADE|RESTRICT))?\s*$",
     _F,
 )
@@ -203,11 +206,11 @@ def truncate(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
 
 
 _SET = re.compile(
-    r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?(?P<name>[\w.]+)\s*(?:=|\bTO\b)\s*(?P<value>.+?)\s*$",
+    r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?(?P<name>[\w.]+)\s*(?:=|\bTO\b)\s*(?P<value>.*?\S)\s*$",
     _F,
 )
 _SET_TIME_ZONE = re.compile(
-    r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?TIME\s+ZONE\s+(?P<value>.+?)\s*$", _F
+    r"SET\s+(?:(?P<scope>SESSION|LOCAL)\s+)?TIME\s+ZONE\s+(?P<value>.*?\S)\s*$", _F
 )
 _SET_CONFIG = re.compile(
     r"SELECT\s+(?:pg_catalog\.)?set_config\s*\(\s*'(?P<name>[\w.]+)'\s*,\s*"

@@ -16,6 +16,7 @@ IDENT = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[^\W\d][\w$]*)'
 QNAME = rf"{IDENT}(?:\s*\.\s*{IDENT}){{0,2}}"
 
 _PART = re.compile(IDENT)
+_LEADING_NAME = re.compile(rf"\s*{QNAME}")
 
 
 def fold(ident: str, dialect: str = "postgres") -> str:
@@ -37,15 +38,26 @@ def parse_name(text: str, dialect: str = "postgres") -> Name:
     return Name(parts[-1], parts[-2])
 
 
-def identifier(node: exp.Expression | None, dialect: str = "postgres") -> str:
-    """The folded name of a sqlglot Identifier (or of a node whose `this` is one)."""
+def leading_name(text: str, dialect: str = "postgres") -> Name | None:
+    """The name `text` starts with (`f` of `f(int, text)`); None if it starts with none."""
+    m = _LEADING_NAME.match(text)
+    return parse_name(m.group(), dialect) if m else None
+
+
+def identifier(node: exp.Expression | str | None, dialect: str = "postgres") -> str:
+    """The folded name of a sqlglot Identifier (or of a node whose `this` is one).
+
+    sqlglot keeps some names as plain text (SQLite's type names): they fold as bare words.
+    """
     from sqlglot import exp
 
-    while node is not None and not isinstance(node, exp.Identifier):
+    while isinstance(node, exp.Expression) and not isinstance(node, exp.Identifier):
         if isinstance(node, (exp.Literal, exp.Var)):
             return str(node.this)
         node = node.args.get("this")
-    if node is None:
+    if isinstance(node, str):
+        return node.lower()
+    if not isinstance(node, exp.Identifier):
         return ""
     return node.this if node.quoted else node.this.lower()
 

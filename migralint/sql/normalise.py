@@ -19,9 +19,10 @@ from migralint.sql.names import IDENT, RESERVED
 
 _F = re.IGNORECASE | re.DOTALL
 # Text no rule may touch: strings, quoted identifiers, comments, dollar-quoted bodies.
-_SKIP = (
-    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?\*/|"
-    r"(?<![\w$])\$(?P<tag>[^\W\d]\w*)?\$.*?\$(?P=tag)\$"
+# One left open runs to the end, as the database reads it (and each is scanned once).
+SKIPPED = (
+    r"'(?:[^']|'')*(?:'|\Z)|\"(?:[^\"]|\"\")*(?:\"|\Z)|`[^`]*(?:`|\Z)|--[^\n]*|"
+    r"/\*.*?(?:\*/|\Z)|(?<![\w$])\$(?P<tag>[^\W\d]\w*)?\$.*?(?:\$(?P=tag)\$|\Z)"
 )
 # The word (or closing bracket, or quoted name) just before a position.
 _PREVIOUS = re.compile(r'(?:[\w$]+|"[^"]*"|[)\]])\s*\Z')
@@ -86,7 +87,7 @@ def _array_type(m: re.Match[str], text: str) -> str:
 
 
 _POSTGRES: list[Rule] = [
-    (r"(?P<arr>\s+ARRAY\b)(?P<dims>\s*\[)?(?!\s*\()", _array_type),
+    (r"(?<!\s)(?P<arr>\s+ARRAY\b)(?P<dims>\s*\[)?(?!\s*\()", _array_type),
     (
         r"(?P<nn_lead>[(,]\s*)(?P<nn_head>(?:CONSTRAINT\s+" + IDENT + r"\s+)?NOT\s+NULL)"
         r"(?P<nn_sep>\s+)(?P<nn_col>" + IDENT + r")(?:\s+NO\s+INHERIT\b)?(?=\s*[,)])",
@@ -113,8 +114,8 @@ _COCKROACH: list[Rule] = [
 ]
 _MYSQL: list[Rule] = [
     (  # index options after the column list
-        r"(?<=\))(?:\s*\b(?:(?:ALGORITHM|LOCK|KEY_BLOCK_SIZE)\s*=?\s*\w+|USING\s+(?:BTREE|HASH)\b|"
-        r"COMMENT\s*=?\s*'(?:[^'\\]|\\.|'')*'|(?:IN)?VISIBLE\b))+",
+        r"(?<=\))(?:\s*\b(?:(?:ALGORITHM|LOCK|KEY_BLOCK_SIZE)\s*(?:=\s*)?\w+|USING\s+(?:BTREE|HASH)\b|"
+        r"COMMENT\s*(?:=\s*)?'(?:[^'\\]|\\.|'')*'|(?:IN)?VISIBLE\b))+",
         _blank,
     ),
     (r"\bUSING\s+(?:BTREE|HASH)\b", _blank),
@@ -139,7 +140,7 @@ def _compiled(dialect: str) -> tuple[re.Pattern[str], tuple[Callable[..., str], 
     """One pattern for a dialect: skipped text first, then each rule as a numbered group."""
     rules = _RULES.get(dialect, _POSTGRES)
     groups = "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(rules))
-    return re.compile(f"(?P<skip>{_SKIP})|{groups}", _F), tuple(fix for _, fix in rules)
+    return re.compile(f"(?P<skip>{SKIPPED})|{groups}", _F), tuple(fix for _, fix in rules)
 
 
 def normalise(text: str, dialect: str) -> str:

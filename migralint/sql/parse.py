@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from migralint.sql import commands, ops
 from migralint.sql.alter_table import (
@@ -18,8 +21,10 @@ from migralint.sql.alter_table import (
     alter_table_ops,
     mysql_options,
     special_actions,
+    split_actions,
 )
-from migralint.sql.normalise import normalise
+from migralint.sql.names import QNAME, parse_name
+from migralint.sql.normalise import SKIPPED, normalise
 from migralint.sql.statements import Statement
 
 # Statements no rule needs to see inside; they are recorded as Raw without a parse.
@@ -106,6 +111,7 @@ _SQLGLOT_DIALECTS = {
     "sqlite": "sqlite",
 }
 _RENAME_TABLES = re.compile(r"RENAME\s+TABLE\s+(?P<pairs>.+)$", re.IGNORECASE | re.DOTALL)
+_RENAME_PAIR = re.compile(rf"(?P<old>{QNAME})\s+TO\s+(?P<new>{QNAME})", re.IGNORECASE)
 
 logging.getLogger("sqlglot").setLevel(logging.CRITICAL)
 
@@ -117,12 +123,49 @@ def location(stmt: Statement, path: str) -> ops.Location:
 def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
     """The Ops one statement performs; never raises."""
     loc = location(stmt, path)
+    depth, too_deep = _nesting(stmt.text)
+    if too_deep is not None:
+        error = f"brackets nested more than {MAX_NESTING} deep"
+        return [ops.Unparsed.at(loc, error, too_deep)]
     try:
-        return _parse(stmt.text, loc, dialect)
+        with _stack_room(depth):
+            return _parse(stmt.text, loc, dialect)
     except Exception as error:  # a reader's bug costs this statement, never the run
         return [
             ops.Unparsed.at(loc, f"cannot read this statement ({type(error).__name__}: {error})")
         ]
+
+
+# sqlglot reads and writes nested brackets recursively, about 22 frames a level.
+MAX_NESTING = 100
+_FRAMES_PER_LEVEL = 30
+_BRACKETS = re.compile(f"{SKIPPED}|(?P<open>[([])|(?P<close>[)\\]])", re.IGNORECASE | re.DOTALL)
+
+
+def _nesting(text: str) -> tuple[int, int | None]:
+    """How deep brackets nest outside strings and comments, and the offset of the first
+    bracket deeper than MAX_NESTING (None if there is none)."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        if m["open"]:
+            depth += 1
+            if depth > MAX_NESTING:
+                return depth, m.start()
+            deepest = max(deepest, depth)
+        elif m["close"]:
+            depth -= 1
+    return deepest, None
+
+
+@contextmanager
+def _stack_room(depth: int) -> Iterator[None]:
+    """The recursion limit raised by what `depth` nested brackets need, then restored."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + depth * _FRAMES_PER_LEVEL)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
@@ -221,19 +264,12 @@ def _sqlglot_error(error: Exception, loc: ops.Location) -> ops.Unparsed:
 
 
 def _mysql_rename_tables(text: str, loc: ops.Location) -> list[ops.Op]:
-    from migralint.sql.names import parse_name
-
     m = _RENAME_TABLES.match(text)
     if not m:
         return [ops.Raw(loc=loc, kind="RENAME")]
     found: list[ops.Op] = []
-    for pair in m["pairs"].split(","):
-        parts = re.split(r"\s+TO\s+", pair.strip(), maxsplit=1, flags=re.IGNORECASE)
-        if len(parts) == 2:
-            old, new = parts
-            found.append(
-                ops.RenameTable(
-                    loc=loc, table=parse_name(old, "mysql"), new_name=parse_name(new, "mysql").name
-                )
-            )
+    for _, pair in split_actions(m["pairs"]):
+        if p := _RENAME_PAIR.fullmatch(pair):
+            old, new = parse_name(p["old"], "mysql"), parse_name(p["new"], "mysql")
+            found.append(ops.RenameTable(loc=loc, table=old, new_name=new.name))
     return found or [ops.Raw(loc=loc, kind="RENAME")]
