@@ -179,7 +179,7 @@ def test_every_plannable_statement_of_a_file_runs_on_a_real_database(
     after = {t: schema_of(db, t) for t in ("customers", "orders")}
     types = {c[0]: c[1] for c in after["orders"]["columns"]}
     assert types["remark"].startswith("character varying")
-    assert types["total_new"] == "bigint"  # the plan keeps the new name
+    assert types["total"] == "bigint"  # the column keeps its name, as ALTER … TYPE does
     assert "legacy" not in types
     assert db.execute(
         "SELECT confdeltype FROM pg_constraint WHERE conname = 'orders_customer_fk' "
