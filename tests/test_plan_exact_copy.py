@@ -16,7 +16,8 @@ import psycopg
 import pytest
 from plan_helpers import files, run_file, schema_of, sequence_position
 
-from migralint.engine import build_catalog
+from migralint.config import Settings
+from migralint.engine import build_catalog, lint_paths
 from migralint.plan.change_column_type import Change as ChangeType
 from migralint.plan.change_column_type import plan as change_type_plan
 from migralint.plan.column_copy import carried_indexes
@@ -369,7 +370,23 @@ def test_the_catalog_gives_the_indexes_a_plan_carries(tmp_path: Path) -> None:
         ),
         (
             "tickets_lower_code",
+            "-- migralint: ignore new-write-restriction -- the same as the existing index\n"
             'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "copy" '
             """ON tickets(LOWER("label")) WHERE "label" <> 'none';""",
         ),
     ]
+
+
+@pytest.mark.parametrize("fmt", ["golang-migrate", "sql", "flyway"])
+def test_plans_carrying_indexes_lint_clean(tmp_path: Path, fmt: str) -> None:
+    plans = [
+        rename_plan(RenameColumn(Name("tickets"), "code", "label", indexes=INDEXES)),
+        change_type_plan(
+            ChangeType(Name("tickets"), "code", "text", from_type="varchar(3)", indexes=INDEXES)
+        ),
+    ]
+    for i, planned in enumerate(plans):
+        out = tmp_path / str(i)
+        write_plan(planned, fmt, out)
+        result = lint_paths([out], Settings(select=("ALL",)))
+        assert [(Path(f.path).name, f.rule) for f in result.findings if f.severity >= 2] == []

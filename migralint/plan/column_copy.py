@@ -306,6 +306,7 @@ def unretire(table: Name, source: str, target: str) -> str:
     `target`, so the old column can be re-created beside it. Nothing happens while
     `target` exists (the contract did not run, or this already ran)."""
     t = sql.qualified(table)
+    ignore = "-- migralint: ignore rename-column -- the plan's own column\n"
     body = f"""BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM pg_attribute
@@ -315,7 +316,7 @@ def unretire(table: Name, source: str, target: str) -> str:
     ALTER TABLE {t} RENAME COLUMN {sql.ident(source)} TO {sql.ident(target)};
   END IF;
 END"""
-    return sql.do_block(body, "unretire")
+    return ignore + sql.do_block(body, "unretire")
 
 
 INDEXES_HELP = (
@@ -367,9 +368,15 @@ def carried_indexes(
                 column.set("this", exp.to_identifier(target, quoted=True))
         temporary = sql.generated_name(name, "copy")
         copy.this.set("this", exp.to_identifier(temporary, quoted=True))
+        # A unique copy restricts no write that the original does not.
+        same = "-- migralint: ignore new-write-restriction -- the same as the existing index\n"
+        ignore = same if tree.args.get("unique") else ""
         carried.append(
             CarriedIndex(
-                name, temporary, f"{copy.sql('postgres')};", f"{original.sql('postgres')};"
+                name,
+                temporary,
+                f"{ignore}{copy.sql('postgres')};",
+                f"{ignore}{original.sql('postgres')};",
             )
         )
     return tuple(carried)
