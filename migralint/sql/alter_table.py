@@ -348,8 +348,8 @@ def _sqlglot_action(
     actions = tree.args.get("actions") or [] if isinstance(tree, exp.Alter) else []
     if not actions or any(isinstance(a, exp.Command) for a in actions):
         return None
-    if unnamed:
-        for named in tree.find_all(exp.Constraint):
+    for named in tree.find_all(exp.Constraint):
+        if named.name == _PLACEHOLDER:
             named.set("this", None)
     not_valid = bool(tree.args.get("not_valid"))
     return [op for a in actions for op in _action_ops(a, table, loc, dialect, not_valid)]
