@@ -598,6 +598,19 @@ def test_a_meta_command_inside_a_statement_is_left_out_of_it() -> None:
     check_invariants(sql, result)
 
 
+def test_a_meta_command_ends_at_the_next_backslash_unless_it_takes_the_whole_line() -> None:
+    assert texts("\\echo a \\echo 'b \\ c' \\; DROP TABLE t;") == [
+        "\\echo a",
+        "\\echo 'b \\ c'",
+        "DROP TABLE t",
+    ]
+    assert texts("\\! ls \\\\ DROP TABLE t;\nSELECT 1 \\g | cat \\\\ x\n") == [
+        "\\! ls \\\\ DROP TABLE t;",
+        "SELECT 1",
+        "\\g | cat \\\\ x",
+    ]
+
+
 def test_backslashes_are_not_meta_commands_in_strings_or_other_dialects() -> None:
     assert texts("SELECT '\\i x', $$\\! y$$, \"\\z\"; -- \\q\n") == [
         "SELECT '\\i x', $$\\! y$$, \"\\z\""

@@ -18,12 +18,19 @@ What each database reads:
   comments: their markers are read as blanks, so the body is linted as statements.
 - psql meta-commands (`\\i file`, `\\gexec`, `\\! cmd` …) are statements of their own whose
   text starts with a backslash; each runs to the end of its line (`\\n` only, as psql
-  reads lines) or to a `\\\\` separator. One inside a statement is read as blanks in it, as psql
-  leaves it out of the query it sends; `\\g`, `\\gexec` and the like end the statement.
+  reads lines) or to the next backslash outside quotes: `\\\\` separates it from SQL,
+  any other starts the next meta-command (or `\\;`, a `;`). One inside a statement is
+  read as blanks in it, as psql leaves it out of the query it sends; `\\g`, `\\gexec`
+  and the like end the statement.
 
 Lines: `\\n`, `\\r\\n` and a lone `\\r` each end a line, as psql counts them in its
 error positions (and as editors and Python's universal newlines do). Columns count
 characters from the line's start.
+
+Not followed: psql holds back a `;` inside unclosed parentheses (the server then rejects
+the whole text); the splitter ends the statement there, so it sees more statements, never
+fewer. The data after `COPY … FROM stdin` is skipped, though psql without ON_ERROR_STOP
+runs it as SQL when the COPY itself fails.
 """
 
 from __future__ import annotations
@@ -64,11 +71,16 @@ _IDENT_CHAR = re.compile(r"[\w$\x80-\U0010ffff]")
 _IDENT_RUN = re.compile(r"[\w$\x80-\U0010ffff]*")
 _NUMBER = re.compile(r"0[xXoObB][0-9A-Fa-f_]*|\d[\d_]*(?:\.\d*)?(?:[eE]\d+)?")
 _META_NAME = re.compile(r"[^\s\\]*")
-# Inside a meta-command's arguments: quoted arguments, the `\\` separator, the line's end
-# (psql reads its input in lines that end at `\n` only: a lone `\r` does not end one).
-_META_ARGUMENT = re.compile(r"'(?:[^'\\\n]|\\[^\n])*'?|\"[^\"\n]*\"?|`[^`\n]*`?|\\\\|\n")
-# Meta-commands that take the rest of the line whole, and those that send the query buffer.
-_WHOLE_LINE_META = frozenset({"!", "copy", "ef", "ev", "sf", "sv", "h", "help"})
+# Inside a meta-command's arguments: quoted arguments, a backslash (`\\` separates, any
+# other starts the next meta-command), the line's end (psql reads its input in lines that
+# end at `\n` only: a lone `\r` does not end one).
+_META_ARGUMENT = re.compile(r"'(?:[^'\\\n]|\\[^\n])*'?|\"[^\"\n]*\"?|`[^`\n]*`?|\\|\n")
+# Meta-commands that take the rest of the line whole (an unknown or empty name makes psql
+# drop the rest of the line too), those whose `|command` argument does, and those that
+# send the query buffer.
+_WHOLE_LINE_META = frozenset({"", "!", "copy", "ef", "ev", "sf", "sv", "h", "help"})
+_PIPE_META = frozenset({"g", "gx", "o", "out", "w", "write"})
+_PIPE = re.compile(r"[ \t]*\|")
 _SENDING_META = frozenset({"g", "gx", "gexec", "gset", "gdesc", "crosstabview", "watch"})
 _SET_SCS = re.compile(
     r"set\s+(?:session\s+|local\s+)?standard_conforming_strings\s*(?:=|to\b)\s*['\"]?(\w*)"
@@ -377,13 +389,15 @@ class _Splitter:
         text = self.text
         name = _META_NAME.match(text, pos + 1).group()  # type: ignore[union-attr]
         end = pos + 1 + len(name)
-        whole_line = name in _WHOLE_LINE_META
+        whole_line = name in _WHOLE_LINE_META or (
+            name in _PIPE_META and _PIPE.match(text, end) is not None
+        )
         while True:
             token = _META_ARGUMENT.search(text, end)
             if token is None:
                 end = self.size
                 break
-            if token.group() == "\n" or (token.group() == "\\\\" and not whole_line):
+            if token.group() == "\n" or (token.group() == "\\" and not whole_line):
                 end = token.start()
                 break
             end = token.end()
