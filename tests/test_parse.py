@@ -739,6 +739,21 @@ def test_drop_index_and_reindex() -> None:
     )
 
 
+def test_parenthesised_options_are_read_with_their_boolean() -> None:
+    """PostgreSQL 14+: `REINDEX (CONCURRENTLY) …`; `FULL false` turns an option off."""
+    check(
+        "REINDEX (CONCURRENTLY) TABLE t; REINDEX (VERBOSE, CONCURRENTLY off) INDEX i; "
+        "VACUUM (FULL FALSE) t; VACUUM(VERBOSE, full) t; VACUUM (FULL 1, ANALYZE) t",
+        [
+            Reindex(loc=LOC, target="TABLE", name=N("t"), concurrently=True),
+            Reindex(loc=LOC, target="INDEX", name=N("i")),
+            Vacuum(loc=LOC, full=False, name=N("t")),
+            Vacuum(loc=LOC, full=True, name=N("t")),
+            Vacuum(loc=LOC, full=True, name=N("t")),
+        ],
+    )
+
+
 # -- DROP, CREATE and ALTER of other objects ----------------------------------------------
 
 

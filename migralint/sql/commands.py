@@ -154,8 +154,18 @@ def rename_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
     return [ops.RenameObject(loc=loc, kind=kind, name=parse_name(m["name"], dialect), new_name=new)]
 
 
+def _option_on(options: str | None, name: str) -> bool:
+    """Whether `(name [boolean], …)` turns option `name` on: PostgreSQL's
+    parenthesised options of VACUUM and REINDEX, where `FULL false` means off."""
+    for item in (options or "").strip("()").split(","):
+        words = item.split()
+        if words and words[0].upper() == name:
+            return len(words) < 2 or words[1].strip("'").lower() not in ("false", "off", "0")
+    return False
+
+
 _REINDEX = re.compile(
-    r"REINDEX\s+(?:\([^)]*\)\s*)?(?P<target>INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\b"
+    r"REINDEX\s+(?:(?P<options>\([^)]*\))\s*)?(?P<target>INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\b"
     r"(?:\s+(?P<concurrently>CONCURRENTLY\b))?(?:\s+(?P<name>" + QNAME + r"))?\s*$",
     _F,
 )
@@ -170,7 +180,7 @@ def reindex(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
             loc=loc,
             target=m["target"].upper(),
             name=parse_name(m["name"] or "", dialect),
-            concurrently=bool(m["concurrently"]),
+            concurrently=bool(m["concurrently"]) or _option_on(m["options"], "CONCURRENTLY"),
         )
     ]
 
@@ -304,7 +314,7 @@ def maintenance(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | No
     """VACUUM [FULL], CLUSTER and REFRESH MATERIALIZED VIEW."""
     word = text[:7].upper()
     if word.startswith("VACUUM") and (m := _VACUUM.match(text)):
-        full = bool(m["full"]) or bool(m["options"] and re.search(r"\bFULL\b", m["options"], _F))
+        full = bool(m["full"]) or _option_on(m["options"], "FULL")
         name = parse_name(m["name"], dialect) if m["name"] else None
         return [ops.Vacuum(loc=loc, full=full, name=name)]
     if word == "CLUSTER" and (m := _CLUSTER.match(text)):
