@@ -248,14 +248,19 @@ END"""
 
 def conversion_check(table: Name, assignments: list[tuple[str, str]]) -> str:
     """Refuse, before any write goes through the sync trigger, conversions PostgreSQL
-    cannot make: `EXPLAIN UPDATE … SET column = (expression)` checks every assignment's
-    types (an assignment cast must exist, as for `ALTER COLUMN … TYPE` without `USING`)
-    without running it."""
+    cannot make: `EXPLAIN INSERT INTO t (column, …) SELECT (expression), … FROM t` checks
+    every assignment's types (an assignment cast must exist, as for `ALTER COLUMN … TYPE`
+    without `USING`) without running it; OVERRIDING SYSTEM VALUE, so that an identity
+    column, which the trigger may write, passes."""
     t = sql.qualified(table)
-    sets = ", ".join(f"{sql.ident(column)} = ({expression})" for column, expression in assignments)
-    explain = f"EXPLAIN UPDATE {t} SET {sets}"
+    columns = ", ".join(sql.ident(column) for column, _ in assignments)
+    values = ", ".join(f"({expression})" for _, expression in assignments)
+    explain = (
+        f"EXPLAIN INSERT INTO {t} ({columns}) OVERRIDING SYSTEM VALUE SELECT {values} FROM {t}"
+    )
+    shown_sets = ", ".join(f"{column} = {expression}" for column, expression in assignments)
     message = (
-        f"the values of {table} cannot be converted as planned ({sets}): give the "
+        f"the values of {table} cannot be converted as planned ({shown_sets}): give the "
         "conversion with --using (and --reverse-using)"
     )
     body = f"""BEGIN
