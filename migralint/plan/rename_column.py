@@ -68,7 +68,9 @@ def plan(change: Change) -> Plan:
         f"Expand: add {to} beside {column} on {table}, with {column}'s exact type and "
         "collation read from\nthe database (a serial becomes integer or bigint; the "
         f"sequence stays with {column} until the contract),\nand keep both in sync with a "
-        f"trigger. Release N-1 (reading and writing {column}) keeps working.\n"
+        f"trigger. Release N-1 (reading and writing {column}) keeps working.\nIf {column} "
+        f"has a default (a serial's next value), an INSERT writing only {to} leaves that "
+        f"default in {column}:\nuntil the contract, write both or neither.\n"
         f"{REFUSED}\nNext: run the migrate phase.",
         f"{lock}\n\n{column_copy.start_copy(table, column, to, name, carried=carried)}\n\n{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n{drop_sync}\n\n"
