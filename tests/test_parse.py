@@ -1141,6 +1141,20 @@ def test_mysql(sql: str, expected: list[ops.Op]) -> None:
             ],
         ),
         (
+            "CREATE TABLE t (a UNSIGNED BIG INT, b VARYING CHARACTER(255), c NATIVE CHARACTER(70))",
+            [
+                CreateTable(
+                    loc=LOC,
+                    table=N("t"),
+                    columns=(
+                        Column("a", T("bigint")),
+                        Column("b", T("varchar", 255)),
+                        Column("c", T("char", 70)),
+                    ),
+                )
+            ],
+        ),
+        (
             'CREATE TABLE IF NOT EXISTS "t" (a TEXT, UNIQUE (a) ON CONFLICT REPLACE) WITHOUT ROWID',
             [
                 CreateTable(

@@ -124,6 +124,10 @@ _MYSQL: list[Rule] = [
 ]
 _SQLITE: list[Rule] = [
     (r"(?<=\))\s*WITHOUT\s+ROWID\b", _blank),
+    # The several-word type names of SQLite's documentation, as the one word they mean.
+    (r"\bUNSIGNED\s+BIG\s+INT\b", _padded("bigint")),
+    (r"\bVARYING\s+CHARACTER\b", _padded("varchar")),
+    (r"\bNATIVE\s+CHARACTER\b", _padded("nchar")),
     (r"\bUPDATE\s+(?P<upd>OR\s+(?:ROLLBACK|ABORT|REPLACE|FAIL|IGNORE))\b", _blank_group("upd")),
     (  # the index's schema: SQLite's `CREATE INDEX main.idx ON t`
         r"\bINDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<schema>(?:\w+|\"[^\"]*\"|`[^`]*`)\s*\.\s*)"
