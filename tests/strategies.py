@@ -10,6 +10,8 @@ duplications, and splices of the tokens that change how a lexer reads what follo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import strategies as st
 
 NAMES = st.sampled_from(["users", "orders", "t", "a_b", "x1", "public.items", "s.t"])
@@ -125,42 +127,68 @@ def column(draw: st.DrawFn) -> str:
     return " ".join(parts)
 
 
+def _templates(draw: st.DrawFn) -> list[Callable[[], str]]:
+    """Builders of one statement each; only the one chosen draws its parts."""
+
+    def table() -> str:
+        return draw(IDENTIFIERS)
+
+    def value() -> str:
+        return draw(VALUES)
+
+    def kind() -> str:
+        return draw(TYPES)
+
+    def maybe(word: str) -> str:
+        return draw(st.sampled_from(["", word]))
+
+    col = table
+    return [
+        lambda: (
+            f"CREATE TABLE {table()} ("
+            + ", ".join(draw(st.lists(column(), min_size=1, max_size=4)))
+            + ")"
+        ),
+        lambda: f"CREATE TABLE IF NOT EXISTS {table()} (id bigint PRIMARY KEY)",
+        lambda: f"ALTER TABLE {table()} ADD COLUMN {draw(column())}",
+        lambda: f"ALTER TABLE {table()} DROP COLUMN {col()}",
+        lambda: f"ALTER TABLE {table()} RENAME COLUMN {col()} TO {col()}",
+        lambda: f"ALTER TABLE {table()} ALTER COLUMN {col()} TYPE {kind()}",
+        lambda: f"ALTER TABLE {table()} ALTER COLUMN {col()} SET NOT NULL",
+        lambda: (
+            f"ALTER TABLE {table()} ADD CONSTRAINT c FOREIGN KEY ({col()}) REFERENCES users (id)"
+        ),
+        lambda: f"CREATE {maybe('UNIQUE ')}INDEX {maybe('CONCURRENTLY ')}i ON {table()} ({col()})",
+        lambda: f"DROP INDEX {maybe('CONCURRENTLY ')}i",
+        lambda: f"DROP TABLE {maybe('IF EXISTS ')}{table()}",
+        lambda: f"TRUNCATE {table()}",
+        lambda: f"UPDATE {table()} SET {col()} = {value()}",
+        lambda: f"DELETE FROM {table()}",
+        lambda: f"INSERT INTO {table()} VALUES ({value()})",
+        lambda: f"LOCK TABLE {table()} IN ACCESS EXCLUSIVE MODE",
+        lambda: f"SET lock_timeout = '{draw(st.integers(0, 9))}s'",
+        lambda: "BEGIN",
+        lambda: "COMMIT",
+        lambda: (
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1) THEN ALTER TABLE {table()} ADD COLUMN c "
+            "int; END IF; END $$"
+        ),
+        lambda: (
+            "CREATE FUNCTION f() RETURNS trigger AS $f$ BEGIN RETURN NEW; END $f$ LANGUAGE plpgsql"
+        ),
+        lambda: f"CREATE PROCEDURE p() BEGIN UPDATE {table()} SET a = 1; END",
+        lambda: f"CREATE TRIGGER tr AFTER INSERT ON {table()} BEGIN DELETE FROM u; END",
+        lambda: f"COMMENT ON TABLE {table()} IS {value()}",
+        lambda: f"ALTER TYPE mood ADD VALUE {value()}",
+        lambda: f"VACUUM FULL {table()}",
+        lambda: f"REINDEX TABLE {table()}",
+    ]
+
+
 @st.composite
 def statement(draw: st.DrawFn) -> str:
     """One DDL or data statement, valid or nearly so."""
-    table, col = draw(IDENTIFIERS), draw(IDENTIFIERS)
-    choices = [
-        f"CREATE TABLE {table} ({', '.join(draw(st.lists(column(), min_size=1, max_size=4)))})",
-        f"CREATE TABLE IF NOT EXISTS {table} (id bigint PRIMARY KEY)",
-        f"ALTER TABLE {table} ADD COLUMN {draw(column())}",
-        f"ALTER TABLE {table} DROP COLUMN {col}",
-        f"ALTER TABLE {table} RENAME COLUMN {col} TO {draw(IDENTIFIERS)}",
-        f"ALTER TABLE {table} ALTER COLUMN {col} TYPE {draw(TYPES)}",
-        f"ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL",
-        f"ALTER TABLE {table} ADD CONSTRAINT c FOREIGN KEY ({col}) REFERENCES users (id)",
-        f"CREATE {draw(st.sampled_from(['', 'UNIQUE ']))}INDEX "
-        f"{draw(st.sampled_from(['', 'CONCURRENTLY ']))}i ON {table} ({col})",
-        f"DROP INDEX {draw(st.sampled_from(['', 'CONCURRENTLY ']))}i",
-        f"DROP TABLE {draw(st.sampled_from(['', 'IF EXISTS ']))}{table}",
-        f"TRUNCATE {table}",
-        f"UPDATE {table} SET {col} = {draw(VALUES)}",
-        f"DELETE FROM {table}",
-        f"INSERT INTO {table} VALUES ({draw(VALUES)})",
-        f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE",
-        f"SET lock_timeout = '{draw(st.integers(0, 9))}s'",
-        "BEGIN",
-        "COMMIT",
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1) THEN ALTER TABLE {table} ADD COLUMN c int; "
-        "END IF; END $$",
-        "CREATE FUNCTION f() RETURNS trigger AS $f$ BEGIN RETURN NEW; END $f$ LANGUAGE plpgsql",
-        f"CREATE PROCEDURE p() BEGIN UPDATE {table} SET a = 1; END",
-        f"CREATE TRIGGER tr AFTER INSERT ON {table} BEGIN DELETE FROM u; END",
-        f"COMMENT ON TABLE {table} IS {draw(VALUES)}",
-        f"ALTER TYPE mood ADD VALUE {draw(VALUES)}",
-        f"VACUUM FULL {table}",
-        f"REINDEX TABLE {table}",
-    ]
-    return draw(st.sampled_from(choices))
+    return draw(st.sampled_from(_templates(draw)))()
 
 
 SEPARATORS = st.sampled_from(
