@@ -391,3 +391,19 @@ def test_plans_carrying_indexes_lint_clean(tmp_path: Path, fmt: str) -> None:
         write_plan(planned, fmt, out)
         result = lint_paths([out], Settings(select=("ALL",)))
         assert [(Path(f.path).name, f.rule) for f in result.findings if f.severity >= 2] == []
+
+
+def test_a_type_change_refuses_a_default_it_cannot_convert(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """`ALTER COLUMN code TYPE integer USING …` fails on a default 'none': so does the expand."""
+    db.execute("CREATE TABLE tickets (id bigint PRIMARY KEY, code text DEFAULT 'none')")
+    before = schema_of(db, "tickets")
+    change = ChangeType(
+        Name("tickets"), "code", "integer", using="length(code)", from_type="text",
+        reverse_using="code_new::text",
+    )  # fmt: skip
+    write_plan(change_type_plan(change), "golang-migrate", tmp_path)
+    with pytest.raises(psycopg.errors.RaiseException, match=r"default of tickets\.code cannot be"):
+        _run(db, tmp_path, "expand", "up")
+    assert schema_of(db, "tickets") == before

@@ -98,6 +98,21 @@ def start_copy(
             "identity: convert it by hand"
         )
         + "\n  END IF;\n"
+        # The contract moves the default over: ALTER COLUMN … TYPE converts it too, and
+        # fails when it cannot; so does this expand, before anything ships.
+        "  IF src.atthasdef AND src.attidentity = '' THEN\n"
+        "    BEGIN\n"
+        "      EXECUTE format('EXPLAIN INSERT INTO %s (%I) SELECT %s', "
+        f"{rel}, {sql.literal(target)},\n"
+        "        (SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef\n"
+        f"         WHERE adrelid = {rel} AND adnum = src.attnum));\n"
+        "    EXCEPTION WHEN datatype_mismatch OR undefined_function OR cannot_coerce THEN\n"
+        "      "
+        + _fail(
+            f"the default of {table}.{source} cannot be converted to {target_type}: drop it "
+            "first, or change the column by hand"
+        )
+        + "\n    END;\n  END IF;\n"
         if target_type is not None
         else ""
     )
