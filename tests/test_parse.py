@@ -668,6 +668,34 @@ def test_postgres_alter_table_forms_read_by_keywords(sql: str, expected: list[op
     check(sql, expected)
 
 
+def test_comments_inside_statements_read_by_keywords() -> None:
+    """A comment between actions or names is not part of the next one; text in strings
+    that looks like a comment stays."""
+    check(
+        "ALTER TABLE t ADD COLUMN a int, -- why\n  ADD CHECK (a > 1) /* done */;"
+        "DROP TABLE x, /* old */ y; ALTER TABLE t RENAME TO u -- was RENAME a TO b\n;"
+        "ALTER TABLE t ALTER COLUMN c SET DEFAULT '-- x' /* d */",
+        [
+            AddColumn(loc=LOC, table=N("t"), column=Column("a", T("integer"))),
+            AddConstraint(
+                loc=LOC, table=N("t"), constraint=Constraint("check", expression="a > 1")
+            ),
+            DropTable(loc=LOC, table=N("x")),
+            DropTable(loc=LOC, table=N("y")),
+            RenameTable(loc=LOC, table=N("t"), new_name="u"),
+            SetDefault(loc=LOC, table=N("t"), column="c", default=Default("'-- x'")),
+        ],
+    )
+
+
+def test_mysql_executable_comments_are_not_blanked() -> None:
+    """MySQL runs the text of `/*! … */`; to PostgreSQL it is a comment."""
+    sql = "DROP TABLE a /*!, b */"
+    found = parse_statement(_statement(sql), "m.sql", "mysql")
+    assert [op.table for op in found if isinstance(op, DropTable)] == [N("a"), N("b")]
+    assert parse(sql) == [DropTable(loc=LOC, table=N("a"))]
+
+
 @pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
 def test_table_level_not_null_is_postgres_only(dialect: str) -> None:
     for sql in ("ALTER TABLE t ADD CONSTRAINT n NOT NULL a", "CREATE TABLE t (a int, NOT NULL a)"):

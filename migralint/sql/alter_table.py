@@ -69,13 +69,13 @@ _ADD_UNNAMED = re.compile(r"ADD\s+(?=(?:CHECK|EXCLUDE)\b)", _F)
 _PLACEHOLDER = "migralint_unnamed"
 
 
-def alter_table_ops(tree: exp.Alter, loc: ops.Location, dialect: str) -> list[ops.Op]:
-    """Ops for a parsed ALTER; ALTER of something other than a table is Raw."""
+def alter_table_ops(tree: exp.Alter, text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
+    """Ops for `text`, a parsed ALTER; ALTER of something other than a table is Raw."""
     if str(tree.args.get("kind") or "").upper() != "TABLE":
         return [ops.Raw(loc=loc, kind=f"ALTER {tree.args.get('kind') or ''}".strip())]
-    rename = _RENAME_COLUMN.search(loc.statement)
+    rename = _RENAME_COLUMN.search(text)
     table = table_name(tree.this, dialect)
-    if rename and not re.search(r"\bRENAME\s+TO\b", loc.statement, _F):
+    if rename and not re.search(r"\bRENAME\s+TO\b", text, _F):
         # sqlglot reads `RENAME x TO y` (no COLUMN keyword) as a table rename.
         return [
             ops.RenameColumn(

@@ -147,6 +147,22 @@ def _compiled(dialect: str) -> tuple[re.Pattern[str], tuple[Callable[..., str], 
     return re.compile(f"(?P<skip>{SKIPPED})|{groups}", _F), tuple(fix for _, fix in rules)
 
 
+_SKIPPED = re.compile(SKIPPED, _F)
+
+
+def blank_comments(text: str, dialect: str) -> str:
+    """`text` with its comments as spaces (newlines kept), so keyword readers see only
+    SQL; MySQL's executable `/*! … */` comments stay, as MySQL runs them."""
+
+    def blank(m: re.Match[str]) -> str:
+        comment = m.group()[:2] in ("--", "/*") and not (
+            dialect == "mysql" and m.group().startswith("/*!")
+        )
+        return _blank(m, text) if comment else m.group()
+
+    return _SKIPPED.sub(blank, text) if "--" in text or "/*" in text else text
+
+
 def normalise(text: str, dialect: str) -> str:
     """`text` with every spelling sqlglot misreads rewritten; same length, same lines."""
     pattern, fixes = _compiled(dialect)

@@ -24,7 +24,7 @@ from migralint.sql.alter_table import (
     split_actions,
 )
 from migralint.sql.names import QNAME, parse_name
-from migralint.sql.normalise import SKIPPED, normalise
+from migralint.sql.normalise import SKIPPED, blank_comments, normalise
 from migralint.sql.statements import Statement
 
 # Statements no rule needs to see inside; they are recorded as Raw without a parse.
@@ -169,6 +169,7 @@ def _stack_room(depth: int) -> Iterator[None]:
 
 
 def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
+    text = blank_comments(text, dialect)
     words = _LEADING_WORDS.match(text)
     if words is None:
         return _sqlglot_ops(text, loc, dialect, "")
@@ -224,7 +225,7 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
             return [ops.Unparsed.at(loc, f"unsupported {tree.name.upper()} syntax")]
         return [ops.Raw(loc=loc, kind=tree.name.upper())]
     if isinstance(tree, exp.Alter):
-        return alter_table_ops(tree, loc, dialect)
+        return alter_table_ops(tree, text, loc, dialect)
     if isinstance(tree, (exp.Condition, exp.Alias)):
         return [ops.Unparsed.at(loc, "not a SQL statement")]
     return tree_ops(tree, loc, dialect)
