@@ -52,7 +52,7 @@ FORMAT_OF_TOOL = {
 
 ROWS = 1100  # more than one default backfill batch (1000)
 
-# Summaries and downs saying that a down does not give everything back.
+# A plan summary saying that its downs do not give everything back.
 _DISCLAIMER = re.compile(
     r"not restored|cannot (?:restore|re-create)|not re-imposed|irreversible", re.IGNORECASE
 )
@@ -782,12 +782,16 @@ def _original(b: _Run, original: Script) -> tuple[Snapshot, str]:
     transaction rolled back where the file runs in one, else (and to confirm an error)
     on a copy of `b`."""
     if original.mode != "autocommit" and not _TRANSACTION_CONTROL.search(original.text):
-        with b.conn.transaction(force_rollback=True):
-            try:
+        sequences = _sequences(b.conn)
+        try:
+            with b.conn.transaction(force_rollback=True):
                 b.conn.execute(original.text.encode())
                 return snapshot(b.conn, original.text), ""
-            except psycopg.Error:
-                pass  # confirmed on a copy: a single CONCURRENTLY statement may run alone
+        except psycopg.Error:
+            pass  # confirmed on a copy: a single CONCURRENTLY statement may run alone
+        finally:  # nextval is not rolled back
+            for name, last_value, is_called in sequences:
+                b.conn.execute("SELECT setval(%s, %s, %s)", (name, last_value, is_called))
     b.conn.close()
     a = _Run(b.cluster, b.name)
     b.conn = b.cluster.connect(b.name)
@@ -796,6 +800,32 @@ def _original(b: _Run, original: Script) -> tuple[Snapshot, str]:
         return ({} if error else snapshot(a.conn, original.text)), error
     finally:
         a.close()
+
+
+def _unpositioned(state: Snapshot) -> Snapshot:
+    """`state` without the sequences' positions: a down cannot rewind a sequence."""
+    return {
+        k: re.sub(r" last \d+", "", v) if k.startswith("sequence ") else v for k, v in state.items()
+    }
+
+
+def _sequences(conn: psycopg.Connection[Any]) -> list[tuple[str, int, bool]]:
+    """(name, last_value, is_called) of every sequence."""
+    names = conn.execute(
+        "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relkind = 'S'"
+    ).fetchall()
+    return [
+        (
+            name,
+            *(
+                conn.execute(
+                    sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(name))
+                ).fetchone()
+                or (1, False)
+            ),
+        )
+        for (name,) in names
+    ]
 
 
 def _compare(
@@ -849,7 +879,12 @@ def _check_downs(
     found = (
         [f"down: {error}"]
         if error
-        else [f"down: {d}" for d in differences(restored, snapshot(b.conn, original.text))]
+        else [
+            f"down: {d}"
+            for d in differences(
+                _unpositioned(restored), _unpositioned(snapshot(b.conn, original.text))
+            )
+        ]
     )
     if not found:
         return

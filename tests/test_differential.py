@@ -68,15 +68,6 @@ EXPECTED = {
 
 # Files the planner gets wrong today: the reason names the bug the harness shows.
 PLANNER_BUGS = {
-    "golang-migrate/02_rename_column.up.sql": "planner bug: rename-column's expand raises at run "
-    "time because index orders_note_idx uses the column: the index is not carried over, and the "
-    "refusal comes after `plan --from` wrote the phases",
-    "golang-migrate/03_change_type.up.sql": "planner bug: change-column-type leaves the column "
-    "named total_new after the contract (ALTER … TYPE keeps total)",
-    "golang-migrate/04_narrow_varchar.up.sql": "planner bug: change-column-type to varchar(10) "
-    "leaves the column named label_new after the contract",
-    "golang-migrate/07_foreign_key.up.sql": "planner bug: add-foreign-key creates an index "
-    "(orders_customer_id_idx_…) that the original ADD CONSTRAINT does not",
     "dbmate/db/migrations/20240102000000_balance_check.sql": "planner bug: `plan --from` reads "
     "a dbmate file's `-- migrate:down` section as part of the up: its DROP CONSTRAINT is kept, "
     "so the CHECK is gone after the phases",
@@ -255,6 +246,18 @@ def test_values_of_a_volatile_default_are_compared_by_their_nulls(
     original = Script("t.sql", add, "transaction")
     plan = _plan(add, down="ALTER TABLE children DROP COLUMN stamp;")
     result = prove(cluster, seeded, original, plan)
+    assert (result.outcome, result.detail) == ("equal", ""), result.detail
+
+
+def test_ids_the_original_draws_from_a_sequence_are_drawn_again_by_the_plan(
+    cluster: Cluster, seeded: str
+) -> None:
+    copy = (
+        "INSERT INTO children (parent_id, feeling, moods, born) "
+        "SELECT parent_id, feeling, moods, born FROM children ORDER BY id LIMIT 3;"
+    )
+    plan = _plan(copy, down=f"DELETE FROM children WHERE id > {ROWS};")
+    result = prove(cluster, seeded, Script("t.sql", copy, "transaction"), plan)
     assert (result.outcome, result.detail) == ("equal", ""), result.detail
 
 
