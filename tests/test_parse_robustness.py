@@ -143,6 +143,12 @@ _GROWING: list[tuple[str, Callable[[int], str], int, str]] = [
     ("mysql-rename", lambda n: "RENAME TABLE a" + " " * n + "b", 4000, "mysql"),
     ("open-comments", lambda n: "UPDATE t SET a = 1 " + "/* " * n, 1500, "postgres"),
     (
+        "comments",
+        lambda n: "ALTER TABLE t ADD COLUMN a int, " + "/* c */ -- d\n" * n + "ADD CHECK (a > 0)",
+        2000,
+        "postgres",
+    ),
+    (
         "open-dollar-quotes",
         lambda n: "UPDATE t SET a = " + " ".join(f"$q{i}$" for i in range(n)),
         1500,
