@@ -159,7 +159,11 @@ def _nesting(text: str) -> tuple[int, int | None]:
 
 @contextmanager
 def _stack_room(depth: int) -> Iterator[None]:
-    """The recursion limit raised by what `depth` nested brackets need, then restored."""
+    """The recursion limit raised by what `depth` nested brackets need, then restored.
+
+    The limit is the interpreter's, not the thread's: statements are parsed in one
+    thread per process.
+    """
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(limit + depth * _FRAMES_PER_LEVEL)
     try:
