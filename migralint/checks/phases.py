@@ -177,12 +177,6 @@ def _reading(ctx: Context, op_type: type[ops.Op], name: str) -> list[int]:
     return [i for i in everywhere if reads.search(ctx.file_ops[i].loc.statement)]
 
 
-def statement_summary(op: ops.Op, width: int = 60) -> str:
-    """The statement that produced `op` on one line, shortened, for messages."""
-    text = " ".join(op.loc.statement.split()).rstrip(";")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def rebuild_source(op: ops.CreateTable, ctx: Context) -> str | None:
     """The existing table a new table copies the shape of (a table rebuild: create a
     copy, fill it from the original, drop the original, rename the copy), if any."""

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.phases import incompatible_change, statement_summary
+from migralint.checks.locking import statement_text
+from migralint.checks.phases import incompatible_change
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql import ops
@@ -50,7 +51,7 @@ def check(op: ops.Op, ctx: Context) -> Iterator[Violation]:
         return
     yield ctx.finding(
         op,
-        f"`{statement_summary(op)}` does not belong in an expand migration: {why}",
+        f"`{statement_text(op, 60)}` does not belong in an expand migration: {why}",
         "Move it to a `-- migralint: phase=contract` migration that runs a release later, "
         "once no running code depends on the old schema.",
     )
