@@ -370,8 +370,11 @@ def test_mask_leaves_array_literals_and_plain_text_alone() -> None:
         assert mask_templates(sql) == sql
 
 
-def test_semicolon_inside_template_does_not_split() -> None:
-    assert texts("SELECT {{ .A; }} FROM t; SELECT 2;") == [f"SELECT {tpl(9)} FROM t", "SELECT 2"]
+def test_a_placeholder_that_would_hide_sql_is_not_masked() -> None:
+    assert texts("SELECT '{{'; DROP TABLE users; --}}';") == ["SELECT '{{'", "DROP TABLE users"]
+    assert texts("SELECT 'a${'}; DROP TABLE users; -- ';")[1] == "DROP TABLE users"
+    assert texts("SELECT {{ .A; }} FROM t;") == ["SELECT {{ .A", "}} FROM t"]
+    assert texts('SELECT {{ index .O "a" }}, {{ $x }};') == [f"SELECT {tpl(18)}, {tpl(8)}"]
 
 
 # -- robustness ---------------------------------------------------------------------

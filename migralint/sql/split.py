@@ -49,6 +49,8 @@ _TEMPLATE = re.compile(r"\{\{[^{}]+\}\}|\$\{[^{}\s]+\}")
 # The inside of `'{{1,2},{3,4}}'`-style PostgreSQL array literals, which are not templates.
 _ARRAY_BODY = re.compile(r'[-+]?\d|"|[^\s,]*,')
 _FILLER = "_tpl"
+# What, inside a placeholder, changes how a database reads the text after it.
+_LEXICAL = re.compile(r"['`;\\#\[]|--|/\*|\*/|\$(?:[^\W\d]\w*)?\$")
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _BLANK = re.compile(r"[\s\ufeff]*")
@@ -119,7 +121,10 @@ def mask_templates(text: str) -> str:
 
     `{{ ... }}` Go template actions and `${name}` Flyway placeholders become `_tpl___...`
     of the same length; newlines inside a placeholder stay where they are. Bodies that look
-    like PostgreSQL array literals (`'{{1,2},{3,4}}'`, `'{{a,b}}'`) are left alone.
+    like PostgreSQL array literals (`'{{1,2},{3,4}}'`, `'{{a,b}}'`) are left alone, and so
+    is a placeholder whose masking would change how the database reads the text around it
+    (a quote, `;`, comment marker, backslash or dollar tag in it: `'{{'; DROP TABLE t; --}}'`
+    is a string, a DROP and a comment to PostgreSQL, and stays that to the splitter).
     """
     if "{" not in text:
         return text
@@ -130,6 +135,8 @@ def _mask_match(match: re.Match[str]) -> str:
     """The same-length identifier that replaces one placeholder (newlines kept in place)."""
     source = match.group()
     if source.startswith("{{") and _ARRAY_BODY.match(source, 2):
+        return source
+    if _LEXICAL.search(source) or source.count('"') % 2:
         return source
     filler = (_FILLER + "_" * len(source))[: len(source)]
     if "\n" not in source and "\r" not in source:
