@@ -32,8 +32,10 @@ from differential import (
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "differential"
 
-# file (relative to FIXTURES) → what the harness must find: a proven plan, or nothing to plan.
-EXPECTED = {
+# file (relative to FIXTURES) → what the harness must find: a proven plan, nothing to plan,
+# or (where the contract allows it) a refusal with a reason at plan time.
+EQUAL_OR_REFUSED = ("equal", "refused")
+EXPECTED: dict[str, str | tuple[str, ...]] = {
     "golang-migrate/01_init.up.sql": "kept",
     "golang-migrate/02_rename_column.up.sql": "equal",
     "golang-migrate/03_change_type.up.sql": "equal",
@@ -64,6 +66,12 @@ EXPECTED = {
     "prisma/migrations/20240102000000_rename_title/migration.sql": "equal",
     "plain/0001_init.sql": "kept",
     "plain/0002_unique_label.sql": "equal",
+    "exact-copies/01_init.up.sql": "kept",
+    "exact-copies/02_rename_constrained_column.up.sql": EQUAL_OR_REFUSED,
+    "exact-copies/03_rename_foreign_key_column.up.sql": EQUAL_OR_REFUSED,
+    "exact-copies/04_rename_referenced_column.up.sql": EQUAL_OR_REFUSED,
+    "exact-copies/05_change_type_on_a_uuid_key.up.sql": EQUAL_OR_REFUSED,
+    "exact-copies/06_rename_identity_column.up.sql": EQUAL_OR_REFUSED,
 }
 
 # Files the planner gets wrong today: the reason names the bug the harness shows.
@@ -74,6 +82,18 @@ PLANNER_BUGS = {
     "dbmate/db/migrations/20240103000000_drop_owner_index.sql": "planner bug: `plan --from` "
     "reads a dbmate file's `-- migrate:down` section as part of the up: DROP INDEX + the "
     "down's CREATE INDEX become a redefinition, so the index is still there",
+    "exact-copies/02_rename_constrained_column.up.sql": "planner bug: rename-column writes "
+    "phases whose expand raises at run time (people_nick_check and people_nick_key use the "
+    "column) instead of carrying the CHECK and UNIQUE over or refusing at plan time",
+    "exact-copies/03_rename_foreign_key_column.up.sql": "planner bug: rename-column's expand "
+    "raises at run time on the foreign key people_team_id_fkey instead of carrying it over or "
+    "refusing at plan time",
+    "exact-copies/04_rename_referenced_column.up.sql": "planner bug: rename-column's expand "
+    "raises at run time on teams_pkey and the foreign key referencing it instead of carrying "
+    "them over or refusing at plan time",
+    "exact-copies/06_rename_identity_column.up.sql": "planner bug: rename-column's expand "
+    "raises at run time on counters_pkey (an identity key) instead of carrying it or the "
+    "identity over or refusing at plan time",
     "diesel/migrations/2024-01-02-000000_price_type/up.sql": "planner bug: on folder-per-"
     "migration layouts `plan --from` ignores the earlier migrations, so the type change of "
     "items.price is not flagged and the file is kept as written",
@@ -113,7 +133,9 @@ def test_the_plan_does_what_the_file_does(
     name: str, fixture_results: dict[str, FileResult]
 ) -> None:
     result = fixture_results[name]
-    assert result.outcome == EXPECTED[name], "\n".join([result.detail, *result.notes])
+    expected = EXPECTED[name]
+    allowed = expected if isinstance(expected, tuple) else (expected,)
+    assert result.outcome in allowed, "\n".join([result.detail, *result.notes])
 
 
 def test_every_fixture_file_has_an_expectation(fixture_results: dict[str, FileResult]) -> None:
