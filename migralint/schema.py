@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from migralint.sql import ops
+from migralint.sql.names import quote, quote_name
 
 
 @dataclass
@@ -48,6 +49,21 @@ def _is_not_null_check(expression: str | None, column: str) -> bool:
     return flat in (f"{col}isnotnull", f"not{col}isnull")
 
 
+_SUFFIXES = {"primary_key": "pkey", "unique": "key", "foreign_key": "fkey", "check": "check"}
+
+
+def _default_name(state: TableState, table: ops.Name, c: ops.Constraint) -> str:
+    """The name PostgreSQL gives an unnamed constraint: `<table>_pkey`, `<table>_<columns>_key`
+    / `_fkey` / `_check` (a CHECK names its first column), then 1, 2… while taken."""
+    columns = () if c.kind == "primary_key" else c.columns[:1] if c.kind == "check" else c.columns
+    base = "_".join((table.name, *columns, _SUFFIXES.get(c.kind, c.kind)))
+    name, n = base, 0
+    while name in state.constraints:
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
 class Catalog:
     """Tables, columns, constraints and indexes, plus what this migration created."""
 
@@ -80,13 +96,20 @@ class Catalog:
         return ops.Name(name, schema or None)
 
     def index_statements(self, table: ops.Name) -> str | None:
-        """The CREATE INDEX statements of the table's indexes, `;`-separated, as a plan's
-        `--indexes` takes them (None when the migrations create none)."""
+        """The table's indexes and UNIQUE constraints as CREATE INDEX and ALTER TABLE … ADD
+        CONSTRAINT … UNIQUE statements, `;`-separated, as a plan's `--indexes` takes them
+        (None when the migrations create none)."""
         found = [
             created.loc.statement.strip().rstrip(";")
             for created in self.index_definitions.values()
             if created.table.key == table.key and created.loc.statement.strip()
         ]
+        state = self.tables.get(table.key)
+        for name, c in state.constraints.items() if state else ():
+            if c.kind == "unique" and c.columns:
+                columns = ", ".join(quote(col) for col in c.columns)
+                alter = f"ALTER TABLE {quote_name(table)} ADD CONSTRAINT {quote(name)}"
+                found.append(f"{alter} UNIQUE ({columns})")
         return ";\n".join(found) or None
 
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
@@ -193,10 +216,7 @@ class Catalog:
         self._add_constraint(state, op.table, op.constraint)
 
     def _add_constraint(self, state: TableState, table: ops.Name, c: ops.Constraint) -> None:
-        name = (
-            c.name
-            or f"{table.name}_{'_'.join(c.columns) or 'expr'}_{c.kind}_{len(state.constraints)}"
-        )
+        name = c.name or _default_name(state, table, c)
         state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
         if c.kind in ("primary_key", "unique") and c.columns:
             self._index_columns(table.key, c.columns)

@@ -407,3 +407,44 @@ def test_a_type_change_refuses_a_default_it_cannot_convert(
     with pytest.raises(psycopg.errors.RaiseException, match=r"default of tickets\.code cannot be"):
         _run(db, tmp_path, "expand", "up")
     assert schema_of(db, "tickets") == before
+
+
+@pytest.mark.parametrize("operation", ["rename", "type"])
+def test_unique_constraints_are_carried_from_the_migrations(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path, operation: str
+) -> None:
+    """`email text UNIQUE` and a named two-column UNIQUE: the catalog gives them (by the
+    names PostgreSQL gives them), the plan rebuilds them on the new column."""
+    history = tmp_path / "history"
+    history.mkdir()
+    create = (
+        "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(80) NOT NULL UNIQUE, "
+        "org int, CONSTRAINT users_org_email UNIQUE (org, email))"
+    )
+    (history / "1_init.up.sql").write_text(f"{create};\n")
+    statements = build_catalog([history]).index_statements(Name("users"))
+    if operation == "rename":
+        planned = rename_plan(RenameColumn(Name("users"), "email", "login", indexes=statements))
+        original_sql = "ALTER TABLE users RENAME COLUMN email TO login"
+    else:
+        change = ChangeType(
+            Name("users"), "email", "text", from_type="varchar(80)", indexes=statements
+        )
+        planned = change_type_plan(change)
+        original_sql = "ALTER TABLE users ALTER COLUMN email TYPE text"
+    out = tmp_path / "plan"
+    write_plan(planned, "golang-migrate", out)
+    setup = f"{create}; INSERT INTO users SELECT g, 'u' || g, g % 7 FROM generate_series(1, 900) g"
+    with pg_server.database() as original:
+        for conn in (db, original):
+            conn.execute(setup)
+        before = schema_of(db, "users")
+        for path in _in_order(out, "up"):
+            run_file(db, path)
+            run_file(db, path)
+        original.execute(original_sql)
+        assert schema_of(db, "users") == schema_of(original, "users")
+    for path in _in_order(out, "down"):
+        run_file(db, path)
+        run_file(db, path)
+    assert schema_of(db, "users") == before

@@ -127,6 +127,7 @@ def start_copy(
     names = ", ".join(sql.literal(i.name) for i in carried)
     excepted = (
         f"\n      AND NOT coalesce(c.relkind = 'i' AND c.relname IN ({names}), false)"
+        f"\n      AND NOT coalesce(k.contype = 'u' AND k.conname IN ({names}), false)"
         if carried
         else ""
     )
@@ -354,14 +355,45 @@ class CarriedIndex:
     temporary: str
     copy: str  # CREATE INDEX CONCURRENTLY of the copy, on the target column
     original: str  # CREATE INDEX CONCURRENTLY of the original, for the downs
+    constraint: bool = False  # a UNIQUE constraint, attached USING INDEX
+
+
+def _as_index(tree: exp.Expression) -> tuple[exp.Expression, bool]:
+    """A CREATE INDEX tree, and whether it stands for a UNIQUE constraint (`ALTER TABLE
+    t ADD CONSTRAINT n UNIQUE (…)` becomes `CREATE UNIQUE INDEX n ON t (…)`)."""
+    if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Index):
+        return tree, False
+    actions = tree.args.get("actions") or [] if isinstance(tree, exp.Alter) else []
+    constraints = [a for a in actions if isinstance(a, exp.AddConstraint)]
+    if len(actions) == 1 and constraints and len(constraints[0].expressions) == 1:
+        constraint = constraints[0].expressions[0]
+        kinds = constraint.expressions if isinstance(constraint, exp.Constraint) else []
+        unique = kinds[0] if len(kinds) == 1 else None
+        if (
+            isinstance(unique, exp.UniqueColumnConstraint)
+            and isinstance(unique.this, exp.Schema)
+            and not unique.args.get("nulls")
+            and not (unique.args.get("include") and unique.args["include"].expressions)
+        ):
+            columns = ", ".join(c.sql("postgres") for c in unique.this.expressions)
+            name, table = constraint.this.sql("postgres"), tree.this.sql("postgres")
+            index = f"CREATE UNIQUE INDEX {name} ON {table} ({columns})"
+            return sqlglot.parse_one(index, read="postgres"), True
+    raise PlanError(
+        shown(
+            f"--indexes: {tree.sql('postgres')[:80]} is neither a CREATE INDEX nor an ALTER "
+            "TABLE … ADD CONSTRAINT … UNIQUE (columns)"
+        )
+    )
 
 
 def carried_indexes(
     table: Name, source: str, target: str, statements: str | None
 ) -> tuple[CarriedIndex, ...]:
-    """The indexes among `statements` (CREATE INDEX statements, `;`-separated) that use
-    `source` (as a key, in an expression or in the predicate), each rewritten to use
-    `target` instead; statements about other columns are left out."""
+    """The indexes and UNIQUE constraints among `statements` (CREATE INDEX and ALTER TABLE
+    … ADD CONSTRAINT … UNIQUE statements, `;`-separated) that use `source` (as a key, in
+    an expression or in the predicate), each rewritten to use `target` instead;
+    statements about other columns are left out."""
     if not statements:
         return ()
     try:
@@ -369,10 +401,9 @@ def carried_indexes(
     except (ParseError, TokenError) as error:
         raise PlanError(shown(f"--indexes is not SQL: {str(error).splitlines()[0]}")) from None
     carried = []
-    for tree in trees:
+    for given in trees:
+        tree, constraint = _as_index(given)
         index = tree.this
-        if not (isinstance(tree, exp.Create) and isinstance(index, exp.Index)):
-            raise PlanError(shown(f"--indexes: {tree.sql('postgres')[:80]} is no CREATE INDEX"))
         name = identifier(index.this)
         if not name or table_name(index.args["table"]).key != table.key:
             raise PlanError(shown(f"--indexes: give named indexes of {table}"))
@@ -397,6 +428,7 @@ def carried_indexes(
                 temporary,
                 f"{ignore}{copy.sql('postgres')};",
                 f"{ignore}{original.sql('postgres')};",
+                constraint,
             )
         )
     return tuple(carried)
@@ -441,33 +473,71 @@ def index_phases(
 
 def name_indexes(table: Name, indexes: tuple[CarriedIndex, ...]) -> str:
     """Contract: once `source` and its indexes are gone, each copy takes its original's
-    name (re-runnable: only a copy still under its temporary name is renamed)."""
-    return _renames(table, indexes, back=False) if indexes else ""
+    name, a UNIQUE constraint's copy as that constraint (`USING INDEX`); re-runnable:
+    only a copy still under its temporary name is renamed."""
+    t = sql.qualified(table)
+    steps = []
+    for index in indexes:
+        temporary = Name(index.temporary, table.schema)
+        name = Name(index.name, table.schema)
+        if index.constraint:
+            step = (
+                f"ALTER TABLE {t} ADD CONSTRAINT {sql.ident(index.name)} UNIQUE "
+                f"USING INDEX {sql.ident(index.temporary)};"
+            )
+        else:
+            step = f"ALTER INDEX {sql.qualified(temporary)} RENAME TO {sql.ident(index.name)};"
+        steps.append(
+            f"  IF to_regclass({sql.literal(sql.qualified(temporary))}) IS NOT NULL\n"
+            f"      AND to_regclass({sql.literal(sql.qualified(name))}) IS NULL THEN\n"
+            f"    {step}\n  END IF;"
+        )
+    return _steps(steps)
 
 
 def unname_indexes(table: Name, source: str, indexes: tuple[CarriedIndex, ...]) -> str:
     """The contract's down, before `source` is re-added: each copy gets its temporary name
-    back, so the downs drop it and re-create the original."""
-    return _renames(table, indexes, back=True, source=source) if indexes else ""
-
-
-def _renames(table: Name, indexes: tuple[CarriedIndex, ...], back: bool, source: str = "") -> str:
-    t = sql.literal(sql.qualified(table))
-    lines = []
+    back (a UNIQUE constraint's copy is dropped), so the downs drop it and re-create the
+    original on `source`."""
+    t = sql.qualified(table)
+    gone = (
+        f"NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {sql.literal(t)}::regclass "
+        f"AND attname = {sql.literal(source)} AND NOT attisdropped)"
+    )
+    steps = []
     for index in indexes:
-        name, temporary = Name(index.name, table.schema), Name(index.temporary, table.schema)
-        old, new = (name, temporary) if back else (temporary, name)
-        condition = f"to_regclass({sql.literal(sql.qualified(old))}) IS NOT NULL"
-        if back:  # only the copy: while `source` exists, `name` is its original index
-            condition += (
-                " AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
-                f"{t}::regclass AND attname = {sql.literal(source)} AND NOT attisdropped)"
-            )
+        name = Name(index.name, table.schema)
+        if index.constraint:
+            step = f"ALTER TABLE {t} DROP CONSTRAINT {sql.ident(index.name)};"
         else:
-            condition += f" AND to_regclass({sql.literal(sql.qualified(new))}) IS NULL"
-        lines.append(
-            f"  IF {condition} THEN\n"
-            f"    ALTER INDEX {sql.qualified(old)} RENAME TO {sql.ident(new.name)};\n"
-            "  END IF;"
+            step = f"ALTER INDEX {sql.qualified(name)} RENAME TO {sql.ident(index.temporary)};"
+        # While `source` exists, `name` is its original index: left alone.
+        steps.append(
+            f"  IF to_regclass({sql.literal(sql.qualified(name))}) IS NOT NULL AND {gone} THEN\n"
+            f"    {step}\n  END IF;"
         )
-    return sql.do_block("BEGIN\n" + "\n".join(lines) + "\nEND", "indexes") + "\n\n"
+    return _steps(steps)
+
+
+def attach_constraints(table: Name, indexes: tuple[CarriedIndex, ...]) -> str:
+    """The expand's down: a UNIQUE constraint whose index the downs re-created (a plain
+    unique index of that name) becomes the constraint again."""
+    t = sql.qualified(table)
+    steps = [
+        f"  IF to_regclass({sql.literal(sql.qualified(Name(index.name, table.schema)))}) "
+        "IS NOT NULL AND NOT EXISTS (\n"
+        f"    SELECT 1 FROM pg_constraint WHERE conrelid = {sql.literal(t)}::regclass\n"
+        f"      AND conname = {sql.literal(index.name)}\n  ) THEN\n"
+        f"    ALTER TABLE {t} ADD CONSTRAINT {sql.ident(index.name)} UNIQUE "
+        f"USING INDEX {sql.ident(index.name)};\n  END IF;"
+        for index in indexes
+        if index.constraint
+    ]
+    return _steps(steps)
+
+
+def _steps(steps: list[str]) -> str:
+    """A DO block of IF … END IF steps and a blank line; nothing without steps."""
+    if not steps:
+        return ""
+    return sql.do_block("BEGIN\n" + "\n".join(steps) + "\nEND", "indexes") + "\n\n"

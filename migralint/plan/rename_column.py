@@ -73,7 +73,8 @@ def plan(change: Change) -> Plan:
         f"default in {column}:\nuntil the contract, write both or neither.\n"
         f"{REFUSED}\nNext: run the migrate phase.",
         f"{lock}\n\n{column_copy.start_copy(table, column, to, name, carried=carried)}\n\n{sync}",
-        f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n{drop_sync}\n\n"
+        f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n"
+        f"{column_copy.attach_constraints(table, carried)}{drop_sync}\n\n"
         f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(to)};",
     )
     migrate = Phase(

@@ -180,6 +180,7 @@ def build(
         f"{lock}\n\n{add}\n\n{check}\n\n{sync}",
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
+        + column_copy.attach_constraints(table, carried)
         + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
     )
     backfill = sql.backfill(table, change.key, to, up.text, change.batch_size, commit=True)
