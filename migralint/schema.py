@@ -102,7 +102,8 @@ class Catalog:
         found = [
             created.loc.statement.strip().rstrip(";")
             for created in self.index_definitions.values()
-            if created.table.key == table.key and created.loc.statement.strip()
+            if created.table.key == table.key
+            and created.loc.statement.lstrip()[:6].upper() == "CREATE"
         ]
         state = self.tables.get(table.key)
         for name, c in state.constraints.items() if state else ():
