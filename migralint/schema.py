@@ -35,9 +35,20 @@ class ConstraintState:
 class TableState:
     columns: dict[str, ColumnState] = field(default_factory=dict)
     constraints: dict[str, ConstraintState] = field(default_factory=dict)
+    # lower-cased column → names under which a `CHECK (col IS NOT NULL)` was added
+    not_null_checks: dict[str, set[str]] = field(default_factory=dict)
 
 
 _NOISE = re.compile(r'[\s()"`]+')
+
+
+def _not_null_columns(expression: str | None) -> set[str]:
+    """The (lower-cased) columns a check's expression may prove NOT NULL."""
+    flat = _NOISE.sub("", expression or "").lower()
+    found = {flat[: -len("isnotnull")]} if flat.endswith("isnotnull") else set()
+    if flat.startswith("not") and flat.endswith("isnull"):
+        found.add(flat[len("not") : -len("isnull")])
+    return found
 
 
 def _is_not_null_check(expression: str | None, column: str) -> bool:
@@ -132,9 +143,15 @@ class Catalog:
 
     def has_valid_not_null_check(self, table: ops.Name, column: str) -> bool:
         state = self.tables.get(table.key)
-        return state is not None and any(
-            c.kind == "check" and c.valid and _is_not_null_check(c.expression, column)
-            for c in state.constraints.values()
+        if state is None:
+            return False
+        found = (state.constraints.get(n) for n in state.not_null_checks.get(column.lower(), ()))
+        return any(
+            c is not None
+            and c.kind == "check"
+            and c.valid
+            and _is_not_null_check(c.expression, column)
+            for c in found
         )
 
     # Replay
@@ -219,6 +236,7 @@ class Catalog:
     def _add_constraint(self, state: TableState, table: ops.Name, c: ops.Constraint) -> None:
         name = c.name or _default_name(state, table, c)
         state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
+        _note_not_null_check(state, name)
         if c.kind in ("primary_key", "unique") and c.columns:
             self._index_columns(table.key, c.columns)
         if c.kind == "primary_key":
@@ -240,6 +258,7 @@ class Catalog:
         state = self.tables.get(op.table.key)
         if state and op.name in state.constraints:
             state.constraints[op.new_name] = state.constraints.pop(op.name)
+            _note_not_null_check(state, op.new_name)
 
     def _create_index(self, op: ops.CreateIndex) -> None:
         if op.name:
@@ -271,6 +290,15 @@ class Catalog:
 
     def _drop_index(self, op: ops.DropIndex) -> None:
         self.index_definitions.pop(op.name.key, None)
+
+
+def _note_not_null_check(state: TableState, name: str) -> None:
+    """File a CHECK under the columns it may prove NOT NULL, so has_valid_not_null_check
+    looks at those instead of every constraint of the table."""
+    c = state.constraints[name]
+    if c.kind == "check":
+        for column in _not_null_columns(c.expression):
+            state.not_null_checks.setdefault(column, set()).add(name)
 
 
 _HANDLERS = {
