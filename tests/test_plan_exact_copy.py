@@ -448,3 +448,43 @@ def test_unique_constraints_are_carried_from_the_migrations(
         run_file(db, path)
         run_file(db, path)
     assert schema_of(db, "users") == before
+
+
+@pytest.mark.parametrize("operation", ["rename", "type"])
+def test_foreign_keys_of_the_column_are_carried(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path, operation: str
+) -> None:
+    """Copied NOT VALID in the expand from PostgreSQL's own definition (ON DELETE,
+    DEFERRABLE kept), validated and given the original name in the contract."""
+    setup = (
+        "CREATE TABLE orgs (id int PRIMARY KEY); INSERT INTO orgs SELECT generate_series(1, 9);"
+        "CREATE TABLE members (id bigint PRIMARY KEY, org int NOT NULL REFERENCES orgs (id) "
+        "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED);"
+        "INSERT INTO members SELECT g, g % 9 + 1 FROM generate_series(1, 500) AS g"
+    )
+    if operation == "rename":
+        planned = rename_plan(RenameColumn(Name("members"), "org", "org_id"))
+        original_sql = "ALTER TABLE members RENAME COLUMN org TO org_id"
+    else:
+        planned = change_type_plan(ChangeType(Name("members"), "org", "bigint", from_type="int"))
+        original_sql = "ALTER TABLE members ALTER COLUMN org TYPE bigint"
+    write_plan(planned, "golang-migrate", tmp_path)
+    with pg_server.database() as original:
+        for conn in (db, original):
+            conn.execute(setup)
+        before = schema_of(db, "members")
+        for path in _in_order(tmp_path, "up"):
+            run_file(db, path)
+            if "expand" in path.name:
+                with pytest.raises(psycopg.errors.ForeignKeyViolation):  # checked at once
+                    db.execute("BEGIN; INSERT INTO members (id, org) VALUES (-1, 99); COMMIT")
+                db.execute("ROLLBACK")
+            run_file(db, path)
+        original.execute(original_sql)
+        assert schema_of(db, "members") == schema_of(original, "members")
+    db.execute("DELETE FROM orgs WHERE id = 1")  # ON DELETE CASCADE still there
+    assert db.execute("SELECT count(*) FROM members").fetchone() == (500 - 55,)
+    for path in _in_order(tmp_path, "down"):
+        run_file(db, path)
+        run_file(db, path)
+    assert schema_of(db, "members") == before

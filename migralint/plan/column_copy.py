@@ -64,6 +64,7 @@ def start_copy(
     target_type: str | None = None,
     keeps_source: bool = False,
     carried: tuple[CarriedIndex, ...] = (),
+    copies_keys: bool = True,
 ) -> str:
     """Add `target` beside `source`: the source's exact type and collation, or
     `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
@@ -74,6 +75,7 @@ def start_copy(
     it as in the change it replaces), it refuses a source that indexes, constraints
     (other than NOT NULL), views or policies depend on: the plan does not carry them, and
     the contract would drop them with the column; the `carried` indexes excepted.
+    With `copies_keys`, the source's foreign keys are copied onto the target too.
     """
     t = sql.qualified(table)
     rel = f"{sql.literal(t)}::regclass"
@@ -131,6 +133,12 @@ def start_copy(
         if carried
         else ""
     )
+    # The table's own foreign keys on the column are copied (a key referencing the
+    # table itself is refused there); keys of other tables referencing it are not.
+    excepted += (
+        f"\n      AND NOT coalesce(k.contype = 'f' AND k.conrelid = {rel}"
+        " AND src.attnum = ANY(k.conkey), false)"
+    )
     dependents = (
         ""
         if keeps_source
@@ -158,6 +166,10 @@ def start_copy(
   dst pg_attribute;
   collate_clause text := '';
   used_by text;
+  fk record;
+  fk_columns text;
+  copy_columns text;
+  copy_name text;
 BEGIN
   {_column("src", rel, source)}
   IF NOT FOUND THEN
@@ -190,8 +202,96 @@ BEGIN
     EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
       {rel}, {sql.literal(not_null_check(table, target))}, {sql.literal(target)});
   END IF;
+{_copy_foreign_keys(table, rel, source, target) if copies_keys else ""}
 END"""
     return sql.do_block(body, "copy")
+
+
+COPY_OF = "migralint: copy of "
+
+
+def _copy_foreign_keys(table: Name, rel: str, source: str, target: str) -> str:
+    """PL/pgSQL: each foreign key of `source` copied onto `target`, NOT VALID (new writes
+    are checked from now on; the contract validates it), under a temporary name; its
+    comment names the original, whose name it takes once the original is gone. The
+    definition is PostgreSQL's own (pg_get_constraintdef) with the column list rebuilt,
+    so ON DELETE, MATCH and DEFERRABLE are kept. A NOT VALID original (rows may break it)
+    and a key referencing its own table are refused. Runs after `src` is read."""
+    not_valid = _fail(
+        f"a foreign key of {table}.{source} is NOT VALID: the copy's backfill would fail on "
+        "the rows it does not hold for; validate it first"
+    )
+    own = _fail(
+        f"a foreign key of {table}.{source} references {table} itself: change the column by hand"
+    )
+    return f"""  FOR fk IN
+    SELECT k.oid, k.conname, k.conkey, k.convalidated, k.confrelid,
+      pg_get_constraintdef(k.oid) AS definition
+    FROM pg_constraint AS k
+    WHERE k.conrelid = {rel} AND k.contype = 'f' AND src.attnum = ANY(k.conkey)
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_constraint AS c
+        WHERE c.conrelid = {rel}
+          AND obj_description(c.oid, 'pg_constraint') = {sql.literal(COPY_OF)} || k.conname)
+  LOOP
+    IF NOT fk.convalidated THEN
+      {not_valid}
+    END IF;
+    IF fk.confrelid = {rel} THEN
+      {own}
+    END IF;
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY n.i),
+      string_agg(quote_ident(CASE WHEN a.attnum = src.attnum THEN {sql.literal(target)}
+        ELSE a.attname END), ', ' ORDER BY n.i)
+      INTO fk_columns, copy_columns
+      FROM unnest(fk.conkey) WITH ORDINALITY AS n(attnum, i)
+      JOIN pg_attribute AS a ON a.attrelid = {rel} AND a.attnum = n.attnum;
+    copy_name := left(fk.conname, 50) || '_' || left(md5(fk.conname || {sql.literal(target)}), 8);
+    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s)%s NOT VALID', {rel},
+      copy_name, copy_columns,
+      substr(replace(fk.definition, ' NOT VALID', ''),
+        length('FOREIGN KEY (' || fk_columns || ')') + 1));
+    EXECUTE format('COMMENT ON CONSTRAINT %I ON %s IS %L', copy_name, {rel},
+      {sql.literal(COPY_OF)} || fk.conname);
+  END LOOP;"""
+
+
+def validate_copies(rel: str) -> str:
+    """PL/pgSQL: VALIDATE the foreign-key copies (a scan under SHARE UPDATE EXCLUSIVE;
+    run before any stronger lock of the same transaction)."""
+    return f"""  FOR fk IN
+    SELECT conname FROM pg_constraint
+    WHERE conrelid = {rel} AND NOT convalidated
+      AND starts_with(obj_description(oid, 'pg_constraint'), {sql.literal(COPY_OF)})
+  LOOP
+    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rel}, fk.conname);
+  END LOOP;"""
+
+
+def name_copies(table: Name) -> str:
+    """Each foreign-key copy takes its original's name once the original is gone (with
+    the column it was on); re-runnable."""
+    rel = f"{sql.literal(sql.qualified(table))}::regclass"
+    body = f"""DECLARE
+  fk record;
+BEGIN
+  FOR fk IN
+    SELECT c.conname, substr(obj_description(c.oid, 'pg_constraint'),
+      {len(COPY_OF) + 1}) AS original
+    FROM pg_constraint AS c
+    WHERE c.conrelid = {rel}
+      AND starts_with(obj_description(c.oid, 'pg_constraint'), {sql.literal(COPY_OF)})
+  LOOP
+    IF NOT EXISTS (
+      SELECT 1 FROM pg_constraint WHERE conrelid = {rel} AND conname = fk.original
+    ) THEN
+      EXECUTE format('COMMENT ON CONSTRAINT %I ON %s IS NULL', fk.conname, {rel});
+      EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {rel}, fk.conname,
+        fk.original);
+    END IF;
+  END LOOP;
+END"""
+    return sql.do_block(body, "names")
 
 
 def finish_move(table: Name, source: str, target: str) -> str:
@@ -210,6 +310,7 @@ def finish_move(table: Name, source: str, target: str) -> str:
   called boolean;
   type_max numeric;
   type_min numeric;
+  fk record;
 BEGIN
   {_column("src", rel, source)}
   IF NOT FOUND THEN
@@ -219,6 +320,7 @@ BEGIN
   IF NOT FOUND THEN
     RETURN;  -- the expand did not run: nothing to move, and `retire` drops nothing
   END IF;
+{validate_copies(rel)}
   IF src.attnotnull AND NOT dst.attnotnull THEN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rel} AND conname = {check}) THEN
       EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',

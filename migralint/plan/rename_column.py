@@ -75,7 +75,8 @@ def plan(change: Change) -> Plan:
         f"{lock}\n\n{column_copy.start_copy(table, column, to, name, carried=carried)}\n\n{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n"
         f"{column_copy.attach_constraints(table, carried)}{drop_sync}\n\n"
-        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(to)};",
+        f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(to)};\n\n"
+        f"{column_copy.name_copies(table)}",
     )
     migrate = Phase(
         "migrate",
@@ -98,7 +99,8 @@ def plan(change: Change) -> Plan:
         f"re-creates {column} and the trigger; the migrate phase's down then refills\nit "
         "and the expand phase's down gives it back its NOT NULL, default and sequence.",
         f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-        f"{column_copy.retire(table, column, to)}\n\n{column_copy.name_indexes(table, carried)}",
+        f"{column_copy.retire(table, column, to)}\n\n{column_copy.name_indexes(table, carried)}"
+        f"{column_copy.name_copies(table)}",
         f"{lock}\n\n{column_copy.unname_indexes(table, column, carried)}"
         f"{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
     )

@@ -141,10 +141,19 @@ def build(
     assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
     carried = column_copy.carried_indexes(table, column, to, indexes)
     add = column_copy.start_copy(
-        table, column, to, name, new_type, keeps_source=not in_place, carried=carried
+        table,
+        column,
+        to,
+        name,
+        new_type,
+        keeps_source=not in_place,
+        carried=carried,
+        copies_keys=in_place,
     )
     check = column_copy.conversion_check(table, assignments)
-    restore = column_copy.start_copy(table, to, column, name, from_type, keeps_source=True)
+    restore = column_copy.start_copy(
+        table, to, column, name, from_type, keeps_source=True, copies_keys=in_place
+    )
     # The name the application reads after the contract.
     final = column if in_place else to
 
@@ -181,7 +190,8 @@ def build(
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + column_copy.attach_constraints(table, carried)
-        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};",
+        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};"
+        + (f"\n\n{column_copy.name_copies(table)}" if in_place else ""),
     )
     backfill = sql.backfill(table, change.key, to, up.text, change.batch_size, commit=True)
     if down is None:
@@ -231,7 +241,7 @@ def build(
         contract_up = (
             f"{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
             f"{column_copy.retire(table, column, to, take_name=True)}\n\n"
-            f"{column_copy.name_indexes(table, carried)}"
+            f"{column_copy.name_indexes(table, carried)}{column_copy.name_copies(table)}"
         )
         contract_down = (
             f"{column_copy.unretire(table, column, to)}\n\n"
