@@ -35,7 +35,7 @@ class ConstraintState:
 class TableState:
     columns: dict[str, ColumnState] = field(default_factory=dict)
     constraints: dict[str, ConstraintState] = field(default_factory=dict)
-    # lower-cased column → names under which a `CHECK (col IS NOT NULL)` was added
+    # lower-cased column → names of the valid `CHECK (col IS NOT NULL)` constraints
     not_null_checks: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -145,14 +145,8 @@ class Catalog:
         state = self.tables.get(table.key)
         if state is None:
             return False
-        found = (state.constraints.get(n) for n in state.not_null_checks.get(column.lower(), ()))
-        return any(
-            c is not None
-            and c.kind == "check"
-            and c.valid
-            and _is_not_null_check(c.expression, column)
-            for c in found
-        )
+        names = state.not_null_checks.get(column.lower(), ())
+        return any(_is_not_null_check(state.constraints[n].expression, column) for n in names)
 
     # Replay
 
@@ -235,8 +229,9 @@ class Catalog:
 
     def _add_constraint(self, state: TableState, table: ops.Name, c: ops.Constraint) -> None:
         name = c.name or _default_name(state, table, c)
+        _file_not_null_check(state, name, False)
         state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
-        _note_not_null_check(state, name)
+        _file_not_null_check(state, name, True)
         if c.kind in ("primary_key", "unique") and c.columns:
             self._index_columns(table.key, c.columns)
         if c.kind == "primary_key":
@@ -247,18 +242,22 @@ class Catalog:
     def _drop_constraint(self, op: ops.DropConstraint) -> None:
         state = self.tables.get(op.table.key)
         if state:
+            _file_not_null_check(state, op.name, False)
             state.constraints.pop(op.name, None)
 
     def _validate_constraint(self, op: ops.ValidateConstraint) -> None:
         state = self.tables.get(op.table.key)
         if state and op.name in state.constraints:
             state.constraints[op.name].valid = True
+            _file_not_null_check(state, op.name, True)
 
     def _rename_constraint(self, op: ops.RenameConstraint) -> None:
         state = self.tables.get(op.table.key)
         if state and op.name in state.constraints:
+            _file_not_null_check(state, op.name, False)
+            _file_not_null_check(state, op.new_name, False)
             state.constraints[op.new_name] = state.constraints.pop(op.name)
-            _note_not_null_check(state, op.new_name)
+            _file_not_null_check(state, op.new_name, True)
 
     def _create_index(self, op: ops.CreateIndex) -> None:
         if op.name:
@@ -292,13 +291,18 @@ class Catalog:
         self.index_definitions.pop(op.name.key, None)
 
 
-def _note_not_null_check(state: TableState, name: str) -> None:
-    """File a CHECK under the columns it may prove NOT NULL, so has_valid_not_null_check
-    looks at those instead of every constraint of the table."""
-    c = state.constraints[name]
-    if c.kind == "check":
-        for column in _not_null_columns(c.expression):
-            state.not_null_checks.setdefault(column, set()).add(name)
+def _file_not_null_check(state: TableState, name: str, filed: bool) -> None:
+    """File (or unfile) the constraint `name` under the columns it proves NOT NULL, when
+    it is a valid CHECK: has_valid_not_null_check looks there, not at every constraint."""
+    c = state.constraints.get(name)
+    if c is None or c.kind != "check" or not c.valid:
+        return
+    for column in _not_null_columns(c.expression):
+        names = state.not_null_checks.setdefault(column, set())
+        if filed:
+            names.add(name)
+        else:
+            names.discard(name)
 
 
 _HANDLERS = {
