@@ -8,6 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import LEXICAL_TOKENS
 
 from migralint.sql.split import SplitResult, mask_templates, split_statements
 from migralint.sql.statements import Comment, Statement
@@ -700,3 +703,13 @@ def test_reported_hangs_split_in_seconds(case: str) -> None:
     started = time.process_time()
     split_statements(build(size), dialect)
     assert time.process_time() - started < 5
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    parts=st.lists(st.one_of(st.sampled_from(LEXICAL_TOKENS), st.text(max_size=5)), max_size=40),
+    dialect=st.sampled_from(["postgres", "mysql", "sqlite", "cockroach"]),
+)
+def test_any_token_soup_splits_into_exact_slices(parts: list[str], dialect: str) -> None:
+    source = "".join(parts)
+    check_invariants(source, split_statements(source, dialect))

@@ -290,7 +290,8 @@ class _Splitter:
             elif kind in ("executable", "close"):
                 pos = self._blank_marker(match)
             elif kind == "meta" and text.startswith(("\\;", "\\:"), pos):
-                return pos  # an escaped `;` or `:` starts a statement
+                self.blanks.append((pos, pos + 1))  # psql's escaped `;` or `:`
+                pos += 1
             elif kind == "meta":
                 meta, pos = self._meta_command(pos)
                 self._flush_trailing()
