@@ -545,10 +545,12 @@ def test_a_planned_foreign_key_adds_no_index_the_migration_does_not(
 def test_an_enum_of_a_dropped_table_is_dropped_after_the_table(
     db: psycopg.Connection[Any], tmp_path: Path
 ) -> None:
-    """langfuse's 20240606093356_drop_unused_pricings_table: the DROP TYPE ran first."""
+    """langfuse's 20240606093356_drop_unused_pricings_table and 20260723150000_drop_legacy_
+    tracing_tables: the DROP TYPE ran first (the catalog may know the type by another name)."""
     setup = (
-        "CREATE TYPE \"PricingUnit\" AS ENUM ('TOKENS', 'CHARACTERS');\n"
-        'CREATE TABLE pricings (id text PRIMARY KEY, unit "PricingUnit" NOT NULL);\n'
+        "CREATE TYPE \"PricingUnit_new\" AS ENUM ('TOKENS', 'CHARACTERS');\n"
+        'CREATE TABLE pricings (id text PRIMARY KEY, unit "PricingUnit_new" NOT NULL);\n'
+        'ALTER TYPE "PricingUnit_new" RENAME TO "PricingUnit";\n'
     )
     (tmp_path / "1_init.up.sql").write_text(setup)
     (tmp_path / "2_drop.up.sql").write_text(

@@ -61,6 +61,8 @@ class Reach:
     whole_table: bool = False
     keys: bool = False  # it adds or drops a unique key (constraint or index) of its table
     references: frozenset[str] = frozenset()  # tables whose keys its foreign keys need
+    frees_types: bool = False  # it drops or retypes columns: their types may be unused after
+    drops_types: bool = False  # it drops a type or domain
 
     def __or__(self, other: Reach) -> Reach:
         return Reach(
@@ -70,6 +72,8 @@ class Reach:
             self.whole_table or other.whole_table,
             self.keys or other.keys,
             self.references | other.references,
+            self.frees_types or other.frees_types,
+            self.drops_types or other.drops_types,
         )
 
 
@@ -94,10 +98,12 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
     columns: set[str] = set()
     objects: set[str] = set()
     keys, references = False, frozenset[str]()
+    frees = isinstance(op, ops.AlterColumnType | ops.DropColumn | ops.DropTable)
+    if frees:
+        objects |= _enum_types(op, catalog)
+    drops_types = isinstance(op, ops.DropObject) and op.kind in ("TYPE", "DOMAIN")
     if isinstance(op, _COLUMN_OPS):
         columns.add(op.column)
-    if isinstance(op, ops.AlterColumnType | ops.DropColumn | ops.DropTable):
-        objects |= _enum_types(op, catalog)
     elif isinstance(op, ops.AddColumn):
         columns.add(op.column.name)
     elif isinstance(op, ops.RenameColumn):
@@ -132,7 +138,9 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
         objects |= {op.name.name, op.new_name}
     elif isinstance(op, ops.SetSchema | ops.AlterTypeAddValue):
         objects.add(op.name.name)
-    return Reach(tables, frozenset(columns), frozenset(objects), whole, keys, references)
+    return Reach(
+        tables, frozenset(columns), frozenset(objects), whole, keys, references, frees, drops_types
+    )
 
 
 def _enum_types(
@@ -192,6 +200,8 @@ def _needs(changing: Placed, using: Placed) -> bool:
     used = using.names
     c = changing.reach
     if c.objects & used or (c.keys and c.tables & using.reach.references):
+        return True
+    if c.frees_types and using.reach.drops_types:  # the type may be one of its columns'
         return True
     if not c.tables & used:
         return False
