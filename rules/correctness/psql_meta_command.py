@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import Unparsed
+from migralint.sql.ops import Raw, Unparsed
 
 _INCLUDE = frozenset({"i", "ir", "include", "include_relative"})
 _SEND = frozenset({"g", "gx", "gset", "gdesc", "crosstabview", "watch"})
@@ -49,7 +49,9 @@ _BRANCH = frozenset({"if", "elif", "else", "endif"})
     on_fresh_install=True,
     on_new_tables=True,
 )
-def check(op: Unparsed, ctx: Context) -> Iterator[Violation]:
+def check(op: Unparsed | Raw, ctx: Context) -> Iterator[Violation]:
+    # The parser reads a meta-command as a statement it cannot parse; Raw is the Op it
+    # gives once it knows them (then no syntax-error is reported beside this finding).
     command = op.loc.statement
     if not command.startswith("\\"):
         return
