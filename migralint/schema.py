@@ -65,14 +65,38 @@ _SUFFIXES = {"primary_key": "pkey", "unique": "key", "foreign_key": "fkey", "che
 
 def _default_name(state: TableState, table: ops.Name, c: ops.Constraint) -> str:
     """The name PostgreSQL gives an unnamed constraint: `<table>_pkey`, `<table>_<columns>_key`
-    / `_fkey` / `_check` (a CHECK names its first column), then 1, 2… while taken."""
-    columns = () if c.kind == "primary_key" else c.columns[:1] if c.kind == "check" else c.columns
+    / `_fkey` / `_check` (a CHECK names the column it reads if it reads only one), then
+    1, 2… while taken."""
+    if c.kind == "primary_key":
+        columns: tuple[str, ...] = ()
+    elif c.kind == "check":
+        only = _only_column(c.expression)
+        columns = (only,) if only else ()
+    else:
+        columns = c.columns
     base = "_".join((table.name, *columns, _SUFFIXES.get(c.kind, c.kind)))
     name, n = base, 0
     while name in state.constraints:
         n += 1
         name = f"{base}{n}"
     return name
+
+
+def _only_column(expression: str | None) -> str | None:
+    """The column an expression reads when it reads exactly one (a CHECK's name comes
+    from it); None when it reads several, none, or does not parse."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from migralint.sql.names import identifier
+
+    try:
+        tree = sqlglot.parse_one(expression or "", read="postgres")
+    except SqlglotError:
+        return None
+    found = {identifier(c.this) for c in tree.find_all(exp.Column)}
+    return found.pop() if len(found) == 1 else None
 
 
 class Catalog:
@@ -107,9 +131,9 @@ class Catalog:
         return ops.Name(name, schema or None)
 
     def index_statements(self, table: ops.Name) -> str | None:
-        """The table's indexes and UNIQUE constraints as CREATE INDEX and ALTER TABLE … ADD
-        CONSTRAINT … UNIQUE statements, `;`-separated, as a plan's `--indexes` takes them
-        (None when the migrations create none)."""
+        """The table's indexes, UNIQUE and validated CHECK constraints as CREATE INDEX and
+        ALTER TABLE … ADD CONSTRAINT statements, `;`-separated, as a plan's `--indexes`
+        takes them (None when the migrations create none)."""
         found = [
             created.loc.statement.strip().rstrip(";")
             for created in self.index_definitions.values()
@@ -118,10 +142,11 @@ class Catalog:
         ]
         state = self.tables.get(table.key)
         for name, c in state.constraints.items() if state else ():
+            alter = f"ALTER TABLE {quote_name(table)} ADD CONSTRAINT {quote(name)}"
             if c.kind == "unique" and c.columns:
-                columns = ", ".join(quote(col) for col in c.columns)
-                alter = f"ALTER TABLE {quote_name(table)} ADD CONSTRAINT {quote(name)}"
-                found.append(f"{alter} UNIQUE ({columns})")
+                found.append(f"{alter} UNIQUE ({', '.join(quote(col) for col in c.columns)})")
+            elif c.kind == "check" and c.expression and c.valid:
+                found.append(f"{alter} CHECK ({c.expression})")
         return ";\n".join(found) or None
 
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:

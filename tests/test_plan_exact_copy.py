@@ -410,16 +410,18 @@ def test_a_type_change_refuses_a_default_it_cannot_convert(
 
 
 @pytest.mark.parametrize("operation", ["rename", "type"])
-def test_unique_constraints_are_carried_from_the_migrations(
+def test_unique_and_check_constraints_are_carried_from_the_migrations(
     db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path, operation: str
 ) -> None:
-    """`email text UNIQUE` and a named two-column UNIQUE: the catalog gives them (by the
-    names PostgreSQL gives them), the plan rebuilds them on the new column."""
+    """`email text UNIQUE CHECK (…)`, a named two-column UNIQUE and an unnamed table CHECK:
+    the catalog gives them (by the names PostgreSQL gives them), the plan rebuilds them on
+    the new column."""
     history = tmp_path / "history"
     history.mkdir()
     create = (
-        "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(80) NOT NULL UNIQUE, "
-        "org int, CONSTRAINT users_org_email UNIQUE (org, email))"
+        "CREATE TABLE users (id bigint PRIMARY KEY, "
+        "email varchar(80) NOT NULL UNIQUE CHECK (email <> ''), org int, "
+        "CONSTRAINT users_org_email UNIQUE (org, email), CHECK (length(email) > 1 OR org > 0))"
     )
     (history / "1_init.up.sql").write_text(f"{create};\n")
     statements = build_catalog([history]).index_statements(Name("users"))

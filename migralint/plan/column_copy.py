@@ -65,6 +65,7 @@ def start_copy(
     keeps_source: bool = False,
     carried: tuple[CarriedIndex, ...] = (),
     copies_keys: bool = True,
+    checks: tuple[CarriedCheck, ...] = (),
 ) -> str:
     """Add `target` beside `source`: the source's exact type and collation, or
     `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
@@ -133,6 +134,9 @@ def start_copy(
         if carried
         else ""
     )
+    if checks:
+        listed = ", ".join(sql.literal(c.name) for c in checks)
+        excepted += f"\n      AND NOT coalesce(k.contype = 'c' AND k.conname IN ({listed}), false)"
     # The table's own foreign keys on the column are copied (a key referencing the
     # table itself is refused there); keys of other tables referencing it are not.
     excepted += (
@@ -484,7 +488,7 @@ def _as_index(tree: exp.Expression) -> tuple[exp.Expression, bool]:
     raise PlanError(
         shown(
             f"--indexes: {tree.sql('postgres')[:80]} is neither a CREATE INDEX nor an ALTER "
-            "TABLE … ADD CONSTRAINT … UNIQUE (columns)"
+            "TABLE … ADD CONSTRAINT … UNIQUE (columns) or CHECK (…)"
         )
     )
 
@@ -496,14 +500,10 @@ def carried_indexes(
     … ADD CONSTRAINT … UNIQUE statements, `;`-separated) that use `source` (as a key, in
     an expression or in the predicate), each rewritten to use `target` instead;
     statements about other columns are left out."""
-    if not statements:
-        return ()
-    try:
-        trees = [t for t in sqlglot.parse(statements, read="postgres") if t is not None]
-    except (ParseError, TokenError) as error:
-        raise PlanError(shown(f"--indexes is not SQL: {str(error).splitlines()[0]}")) from None
     carried = []
-    for given in trees:
+    for given in _trees(statements):
+        if _check_of(given) is not None:
+            continue  # carried_checks'
         tree, constraint = _as_index(given)
         index = tree.this
         name = identifier(index.this)
@@ -534,6 +534,77 @@ def carried_indexes(
             )
         )
     return tuple(carried)
+
+
+@dataclass(frozen=True)
+class CarriedCheck:
+    """A CHECK constraint using the source column, copied onto the target NOT VALID
+    (expand), validated and given the original name in the contract, like a foreign
+    key's copy; `back` is the copy onto the source for the contract's down."""
+
+    name: str
+    copy: str
+    back: str
+
+
+def carried_checks(
+    table: Name, source: str, target: str, statements: str | None
+) -> tuple[CarriedCheck, ...]:
+    """The CHECK constraints among `statements` (`ALTER TABLE … ADD CONSTRAINT n CHECK
+    (…)`) that read `source`; other statements are left to `carried_indexes`."""
+    found = []
+    for tree in _trees(statements):
+        check = _check_of(tree)
+        if check is None:
+            continue
+        name, expression = check
+        if not any(identifier(c.this) == source for c in expression.find_all(exp.Column)):
+            continue
+        rewritten = expression.copy()
+        for column in rewritten.find_all(exp.Column):
+            if identifier(column.this) == source:
+                column.set("this", exp.to_identifier(target, quoted=True))
+        found.append(
+            CarriedCheck(
+                name,
+                _check_copy(table, name, target, rewritten.sql("postgres")),
+                _check_copy(table, name, source, expression.sql("postgres")),
+            )
+        )
+    return tuple(found)
+
+
+def _trees(statements: str | None) -> list[exp.Expression]:
+    if not statements:
+        return []
+    try:
+        return [t for t in sqlglot.parse(statements, read="postgres") if t is not None]
+    except (ParseError, TokenError) as error:
+        raise PlanError(shown(f"--indexes is not SQL: {str(error).splitlines()[0]}")) from None
+
+
+def _check_of(tree: exp.Expression) -> tuple[str, exp.Expression] | None:
+    """(name, expression) of `ALTER TABLE … ADD CONSTRAINT name CHECK (expression)`."""
+    actions = (tree.args.get("actions") or []) if isinstance(tree, exp.Alter) else []
+    if len(actions) != 1 or not isinstance(actions[0], exp.AddConstraint):
+        return None
+    constraint = actions[0].expressions[0] if actions[0].expressions else None
+    kinds = constraint.expressions if isinstance(constraint, exp.Constraint) else []
+    if len(kinds) == 1 and isinstance(kinds[0], exp.CheckColumnConstraint):
+        return identifier(constraint.this), kinds[0].this
+    return None
+
+
+def _check_copy(table: Name, name: str, column: str, expression: str) -> str:
+    """The guarded ADD CONSTRAINT … CHECK … NOT VALID of a copy onto `column`, and the
+    comment naming its original."""
+    copy = sql.generated_name(name, column, "copy")
+    t = sql.qualified(table)
+    add = f"ALTER TABLE {t} ADD CONSTRAINT {sql.ident(copy)} CHECK ({expression}) NOT VALID"
+    return (
+        f"{sql.guarded_constraint(table, copy, add)}\n"
+        f"COMMENT ON CONSTRAINT {sql.ident(copy)} ON {t} IS {sql.literal(COPY_OF + name)};\n\n"
+    )
 
 
 def index_phases(

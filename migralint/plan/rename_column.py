@@ -62,6 +62,9 @@ def plan(change: Change) -> Plan:
     slug = sql.slug("rename", base, column, "to", to)
     lock = sql.lock_timeout(change.lock_timeout)
     carried = column_copy.carried_indexes(table, column, to, change.indexes)
+    checks = column_copy.carried_checks(table, column, to, change.indexes)
+    copies = "".join(c.copy for c in checks)
+    backs = "".join(c.back for c in checks)
     expand = Phase(
         "expand",
         f"{slug}_expand",
@@ -72,7 +75,9 @@ def plan(change: Change) -> Plan:
         f"has a default (a serial's next value), an INSERT writing only {to} leaves that "
         f"default in {column}:\nuntil the contract, write both or neither.\n"
         f"{REFUSED}\nNext: run the migrate phase.",
-        f"{lock}\n\n{column_copy.start_copy(table, column, to, name, carried=carried)}\n\n{sync}",
+        f"{lock}\n\n"
+        f"{column_copy.start_copy(table, column, to, name, carried=carried, checks=checks)}"
+        f"\n\n{copies}{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n"
         f"{column_copy.attach_constraints(table, carried)}{drop_sync}\n\n"
         f"ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(to)};\n\n"
@@ -102,7 +107,8 @@ def plan(change: Change) -> Plan:
         f"{column_copy.retire(table, column, to)}\n\n{column_copy.name_indexes(table, carried)}"
         f"{column_copy.name_copies(table)}",
         f"{lock}\n\n{column_copy.unname_indexes(table, column, carried)}"
-        f"{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n{sync}",
+        f"{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n"
+        f"{backs}{sync}",
     )
     indexes = column_copy.index_phases(table, slug, column, to, carried)
     summary = (

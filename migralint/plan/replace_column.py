@@ -140,6 +140,9 @@ def build(
     drop_sync = sql.drop_trigger(table, name, function)
     assignments = [(to, up.text)] + ([] if down is None else [(column, down.text)])
     carried = column_copy.carried_indexes(table, column, to, indexes)
+    checks = column_copy.carried_checks(table, column, to, indexes)
+    copies = "".join(c.copy for c in checks)
+    backs = "".join(c.back for c in checks)
     add = column_copy.start_copy(
         table,
         column,
@@ -149,6 +152,7 @@ def build(
         keeps_source=not in_place,
         carried=carried,
         copies_keys=in_place,
+        checks=checks,
     )
     check = column_copy.conversion_check(table, assignments)
     restore = column_copy.start_copy(
@@ -186,7 +190,7 @@ def build(
         "conversions PostgreSQL cannot make"
         + (", and a column that indexes, constraints or views use" if in_place else "")
         + ".\nNext: run the migrate phase.",
-        f"{lock}\n\n{add}\n\n{check}\n\n{sync}",
+        f"{lock}\n\n{add}\n\n{check}\n\n{copies}{sync}",
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + column_copy.attach_constraints(table, carried)
@@ -245,7 +249,7 @@ def build(
         )
         contract_down = (
             f"{column_copy.unretire(table, column, to)}\n\n"
-            f"{column_copy.unname_indexes(table, column, carried)}{restore}\n\n{sync}"
+            f"{column_copy.unname_indexes(table, column, carried)}{restore}\n\n{backs}{sync}"
         )
         contract_header = (
             f"Contract: move NOT NULL (a validated CHECK first), the default and a sequence "
