@@ -490,3 +490,27 @@ def test_foreign_keys_of_the_column_are_carried(
         run_file(db, path)
         run_file(db, path)
     assert schema_of(db, "members") == before
+
+
+def test_a_carried_check_keeps_its_condition_as_written(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path
+) -> None:
+    """Re-rendered, `n NOT IN (1, 2)` would be stored as `NOT (n = ANY (…))`, not as the
+    original's `n <> ALL (…)`: only the column references are renamed."""
+    check = "ALTER TABLE devices ADD CONSTRAINT devices_n_check CHECK (n NOT IN (1, 2))"
+    setup = (
+        "CREATE TABLE devices (id bigint PRIMARY KEY, n int);"
+        f"INSERT INTO devices SELECT g, g + 2 FROM generate_series(1, 50) g; {check}"
+    )
+    write_plan(
+        rename_plan(RenameColumn(Name("devices"), "n", "serial", indexes=check)),
+        "golang-migrate",
+        tmp_path,
+    )
+    with pg_server.database() as original:
+        for conn in (db, original):
+            conn.execute(setup)
+        for path in _in_order(tmp_path, "up"):
+            run_file(db, path)
+        original.execute("ALTER TABLE devices RENAME COLUMN n TO serial")
+        assert schema_of(db, "devices") == schema_of(original, "devices")

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
 
 from migralint.plan import sql
 from migralint.plan.model import Phase, PlanError, shown
 from migralint.sql.names import identifier, table_name
 from migralint.sql.ops import Name
+from migralint.sql.split import split_statements
 
 DEPENDENTS = (
     ": the plan does not carry these over to {target} (the contract would drop them with "
@@ -447,8 +449,9 @@ END"""
 
 
 INDEXES_HELP = (
-    "The column's indexes, as their CREATE INDEX statements separated by ';': each is "
-    "built on the new column concurrently and takes its name back in the contract."
+    "The column's indexes, UNIQUE and CHECK constraints, as CREATE INDEX and ALTER TABLE … "
+    "ADD CONSTRAINT statements separated by ';' (default from plan --from: the migrations'): "
+    "each is rebuilt on the new column and takes its name back in the contract."
 )
 
 
@@ -551,27 +554,60 @@ def carried_checks(
     table: Name, source: str, target: str, statements: str | None
 ) -> tuple[CarriedCheck, ...]:
     """The CHECK constraints among `statements` (`ALTER TABLE … ADD CONSTRAINT n CHECK
-    (…)`) that read `source`; other statements are left to `carried_indexes`."""
+    (…)`) that read `source`; other statements are left to `carried_indexes`. The
+    condition is copied as written, only the references to `source` renamed (re-rendered,
+    `a NOT IN (…)` would be stored as another expression)."""
     found = []
-    for tree in _trees(statements):
-        check = _check_of(tree)
+    for statement in split_statements(statements or "").statements:
+        tree = _trees(statement.text)
+        check = _check_of(tree[0]) if len(tree) == 1 else None
         if check is None:
             continue
-        name, expression = check
-        if not any(identifier(c.this) == source for c in expression.find_all(exp.Column)):
+        condition = _condition_text(statement.text)
+        renamed = _renamed(condition, source, target)
+        if renamed == condition:
             continue
-        rewritten = expression.copy()
-        for column in rewritten.find_all(exp.Column):
-            if identifier(column.this) == source:
-                column.set("this", exp.to_identifier(target, quoted=True))
+        name = check[0]
         found.append(
             CarriedCheck(
                 name,
-                _check_copy(table, name, target, rewritten.sql("postgres")),
-                _check_copy(table, name, source, expression.sql("postgres")),
+                _check_copy(table, name, target, renamed),
+                _check_copy(table, name, source, condition),
             )
         )
     return tuple(found)
+
+
+def _condition_text(statement: str) -> str:
+    """`(…)` after CHECK in an ADD CONSTRAINT statement, as written (NOT VALID left out)."""
+    tokens = sqlglot.tokenize(statement, read="postgres")
+    check = next(t for t in tokens if t.text.upper() == "CHECK")
+    text = statement[check.end + 1 :].strip().rstrip(";").rstrip()
+    if text.upper().endswith("NOT VALID"):
+        text = text[: -len("NOT VALID")].rstrip()
+    return text
+
+
+def _renamed(text: str, source: str, target: str) -> str:
+    """`text` with its references to column `source` (not functions, not qualifiers)
+    renamed `target`; everything else as written."""
+    tokens = sqlglot.tokenize(text, read="postgres")
+    out, last = [], 0
+    for n, token in enumerate(tokens):
+        follower = tokens[n + 1].token_type if n + 1 < len(tokens) else None
+        if token.token_type == TokenType.IDENTIFIER:
+            name = token.text
+        elif token.token_type == TokenType.VAR:
+            name = token.text.lower()
+        else:
+            continue
+        if name != source or follower in (TokenType.L_PAREN, TokenType.DOT):
+            continue
+        out.append(text[last : token.start])  # a quoted name's span includes its quotes
+        out.append(sql.ident(target))
+        last = token.end + 1
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _trees(statements: str | None) -> list[exp.Expression]:

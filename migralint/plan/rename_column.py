@@ -9,11 +9,12 @@ from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.sql.ops import Name
 
 REFUSED = (
-    "The expand refuses a generated column, a new name that is already a column, and a "
-    "column that\nindexes not given with --indexes, UNIQUE, CHECK or foreign keys (either "
-    "way), views or policies\nuse: the plan does not carry those; drop them first and "
-    "re-create them on the new column after\nthe expand. The indexes given with --indexes "
-    "are built on the new column concurrently and take\ntheir names back in the contract."
+    "Carried over: the exact type and collation, NOT NULL, the default, a serial's "
+    "sequence or the identity,\nthe column's own foreign keys, and the indexes, UNIQUE and "
+    "CHECK constraints given with --indexes\n(rebuilt on the new column, concurrently for "
+    "indexes, and renamed back in the contract).\nThe expand refuses a generated column, a "
+    "new name that is already a column, and a column that\nother indexes or constraints, "
+    "foreign keys of other tables, views or policies use."
 )
 
 

@@ -277,10 +277,11 @@ def build(
         )
     elif in_place:
         reversible = (
-            f"Every down restores the previous state, {column} refilled and its NOT NULL, "
-            "default and sequence given back. The expand refuses a column that indexes, "
-            "constraints, views or policies use: drop them first and re-create them after "
-            "the contract."
+            f"Every down restores the previous state, {column} refilled and its definition "
+            "given back. Carried over: NOT NULL, the default, a sequence or identity, the "
+            "column's own foreign keys, and the indexes, UNIQUE and CHECK constraints given "
+            "with --indexes. The expand refuses a column that other indexes or constraints, "
+            "foreign keys of other tables, views or policies use."
         )
     else:
         reversible = (
