@@ -21,6 +21,7 @@ class ColumnState:
     type: ops.DataType | None
     nullable: bool = True
     default: ops.Default | None = None
+    generated: bool = False  # GENERATED ALWAYS AS (…) STORED
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ConstraintState:
     columns: tuple[str, ...] = ()
     expression: str | None = None
     valid: bool = True
+    references: ops.ForeignKeyRef | None = None
 
 
 @dataclass
@@ -99,6 +101,10 @@ def _only_column(expression: str | None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _column_state(col: ops.Column) -> ColumnState:
+    return ColumnState(col.type, col.nullable, col.default, col.generated_stored)
+
+
 class Catalog:
     """Tables, columns, constraints and indexes, plus what this migration created."""
 
@@ -149,6 +155,25 @@ class Catalog:
                 found.append(f"{alter} CHECK ({c.expression})")
         return ";\n".join(found) or None
 
+    def copy_refusal(self, table: ops.Name, column: str) -> str | None:
+        """Why a plan cannot copy the column onto a new one, from what the migrations
+        show (a generated column, a primary key, a column other tables' foreign keys
+        reference: rename-column and change-column-type refuse them); None if nothing."""
+        state = self.tables.get(table.key)
+        known = state.columns.get(column) if state else None
+        if state is None or known is None:
+            return None
+        if known.generated:
+            return f"{table}.{column} is a generated column"
+        if any(c.kind == "primary_key" and column in c.columns for c in state.constraints.values()):
+            return f"{table}.{column} is part of the primary key"
+        for other, other_state in self.tables.items():
+            for name, c in other_state.constraints.items():
+                ref = c.references
+                if ref and ref.table.key == table.key and column in ref.columns:
+                    return f"{table}.{column} is referenced by foreign key {name} of {other}"
+        return None
+
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
         """True if an index (or PK / UNIQUE constraint) leads with exactly these columns."""
         return (len(columns), frozenset(columns)) in self.indexed.get(table.key, ())
@@ -189,7 +214,9 @@ class Catalog:
             return
         state = TableState()
         for col in op.columns:
-            state.columns[col.name] = ColumnState(col.type, col.nullable, col.default)
+            state.columns[col.name] = ColumnState(
+                col.type, col.nullable, col.default, col.generated_stored
+            )
             for c in col.constraints:
                 self._add_constraint(state, op.table, c)
         for c in op.constraints:
@@ -215,7 +242,9 @@ class Catalog:
         col = op.column
         if op.if_not_exists and col.name in state.columns:
             return
-        state.columns[col.name] = ColumnState(col.type, col.nullable, col.default)
+        state.columns[col.name] = ColumnState(
+            col.type, col.nullable, col.default, col.generated_stored
+        )
         for c in col.constraints:
             self._add_constraint(state, op.table, c)
 
@@ -255,7 +284,9 @@ class Catalog:
     def _add_constraint(self, state: TableState, table: ops.Name, c: ops.Constraint) -> None:
         name = c.name or _default_name(state, table, c)
         _file_not_null_check(state, name, False)
-        state.constraints[name] = ConstraintState(c.kind, c.columns, c.expression, not c.not_valid)
+        state.constraints[name] = ConstraintState(
+            c.kind, c.columns, c.expression, not c.not_valid, c.references
+        )
         _file_not_null_check(state, name, True)
         if c.kind in ("primary_key", "unique") and c.columns:
             self._index_columns(table.key, c.columns)

@@ -514,3 +514,21 @@ def test_a_carried_check_keeps_its_condition_as_written(
             run_file(db, path)
         original.execute("ALTER TABLE devices RENAME COLUMN n TO serial")
         assert schema_of(db, "devices") == schema_of(original, "devices")
+
+
+def test_the_catalog_says_which_columns_a_plan_cannot_copy(tmp_path: Path) -> None:
+    """For plan --from and the CLI to refuse before writing phases whose expand would."""
+    (tmp_path / "1_init.up.sql").write_text(
+        "CREATE TABLE teams (id bigint PRIMARY KEY, code text UNIQUE, "
+        "total int GENERATED ALWAYS AS (id * 2) STORED, name text);\n"
+        "CREATE TABLE people (id bigint PRIMARY KEY, team_code text REFERENCES teams (code));\n"
+    )
+    catalog = build_catalog([tmp_path])
+    teams = Name("teams")
+    assert catalog.copy_refusal(teams, "id") == "teams.id is part of the primary key"
+    assert catalog.copy_refusal(teams, "total") == "teams.total is a generated column"
+    assert catalog.copy_refusal(teams, "code") == (
+        "teams.code is referenced by foreign key people_team_code_fkey of people"
+    )
+    assert catalog.copy_refusal(teams, "name") is None
+    assert catalog.copy_refusal(Name("people"), "team_code") is None  # its own key is copied
