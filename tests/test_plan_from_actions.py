@@ -1,6 +1,7 @@
 """`plan --from` accounts for every action: multi-action ALTER TABLE, dependencies between
 kept and planned statements, objects redefined under their own name, folder-per-migration
-sets. Each plan is run on a real PostgreSQL and compared with the original migration."""
+sets, and what is refused. Plans are run on a real PostgreSQL and compared with the
+original migration run on another database."""
 
 from __future__ import annotations
 
