@@ -582,3 +582,38 @@ def test_a_renamed_column_keeps_the_indexes_the_migrations_gave_it(
     )
     assert planned["users"]["indexes"] == original["users"]["indexes"]
     assert planned["users"]["rows"] == original["users"]["rows"]
+
+
+def test_a_column_whose_type_changes_keeps_the_indexes_the_migrations_gave_it(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    """langfuse's 20230731162154_score_value_float: the expand refused the index."""
+    setup = (
+        "CREATE TABLE scores (id text PRIMARY KEY, value int NOT NULL);\n"
+        "CREATE INDEX scores_value_idx ON scores (value);\n"
+    )
+    (tmp_path / "1_scores.up.sql").write_text(setup)
+    change = 'ALTER TABLE "scores" ALTER COLUMN "value" SET DATA TYPE DOUBLE PRECISION;\n'
+    (tmp_path / "2_float.up.sql").write_text(change)
+    result = plan_from(tmp_path / "2_float.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    seed = setup + "INSERT INTO scores VALUES ('a', 1), ('b', 2);"
+    original, planned = same_result(pg_server, seed, change, tmp_path / "out", ["scores"])
+    assert planned == original
+
+
+def test_a_primary_key_column_rename_is_kept_and_named(tmp_path: Path) -> None:
+    (tmp_path / "1_users.up.sql").write_text(USERS)
+    source = tmp_path / "2_rename.up.sql"
+    source.write_text(
+        "SET lock_timeout = '2s';\nALTER TABLE users RENAME COLUMN id TO user_id;\n"
+        "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+    )
+    result = plan_from(source, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (
+        "line 2: kept as written, plan it by hand: users.id is part of the primary key"
+        in result.output
+    )
+    kept = ups(tmp_path / "out")[0].read_text()
+    assert "ALTER TABLE users RENAME COLUMN id TO user_id;" in kept

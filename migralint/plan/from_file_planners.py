@@ -45,10 +45,18 @@ PLANNED_FINDINGS: dict[type[ops.Op], frozenset[str]] = {
 def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
     from migralint.plan import rename_column
 
+    _refuse_copy(op, catalog)
     indexes = _index_statements(catalog, op.table)
     return rename_column.plan(
         rename_column.Change(op.table, op.column, op.new_name, indexes=indexes)
     )
+
+
+def _refuse_copy(op: ops.RenameColumn | ops.AlterColumnType, catalog: Catalog) -> None:
+    """Keep a rename or type change whose column the plan cannot copy onto a new one."""
+    why = catalog.copy_refusal(op.table, op.column)
+    if why is not None:
+        raise Keep(f"{why}: its plan would copy it onto a new column")
 
 
 def _index_statements(catalog: Catalog, table: ops.Name) -> str | None:
@@ -83,9 +91,15 @@ def _change_type(op: ops.AlterColumnType, catalog: Catalog) -> Plan:
             f"the type of {op.table}.{op.column} is not known from the migrations before the "
             "file; plan it with `migralint plan change-column-type … --from-type TYPE`"
         )
+    _refuse_copy(op, catalog)
     return change_column_type.plan(
         change_column_type.Change(
-            op.table, op.column, str(op.type), using=op.using, from_type=str(known.type)
+            op.table,
+            op.column,
+            str(op.type),
+            using=op.using,
+            from_type=str(known.type),
+            indexes=_index_statements(catalog, op.table),
         )
     )
 
