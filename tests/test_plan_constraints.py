@@ -16,6 +16,7 @@ from plan_helpers import files, run_file, schema_of
 from migralint.config import Settings
 from migralint.engine import lint_paths
 from migralint.plan import add_check, add_foreign_key, add_primary_key, add_unique, sql
+from migralint.plan import constraint_steps as steps
 from migralint.plan.model import PlanError
 from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
@@ -96,12 +97,12 @@ def test_add_foreign_key_on_a_real_database(
     change = add_foreign_key.Change(Name(child, schema), f'"{column}"', references=references)
     planned = add_foreign_key.plan(change)
     write_plan(planned, "golang-migrate", tmp_path)
-    name = sql.generated_name(child, column, "fkey")
+    name = f"{child}_{column}_fkey"  # as PostgreSQL names it
 
     expand = files(tmp_path, "index", "up")
     run_file(db, expand)
     run_file(db, expand)  # IF NOT EXISTS: re-runnable
-    assert indexes(db, child)[sql.generated_name(child, column, "idx")] is True
+    assert indexes(db, child)[f"{child}_{column}_idx"] is True
     migrate = files(tmp_path, "not_valid", "up")
     run_file(db, migrate)
     run_file(db, migrate)  # guarded: re-runnable
@@ -406,3 +407,22 @@ def test_constraint_plans_lint_clean(tmp_path: Path, fmt: str) -> None:
     assert [
         (Path(f.path).name, f.rule, f.message) for f in planned_findings if f.severity >= 2
     ] == []
+
+
+def test_default_names_are_the_names_postgresql_gives(db: psycopg.Connection[Any]) -> None:
+    """A later `DROP CONSTRAINT <PostgreSQL's name>` must find what a plan created."""
+    table, column = "t" * 40, "ç" * 30  # 60 bytes: shortened byte-wise, never mid-character
+    db.execute(f'CREATE TABLE "{table}" ("{column}" int UNIQUE, other int, CHECK ("{column}" > 0))')
+    db.execute(f'CREATE INDEX ON "{table}" ("{column}", other)')
+    found = db.execute(
+        "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass "
+        "UNION ALL SELECT conname FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'c'",
+        (f'"{table}"', f'"{table}"'),
+    ).fetchall()
+    expected = [
+        steps.default_name(Name(table), [column], "check"),
+        steps.default_name(Name(table), [column, "other"], "idx"),
+        steps.default_name(Name(table), [column], "key"),
+    ]
+    assert sorted(r[0].strip('"') for r in found) == sorted(expected)

@@ -13,7 +13,7 @@ from plan_helpers import files, run_file, schema_of
 
 from migralint.config import Settings
 from migralint.engine import lint_paths
-from migralint.plan import add_column, create_index, drop_index, sql
+from migralint.plan import add_column, create_index, drop_index
 from migralint.plan.model import Plan, PlanError
 from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
@@ -87,11 +87,8 @@ def test_create_index_plan_on_a_real_database(
     planned = create_index.plan(
         create_index.Change(Name(table, schema), column=columns, unique=unique)
     )
-    name = (
-        sql.generated_name(table, column, "key")
-        if unique
-        else sql.generated_name(table, column, "id", "idx")
-    )
+    name = create_index.index_name(Name(table, schema), columns, None, unique)
+    assert name == (f"{table}_{column}_idx" if unique else f"{table}_{column}_id_idx")
     assert not planned.phases[0].transactional
     write_plan(planned, "golang-migrate", tmp_path)
 
@@ -131,9 +128,9 @@ def test_a_failed_unique_build_is_caught_by_the_migrate_check(
     expand = files(tmp_path, "expand", "up")
     with pytest.raises(psycopg.errors.UniqueViolation):
         run_file(db, expand)
-    assert index_state(db, "users_email_key") == (
+    assert index_state(db, "users_email_idx") == (
         False,
-        "CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)",
+        "CREATE UNIQUE INDEX users_email_idx ON public.users USING btree (email)",
     )
     run_file(db, expand)  # IF NOT EXISTS skips the INVALID leftover silently...
     with pytest.raises(psycopg.errors.RaiseException, match="missing or INVALID"):
@@ -143,7 +140,7 @@ def test_a_failed_unique_build_is_caught_by_the_migrate_check(
     db.execute(f"UPDATE {t} SET email = 'unique' WHERE id = 2")
     run_file(db, expand)
     run_file(db, files(tmp_path, "check", "up"))
-    assert index_state(db, "users_email_key") is not None
+    assert index_state(db, "users_email_idx") is not None
 
 
 def test_create_index_sql_partial_expression_and_names() -> None:
@@ -156,7 +153,7 @@ def test_create_index_sql_partial_expression_and_names() -> None:
     assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS" in up
     assert 'ON sales."Orders" (lower(email)) WHERE deleted_at IS NULL;' in up
     assert planned.phases[0].down.endswith(
-        f"DROP INDEX CONCURRENTLY IF EXISTS sales.{sql.ident(sql.generated_name('Orders', 'lower_email', 'idx'))};"
+        'DROP INDEX CONCURRENTLY IF EXISTS sales."Orders_lower_email_idx";'
     )
     assert "pg_index" in planned.phases[0].header and "indisvalid" in planned.phases[0].header
     long = create_index.plan(create_index.Change(Name("t" * 40), column="c" * 40))

@@ -100,8 +100,18 @@ def regclass(name: Name) -> str:
 
 
 def default_name(table: Name, columns: list[str], suffix: str) -> str:
-    """PostgreSQL's own naming: `<table>_<columns>_<suffix>` within 63 bytes."""
-    return sql.generated_name(table.name, *columns, suffix)
+    """The name PostgreSQL gives an unnamed index or constraint: `<table>_<columns>_<suffix>`,
+    the table and column parts shortened, the longer first, until it fits 63 bytes (as
+    its makeObjectName does), so a later `DROP CONSTRAINT <that name>` finds it."""
+    first, second = table.name.encode(), "_".join(columns).encode()
+    room = sql.MAX_IDENTIFIER - len(suffix) - 1 - (1 if second else 0)
+    while len(first) + len(second) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    parts = [p.decode(errors="ignore") for p in (first, second) if p]
+    return "_".join([*parts, suffix])
 
 
 def nothing(comment: str) -> str:

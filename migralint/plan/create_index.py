@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from migralint.plan import sql
+from migralint.plan.constraint_steps import default_name
 from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
@@ -57,9 +58,9 @@ def index_elements(column: str | None, expression: str | None) -> str:
 
 
 def index_name(table: Name, column: str | None, expression: str | None, unique: bool) -> str:
-    """`<table>_<columns>_idx` (`_key` when unique), within 63 bytes."""
+    """`<table>_<columns>_idx`, unique or not, as PostgreSQL names an unnamed index."""
     words = columns_of(column) or [sql.slug(expression or "expr")]
-    return sql.generated_name(table.name, *words, "key" if unique else "idx")
+    return default_name(table, words, "idx")
 
 
 def create_statement(
