@@ -13,6 +13,7 @@ before the planned phases unless the plan says they do not.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import re
 import signal
 import subprocess
@@ -58,6 +59,7 @@ _DISCLAIMER = re.compile(
 )
 # SQL value functions that read the clock (written without parentheses), and calls.
 _CLOCK = re.compile(r"\b(?:CURRENT_TIMESTAMP|CURRENT_TIME|CURRENT_DATE|LOCALTIMESTAMP|LOCALTIME)\b")
+_STARTED = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)).date()
 _CALL = re.compile(r"([A-Za-z_][\w$]*)\s*\(")
 _DBMATE_SECTION = re.compile(r"^--\s*migrate:(up|down)\b([^\n]*)$", re.MULTILINE)
 _NO_TRANSACTION = re.compile(r"^\s*executeInTransaction\s*=\s*false\s*$", re.M | re.I)
@@ -663,14 +665,17 @@ def snapshot(conn: psycopg.Connection[Any], text: str) -> Snapshot:
 def _data(conn: psycopg.Connection[Any], oid: int, regclass: str) -> Snapshot:
     """Row count, a hash of the rows (columns by name) and a hash of each column. A column
     whose default differs per run (it calls a function that is not immutable, other than
-    nextval, or reads the clock) is compared by its NULLs only."""
+    nextval, or reads the clock) is compared by its NULLs only; a date or time from the
+    day of the proof on (written from now()) compares as `now`."""
     columns = conn.execute(
-        "SELECT a.attname, coalesce(pg_get_expr(d.adbin, d.adrelid), '') FROM pg_attribute a "
+        "SELECT a.attname, coalesce(pg_get_expr(d.adbin, d.adrelid), ''), "
+        "a.atttypid IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) "
+        "FROM pg_attribute a "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname",
         (oid,),
     ).fetchall()
-    calls = {name for _, default in columns for name in _CALL.findall(default)} - {"nextval"}
+    calls = {name for _, default, _ in columns for name in _CALL.findall(default)} - {"nextval"}
     varying = {
         name
         for (name,) in conn.execute(
@@ -681,8 +686,10 @@ def _data(conn: psycopg.Connection[Any], oid: int, regclass: str) -> Snapshot:
     cells = [
         f"({_q(c)} IS NULL)::text"
         if _CLOCK.search(default) or varying & set(_CALL.findall(default))
+        else f"CASE WHEN {_q(c)} >= '{_STARTED}' THEN 'now' ELSE quote_nullable({_q(c)}::text) END"
+        if temporal
         else f"quote_nullable({_q(c)}::text)"
-        for c, default in columns
+        for c, default, temporal in columns
     ]
     hashes = [f"md5(string_agg({cell}, ',' ORDER BY {cell}))" for cell in cells]
     row = " || ',' || ".join(cells) or "''"
@@ -692,7 +699,7 @@ def _data(conn: psycopg.Connection[Any], oid: int, regclass: str) -> Snapshot:
     )
     count, rows, *per_column = conn.execute(query).fetchone() or ()
     found = {f"rows {regclass}": f"{count} rows, md5 {rows}"}
-    for (name, _), digest in zip(columns, per_column, strict=False):
+    for (name, _, _), digest in zip(columns, per_column, strict=False):
         found[f"data {regclass}.{_q(name)}"] = f"md5 {digest}"
     return found
 

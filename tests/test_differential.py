@@ -98,9 +98,6 @@ PLANNER_BUGS = {
     "exact-copies/07_rename_on_a_table_keyed_by_user_id.up.sql": "planner bug: `plan --from` "
     "batches the backfill by `id`, which quotas lacks (its key is user_id): the migrate phase "
     "fails at `quotas.id%TYPE` before its own guard can refuse",
-    "exact-copies/08_unnamed_foreign_key.up.sql": "planner bug: an unnamed FOREIGN KEY gets "
-    "the name quotas_user_id_fkey_<hash> where PostgreSQL names it quotas_user_id_fkey (a later "
-    "DROP CONSTRAINT quotas_user_id_fkey fails)",
     "exact-copies/09_create_an_index_that_exists.up.sql": "planner bug: the down of CREATE INDEX "
     "IF NOT EXISTS drops labels_name_idx, which existed before the up (which did nothing)",
     "exact-copies/10_check_with_not_in.up.sql": "planner bug: the CHECK is re-rendered: "
@@ -280,6 +277,13 @@ def test_values_of_a_volatile_default_are_compared_by_their_nulls(
     original = Script("t.sql", add, "transaction")
     plan = _plan(add, down="ALTER TABLE children DROP COLUMN stamp;")
     result = prove(cluster, seeded, original, plan)
+    assert (result.outcome, result.detail) == ("equal", ""), result.detail
+
+
+def test_dates_the_file_writes_from_the_clock_compare_as_now(cluster: Cluster, seeded: str) -> None:
+    stamp = "ALTER TABLE children ADD COLUMN seen timestamptz; UPDATE children SET seen = now();"
+    plan = _plan(stamp, down="ALTER TABLE children DROP COLUMN seen;")
+    result = prove(cluster, seeded, Script("t.sql", stamp, "transaction"), plan)
     assert (result.outcome, result.detail) == ("equal", ""), result.detail
 
 
