@@ -426,3 +426,11 @@ def test_default_names_are_the_names_postgresql_gives(db: psycopg.Connection[Any
         steps.default_name(Name(table), [column], "key"),
     ]
     assert sorted(r[0].strip('"') for r in found) == sorted(expected)
+
+
+def test_add_check_default_name_follows_postgresql() -> None:
+    """`t_a_check` for a condition on one column, `t_check` for several."""
+    one = add_check.plan(add_check.Change(Name("t"), "a > 0"))
+    several = add_check.plan(add_check.Change(Name("t"), "a > b"))
+    assert "ADD CONSTRAINT t_a_check CHECK" in one.phases[0].up
+    assert "ADD CONSTRAINT t_check CHECK" in several.phases[0].up

@@ -34,8 +34,9 @@ def plan(change: Change) -> Plan:
         raise PlanError(f"--check contains {steps.GUARD}, the dollar-quote tag the plan uses")
     if not condition.columns:
         raise PlanError(f"--check {change.check!r} reads no column of {table}")
-    first = sorted(condition.columns)[0]
-    name = steps.name_of(change.name or steps.default_name(table, [first], "check"), "--name")
+    # PostgreSQL names a CHECK after its column only when it reads just one.
+    only = sorted(condition.columns) if len(condition.columns) == 1 else []
+    name = steps.name_of(change.name or steps.default_name(table, only, "check"), "--name")
     t, q = quote_name(table), quote(name)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add_check", name)
