@@ -214,7 +214,7 @@ def _drop_index(op: ops.DropIndex, catalog: Catalog) -> Plan:
         )
     if created is None:
         raise PlanError(
-            f"index {op.name} is not created by the migrations beside the file, so its down "
+            f"index {op.name} is not created by the migrations before the file, so its down "
             "cannot re-create it; plan it with `migralint plan drop-index --table … --index … "
             "--column …`"
         )
