@@ -195,7 +195,7 @@ def test_rows_go_into_every_named_table_and_the_tables_it_references(
     assert counts is not None and counts[:2] == (ROWS, ROWS) and 0 < counts[2] < ROWS
 
 
-def _plan(*ups: str, down: str = "SELECT 1;") -> Planned:
+def _plan(*ups: str, down: str = "SELECT 1;", summary: str = "a plan for the test") -> Planned:
     steps = [
         Step(
             f"{i}.sql",
@@ -205,7 +205,7 @@ def _plan(*ups: str, down: str = "SELECT 1;") -> Planned:
         )
         for i, up in enumerate(ups)
     ]
-    return Planned("planned", "a plan written for the test", tuple(steps))
+    return Planned("planned", summary, tuple(steps))
 
 
 def test_a_plan_that_loses_a_default_and_a_row_is_different(cluster: Cluster, seeded: str) -> None:
@@ -285,6 +285,16 @@ def test_dates_the_file_writes_from_the_clock_compare_as_now(cluster: Cluster, s
     plan = _plan(stamp, down="ALTER TABLE children DROP COLUMN seen;")
     result = prove(cluster, seeded, Script("t.sql", stamp, "transaction"), plan)
     assert (result.outcome, result.detail) == ("equal", ""), result.detail
+
+
+def test_data_a_file_draws_at_random_is_a_note_not_a_difference(
+    cluster: Cluster, seeded: str
+) -> None:
+    shuffle = "UPDATE children SET note = gen_random_uuid()::text;"
+    plan = _plan(shuffle, summary="the old notes are not restored")
+    result = prove(cluster, seeded, Script("t.sql", shuffle, "transaction"), plan)
+    assert result.outcome == "equal"
+    assert any(n.startswith("the file calls gen_random_uuid: ") for n in result.notes)
 
 
 def test_ids_the_original_draws_from_a_sequence_are_drawn_again_by_the_plan(
