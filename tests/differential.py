@@ -280,7 +280,9 @@ def plan_file(path: Path, fmt: str, out: Path) -> Planned:
     if not out.is_dir() or not any(out.iterdir()):
         notes = [line for line in output.splitlines() if "kept as written" in line]
         last = (output.splitlines() or [""])[-1].removeprefix(f"{path}: ")
-        return Planned("kept", "\n".join(notes) or last)
+        # a flagged statement kept for the user to plan by hand is a refusal with its reason
+        by_hand = any("plan it by hand" in line for line in notes)
+        return Planned("refused" if by_hand else "kept", "\n".join(notes) or last)
     summary = "\n".join(line for line in output.splitlines() if not line.startswith("wrote "))
     return Planned("planned", summary, tuple(written_steps(out, fmt)))
 

@@ -90,12 +90,6 @@ PLANNER_BUGS = {
     "exact-copies/02_rename_constrained_column.up.sql": "planner bug: rename-column writes "
     "phases whose expand raises at run time (people_nick_check and people_nick_key use the "
     "column) instead of carrying the CHECK and UNIQUE over or refusing at plan time",
-    "exact-copies/04_rename_referenced_column.up.sql": "planner bug: rename-column's expand "
-    "raises at run time on teams_pkey and the foreign key referencing it instead of carrying "
-    "them over or refusing at plan time",
-    "exact-copies/06_rename_identity_column.up.sql": "planner bug: rename-column's expand "
-    "raises at run time on counters_pkey (an identity key) instead of carrying it or the "
-    "identity over or refusing at plan time",
     "exact-copies/07_rename_on_a_table_keyed_by_user_id.up.sql": "planner bug: `plan --from` "
     "batches the backfill by `id`, which quotas lacks (its key is user_id): the migrate phase "
     "fails at `quotas.id%TYPE` before its own guard can refuse",
