@@ -3,11 +3,17 @@
 For every migration of a set that `plan --from` changes, the history before it is
 replayed on a real PostgreSQL (one template database per step, so a file costs a
 template copy, not a replay), rows are generated into the tables the file names, and
-two copies are compared: one after the original file, one after the generated phases,
-each run as its tool runs it. Catalogs (tables, columns, constraints, indexes,
-triggers, views, sequences, functions, types, policies) and data (row counts and hashes
-of every column) must be equal; the downs, run in reverse, must give back the state
-before the planned phases unless the plan says they do not.
+the original file and the generated phases, each run as its tool runs it, are compared.
+Catalogs (tables, columns, constraints, indexes, triggers, views, sequences, functions,
+types, policies, by their definitions) and data (row counts, a hash of the rows and of
+every column) must be equal; the downs, run in reverse, must give back the state before
+the planned phases (after the kept statements, whose down is the user's) unless the
+plan's summary says they do not.
+
+What cannot match between two runs is not compared: columns by position, values of
+defaults that are volatile or read the clock (their NULLs are), dates and times from
+the day of the proof on (they compare as `now`), data a file draws at random (a note),
+and sequence positions after the downs.
 """
 
 from __future__ import annotations
