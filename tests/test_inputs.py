@@ -324,3 +324,15 @@ def test_a_path_longer_than_the_system_allows_is_a_finding(tmp_path: Path) -> No
     [finding] = result.findings
     assert finding.rule == "unreadable-file" and "File name too long" in finding.message
     assert list(result.skipped.values()) == ["unreadable"]
+
+
+def test_text_output_neither_blocks_on_a_fifo_nor_prints_a_linked_secret(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"secret.env": SECRET, "db/V1__x.sql": DROP})
+    (tmp_path / "db" / "V2__s.sql").symlink_to(tmp_path / "secret.env")
+    os.mkfifo(tmp_path / "db" / "V3__pipe.sql")
+    done = run_process("check", "--no-color", str(tmp_path / "db"))
+    assert done.returncode == 1 and "ghp_" not in done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "1 file linted; skipped 1 (symlink out of the linted folders), 1 (not a regular file): "
+        "4 errors"
+    )
