@@ -233,14 +233,15 @@ def migration_sets(root: Path) -> list[list[MigrationFile]]:
 
 
 def history_script(m: MigrationFile) -> Script:
-    """A migration file as its tool sends it."""
+    """A migration file as its tool sends it, named by its path in the set."""
     text = m.path.read_text(encoding="utf-8", errors="replace")
+    name = m.path.relative_to(m.set_root).as_posix()
     if m.tool == "dbmate":
         sections = dbmate_sections(text)
         up_text, no_transaction = sections.get("up", ("", False))
-        return Script(m.path.name, up_text, "autocommit" if no_transaction else "transaction")
+        return Script(name, up_text, "autocommit" if no_transaction else "transaction")
     modes: dict[str | None, Mode] = {"per-file": "transaction", "implicit": "implicit"}
-    return Script(m.path.name, text, modes.get(m.transaction, "autocommit"))
+    return Script(name, text, modes.get(m.transaction, "autocommit"))
 
 
 def dbmate_sections(text: str) -> dict[str, tuple[str, bool]]:
