@@ -11,7 +11,9 @@ surrogates that stand for a file name's undecodable bytes are shown as the bytes
 
 from __future__ import annotations
 
+import os
 import re
+from urllib.parse import quote
 
 # C0 and C1 controls, DEL, NEL, line/paragraph separators, bidi embeddings, overrides
 # and isolates, and lone surrogates (os.fsdecode's stand-ins for undecodable bytes).
@@ -36,3 +38,22 @@ def visible(text: str) -> str:
 def visible_width(text: str) -> int:
     """How many characters `visible(text)` has."""
     return len(text) + sum(len(_visible(m[0])) - 1 for m in _UNSAFE.finditer(text))
+
+
+def visible_lines(text: str) -> str:
+    """`text` with its line breaks kept as `\\n` and every other unsafe character shown."""
+    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")  # valid in JSON, not in XML 1.0
+
+
+def visible_xml(text: str) -> str:
+    """`visible(text)` that is also a legal XML 1.0 character sequence."""
+    return _NONCHARACTERS.sub(lambda m: f"\\u{ord(m[0]):04x}", visible(text))
+
+
+def uri_path(path: str) -> str:
+    """A file path as a URI path: its bytes percent-encoded (spaces, `%`, `#`, controls and
+    undecodable bytes alike), `/` as the separator."""
+    return quote(os.fsencode(path.replace(os.sep, "/")), safe="/")

@@ -27,14 +27,15 @@ def ansi(text: str, style: str) -> str:
 
 def render(result: LintResult, style: Style = plain) -> str:
     lines: list[str] = []
-    sources = _Sources(result.sources)
+    sources = Sources(result.sources)
     for f in result.findings:
-        lines.extend(_finding(f, style, sources))
+        lines.extend(finding_lines(f, style, sources))
     lines.append(summary(result, style))
     return "\n".join(lines) + "\n"
 
 
-def _finding(f: Finding, style: Style, sources: _Sources) -> list[str]:
+def finding_lines(f: Finding, style: Style, sources: Sources) -> list[str]:
+    """A finding as the text format prints it: location, excerpt with caret, help."""
     level = str(f.severity)
     where = style(visible(f"{f.path}:{f.line}:{f.column}"), "bold")
     out = [f"{where} {style(visible(f.rule), level)} {visible(f.message)}"]
@@ -69,7 +70,7 @@ def _excerpt(source: str, f: Finding) -> tuple[str, int, int]:
     return excerpt, offset, max(1, width)
 
 
-class _Sources:
+class Sources:
     """The lines of each linted file's text, split once per file when first needed."""
 
     def __init__(self, texts: dict[str, str]) -> None:

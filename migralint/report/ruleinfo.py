@@ -1,0 +1,69 @@
+"""A rule's documentation as formats show it: summary, description, full text, link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from migralint.engine import LintResult
+from migralint.findings import Severity
+from migralint.report.escape import visible, visible_lines
+from migralint.report.options import ReportOptions
+from migralint.rule import RuleSpec
+from migralint.ruledocs import parse_doc
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """Escaped documentation of one rule (a rule no pack defines gets its id only)."""
+
+    id: str
+    summary: str
+    description: str  # the doc's "What it does", else the summary
+    doc: str  # the whole docstring, line breaks kept
+    category: str
+    help_uri: str
+    severity: Severity | None  # the rule's default
+
+
+def help_uri(rule_id: str, docs_url: str) -> str:
+    """The rule's documentation page under `docs_url`."""
+    return f"{docs_url.rstrip('/')}/{quote(rule_id, safe='')}.md"
+
+
+def rule_infos(result: LintResult, options: ReportOptions, ids: Iterable[str]) -> list[RuleInfo]:
+    """Documentation of the given rule ids, in first-seen order."""
+    specs = {spec.id: spec for spec in _specs(result, options)}
+    out: dict[str, RuleInfo] = {}
+    for rule_id in ids:
+        if rule_id not in out:
+            out[rule_id] = _info(rule_id, specs.get(rule_id), options.docs_url)
+    return list(out.values())
+
+
+def _specs(result: LintResult, options: ReportOptions) -> Iterable[RuleSpec]:
+    if options.rules is not None:
+        return options.rules
+    carried = getattr(result, "rules", None)  # LintResult is to carry its rule specs
+    if carried is not None:
+        return carried
+    from migralint.rulepack import load_rules
+
+    return load_rules().rules
+
+
+def _info(rule_id: str, spec: RuleSpec | None, docs_url: str) -> RuleInfo:
+    uri = help_uri(rule_id, docs_url)
+    if spec is None:
+        return RuleInfo(visible(rule_id), visible(rule_id), visible(rule_id), "", "", uri, None)
+    what = parse_doc(spec).sections.get("What it does", "") or spec.summary
+    return RuleInfo(
+        visible(rule_id),
+        visible(spec.summary or rule_id),
+        visible(" ".join(what.split())),
+        visible_lines(spec.doc.strip()),
+        visible(spec.category),
+        uri,
+        spec.severity,
+    )
