@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -51,6 +53,22 @@ def test_the_registry_names_every_format_and_each_renders_an_empty_run(tmp_path:
     assert set(FORMATS) - {"text"} == MACHINE_FORMATS
     for fmt in FORMATS:
         assert isinstance(render(fmt, LintResult(), tmp_path), str)
+
+
+def test_listing_the_formats_imports_no_format_and_no_engine() -> None:
+    code = "import sys, migralint.report as r; print(sorted(m for m in sys.modules if m.startswith(('migralint.report.', 'migralint.engine', 'sqlglot'))))"
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert run.stdout.strip() == "['migralint.report.options', 'migralint.report.registry']"
+
+
+def test_markdown_shows_files_with_errors_first() -> None:
+    result = _many(2, 3)  # line 3 of each file is an error
+    result.findings = [f for f in result.findings if f.line != 3 or "00001" in f.path]
+    out = render("markdown", result, REPO)
+    headings = [line for line in out.splitlines() if line.startswith("### ")]
+    assert ["00001" in headings[0], "00000" in headings[1]] == [True, True]
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -4,7 +4,7 @@ file's findings as the text format prints them, in a code block.
 Everything from the tree sits in code spans and fenced blocks longer than any backtick
 run it holds, so a file name or identifier cannot add a link, an image, HTML or an
 @-mention. The comment stays under `options.max_chars` (GitHub takes 65,536): past it,
-the remaining findings are counted, not shown."""
+the remaining findings are counted, not shown (files with errors come first)."""
 
 from __future__ import annotations
 
@@ -56,8 +56,12 @@ def render(result: LintResult, options: ReportOptions) -> str:
         place, _, said = first[len(visible(e.finding.path)) + 1 :].partition(" ")
         lines = [_cut(line) for line in (f"{place} {e.severity} {said}", *rest)]
         by_file.setdefault(e.path, []).append(lines)
+    worst = {e.path: e.finding.severity for e in reversed(found)}
+    for e in found:
+        worst[e.path] = max(worst[e.path], e.finding.severity)
     shown = 0
-    for path, chunks in by_file.items():
+    for path in sorted(by_file, key=lambda p: -worst[p]):  # errors first, if cut short
+        chunks = by_file[path]
         heading = f"### {code(path)} ({len(chunks)})"
         opening, closing = fence([line for chunk in chunks for line in chunk])
         block = [heading, "", opening]
