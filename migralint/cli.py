@@ -17,6 +17,7 @@ import click
 
 from migralint import __version__
 from migralint.plan.command import plan
+from migralint.report import FORMATS
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -82,7 +83,7 @@ def main() -> None:
     help="Configuration file (default: migralint.toml or pyproject.toml found above PATHS, "
     "up to the repository root).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
 @click.option(
@@ -130,15 +131,13 @@ def check(
         from migralint.report.text import statistics as render_statistics
 
         click.echo(render_statistics(result), nl=False)
-    elif fmt == "json":
-        from migralint.report.json import render as render_json
-
-        click.echo(render_json(result), nl=False)
     else:
-        from migralint.report import text
+        from migralint.report import ReportOptions
+        from migralint.rulepack import load_rules
 
         use_color = sys.stdout.isatty() if color is None else color
-        click.echo(text.render(result, text.ansi if use_color else text.plain), nl=False)
+        options = ReportOptions(color=use_color, rules=load_rules(settings.rule_paths).rules)
+        click.echo(FORMATS[fmt](result, options), nl=False, color=use_color)
     unusable = [(path, "no such file or folder") for path in result.missing]
     for path, reason in [*unusable, *result.unusable]:
         click.echo(f"migralint: error: {shown(path)}: {reason}", err=True)

@@ -185,3 +185,16 @@ def test_statistics_counts_findings_per_rule(tmp_path: Path) -> None:
         "     1  drop-column  error",
         "1 file linted: 3 errors",
     ]
+
+
+def test_color_flag_forces_color_when_piped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {"V1__rename.sql": RENAME})
+    command = [sys.executable, "-m", "migralint", "check", str(tmp_path)]
+    piped = subprocess.run([*command, "--color"], capture_output=True, text=True)
+    plain = subprocess.run(command, capture_output=True, text=True)
+    assert piped.returncode == plain.returncode == 1
+    assert "\x1b[" in piped.stdout
+    assert "\x1b[" not in plain.stdout
