@@ -36,10 +36,12 @@ def sync_function(
     """A BEFORE INSERT OR UPDATE trigger function keeping `new` = f(`old`) and, with
     `to_old`, `old` = g(`new`); `to_new`/`to_old` are expressions over the row (NEW.…).
 
-    INSERT: whichever side the writer filled computes the other. UPDATE: the side that
-    changed wins and recomputes the stale other, unless the other already agrees with it
-    (so a backfill of one side never rewrites the other through a lossy round trip); if
-    both changed, both are kept as written. Without `to_old` only `old` → `new` is synced.
+    UPDATE: the side that changed wins and recomputes the stale other, unless the other
+    already agrees with it (so a backfill of one side never rewrites the other through a
+    lossy round trip). Any other write (an INSERT, an UPDATE of neither side or of both)
+    computes a NULL side from the other, so every write leaves a row that the NOT VALID
+    `CHECK (… IS NOT NULL)` of the expand accepts, even one the backfill has not reached.
+    Without `to_old` only `old` → `new` is synced.
     Every computed value is assigned to a variable or column of the target column's type:
     an assignment cast, as `UPDATE … SET` and `ALTER COLUMN … TYPE` convert, so a value
     that does not fit (too long for varchar(n), out of range) fails the write instead of
@@ -49,34 +51,41 @@ def sync_function(
     o, n = f"NEW.{sql.ident(old)}", f"NEW.{sql.ident(new)}"
     po, pn = f"OLD.{sql.ident(old)}", f"OLD.{sql.ident(new)}"
     old_changed = f"{o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn}"
-    declare = f"DECLARE\n  as_old {t}.{sql.ident(old)}%TYPE;\n"
+    new_changed = f"{n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po}"
+    fill = f"""  IF {n} IS NULL THEN
+    {n} := {to_new};"""
     if to_old is None:
         declare = ""
-        body = f"""  IF TG_OP = 'INSERT' THEN
-    IF {n} IS NULL THEN
+        body = f"""  IF TG_OP = 'UPDATE' THEN
+    IF {old_changed} THEN
       {n} := {to_new};
+      RETURN NEW;
     END IF;
-  ELSIF {old_changed} THEN
-    {n} := {to_new};
+  END IF;
+{fill}
   END IF;"""
     else:
-        declare += f"  as_new {t}.{sql.ident(new)}%TYPE;\n"
-        body = f"""  IF TG_OP = 'INSERT' THEN
-    IF {n} IS NULL THEN
-      {n} := {to_new};
-    ELSIF {o} IS NULL THEN
-      {o} := {to_old};
+        declare = (
+            f"DECLARE\n  as_old {t}.{sql.ident(old)}%TYPE;\n  as_new {t}.{sql.ident(new)}%TYPE;\n"
+        )
+        body = f"""  IF TG_OP = 'UPDATE' THEN
+    IF {old_changed} THEN
+      as_old := {to_old};
+      IF {o} IS DISTINCT FROM as_old THEN
+        {n} := {to_new};
+      END IF;
+      RETURN NEW;
+    ELSIF {new_changed} THEN
+      as_new := {to_new};
+      IF {n} IS DISTINCT FROM as_new THEN
+        {o} := {to_old};
+      END IF;
+      RETURN NEW;
     END IF;
-  ELSIF {old_changed} THEN
-    as_old := {to_old};
-    IF {o} IS DISTINCT FROM as_old THEN
-      {n} := {to_new};
-    END IF;
-  ELSIF {n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po} THEN
-    as_new := {to_new};
-    IF {n} IS DISTINCT FROM as_new THEN
-      {o} := {to_old};
-    END IF;
+  END IF;
+{fill}
+  ELSIF {o} IS NULL THEN
+    {o} := {to_old};
   END IF;"""
     code = f"\n{declare}BEGIN\n{body}\n  RETURN NEW;\nEND\n"
     return (

@@ -161,24 +161,29 @@ def generated_name(*parts: str) -> str:
 def sync_function(table: Name, function: Name, old: str, new: str) -> str:
     """A BEFORE trigger function keeping `old` and `new` equal in both directions.
 
-    INSERT: whichever side the writer filled is copied to the other. UPDATE: the side
-    that changed wins over the stale other; if both changed, both are kept as written.
-    A BEFORE trigger only edits NEW, so it cannot recurse.
+    UPDATE: the side that changed wins over the stale other. Any other write (an INSERT,
+    an UPDATE of neither side or of both) fills a NULL side from the other, so every
+    write leaves a row that the NOT VALID `CHECK (… IS NOT NULL)` of the expand accepts,
+    even a row the backfill has not reached. A BEFORE trigger only edits NEW, so it
+    cannot recurse.
     """
     o, n = f"NEW.{ident(old)}", f"NEW.{ident(new)}"
     po, pn = f"OLD.{ident(old)}", f"OLD.{ident(new)}"
     body = f"""
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    IF {n} IS NULL THEN
-      {n} := {o};
-    ELSIF {o} IS NULL THEN
+  IF TG_OP = 'UPDATE' THEN
+    IF {n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po} THEN
       {o} := {n};
+      RETURN NEW;
+    ELSIF {o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn} THEN
+      {n} := {o};
+      RETURN NEW;
     END IF;
-  ELSIF {n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po} THEN
-    {o} := {n};
-  ELSIF {o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn} THEN
+  END IF;
+  IF {n} IS NULL THEN
     {n} := {o};
+  ELSIF {o} IS NULL THEN
+    {o} := {n};
   END IF;
   RETURN NEW;
 END
