@@ -58,6 +58,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     fresh_install: tuple[str, ...] = ()
     transaction: Mapping[str, str] = field(default_factory=dict)  # glob → per-file|implicit|none
+    deployment: Mapping[str, str] = field(default_factory=dict)  # glob → online|offline
+    lint_downs: str = "rollback"  # rollback | all: which rules judge down migrations
     squawk_excluded: tuple[str, ...] = ()  # .squawk.toml excluded_rules; unknown names pass
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     time_budget: float = DEFAULT_TIME_BUDGET
@@ -93,10 +95,15 @@ KEYS = (
     "exclude",
     "fresh_install",
     "transaction",
+    "deployment",
+    "lint_downs",
     "max_file_size",
     "time_budget",
 )
 TRANSACTION_MODES = ("per-file", "implicit", "none")
+DEPLOYMENT_MODES = ("online", "offline")
+LINT_DOWNS_MODES = ("rollback", "all")
+EVERY_FILE = "*"  # the glob a single `deployment = "offline"` stands for
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -254,6 +261,12 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
         values["severity"] = parse_severities(_table(data, "severity", where), where)
     if "transaction" in data:
         values["transaction"] = parse_transactions(_table(data, "transaction", where), where)
+    if "deployment" in data:
+        values["deployment"] = parse_deployment(data["deployment"], where)
+    if "lint_downs" in data:
+        values["lint_downs"] = _choice(
+            _string(data, "lint_downs", where), "'lint_downs'", LINT_DOWNS_MODES, where
+        )
     if "per_file_ignores" in data:
         table = _table(data, "per_file_ignores", where)
         values["per_file_ignores"] = {
@@ -341,6 +354,28 @@ def parse_transactions(table: Mapping[str, Any], where: str = "") -> dict[str, s
                 f"{where}transaction for {pattern!r} must be one of {modes}, not {mode!r}{hint}"
             )
     return dict(table)
+
+
+def parse_deployment(value: object, where: str = "") -> dict[str, str]:
+    """`"online"`/`"offline"` for every file, or `{glob = mode}` (first match wins; the
+    files no glob matches deploy online)."""
+    if isinstance(value, str):
+        return {EVERY_FILE: _choice(value, "'deployment'", DEPLOYMENT_MODES, where)}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}'deployment' must be online, offline or a table of globs")
+    for pattern, mode in value.items():
+        _choice(mode, f"deployment for {pattern!r}", DEPLOYMENT_MODES, where)
+    return dict(value)
+
+
+def _choice(value: object, what: str, choices: Sequence[str], where: str = "") -> str:
+    """`value` when it is one of `choices`; else an error naming the closest one."""
+    if isinstance(value, str) and value in choices:
+        return value
+    hint = suggest(str(value), choices)
+    raise ConfigError(
+        f"{where}{what} must be one of {', '.join(choices)}, not {_clip(str(value))!r}{hint}"
+    )
 
 
 def _clip(text: str, width: int = 60) -> str:

@@ -25,6 +25,12 @@ class FileInfo:
     dialect: str = "postgres"
     transaction: str | None = None  # per-file | implicit | none | None (unknown)
     fresh_install: bool = False
+    deployment: str = "online"  # online | offline: is the application running meanwhile
+    set_root: str = ""  # the folder of its migration set
+    # what says so; "" when migralint assumes it (see show_context)
+    transaction_reason: str = ""
+    fresh_reason: str = ""
+    deployment_reason: str = ""
     phase: str | None = None  # expand | migrate | contract, from the phase marker
     statements: int = 0  # how many statements the file holds
 

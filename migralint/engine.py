@@ -47,6 +47,7 @@ class LintResult:
     missing: tuple[str, ...] = ()
     unusable: tuple[tuple[str, str], ...] = ()  # given paths that cannot be used: (path, why)
     sources: dict[str, str] = field(default_factory=dict)  # path → the text that was linted
+    contexts: list[FileInfo] = field(default_factory=list)  # how each migration runs
 
     def fails(self, at: Severity = Severity.ERROR) -> bool:
         return any(f.severity >= at for f in self.findings)
@@ -86,6 +87,7 @@ def lint_paths(
         catalog = catalogs[(migration.set_root, dialect)]
         linted = linter.lint_migration(migration, dialect, catalog)
         result.findings.extend(linted.findings)
+        result.contexts.append(linted.info)
         if linted.text is not None:
             result.sources[str(migration.path)] = linted.text
         if linted.unfinished:
@@ -122,9 +124,11 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "<sql>") 
 
 @dataclass(frozen=True, slots=True)
 class Linted:
-    """One file's findings; why it was not linted to its end (None: it was); its text."""
+    """One file's findings; why it was not linted to its end (None: it was); its text;
+    how it runs."""
 
     findings: list[Finding]
+    info: FileInfo
     unfinished: str | None = None
     text: str | None = None  # None when the file was not read
 
@@ -149,32 +153,51 @@ class Linter:
 
     def lint_migration(self, migration: MigrationFile, dialect: str, catalog: Catalog) -> Linted:
         """Read and lint one file: never raises, never reads what is not a regular file."""
+        info = self.run_context(migration, dialect)
+        path = info.path
+        try:
+            data = read_file(path, self.settings.max_file_size)
+        except InputError as error:
+            return Linted(self.judge_problem(error.problem, info), info, error.problem.reason)
+        if b"\x00" in data[:8192]:
+            problem = UnreadableFile.at(path, _binary(data))
+            return Linted(self.judge_problem(problem, info), info, problem.reason)
+        text, decoding = _decode(data, path)
+        if not info.fresh_install and looks_like_schema_dump(text[:2048]):
+            info = replace(info, fresh_install=True, fresh_reason="a schema dump (its header)")
+        deadline = time.monotonic() + self.settings.time_budget
+        try:
+            findings = self.lint_source(text, info, catalog, decoding, deadline)
+            return Linted(findings, info, None, text)
+        except _OutOfTime as late:
+            return Linted(late.findings, info, FileTooSlow.reason, text)
+        except Exception as error:  # a bug of ours must not hide the other files
+            return Linted([internal_error(path, error)], info, "internal error", text)
+
+    def run_context(self, migration: MigrationFile, dialect: str) -> FileInfo:
+        """How the tool runs the file, from the layout overridden by the configuration."""
         path = str(migration.path)
-        info = FileInfo(
+        transaction, transaction_reason = migration.transaction, migration.transaction_reason
+        if configured := _matching(self.settings.transaction, path):
+            pattern, transaction = configured
+            transaction_reason = f"config: transaction {pattern!r}"
+        deployment, deployment_reason = "online", ""
+        if configured := _matching(self.settings.deployment, path):
+            pattern, deployment = configured
+            deployment_reason = f"config: deployment {pattern!r}"
+        return FileInfo(
             path=path,
             tool=migration.tool,
             direction=migration.direction,
             dialect=dialect,
-            transaction=_matching(self.settings.transaction, path) or migration.transaction,
+            transaction=transaction,
             fresh_install=migration.fresh_install,
+            deployment=deployment,
+            set_root=str(migration.set_root),
+            transaction_reason=transaction_reason,
+            fresh_reason=migration.fresh_reason,
+            deployment_reason=deployment_reason,
         )
-        try:
-            data = read_file(path, self.settings.max_file_size)
-        except InputError as error:
-            return Linted(self.judge_problem(error.problem, info), error.problem.reason)
-        if b"\x00" in data[:8192]:
-            problem = UnreadableFile.at(path, _binary(data))
-            return Linted(self.judge_problem(problem, info), problem.reason)
-        text, decoding = _decode(data, path)
-        if not info.fresh_install and looks_like_schema_dump(text[:2048]):
-            info = replace(info, fresh_install=True)
-        deadline = time.monotonic() + self.settings.time_budget
-        try:
-            return Linted(self.lint_source(text, info, catalog, decoding, deadline), None, text)
-        except _OutOfTime as late:
-            return Linted(late.findings, FileTooSlow.reason, text)
-        except Exception as error:  # a bug of ours must not hide the other files
-            return Linted([internal_error(path, error)], "internal error", text)
 
     def judge_problem(self, problem: InputProblem, info: FileInfo) -> list[Finding]:
         """The findings the rule pack reports for a path it could not lint (fully)."""
@@ -264,7 +287,8 @@ class Linter:
                 info.dialect not in spec.dialects
                 or (info.fresh_install and not spec.on_fresh_install)
                 or (new_table and not spec.on_new_tables)
-                or (info.direction == "down" and not spec.on_down)
+                or (info.direction == "down" and not spec.runs_on_down(self.settings.lint_downs))
+                or (info.deployment == "offline" and not spec.runs_offline)
             ):
                 continue
             try:
@@ -313,9 +337,9 @@ def _path_matches(path: str, pattern: str) -> bool:
     return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}")
 
 
-def _matching(table: Mapping[str, str], path: str) -> str | None:
-    """The value of the first glob in `table` that matches the path."""
-    return next((value for pattern, value in table.items() if _path_matches(path, pattern)), None)
+def _matching(table: Mapping[str, str], path: str) -> tuple[str, str] | None:
+    """The first (glob, value) of `table` whose glob matches the path."""
+    return next((item for item in table.items() if _path_matches(path, item[0])), None)
 
 
 def _with_phase(info: FileInfo, comments: Sequence[Comment]) -> FileInfo:

@@ -37,6 +37,16 @@ CATEGORIES = (
 )
 DIALECTS = ("postgres", "mysql", "sqlite", "cockroach")
 
+ROLLBACK_CATEGORIES = frozenset({"correctness", "destructive", "idempotency", "transactions"})
+"""What a rollback is judged by (`lint_downs = "rollback"`): whether the down runs at all,
+loses data, or fails when re-run. Lock, N-1, phase and type advice is for the release
+going out: a down is run by hand, during an incident, not as an online rollout."""
+
+ONLINE_CATEGORIES = frozenset({"locking", "compatibility"})
+"""Harm that needs traffic during the migration: queries waiting on its locks, or release
+N-1 still running. With `deployment = "offline"` (the application is stopped while
+migrations run) these rules are not run."""
+
 
 @dataclass(frozen=True, slots=True)
 class Violation:
@@ -66,9 +76,21 @@ class RuleSpec:
     enabled_by_default: bool = True
     on_fresh_install: bool = False
     on_new_tables: bool = False
-    on_down: bool = True
+    on_down: bool | None = None
+    offline: bool | None = None
     doc: str = ""
     source: str = ""
+
+    def runs_on_down(self, lint_downs: str) -> bool:
+        """Whether the rule judges down migrations under `lint_downs` (rollback | all)."""
+        if self.on_down is not None:
+            return self.on_down
+        return lint_downs == "all" or self.category in ROLLBACK_CATEGORIES
+
+    @property
+    def runs_offline(self) -> bool:
+        """Whether the rule judges migrations that run with the application stopped."""
+        return self.offline if self.offline is not None else self.category not in ONLINE_CATEGORIES
 
     @property
     def summary(self) -> str:
@@ -85,13 +107,17 @@ def rule(
     enabled_by_default: bool = True,
     on_fresh_install: bool = False,
     on_new_tables: bool = False,
-    on_down: bool = True,
+    on_down: bool | None = None,
+    offline: bool | None = None,
 ) -> Callable[[Check], Check]:
     """Declare a check function as a rule.
 
     `on_fresh_install`: also runs in schema dumps and baselines (most rules are about
     live tables and stay quiet there). `on_new_tables`: also judges Ops on tables that
-    the same migration created. `on_down`: also runs in down/undo migrations.
+    the same migration created. `on_down`: runs in down/undo migrations (True) or not
+    (False); None leaves it to the category and `lint_downs` (see ROLLBACK_CATEGORIES).
+    `offline`: runs when the application is stopped during migrations; None leaves it
+    to the category (see ONLINE_CATEGORIES).
     """
     if category not in CATEGORIES:
         raise ValueError(f"rule {id}: unknown category {category!r}; use one of {CATEGORIES}")
@@ -109,6 +135,7 @@ def rule(
             on_fresh_install=on_fresh_install,
             on_new_tables=on_new_tables,
             on_down=on_down,
+            offline=offline,
         )
         return check
 

@@ -405,7 +405,7 @@ class _Finder:
             and not migration.fresh_install
             and self._fresh.match(relative, os.fspath(migration.path))
         ):
-            migration = replace(migration, fresh_install=True)
+            migration = replace(migration, fresh_install=True, fresh_reason="config: fresh_install")
         self.files.append(migration)
 
 

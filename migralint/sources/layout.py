@@ -87,6 +87,8 @@ class MigrationFile:
     transaction: TransactionMode | None  # None: unknown, configuration decides
     fresh_install: bool  # builds a schema from nothing (baseline, full dump)
     version: str  # version text from the name, "" if none
+    transaction_reason: str = ""  # what says how the tool runs it ("" when unknown)
+    fresh_reason: str = ""  # what says it is a fresh install ("" when it is not)
 
 
 class Probe(Protocol):
@@ -112,6 +114,7 @@ class Folder:
     flyway_root: Path  # the folder above any per-release (version-named) folders
     flyway_prefix: str  # this folder relative to `flyway_root`, with a trailing "/" or ""
     flyway_configured: frozenset[str] = frozenset()  # `X.sql` names that have `X.sql.conf`
+    diesel_metadata: bool = False  # holds a diesel `metadata.toml`
 
 
 _NO_TRANSACTION = re.compile(
@@ -119,13 +122,29 @@ _NO_TRANSACTION = re.compile(
 )
 
 
-def _flyway_transaction(path: Path, name: str, folder: Folder, probe: Probe) -> TransactionMode:
+_FLYWAY_WRAPS = "flyway runs each file in a transaction"
+_DIESEL_NO_TRANSACTION = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _flyway_transaction(
+    path: Path, name: str, folder: Folder, probe: Probe
+) -> tuple[TransactionMode, str]:
     """Flyway wraps each file in a transaction unless its `.sql.conf` says otherwise."""
     if name in folder.flyway_configured:
         conf = probe.head(path.with_name(name + ".conf"))
         if _NO_TRANSACTION.search(conf):
-            return "none"
-    return "per-file"
+            return "none", f"{name}.conf: executeInTransaction=false"
+    return "per-file", _FLYWAY_WRAPS
+
+
+def _diesel_transaction(folder: Folder, probe: Probe) -> tuple[TransactionMode, str]:
+    """diesel wraps each up.sql/down.sql in a transaction unless the migration's
+    `metadata.toml` says `run_in_transaction = false`."""
+    if folder.diesel_metadata and _DIESEL_NO_TRANSACTION.search(
+        probe.head(folder.path / "metadata.toml")
+    ):
+        return "none", "metadata.toml: run_in_transaction = false"
+    return "per-file", "diesel runs each up.sql and down.sql in a transaction"
 
 
 def is_candidate(name: str) -> bool:
@@ -151,6 +170,7 @@ def read_folder(path: Path, names: Iterable[str]) -> Folder:
         flyway_root=root,
         flyway_prefix=prefix,
         flyway_configured=frozenset(n[: -len(".conf")] for n in names if n.endswith(".sql.conf")),
+        diesel_metadata="metadata.toml" in names,
     )
 
 
@@ -177,6 +197,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             transaction="per-file",
             fresh_install=full or _is_fresh_name(name),
             version=parent,
+            transaction_reason="synapse runs each delta file in a transaction",
+            fresh_reason="a synapse full schema" if full else _fresh_name_reason(name),
         )
 
     if name == "migration.sql" and (parent[:1].isdecimal() or grandparent == "migrations"):
@@ -191,11 +213,14 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             transaction="implicit",
             fresh_install=_is_fresh_name(parent),
             version=_leading_number(parent),
+            transaction_reason="prisma sends the file as one multi-statement query",
+            fresh_reason=_fresh_name_reason(parent),
         )
 
     if name in ("up.sql", "down.sql"):
         version = parent.split("_", 1)[0] if parent[:1].isdecimal() else ""
         digits = "".join(c for c in version if c.isdecimal())
+        transaction, reason = _diesel_transaction(folder, probe)
         return MigrationFile(
             path=path,
             set_root=folder.path.parent,
@@ -208,9 +233,11 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             tool="diesel",
             direction="up" if name == "up.sql" else "down",
             dialect=folder.dialect,
-            transaction="per-file",
+            transaction=transaction,
             fresh_install=_is_fresh_name(parent),
             version=version,
+            transaction_reason=reason,
+            fresh_reason=_fresh_name_reason(parent),
         )
 
     if m := _UP_DOWN.fullmatch(name):
@@ -219,6 +246,12 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         autocommit = "autocommit" in modifiers
         popx = folder.popx or autocommit or len(version) == 20
         down = direction == "down"
+        if not popx:
+            reason = "golang-migrate sends the file as one multi-statement query"
+        elif autocommit:
+            reason = "popx: autocommit in the file name"
+        else:
+            reason = "popx runs each file in a transaction"
         return MigrationFile(
             path=path,
             set_root=folder.path,
@@ -230,10 +263,13 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             transaction=("none" if autocommit else "per-file") if popx else "implicit",
             fresh_install=_is_fresh_name(name),
             version=version,
+            transaction_reason=reason,
+            fresh_reason=_fresh_name_reason(name),
         )
 
     if m := _FLYWAY.fullmatch(name):
         kind, version = m[1], m[2]
+        transaction, reason = _flyway_transaction(path, name, folder, probe)
         return MigrationFile(
             path=path,
             set_root=folder.flyway_root,
@@ -246,9 +282,11 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             tool="flyway",
             direction="down" if kind == "U" else "up",
             dialect=dialect or folder.dialect,
-            transaction=_flyway_transaction(path, name, folder, probe),
+            transaction=transaction,
             fresh_install=kind == "B" or _is_fresh_name(name),
             version=version.replace("_", "."),
+            transaction_reason=reason,
+            fresh_reason="a Flyway baseline (B…)" if kind == "B" else _fresh_name_reason(name),
         )
 
     if _FLYWAY_REPEATABLE.fullmatch(name):
@@ -262,6 +300,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             transaction="per-file",
             fresh_install=_is_fresh_name(name),
             version="",
+            transaction_reason=_FLYWAY_WRAPS,
+            fresh_reason=_fresh_name_reason(name),
         )
 
     if m := _FLYWAY_CALLBACK.fullmatch(name):
@@ -275,6 +315,7 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
             transaction="per-file",
             fresh_install=False,
             version="",
+            transaction_reason=_FLYWAY_WRAPS,
         )
 
     version = _leading_number(name)
@@ -282,9 +323,15 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         phase, number = _VERSIONED, (int(version),)
     else:
         phase, number = (_SETUP if folder.synapse_root else _AFTER), ()
-    tool, transaction = "plain", None
+    tool, transaction, reason = "plain", None, ""
     if name.lower().endswith(".sql") and (m := _DBMATE_UP.search(probe.head(path))):
-        tool, transaction = "dbmate", "none" if "transaction:false" in m[1] else "per-file"
+        tool = "dbmate"
+        transaction = "none" if "transaction:false" in m[1] else "per-file"
+        reason = (
+            "-- migrate:up transaction:false"
+            if transaction == "none"
+            else "dbmate runs each section in a transaction"
+        )
     return MigrationFile(
         path=path,
         set_root=folder.path,
@@ -295,6 +342,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         transaction=transaction,
         fresh_install=_is_fresh_name(name),
         version=version,
+        transaction_reason=reason,
+        fresh_reason=_fresh_name_reason(name),
     )
 
 
@@ -342,3 +391,7 @@ def _leading_number(name: str) -> str:
 
 def _is_fresh_name(name: str) -> bool:
     return bool(_FRESH_NAME.search(name))
+
+
+def _fresh_name_reason(name: str) -> str:
+    return f"its name ({name})" if _is_fresh_name(name) else ""

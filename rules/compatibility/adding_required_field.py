@@ -37,6 +37,8 @@ from migralint.sql.ops import AddColumn
     category="compatibility",
     aliases=["adding-required-field"],
     dialects=("postgres", "mysql", "sqlite", "cockroach"),
+    on_down=True,  # on a table with rows the statement fails, whoever is connected
+    offline=True,
 )
 def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
     col = op.column

@@ -32,7 +32,9 @@ from migralint.rule import Violation, rule
 from migralint.sql.ops import CreateIndex, Reindex
 
 
-@rule("cic-on-pg14-bug", category="locking", on_new_tables=True)
+@rule(  # a corrupt index, whoever is connected
+    "cic-on-pg14-bug", category="locking", on_new_tables=True, on_down=True, offline=True
+)
 def check(op: CreateIndex | Reindex, ctx: Context) -> Iterator[Violation]:
     if not op.concurrently or not has_cic_corruption_bug(ctx.pg_version):
         return

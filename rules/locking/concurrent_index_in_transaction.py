@@ -39,6 +39,8 @@ from migralint.sql.ops import CreateIndex, DropIndex, Reindex
     aliases=["ban-concurrent-index-creation-in-transaction"],
     on_fresh_install=True,
     on_new_tables=True,
+    on_down=True,  # the statement fails: a down that cannot run
+    offline=True,
 )
 def check(op: CreateIndex | DropIndex | Reindex, ctx: Context) -> Iterator[Violation]:
     if not op.concurrently or not ctx.session.in_transaction:

@@ -44,7 +44,9 @@ from migralint.rule import Violation, rule
 from migralint.sql.ops import AlterTypeAddValue, Commit, Op
 
 
-@rule("enum-add-value-in-transaction", category="locking")
+@rule(  # the statement fails or its value is unusable, whoever is connected
+    "enum-add-value-in-transaction", category="locking", on_down=True, offline=True
+)
 def check(op: AlterTypeAddValue, ctx: Context) -> Iterator[Violation]:
     if not ctx.session.in_transaction or created_earlier_in_file(ctx, "TYPE", op.name):
         return

@@ -38,7 +38,9 @@ from migralint.rule import Violation, rule
 from migralint.sql.ops import AddColumn, AddConstraint, CreateIndex
 
 
-@rule("foreign-key-without-index", category="locking", severity="warning")
+@rule(  # slow deletes for as long as the schema lasts, not only during the migration
+    "foreign-key-without-index", category="locking", severity="warning", offline=True
+)
 def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
     for c in constraints_of(op):
         if c.kind != "foreign_key" or c.references is None or not c.columns:

@@ -51,6 +51,7 @@ _REFILLS = (ops.Update, ops.Insert)
     category="phases",
     severity="info",
     dialects=("postgres", "mysql", "sqlite", "cockroach"),
+    on_down=True,
 )
 def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violation]:
     if ctx.file.direction != "down" or _noted(ctx.file.path):

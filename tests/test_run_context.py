@@ -1,0 +1,101 @@
+"""The run context: which rules judge a down migration, and an offline deployment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import lint_tree, rules_of
+
+from migralint.config import ConfigError, parse_settings
+
+# a down that rebuilds an index without CONCURRENTLY (lock advice), drops what its
+# up added (expected), and runs CONCURRENTLY inside the tool's transaction (fails)
+_DOWN = "CREATE INDEX users_email_idx ON users (email);\nDROP INDEX CONCURRENTLY users_name_idx;\n"
+_HISTORY = "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n"
+
+
+def _golang_migrate() -> dict[str, str]:
+    return {
+        "1_init.up.sql": _HISTORY,
+        "1_init.down.sql": "DROP TABLE users;\n",
+        "2_idx.up.sql": "CREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n",
+        "2_idx.down.sql": _DOWN,
+    }
+
+
+def _diesel() -> dict[str, str]:
+    return {
+        "2020-01-01-000000_init/up.sql": _HISTORY,
+        "2020-01-01-000000_init/down.sql": "DROP TABLE users;\n",
+        "2020-01-02-000000_idx/up.sql": "CREATE INDEX users_name_idx ON users (name);\n",
+        "2020-01-02-000000_idx/down.sql": _DOWN,
+    }
+
+
+@pytest.mark.parametrize("layout", [_golang_migrate, _diesel])
+def test_a_down_is_judged_for_rollback_only(tmp_path: Path, layout) -> None:
+    files = layout()
+    result = lint_tree(tmp_path, files, select=("locking", "idempotency", "correctness"))
+    down = [f.rule for f in result.findings if f.path.endswith("down.sql")]
+    # golang-migrate sends the file as one query: two statements, an implicit transaction
+    assert down == ["concurrent-index-in-transaction"]
+
+
+@pytest.mark.parametrize("layout", [_golang_migrate, _diesel])
+def test_lint_downs_all_judges_a_down_like_an_up(tmp_path: Path, layout) -> None:
+    result = lint_tree(tmp_path, layout(), select=("locking",), lint_downs="all")
+    down = sorted({f.rule for f in result.findings if f.path.endswith("down.sql")})
+    assert "require-concurrent-index-creation" in down
+    assert "concurrent-index-in-transaction" in down
+
+
+def test_irreversible_down_still_judges_downs(tmp_path: Path) -> None:
+    files = {
+        "1_a.up.sql": "CREATE TABLE t (id bigint, note text);\n",
+        "2_b.up.sql": "ALTER TABLE t DROP COLUMN note;\n",
+        "2_b.down.sql": "ALTER TABLE t ADD COLUMN note text;\n",
+    }
+    assert rules_of(lint_tree(tmp_path, files, select=("irreversible-down",))) == [
+        "irreversible-down"
+    ]
+
+
+_UP = {
+    "1_a.up.sql": "CREATE TABLE t (id bigint, email text);\n",
+    "2_b.up.sql": "CREATE INDEX t_email_idx ON t (email);\n"
+    "ALTER TABLE t ADD COLUMN tenant bigint NOT NULL;\n"
+    "ALTER TABLE t DROP COLUMN email;\n",
+}
+
+
+def test_offline_drops_lock_and_n1_advice_and_keeps_data_loss(tmp_path: Path) -> None:
+    online = rules_of(lint_tree(tmp_path, _UP))
+    offline = rules_of(lint_tree(tmp_path, _UP, deployment={"*": "offline"}))
+    assert "require-concurrent-index-creation" in online
+    assert "require-concurrent-index-creation" not in offline
+    assert "require-lock-timeout" not in offline
+    # fails on a table with rows whoever is connected; the dropped data is gone either way
+    assert "adding-required-field" in offline
+    assert "drop-column" in offline
+
+
+def test_deployment_per_glob(tmp_path: Path) -> None:
+    files = {"app/" + name: text for name, text in _UP.items()}
+    files |= {"reports/" + name: text for name, text in _UP.items()}
+    result = lint_tree(tmp_path, files, deployment={"*/reports/*": "offline"}, select=("locking",))
+    folders = {Path(f.path).parent.name for f in result.findings}
+    assert folders == {"app"}
+
+
+def test_deployment_and_lint_downs_are_validated() -> None:
+    assert parse_settings({"deployment": "offline"}).deployment == {"*": "offline"}
+    assert parse_settings({"deployment": {"db/**": "offline"}}).deployment == {"db/**": "offline"}
+    with pytest.raises(ConfigError, match="did you mean 'offline'"):
+        parse_settings({"deployment": "ofline"})
+    with pytest.raises(ConfigError, match=r"deployment for 'db/\*\*'.*did you mean 'online'"):
+        parse_settings({"deployment": {"db/**": "onlin"}})
+    with pytest.raises(ConfigError, match="did you mean 'rollback'"):
+        parse_settings({"lint_downs": "rolback"})
+    with pytest.raises(ConfigError, match="did you mean 'lint_downs'"):
+        parse_settings({"lint_down": "all"})
