@@ -28,7 +28,7 @@ from migralint.schema import Catalog
 from migralint.session import Session
 from migralint.sources.discover import discover
 from migralint.sources.files import InputError, read_file
-from migralint.sources.layout import MigrationFile, looks_like_schema_dump
+from migralint.sources.layout import MigrationFile, Section, looks_like_schema_dump, sections
 from migralint.sql import ops
 from migralint.sql.parse import parse_statement
 from migralint.sql.split import SplitResult, split_statements
@@ -87,7 +87,7 @@ def lint_paths(
         catalog = catalogs[(migration.set_root, dialect)]
         linted = linter.lint_migration(migration, dialect, catalog)
         result.findings.extend(linted.findings)
-        result.contexts.append(linted.info)
+        result.contexts.extend(linted.infos)
         if linted.text is not None:
             result.sources[str(migration.path)] = linted.text
         if linted.unfinished:
@@ -125,10 +125,10 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "<sql>") 
 @dataclass(frozen=True, slots=True)
 class Linted:
     """One file's findings; why it was not linted to its end (None: it was); its text;
-    how it runs."""
+    how each of its sections runs."""
 
     findings: list[Finding]
-    info: FileInfo
+    infos: tuple[FileInfo, ...]
     unfinished: str | None = None
     text: str | None = None  # None when the file was not read
 
@@ -158,26 +158,44 @@ class Linter:
         try:
             data = read_file(path, self.settings.max_file_size)
         except InputError as error:
-            return Linted(self.judge_problem(error.problem, info), info, error.problem.reason)
+            return Linted(self.judge_problem(error.problem, info), (info,), error.problem.reason)
         if b"\x00" in data[:8192]:
             problem = UnreadableFile.at(path, _binary(data))
-            return Linted(self.judge_problem(problem, info), info, problem.reason)
+            return Linted(self.judge_problem(problem, info), (info,), problem.reason)
         text, decoding = _decode(data, path)
         if not info.fresh_install and looks_like_schema_dump(text[:2048]):
             info = replace(info, fresh_install=True, fresh_reason="a schema dump (its header)")
+        parts = [(text, info)]
+        if found := sections(info.tool, text):
+            fresh = {"fresh_install": info.fresh_install, "fresh_reason": info.fresh_reason}
+            parts = [
+                (s.text, replace(self.run_context(migration, dialect, s), **fresh)) for s in found
+            ]
+        infos = tuple(i for _, i in parts)
         deadline = time.monotonic() + self.settings.time_budget
+        findings: list[Finding] = []
         try:
-            findings = self.lint_source(text, info, catalog, decoding, deadline)
-            return Linted(findings, info, None, text)
+            for part, part_info in parts:
+                findings += self.lint_source(part, part_info, catalog, decoding, deadline)
+                decoding = ()
+            return Linted(findings, infos, None, text)
         except _OutOfTime as late:
-            return Linted(late.findings, info, FileTooSlow.reason, text)
+            return Linted(findings + late.findings, infos, FileTooSlow.reason, text)
         except Exception as error:  # a bug of ours must not hide the other files
-            return Linted([internal_error(path, error)], info, "internal error", text)
+            return Linted([internal_error(path, error)], infos, "internal error", text)
 
-    def run_context(self, migration: MigrationFile, dialect: str) -> FileInfo:
-        """How the tool runs the file, from the layout overridden by the configuration."""
+    def run_context(
+        self,
+        migration: MigrationFile,
+        dialect: str,
+        section: Section | None = None,
+    ) -> FileInfo:
+        """How the tool runs the file (or one `section` of it), from the layout overridden
+        by the configuration."""
         path = str(migration.path)
         transaction, transaction_reason = migration.transaction, migration.transaction_reason
+        if section is not None:
+            transaction, transaction_reason = section.transaction, section.transaction_reason
         if configured := _matching(self.settings.transaction, path):
             pattern, transaction = configured
             transaction_reason = f"config: transaction {pattern!r}"
@@ -188,7 +206,7 @@ class Linter:
         return FileInfo(
             path=path,
             tool=migration.tool,
-            direction=migration.direction,
+            direction=section.direction if section else migration.direction,
             dialect=dialect,
             transaction=transaction,
             fresh_install=migration.fresh_install,

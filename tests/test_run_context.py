@@ -99,3 +99,49 @@ def test_deployment_and_lint_downs_are_validated() -> None:
         parse_settings({"lint_downs": "rolback"})
     with pytest.raises(ConfigError, match="did you mean 'lint_downs'"):
         parse_settings({"lint_down": "all"})
+
+
+_TABLE = {"1_a.up.sql": "CREATE TABLE t (id bigint, email text);\n"}
+_TWO_WAYS = "CREATE INDEX CONCURRENTLY t_email_idx ON t (email);\n"
+
+
+@pytest.mark.parametrize(
+    ("up", "down", "transaction"),
+    [
+        ("-- migrate:up transaction:false", "-- migrate:down", "none"),
+        ("-- +goose NO TRANSACTION\n-- +goose Up", "-- +goose Down", "none"),
+        ("-- +goose Up", "-- +goose Down", "per-file"),
+    ],
+)
+def test_dbmate_and_goose_downs_are_sections_of_their_own(
+    tmp_path: Path, up: str, down: str, transaction: str
+) -> None:
+    body = f"{up}\n{_TWO_WAYS}\n{down}\nCREATE INDEX t_email_idx ON t (email);\n"
+    files = {"db/20240101000000_a.sql": "CREATE TABLE t (id bigint, email text);\n"}
+    files["db/20240102000000_b.sql"] = body
+    result = lint_tree(tmp_path, files, select=("locking",))
+    found = [(f.rule, f.line) for f in result.findings if f.path.endswith("_b.sql")]
+    # the up runs CONCURRENTLY (fine only outside a transaction); the down's plain
+    # index build is lock advice, which a rollback does not get
+    if transaction == "none":
+        assert found == []
+    else:
+        assert found == [("concurrent-index-in-transaction", 2)]
+    directions = [
+        (c.direction, c.transaction) for c in result.contexts if c.path.endswith("_b.sql")
+    ]
+    assert directions == [
+        ("up", transaction),
+        ("down", transaction if "goose" in up else "per-file"),
+    ]
+
+
+def test_diesel_metadata_toml_switches_the_transaction_off(tmp_path: Path) -> None:
+    files = {
+        "2020-01-01-000000_init/up.sql": "CREATE TABLE t (id bigint, email text);\n",
+        "2020-01-02-000000_idx/up.sql": _TWO_WAYS,
+        "2020-01-02-000000_idx/metadata.toml": "run_in_transaction = false\n",
+        "2020-01-03-000000_idx2/up.sql": _TWO_WAYS.replace("t_email", "t_email2"),
+    }
+    result = lint_tree(tmp_path, files, select=("concurrent-index-in-transaction",))
+    assert [Path(f.path).parent.name for f in result.findings] == ["2020-01-03-000000_idx2"]

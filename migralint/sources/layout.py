@@ -63,6 +63,9 @@ _FRESH_NAME = re.compile(
     re.IGNORECASE,
 )
 _DBMATE_UP = re.compile(r"^--\s*migrate:up\b(.*)$", re.MULTILINE)
+_DBMATE_SECTION = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.MULTILINE)
+_GOOSE_SECTION = re.compile(r"^--\s*\+goose\s+(up|down)\b()", re.MULTILINE | re.IGNORECASE)
+_GOOSE_NO_TRANSACTION = re.compile(r"^--\s*\+goose\s+NO\s+TRANSACTION\b", re.M | re.I)
 _PRISMA_PROVIDER = re.compile(r'^\s*provider\s*=\s*"([^"]*)"', re.MULTILINE)
 _SCHEMA_DUMP = re.compile(
     r"^--\s*(?:PostgreSQL database dump|Dumped (?:from database version|by pg_dump)"
@@ -81,7 +84,7 @@ class MigrationFile:
     path: Path  # the file as found (joined onto the path the user gave)
     set_root: Path  # directory of the migration set; one set replays into one catalog
     sort_key: tuple[Any, ...]  # the tool's application order inside the set
-    tool: str  # flyway | golang-migrate | dbmate | prisma | diesel | popx | synapse | plain
+    tool: str  # flyway | golang-migrate | dbmate | goose | prisma | diesel | popx | synapse | plain
     direction: Direction
     dialect: str | None  # postgres | mysql | sqlite | h2 | cockroach | tsql | None
     transaction: TransactionMode | None  # None: unknown, configuration decides
@@ -324,14 +327,13 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
     else:
         phase, number = (_SETUP if folder.synapse_root else _AFTER), ()
     tool, transaction, reason = "plain", None, ""
-    if name.lower().endswith(".sql") and (m := _DBMATE_UP.search(probe.head(path))):
+    head = probe.head(path) if name.lower().endswith(".sql") else ""
+    if m := _DBMATE_UP.search(head):
         tool = "dbmate"
-        transaction = "none" if "transaction:false" in m[1] else "per-file"
-        reason = (
-            "-- migrate:up transaction:false"
-            if transaction == "none"
-            else "dbmate runs each section in a transaction"
-        )
+        transaction, reason = _dbmate_transaction(m[1], "up")
+    elif _GOOSE_SECTION.search(head):
+        tool = "goose"
+        transaction, reason = _goose_transaction(head)
     return MigrationFile(
         path=path,
         set_root=folder.path,
@@ -345,6 +347,57 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         transaction_reason=reason,
         fresh_reason=_fresh_name_reason(name),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One direction of a file that holds both (dbmate, goose), linted on its own.
+
+    `text` is the file up to the section's end with everything before the section
+    blanked (newlines kept), so lines and columns are the file's own."""
+
+    direction: Direction
+    text: str
+    transaction: TransactionMode
+    transaction_reason: str
+
+
+def sections(tool: str, text: str) -> list[Section] | None:
+    """The up and down sections of a dbmate or goose file (None for other tools, or a
+    file without markers). What precedes the first marker belongs to the first section."""
+    marker = {"dbmate": _DBMATE_SECTION, "goose": _GOOSE_SECTION}.get(tool)
+    if marker is None:
+        return None
+    found = list(marker.finditer(text))
+    if not found:
+        return None
+    parts = []
+    for i, m in enumerate(found):
+        start = 0 if i == 0 else m.start()
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        direction: Direction = "down" if m[1].lower() == "down" else "up"
+        if tool == "dbmate":
+            transaction, reason = _dbmate_transaction(m[2], direction)
+        else:
+            transaction, reason = _goose_transaction(text)
+        blank = re.sub(r"[^\n]", " ", text[:start])
+        parts.append(Section(direction, blank + text[start:end], transaction, reason))
+    return parts
+
+
+def _dbmate_transaction(options: str, direction: str) -> tuple[TransactionMode, str]:
+    """dbmate runs each section in a transaction unless its marker says
+    `transaction:false`."""
+    if "transaction:false" in options:
+        return "none", f"-- migrate:{direction} transaction:false"
+    return "per-file", "dbmate runs each section in a transaction"
+
+
+def _goose_transaction(text: str) -> tuple[TransactionMode, str]:
+    """goose runs each section in a transaction unless the file says NO TRANSACTION."""
+    if _GOOSE_NO_TRANSACTION.search(text):
+        return "none", "-- +goose NO TRANSACTION"
+    return "per-file", "goose runs each section in a transaction"
 
 
 def prisma_lock_dialect(text: str) -> str | None:
