@@ -91,6 +91,18 @@ def main() -> None:
 )
 @click.option("--max-file-size", help="Largest file linted, e.g. 4MB (default 4MB).")
 @click.option("--time-budget", help="Seconds a file may take (default 10).")
+@click.option(
+    "--deployment",
+    type=click.Choice(["online", "offline"]),
+    help="offline: the application is stopped while migrations run, so lock and N-1 "
+    "rules do not apply (default: the configuration's, else online).",
+)
+@click.option(
+    "--show-context",
+    is_flag=True,
+    help="Print how each migration set runs (tool, transaction, fresh installs, up/down, "
+    "deployment) and which of it is assumed.",
+)
 @_load_rule_paths_option
 def check(
     paths: tuple[Path, ...],
@@ -105,6 +117,8 @@ def check(
     color: bool | None,
     max_file_size: str | None,
     time_budget: str | None,
+    deployment: str | None,
+    show_context: bool,
     load_rule_paths: bool | None,
 ) -> None:
     """Lint migration files and folders (default: the current folder)."""
@@ -122,11 +136,21 @@ def check(
                 cfg.parse_size(max_file_size, "--max-file-size: ") if max_file_size else None
             ),
             time_budget=cfg.parse_seconds(time_budget, "--time-budget: ") if time_budget else None,
+            deployment=cfg.parse_deployment(deployment, "--deployment: ") if deployment else None,
         )
         _notice(cfg.rule_paths_notice(settings))
         result = lint_paths(targets, settings)
     except cfg.ConfigError as error:
         _fail(str(error))
+    if show_context:
+        from migralint.run_context import show_context as render_context
+
+        # beside a machine-readable report, on stderr, so the report stays parseable
+        click.echo(
+            render_context(result.contexts, settings),
+            nl=False,
+            err=fmt != "text" and not statistics,
+        )
     if statistics:
         from migralint.report.text import statistics as render_statistics
 

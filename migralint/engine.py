@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from migralint import __version__, directives
-from migralint.config import Settings, find_config, load_settings, trusting
+from migralint.config import EVERY_FILE, Settings, find_config, load_settings, trusting
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
 from migralint.problems import FileTooSlow, InputProblem, NonUtf8File, UnreadableFile
@@ -202,7 +202,11 @@ class Linter:
         deployment, deployment_reason = "online", ""
         if configured := _matching(self.settings.deployment, path):
             pattern, deployment = configured
-            deployment_reason = f"config: deployment {pattern!r}"
+            deployment_reason = (
+                f"configured (deployment = {deployment!r} or --deployment)"
+                if pattern == EVERY_FILE
+                else f"config: deployment {pattern!r}"
+            )
         return FileInfo(
             path=path,
             tool=migration.tool,

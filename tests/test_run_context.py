@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import lint_tree, rules_of
+from helpers import lint_tree, rules_of, write_tree
 
 from migralint.config import ConfigError, parse_settings
 
@@ -145,3 +145,61 @@ def test_diesel_metadata_toml_switches_the_transaction_off(tmp_path: Path) -> No
     }
     result = lint_tree(tmp_path, files, select=("concurrent-index-in-transaction",))
     assert [Path(f.path).parent.name for f in result.findings] == ["2020-01-03-000000_idx2"]
+
+
+def _show_context(root: Path, *args: str) -> str:
+    from click.testing import CliRunner
+
+    from migralint.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--show-context", "--exit-zero", *args, str(root)])
+    assert result.exit_code == 0, result.output
+    return result.output.split("\n\n")[0]
+
+
+def test_show_context_of_a_diesel_set(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "2020-01-01-000000_init/up.sql": "CREATE TABLE t (id bigint);\n",
+            "2020-01-01-000000_init/down.sql": "DROP TABLE t;\n",
+            "2020-01-02-000000_idx/up.sql": _TWO_WAYS,
+            "2020-01-02-000000_idx/down.sql": "DROP INDEX t_email_idx;\n",
+            "2020-01-02-000000_idx/metadata.toml": "run_in_transaction = false\n",
+        },
+    )
+    assert _show_context(tmp_path).splitlines() == [
+        f"{tmp_path}  (diesel: 2 up, 2 down)",
+        "  transaction   one transaction per file: diesel runs each up.sql and down.sql in a "
+        "transaction",
+        "                no transaction: metadata.toml: run_in_transaction = false "
+        "[2020-01-02-000000_idx/up.sql, 2020-01-02-000000_idx/down.sql]",
+        "  fresh install none",
+        '  deployment    online (assumed; set deployment = "offline" in [tool.migralint], or '
+        "pass --deployment offline)",
+        "  down files    judged for rollback only: data loss, irreversibility, failures, "
+        're-runs (lint_downs = "rollback"; "all" to change)',
+    ]
+
+
+def test_show_context_of_plain_files_says_what_is_assumed(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "001_init.sql": "CREATE TABLE t (id bigint);\n",
+            "002_b.sql": "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n",
+            "schema.sql": "-- PostgreSQL database dump\nCREATE TABLE t (id bigint);\n",
+        },
+    )
+    assert _show_context(tmp_path, "--deployment", "offline").splitlines() == [
+        f"{tmp_path}  (dbmate, plain: 3 up, 1 down)",
+        "  transaction   no transaction (assumed: the layout does not say; set "
+        '[tool.migralint.transaction] "<glob>" = "per-file" | "implicit" | "none", or '
+        "assume_in_transaction = true)",
+        "                one transaction per file: dbmate runs each section in a transaction "
+        "[002_b.sql]",
+        "  fresh install yes: a schema dump (its header) [schema.sql]",
+        "  deployment    offline: configured (deployment = 'offline' or --deployment)",
+        "  down files    judged for rollback only: data loss, irreversibility, failures, "
+        're-runs (lint_downs = "rollback"; "all" to change)',
+    ]

@@ -1,0 +1,121 @@
+"""`check --show-context`: how each migration set runs, as migralint read or assumed it.
+
+Per set (folder): the tool, how its files run (transaction or not, and what says so),
+its fresh installs, its up/down counts and its deployment mode. A value no file or
+setting states is marked "assumed", with the setting that states it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from migralint.config import Settings
+from migralint.context import FileInfo
+
+_MODES = {
+    "per-file": "one transaction per file",
+    "implicit": "one multi-statement query (an implicit transaction; one statement runs bare)",
+    "none": "no transaction",
+}
+_SET_TRANSACTION = (
+    'set [tool.migralint.transaction] "<glob>" = "per-file" | "implicit" | "none", '
+    "or assume_in_transaction = true"
+)
+_SET_DEPLOYMENT = 'set deployment = "offline" in [tool.migralint], or pass --deployment offline'
+_MAX_NAMES = 4
+
+
+def show_context(contexts: Iterable[FileInfo], settings: Settings) -> str:
+    """The run context of every migration set, one block per set."""
+    by_set: dict[str, list[FileInfo]] = defaultdict(list)
+    for info in contexts:
+        by_set[info.set_root].append(info)
+    blocks = [_block(root, infos, settings) for root, infos in sorted(by_set.items())]
+    return "".join(blocks) or "no migrations found\n"
+
+
+def _block(root: str, infos: Sequence[FileInfo], settings: Settings) -> str:
+    tools = ", ".join(sorted({i.tool for i in infos}))
+    directions = Counter(i.direction for i in infos)
+    counts = ", ".join(f"{n} {d}" for d, n in sorted(directions.items(), key=_up_first))
+    lines = [f"{root}  ({tools}: {counts})"]
+    lines += _grouped("transaction", infos, root, lambda i: _transaction(i, settings))
+    fresh = [i for i in infos if i.fresh_install]
+    if fresh:
+        lines += _grouped("fresh install", fresh, root, _fresh, list_first=True)
+    else:
+        lines.append(_row("fresh install", "none"))
+    lines += _grouped("deployment", infos, root, _deployment)
+    if directions["down"]:
+        how = (
+            "judged like up files"
+            if settings.lint_downs == "all"
+            else "judged for rollback only: data loss, irreversibility, failures, re-runs"
+        )
+        other = "all" if settings.lint_downs == "rollback" else "rollback"
+        setting = f'lint_downs = "{settings.lint_downs}"; "{other}" to change'
+        lines.append(_row("down files", f"{how} ({setting})"))
+    return "\n".join(lines) + "\n\n"
+
+
+def _transaction(info: FileInfo, settings: Settings) -> str:
+    if info.transaction is not None:
+        return f"{_MODES[info.transaction]}: {info.transaction_reason}"
+    if settings.assume_in_transaction:
+        return f"{_MODES['per-file']}: config: assume_in_transaction = true"
+    return f"{_MODES['none']} (assumed: the layout does not say; {_SET_TRANSACTION})"
+
+
+def _fresh(info: FileInfo) -> str:
+    return f"yes: {info.fresh_reason}"
+
+
+def _deployment(info: FileInfo) -> str:
+    if info.deployment_reason:
+        return f"{info.deployment}: {info.deployment_reason}"
+    return f"{info.deployment} (assumed; {_SET_DEPLOYMENT})"
+
+
+def _grouped(
+    label: str,
+    infos: Sequence[FileInfo],
+    root: str,
+    describe: Callable[[FileInfo], str],
+    list_first: bool = False,
+) -> list[str]:
+    """The most common description first (for the files not listed after it, unless
+    `list_first`), then the others with the files they cover."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for info in infos:
+        groups[describe(info)].append(_relative(info, root))
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    rows = []
+    for n, (text, files) in enumerate(ordered):
+        scope = f" [{_names(files)}]" if n or list_first else ""
+        rows.append(_row("" if n else label, text + scope))
+    return rows
+
+
+def _row(label: str, text: str) -> str:
+    return f"  {label:<14}{text}"
+
+
+def _names(files: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(files))
+    shown = ", ".join(unique[:_MAX_NAMES])
+    rest = len(unique) - _MAX_NAMES
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _relative(info: FileInfo, root: str) -> str:
+    path = Path(info.path)
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _up_first(item: tuple[str, int]) -> int:
+    return ("up", "down", "repeatable").index(item[0])
