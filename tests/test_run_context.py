@@ -65,7 +65,8 @@ _UP = {
     "1_a.up.sql": "CREATE TABLE t (id bigint, email text);\n",
     "2_b.up.sql": "CREATE INDEX t_email_idx ON t (email);\n"
     "ALTER TABLE t ADD COLUMN tenant bigint NOT NULL;\n"
-    "ALTER TABLE t DROP COLUMN email;\n",
+    "ALTER TABLE t DROP COLUMN email;\n"
+    "ALTER TABLE t RENAME COLUMN id TO key;\n",
 }
 
 
@@ -75,6 +76,9 @@ def test_offline_drops_lock_and_n1_advice_and_keeps_data_loss(tmp_path: Path) ->
     assert "require-concurrent-index-creation" in online
     assert "require-concurrent-index-creation" not in offline
     assert "require-lock-timeout" not in offline
+    # a rename breaks only release N-1, which does not run while the application is stopped
+    assert "rename-column" in online
+    assert "rename-column" not in offline
     # fails on a table with rows whoever is connected; the dropped data is gone either way
     assert "adding-required-field" in offline
     assert "drop-column" in offline

@@ -49,6 +49,7 @@ from migralint.sql.ops import DropDefault
     aliases=["ban-drop-default"],
     dialects=("postgres", "mysql", "cockroach"),
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: DropDefault, ctx: Context) -> Iterator[Violation]:
     if removal_planned(ctx.file) or column_reworked_later(ctx, op.table, op.column):

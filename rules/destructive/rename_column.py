@@ -39,6 +39,7 @@ from migralint.sql.ops import RenameColumn
     aliases=["renaming-column"],
     dialects=("postgres", "mysql", "sqlite", "cockroach"),
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameColumn, ctx: Context) -> Iterator[Violation]:
     command = plan_command("rename-column", op.table, column=op.column, to=op.new_name)

@@ -40,6 +40,7 @@ from migralint.sql.ops import RenameConstraint
     dialects=("postgres", "cockroach"),
     enabled_by_default=False,
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameConstraint, ctx: Context) -> Iterator[Violation]:
     if constraint_added_here(ctx, op):

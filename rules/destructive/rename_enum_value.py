@@ -35,7 +35,13 @@ from migralint.rule import Violation, rule
 from migralint.sql.ops import AlterTypeAddValue, RenameObject
 
 
-@rule("rename-enum-value", category="destructive", dialects=("postgres",), on_down=False)
+@rule(
+    "rename-enum-value",
+    category="destructive",
+    dialects=("postgres",),
+    on_down=False,
+    offline=False,
+)
 def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
     if op.kind != "TYPE VALUE" or created_here(ctx, "TYPE", op.name):
         return

@@ -42,6 +42,7 @@ from migralint.sql.ops import RenameTable
     aliases=["renaming-table"],
     dialects=("postgres", "mysql", "sqlite", "cockroach"),
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameTable, ctx: Context) -> Iterator[Violation]:
     if old_name_kept_as_view(op, ctx) or removal_planned(ctx.file):

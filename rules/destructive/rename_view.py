@@ -38,6 +38,7 @@ from migralint.sql.ops import RenameObject
     aliases=["renaming-object"],
     dialects=("postgres", "cockroach"),
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
     if op.kind in ("VIEW", "MATERIALIZED VIEW"):

@@ -44,6 +44,7 @@ from migralint.sql.ops import Name, SetSchema
     aliases=["ban-set-schema"],
     dialects=("postgres", "cockroach"),
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: SetSchema, ctx: Context) -> Iterator[Violation]:
     if created_here(ctx, op.kind, op.name) or recreated_later(ctx, op.kind, op.name):

@@ -48,6 +48,7 @@ Contracting = ops.DropColumn | ops.RenameColumn | ops.DropTable | ops.RenameTabl
     category="phases",
     dialects=("postgres", "mysql", "cockroach"),
     on_down=False,
+    offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: Contracting, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, ops.DropColumn | ops.RenameColumn):
