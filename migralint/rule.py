@@ -45,7 +45,11 @@ going out: a down is run by hand, during an incident, not as an online rollout."
 ONLINE_CATEGORIES = frozenset({"locking", "compatibility"})
 """Harm that needs traffic during the migration: queries waiting on its locks, or release
 N-1 still running. With `deployment = "offline"` (the application is stopped while
-migrations run) these rules are not run."""
+migrations run) these rules are not run at all, rather than reported as info: the harm
+they describe cannot happen, and a finding that cannot be acted on is noise at any
+level. A rule whose harm does not need traffic (the statement fails, an index is
+corrupt) declares `offline=True`; one in another category whose only harm is to
+release N-1 declares `offline=False`."""
 
 
 @dataclass(frozen=True, slots=True)
