@@ -23,6 +23,12 @@ from helpers import REPO
 
 from migralint.cli import main
 
+
+def _plain(log: str) -> str:
+    """The log without the colour codes the action's --color adds."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", log)
+
+
 ACTION = REPO / "action.yml"
 MIGRATIONS = REPO / "fixtures" / "precommit" / "migrations"
 MIGRALINT = Path(sys.executable).with_name("migralint")
@@ -131,8 +137,10 @@ def workspace(tmp_path: Path) -> Path:
 def test_check_step_logs_text_writes_json_and_fails_on_an_error(workspace: Path) -> None:
     run, outputs = _run_check(workspace, "migrations", "--pg-version 15")
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "migrations/V2__drop_email.sql:3:1 drop-column" in run.stdout
-    assert "2 files linted: 1 error" in run.stdout
+    assert "\x1b[" in run.stdout  # the action passes --color: GitHub's log renders it
+    log = _plain(run.stdout)
+    assert "migrations/V2__drop_email.sql:3:1 drop-column" in log
+    assert "2 files linted: 1 error" in log
     assert outputs == {"report": "out/report.json", "findings": "1"}
     (finding,) = json.loads((workspace / "out" / "report.json").read_text(encoding="utf-8"))
     assert finding["rule"] == "drop-column"
@@ -143,7 +151,7 @@ def test_check_step_logs_text_writes_json_and_fails_on_an_error(workspace: Path)
 def test_check_step_passes_a_clean_migration(workspace: Path) -> None:
     run, outputs = _run_check(workspace, "migrations/V1__create_users.sql")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 file linted: no findings" in run.stdout
+    assert "1 file linted: no findings" in _plain(run.stdout)
     assert outputs == {"report": "out/report.json", "findings": "0"}
     assert json.loads((workspace / "out" / "report.json").read_text(encoding="utf-8")) == []
 
@@ -157,7 +165,7 @@ def test_check_step_splits_inputs_shell_style(workspace: Path) -> None:
         report="migralint-report.json",
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 files linted: 1 error" in run.stdout
+    assert "2 files linted: 1 error" in _plain(run.stdout)
     assert outputs == {"report": "migralint-report.json", "findings": "1"}
 
 
