@@ -295,6 +295,23 @@ def test_a_reader_or_catalog_bug_costs_one_statement_never_a_syntax_error(
     assert result.files_linted == 1
 
 
+def test_a_bug_inside_the_sql_reader_is_an_internal_error_not_a_syntax_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migralint.sql import commands
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AttributeError("'NoneType' object has no attribute 'name'")
+
+    monkeypatch.setattr(commands, "create_object", broken)
+    write_tree(tmp_path, {"V1__x.sql": "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n" + DROP})
+    result = lint_paths([tmp_path], Settings(select=("ALL",)))
+    rules = [f.rule for f in result.findings]
+    assert rules[0] == "internal-error" and "AttributeError" in result.findings[0].message
+    assert "syntax-error" not in rules
+    assert "drop-column" in rules
+
+
 def test_the_result_carries_the_text_of_what_was_linted_and_nothing_else(tmp_path: Path) -> None:
     write_tree(tmp_path, {"secret.env": SECRET, "db/V1__x.sql": DROP, "db/V2__b.sql": b"\x00"})
     (tmp_path / "db" / "V3__s.sql").symlink_to(tmp_path / "secret.env")

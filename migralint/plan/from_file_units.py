@@ -197,7 +197,10 @@ def _alter_table_actions(
             line + action.count("\n"),
             column,
         )
-        pieces.append((piece, parse_statement(piece, path, dialect)))
+        try:
+            pieces.append((piece, parse_statement(piece, path, dialect)))
+        except Exception:  # a reader's bug on the piece: do not cut this statement
+            return None
     if [_bare(op) for _, found in pieces for op in found] != [_bare(op) for op in stmt_ops]:
         return None
     cut: list[Unit] = []

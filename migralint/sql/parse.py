@@ -121,7 +121,8 @@ def location(stmt: Statement, path: str) -> ops.Location:
 
 
 def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
-    """The Ops one statement performs; never raises."""
+    """The Ops one statement performs. SQL that does not parse is an `Unparsed` Op; a
+    bug in a reader raises, and the engine reports it as `internal-error`."""
     loc = location(stmt, path)
     depth, too_deep = _nesting(stmt.text)
     if too_deep is not None:
@@ -130,10 +131,8 @@ def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> li
     try:
         with _stack_room(depth):
             return _parse(stmt.text, loc, dialect)
-    except Exception as error:  # a reader's bug costs this statement, never the run
-        return [
-            ops.Unparsed.at(loc, f"cannot read this statement ({type(error).__name__}: {error})")
-        ]
+    except RecursionError:  # deeper than the raised limit allows: the SQL, not a bug
+        return [ops.Unparsed.at(loc, "statement nested too deeply to read")]
 
 
 # sqlglot reads and writes nested brackets recursively, about 22 frames a level.
@@ -173,6 +172,8 @@ def _stack_room(depth: int) -> Iterator[None]:
 
 
 def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
+    if text.startswith("\\"):  # a psql meta-command: the splitter makes each its own statement
+        return [ops.Raw(loc=loc, kind="psql meta-command")]
     text = blank_comments(text, dialect)
     words = _LEADING_WORDS.match(text)
     if words is None:
