@@ -111,3 +111,13 @@ def test_a_700_kb_line_prints_a_window_with_the_caret_under_each_finding(tmp_pat
     last = next(i for i in excerpts if '"b\\x1bc"' in lines[i])
     assert lines[last].startswith("1 | …x") and lines[last].endswith('DROP TABLE "b\\x1bc";')
     assert lines[last + 1].count("^") == len('DROP TABLE "b\\x1bc"')
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
+def test_the_excerpt_is_the_statements_line_whatever_the_line_ends(
+    tmp_path: Path, end: str
+) -> None:
+    sql = end.join(["CREATE TABLE a (id int);", "-- x", "ALTER TABLE users DROP COLUMN email;", ""])
+    write_tree(tmp_path, {"V1__x.sql": sql})
+    _, out = check("--select", "drop-column", str(tmp_path))
+    assert out.splitlines()[1] == "3 | ALTER TABLE users DROP COLUMN email;"

@@ -40,9 +40,17 @@ def visible_width(text: str) -> int:
     return len(text) + sum(len(_visible(m[0])) - 1 for m in _UNSAFE.finditer(text))
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """A source's lines as the splitter numbers them: LF, CRLF and a lone CR each end one."""
+    return _LINE_END.split(text)
+
+
 def visible_lines(text: str) -> str:
     """`text` with its line breaks kept as `\\n` and every other unsafe character shown."""
-    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+    return "\n".join(visible(line) for line in source_lines(text))
 
 
 _NONCHARACTERS = re.compile("[\ufffe\uffff]")  # valid in JSON, not in XML 1.0

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from migralint.findings import Finding
+from migralint.report.escape import source_lines
 
 
 def fingerprints(findings: list[tuple[Finding, str]], sources: Mapping[str, str]) -> list[str]:
@@ -21,7 +22,7 @@ def fingerprints(findings: list[tuple[Finding, str]], sources: Mapping[str, str]
     out = []
     for finding, path in findings:
         if finding.path not in split:
-            split[finding.path] = sources.get(finding.path, "").split("\n")
+            split[finding.path] = source_lines(sources.get(finding.path, ""))
         content = _content(finding, split[finding.path])
         key = "\0".join((finding.rule, path, content)).encode("utf-8", "surrogatepass")
         ordinal = seen[key]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from migralint.engine import LintResult
 from migralint.findings import Finding, Severity
-from migralint.report.escape import visible, visible_width
+from migralint.report.escape import source_lines, visible, visible_width
 
 Style = Callable[[str, str], str]
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "help": "32"}
@@ -80,7 +80,7 @@ class Sources:
     def line(self, path: str, number: int) -> str | None:
         if path not in self._lines:
             text = self._texts.get(path)
-            self._lines[path] = text.split("\n") if text is not None else []
+            self._lines[path] = source_lines(text) if text is not None else []
         lines = self._lines[path]
         return lines[number - 1].rstrip().replace("\t", " ") if 0 < number <= len(lines) else None
 
