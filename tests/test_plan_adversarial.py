@@ -9,8 +9,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from plan_helpers import files, run_file
+from plan_helpers import files, run_file, schema_of
 
+from migralint.plan import add_column
 from migralint.plan.change_column_type import Change as ChangeType
 from migralint.plan.change_column_type import plan as change_type_plan
 from migralint.plan.model import Plan
@@ -81,3 +82,97 @@ def test_release_n_minus_1_updates_a_row_after_the_contract_s_down(
         "new side",
         "new side",
     )
+
+
+def _docs(db: psycopg.Connection[Any], body_type: str) -> None:
+    body = "point(g, g)" if body_type == "point" else "json_build_object('k', g, 'k2', 'x')"
+    db.execute(f"CREATE TABLE docs (id bigint PRIMARY KEY, body {body_type} NOT NULL, n int)")
+    db.execute(f"INSERT INTO docs SELECT g, {body} FROM generate_series(1, 30) AS g")
+
+
+def test_json_to_jsonb_compares_the_json_side_as_text(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path
+) -> None:
+    _docs(db, "json")
+    out = _written(
+        change_type_plan(ChangeType(Name("docs"), "body", "jsonb", from_type="json")), tmp_path
+    )
+    run_file(db, files(out, "expand", "up"))
+    db.execute("UPDATE docs SET n = 1 WHERE id = 1")
+    db.execute("""UPDATE docs SET body = '{"k": 2,  "k": 3}' WHERE id = 2""")
+    db.execute("""INSERT INTO docs (id, body) VALUES (100, '{"b": 1, "a": [1, 2]}')""")
+    assert db.execute("SELECT body_new FROM docs WHERE id IN (1, 2) ORDER BY id").fetchall() == [
+        ({"k": 1, "k2": "x"},),
+        ({"k": 3},),
+    ]
+    run_file(db, files(out, "backfill", "up"))
+    run_file(db, files(out, "contract", "up"))
+    got = db.execute("SELECT id, body, n FROM docs ORDER BY id").fetchall()
+    with pg_server.database() as plain:
+        _docs(plain, "json")
+        plain.execute("UPDATE docs SET n = 1 WHERE id = 1")
+        plain.execute("""UPDATE docs SET body = '{"k": 2,  "k": 3}' WHERE id = 2""")
+        plain.execute("""INSERT INTO docs (id, body) VALUES (100, '{"b": 1, "a": [1, 2]}')""")
+        plain.execute("ALTER TABLE docs ALTER COLUMN body TYPE jsonb")
+        assert got == plain.execute("SELECT id, body, n FROM docs ORDER BY id").fetchall()
+        assert schema_of(db, "docs")["columns"] == schema_of(plain, "docs")["columns"]
+    for phase in ("contract", "backfill", "expand"):
+        run_file(db, files(out, phase, "down"))
+    db.execute("UPDATE docs SET n = 2 WHERE id = 3")
+    assert db.execute(
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'docs'::regclass AND attname = 'body'"
+    ).fetchone() == ("json",)
+
+
+def test_an_old_type_without_equality_is_refused_before_anything_changes(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    _docs(db, "point")
+    before = schema_of(db, "docs")
+    out = _written(
+        change_type_plan(
+            ChangeType(Name("docs"), "body", "text", from_type="point", using="body::text")
+        ),
+        tmp_path,
+    )
+    with pytest.raises(psycopg.errors.RaiseException, match=r"docs\.body has no = operator"):
+        run_file(db, files(out, "expand", "up"))
+    assert schema_of(db, "docs") == before
+    db.execute("UPDATE docs SET n = 1")
+
+
+def test_a_column_planned_as_json_must_be_json(db: psycopg.Connection[Any], tmp_path: Path) -> None:
+    _docs(db, "json")
+    db.execute("ALTER TABLE docs ALTER COLUMN body TYPE jsonb")
+    out = _written(
+        change_type_plan(ChangeType(Name("docs"), "body", "text", from_type="json")), tmp_path
+    )
+    with pytest.raises(psycopg.errors.RaiseException, match="planned as json"):
+        run_file(db, files(out, "expand", "up"))
+
+
+@pytest.mark.parametrize("not_null", [False, True])
+def test_a_volatile_default_is_evaluated_once_per_row(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path, not_null: bool
+) -> None:
+    def setup(conn: psycopg.Connection[Any]) -> None:
+        conn.execute("CREATE SEQUENCE s1")
+        conn.execute("CREATE TABLE t (id bigint PRIMARY KEY, a int)")
+        conn.execute("INSERT INTO t SELECT g, g FROM generate_series(1, 40) AS g")
+
+    setup(db)
+    change = add_column.Change(
+        Name("t"), "d", "bigint", default="nextval('s1')", not_null=not_null, batch_size=7
+    )
+    out = _written(add_column.plan(change), tmp_path)
+    phases = ("expand", "backfill") + (("check", "validate", "not_null") if not_null else ())
+    for phase in phases:
+        run_file(db, files(out, phase, "up"))
+    with pg_server.database() as plain:
+        setup(plain)
+        null = " NOT NULL" if not_null else ""
+        plain.execute(f"ALTER TABLE t ADD COLUMN d bigint{null} DEFAULT nextval('s1')")
+        for conn in (db, plain):
+            conn.execute("INSERT INTO t (id) VALUES (100)")
+        state = "SELECT array_agg(d ORDER BY d), (SELECT last_value FROM s1) FROM t"
+        assert db.execute(state).fetchone() == plain.execute(state).fetchone()

@@ -68,6 +68,7 @@ def start_copy(
     carried: tuple[CarriedIndex, ...] = (),
     copies_keys: bool = True,
     checks: tuple[CarriedCheck, ...] = (),
+    json_column: str | None = None,
 ) -> str:
     """Add `target` beside `source`: the source's exact type and collation, or
     `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
@@ -79,6 +80,9 @@ def start_copy(
     (other than NOT NULL), views or policies depend on: the plan does not carry them, and
     the contract would drop them with the column; the `carried` indexes excepted.
     With `copies_keys`, the source's foreign keys are copied onto the target too.
+    The sync trigger compares each column's old and new value: the type of each needs an
+    `=` operator, except `json_column`, which the trigger compares as text (json keeps
+    its text as written) and which must then be json.
     """
     t = sql.qualified(table)
     rel = f"{sql.literal(t)}::regclass"
@@ -163,10 +167,6 @@ def start_copy(
   END IF;
 """
     )
-    no_equality = _fail(
-        f"the type of {shown} has no = operator, so the sync trigger cannot compare "
-        "values: change the column by hand"
-    )
     body = f"""DECLARE
   src pg_attribute;
   dst pg_attribute;
@@ -195,22 +195,42 @@ BEGIN
     END IF;
     {taken}
   END IF;
+{_comparable(table, "src", source, json_column)}
 {collation}  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', {rel}, {sql.literal(target)},
     {column_type}, collate_clause);
   {_column("dst", rel, target)}
-  BEGIN
-    EXECUTE format('SELECT NULL::%s IS DISTINCT FROM NULL::%1$s',
-      format_type(dst.atttypid, dst.atttypmod));
-  EXCEPTION WHEN undefined_function THEN
-    {no_equality}
-  END;
-{identity_check}  IF src.attnotnull THEN
+{_comparable(table, "dst", target, json_column)}{identity_check}  IF src.attnotnull THEN
     EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
       {rel}, {sql.literal(not_null_check(table, target))}, {sql.literal(target)});
   END IF;
 {_copy_foreign_keys(table, rel, source, target) if copies_keys else ""}
 END"""
     return sql.do_block(body, "copy")
+
+
+def _comparable(table: Name, variable: str, column: str, json_column: str | None) -> str:
+    """PL/pgSQL refusing the column in `variable` unless the sync trigger can compare its
+    values: json when it is `json_column` (compared as text), else a type with `=`."""
+    if column == json_column:
+        not_json = _fail(
+            f"{table}.{column} was planned as json (compared as text) but is not json: plan "
+            "again with its type"
+        )
+        return f"""  IF {variable}.atttypid <> 'json'::regtype THEN
+    {not_json}
+  END IF;
+"""
+    no_equality = _fail(
+        f"the type of {table}.{column} has no = operator, so the sync trigger cannot compare "
+        "values: change the column by hand"
+    )
+    return f"""  BEGIN
+    EXECUTE format('SELECT NULL::%s IS DISTINCT FROM NULL::%1$s',
+      format_type({variable}.atttypid, {variable}.atttypmod));
+  EXCEPTION WHEN undefined_function THEN
+    {no_equality}
+  END;
+"""
 
 
 COPY_OF = "migralint: copy of "

@@ -31,7 +31,13 @@ class Change:
 
 
 def sync_function(
-    table: Name, function: Name, old: str, new: str, to_new: str, to_old: str | None
+    table: Name,
+    function: Name,
+    old: str,
+    new: str,
+    to_new: str,
+    to_old: str | None,
+    old_as_text: bool = False,
 ) -> str:
     """A BEFORE INSERT OR UPDATE trigger function keeping `new` = f(`old`) and, with
     `to_old`, `old` = g(`new`); `to_new`/`to_old` are expressions over the row (NEW.…).
@@ -45,13 +51,16 @@ def sync_function(
     Every computed value is assigned to a variable or column of the target column's type:
     an assignment cast, as `UPDATE … SET` and `ALTER COLUMN … TYPE` convert, so a value
     that does not fit (too long for varchar(n), out of range) fails the write instead of
-    being cut. A BEFORE trigger only edits NEW, so it cannot recurse.
+    being cut. A BEFORE trigger only edits NEW, so it cannot recurse. With `old_as_text`
+    (a json column, which has no `=`), `old` is compared as text.
     """
     t = sql.qualified(table)
     o, n = f"NEW.{sql.ident(old)}", f"NEW.{sql.ident(new)}"
     po, pn = f"OLD.{sql.ident(old)}", f"OLD.{sql.ident(new)}"
-    old_changed = f"{o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn}"
-    new_changed = f"{n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po}"
+    cast = "::text" if old_as_text else ""
+    co, cpo = f"{o}{cast}", f"{po}{cast}"
+    old_changed = f"{co} IS DISTINCT FROM {cpo} AND {n} IS NOT DISTINCT FROM {pn}"
+    new_changed = f"{n} IS DISTINCT FROM {pn} AND {co} IS NOT DISTINCT FROM {cpo}"
     fill = f"""  IF {n} IS NULL THEN
     {n} := {to_new};"""
     if to_old is None:
@@ -71,7 +80,7 @@ def sync_function(
         body = f"""  IF TG_OP = 'UPDATE' THEN
     IF {old_changed} THEN
       as_old := {to_old};
-      IF {o} IS DISTINCT FROM as_old THEN
+      IF {co} IS DISTINCT FROM as_old{cast} THEN
         {n} := {to_new};
       END IF;
       RETURN NEW;
@@ -143,7 +152,11 @@ def build(
     t, new = sql.qualified(table), sql.ident(to)
     name = sql.generated_name(table.name, "sync", column, to)
     function = Name(name, table.schema)
-    sync = sync_function(table, function, column, to, up.on("NEW"), down and down.on("NEW"))
+    # json has no `=`: the trigger compares it as text, which json keeps as written.
+    json_column = column if from_type.lower() == "json" else None
+    sync = sync_function(
+        table, function, column, to, up.on("NEW"), down and down.on("NEW"), json_column is not None
+    )
     sync += "\n\n" + sql.create_trigger(table, name, function)
     lock = sql.lock_timeout(change.lock_timeout)
     drop_sync = sql.drop_trigger(table, name, function)
@@ -162,10 +175,18 @@ def build(
         carried=carried,
         copies_keys=in_place,
         checks=checks,
+        json_column=json_column,
     )
     check = column_copy.conversion_check(table, assignments)
     restore = column_copy.start_copy(
-        table, to, column, name, from_type, keeps_source=True, copies_keys=in_place
+        table,
+        to,
+        column,
+        name,
+        from_type,
+        keeps_source=True,
+        copies_keys=in_place,
+        json_column=json_column,
     )
     # The name the application reads after the contract.
     final = column if in_place else to
