@@ -124,7 +124,16 @@ def plan(change: Change) -> Plan:
             f"{change.batch_size} rows per committed batch,\noutside a transaction; "
             "safe to re-run (a re-run touches no filled row). Then ship the release that "
             f"uses {column}.",
-            sql.backfill(table, change.key, column, fill, change.batch_size, commit=True),
+            # A volatile fill is evaluated once per row, as ADD COLUMN … DEFAULT does.
+            sql.backfill(
+                table,
+                change.key,
+                column,
+                fill,
+                change.batch_size,
+                commit=True,
+                once=not constant_default(fill),
+            ),
             _code_only(
                 "The filled values stay until the expand's down drops the column.",
             ),

@@ -210,11 +210,23 @@ def drop_trigger(table: Name, trigger: str, function: Name) -> str:
 
 
 def backfill(
-    table: Name, key: str, target: str, source_expression: str, batch_size: int, commit: bool
+    table: Name,
+    key: str,
+    target: str,
+    source_expression: str,
+    batch_size: int,
+    commit: bool,
+    once: bool = False,
 ) -> str:
     """A keyset-batched UPDATE of `target` from an expression, guarded so a re-run only
     touches rows still empty. With `commit`, each batch commits (run it outside a
     transaction block); without, the loop runs in the caller's transaction.
+
+    A row is pending while `target` is NULL and the expression is not (a source column
+    that is NULL leaves nothing to copy). With `once`, while `target` is NULL, full stop:
+    the expression is evaluated exactly once per row, in the SET alone, as `ADD COLUMN …
+    DEFAULT` evaluates a volatile default (nextval(), random()); a row it fills with NULL
+    then fails the final count.
 
     It refuses to start unless `key` is a NOT NULL column with a unique index of its own
     (a primary key): rows with a NULL key would be skipped, and without an index every
@@ -227,7 +239,7 @@ def backfill(
     t, k, c = qualified(table), ident(key), ident(target)
     limit = checked_batch_size(batch_size)
     commit_line = "\n    COMMIT;" if commit else ""
-    pending = f"src.{c} IS NULL AND ({source_expression}) IS NOT NULL"
+    pending = f"src.{c} IS NULL" + ("" if once else f" AND ({source_expression}) IS NOT NULL")
     no_key = (
         f"migralint backfill: {table} has no primary key or unique NOT NULL column {key} "
         "to batch by; plan again with --key naming one"
