@@ -269,6 +269,31 @@ def test_no_comment_line_reads_as_a_tool_directive() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "migrate:up",
+        " migrate:down transaction:false",
+        "MIGRALINT: ignore-file",
+        "migralint :x",
+        "squawk-ignore-file",
+        "Squawk-Ignore ban-drop-column",
+        "+goose Down",
+        "+goose up",
+    ],
+)
+def test_directive_look_alikes_are_escaped(line: str) -> None:
+    assert comment(line) == f"-- \\{line}"
+
+
+@pytest.mark.parametrize(
+    "line", ["Migrate: fill name for existing rows", "migrate: up", "Migrate:down", "goose up"]
+)
+def test_ordinary_words_are_not_escaped(line: str) -> None:
+    """dbmate reads `migrate:up`/`migrate:down` case-sensitively and nothing else."""
+    assert comment(line) == f"-- {line}"
+
+
 @pytest.mark.parametrize("name", [n for n in HOSTILE if len(n) < 60])
 def test_each_block_is_exactly_its_statements_whatever_the_names(name: str) -> None:
     """Re-parsed, every building block holds the statements it means to, no more."""

@@ -10,9 +10,10 @@ PHASES = ("expand", "migrate", "contract")
 # Settings that would cancel long work in a phase run outside a transaction (a role's
 # default, or what an earlier migration left on the connection).
 _LONG_WORK = ("statement_timeout", "lock_timeout")
-# A comment line a tool would read as its own directive (dbmate's `-- migrate:down`,
-# migralint's `-- migralint: ignore …`).
-_DIRECTIVE = re.compile(r"\s*(?:migrate|migralint)\s*:", re.IGNORECASE)
+# A comment line a tool would read as its own directive: dbmate's `-- migrate:up` and
+# `-- migrate:down` (case-sensitive, as dbmate reads them), migralint's `-- migralint: …`,
+# squawk's `-- squawk-ignore…` and goose's `-- +goose …` (any case).
+_DIRECTIVE = re.compile(r"\s*(?:migrate:(?:up|down)\b|(?i:migralint\s*:|squawk-ignore|\+goose\b))")
 
 
 def shown(text: str) -> str:
