@@ -135,6 +135,8 @@ def test_snippet_config_names_this_repository_and_the_hook() -> None:
     assert README_PRECOMMIT_CONFIG.count(f"repo: {README_REPO_URL}\n") == 1
     assert README_PRECOMMIT_CONFIG.count(f"rev: {README_REV}\n") == 1
     assert f"- id: {HOOK_ID}\n" in README_PRECOMMIT_CONFIG
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{README_PRECOMMIT_CONFIG}```" in readme, "README's snippet is the tested one"
 
 
 @needs_pre_commit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 
 from helpers import REPO
 
@@ -28,3 +29,16 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     assert block[0].startswith("pip install . && migralint check fixtures/examples")
     assert block[1].startswith("./scripts/test")
     assert "./scripts/test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_test_the_robustness_table_names_exists() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Robustness\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(test_\w+)`", section))
+    defined = {
+        name
+        for path in (REPO / "tests").glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert len(named) > 30
+    assert named <= defined, sorted(named - defined)
