@@ -176,3 +176,73 @@ def test_a_volatile_default_is_evaluated_once_per_row(
             conn.execute("INSERT INTO t (id) VALUES (100)")
         state = "SELECT array_agg(d ORDER BY d), (SELECT last_value FROM s1) FROM t"
         assert db.execute(state).fetchone() == plain.execute(state).fetchone()
+
+
+BYPASSES = {
+    "replica session": (
+        "SET session_replication_role = replica; "
+        "INSERT INTO users (id, name, age) VALUES (1000, 'r', 41); "
+        "RESET session_replication_role"
+    ),
+    "inheritance child": (
+        "CREATE TABLE child () INHERITS (users); "
+        "INSERT INTO child (id, name, age) VALUES (1000, 'c', 41)"
+    ),
+}
+# Plans of the nullable age column: (plan, the plan's new column, the final name).
+AGE_PLANS = {
+    "rename": (rename_plan(RenameColumn(Name("users"), "age", "years")), "years", "years"),
+    "retype": (
+        change_type_plan(ChangeType(Name("users"), "age", "bigint", from_type="int")),
+        "age_new",
+        "age",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", AGE_PLANS)
+@pytest.mark.parametrize("bypass", BYPASSES)
+def test_the_contract_refuses_to_drop_a_value_written_past_the_sync_trigger(
+    db: psycopg.Connection[Any], tmp_path: Path, kind: str, bypass: str
+) -> None:
+    planned, new, final = AGE_PLANS[kind]
+    _users(db)
+    out = _written(planned, tmp_path)
+    run_file(db, files(out, "expand", "up"))
+    run_file(db, files(out, "backfill", "up"))
+    db.execute(BYPASSES[bypass])
+    before = schema_of(db, "users")
+    with pytest.raises(psycopg.errors.RaiseException, match="contract: 1 rows of users"):
+        run_file(db, files(out, "contract", "up"))
+    assert schema_of(db, "users") == before
+    db.execute(f"UPDATE users SET {new} = age WHERE {new} IS NULL")
+    run_file(db, files(out, "contract", "up"))
+    assert db.execute(f"SELECT {final} FROM users WHERE id = 1000").fetchone() == (41,)
+
+
+def test_the_rename_contract_refuses_an_old_value_the_new_column_does_not_hold(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    _users(db)
+    out = _written(PLANS["rename"][0](), tmp_path)
+    run_file(db, files(out, "expand", "up"))
+    run_file(db, files(out, "backfill", "up"))
+    db.execute(
+        "SET session_replication_role = replica; UPDATE users SET name = 'r' WHERE id = 3; "
+        "RESET session_replication_role"
+    )
+    with pytest.raises(psycopg.errors.RaiseException, match="contract: 1 rows of users"):
+        run_file(db, files(out, "contract", "up"))
+
+
+@pytest.mark.parametrize("kind", PLANS)
+def test_the_expand_refuses_a_table_with_inheritance_children(
+    db: psycopg.Connection[Any], tmp_path: Path, kind: str
+) -> None:
+    _users(db)
+    db.execute("CREATE TABLE child () INHERITS (users)")
+    before = schema_of(db, "users")
+    out = _written(PLANS[kind][0](), tmp_path)
+    with pytest.raises(psycopg.errors.RaiseException, match="has inheritance children"):
+        run_file(db, files(out, "expand", "up"))
+    assert schema_of(db, "users") == before

@@ -7,7 +7,8 @@ is built in the database from the column it replaces, inside the migration:
 
 - `start_copy` (expand; the contract's down the other way round) refuses what cannot be
   copied (a generated column, a type without `=`, a target name already taken by
-  another column), adds the target with the source's exact type (`format_type`, so a
+  another column, a table with inheritance children or partitions, whose rows the sync
+  trigger would not see), adds the target with the source's exact type (`format_type`, so a
   `serial` becomes `integer`) and collation, or with the new type, and adds
   `CHECK (target IS NOT NULL) NOT VALID` when the source is NOT NULL.
 - `finish_move` (contract; the expand's down the other way round) validates that CHECK
@@ -129,6 +130,10 @@ def start_copy(
         f"{table}.{source} is a generated column: the plan cannot copy it; drop and "
         "re-create it (ADD COLUMN … GENERATED ALWAYS AS (…) STORED) instead"
     )
+    children = _fail(
+        f"{table} has inheritance children or partitions: their rows would not pass through "
+        "the sync trigger (it is on this table alone); change the column by hand"
+    )
     taken = _fail(
         f"column {shown} already exists: refusing to reuse it (its rows would not be "
         "copied); pick another name, or drop it if a failed run of this plan left it"
@@ -183,6 +188,9 @@ BEGIN
   END IF;
   IF src.attgenerated <> '' THEN
     {generated}
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = {rel}) THEN
+    {children}
   END IF;
 {dependents}  IF EXISTS (
     SELECT 1 FROM pg_attribute
@@ -425,16 +433,26 @@ def stored_type(type_text: str) -> str:
     return _SERIALS.get(" ".join(type_text.lower().split()), type_text)
 
 
-def retire(table: Name, source: str, target: str, take_name: bool = False) -> str:
+def retire(table: Name, source: str, target: str, stale: str, take_name: bool = False) -> str:
     """Drop `source` once `target` holds its data, and with `take_name` rename `target` to
     `source` (the new column replaces the old in place, as `ALTER COLUMN … TYPE` leaves
     it). Nothing happens unless `target` exists: a re-run, or a contract run before its
-    expand, never drops the only copy of the data."""
+    expand, never drops the only copy of the data. Before the drop it counts the rows,
+    inheritance children included, that match `stale` (a condition over the columns: a
+    value of `source` that `target` does not hold, written past the sync trigger by a
+    child table or a session with session_replication_role = replica) and fails if any.
+    """
     t = sql.qualified(table)
     rename = (
         f"\n    ALTER TABLE {t} RENAME COLUMN {sql.ident(target)} TO {sql.ident(source)};"
         if take_name
         else ""
+    )
+    lost = (
+        f" rows of {table} (or its inheritance children) hold a {source} that {target} does "
+        "not (written past the sync trigger: a child table, session_replication_role = "
+        f"replica); dropping {source} would lose it: fill {target} in those rows (the "
+        "migrate phase fills the empty ones), then run the contract again"
     )
     body = f"""BEGIN
   IF EXISTS (
@@ -442,7 +460,18 @@ def retire(table: Name, source: str, target: str, take_name: bool = False) -> st
     WHERE attrelid = {sql.literal(t)}::regclass AND attname = {sql.literal(target)}
       AND NOT attisdropped
   ) THEN
-    ALTER TABLE {t} DROP COLUMN IF EXISTS {sql.ident(source)};{rename}
+    IF EXISTS (
+      SELECT 1 FROM pg_attribute
+      WHERE attrelid = {sql.literal(t)}::regclass AND attname = {sql.literal(source)}
+        AND NOT attisdropped
+    ) THEN
+      PERFORM set_config('row_security', 'off', true);
+      IF EXISTS (SELECT 1 FROM {t} WHERE {stale}) THEN
+        RAISE EXCEPTION USING MESSAGE = {sql.literal("migralint contract: ")}
+          || (SELECT count(*) FROM {t} WHERE {stale}) || {sql.literal(lost)};
+      END IF;
+      ALTER TABLE {t} DROP COLUMN {sql.ident(source)};
+    END IF;{rename}
   END IF;
 END"""
     # No release reads the plan's own column: renaming it breaks none.

@@ -96,6 +96,7 @@ def plan(change: Change) -> Plan:
         sql.backfill(table, change.key, column, sql.ident(to), change.batch_size, commit=True),
         transactional=False,
     )
+    stale = f"{sql.ident(column)} IS DISTINCT FROM {sql.ident(to)}"
     contract = Phase(
         "contract",
         f"{slug}_contract",
@@ -105,7 +106,8 @@ def plan(change: Change) -> Plan:
         f"re-creates {column} and the trigger; the migrate phase's down then refills\nit "
         "and the expand phase's down gives it back its NOT NULL, default and sequence.",
         f"{lock}\n\n{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-        f"{column_copy.retire(table, column, to)}\n\n{column_copy.name_indexes(table, carried)}"
+        f"{column_copy.retire(table, column, to, stale)}\n\n"
+        f"{column_copy.name_indexes(table, carried)}"
         f"{column_copy.name_copies(table)}",
         f"{lock}\n\n{column_copy.unname_indexes(table, column, carried)}"
         f"{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n"

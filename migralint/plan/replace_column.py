@@ -271,10 +271,12 @@ def build(
                 else "."
             )
         )
+    # Rows the backfill would still fill: the trigger did not see their write.
+    stale = f"{new} IS NULL AND ({up.text}) IS NOT NULL"
     if in_place:
         contract_up = (
             f"{column_copy.finish_move(table, column, to)}\n\n{drop_sync}\n\n"
-            f"{column_copy.retire(table, column, to, take_name=True)}\n\n"
+            f"{column_copy.retire(table, column, to, stale, take_name=True)}\n\n"
             f"{column_copy.name_indexes(table, carried)}{column_copy.name_copies(table)}"
         )
         contract_down = (
@@ -287,7 +289,7 @@ def build(
             f"{column}.\n{restore_note}"
         )
     else:
-        contract_up = f"{drop_sync}\n\n{column_copy.retire(table, column, to)}"
+        contract_up = f"{drop_sync}\n\n{column_copy.retire(table, column, to, stale)}"
         contract_down = f"{restore}\n\n{sync}"
         contract_header = (
             f"Contract: drop the sync trigger and {column}. Run it only once no running "
