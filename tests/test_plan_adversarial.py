@@ -246,3 +246,50 @@ def test_the_expand_refuses_a_table_with_inheritance_children(
     with pytest.raises(psycopg.errors.RaiseException, match="has inheritance children"):
         run_file(db, files(out, "expand", "up"))
     assert schema_of(db, "users") == before
+
+
+ATTRIBUTES = (
+    "COMMENT ON COLUMN users.name IS 'the name'; "
+    "ALTER TABLE users ALTER COLUMN name SET STATISTICS 500; "
+    "ALTER TABLE users ALTER COLUMN name SET STORAGE EXTERNAL; "
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'reader') THEN "
+    "CREATE ROLE reader; END IF; END $$; "
+    "GRANT SELECT (name), UPDATE (name) ON users TO reader; "
+    "GRANT SELECT (name) ON users TO PUBLIC"
+)
+
+
+def _attributes(db: psycopg.Connection[Any], column: str) -> tuple[Any, ...]:
+    return db.execute(
+        "SELECT col_description(attrelid, attnum), attstattarget, attstorage, "
+        "attacl::text[] FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = %s",
+        (column,),
+    ).fetchone()
+
+
+@pytest.mark.parametrize(
+    ("kind", "alter", "final"),
+    [
+        ("rename", "ALTER TABLE users RENAME COLUMN name TO full_name", "full_name"),
+        ("retype", "ALTER TABLE users ALTER COLUMN name TYPE varchar(40)", "name"),
+    ],
+)
+def test_comment_privileges_statistics_and_storage_are_carried(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path, kind: str, alter: str, final: str
+) -> None:
+    _users(db)
+    db.execute(ATTRIBUTES)
+    start = _attributes(db, "name")
+    out = _written(PLANS[kind][0](), tmp_path)
+    for phase in ("expand", "backfill", "contract"):
+        run_file(db, files(out, phase, "up"))
+    with pg_server.database() as plain:
+        _users(plain)
+        plain.execute(ATTRIBUTES)
+        plain.execute(alter)
+        after = _attributes(db, final)
+        assert after == _attributes(plain, final)
+    for phase in ("contract", "backfill", "expand"):
+        run_file(db, files(out, phase, "down"))
+    # A type change resets STORAGE to the new type's, and so does changing it back.
+    assert _attributes(db, "name") == (start if kind == "rename" else (*start[:2], *after[2:]))

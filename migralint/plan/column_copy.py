@@ -172,6 +172,7 @@ def start_copy(
   END IF;
 """
     )
+    attributes = _copy_attributes(rel, target, same_type=target_type is None)
     body = f"""DECLARE
   src pg_attribute;
   dst pg_attribute;
@@ -181,6 +182,7 @@ def start_copy(
   fk_columns text;
   copy_columns text;
   copy_name text;
+  privilege record;
 BEGIN
   {_column("src", rel, source)}
   IF NOT FOUND THEN
@@ -207,13 +209,40 @@ BEGIN
 {collation}  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', {rel}, {sql.literal(target)},
     {column_type}, collate_clause);
   {_column("dst", rel, target)}
-{_comparable(table, "dst", target, json_column)}{identity_check}  IF src.attnotnull THEN
+{_comparable(table, "dst", target, json_column)}{attributes}{identity_check}  IF src.attnotnull THEN
     EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
       {rel}, {sql.literal(not_null_check(table, target))}, {sql.literal(target)});
   END IF;
 {_copy_foreign_keys(table, rel, source, target) if copies_keys else ""}
 END"""
     return sql.do_block(body, "copy")
+
+
+def _copy_attributes(rel: str, target: str, same_type: bool) -> str:
+    """PL/pgSQL giving the column in `dst` the comment, column-level privileges and
+    statistics target of the one in `src`, and with `same_type` its STORAGE (ALTER
+    COLUMN … TYPE resets it to the new type's)."""
+    storage = """  IF src.attstorage <> dst.attstorage THEN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET STORAGE %s', {rel}, {target},
+      CASE src.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
+        ELSE 'EXTENDED' END);
+  END IF;
+"""
+    copies = """  IF col_description({rel}, src.attnum) IS NOT NULL THEN
+    EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', {rel}, {target},
+      col_description({rel}, src.attnum));
+  END IF;
+  IF src.attstattarget >= 0 THEN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET STATISTICS %s', {rel}, {target},
+      src.attstattarget);
+  END IF;
+  FOR privilege IN SELECT * FROM aclexplode(src.attacl) LOOP
+    EXECUTE format('GRANT %s (%I) ON %s TO %s%s', privilege.privilege_type, {target}, {rel},
+      CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE privilege.grantee::regrole::text END,
+      CASE WHEN privilege.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+"""
+    return (copies + (storage if same_type else "")).format(rel=rel, target=sql.literal(target))
 
 
 def _comparable(table: Name, variable: str, column: str, json_column: str | None) -> str:
