@@ -293,3 +293,15 @@ def test_comment_privileges_statistics_and_storage_are_carried(
         run_file(db, files(out, phase, "down"))
     # A type change resets STORAGE to the new type's, and so does changing it back.
     assert _attributes(db, "name") == (start if kind == "rename" else (*start[:2], *after[2:]))
+
+
+@pytest.mark.parametrize("kind", PLANS)
+def test_headers_say_how_the_table_s_own_triggers_meet_the_plan(tmp_path: Path, kind: str) -> None:
+    out = _written(PLANS[kind][0](), tmp_path)
+    expand = files(out, "expand", "up").read_text(encoding="utf-8")
+    assert (
+        "-- BEFORE triggers fire in name order: one of the table's own that sorts after" in expand
+    )
+    backfill = files(out, "backfill", "up").read_text(encoding="utf-8")
+    assert "-- Each filled row is an UPDATE: the table's own UPDATE triggers" in backfill
+    assert "-- Migrate: " in backfill

@@ -75,7 +75,7 @@ def plan(change: Change) -> Plan:
         f"trigger. Release N-1 (reading and writing {column}) keeps working.\nIf {column} "
         f"has a default (a serial's next value), an INSERT writing only {to} leaves that "
         f"default in {column}:\nuntil the contract, write both or neither.\n"
-        f"{REFUSED}\nNext: run the migrate phase.",
+        f"{sql.trigger_order_note(name, column)}\n{REFUSED}\nNext: run the migrate phase.",
         f"{lock}\n\n"
         f"{column_copy.start_copy(table, column, to, name, carried=carried, checks=checks)}"
         f"\n\n{copies}{sync}",
@@ -89,7 +89,8 @@ def plan(change: Change) -> Plan:
         f"{slug}_backfill",
         f"Migrate: copy {column} into {to} for existing rows, {change.batch_size} "
         "rows per committed batch,\noutside a transaction; safe to re-run. Its down refills "
-        f"{column} from {to} after a rolled-back contract.\nThen ship the "
+        f"{column} from {to} after a rolled-back contract.\n{sql.BACKFILL_FIRES_TRIGGERS}\n"
+        "Then ship the "
         f"release that reads and writes {to}.\nContract only after that release is "
         f"permanent (no rollback to a release that uses {column}).",
         sql.backfill(table, change.key, to, sql.ident(column), change.batch_size, commit=True),

@@ -219,7 +219,7 @@ def build(
         "cut). The expand refuses a generated column, a new name that is already\na column, "
         "conversions PostgreSQL cannot make"
         + (", and a column that indexes, constraints or views use" if in_place else "")
-        + ".\nNext: run the migrate phase.",
+        + f".\n{sql.trigger_order_note(name, column)}\nNext: run the migrate phase.",
         f"{lock}\n\n{add}\n\n{check}\n\n{copies}{sync}",
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
@@ -251,7 +251,7 @@ def build(
         f"{slug}_backfill",
         f"Migrate: fill {to} = {up.text} for existing rows, {change.batch_size} rows per "
         "committed batch,\noutside a transaction; safe to re-run; a value that does not "
-        f"fit {new_type} stops it. {refill_note}\n{next_step}",
+        f"fit {new_type} stops it. {refill_note}\n{sql.BACKFILL_FIRES_TRIGGERS}\n{next_step}",
         backfill,
         refill,
         transactional=False,

@@ -194,6 +194,22 @@ END
     )
 
 
+# Headers: what the sync trigger and a backfill mean for the table's own triggers.
+BACKFILL_FIRES_TRIGGERS = (
+    "Each filled row is an UPDATE: the table's own UPDATE triggers (updated_at, audit) fire for it."
+)
+
+
+def trigger_order_note(trigger: str, column: str) -> str:
+    """The expand's warning: BEFORE triggers fire in name order, so one sorting after the
+    sync trigger (normalising `column`) changes only the side it was written to."""
+    return (
+        f"BEFORE triggers fire in name order: one of the table's own that sorts after "
+        f"{trigger} and edits {column}\n(normalising it) runs after the copy is made, so "
+        "the copy keeps the value as written: check them first."
+    )
+
+
 def create_trigger(table: Name, trigger: str, function: Name) -> str:
     return (
         f"DROP TRIGGER IF EXISTS {ident(trigger)} ON {qualified(table)};\n"
