@@ -305,3 +305,24 @@ def test_headers_say_how_the_table_s_own_triggers_meet_the_plan(tmp_path: Path, 
     backfill = files(out, "backfill", "up").read_text(encoding="utf-8")
     assert "-- Each filled row is an UPDATE: the table's own UPDATE triggers" in backfill
     assert "-- Migrate: " in backfill
+
+
+@pytest.mark.parametrize("default", ["'x'", "md5(random()::text)"])
+def test_add_column_keeps_collate_and_storage(
+    db: psycopg.Connection[Any], pg_server: Any, tmp_path: Path, default: str
+) -> None:
+    _users(db)
+    change = add_column.Change(
+        Name("users"), "code", "text", default=default, collation="C", storage="external"
+    )
+    out = _written(add_column.plan(change), tmp_path)
+    for phase in ("expand", "migrate" if default == "'x'" else "backfill", "contract"):
+        run_file(db, files(out, phase, "up"))
+    with pg_server.database() as plain:
+        _users(plain)
+        plain.execute(f'ALTER TABLE users ADD COLUMN code text COLLATE "C" DEFAULT {default}')
+        plain.execute("ALTER TABLE users ALTER COLUMN code SET STORAGE EXTERNAL")
+        assert schema_of(db, "users")["columns"] == schema_of(plain, "users")["columns"]
+        storage = "SELECT attstorage FROM pg_attribute WHERE attrelid = 'users'::regclass "
+        storage += "AND attname = 'code'"
+        assert db.execute(storage).fetchone() == plain.execute(storage).fetchone() == ("e",)

@@ -32,6 +32,16 @@ class Change:
         default=None, metadata={"help": "Its default, as SQL, e.g. '0' or 'gen_random_uuid()'."}
     )
     not_null: bool = field(default=False, metadata={"help": "The column is NOT NULL."})
+    collation: str | None = field(
+        default=None, metadata={"help": "Its COLLATE, e.g. 'C' (default: the type's)."}
+    )
+    storage: str | None = field(
+        default=None,
+        metadata={
+            "help": "Its STORAGE (default: the type's).",
+            "choices": ["plain", "external", "extended", "main"],
+        },
+    )
     backfill: str | None = field(
         default=None,
         metadata={"help": "SQL filling existing rows, e.g. 'lower(email)' (default: --default)."},
@@ -39,6 +49,22 @@ class Change:
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+
+
+def _definition(change: Change) -> tuple[str, str]:
+    """The ADD COLUMN statement's column (type and COLLATE, IF NOT EXISTS) and, with a
+    STORAGE, the statement setting it (ADD COLUMN takes STORAGE only from PostgreSQL 16)."""
+    t, c = quote_name(change.table), quote(change.column)
+    collate = "" if change.collation is None else f" COLLATE {sql.ident(change.collation)}"
+    if change.storage is None:
+        storage = ""
+    elif change.storage.lower() in ("plain", "external", "extended", "main"):
+        storage = f"\nALTER TABLE {t} ALTER COLUMN {c} SET STORAGE {change.storage.upper()};"
+    else:
+        raise PlanError(
+            shown(f"--storage {change.storage!r}: give plain, external, extended or main")
+        )
+    return f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type}{collate}", storage
 
 
 def _code_only(note: str) -> str:
@@ -90,6 +116,7 @@ def plan(change: Change) -> Plan:
             "pass --default or --backfill"
         )
     t, c = quote_name(table), quote(column)
+    add, storage = _definition(change)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add", table.name, column)
     set_default = (
@@ -113,7 +140,7 @@ def plan(change: Change) -> Plan:
             else ""
         )
         + f".\n{new_rows}\n{_lost_on_down(column)}",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type};{set_default}",
+        f"{lock}\n\n{add};{storage}{set_default}",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
     )
     if fill is not None:
@@ -184,6 +211,7 @@ def _instant(change: Change) -> Plan:
     """One ADD COLUMN … DEFAULT <constant>: no rewrite on PostgreSQL 11+."""
     table, column = change.table, change.column
     t, c = quote_name(table), quote(column)
+    add, storage = _definition(change)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add", table.name, column)
     not_null = " NOT NULL" if change.not_null else ""
@@ -195,8 +223,7 @@ def _instant(change: Change) -> Plan:
         "in the catalog, no rewrite and no scan, a brief lock (before 11 it rewrites the "
         f"table).\nRelease N-1's INSERTs, which omit {column}, get the default. "
         f"{_lost_on_down(column)}",
-        f"{lock}\n\nALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {change.type}{not_null} "
-        f"DEFAULT {change.default};",
+        f"{lock}\n\n{add}{not_null} DEFAULT {change.default};{storage}",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
     )
     migrate = Phase(
