@@ -22,6 +22,7 @@ from migralint.sql.ops import (
     Update,
 )
 from migralint.sql.parse import MAX_NESTING, parse_statement
+from migralint.sql.split import split_statements
 from migralint.sql.statements import Statement
 
 
@@ -206,3 +207,12 @@ def test_sqlglot_command_fallbacks_log_nothing(caplog: pytest.LogCaptureFixture)
     ):
         parse(sql)
     assert [r.getMessage() for r in caplog.records] == []
+
+
+def test_an_alter_table_the_fallback_reads_no_action_from_is_a_syntax_error() -> None:
+    """Found by the long fuzz run: the keyword fallback returned no Op and the reader
+    indexed into the empty list (an internal error)."""
+    text = "ALTER TABLE or\r-- note\rALTER TABLE or''ders ALTER COLUMN users TYPE int;\n"
+    [stmt] = split_statements(text, "postgres").statements
+    [op] = parse_statement(stmt, "V1__x.sql", "postgres")
+    assert isinstance(op, ops.Unparsed)

@@ -219,7 +219,7 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
         tree = sqlglot.parse_one(normalise(text, dialect), read=read)
     except Exception as error:  # ParseError, and the tokenizer's and recursion limits' errors
         found = _fallback(first, text, loc, dialect)
-        if found is None or isinstance(found[0], ops.Unparsed):
+        if not found or isinstance(found[0], ops.Unparsed):
             return [_sqlglot_error(error, loc)]
         return found
     if isinstance(tree, exp.Command):
