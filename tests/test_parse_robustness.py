@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from helpers import cpu_seconds
 
 from migralint.sql import ops
 from migralint.sql.ops import (
@@ -115,12 +116,7 @@ def test_brackets_in_strings_and_comments_do_not_nest() -> None:
 
 
 def _seconds(sql: str, dialect: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        parse(sql, dialect)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return cpu_seconds(lambda: parse(sql, dialect))
 
 
 # Each input took seconds at these sizes when a pattern backtracked quadratically.

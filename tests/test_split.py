@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import cpu_seconds
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import LEXICAL_TOKENS
@@ -649,12 +650,7 @@ def _seconds(build: Callable[[int], str], size: int, dialect: str) -> float:
     """The best of three CPU times to split the text `build(size)` (CPU time, so that
     other processes on a busy machine count less)."""
     text = build(size)
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        split_statements(text, dialect)
-        best = min(best, time.process_time() - started)
-    return best
+    return cpu_seconds(lambda: split_statements(text, dialect))
 
 
 GROWTH = {
