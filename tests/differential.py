@@ -141,7 +141,7 @@ class Cluster:
         for setting in ("fsync", "full_page_writes", "synchronous_commit"):
             self._admin.execute(f"ALTER SYSTEM SET {setting} = off")
         self._admin.execute("SELECT pg_reload_conf()")
-        self._psql = _psql_binary()
+        self._psql = psql_binary()
 
     def connect(self, dbname: str) -> psycopg.Connection[Any]:
         options = f"-c statement_timeout={int(self.timeout * 1000)} -c client_min_messages=error"
@@ -198,7 +198,7 @@ class Cluster:
         self._admin.close()
 
 
-def _psql_binary() -> str:
+def psql_binary() -> str:
     import pgserver
 
     return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from differential import psql_binary
 from helpers import cpu_seconds
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -709,3 +712,121 @@ def test_reported_hangs_split_in_seconds(case: str) -> None:
 def test_any_token_soup_splits_into_exact_slices(parts: list[str], dialect: str) -> None:
     source = "".join(parts)
     check_invariants(source, split_statements(source, dialect))
+
+
+# -- bodies psql 14+ keeps whole, checked against a real psql and PostgreSQL ---------
+
+ROUTINE_AND_RULE_BODIES = {
+    "BEGIN ATOMIC with CASE … END and END in strings, names, comments": (
+        "CREATE FUNCTION grade(n int) RETURNS text LANGUAGE sql\n"
+        "BEGIN ATOMIC\n"
+        "  INSERT INTO log VALUES ('end; -- no comment'); -- END;\n"
+        "  /* END; */ INSERT INTO log VALUES (E'\\'end;');\n"
+        "  SELECT CASE WHEN n > 0 THEN $$;end;$$ ELSE CASE WHEN n < 0 THEN 'neg' END END AS \"end\";\n"
+        "END;\n"
+        "SELECT 1;\n"
+    ),
+    "CREATE OR REPLACE PROCEDURE … BEGIN ATOMIC": (
+        "create or replace procedure fill() language sql begin atomic\n"
+        "  insert into log values ('a'); insert into log values ('b');\n"
+        "end;\n"
+        "CALL fill();\n"
+    ),
+    "CREATE RULE … DO ALSO (…; …)": (
+        "CREATE RULE copy AS ON INSERT TO log DO ALSO (\n"
+        "  INSERT INTO seen VALUES (new.x || ';'); INSERT INTO seen VALUES ('end');\n"
+        ");\n"
+        "INSERT INTO log VALUES ('one');\n"
+    ),
+    "CREATE OR REPLACE RULE … DO INSTEAD (…; …)": (
+        "CREATE OR REPLACE RULE keep AS ON DELETE TO seen DO INSTEAD (\n"
+        "  UPDATE seen SET x = 'deleted;' WHERE x = old.x; DELETE FROM log WHERE x = old.x\n"
+        ");\n"
+        "INSERT INTO seen VALUES ('two'); DELETE FROM seen;\n"
+    ),
+    "BEGIN and END outside a routine end nothing": (
+        'CREATE TABLE begin (x int); CREATE TABLE "end" (y int);\n'
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; SELECT f();\n"
+    ),
+}
+_SETUP = "CREATE TABLE log (x text); CREATE TABLE seen (x text);"
+_STATE = """
+SELECT coalesce(string_agg(d, E'\\n' ORDER BY d), '') FROM (
+  SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p
+    WHERE p.pronamespace = 'public'::regnamespace
+  UNION ALL SELECT definition FROM pg_rules WHERE schemaname = 'public'
+  UNION ALL SELECT 'table ' || relname FROM pg_class
+    WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+  UNION ALL SELECT 'log ' || x FROM log UNION ALL SELECT 'seen ' || x FROM seen
+) AS s
+"""
+
+
+def _state(conn: Any) -> str:
+    return conn.execute(_STATE).fetchone()[0]
+
+
+@pytest.mark.parametrize("name", ROUTINE_AND_RULE_BODIES)
+def test_routine_and_rule_bodies_are_the_statements_psql_sends(
+    db: Any, tmp_path: Path, name: str
+) -> None:
+    """psql accepts the file (ON_ERROR_STOP) and leaves the same functions, rules and rows
+    as the splitter's statements sent one by one: it cut none of them inside a body."""
+    script = ROUTINE_AND_RULE_BODIES[name]
+    psql = Path(psql_binary())
+    if not psql.exists():
+        pytest.skip(f"psql not found at {psql}")
+    db.execute(_SETUP)
+    path = tmp_path / "script.sql"
+    path.write_text(script)
+    command = [str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", db.info.host]
+    done = subprocess.run(
+        [*command, "-U", "postgres", "-d", db.info.dbname, "-f", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    by_psql = _state(db)
+    db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    db.execute(_SETUP)
+    for statement in split_statements(script).statements:
+        db.execute(statement.text)
+    assert _state(db) == by_psql
+    assert "log" in by_psql
+
+
+def test_a_routine_body_is_one_statement_with_its_position() -> None:
+    sql = (
+        "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n"
+        "  SELECT CASE WHEN true THEN 1 END;\n  DELETE FROM t;\nEND;\nDELETE FROM u;"
+    )
+    body, delete = split_statements(sql).statements
+    assert body.text.endswith("DELETE FROM t;\nEND")
+    assert (body.line, body.end_line, body.end_column) == (1, 5, 3)
+    assert (delete.text, delete.line) == ("DELETE FROM u", 6)
+
+
+def test_parentheses_hold_semicolons_as_psql_does() -> None:
+    assert texts("CREATE RULE r AS ON INSERT TO t DO ALSO (DELETE FROM a; DELETE FROM b); X;") == [
+        "CREATE RULE r AS ON INSERT TO t DO ALSO (DELETE FROM a; DELETE FROM b)",
+        "X",
+    ]
+    assert texts("SELECT 1); DELETE FROM a;") == ["SELECT 1)", "DELETE FROM a"]
+    assert texts("SELECT (1; DELETE FROM a;") == ["SELECT (1; DELETE FROM a;"]
+    assert texts("SELECT (1; DELETE FROM a;", "mysql") == ["SELECT (1", "DELETE FROM a"]
+
+
+def test_only_a_routine_counts_begin_and_end() -> None:
+    assert texts("CREATE TABLE begin (x int); DELETE FROM a;") == [
+        "CREATE TABLE begin (x int)",
+        "DELETE FROM a",
+    ]
+    # psql's words: `begin$x$` is one identifier, BEGIN inside parentheses does not count
+    assert texts("CREATE FUNCTION begin$x$(begin int) RETURNS int AS 'x'; DELETE FROM a;") == [
+        "CREATE FUNCTION begin$x$(begin int) RETURNS int AS 'x'",
+        "DELETE FROM a",
+    ]
+    assert texts("CREATE PROCEDURE p() BEGIN ATOMIC SELECT 1; END; DELETE FROM a;") == [
+        "CREATE PROCEDURE p() BEGIN ATOMIC SELECT 1; END",
+        "DELETE FROM a",
+    ]

@@ -27,10 +27,14 @@ Lines: `\\n`, `\\r\\n` and a lone `\\r` each end a line, as psql counts them in 
 error positions (and as editors and Python's universal newlines do). Columns count
 characters from the line's start.
 
-Not followed: psql holds back a `;` inside unclosed parentheses (the server then rejects
-the whole text); the splitter ends the statement there, so it sees more statements, never
-fewer. The data after `COPY … FROM stdin` is skipped, though psql without ON_ERROR_STOP
-runs it as SQL when the COPY itself fails.
+PostgreSQL statements end where psql 14+ ends them: not at a `;` inside parentheses
+(`CREATE RULE … DO ALSO (…; …)`; an unclosed one holds the rest of the file, which the
+server then rejects whole), nor inside the `BEGIN … END` of a `CREATE [OR REPLACE]
+FUNCTION/PROCEDURE` (SQL-standard `BEGIN ATOMIC` bodies, a `CASE … END` in them counted
+too), read from the words outside strings, quoted identifiers and comments as psql does.
+
+Not followed: the data after `COPY … FROM stdin` is skipped, though psql without
+ON_ERROR_STOP runs it as SQL when the COPY itself fails.
 """
 
 from __future__ import annotations
@@ -68,6 +72,17 @@ _BLOCK_OPENER = re.compile(r"(?<![\w$])(?:begin|case)(?![\w$])", re.IGNORECASE)
 _BLOCK_CLOSER = re.compile(
     r"(?<![\w$])end(?![\w$])(?!\s+(?:if|loop|repeat|while)(?![\w$]))", re.IGNORECASE
 )
+# What psql reads to hold a `;` back (psqlscan.l): parentheses, and the words of a
+# statement (the first four name a routine: CREATE [OR REPLACE] FUNCTION/PROCEDURE; then
+# BEGIN, CASE and END nest its body). A word is psql's identifier: it starts with a letter
+# or `_` and goes on with letters, digits, `_` and `$` (every non-ASCII byte a letter).
+_PSQL_WORD = r"(?<![\w$\x80-\U0010ffff])[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*"
+_PSQL_HEAD = re.compile(rf"[()]|{_PSQL_WORD}")
+_PSQL_BODY = re.compile(
+    r"[()]|(?<![\w$\x80-\U0010ffff])(?:begin|case|end)(?![\w$\x80-\U0010ffff])", re.IGNORECASE
+)
+_PSQL_PARENS = re.compile(r"[()]")
+_PSQL_HEAD_WORDS = {"create": "c", "or": "o", "replace": "r", "function": "f", "procedure": "p"}
 # Characters of PostgreSQL identifiers (every non-ASCII character is a letter to it).
 _IDENT_CHAR = re.compile(r"[\w$\x80-\U0010ffff]")
 _IDENT_RUN = re.compile(r"[\w$\x80-\U0010ffff]*")
@@ -333,15 +348,19 @@ class _Splitter:
         text = self.text
         comments, self.pending = self.pending, []
         body = _RoutineBody(self, start)
+        psql = self.lex.postgres and self.delimiter == ";"  # a DELIMITER directive is no psql
+        nesting = _PsqlNesting(text) if psql else None
         pos = start
         while True:
             match = self.pattern.search(text, pos)
             if match is None:
                 self._finish(start, self.size, comments, None)
                 return self.size
+            if nesting is not None:
+                nesting.read(pos, match.start())
             kind = match.lastgroup
             if kind == "delim":
-                if body.inside(match.start()):
+                if body.inside(match.start()) or (nesting is not None and nesting.holds()):
                     pos = match.end()
                     continue
                 found = self._finish(start, match.start(), comments, match.start())
@@ -593,6 +612,64 @@ class _RoutineBody:
             and text[word:pos].lower() == "end"
             and (word == self.start or not _IDENT_CHAR.match(text, word - 1))
         )
+
+
+class _PsqlNesting:
+    """Whether psql holds a `;` back, read from a statement's code (the text between its
+    strings, quoted identifiers, comments and dollar quotes) piece by piece, each once.
+
+    As psqlscan.l: a `;` ends the statement only outside parentheses and outside the
+    BEGIN … END of a statement whose first words are CREATE [OR REPLACE] FUNCTION or
+    PROCEDURE; there BEGIN opens, CASE opens once inside a BEGIN, END closes, all only
+    outside parentheses.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parens = 0
+        self.begins = 0
+        self.head = ""  # the first letters of the first four words, "" for another word
+        self.words = 0
+        self.routine = False
+
+    def holds(self) -> bool:
+        return self.parens > 0 or self.begins > 0
+
+    def read(self, start: int, stop: int) -> None:
+        """Follow the code text[start:stop]."""
+        if start >= stop:
+            return
+        pattern = _PSQL_HEAD if self.words < 4 else _PSQL_BODY if self.routine else _PSQL_PARENS
+        for token in pattern.finditer(self.text, start, stop):
+            word = token.group()
+            if word == "(":
+                self.parens += 1
+            elif word == ")":
+                self.parens -= self.parens > 0
+            elif self.words < 4:
+                if token.end() == stop:  # a word may go on past a `$` read as a tag's start
+                    word = self.text[token.start() : _IDENT_RUN.match(self.text, stop).end()]  # type: ignore[union-attr]
+                self._head_word(word.lower())
+                if self.words == 4 and token.end() < stop:
+                    self.read(token.end(), stop)
+                    return
+            elif self.parens == 0 and not _IDENT_CHAR.match(self.text, token.end()):
+                self._body_word(word.lower())
+
+    def _head_word(self, word: str) -> None:
+        self.head += _PSQL_HEAD_WORDS.get(word, " ")
+        self.words += 1
+        self.routine = self.routine or self.head in ("cf", "cp", "corf", "corp")
+        if self.routine and self.parens == 0:
+            self._body_word(word)
+
+    def _body_word(self, word: str) -> None:
+        if word == "begin":
+            self.begins += 1
+        elif word == "case":
+            self.begins += self.begins > 0
+        elif word == "end":
+            self.begins -= self.begins > 0
 
 
 def split_statements(text: str, dialect: str = "postgres") -> SplitResult:
