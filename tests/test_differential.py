@@ -90,9 +90,6 @@ PLANNER_BUGS = {
     "exact-copies/02_rename_constrained_column.up.sql": "planner bug: rename-column writes "
     "phases whose expand raises at run time (people_nick_check and people_nick_key use the "
     "column) instead of carrying the CHECK and UNIQUE over or refusing at plan time",
-    "exact-copies/07_rename_on_a_table_keyed_by_user_id.up.sql": "planner bug: `plan --from` "
-    "batches the backfill by `id`, which quotas lacks (its key is user_id): the migrate phase "
-    "fails at `quotas.id%TYPE` before its own guard can refuse",
     "exact-copies/09_create_an_index_that_exists.up.sql": "planner bug: the down of CREATE INDEX "
     "IF NOT EXISTS drops labels_name_idx, which existed before the up (which did nothing)",
     "exact-copies/10_check_with_not_in.up.sql": "planner bug: the CHECK is re-rendered: "

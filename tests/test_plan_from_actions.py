@@ -617,3 +617,26 @@ def test_a_primary_key_column_rename_is_kept_and_named(tmp_path: Path) -> None:
     )
     kept = ups(tmp_path / "out")[0].read_text()
     assert "ALTER TABLE users RENAME COLUMN id TO user_id;" in kept
+
+
+@pytest.mark.parametrize(
+    ("table", "why"),
+    [
+        ("CREATE TABLE notes (body text, author text);", "no one-column primary key in the"),
+        (
+            "CREATE TABLE notes (a int, b int, body text, PRIMARY KEY (a, b));",
+            "no one-column primary key of several columns",
+        ),
+    ],
+)
+def test_a_backfill_without_a_one_column_key_is_refused_up_front(
+    tmp_path: Path, table: str, why: str
+) -> None:
+    """The backfill batches by the table's primary key as the migrations give it; a table
+    without one is refused at plan time, before any phase ships (not at `id%TYPE`)."""
+    (tmp_path / "1_notes.up.sql").write_text(table)
+    (tmp_path / "2_rename.up.sql").write_text("ALTER TABLE notes RENAME COLUMN body TO text;")
+    result = plan_from(tmp_path / "2_rename.up.sql", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert why in result.output and "--key COLUMN" in result.output
+    assert not (tmp_path / "out").exists()

@@ -48,7 +48,25 @@ def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
     _refuse_copy(op, catalog)
     indexes = _index_statements(catalog, op.table)
     return rename_column.plan(
-        rename_column.Change(op.table, op.column, op.new_name, indexes=indexes)
+        rename_column.Change(
+            op.table, op.column, op.new_name, indexes=indexes, key=backfill_key(catalog, op.table)
+        )
+    )
+
+
+def backfill_key(catalog: Catalog, table: ops.Name) -> str:
+    """The one-column primary key the migrations give the table, which its backfill
+    batches by; PlanError when they give it none (or one of several columns)."""
+    state = catalog.table(table)
+    keys = (
+        [c.columns for c in state.constraints.values() if c.kind == "primary_key"] if state else []
+    )
+    if state is not None and len(keys) == 1 and len(keys[0]) == 1 and keys[0][0] in state.columns:
+        return keys[0][0]
+    why = "of several columns" if keys and len(keys[0]) > 1 else "in the migrations before the file"
+    raise PlanError(
+        f"{table} has no one-column primary key {why} for the backfill to batch by: plan it "
+        "with `migralint plan … --key COLUMN` naming a unique NOT NULL column"
     )
 
 
@@ -100,6 +118,7 @@ def _change_type(op: ops.AlterColumnType, catalog: Catalog) -> Plan:
             using=op.using,
             from_type=str(known.type),
             indexes=_index_statements(catalog, op.table),
+            key=backfill_key(catalog, op.table),
         )
     )
 
@@ -118,13 +137,17 @@ def _add_column(op: ops.AddColumn, catalog: Catalog) -> Plan:
             "DEFAULT in the migration, or plan it with `migralint plan add-column … --not-null "
             "--backfill SQL`"
         )
+    default = column.default.sql if column.default else None
+    volatile = default is not None and not add_column.constant_default(default)
+    batched = {"key": backfill_key(catalog, op.table)} if volatile else {}  # filled in batches
     return add_column.plan(
         add_column.Change(
             op.table,
             column.name,
             str(column.type),
-            default=column.default.sql if column.default else None,
+            default=default,
             not_null=not column.nullable,
+            **batched,
         )
     )
 
