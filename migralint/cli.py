@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from migralint import __version__
 from migralint.plan.command import plan
 from migralint.report import FORMATS
+
+if TYPE_CHECKING:
+    from migralint.config import Settings
+    from migralint.engine import LintResult
+    from migralint.rule import RuleSpec
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -75,8 +82,18 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dialect", help="postgres, mysql, sqlite or cockroach (default: from the layout).")
 @click.option("--pg-version", help="Target PostgreSQL version, e.g. 15 or 14.2 (default 15).")
-@click.option("--select", multiple=True, help="Rules or categories to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rules or categories to skip (comma-separated).")
+@click.option(
+    "--select", multiple=True, help="Rules or categories to run, replacing the configuration's."
+)
+@click.option(
+    "--ignore", multiple=True, help="Rules or categories to skip, replacing the configuration's."
+)
+@click.option(
+    "--extend-select", multiple=True, help="Rules or categories to run besides those selected."
+)
+@click.option(
+    "--extend-ignore", multiple=True, help="Rules or categories to skip besides those ignored."
+)
 @click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -87,7 +104,9 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
 @click.option(
-    "--color/--no-color", default=None, help="Color the text output (default: on a terminal)."
+    "--color/--no-color",
+    default=None,
+    help="Color the text output (default: on a terminal, unless NO_COLOR is set).",
 )
 @click.option("--max-file-size", help="Largest file linted, e.g. 4MB (default 4MB).")
 @click.option("--time-budget", help="Seconds a file may take (default 10).")
@@ -110,6 +129,8 @@ def check(
     pg_version: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    extend_ignore: tuple[str, ...],
     config: Path | None,
     fmt: str,
     exit_zero: bool,
@@ -124,14 +145,16 @@ def check(
     """Lint migration files and folders (default: the current folder)."""
     from migralint import config as cfg
     from migralint.engine import lint_paths, settings_for
+    from migralint.rulepack import load_rules
+    from migralint.terminal import interactive
 
     targets = list(paths) or [Path(".")]
+    watched = interactive(fmt, sys.stdout, sys.stderr)
+    started = time.monotonic()
     try:
         settings = settings_for(targets, config, load_rule_paths=load_rule_paths).merged(
             dialect=cfg.parse_dialect(dialect, "--dialect: ") if dialect else None,
             pg_version=cfg.parse_pg_version(pg_version, "--pg-version: ") if pg_version else None,
-            select=_split_ids(select),
-            ignore=_split_ids(ignore),
             max_file_size=(
                 cfg.parse_size(max_file_size, "--max-file-size: ") if max_file_size else None
             ),
@@ -139,7 +162,17 @@ def check(
             deployment=cfg.parse_deployment(deployment, "--deployment: ") if deployment else None,
         )
         _notice(cfg.rule_paths_notice(settings))
-        result = lint_paths(targets, settings)
+        ruleset = load_rules(settings.rule_paths)
+        settings = settings.with_rule_options(
+            _split_ids(select),
+            _split_ids(ignore),
+            _split_ids(extend_select) or (),
+            _split_ids(extend_ignore) or (),
+        )
+        ruleset.selected(settings)  # every id named is known, under the option naming it
+        settings = settings.folded(r.id for r in ruleset.rules if r.enabled_by_default)
+        with _progress(watched, targets, settings):
+            result = lint_paths(targets, settings, ruleset)
     except cfg.ConfigError as error:
         _fail(str(error))
     if show_context:
@@ -151,24 +184,74 @@ def check(
             nl=False,
             err=fmt != "text" and not statistics,
         )
+    _report(result, fmt, statistics, color, ruleset.rules, summary=not watched)
+    if watched:
+        _closing_summary(result, time.monotonic() - started)
+    sys.exit(_exit_code(targets, result, exit_zero))
+
+
+def _progress(
+    watched: bool, targets: list[Path], settings: Settings
+) -> AbstractContextManager[object]:
+    """A progress line on stderr when a person watches a run over many files."""
+    if not watched:
+        return nullcontext()
+    from migralint.progress import MIN_FILES, Progress
+    from migralint.sources.discover import discover
+
+    found = discover(targets, exclude=settings.exclude).files
+    return Progress(sys.stderr, len(found)) if len(found) >= MIN_FILES else nullcontext()
+
+
+def _report(
+    result: LintResult,
+    fmt: str,
+    statistics: bool,
+    color: bool | None,
+    rules: Sequence[RuleSpec],
+    summary: bool,
+) -> None:
+    """The report on stdout, in the format asked for."""
+    from migralint.report import ReportOptions
+    from migralint.terminal import wants_color
+
     if statistics:
         from migralint.report.text import statistics as render_statistics
 
-        click.echo(render_statistics(result), nl=False)
-    else:
-        from migralint.report import ReportOptions
-        from migralint.rulepack import load_rules
+        click.echo(render_statistics(result, with_summary=summary), nl=False)
+        return
+    use_color = wants_color(color, sys.stdout)
+    options = ReportOptions(color=use_color, rules=rules, summary=summary)
+    click.echo(FORMATS[fmt](result, options), nl=False, color=use_color)
 
-        use_color = sys.stdout.isatty() if color is None else color
-        options = ReportOptions(color=use_color, rules=load_rules(settings.rule_paths).rules)
-        click.echo(FORMATS[fmt](result, options), nl=False, color=use_color)
+
+def _closing_summary(result: LintResult, seconds: float) -> None:
+    """Files, findings by severity and time, on the terminal's stderr."""
+    from migralint.report.text import ansi, plain, summary
+    from migralint.terminal import wants_color
+
+    style = ansi if wants_color(None, sys.stderr) else plain
+    click.echo(summary(result, style, seconds), err=True, color=style is ansi)
+
+
+def _exit_code(targets: list[Path], result: LintResult, exit_zero: bool) -> int:
+    """2 when a given path could not be used or held no migration, else 1 for findings
+    at error severity (unless --exit-zero), else 0; says on stderr what was wrong."""
+    from migralint.empty_folders import WHAT_IS_READ, empty_folders
+
     unusable = [(path, "no such file or folder") for path in result.missing]
-    for path, reason in [*unusable, *result.unusable]:
+    unusable += result.unusable
+    named = {path for path, _ in unusable}
+    unusable += [
+        (str(folder), f"no migration files found under it; {WHAT_IS_READ}")
+        for folder in empty_folders(targets, result)
+        if str(folder) not in named
+    ]
+    for path, reason in unusable:
         click.echo(f"migralint: error: {shown(path)}: {reason}", err=True)
-    if unusable or result.unusable:
-        sys.exit(EXIT_USAGE)
-    if result.fails() and not exit_zero:
-        sys.exit(EXIT_FINDINGS)
+    if unusable:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.fails() and not exit_zero else 0
 
 
 @main.command(name="rules")

@@ -51,6 +51,8 @@ class Settings:
     pg_version: tuple[int, int] = DEFAULT_PG_VERSION
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # added to `select` (or to the defaults)
+    extend_ignore: tuple[str, ...] = ()  # added to `ignore`
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     assume_in_transaction: bool = False
@@ -70,12 +72,51 @@ class Settings:
         """A copy with the non-None overrides applied (CLI options win over the file)."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
+    def with_rule_options(
+        self,
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        extend_ignore: tuple[str, ...] = (),
+    ) -> Settings:
+        """The command line's rule choice over the file's, layered as ruff does: a given
+        `select` replaces the file's `select` and `extend_select`, a given `ignore` its
+        `ignore` and `extend_ignore`, and the extend options add to what stands."""
+        own_select = (select, ()) if select is not None else (self.select, self.extend_select)
+        own_ignore = (ignore, ()) if ignore is not None else (self.ignore, self.extend_ignore)
+        return replace(
+            self,
+            select=own_select[0],
+            extend_select=own_select[1] + extend_select,
+            ignore=own_ignore[0],
+            extend_ignore=own_ignore[1] + extend_ignore,
+        )
+
+    def folded(self, defaults: Iterable[str]) -> Settings:
+        """`extend_select` and `extend_ignore` moved into `select` and `ignore`, where the
+        rule set's choice reads them; extending no `select` extends `defaults` (the ids of
+        the rules that run by default)."""
+        if not (self.extend_select or self.extend_ignore):
+            return self
+        select = self.select or (tuple(defaults) if self.extend_select else ())
+        return replace(
+            self,
+            select=select + self.extend_select,
+            extend_select=(),
+            ignore=self.ignore + self.extend_ignore,
+            extend_ignore=(),
+        )
+
     def rule_ids(self) -> Iterable[tuple[str, str]]:
         """(where, id) for every rule id the settings mention, for validation."""
         for rid in self.select:
             yield "select", rid
         for rid in self.ignore:
             yield "ignore", rid
+        for rid in self.extend_select:
+            yield "extend_select", rid
+        for rid in self.extend_ignore:
+            yield "extend_ignore", rid
         for rid in self.severity:
             yield "severity", rid
         for pattern, ids in self.per_file_ignores.items():
@@ -88,6 +129,8 @@ KEYS = (
     "pg_version",
     "select",
     "ignore",
+    "extend_select",
+    "extend_ignore",
     "severity",
     "per_file_ignores",
     "assume_in_transaction",
@@ -239,7 +282,7 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
         values["dialect"] = parse_dialect(_string(data, "dialect", where), where)
     if "pg_version" in data:
         values["pg_version"] = parse_pg_version(_scalar(data, "pg_version", where), where)
-    for key in ("select", "ignore"):
+    for key in ("select", "ignore", "extend_select", "extend_ignore"):
         if key in data:
             values[key] = _strings(data, key, where)
     for key in ("exclude", "fresh_install"):

@@ -198,3 +198,97 @@ def test_color_flag_forces_color_when_piped(tmp_path: Path) -> None:
     assert piped.returncode == plain.returncode == 1
     assert "\x1b[" in piped.stdout
     assert "\x1b[" not in plain.stdout
+
+
+ADD_DEFAULT = "ALTER TABLE t ADD COLUMN c int DEFAULT 0;\nDROP TABLE old;\n"
+
+
+def _rules(*args: str) -> tuple[int, list[str]]:
+    code, out, err = run("check", "--format", "json", "--pg-version", "10", *args)
+    return code, sorted({r["rule"] for r in json.loads(out)}) if out else [err]
+
+
+def test_extend_select_adds_to_the_selection_and_select_replaces_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"db/V1__x.sql": ADD_DEFAULT})
+    db = str(tmp_path / "db")
+    _, defaults = _rules(db)
+    assert "drop-table" in defaults
+    _, only = _rules("--select", "adding-field-with-default", db)
+    assert only == ["adding-field-with-default"]
+    _, both = _rules("--select", "drop-table", "--extend-select", "adding-field-with-default", db)
+    assert both == ["adding-field-with-default", "drop-table"]
+    _, ignored = _rules("--extend-ignore", "drop-table", db)
+    assert ignored == [r for r in defaults if r != "drop-table"]
+
+
+def test_extend_keys_in_the_configuration_and_the_command_line_layers(tmp_path: Path) -> None:
+    config = (
+        '[tool.migralint]\nselect = ["drop-table"]\nextend_select = ["adding-field-with-default"]\n'
+    )
+    write_tree(tmp_path, {"pyproject.toml": config, "db/V1__x.sql": ADD_DEFAULT})
+    db = str(tmp_path / "db")
+    assert _rules(db)[1] == ["adding-field-with-default", "drop-table"]
+    # --select replaces the file's select and extend_select, as in ruff
+    assert _rules("--select", "drop-table", db)[1] == ["drop-table"]
+    assert _rules("--extend-ignore", "drop-table", db)[1] == ["adding-field-with-default"]
+    write_tree(tmp_path, {"pyproject.toml": '[tool.migralint]\nextend_ignore = ["drop-table"]\n'})
+    assert "drop-table" not in _rules(db)[1]
+    assert _rules("--ignore", "locking", db)[1].count("drop-table") == 1  # replaced
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--extend-select", "drop-tabel"],
+            "extend_select: unknown rule 'drop-tabel'; did you mean 'drop-table'?",
+        ),
+        (
+            ["--extend-ignore", "lockng"],
+            "extend_ignore: unknown rule 'lockng'; did you mean 'locking'?",
+        ),
+    ],
+)
+def test_unknown_ids_in_extend_options_exit_2_with_a_suggestion(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    write_tree(tmp_path, {"V1__x.sql": RENAME})
+    code, out, err = run("check", *args, str(tmp_path))
+    assert code == 2 and out == ""
+    assert err == f"migralint: error: {expected}\n"
+
+
+def test_an_unknown_extend_key_in_the_configuration_is_named(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"migralint.toml": 'extend-select = ["drop-table"]\n', "V1__x.sql": RENAME}
+    )
+    code, _, err = run("check", str(tmp_path))
+    assert code == 2 and "unknown key 'extend-select'; did you mean 'extend_select'?" in err
+
+
+def test_a_folder_without_migrations_says_so_and_exits_2(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app/models.py": "x = 1\n",
+            "app/node_modules/V1__x.sql": RENAME,
+            "db/V1__x.sql": RENAME,
+        },
+    )
+    code, out, err = run("check", str(tmp_path / "app"), str(tmp_path / "db"))
+    assert code == 2
+    assert "rename-column" in out  # the other folder is still linted and reported
+    assert err.splitlines() == [
+        f"migralint: error: {tmp_path / 'app'}: no migration files found under it; migralint "
+        "reads files ending in .sql, .sql.postgres, .sql.sqlite, .sql.mysql and skips hidden "
+        "folders, node_modules, virtualenvs, excluded and .gitignored paths"
+    ]
+    assert run("check", str(tmp_path / "db"))[0] == 1
+    assert run("check", "--exit-zero", str(tmp_path / "app"))[0] == 2
+
+
+def test_a_folder_whose_only_migration_is_skipped_is_not_empty(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"V1__x.sql": b"\xff\xfe not utf-8 \x00"})
+    code, _, err = run("check", str(tmp_path))
+    assert "no migration files found" not in err
+    assert code in (0, 1)

@@ -16,7 +16,7 @@ from migralint.findings import Severity
 from migralint.report.escape import visible
 from migralint.report.model import entries
 from migralint.report.options import ReportOptions
-from migralint.report.text import Sources, finding_lines, plain
+from migralint.report.text import Sources, details, plain
 
 MARKER = "<!-- migralint report -->"
 TABLE_ROWS = 50  # rules listed before the rest are summed up in one row
@@ -52,9 +52,9 @@ def render(result: LintResult, options: ReportOptions) -> str:
     sources = Sources(result.sources)
     by_file: dict[str, list[list[str]]] = {}
     for e in found:
-        first, *rest = finding_lines(e.finding, plain, sources)
-        place, _, said = first[len(visible(e.finding.path)) + 1 :].partition(" ")
-        lines = [_cut(line) for line in (f"{place} {e.severity} {said}", *rest)]
+        first = f"{e.finding.line}:{e.finding.column} {e.severity} {e.rule} {e.message}"
+        rest = details(e.finding, plain, sources, options.docs_url)
+        lines = [_cut(line) for line in (first, *rest)]
         by_file.setdefault(e.path, []).append(lines)
     worst = {e.path: e.finding.severity for e in reversed(found)}
     for e in found:

@@ -31,3 +31,4 @@ class ReportOptions:
     docs_url: str = DOCS_URL
     rules: Sequence[RuleSpec] | None = None  # None: the result's, else the built-in pack
     max_chars: int = MARKDOWN_LIMIT
+    summary: bool = True  # text: end with the one-line account (a terminal gets its own)

@@ -17,12 +17,6 @@ if TYPE_CHECKING:
 Render = Callable[["LintResult", ReportOptions], str]
 
 
-def _text(result: LintResult, options: ReportOptions) -> str:
-    from migralint.report import text
-
-    return text.render(result, text.ansi if options.color else text.plain)
-
-
 def _json(result: LintResult, options: ReportOptions) -> str:
     from migralint.report import json
 
@@ -41,7 +35,7 @@ def _module(name: str) -> Render:
 
 
 FORMATS: dict[str, Render] = {
-    "text": _text,
+    "text": _module("text"),
     "json": _json,
     "sarif": _module("sarif"),
     "github": _module("github"),

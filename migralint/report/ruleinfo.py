@@ -67,3 +67,11 @@ def _info(rule_id: str, spec: RuleSpec | None, docs_url: str) -> RuleInfo:
         uri,
         spec.severity,
     )
+
+
+def doc_link(rule_id: str, docs_url: str) -> str:
+    """Where a reader of the text output finds the rule's page: its address when the
+    documentation has one (an absolute `docs_url`), else the command that prints it."""
+    if "://" in docs_url:
+        return help_uri(rule_id, docs_url)
+    return f"migralint explain {rule_id}"

@@ -1,4 +1,5 @@
-"""Human output: `path:line:col rule message`, the line with a caret, and the fix.
+"""Human output: `error: path:line:col rule message` (the severity in words, not only in
+colour), the line with a caret, the fix, and where the rule is documented.
 
 Everything from the linted tree is printed through `escape.visible`, and a long line is
 shown as a window around the finding, so the output is one line per line and its size
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from migralint.engine import LintResult
 from migralint.findings import Finding, Severity
 from migralint.report.escape import source_lines, visible, visible_width
+from migralint.report.options import ReportOptions
+from migralint.report.ruleinfo import doc_link
 
 Style = Callable[[str, str], str]
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "help": "32"}
@@ -25,20 +28,30 @@ def ansi(text: str, style: str) -> str:
     return f"\x1b[{_COLORS[style]}m{text}\x1b[0m"
 
 
-def render(result: LintResult, style: Style = plain) -> str:
+def render(result: LintResult, options: ReportOptions) -> str:
+    style = ansi if options.color else plain
     lines: list[str] = []
     sources = Sources(result.sources)
     for f in result.findings:
-        lines.extend(finding_lines(f, style, sources))
-    lines.append(summary(result, style))
-    return "\n".join(lines) + "\n"
+        lines.extend(finding_lines(f, style, sources, options.docs_url))
+    if options.summary:
+        lines.append(summary(result, style))
+    return "\n".join(lines) + "\n" if lines else ""
 
 
-def finding_lines(f: Finding, style: Style, sources: Sources) -> list[str]:
-    """A finding as the text format prints it: location, excerpt with caret, help."""
+def finding_lines(f: Finding, style: Style, sources: Sources, docs_url: str) -> list[str]:
+    """A finding as the text format prints it: severity and location, excerpt with
+    caret, help, and where the rule is documented."""
     level = str(f.severity)
     where = style(visible(f"{f.path}:{f.line}:{f.column}"), "bold")
-    out = [f"{where} {style(visible(f.rule), level)} {visible(f.message)}"]
+    first = f"{style(level, level)}: {where} {style(visible(f.rule), level)} {visible(f.message)}"
+    return [first, *details(f, style, sources, docs_url)]
+
+
+def details(f: Finding, style: Style, sources: Sources, docs_url: str) -> list[str]:
+    """The lines under a finding's first: excerpt with caret, help, documentation."""
+    level = str(f.severity)
+    out: list[str] = []
     source = sources.line(f.path, f.line)
     if source is not None:
         excerpt, offset, width = _excerpt(source, f)
@@ -47,6 +60,7 @@ def finding_lines(f: Finding, style: Style, sources: Sources) -> list[str]:
         out.append(" " * (len(number) + 3 + offset) + style("^" * min(width, 80), level))
     if f.help:
         out.append(f"  {style('help:', 'help')} {visible(f.help)}")
+    out.append(f"  {style('docs:', 'dim')} {visible(doc_link(f.rule, docs_url))}")
     out.append("")
     return out
 
@@ -85,10 +99,11 @@ class Sources:
         return lines[number - 1].rstrip().replace("\t", " ") if 0 < number <= len(lines) else None
 
 
-def summary(result: LintResult, style: Style = plain) -> str:
+def summary(result: LintResult, style: Style = plain, seconds: float | None = None) -> str:
+    """`4 files linted; skipped 1 (why): 4 errors, 1 warning`, with the run's time if given."""
     counts = Counter(str(f.severity) for f in result.findings)
     parts = [
-        f"{counts[str(s)]} {s}{'s' if counts[str(s)] != 1 else ''}"
+        style(f"{counts[str(s)]} {s}{'s' if counts[str(s)] != 1 else ''}", str(s))
         for s in reversed(Severity)
         if counts[str(s)]
     ]
@@ -98,14 +113,17 @@ def summary(result: LintResult, style: Style = plain) -> str:
     if result.skipped:
         reasons = Counter(result.skipped.values())
         extra = "; skipped " + ", ".join(f"{n} ({visible(why)})" for why, n in reasons.items())
-    return f"{files}{extra}: {found}"
+    took = f" in {seconds:.2f} s" if seconds is not None else ""
+    return f"{files}{extra}{took}: {found}"
 
 
-def statistics(result: LintResult) -> str:
+def statistics(result: LintResult, with_summary: bool = True) -> str:
     """Findings per rule, most frequent first: where a team's noise (or risk) is."""
     counts = Counter((f.rule, str(f.severity)) for f in result.findings)
     width = max((len(rule) for rule, _ in counts), default=4)
     rows = [
         f"{n:>6}  {visible(rule):<{width}}  {level}" for (rule, level), n in counts.most_common()
     ]
-    return "\n".join([*rows, summary(result)]) + "\n"
+    if with_summary:
+        rows.append(summary(result))
+    return "\n".join(rows) + "\n" if rows else ""
