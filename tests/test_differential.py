@@ -81,12 +81,6 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
 
 # Files the planner gets wrong today: the reason names the bug the harness shows.
 PLANNER_BUGS = {
-    "dbmate/db/migrations/20240102000000_balance_check.sql": "planner bug: `plan --from` reads "
-    "a dbmate file's `-- migrate:down` section as part of the up: its DROP CONSTRAINT is kept, "
-    "so the CHECK is gone after the phases",
-    "dbmate/db/migrations/20240103000000_drop_owner_index.sql": "planner bug: `plan --from` "
-    "reads a dbmate file's `-- migrate:down` section as part of the up: DROP INDEX + the "
-    "down's CREATE INDEX become a redefinition, so the index is still there",
     "exact-copies/02_rename_constrained_column.up.sql": "planner bug: rename-column writes "
     "phases whose expand raises at run time (people_nick_check and people_nick_key use the "
     "column) instead of carrying the CHECK and UNIQUE over or refusing at plan time",

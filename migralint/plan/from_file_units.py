@@ -21,7 +21,7 @@ from migralint.findings import Severity
 from migralint.plan.model import PlanError
 from migralint.rule import RuleSpec, Violation
 from migralint.schema import Catalog
-from migralint.sources.layout import MigrationFile
+from migralint.sources.layout import MigrationFile, sections
 from migralint.sql import ops
 from migralint.sql.alter_table import _HEAD, split_actions
 from migralint.sql.parse import parse_statement
@@ -51,7 +51,7 @@ class _Recorder(Linter):
     def __init__(self, rules: Sequence[RuleSpec], settings: Settings) -> None:
         super().__init__(rules, settings)
         self.flagged: dict[int, set[str]] = {}  # id(Op) → rule ids
-        self.file_ops: list[ops.Op] = []
+        self.parts: list[list[ops.Op]] = []  # the Ops of each section linted (dbmate, goose)
         self._recording: dict[str, RuleSpec] = {}
 
     def rules_for(self, op_type: type[ops.Op]) -> list[RuleSpec]:
@@ -62,7 +62,8 @@ class _Recorder(Linter):
         if spec.id not in self._recording:
 
             def check(op: ops.Op, ctx: Context) -> Iterator[Violation]:
-                self.file_ops = ctx.file_ops
+                if not any(part is ctx.file_ops for part in self.parts):
+                    self.parts.append(ctx.file_ops)
                 for violation in spec.check(op, ctx):
                     self.flagged.setdefault(id(op), set()).add(spec.id)
                     yield violation
@@ -94,10 +95,10 @@ def units(
     for f in findings:
         if f.rule in _NOT_LINTED:  # the Ops after it would be kept unseen
             raise PlanError(f"line {f.line}: {f.message}")
-    file_ops = [op for op in recorder.file_ops if not isinstance(op, ops.EndOfFile)]
+    file_ops = [op for part in recorder.parts for op in part if not isinstance(op, ops.EndOfFile)]
     path = str(migration.path)
     found: list[Unit] = []
-    for s, stmt in enumerate(split_statements(text, dialect).statements):
+    for s, stmt in enumerate(_up_statements(migration, text, dialect)):
         start, end = (stmt.line, stmt.column), (stmt.end_line, stmt.end_column)
         stmt_ops = [op for op in file_ops if start <= (op.loc.line, op.loc.column) <= end]
         if not stmt_ops:
@@ -114,6 +115,20 @@ def units(
             mine = errors & frozenset().union(*unit.flags)
             found.append(dataclasses.replace(unit, errors=tuple(sorted(mine))))
     return found
+
+
+def _up_statements(migration: MigrationFile, text: str, dialect: str) -> list[Statement]:
+    """The statements the tool runs on the way up: a dbmate or goose file's down section
+    is not part of them (its positions stay the file's)."""
+    found = sections(migration.tool, text)
+    if found is None:
+        return list(split_statements(text, dialect).statements)
+    return [
+        stmt
+        for section in found
+        if section.direction == "up"
+        for stmt in split_statements(section.text, dialect).statements
+    ]
 
 
 def _statement_units(
