@@ -27,9 +27,14 @@ class RuleInfo:
     severity: Severity | None  # the rule's default
 
 
+def page_name(rule_id: str) -> str:
+    """The file name of the rule's documentation page (docs/rules/ holds them)."""
+    return f"{quote(rule_id, safe='')}.md"
+
+
 def help_uri(rule_id: str, docs_url: str) -> str:
     """The rule's documentation page under `docs_url`."""
-    return f"{docs_url.rstrip('/')}/{quote(rule_id, safe='')}.md"
+    return f"{docs_url.rstrip('/')}/{page_name(rule_id)}"
 
 
 def rule_infos(result: LintResult, options: ReportOptions, ids: Iterable[str]) -> list[RuleInfo]:
