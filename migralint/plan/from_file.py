@@ -29,7 +29,7 @@ from migralint.plan.from_file_order import (
     reach,
     refuse_entangled_actions,
 )
-from migralint.plan.from_file_planners import PLANNED_FINDINGS, PLANNERS, Keep
+from migralint.plan.from_file_planners import PLANNED_FINDINGS, PLANNERS, Keep, Unchanged
 from migralint.plan.from_file_units import OpId, Unit, units
 from migralint.plan.model import PHASES, Phase, Plan, PlanError
 from migralint.schema import Catalog
@@ -53,6 +53,7 @@ class Replacement:
     creates: frozenset[str] = frozenset()
     statement_line: int = 0  # the line of the statement it is part of
     outside_transaction: bool = False  # it cannot run in a transaction block
+    unchanged: str = ""  # why a flagged statement changes nothing (kept, nothing to plan)
 
     @property
     def placed(self) -> Placed:
@@ -154,6 +155,8 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
         plan = PLANNERS[type(op)](op, catalog)
     except Keep as why:
         return dataclasses.replace(base, note=str(why))
+    except Unchanged as why:
+        return dataclasses.replace(base, flagged=(), unchanged=str(why))
     except PlanError as error:
         raise PlanError(f"line {unit.line}: {error}") from error
     return dataclasses.replace(base, plan=plan, touches=_touched(op, catalog))

@@ -20,6 +20,11 @@ class Keep(Exception):
     """The statement is flagged, but its plan would lose something it says: keep it."""
 
 
+class Unchanged(Exception):
+    """The statement changes nothing on the schema the migrations before it build (an
+    IF NOT EXISTS on what exists): kept as written, with nothing to plan."""
+
+
 # The rules whose finding on a statement calls for that statement's plan.
 PLANNED_FINDINGS: dict[type[ops.Op], frozenset[str]] = {
     ops.RenameColumn: frozenset({"rename-column"}),
@@ -46,7 +51,7 @@ def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
     from migralint.plan import rename_column
 
     _refuse_copy(op, catalog)
-    indexes = _index_statements(catalog, op.table)
+    indexes = catalog.index_statements(op.table)
     return rename_column.plan(
         rename_column.Change(
             op.table, op.column, op.new_name, indexes=indexes, key=backfill_key(catalog, op.table)
@@ -77,17 +82,6 @@ def _refuse_copy(op: ops.RenameColumn | ops.AlterColumnType, catalog: Catalog) -
         raise Keep(f"{why}: its plan would copy it onto a new column")
 
 
-def _index_statements(catalog: Catalog, table: ops.Name) -> str | None:
-    """The CREATE INDEX statements of the migrations for the table's indexes, for the
-    plans that carry a column's indexes over (the expand refuses any it is not given)."""
-    found = [
-        i.loc.statement
-        for i in catalog.index_definitions.values()
-        if i.table.key == table.key and re.match(r"\s*CREATE\b", i.loc.statement, re.I)
-    ]
-    return ";\n".join(found) or None
-
-
 def _rename_table(op: ops.RenameTable, catalog: Catalog) -> Plan:
     from migralint.plan import rename_table
 
@@ -97,6 +91,9 @@ def _rename_table(op: ops.RenameTable, catalog: Catalog) -> Plan:
 def _set_not_null(op: ops.SetNotNull, catalog: Catalog) -> Plan:
     from migralint.plan import set_not_null
 
+    known = catalog.column(op.table, op.column)
+    if known is not None and not known.nullable:
+        raise Unchanged(f"{op.table}.{op.column} is NOT NULL already")
     return set_not_null.plan(set_not_null.Change(op.table, op.column))
 
 
@@ -117,7 +114,7 @@ def _change_type(op: ops.AlterColumnType, catalog: Catalog) -> Plan:
             str(op.type),
             using=op.using,
             from_type=str(known.type),
-            indexes=_index_statements(catalog, op.table),
+            indexes=catalog.index_statements(op.table),
             key=backfill_key(catalog, op.table),
         )
     )
@@ -164,7 +161,8 @@ def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
     c = op.constraint
     columns = ",".join(c.columns)
     if c.kind == "check" and c.expression:
-        return add_check.plan(add_check.Change(op.table, c.expression, name=c.name))
+        check = check_source(op.loc.statement) or c.expression
+        return add_check.plan(add_check.Change(op.table, check, name=c.name))
     if c.kind == "unique" and c.columns:
         return add_unique.plan(add_unique.Change(op.table, columns, name=c.name))
     if c.kind == "primary_key" and c.columns:
@@ -190,9 +188,39 @@ def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
     raise Keep(f"no plan for this {c.kind.replace('_', ' ')} constraint")
 
 
+def check_source(statement: str) -> str | None:
+    """The condition of the statement's one `CHECK (…)` as written (the parse re-renders
+    it: `x NOT IN (1, 2)` would be stored as `NOT x = ANY (…)`), or None."""
+    import sqlglot
+    from sqlglot.tokens import TokenType
+
+    try:
+        tokens = sqlglot.tokenize(statement, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return None
+    found, depth, start = [], 0, 0
+    for i, token in enumerate(tokens):
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+            if depth == 1 and i and tokens[i - 1].text.upper() == "CHECK":
+                start = token.end + 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0 and start:
+                found.append(statement[start : token.start].strip())
+                start = 0
+    return found[0] if len(found) == 1 else None
+
+
 def _create_index(op: ops.CreateIndex, catalog: Catalog) -> Plan:
     from migralint.plan import create_index
 
+    if (
+        op.if_not_exists
+        and op.name
+        and ops.Name(op.name, op.table.schema).key in (catalog.index_definitions)
+    ):
+        raise Unchanged(f"index {op.name} exists already")
     elements, method = index_definition(op.loc.statement)
     return create_index.plan(
         create_index.Change(
