@@ -131,7 +131,14 @@ def test_an_old_type_without_equality_is_refused_before_anything_changes(
     before = schema_of(db, "docs")
     out = _written(
         change_type_plan(
-            ChangeType(Name("docs"), "body", "text", from_type="point", using="body::text")
+            ChangeType(
+                Name("docs"),
+                "body",
+                "text",
+                from_type="point",
+                using="body::text",
+                reverse_using="body_new::point",
+            )
         ),
         tmp_path,
     )
@@ -145,7 +152,12 @@ def test_a_column_planned_as_json_must_be_json(db: psycopg.Connection[Any], tmp_
     _docs(db, "json")
     db.execute("ALTER TABLE docs ALTER COLUMN body TYPE jsonb")
     out = _written(
-        change_type_plan(ChangeType(Name("docs"), "body", "text", from_type="json")), tmp_path
+        change_type_plan(
+            ChangeType(
+                Name("docs"), "body", "text", from_type="json", reverse_using="body_new::json"
+            )
+        ),
+        tmp_path,
     )
     with pytest.raises(psycopg.errors.RaiseException, match="planned as json"):
         run_file(db, files(out, "expand", "up"))

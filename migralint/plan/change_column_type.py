@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from migralint.plan import column_copy, replace_column, sql
+from migralint.plan import casts, column_copy, replace_column, sql
 from migralint.plan.model import Plan, PlanError, shown
 from migralint.sql.ops import Name
 
@@ -53,6 +53,16 @@ def plan(change: Change) -> Plan:
     if " ".join(from_type.lower().split()) == " ".join(change.type.lower().split()):
         raise PlanError(shown(f"{table}.{column} already has type {change.type}"))
     to = change.to or sql.generated_name(column, "new")
+    if change.using is None:
+        _require_cast(change, from_type, change.type, "--using", f"{column} to {change.type}")
+    if change.reverse_using is None:
+        _require_cast(
+            change,
+            change.type,
+            from_type,
+            "--reverse-using",
+            f"{to} back to {from_type} (release N-1's writes through the sync trigger, the downs)",
+        )
     # Without --using, the value itself: assigned to the new column, it is converted
     # with an assignment cast as ALTER COLUMN … TYPE converts it, so a value that does
     # not fit raises (`'abc'::varchar(2)` would cut it silently).
@@ -74,4 +84,24 @@ def plan(change: Change) -> Plan:
     note = f"Every release reads and writes {column}: its type changes at the contract. "
     return replace_column.build(
         replacement, "change-column-type", slug, note, in_place=True, indexes=change.indexes
+    )
+
+
+def _require_cast(change: Change, source: str, target: str, option: str, what: str) -> None:
+    """PlanError unless PostgreSQL converts `source` to `target` by assignment, as the
+    plan does without `option`: refused now rather than by a phase at run time."""
+    known = casts.assignable(source, target)
+    if known:
+        return
+    why = (
+        f"PostgreSQL has no assignment cast from {source} to {target}"
+        if known is False
+        else f"migralint cannot tell whether {source} converts to {target} by assignment (a "
+        "type it does not know: an enum, a domain, an extension's type)"
+    )
+    raise PlanError(
+        shown(
+            f"{change.table}.{change.column}: the plan converts {what}, and {why}: pass "
+            f"{option} with the conversion (an SQL expression)"
+        )
     )
