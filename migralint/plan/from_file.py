@@ -262,6 +262,11 @@ def _touched(op: ops.Op, catalog: Catalog) -> tuple[tuple[str, str], ...]:
         for c in (state.columns if state else ())
         if re.search(rf"\b{re.escape(c.lower())}\b", text)
     }
+    # the names it gives, which the catalog does not hold yet (one the file frees)
+    if isinstance(op, ops.RenameColumn):
+        columns.add(op.new_name)
+    elif isinstance(op, ops.AddColumn):
+        columns.add(op.column.name)
     return ((op.table.key, ""), *((op.table.key, c) for c in sorted(columns)))
 
 

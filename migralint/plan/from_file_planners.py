@@ -254,9 +254,20 @@ def index_definition(statement: str) -> tuple[str, str | None]:
     return elements, using.sql("postgres") if using is not None else None
 
 
+def _refuse_cascade(op: ops.DropIndex | ops.DropColumn | ops.DropTable, what: str) -> None:
+    """Keep a DROP … CASCADE: the plan's DROP has no CASCADE, so it would fail on what
+    depends on the object (foreign keys, views, constraints) instead of dropping it."""
+    if op.cascade:
+        raise Keep(
+            f"{what} plans DROP without CASCADE: the objects that depend on it would stop "
+            "the contract instead of being dropped with it"
+        )
+
+
 def _drop_index(op: ops.DropIndex, catalog: Catalog) -> Plan:
     from migralint.plan import drop_index
 
+    _refuse_cascade(op, "drop-index")
     created = catalog.index_definitions.get(op.name.key)
     if created is None and op.if_exists:
         raise Keep(
@@ -285,6 +296,7 @@ def _drop_index(op: ops.DropIndex, catalog: Catalog) -> Plan:
 def _drop_column(op: ops.DropColumn, catalog: Catalog) -> Plan:
     from migralint.plan import drop_column
 
+    _refuse_cascade(op, "drop-column")
     known = catalog.column(op.table, op.column)
     column_type = str(known.type) if known is not None and known.type is not None else None
     return drop_column.plan(drop_column.Change(op.table, op.column, type=column_type))
@@ -293,6 +305,7 @@ def _drop_column(op: ops.DropColumn, catalog: Catalog) -> Plan:
 def _drop_table(op: ops.DropTable, catalog: Catalog) -> Plan:
     from migralint.plan import drop_table
 
+    _refuse_cascade(op, "drop-table")
     return drop_table.plan(drop_table.Change(op.table))
 
 
