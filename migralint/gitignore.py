@@ -46,10 +46,13 @@ class Pattern:
     folders_only: bool
 
     def matches(self, path: str, is_dir: bool) -> bool:
-        """Whether the absolute `path` (under `base`) matches."""
-        if (self.folders_only and not is_dir) or not _under(path, self.base) or path == self.base:
+        """Whether the absolute, normalised `path` (a file or folder) matches."""
+        if self.folders_only and not is_dir:
             return False
-        return _matches(self.segments, os.path.relpath(path, self.base).split(os.sep))
+        prefix = self.base.rstrip(os.sep) + os.sep
+        if not path.startswith(prefix) or path == prefix:
+            return False
+        return _matches(self.segments, path[len(prefix) :].split(os.sep))
 
 
 def parse(text: str, base: str) -> list[Pattern]:
@@ -236,30 +239,34 @@ class GitIgnore:
         here = top or self._root
         for folder in _folders_between(here, self._root):
             inherited += _read_patterns(os.path.join(folder, ".gitignore"), folder)
-        self._by_folder: dict[str, list[Pattern]] = {self._root: inherited}
+        self._inherited = inherited
+        self._by_folder: dict[str, list[Pattern]] = {}
 
     def ignored(self, path: str | Path, is_dir: bool) -> bool:
         """Whether git ignores `path` (a file or folder under the root) by its own name:
         the walk does not enter an ignored folder, so its contents need no asking."""
-        absolute = os.path.abspath(path)
-        for pattern in reversed(self._patterns(os.path.dirname(absolute))):
+        folder, name = os.path.split(os.fspath(path))
+        patterns = self._patterns(folder)
+        if not patterns:
+            return False
+        absolute = os.path.join(os.path.abspath(folder), name)
+        for pattern in reversed(patterns):
             if pattern.matches(absolute, is_dir):
                 return not pattern.negated
         return False
 
     def _patterns(self, folder: str) -> list[Pattern]:
-        """The patterns that apply to entries of `folder`, outermost first."""
+        """The patterns that apply to entries of `folder` (as walked), outermost first."""
         known = self._by_folder.get(folder)
-        if known is not None:
-            return known
+        if known is None:
+            known = self._by_folder[folder] = self._patterns_at(os.path.abspath(folder))
+        return known
+
+    def _patterns_at(self, folder: str) -> list[Pattern]:
         parent = os.path.dirname(folder)
-        if parent == folder or not _under(folder, self._root):
-            return self._by_folder[self._root]
-        patterns = self._patterns(parent) + _read_patterns(
-            os.path.join(folder, ".gitignore"), folder
-        )
-        self._by_folder[folder] = patterns
-        return patterns
+        if folder == self._root or parent == folder or not _under(folder, self._root):
+            return self._inherited
+        return self._patterns(parent) + _read_patterns(os.path.join(folder, ".gitignore"), folder)
 
 
 def _under(path: str, folder: str) -> bool:
