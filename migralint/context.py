@@ -1,4 +1,9 @@
-"""What a rule sees besides the Op: the file, the catalog, the session, the settings."""
+"""What a rule sees besides the Op: the run context, the catalog, the session, the settings.
+
+Rules judge Ops and these, nothing else: no rule reads a file, its statement text or
+sqlglot (tests/test_rule_purity.py). A fact a rule needs goes on the Op (see
+migralint/sql/facts.py) or here, on `FileInfo`, the migration's run context.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from migralint.rule import Violation
 from migralint.schema import Catalog
 from migralint.session import Session
 from migralint.sql import ops
+from migralint.sql.statements import Comment
 
 T = TypeVar("T", bound=ops.Op)
 
@@ -33,18 +39,33 @@ class FileInfo:
     deployment_reason: str = ""
     phase: str | None = None  # expand | migrate | contract, from the phase marker
     statements: int = 0  # how many statements the file holds
+    # an up file of a tool that pairs it with a down file: has it one (None: not such a
+    # file), and does its project write down files at all
+    has_down: bool | None = None
+    downs_written: bool = False
+
+    @property
+    def name(self) -> str:
+        """The file's name, without its folder."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 class Context:
     """Passed to every check; answers the questions rules share."""
 
     def __init__(
-        self, file: FileInfo, catalog: Catalog, session: Session, settings: Settings
+        self,
+        file: FileInfo,
+        catalog: Catalog,
+        session: Session,
+        settings: Settings,
+        comments: tuple[Comment, ...] = (),
     ) -> None:
         self.file = file
         self.catalog = catalog
         self.session = session
         self.settings = settings
+        self.comments = comments  # every comment of the migration's file, in order
         self._seen: set[str] = set()
         self.file_ops: list[ops.Op] = []  # every Op of the file, in order
         self.position = 0  # index of the Op being judged

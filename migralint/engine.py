@@ -1,45 +1,48 @@
-"""The lint run: files → statements → Ops → rules → findings.
+"""The lint run: files → Migrations (front ends) → replay and rules → findings.
 
-Each migration set is replayed in order into its own catalog, one stream per dialect,
-so rules can ask what earlier migrations built. Every file is linted even when others
-fail: a file that cannot be read or parsed yields findings, never an exception. Every
-path found is accounted for: linted, or a finding (its `InputProblem`) and `skipped`.
-A file gets `time_budget` seconds; a rule that raises is an `internal-error` finding.
+A `Contents` supplies each file's bytes and a front end (migralint/frontends/) turns
+them into a `Migration`; the engine only replays Migrations in order, each set into
+its own catalog, one stream per dialect, and judges their Ops, so rules can ask what
+earlier migrations built. Every file is linted even when others fail: a file that
+cannot be read or parsed yields findings, never an exception. Every path found is
+accounted for: linted, or a finding (its `InputProblem`) and `skipped`. Reading a file
+and judging it get `time_budget` seconds each; a rule that raises is an
+`internal-error` finding.
 """
 
 from __future__ import annotations
 
-import codecs
-import fnmatch
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from migralint import __version__, directives
-from migralint.config import EVERY_FILE, Settings, find_config, load_settings, trusting
+from migralint.config import Settings, find_config, load_settings, trusting
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
-from migralint.problems import FileTooSlow, InputProblem, NonUtf8File, UnreadableFile
+from migralint.migration import Migration, Part, failure
+from migralint.problems import FileTooSlow, InputProblem
 from migralint.rule import RuleSpec, Violation
 from migralint.rulepack import RuleSet, load_rules
+from migralint.run_context import file_context, path_matches
 from migralint.schema import Catalog
 from migralint.session import Session
+from migralint.sources.contents import Contents, DiskContents
 from migralint.sources.discover import discover
-from migralint.sources.files import InputError, read_file
-from migralint.sources.layout import MigrationFile, Section, looks_like_schema_dump, sections
+from migralint.sources.files import InputError
+from migralint.sources.layout import MigrationFile
 from migralint.sql import ops
-from migralint.sql.parse import parse_statement
-from migralint.sql.split import SplitResult, split_statements
-from migralint.sql.statements import Comment
+from migralint.sql.statements import Comment, Statement
 
 SUPPORTED_DIALECTS = ("postgres", "mysql", "sqlite", "cockroach")
 
 
 @dataclass
 class LintResult:
-    """Findings plus an account of every file: linted, or skipped and why."""
+    """Findings plus an account of every file: linted, or skipped and why; the
+    Migrations read and the rules run, so that formats never read a file."""
 
     findings: list[Finding] = field(default_factory=list)
     files_linted: int = 0
@@ -48,9 +51,23 @@ class LintResult:
     unusable: tuple[tuple[str, str], ...] = ()  # given paths that cannot be used: (path, why)
     sources: dict[str, str] = field(default_factory=dict)  # path → the text that was linted
     contexts: list[FileInfo] = field(default_factory=list)  # how each migration runs
+    migrations: list[Migration] = field(default_factory=list)  # every file read, in order
+    rules: tuple[RuleSpec, ...] = ()  # the rules that judged them
 
     def fails(self, at: Severity = Severity.ERROR) -> bool:
         return any(f.severity >= at for f in self.findings)
+
+    def add(self, migration: Migration, linted: Linted) -> None:
+        """Account for one linted (or unreadable) migration."""
+        self.migrations.append(migration)
+        self.findings.extend(linted.findings)
+        self.contexts.extend(migration.contexts)
+        if migration.text is not None:
+            self.sources[migration.path] = migration.text
+        if linted.unfinished:
+            self.skipped[migration.path] = linted.unfinished
+        else:
+            self.files_linted += 1
 
 
 def settings_for(
@@ -66,34 +83,30 @@ def settings_for(
 
 
 def lint_paths(
-    paths: Sequence[str | Path], settings: Settings | None = None, rules: RuleSet | None = None
+    paths: Sequence[str | Path],
+    settings: Settings | None = None,
+    rules: RuleSet | None = None,
+    contents: Contents | None = None,
 ) -> LintResult:
-    """Lint migration files and folders; raises ConfigError for bad settings only."""
+    """Lint migration files and folders; raises ConfigError for bad settings only. The
+    bytes come from `contents` (None: the disk)."""
     settings = settings if settings is not None else settings_for(paths)
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
-    linter = Linter(ruleset.selected(settings), settings)
+    linter = Linter(ruleset.selected(settings), settings, contents)
     found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
-    result = LintResult(missing=found.missing, unusable=found.unusable)
+    result = LintResult(missing=found.missing, unusable=found.unusable, rules=tuple(linter.rules))
     for problem in found.rejected:
         info = FileInfo(path=problem.loc.path, dialect=settings.dialect or "postgres")
         result.findings.extend(linter.judge_problem(problem, info))
         result.skipped[problem.loc.path] = problem.reason
     catalogs: dict[tuple[Path, str], Catalog] = defaultdict(Catalog)
-    for migration in found.files:
-        dialect = settings.dialect or migration.dialect or "postgres"
+    for file in found.files:
+        dialect = settings.dialect or file.dialect or "postgres"
         if dialect not in SUPPORTED_DIALECTS:
-            result.skipped[str(migration.path)] = f"dialect {dialect} is not supported"
+            result.skipped[str(file.path)] = f"dialect {dialect} is not supported"
             continue
-        catalog = catalogs[(migration.set_root, dialect)]
-        linted = linter.lint_migration(migration, dialect, catalog)
-        result.findings.extend(linted.findings)
-        result.contexts.extend(linted.infos)
-        if linted.text is not None:
-            result.sources[str(migration.path)] = linted.text
-        if linted.unfinished:
-            result.skipped[str(migration.path)] = linted.unfinished
-        else:
-            result.files_linted += 1
+        migration = linter.read(file, dialect)
+        result.add(migration, linter.judge(migration, catalogs[(file.set_root, dialect)]))
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -124,21 +137,30 @@ def lint_text(text: str, settings: Settings | None = None, path: str = "<sql>") 
 
 @dataclass(frozen=True, slots=True)
 class Linted:
-    """One file's findings; why it was not linted to its end (None: it was); its text;
-    how each of its sections runs."""
+    """One migration's findings, and why it was not linted to its end (None: it was)."""
 
     findings: list[Finding]
-    infos: tuple[FileInfo, ...]
     unfinished: str | None = None
-    text: str | None = None  # None when the file was not read
+
+
+def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
+    """The statement reader the engine gives the SQL front end (imported on first use,
+    so that `migralint rules` never loads sqlglot); tests replace it to plant bugs."""
+    from migralint.sql.parse import parse_statement as parse
+
+    return parse(stmt, path, dialect)
 
 
 class Linter:
-    """Runs a fixed set of rules over files; dispatches each Op to the rules that want it."""
+    """Reads files into Migrations and judges them with a fixed set of rules, each Op
+    dispatched to the rules that want it."""
 
-    def __init__(self, rules: Sequence[RuleSpec], settings: Settings) -> None:
+    def __init__(
+        self, rules: Sequence[RuleSpec], settings: Settings, contents: Contents | None = None
+    ) -> None:
         self.rules = rules
         self.settings = settings
+        self.contents = contents or DiskContents(settings.max_file_size)
         self._dispatch: dict[type[ops.Op], list[RuleSpec]] = {}
 
     def rules_for(self, op_type: type[ops.Op]) -> list[RuleSpec]:
@@ -148,78 +170,45 @@ class Linter:
             self._dispatch[op_type] = found
         return found
 
-    def lint_file(self, migration: MigrationFile, dialect: str, catalog: Catalog) -> list[Finding]:
-        return self.lint_migration(migration, dialect, catalog).findings
+    def lint_file(self, file: MigrationFile, dialect: str, catalog: Catalog) -> list[Finding]:
+        """Read and judge one file: its findings."""
+        return self.judge(self.read(file, dialect), catalog).findings
 
-    def lint_migration(self, migration: MigrationFile, dialect: str, catalog: Catalog) -> Linted:
-        """Read and lint one file: never raises, never reads what is not a regular file."""
-        info = self.run_context(migration, dialect)
-        path = info.path
+    def read(self, file: MigrationFile, dialect: str) -> Migration:
+        """The file as a Migration, by its front end: never raises, never reads what is
+        not a regular file."""
+        from migralint.frontends import Reading, front_end_for
+
+        info = file_context(file, dialect, self.settings)
         try:
-            data = read_file(path, self.settings.max_file_size)
+            data = self.contents.read(file)
         except InputError as error:
-            return Linted(self.judge_problem(error.problem, info), (info,), error.problem.reason)
-        if b"\x00" in data[:8192]:
-            problem = UnreadableFile.at(path, _binary(data))
-            return Linted(self.judge_problem(problem, info), (info,), problem.reason)
-        text, decoding = _decode(data, path)
-        if not info.fresh_install and looks_like_schema_dump(text[:2048]):
-            info = replace(info, fresh_install=True, fresh_reason="a schema dump (its header)")
-        parts = [(text, info)]
-        if found := sections(info.tool, text):
-            fresh = {"fresh_install": info.fresh_install, "fresh_reason": info.fresh_reason}
-            parts = [
-                (s.text, replace(self.run_context(migration, dialect, s), **fresh)) for s in found
-            ]
-        infos = tuple(i for _, i in parts)
+            return Migration(file, info, "", problem=error.problem, unfinished=error.problem.reason)
+        front_end = front_end_for(file)
+        deadline = time.monotonic() + self.settings.time_budget
+        try:
+            reading = Reading(dialect, self.settings, deadline, parse_statement)
+            return front_end.read(file, data, reading)
+        except Exception as error:  # a bug of ours must not hide the other files
+            return Migration(file, info, front_end.name, failure=failure(error))
+
+    def judge(self, migration: Migration, catalog: Catalog) -> Linted:
+        """Replay the migration into the catalog and judge its Ops; never raises."""
+        path = migration.path
+        if migration.failure is not None:
+            return Linted([internal_error(path, migration.failure)], "internal error")
         deadline = time.monotonic() + self.settings.time_budget
         findings: list[Finding] = []
         try:
-            for part, part_info in parts:
-                findings += self.lint_source(part, part_info, catalog, decoding, deadline)
-                decoding = ()
-            return Linted(findings, infos, None, text)
+            for part in migration.parts:
+                findings += self.judge_part(part, catalog, deadline, migration.comments)
         except _OutOfTime as late:
-            return Linted(findings + late.findings, infos, FileTooSlow.reason, text)
+            return Linted(findings + late.findings, FileTooSlow.reason)
         except Exception as error:  # a bug of ours must not hide the other files
-            return Linted([internal_error(path, error)], infos, "internal error", text)
-
-    def run_context(
-        self,
-        migration: MigrationFile,
-        dialect: str,
-        section: Section | None = None,
-    ) -> FileInfo:
-        """How the tool runs the file (or one `section` of it), from the layout overridden
-        by the configuration."""
-        path = str(migration.path)
-        transaction, transaction_reason = migration.transaction, migration.transaction_reason
-        if section is not None:
-            transaction, transaction_reason = section.transaction, section.transaction_reason
-        if configured := _matching(self.settings.transaction, path):
-            pattern, transaction = configured
-            transaction_reason = f"config: transaction {pattern!r}"
-        deployment, deployment_reason = "online", ""
-        if configured := _matching(self.settings.deployment, path):
-            pattern, deployment = configured
-            deployment_reason = (
-                f"configured (deployment = {deployment!r} or --deployment)"
-                if pattern == EVERY_FILE
-                else f"config: deployment {pattern!r}"
-            )
-        return FileInfo(
-            path=path,
-            tool=migration.tool,
-            direction=section.direction if section else migration.direction,
-            dialect=dialect,
-            transaction=transaction,
-            fresh_install=migration.fresh_install,
-            deployment=deployment,
-            set_root=str(migration.set_root),
-            transaction_reason=transaction_reason,
-            fresh_reason=migration.fresh_reason,
-            deployment_reason=deployment_reason,
-        )
+            return Linted([internal_error(path, failure(error))], "internal error")
+        if migration.problem is not None:
+            findings += self.judge_problem(migration.problem, migration.context)
+        return Linted(findings, migration.unfinished)
 
     def judge_problem(self, problem: InputProblem, info: FileInfo) -> list[Finding]:
         """The findings the rule pack reports for a path it could not lint (fully)."""
@@ -234,41 +223,49 @@ class Linter:
         leading: Sequence[ops.Op] = (),
         deadline: float | None = None,
     ) -> list[Finding]:
-        """Lint decoded text; `leading` Ops (a decoding problem) are judged first. Past
-        the `deadline` (time.monotonic()), raises _OutOfTime with the findings so far."""
-        split = split_statements(text, info.dialect)
-        info = replace(info, statements=len(split.statements))
-        info = _with_phase(info, split.comments)
-        file_suppressions = [s for s in directives.suppressions(split.comments) if s.whole_file]
+        """Read decoded SQL text as one part and judge it; `leading` Ops (a decoding
+        problem) are judged first."""
+        from migralint.frontends.sql import read_sql
+
+        part = read_sql(text, info, leading, deadline, parse_statement)
+        return self.judge_part(part, catalog, deadline, part.comments)
+
+    def judge_part(
+        self,
+        part: Part,
+        catalog: Catalog,
+        deadline: float | None = None,
+        comments: tuple[Comment, ...] = (),
+    ) -> list[Finding]:
+        """Judge one part of a migration and replay it into the catalog. Past the
+        `deadline` (time.monotonic()), raises _OutOfTime with the findings so far."""
+        info = part.context
         per_file = self._per_file_ignores(info.path)
-        parsed: list[tuple[ops.Op, list[directives.Suppression]]] = [(op, []) for op in leading]
-        findings: list[Finding] = []
-        for stmt in split.statements:
-            self._check_time(deadline, findings, info, stmt.line)
-            suppressed = [s for s in directives.suppressions(stmt.comments) if not s.whole_file]
-            try:
-                found = _with_block_contents(parse_statement(stmt, info.path, info.dialect), info)
-            except Exception as error:  # a reader's bug costs this statement only
-                findings.append(
-                    internal_error(info.path, error, "reading this statement", stmt.line)
-                )
-                continue
-            parsed.extend((op, suppressed) for op in found)
-        parsed.append((_end_of_file(text, info.path), []))
-        ctx = Context(info, catalog, Session(self._wrapped(info, split)), self.settings)
+        findings = [
+            internal_error(info.path, s.failure, "reading this statement", s.line)
+            for s in part.statements
+            if s.failure is not None
+        ]
+        parsed = [(op, list(s.suppressions)) for s in part.statements for op in s.ops]
+        if part.end is not None:
+            parsed.append((part.end, []))
+        ctx = Context(info, catalog, Session(self._wrapped(info)), self.settings, comments)
         ctx.file_ops = [op for op, _ in parsed]
         catalog.start_migration()
+        whole_file = list(part.file_suppressions)
         for position, (op, suppressed) in enumerate(parsed):
             self._check_time(deadline, findings, info, op.loc.line)
             ctx.position = position
             try:
-                findings.extend(self._judge(op, ctx, suppressed + file_suppressions, per_file))
+                findings.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
                 ctx.session.apply(op, ctx.target_table(op))
                 if info.direction != "down":
                     catalog.apply(op)
             except Exception as error:  # the catalog's bug costs this statement only
                 findings.append(
-                    internal_error(info.path, error, "replaying this statement", op.loc.line)
+                    internal_error(
+                        info.path, failure(error), "replaying this statement", op.loc.line
+                    )
                 )
         return findings
 
@@ -285,12 +282,12 @@ class Linter:
         late = self.judge_problem(FileTooSlow.at(info.path, message, line), info)
         raise _OutOfTime([*findings, *late])
 
-    def _wrapped(self, info: FileInfo, split: SplitResult) -> bool:
+    def _wrapped(self, info: FileInfo) -> bool:
         """Does the tool run this file inside one transaction?"""
         if info.transaction == "per-file":
             return True
         if info.transaction == "implicit":  # one multi-statement query: a single one is bare
-            return len(split.statements) > 1
+            return info.statements > 1
         return info.transaction is None and self.settings.assume_in_transaction
 
     def _judge(
@@ -316,7 +313,7 @@ class Linter:
             try:
                 violations = list(spec.check(op, ctx))
             except Exception as error:  # one rule's bug must not hide the others' findings
-                yield internal_error(info.path, error, f"in rule {spec.id}", op.loc.line)
+                yield internal_error(info.path, failure(error), f"in rule {spec.id}", op.loc.line)
                 continue
             names = {spec.id, *spec.aliases}
             if spec.id in per_file or _suppressed(names, suppressions):
@@ -327,46 +324,11 @@ class Linter:
         ignored = {
             name
             for pattern, names in self.settings.per_file_ignores.items()
-            if _path_matches(path, pattern)
+            if path_matches(path, pattern)
             for name in names
         }
         rules_by_name = {n: r.id for r in self.rules for n in (r.id, *r.aliases)}
         return {rules_by_name.get(n, n) for n in ignored}
-
-
-def _with_block_contents(found: list[ops.Op], info: FileInfo) -> list[ops.Op]:
-    """The Ops of a statement, each DO block followed by the plain DDL inside it."""
-    if not any(isinstance(op, ops.DoBlock) for op in found):
-        return found
-    from migralint.sql.blocks import guard, inner_statements
-
-    expanded: list[ops.Op] = []
-    for op in found:
-        expanded.append(op)
-        if isinstance(op, ops.DoBlock):
-            for stmt, guarded in inner_statements(op):
-                expanded.extend(guard(parse_statement(stmt, info.path, info.dialect), guarded))
-    return expanded
-
-
-def _end_of_file(text: str, path: str) -> ops.EndOfFile:
-    """An Op at the file's last line, for rules about the file as a whole."""
-    line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-    return ops.EndOfFile(loc=ops.Location(path, line, 1, line, 1))
-
-
-def _path_matches(path: str, pattern: str) -> bool:
-    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}")
-
-
-def _matching(table: Mapping[str, str], path: str) -> tuple[str, str] | None:
-    """The first (glob, value) of `table` whose glob matches the path."""
-    return next((item for item in table.items() if _path_matches(path, item[0])), None)
-
-
-def _with_phase(info: FileInfo, comments: Sequence[Comment]) -> FileInfo:
-    phase = directives.phase(comments)
-    return replace(info, phase=phase) if phase else info
 
 
 def _suppressed(names: set[str], suppressions: Sequence[directives.Suppression]) -> bool:
@@ -396,30 +358,11 @@ INTERNAL_ERROR_HELP = (
 )
 
 
-def internal_error(path: str, error: Exception, where: str = "", line: int = 1) -> Finding:
-    """The finding for an exception of ours: never a traceback, never a syntax error."""
-    detail = str(error)
-    detail = detail if len(detail) <= 200 else detail[:199] + "…"
+def internal_error(path: str, detail: str, where: str = "", line: int = 1) -> Finding:
+    """The finding for a bug of ours (`detail`: see migration.failure): never a
+    traceback, never a syntax error."""
     place = f" {where}" if where else ""
-    message = f"migralint failed{place}: {type(error).__name__}: {detail}"
+    message = f"migralint failed{place}: {detail}"
     return Finding(
         "internal-error", Severity.ERROR, message, INTERNAL_ERROR_HELP, path, line, 1, line, 1
     )
-
-
-def _binary(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "saved as UTF-16, which the database client does not read: not linted"
-    return "binary file, not SQL: not linted"
-
-
-def _decode(data: bytes, path: str) -> tuple[str, tuple[ops.Op, ...]]:
-    """UTF-8 text; other encodings are read leniently and reported once."""
-    try:
-        return data.decode("utf-8-sig"), ()
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        message = f"not valid UTF-8 (byte 0x{data[error.start]:02x}); read as Latin-1"
-        return data.decode("latin-1"), (NonUtf8File.at(path, message, line, column),)

@@ -1,18 +1,24 @@
-"""`check --show-context`: how each migration set runs, as migralint read or assumed it.
+"""How each migration runs, as migralint reads or assumes it, and `check --show-context`.
 
-Per set (folder): the tool, how its files run (transaction or not, and what says so),
+`file_context` makes a migration's run context (`FileInfo`) from its layout, its
+section, the folder beside it and the configuration; the front end completes it from
+the text (phase, schema-dump header). `show_context` prints, per set (folder): the
+tool, how its files run (transaction or not, and what says so),
 its fresh installs, its up/down counts and its deployment mode. A value no file or
 setting states is marked "assumed", with the setting that states it.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from migralint.config import Settings
+from migralint.config import EVERY_FILE, Settings
 from migralint.context import FileInfo
+from migralint.sources.layout import MigrationFile, Section
+from migralint.sources.pairs import down_facts
 
 _MODES = {
     "per-file": "one transaction per file",
@@ -25,6 +31,55 @@ _SET_TRANSACTION = (
 )
 _SET_DEPLOYMENT = 'set deployment = "offline" in [tool.migralint], or pass --deployment offline'
 _MAX_NAMES = 4
+
+
+def file_context(
+    file: MigrationFile, dialect: str, settings: Settings, section: Section | None = None
+) -> FileInfo:
+    """How the tool runs the file (or one `section` of it), from the layout overridden
+    by the configuration."""
+    path = str(file.path)
+    transaction, transaction_reason = file.transaction, file.transaction_reason
+    if section is not None:
+        transaction, transaction_reason = section.transaction, section.transaction_reason
+    if configured := matching(settings.transaction, path):
+        pattern, transaction = configured
+        transaction_reason = f"config: transaction {pattern!r}"
+    deployment, deployment_reason = "online", ""
+    if configured := matching(settings.deployment, path):
+        pattern, deployment = configured
+        deployment_reason = (
+            f"configured (deployment = {deployment!r} or --deployment)"
+            if pattern == EVERY_FILE
+            else f"config: deployment {pattern!r}"
+        )
+    direction = section.direction if section else file.direction
+    has_down, downs_written = down_facts(file.path, file.tool, direction)
+    return FileInfo(
+        path=path,
+        tool=file.tool,
+        direction=direction,
+        dialect=dialect,
+        transaction=transaction,
+        fresh_install=file.fresh_install,
+        deployment=deployment,
+        set_root=str(file.set_root),
+        transaction_reason=transaction_reason,
+        fresh_reason=file.fresh_reason,
+        deployment_reason=deployment_reason,
+        has_down=has_down,
+        downs_written=downs_written,
+    )
+
+
+def path_matches(path: str, pattern: str) -> bool:
+    """Does a configuration glob match the path (anywhere below a folder, too)?"""
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}")
+
+
+def matching(table: Mapping[str, str], path: str) -> tuple[str, str] | None:
+    """The first (glob, value) of `table` whose glob matches the path."""
+    return next((item for item in table.items() if path_matches(path, item[0])), None)
 
 
 def show_context(contexts: Iterable[FileInfo], settings: Settings) -> str:

@@ -143,15 +143,6 @@ def refilled_later(ctx: Context, table: ops.Name) -> bool:
     return any(after(ctx, ops.Insert, table_key, table.key))
 
 
-_RENAME_VALUE = re.compile(r"RENAME\s+VALUE\s+'((?:[^']|'')*)'", re.IGNORECASE)
-
-
-def old_enum_value(op: ops.RenameObject) -> str | None:
-    """The label `ALTER TYPE … RENAME VALUE 'old' TO 'new'` renames."""
-    m = _RENAME_VALUE.search(op.loc.statement)
-    return m[1].replace("''", "'") if m else None
-
-
 # Constraints
 
 

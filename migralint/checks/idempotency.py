@@ -1,6 +1,6 @@
 """What the idempotency rules share: does re-running this statement matter here, is the
 object it creates or drops handled elsewhere in the file, and does an UPDATE change
-data again when it runs twice."""
+data again when it runs twice (read by the front end: migralint/sql/assignments.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import sqlglot
-from sqlglot import exp
-
 from migralint.checks.file_index import after, before, file_index
 from migralint.context import Context
 from migralint.sql import ops
-from migralint.sql.names import identifier
 
 # Re-running the file: when it matters
 
@@ -214,132 +210,17 @@ def created_later(ctx: Context, key: ObjectKey | None) -> bool:
 
 # UPDATE: does running it twice change the data again?
 
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    column: str
-    expression: exp.Expression
-    reads_self: bool  # the value is computed from the column it overwrites
-    reads_row: bool  # the value is read from other columns or tables, not a constant
-
-
-# Functions f with f(f(x)) = f(x): applying them to a column again changes nothing.
-_IDEMPOTENT_NODES = (
-    exp.Paren,
-    exp.Cast,
-    exp.TryCast,
-    exp.Case,
-    exp.If,
-    exp.Coalesce,
-    exp.Lower,
-    exp.Upper,
-    exp.Trim,
-    exp.Initcap,
-    exp.Abs,
-    exp.Round,
-    exp.Floor,
-    exp.Ceil,
-    exp.DateTrunc,
-    exp.TimestampTrunc,
-    exp.Greatest,
-    exp.Least,
-    exp.Nullif,
-    exp.RegexpReplace,
-)
-_IDEMPOTENT_CALLS = frozenset(
-    {
-        "btrim",
-        "ltrim",
-        "rtrim",
-        "unaccent",
-        "jsonb_set",
-        "jsonb_set_lax",
-        "jsonb_strip_nulls",
-        "json_strip_nulls",
-        "array_remove",
-        "date_trunc",
-        "nullif",
-        "trunc",
-    }
-)
 _JSON_TYPES = frozenset({"json", "jsonb"})
 
 
-def assignments(op: ops.Update, ctx: Context) -> list[Assignment] | None:
-    """The UPDATE's `SET column = value` pairs, or None when the text does not parse."""
-    try:
-        tree = sqlglot.parse_one(op.loc.statement, read="postgres")
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return None
-    if not isinstance(tree, exp.Update):
-        return None
-    names = _target_names(tree, op)
-    column = ctx.catalog.column
-    found = []
-    for eq in tree.expressions:
-        if not isinstance(eq, exp.EQ) or not isinstance(eq.this, exp.Column):
-            continue
-        name = identifier(eq.this.this)
-        state = column(op.table, name)
-        json = state is not None and state.type is not None and state.type.name in _JSON_TYPES
-        refs = [r for r in _row_columns(eq.expression, names) if identifier(r) == name]
-        reads_self = any(not _reapplies_same(r, eq, json) for r in refs)
-        reads_row = any(True for _ in eq.expression.find_all(exp.Column, exp.Subquery))
-        found.append(Assignment(name, eq.expression, reads_self, reads_row))
-    return found
-
-
-def _target_names(tree: exp.Update, op: ops.Update) -> set[str]:
-    """The names a column of the updated row can be qualified with."""
-    names = {op.table.name.lower()}
-    if isinstance(tree.this, exp.Table) and tree.this.alias:
-        names.add(tree.this.alias.lower())
-    return names
-
-
-def _row_columns(expression: exp.Expression, names: set[str]) -> Iterator[exp.Column]:
-    """Column references that read the updated row (inside a subquery: qualified ones only)."""
-    for col in expression.find_all(exp.Column):
-        qualifier = col.table.lower()
-        in_subquery = col.find_ancestor(exp.Subquery, exp.Select) is not None
-        if qualifier in names or (not qualifier and not in_subquery):
-            yield col
-
-
-def _reapplies_same(ref: exp.Column, root: exp.EQ, json: bool) -> bool:
-    """True when every expression between the column and the assignment is idempotent,
-    or when the column only feeds a CASE condition (it chooses the value, not computes it)."""
-    steps: list[tuple[exp.Expression, exp.Expression]] = []
-    child: exp.Expression = ref
-    parent = ref.parent
-    while parent is not None and parent is not root:
-        if isinstance(parent, exp.If) and parent.this is child:
-            return True
-        steps.append((parent, child))
-        child, parent = parent, parent.parent
-    return all(_idempotent_step(node, below, json) for node, below in steps)
-
-
-def _idempotent_step(node: exp.Expression, child: exp.Expression, json: bool) -> bool:
-    if isinstance(node, _IDEMPOTENT_NODES):
-        return True
-    if isinstance(node, exp.Replace):  # replace(x, 'a', 'b') is stable unless 'b' holds 'a'
-        old, new = node.expression, node.args.get("replacement")
-        if isinstance(old, exp.Literal) and isinstance(new, exp.Literal):
-            return old.this not in new.this
-        return True
-    if isinstance(node, exp.Anonymous):
-        return node.name.lower() in _IDEMPOTENT_CALLS
-    # jsonb || '{…}' merges keys and jsonb - 'key' removes one: both settle
-    return json and isinstance(node, (exp.DPipe, exp.Sub)) and node.this is child
+def reads_self(op: ops.Update, a: ops.Assignment, ctx: Context) -> bool:
+    """True when applying the assignment again changes the column again; on a json or
+    jsonb column, `||` merges and `-` removals settle (see `ops.Assignment`)."""
+    state = ctx.catalog.column(op.table, a.column)
+    json = state is not None and state.type is not None and state.type.name in _JSON_TYPES
+    return a.reads_self_json if json else a.reads_self
 
 
 def where_reads(op: ops.Update, columns: set[str]) -> bool:
     """True when the UPDATE's WHERE mentions one of the assigned columns (a re-run guard)."""
-    if not op.where:
-        return False
-    try:
-        condition = sqlglot.parse_one(op.where, read="postgres")
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return True  # unreadable: assume the author guarded it
-    return any(identifier(c) in columns for c in condition.find_all(exp.Column))
+    return bool(op.where_columns & columns)

@@ -50,16 +50,13 @@ class HeldLocks:
         return None
 
 
-_WORD = re.compile(r"\S+")
-
-
 def statement_text(op: ops.Op, width: int = 70) -> str:
     """The statement that produced `op` on one line, shortened, for messages: its
     words joined by single spaces, trailing semicolons dropped, cut with … past
     `width`. Reads only as many words as it shows, however long the statement."""
     text = ""
-    for word in _WORD.finditer(op.loc.statement):
-        text = f"{text} {word[0]}" if text else word[0]
+    for word in op.loc.facts.shown.split(" "):
+        text = f"{text} {word}" if text else word
         if len(text) > width and text[width:].strip(";"):
             return text[: width - 1] + "…"  # longer than `width` even without the `;`s
     text = text.rstrip(";")

@@ -1,20 +1,13 @@
 """What the phase rules share: which statements expand a schema and which contract it,
-which replacement a contracting statement completes in the same file, and where the
-down file of an up/down pair lives."""
+and which replacement a contracting statement completes in the same file. (Whether an
+up file has its down file is a run-context fact: see migralint/sources/pairs.py.)"""
 
 from __future__ import annotations
 
-import functools
-import re
-from pathlib import Path
-
-from sqlglot import exp
-
 from migralint.checks.destructive import old_name_kept_as_view
-from migralint.checks.file_index import Each, added_column, anywhere, file_index, no_key
+from migralint.checks.file_index import Each, added_column, anywhere, file_index
 from migralint.checks.idempotency import (
     PER_TABLE_KINDS,
-    assignments,
     created_before,
     created_key,
     created_later,
@@ -24,7 +17,6 @@ from migralint.checks.idempotency import (
 from migralint.context import Context
 from migralint.postgres import is_binary_coercible
 from migralint.sql import ops
-from migralint.sql.names import identifier
 
 # Expand phase: what a previous release still running cannot live with
 
@@ -119,10 +111,10 @@ def _backfills(ctx: Context) -> dict[tuple[str, str], set[str]]:
     for o in ctx.file_ops:
         if not isinstance(o, ops.Update):
             continue
-        for a in assignments(o, ctx) or ():
+        for a in o.assignments or ():
             if a.column in o.columns:
-                for c in a.expression.find_all(exp.Column):
-                    found.setdefault((o.table.key, identifier(c)), set()).add(a.column)
+                for c in a.columns_read:
+                    found.setdefault((o.table.key, c), set()).add(a.column)
     return found
 
 
@@ -156,25 +148,14 @@ def _new_name(op: ops.RenameTable) -> str:
     return op.new_name
 
 
-_READS = re.compile(r'\b(?:FROM|JOIN)\s+(?:"?\w+"?\.)?"?(\w+)"?(?![\w.])', re.IGNORECASE)
-_WORD = re.compile(r"\w+")
-
-
 def _tables_read(op: ops.Insert | ops.CreateTable) -> Each:
     """The (lower-cased) names the statement reads FROM or JOINs."""
-    return Each({m[1].lower() for m in _READS.finditer(op.loc.statement)})
+    return Each(op.loc.facts.reads)
 
 
 def _reading(ctx: Context, op_type: type[ops.Op], name: str) -> list[int]:
     """Where the Ops of `op_type` stand whose statement reads the table `name` (FROM or JOIN)."""
-    index = file_index(ctx)
-    if _WORD.fullmatch(name):
-        return index.positions(op_type, _tables_read, name.lower())
-    reads = re.compile(
-        rf"\b(?:FROM|JOIN)\s+(?:\"?\w+\"?\.)?\"?{re.escape(name)}\"?(?![\w.])", re.IGNORECASE
-    )
-    everywhere = index.positions(op_type, no_key, None)
-    return [i for i in everywhere if reads.search(ctx.file_ops[i].loc.statement)]
+    return file_index(ctx).positions(op_type, _tables_read, name.lower())
 
 
 def rebuild_source(op: ops.CreateTable, ctx: Context) -> str | None:
@@ -187,49 +168,3 @@ def rebuild_source(op: ops.CreateTable, ctx: Context) -> str | None:
         if key != op.table.key and len(columns & table.columns.keys()) >= 0.6 * len(columns):
             return key
     return None
-
-
-# Up/down pairs
-
-
-PAIRED_TOOLS = ("golang-migrate", "popx", "diesel")
-_DIALECT_INFIXES = frozenset({"postgres", "mysql", "sqlite", "sqlite3", "cockroach"})
-
-
-def down_file_exists(up: Path, tool: str) -> bool:
-    """True when the up migration has a down migration beside it (any that the tool
-    would run for this engine: popx falls back to the file without an engine infix)."""
-    if tool == "diesel":
-        return (up.parent / "down.sql").exists()
-    base, _, _ = up.name.partition(".")
-    engine = _DIALECT_INFIXES.intersection(up.name.lower().split(".")[1:-2])
-    for name in _down_files(up.parent):
-        if not name.startswith(base + "."):
-            continue
-        infix = _DIALECT_INFIXES.intersection(name.lower().split(".")[1:-2])
-        if not infix or infix == engine:
-            return True
-    return False
-
-
-def writes_down_files(up: Path, tool: str) -> bool:
-    """True when the project writes down migrations at all (else a missing one is policy)."""
-    if tool == "diesel":
-        return _diesel_writes_downs(up.parent.parent)
-    return bool(_down_files(up.parent))
-
-
-@functools.lru_cache(maxsize=64)
-def _diesel_writes_downs(root: Path) -> bool:
-    try:
-        return any((d / "down.sql").exists() for d in root.iterdir() if d.is_dir())
-    except OSError:
-        return False
-
-
-@functools.lru_cache(maxsize=64)
-def _down_files(folder: Path) -> tuple[str, ...]:
-    try:
-        return tuple(p.name for p in folder.iterdir() if p.name.lower().endswith(".down.sql"))
-    except OSError:
-        return ()

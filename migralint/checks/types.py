@@ -54,22 +54,9 @@ def declared_columns(
 
 def type_finding(ctx: Context, d: Declared, message: str, help: str) -> Violation:
     """A finding placed on the column's own line in a CREATE TABLE."""
-    line, column = _position(d) if isinstance(d.op, ops.CreateTable) else (None, None)
+    position = d.column.position if d.column is not None else None
+    line, column = position if position is not None else (None, None)
     return ctx.finding(d.op, message, help, line=line, column=column)
-
-
-def _position(d: Declared) -> tuple[int | None, int | None]:
-    text = d.op.loc.statement
-    start = text.find("(")
-    pattern = r'(?<![\w$"`])["`]?' + re.escape(d.name) + r'["`]?\s+\S'
-    m = re.compile(pattern, re.IGNORECASE).search(text, max(start, 0))
-    if m is None:
-        return None, None
-    before = text[: m.start()]
-    newline = before.rfind("\n")
-    line = d.op.loc.line + before.count("\n")
-    column = m.start() - newline if newline >= 0 else d.op.loc.column + m.start()
-    return line, column
 
 
 def quoted(name: str) -> str:

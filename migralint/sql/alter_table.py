@@ -12,6 +12,7 @@ import re
 from sqlglot import exp
 
 from migralint.sql import ops
+from migralint.sql.facts import sets_sequence_start
 from migralint.sql.names import IDENT, QNAME, fold, identifier, parse_name, table_name
 from migralint.sql.normalise import normalise
 from migralint.sql.sqlglot_ops import column, constraint, data_type, default
@@ -367,6 +368,7 @@ _IDENTITY = re.compile(
     r"DROP\s+IDENTITY|SET\s+GENERATED)\b",
     _F,
 )
+_BY_DEFAULT = re.compile(r"\bGENERATED\s+BY\s+DEFAULT\b", _F)
 _MYSQL_OPTION = re.compile(
     r"\b(?P<name>ALGORITHM|LOCK)\s*(?:=\s*)?(?P<value>COPY|SHARED|EXCLUSIVE)\b", _F
 )
@@ -395,7 +397,16 @@ def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] 
         elif m := _IDENTITY.match(action):
             action_word = m["action"].split()[0].upper()
             column = fold(m["column"], dialect)
-            found.append(ops.AlterIdentity(loc=loc, table=table, column=column, action=action_word))
+            found.append(
+                ops.AlterIdentity(
+                    loc=loc,
+                    table=table,
+                    column=column,
+                    action=action_word,
+                    by_default=bool(_BY_DEFAULT.search(action)),
+                    sets_start=sets_sequence_start(action),
+                )
+            )
         else:
             return None
     return found or None

@@ -151,7 +151,10 @@ def rename_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
         kind = f"{kind} {m['what'].upper()}"
     new = m["new"]
     new = new[1:-1].replace("''", "'") if new.startswith("'") else fold(new, dialect)
-    return [ops.RenameObject(loc=loc, kind=kind, name=parse_name(m["name"], dialect), new_name=new)]
+    old = m["old"]
+    old = old[1:-1].replace("''", "'") if old and old.startswith("'") else old
+    name = parse_name(m["name"], dialect)
+    return [ops.RenameObject(loc=loc, kind=kind, name=name, new_name=new, old_name=old)]
 
 
 def _option_on(options: str | None, name: str) -> bool:

@@ -23,6 +23,7 @@ from migralint.sql.alter_table import (
     special_actions,
     split_actions,
 )
+from migralint.sql.facts import statement_facts, with_text_facts
 from migralint.sql.names import QNAME, parse_name
 from migralint.sql.normalise import SKIPPED, blank_comments, normalise
 from migralint.sql.statements import Statement
@@ -117,7 +118,15 @@ logging.getLogger("sqlglot").setLevel(logging.CRITICAL)
 
 
 def location(stmt: Statement, path: str) -> ops.Location:
-    return ops.Location(path, stmt.line, stmt.column, stmt.end_line, stmt.end_column, stmt.text)
+    return ops.Location(
+        path,
+        stmt.line,
+        stmt.column,
+        stmt.end_line,
+        stmt.end_column,
+        stmt.text,
+        statement_facts(stmt.text),
+    )
 
 
 def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
@@ -130,7 +139,7 @@ def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> li
         return [ops.Unparsed.at(loc, error, too_deep)]
     try:
         with _stack_room(depth):
-            return _parse(stmt.text, loc, dialect)
+            return with_text_facts(_parse(stmt.text, loc, dialect), stmt.text)
     except RecursionError:  # deeper than the raised limit allows: the SQL, not a bug
         return [ops.Unparsed.at(loc, "statement nested too deeply to read")]
 
@@ -173,7 +182,7 @@ def _stack_room(depth: int) -> Iterator[None]:
 
 def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
     if text.startswith("\\"):  # a psql meta-command: the splitter makes each its own statement
-        return [ops.Raw(loc=loc, kind="psql meta-command")]
+        return [ops.Raw(loc=loc, kind="psql meta-command", command=text[1:])]
     text = blank_comments(text, dialect)
     words = _LEADING_WORDS.match(text)
     if words is None:

@@ -9,6 +9,7 @@ from sqlglot import exp
 
 from migralint.postgres import is_volatile_expression
 from migralint.sql import ops
+from migralint.sql.assignments import assignments, where_columns
 from migralint.sql.names import identifier, table_name
 
 # sqlglot's type names → PostgreSQL's canonical spelling.
@@ -214,7 +215,14 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
     if isinstance(tree, exp.Delete):
         return ops.Delete(loc=loc, table=table, where=where_sql)
     assigned = tuple(identifier(e.this, dialect) for e in tree.expressions if isinstance(e, exp.EQ))
-    return ops.Update(loc=loc, table=table, columns=assigned, where=where_sql)
+    return ops.Update(
+        loc=loc,
+        table=table,
+        columns=assigned,
+        where=where_sql,
+        assignments=assignments(tree, table),
+        where_columns=where_columns(where),
+    )
 
 
 def _create(tree: exp.Create, loc: ops.Location, dialect: str) -> list[ops.Op]:

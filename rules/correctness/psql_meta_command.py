@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import Raw, Unparsed
+from migralint.sql.ops import Raw
 
 _INCLUDE = frozenset({"i", "ir", "include", "include_relative"})
 _SEND = frozenset({"g", "gx", "gset", "gdesc", "crosstabview", "watch"})
@@ -49,13 +49,10 @@ _BRANCH = frozenset({"if", "elif", "else", "endif"})
     on_fresh_install=True,
     on_new_tables=True,
 )
-def check(op: Unparsed | Raw, ctx: Context) -> Iterator[Violation]:
-    # The parser reads a meta-command as a statement it cannot parse; Raw is the Op it
-    # gives once it knows them (then no syntax-error is reported beside this finding).
-    command = op.loc.statement
-    if not command.startswith("\\"):
+def check(op: Raw, ctx: Context) -> Iterator[Violation]:
+    if op.kind != "psql meta-command":
         return
-    name, _, argument = command[1:].partition(" ")
+    name, _, argument = op.command.partition(" ")
     what = _what_it_does(name, argument.strip())
     if "`" in argument:
         what += "; its backquoted text runs as a shell command"

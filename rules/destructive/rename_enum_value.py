@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.destructive import created_here, old_enum_value
+from migralint.checks.destructive import created_here
 from migralint.checks.file_index import before
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -45,7 +45,7 @@ from migralint.sql.ops import AlterTypeAddValue, RenameObject
 def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
     if op.kind != "TYPE VALUE" or created_here(ctx, "TYPE", op.name):
         return
-    old = old_enum_value(op)
+    old = op.old_name
     if any(before(ctx, AlterTypeAddValue, _added_value, (op.name.key, old))):
         return  # a value this migration added: nothing uses it yet
     label = f"'{old}'" if old is not None else "the old label"

@@ -26,15 +26,12 @@ ALTER TABLE users ADD COLUMN IF NOT EXISTS role_id bigint;
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from migralint.checks.idempotency import rerun_reason
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DataType, Insert
-
-_ANTI_JOIN = re.compile(r"\bNOT\s+(?:EXISTS|IN)\b|\bEXCEPT\b|\bIS\s+NULL\b", re.IGNORECASE)
 
 
 @rule(
@@ -45,7 +42,7 @@ _ANTI_JOIN = re.compile(r"\bNOT\s+(?:EXISTS|IN)\b|\bEXCEPT\b|\bIS\s+NULL\b", re.
     on_new_tables=True,
 )
 def check(op: Insert, ctx: Context) -> Iterator[Violation]:
-    if op.on_conflict or (op.from_query and _ANTI_JOIN.search(op.loc.statement)):
+    if op.on_conflict or op.skips_existing:
         return
     why = rerun_reason(op, ctx)
     if why is None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.idempotency import assignments, rerun_reason, where_reads
+from migralint.checks.idempotency import reads_self, rerun_reason, where_reads
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import Update
@@ -50,15 +50,15 @@ def check(op: Update, ctx: Context) -> Iterator[Violation]:
     why = rerun_reason(op, ctx)
     if why is None:
         return
-    found = assignments(op, ctx)
+    found = op.assignments
     if not found:
         return
-    cumulative = [a for a in found if a.reads_self]
+    cumulative = [a for a in found if reads_self(op, a, ctx)]
     if cumulative:
         a = cumulative[0]
         yield ctx.finding(
             op,
-            f"`SET {a.column} = {a.expression.sql('postgres')}` on {op.table} applies again "
+            f"`SET {a.column} = {a.value}` on {op.table} applies again "
             f"to rows it already changed when the migration runs again: {why}",
             "Write the result into a new column guarded by `WHERE <new column> IS NULL`, or "
             "mark the rows done (e.g. a flag column checked in WHERE), so that a re-run "

@@ -78,6 +78,6 @@ def _first_use(op: AlterTypeAddValue, ctx: Context) -> Op | None:
             return None
         if isinstance(later, AlterTypeAddValue):
             continue  # `ADD VALUE 'b' AFTER 'a'` may name it: ordering only, allowed
-        if literal in later.loc.statement:
+        if literal in later.loc.facts.literals:
             return later
     return None

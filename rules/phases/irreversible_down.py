@@ -25,10 +25,8 @@ UPDATE users SET full_name = name WHERE full_name IS NULL;
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from migralint.checks.file_index import after, table_key
 from migralint.checks.phases import rebuild_source
@@ -37,7 +35,7 @@ from migralint.rule import Violation, rule
 from migralint.sql import ops
 
 _NOTE = re.compile(
-    r"--[^\n]*(?:irreversible|data (?:is |will be )?(?:lost|not restored)|"
+    r"(?:irreversible|data (?:is |will be )?(?:lost|not restored)|"
     r"not restore|cannot (?:be )?(?:restored|recovered)|structure only|refill(?:s|ed)?\b)",
     re.IGNORECASE,
 )
@@ -54,7 +52,7 @@ _REFILLS = (ops.Update, ops.Insert)
     on_down=True,
 )
 def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violation]:
-    if ctx.file.direction != "down" or _noted(ctx.file.path):
+    if ctx.file.direction != "down" or any(_NOTE.search(c.text) for c in ctx.comments):
         return
     if isinstance(op, ops.CreateTable) and (op.as_query or rebuild_source(op, ctx)):
         return  # filled from a query, or a copy of an existing table being rebuilt
@@ -72,11 +70,3 @@ def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violati
         "the data is not restored (e.g. `-- data is lost: structure only`), so the rollback "
         "plan accounts for it.",
     )
-
-
-@functools.lru_cache(maxsize=256)
-def _noted(path: str) -> bool:
-    try:
-        return bool(_NOTE.search(Path(path).read_text(encoding="utf-8", errors="replace")))
-    except OSError:
-        return False

@@ -25,9 +25,7 @@ ALTER TABLE users DROP COLUMN IF EXISTS nickname;
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
-from migralint.checks.phases import PAIRED_TOOLS, down_file_exists, writes_down_files
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import EndOfFile
@@ -41,17 +39,13 @@ from migralint.sql.ops import EndOfFile
     on_down=False,
 )
 def check(op: EndOfFile, ctx: Context) -> Iterator[Violation]:
-    if ctx.file.tool not in PAIRED_TOOLS or ctx.file.direction != "up":
-        return
-    up = Path(ctx.file.path)
-    if not up.is_file() or down_file_exists(up, ctx.file.tool):
-        return
-    if not writes_down_files(up, ctx.file.tool):
-        return  # a forward-only project: no down files anywhere
-    down = "down.sql" if ctx.file.tool == "diesel" else up.name[: -len("up.sql")] + "down.sql"
+    if ctx.file.has_down is not False or not ctx.file.downs_written:
+        return  # not a paired up file, it has its down, or a forward-only project
+    up = ctx.file.name
+    down = "down.sql" if ctx.file.tool == "diesel" else up[: -len("up.sql")] + "down.sql"
     yield ctx.finding(
         op,
-        f"{up.name} has no down migration: rolling back past it needs a hand-written script",
+        f"{up} has no down migration: rolling back past it needs a hand-written script",
         f"Write {down} beside it undoing this migration, or an empty one with a comment "
         "saying why it cannot be undone.",
     )

@@ -1,0 +1,58 @@
+"""Up/down pairs: does an up migration have its down file, and does the project write
+down files at all. Read from the folder when the run context is made, so that the
+missing-down rule never touches the disk (a git revision will answer from its tree)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+PAIRED_TOOLS = ("golang-migrate", "popx", "diesel")
+_DIALECT_INFIXES = frozenset({"postgres", "mysql", "sqlite", "sqlite3", "cockroach"})
+
+
+def down_facts(up: Path, tool: str, direction: str) -> tuple[bool | None, bool]:
+    """(has a down file, the project writes down files) for an up file of a tool that
+    pairs them; (None, False) for any other file."""
+    if tool not in PAIRED_TOOLS or direction != "up" or not up.is_file():
+        return None, False
+    return has_down_file(up, tool), writes_down_files(up, tool)
+
+
+def has_down_file(up: Path, tool: str) -> bool:
+    """True when the up migration has a down migration beside it (any that the tool
+    would run for this engine: popx falls back to the file without an engine infix)."""
+    if tool == "diesel":
+        return (up.parent / "down.sql").exists()
+    base, _, _ = up.name.partition(".")
+    engine = _DIALECT_INFIXES.intersection(up.name.lower().split(".")[1:-2])
+    for name in _down_files(up.parent):
+        if not name.startswith(base + "."):
+            continue
+        infix = _DIALECT_INFIXES.intersection(name.lower().split(".")[1:-2])
+        if not infix or infix == engine:
+            return True
+    return False
+
+
+def writes_down_files(up: Path, tool: str) -> bool:
+    """True when the project writes down migrations at all (else a missing one is policy)."""
+    if tool == "diesel":
+        return _diesel_writes_downs(up.parent.parent)
+    return bool(_down_files(up.parent))
+
+
+@functools.lru_cache(maxsize=64)
+def _diesel_writes_downs(root: Path) -> bool:
+    try:
+        return any((d / "down.sql").exists() for d in root.iterdir() if d.is_dir())
+    except OSError:
+        return False
+
+
+@functools.lru_cache(maxsize=64)
+def _down_files(folder: Path) -> tuple[str, ...]:
+    try:
+        return tuple(p.name for p in folder.iterdir() if p.name.lower().endswith(".down.sql"))
+    except OSError:
+        return ()
