@@ -3,11 +3,13 @@
 A `Contents` supplies each file's bytes and a front end (migralint/frontends/) turns
 them into a `Migration`; the engine only replays Migrations in order, each set into
 its own catalog, one stream per dialect, and judges their Ops, so rules can ask what
-earlier migrations built. Every file is linted even when others fail: a file that
-cannot be read or parsed yields findings, never an exception. Every path found is
-accounted for: linted, or a finding (its `InputProblem`) and `skipped`. Reading a file
-and judging it get `time_budget` seconds each; a rule that raises is an
-`internal-error` finding.
+earlier migrations built. A file given on its own is judged after its set's earlier
+migrations are replayed (not reported), so its verdicts are a folder run's (the
+pre-commit case). Every file is linted even when others fail: a file that cannot be
+read or parsed yields findings, never an exception. Every path found is accounted
+for: linted, or a finding (its `InputProblem`) and `skipped`. Reading a file and
+judging it get `time_budget` seconds each; a rule that raises is an `internal-error`
+finding.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from migralint.sources.contents import Contents, DiskContents
 from migralint.sources.discover import discover
 from migralint.sources.files import InputError
 from migralint.sources.layout import MigrationFile
+from migralint.sources.sets import with_earlier
 from migralint.sql import ops
 from migralint.sql.statements import Comment, Statement
 
@@ -93,6 +96,7 @@ def lint_paths(
     settings = settings if settings is not None else settings_for(paths)
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
     linter = Linter(ruleset.selected(settings), settings, contents)
+    replay = Linter([], settings, contents)
     found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
     result = LintResult(missing=found.missing, unusable=found.unusable, rules=tuple(linter.rules))
     for problem in found.rejected:
@@ -100,13 +104,18 @@ def lint_paths(
         result.findings.extend(linter.judge_problem(problem, info))
         result.skipped[problem.loc.path] = problem.reason
     catalogs: dict[tuple[Path, str], Catalog] = defaultdict(Catalog)
-    for file in found.files:
+    for file, reported in with_earlier(found.files, paths, settings):
         dialect = settings.dialect or file.dialect or "postgres"
         if dialect not in SUPPORTED_DIALECTS:
-            result.skipped[str(file.path)] = f"dialect {dialect} is not supported"
+            if reported:
+                result.skipped[str(file.path)] = f"dialect {dialect} is not supported"
+            continue
+        catalog = catalogs[(file.set_root, dialect)]
+        if not reported:  # an earlier migration of a file given alone: replayed only
+            replay.judge(replay.read(file, dialect), catalog)
             continue
         migration = linter.read(file, dialect)
-        result.add(migration, linter.judge(migration, catalogs[(file.set_root, dialect)]))
+        result.add(migration, linter.judge(migration, catalog))
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 

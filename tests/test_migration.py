@@ -1,6 +1,6 @@
 """The front-end seam: every file is read into one `Migration` (picklable, carried by
 the result), bytes come from a `Contents`, front ends are registered, the engine
-judges only Migrations."""
+judges only Migrations, and a file given alone is judged after its set's history."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import REPO, write_tree
 
 from migralint import frontends
 from migralint.config import Settings
-from migralint.engine import Linter, lint_paths
+from migralint.engine import Linter, lint_paths, lint_text
 from migralint.findings import Finding
 from migralint.frontends import Reading, Registered, front_end_for
 from migralint.migration import Migration, Part, ReadStatement
@@ -24,9 +24,61 @@ from migralint.sources.files import InputError
 from migralint.sources.layout import MigrationFile
 from migralint.sql import ops
 
+SINGLE = REPO / "fixtures" / "single-file" / "migrations"
+WIDEN = SINGLE / "V2__widen_name.sql"
+
 
 def _verdicts(findings: Sequence[Finding]) -> list[tuple[str, str, int, str]]:
     return [(Path(f.path).name, f.rule, f.line, f.message) for f in findings]
+
+
+def test_a_file_given_alone_gets_the_verdicts_of_a_folder_run() -> None:
+    folder = lint_paths([SINGLE], Settings())
+    alone = lint_paths([WIDEN], Settings())
+    in_folder = [v for v in _verdicts(folder.findings) if v[0] == WIDEN.name]
+    assert _verdicts(alone.findings) == in_folder
+    assert "changing-column-type" not in {f.rule for f in alone.findings}  # a widening
+    assert [m.path for m in alone.migrations] == [str(WIDEN)]  # only it is reported
+    assert alone.files_linted == 1
+    # without its history the same statement reads as a rewrite: the replay decides
+    without = lint_text(WIDEN.read_text(encoding="utf-8"), Settings(), str(WIDEN))
+    assert "changing-column-type" in {f.rule for f in without}
+
+
+def test_a_file_given_alone_replays_only_the_migrations_before_it(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "V1__create.sql": "CREATE TABLE t (id int, note varchar(10));\n",
+            "V2__widen.sql": "ALTER TABLE t ALTER COLUMN note TYPE varchar(20);\n",
+            "V3__drop.sql": "ALTER TABLE t DROP COLUMN note;\n",
+        },
+    )
+    settings = Settings(select=("changing-column-type",))
+    assert lint_paths([tmp_path / "V2__widen.sql"], settings).findings == []
+    # V1 given with V2: V1 is judged and reported, and replayed once
+    both = lint_paths([tmp_path / "V1__create.sql", tmp_path / "V2__widen.sql"], settings)
+    assert both.findings == [] and both.files_linted == 2
+
+
+def test_the_pre_commit_case_sees_the_check_validated_in_an_earlier_file(tmp_path: Path) -> None:
+    """What pre-commit passes is the commit's files only: SET NOT NULL after a CHECK
+    validated in an earlier file is as clean alone as in the folder run."""
+    write_tree(
+        tmp_path,
+        {
+            "V1__users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+            "V2__check.sql": "ALTER TABLE users ADD CONSTRAINT email_set "
+            "CHECK (email IS NOT NULL) NOT VALID;\n",
+            "V3__validate.sql": "ALTER TABLE users VALIDATE CONSTRAINT email_set;\n",
+            "V4__not_null.sql": "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n",
+        },
+    )
+    settings = Settings(select=("setting-not-null",))
+    assert lint_paths([tmp_path], settings).findings == []
+    assert lint_paths([tmp_path / "V4__not_null.sql"], settings).findings == []
+    without = lint_text("ALTER TABLE users ALTER COLUMN email SET NOT NULL;", settings)
+    assert [f.rule for f in without] == ["setting-not-null"]  # the history decides
 
 
 def test_every_migration_read_is_in_the_result_and_survives_pickling(tmp_path: Path) -> None:
