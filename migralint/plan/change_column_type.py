@@ -36,6 +36,9 @@ class Change:
     from_type: str | None = field(
         default=None, metadata={"help": "The current type (default: from the migrations)."}
     )
+    from_collation: str | None = field(
+        default=None, metadata={"help": column_copy.FROM_COLLATION_HELP}
+    )
     to: str | None = field(
         default=None, metadata={"help": "The temporary column's name (default: <column>_new)."}
     )
@@ -76,6 +79,7 @@ def plan(change: Change) -> Plan:
         up=using,
         down=reverse,
         from_type=change.from_type,
+        from_collation=change.from_collation,
         key=change.key,
         batch_size=change.batch_size,
         lock_timeout=change.lock_timeout,

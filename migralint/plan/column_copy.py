@@ -65,6 +65,7 @@ def start_copy(
     target: str,
     trigger: str,
     target_type: str | None = None,
+    target_collation: str | None = None,
     keeps_source: bool = False,
     carried: tuple[CarriedIndex, ...] = (),
     copies_keys: bool = True,
@@ -72,7 +73,8 @@ def start_copy(
     json_column: str | None = None,
 ) -> str:
     """Add `target` beside `source`: the source's exact type and collation, or
-    `target_type` (with its default collation, as ALTER COLUMN … TYPE gives it).
+    `target_type` with `target_collation` (default: the type's, as ALTER COLUMN … TYPE
+    gives it).
 
     A re-run after this plan's own expand (the sync trigger exists) does nothing; a
     `target` that exists without it is another column, and reusing it would lose data.
@@ -98,7 +100,11 @@ def start_copy(
         )
     else:
         column_type = sql.literal(target_type)
-        collation = ""
+        collation = (
+            f"  collate_clause := {sql.literal(' COLLATE ' + sql.ident(target_collation))};\n"
+            if target_collation
+            else ""
+        )
     identity_check = (
         "  IF src.attidentity <> '' AND dst.atttypid NOT IN "
         "('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN\n"
@@ -216,6 +222,41 @@ BEGIN
 {_copy_foreign_keys(table, rel, source, target) if copies_keys else ""}
 END"""
     return sql.do_block(body, "copy")
+
+
+FROM_COLLATION_HELP = (
+    "The old column's collation, e.g. C (default: its type's); the downs re-create the column "
+    "with it, and the expand refuses a column whose collation is another."
+)
+
+
+def collation_check(table: Name, column: str, collation: str | None) -> str:
+    """A DO block refusing, before anything changes, a `column` whose collation is not
+    `collation` (None: its type's default): a down re-creating the column with it would
+    silently change how the column sorts and compares."""
+    rel = f"{sql.literal(sql.qualified(table))}::regclass"
+    expected = (
+        f"{sql.literal(sql.ident(collation))}::regcollation"
+        if collation
+        else "(SELECT typcollation FROM pg_type WHERE oid = a.atttypid)"
+    )
+    planned = f"COLLATE {sql.ident(collation)}" if collation else "its type's default collation"
+    refusal = (
+        f", but the downs would re-create it with {planned}: plan again with --from-collation "
+        "naming it"
+    )
+    body = f"""DECLARE
+  found text;
+BEGIN
+  SELECT a.attcollation::regcollation::text INTO found FROM pg_attribute AS a
+    WHERE a.attrelid = {rel} AND a.attname = {sql.literal(column)} AND NOT a.attisdropped
+      AND a.attcollation <> 0 AND a.attcollation <> {expected};
+  IF found IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = {sql.literal(f"migralint: {table}.{column} has COLLATE ")}
+      || found || {sql.literal(refusal)};
+  END IF;
+END"""
+    return sql.do_block(body, "collation")
 
 
 def _copy_attributes(rel: str, target: str, same_type: bool) -> str:

@@ -8,6 +8,24 @@ from migralint.plan import column_copy, expressions, sql
 from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.sql.ops import Name
 
+# Settings a conversion can depend on (timestamp ↔ timestamptz, text ↔ date, interval,
+# float and bytea output, money, names resolved through search_path): the sync trigger
+# pins them to the expand's session (`SET … FROM CURRENT`).
+CONVERSION_SETTINGS = (
+    "TimeZone",
+    "DateStyle",
+    "IntervalStyle",
+    "search_path",
+    "extra_float_digits",
+    "bytea_output",
+    "lc_monetary",
+)
+SETTINGS_NOTE = (
+    "The sync trigger converts with the settings of the session that ran the expand (TimeZone, "
+    "DateStyle,\nIntervalStyle, search_path, …), as the ALTER it replaces would: run every "
+    "phase with the same settings."
+)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -24,6 +42,9 @@ class Change:
     )
     from_type: str | None = field(
         default=None, metadata={"help": "The old column's type (default: from the migrations)."}
+    )
+    from_collation: str | None = field(
+        default=None, metadata={"help": column_copy.FROM_COLLATION_HELP}
     )
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
@@ -53,6 +74,8 @@ def sync_function(
     that does not fit (too long for varchar(n), out of range) fails the write instead of
     being cut. A BEFORE trigger only edits NEW, so it cannot recurse. With `old_as_text`
     (a json column, which has no `=`), `old` is compared as text.
+    The function runs with the CONVERSION_SETTINGS of the session that creates it (the
+    migrator's, which the ALTER it replaces would convert with), not the writer's.
     """
     t = sql.qualified(table)
     o, n = f"NEW.{sql.ident(old)}", f"NEW.{sql.ident(new)}"
@@ -97,9 +120,10 @@ def sync_function(
     {o} := {to_old};
   END IF;"""
     code = f"\n{declare}BEGIN\n{body}\n  RETURN NEW;\nEND\n"
+    pinned = "".join(f"SET {setting} FROM CURRENT\n" for setting in CONVERSION_SETTINGS)
     return (
         f"CREATE OR REPLACE FUNCTION {sql.qualified(function)}() RETURNS trigger\n"
-        f"LANGUAGE plpgsql AS {sql.dollar_quoted(code, 'sync')};"
+        f"LANGUAGE plpgsql\n{pinned}AS {sql.dollar_quoted(code, 'sync')};"
     )
 
 
@@ -178,12 +202,14 @@ def build(
         json_column=json_column,
     )
     check = column_copy.conversion_check(table, assignments)
+    collation = column_copy.collation_check(table, column, change.from_collation)
     restore = column_copy.start_copy(
         table,
         to,
         column,
         name,
         from_type,
+        change.from_collation,
         keeps_source=True,
         copies_keys=in_place,
         json_column=json_column,
@@ -219,8 +245,9 @@ def build(
         "cut). The expand refuses a generated column, a new name that is already\na column, "
         "conversions PostgreSQL cannot make"
         + (", and a column that indexes, constraints or views use" if in_place else "")
-        + f".\n{sql.trigger_order_note(name, column)}\nNext: run the migrate phase.",
-        f"{lock}\n\n{add}\n\n{check}\n\n{copies}{sync}",
+        + f".\n{SETTINGS_NOTE}\n{sql.trigger_order_note(name, column)}\n"
+        "Next: run the migrate phase.",
+        f"{lock}\n\n{collation}\n\n{add}\n\n{check}\n\n{copies}{sync}",
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + column_copy.attach_constraints(table, carried)
