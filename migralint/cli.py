@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from migralint.config import Settings
     from migralint.engine import LintResult
     from migralint.rule import RuleSpec
+    from migralint.rulepack import RuleSet
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -163,14 +164,7 @@ def check(
         )
         _notice(cfg.rule_paths_notice(settings))
         ruleset = load_rules(settings.rule_paths)
-        settings = settings.with_rule_options(
-            _split_ids(select),
-            _split_ids(ignore),
-            _split_ids(extend_select) or (),
-            _split_ids(extend_ignore) or (),
-        )
-        ruleset.selected(settings)  # every id named is known, under the option naming it
-        settings = settings.folded(r.id for r in ruleset.rules if r.enabled_by_default)
+        settings = _choose_rules(settings, ruleset, select, ignore, extend_select, extend_ignore)
         with _progress(watched, targets, settings):
             result = lint_paths(targets, settings, ruleset)
     except cfg.ConfigError as error:
@@ -186,8 +180,29 @@ def check(
         )
     _report(result, fmt, statistics, color, ruleset.rules, summary=not watched)
     if watched:
-        _closing_summary(result, time.monotonic() - started)
+        _closing_summary(result, time.monotonic() - started, color)
     sys.exit(_exit_code(targets, result, exit_zero))
+
+
+def _choose_rules(
+    settings: Settings,
+    ruleset: RuleSet,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    extend_ignore: tuple[str, ...],
+) -> Settings:
+    """The settings with the command line's rule options over the file's, every id
+    checked (exit 2 naming the option and the closest id) before the extend options are
+    folded into select and ignore."""
+    chosen = settings.with_rule_options(
+        _split_ids(select),
+        _split_ids(ignore),
+        _split_ids(extend_select) or (),
+        _split_ids(extend_ignore) or (),
+    )
+    ruleset.selected(chosen)  # raises ConfigError for an unknown id
+    return chosen.folded(r.id for r in ruleset.rules if r.enabled_by_default)
 
 
 def _progress(
@@ -225,12 +240,12 @@ def _report(
     click.echo(FORMATS[fmt](result, options), nl=False, color=use_color)
 
 
-def _closing_summary(result: LintResult, seconds: float) -> None:
+def _closing_summary(result: LintResult, seconds: float, color: bool | None) -> None:
     """Files, findings by severity and time, on the terminal's stderr."""
     from migralint.report.text import ansi, plain, summary
     from migralint.terminal import wants_color
 
-    style = ansi if wants_color(None, sys.stderr) else plain
+    style = ansi if wants_color(color, sys.stderr) else plain
     click.echo(summary(result, style, seconds), err=True, color=style is ansi)
 
 

@@ -143,6 +143,9 @@ def test_no_color_turns_colour_off_on_a_terminal_and_color_forces_it(tmp_path: P
     assert COLOR.search(out)
     _, out, _ = piped([*args, "--color"], _env())
     assert COLOR.search(out)
+    _, out, err = in_terminal([*args, "--no-color"], _env())
+    assert not COLOR.search(out) and not COLOR.search(err)
+    assert SUMMARY.fullmatch(err.strip())
 
 
 def test_a_dumb_terminal_gets_no_progress_line(tmp_path: Path) -> None:
