@@ -622,10 +622,10 @@ def test_a_primary_key_column_rename_is_kept_and_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "why"),
     [
-        ("CREATE TABLE notes (body text, author text);", "no one-column primary key in the"),
+        ("CREATE TABLE notes (body text, author text);", "notes has no primary key in the"),
         (
             "CREATE TABLE notes (a int, b int, body text, PRIMARY KEY (a, b));",
-            "no one-column primary key of several columns",
+            "notes's primary key has several columns",
         ),
     ],
 )

@@ -68,10 +68,14 @@ def backfill_key(catalog: Catalog, table: ops.Name) -> str:
     )
     if state is not None and len(keys) == 1 and len(keys[0]) == 1 and keys[0][0] in state.columns:
         return keys[0][0]
-    why = "of several columns" if keys and len(keys[0]) > 1 else "in the migrations before the file"
+    why = (
+        "'s primary key has several columns"
+        if keys and len(keys[0]) > 1
+        else " has no primary key in the migrations before the file"
+    )
     raise PlanError(
-        f"{table} has no one-column primary key {why} for the backfill to batch by: plan it "
-        "with `migralint plan … --key COLUMN` naming a unique NOT NULL column"
+        f"{table}{why}, and its backfill batches by one key column: plan it with "
+        "`migralint plan … --key COLUMN` naming a unique NOT NULL column"
     )
 
 
