@@ -273,3 +273,31 @@ def test_expressions_rewrite_column_references_only() -> None:
     )
     assert expressions.parse('"we""ird" + 1', "t", "--up").on("OLD") == 'OLD."we""ird" + 1'
     assert expressions.parse("Amount / 100", "t", "--up").on("NEW") == "NEW.amount / 100"
+
+
+def test_the_sync_trigger_follows_every_column_up_reads(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """`--up 'net * (1 + rate)'`: release N-1 changing only the rate must recompute the new
+    column, as it does the old one; the new release's writes of it recompute the old."""
+    db.execute(
+        "CREATE TABLE prices (id bigint PRIMARY KEY, net numeric(10,2), rate numeric(4,2));"
+        "INSERT INTO prices SELECT g, g, 0.20 FROM generate_series(1, 40) AS g"
+    )
+    change = replace_column.Change(
+        Name("prices"), "net", "gross", "numeric(12,2)",
+        up="net * (1 + rate)", down="gross / (1 + rate)", from_type="numeric(10,2)",
+    )  # fmt: skip
+    planned = replace_column.plan(change)
+    assert "when net or any other column it reads changes (rate)" in planned.phases[0].header
+    write_plan(planned, "golang-migrate", tmp_path)
+    for phase in ("expand", "backfill"):
+        run_file(db, files(tmp_path, phase, "up"))
+    db.execute("UPDATE prices SET rate = 0.10 WHERE id = 10")  # release N-1: the rate alone
+    assert one(db, "SELECT net, gross FROM prices WHERE id = 10") == (D("10.00"), D("11.00"))
+    db.execute("UPDATE prices SET gross = 30.00 WHERE id = 20")  # the new release
+    assert one(db, "SELECT net, gross FROM prices WHERE id = 20") == (D("25.00"), D("30.00"))
+    db.execute("UPDATE prices SET gross = 60.00, rate = 0.50 WHERE id = 30")
+    assert one(db, "SELECT net, gross FROM prices WHERE id = 30") == (D("40.00"), D("60.00"))
+    run_file(db, files(tmp_path, "contract", "up"))
+    assert one(db, "SELECT count(*) FROM prices WHERE gross = round(id * (1 + 0.20), 2)") == 37

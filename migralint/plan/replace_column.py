@@ -59,15 +59,18 @@ def sync_function(
     to_new: str,
     to_old: str | None,
     old_as_text: bool = False,
+    inputs: frozenset[str] = frozenset(),
 ) -> str:
     """A BEFORE INSERT OR UPDATE trigger function keeping `new` = f(`old`) and, with
     `to_old`, `old` = g(`new`); `to_new`/`to_old` are expressions over the row (NEW.…).
 
     UPDATE: the side that changed wins and recomputes the stale other, unless the other
     already agrees with it (so a backfill of one side never rewrites the other through a
-    lossy round trip). Any other write (an INSERT, an UPDATE of neither side or of both)
-    computes a NULL side from the other, so every write leaves a row that the NOT VALID
-    `CHECK (… IS NOT NULL)` of the expand accepts, even one the backfill has not reached.
+    lossy round trip); a change of another of `inputs` (the columns `to_new` reads
+    besides `old`) counts as a change of the old side. Any other write (an INSERT, an
+    UPDATE of neither side or of both) computes a NULL side from the other, so every
+    write leaves a row that the NOT VALID `CHECK (… IS NOT NULL)` of the expand accepts,
+    even one the backfill has not reached.
     Without `to_old` only `old` → `new` is synced.
     Every computed value is assigned to a variable or column of the target column's type:
     an assignment cast, as `UPDATE … SET` and `ALTER COLUMN … TYPE` convert, so a value
@@ -82,7 +85,13 @@ def sync_function(
     po, pn = f"OLD.{sql.ident(old)}", f"OLD.{sql.ident(new)}"
     cast = "::text" if old_as_text else ""
     co, cpo = f"{o}{cast}", f"{po}{cast}"
-    old_changed = f"{co} IS DISTINCT FROM {cpo} AND {n} IS NOT DISTINCT FROM {pn}"
+    others = sorted(inputs - {old, new})
+    read_changed = " OR ".join(
+        [f"{co} IS DISTINCT FROM {cpo}"]
+        + [f"NEW.{sql.ident(c)} IS DISTINCT FROM OLD.{sql.ident(c)}" for c in others]
+    )
+    read_changed = f"({read_changed})" if others else read_changed
+    old_changed = f"{read_changed} AND {n} IS NOT DISTINCT FROM {pn}"
     new_changed = f"{n} IS DISTINCT FROM {pn} AND {co} IS NOT DISTINCT FROM {cpo}"
     fill = f"""  IF {n} IS NULL THEN
     {n} := {to_new};"""
@@ -124,6 +133,18 @@ def sync_function(
     return (
         f"CREATE OR REPLACE FUNCTION {sql.qualified(function)}() RETURNS trigger\n"
         f"LANGUAGE plpgsql\n{pinned}AS {sql.dollar_quoted(code, 'sync')};"
+    )
+
+
+def _inputs_note(up: expressions.Expression, column: str) -> str:
+    """The expand's words on what the trigger follows when --up reads more than `column`."""
+    others = sorted(up.columns - {column})
+    if not others:
+        return ""
+    return (
+        f" that recomputes it when {column} or any other column it reads changes "
+        f"({', '.join(others)});\nwhat a function in it reads elsewhere (another table, the "
+        "clock) is not followed"
     )
 
 
@@ -179,7 +200,14 @@ def build(
     # json has no `=`: the trigger compares it as text, which json keeps as written.
     json_column = column if from_type.lower() == "json" else None
     sync = sync_function(
-        table, function, column, to, up.on("NEW"), down and down.on("NEW"), json_column is not None
+        table,
+        function,
+        column,
+        to,
+        up.on("NEW"),
+        down and down.on("NEW"),
+        json_column is not None,
+        up.columns,
     )
     sync += "\n\n" + sql.create_trigger(table, name, function)
     lock = sql.lock_timeout(change.lock_timeout)
@@ -240,7 +268,8 @@ def build(
         "expand",
         f"{slug}_expand",
         f"Expand: add {to} {new_type} beside {column} on {table}, kept equal to "
-        f"{up.text}\nby a trigger. {sync_note}\nValues are converted as an assignment "
+        f"{up.text}\nby a trigger{_inputs_note(up, column)}. {sync_note}\nValues are "
+        "converted as an assignment "
         "(UPDATE … SET) converts them: one that does not fit fails\nthat write (it is never "
         "cut). The expand refuses a generated column, a new name that is already\na column, "
         "conversions PostgreSQL cannot make"
