@@ -67,6 +67,16 @@ class Server:
             yield conn
 
 
+def psql_binary(kind: str | None = None) -> Path:
+    """The psql of the PostgreSQL the tests use (`kind` as `Server` picks it)."""
+    kind = kind or os.environ.get(CHOICE) or default_kind()
+    if kind == "pgserver":
+        import pgserver
+
+        return Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+    return bin_dir() / "psql"
+
+
 def default_kind() -> str:
     """pgserver where it is installed, else a PostgreSQL on PATH."""
     return "pgserver" if importlib.util.find_spec("pgserver") is not None else "path"

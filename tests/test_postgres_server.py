@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
-from postgres import CHOICE, NoServer, Server, bin_dir
+from postgres import CHOICE, NoServer, Server, bin_dir, psql_binary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,6 +60,23 @@ def test_as_root_the_path_server_runs_as_an_unprivileged_user(path_server: Serve
     assert row is not None
     assert os.stat(row[0]).st_uid != 0
     assert Path(path_server.host).stat().st_uid == os.stat(row[0]).st_uid
+
+
+@pytest.mark.skipif(bool(NO_PATH_SERVER), reason=NO_PATH_SERVER)
+def test_the_path_servers_psql_runs_a_script_on_it(path_server: Server) -> None:
+    command = [str(psql_binary("path")), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA"]
+    with path_server.database() as conn:
+        conn.execute("CREATE TABLE t (id bigint)")
+        where = ["-h", path_server.host, "-U", "postgres", "-d", conn.info.dbname]
+        done = subprocess.run(
+            [*command, *where, "-c", "INSERT INTO t VALUES (7) RETURNING id"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["7"]
+        assert conn.execute("SELECT id FROM t").fetchall() == [(7,)]
 
 
 @pytest.mark.skipif(bool(NO_PATH_SERVER), reason=NO_PATH_SERVER)
