@@ -27,6 +27,18 @@ class Change:
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
 
 
+# What the old name, a view from the expand to the contract, does not accept that the
+# table did: PostgreSQL refuses each on a view (tests/test_plan_rename_table_view.py).
+VIEW_LIMITS = (
+    "Through {old}, release N-1 keeps SELECT (FOR UPDATE too), INSERT (RETURNING, ON CONFLICT), "
+    "UPDATE, DELETE\nand LOCK. PostgreSQL refuses on a view, so they fail on {old} until the "
+    "release uses {new}: COPY … FROM\nand COPY … TO (COPY (SELECT …) TO works), TRUNCATE, "
+    "MERGE (before PostgreSQL 17), ALTER TABLE, CREATE INDEX,\nCREATE TRIGGER and COMMENT ON "
+    "TABLE; and columns added to {new} later are not in the view (SELECT * is\nexpanded when "
+    "it is created)."
+)
+
+
 def literal(name: Name) -> str:
     """A relation name as a SQL string literal for to_regclass / format."""
     return sql.literal(sql.qualified(name))
@@ -96,6 +108,7 @@ def plan(change: Change) -> Plan:
         f"    ALTER TABLE {sql.qualified(new)} RENAME TO {sql.ident(old.name)};\n"
         "  END IF;"
     )
+    limits = VIEW_LIMITS.format(old=old.name, new=change.to)
     expand = Phase(
         "expand",
         f"{slug}_expand",
@@ -105,9 +118,8 @@ def plan(change: Change) -> Plan:
         "(identity, serial, DEFAULT), constraints\nand triggers, and it carries the table's "
         "SELECT/INSERT/UPDATE/DELETE grants; on PostgreSQL 15+ it is security_invoker,\nso "
         "row-level security applies through it (below 15 the expand refuses a table with "
-        "row security). What does not\nwork on the old name while it is "
-        "a view: TRUNCATE, COPY … FROM, LOCK, ALTER TABLE, and\ncolumns added to the table "
-        "later (SELECT * is expanded now). Indexes, constraints and\nsequences keep their "
+        f"row security).\n{limits}\nIndexes, constraints and "
+        "sequences keep their "
         f"names (e.g. {old.name}_pkey). Next: ship the release that uses {change.to}.",
         f"{lock}\n\n{_block(rename + chr(10) + view_statements(old, new))}",
         f"{lock}\n\n{_block(rename_back)}",
@@ -133,6 +145,6 @@ def plan(change: Change) -> Plan:
         f"Renaming table {old} to {change.to} in three migrations: expand (rename + an "
         f"updatable view {old.name} for release N-1, in one statement), migrate (code-only: "
         f"ship the release using {change.to}), contract (drop the view). Every down "
-        "restores the previous state; no data moves."
+        "restores the previous state; no data moves. " + " ".join(limits.split("\n"))
     )
     return Plan("rename-table", (expand, migrate, contract), summary)
