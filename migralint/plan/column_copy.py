@@ -567,6 +567,18 @@ END"""
     return ignore + sql.do_block(body, "unretire")
 
 
+def position_note(table: Name, column: str) -> str:
+    """What no plan can keep: the column it adds is the table's last, so after the
+    contract `column` is not where a plain ALTER leaves it."""
+    return (
+        f"Column order changes: the new column is added last, so after the contract {column} "
+        f"is the last column\nof {table}, not where it was (a plain ALTER keeps its place). "
+        "Release N code using positional forms\n(INSERT … VALUES or INSERT … SELECT without a "
+        "column list, SELECT * read by position, COPY\nwithout a column list) sees another "
+        "order: name the columns before the expand."
+    )
+
+
 INDEXES_HELP = (
     "The column's indexes, UNIQUE and CHECK constraints, as CREATE INDEX and ALTER TABLE … "
     "ADD CONSTRAINT statements separated by ';' (default from plan --from: the migrations'): "

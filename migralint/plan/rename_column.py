@@ -75,7 +75,8 @@ def plan(change: Change) -> Plan:
         f"trigger. Release N-1 (reading and writing {column}) keeps working.\nIf {column} "
         f"has a default (a serial's next value), an INSERT writing only {to} leaves that "
         f"default in {column}:\nuntil the contract, write both or neither.\n"
-        f"{sql.trigger_order_note(name, column)}\n{REFUSED}\nNext: run the migrate phase.",
+        f"{sql.trigger_order_note(name, column)}\n{REFUSED}\n"
+        f"{column_copy.position_note(table, to)}\nNext: run the migrate phase.",
         f"{lock}\n\n"
         f"{column_copy.start_copy(table, column, to, name, carried=carried, checks=checks)}"
         f"\n\n{copies}{sync}",
@@ -119,7 +120,8 @@ def plan(change: Change) -> Plan:
         f"Renaming {table}.{column} to {to} in three migrations: expand (new column of the "
         "exact type and collation + sync trigger), migrate (batched backfill), contract "
         "(NOT NULL, default, sequence or identity moved over, old column dropped). Every "
-        f"down restores the previous state, data and definition included. {REFUSED}"
+        f"down restores the previous state, data and definition included. {REFUSED} "
+        + " ".join(column_copy.position_note(table, to).split("\n"))
     )
     return Plan("rename-column", (expand, migrate, *indexes, contract), summary)
 
@@ -140,8 +142,8 @@ def plan_mysql(change: Change) -> Plan:
         f"Expand: add {new} beside {old} on {table} (online: ALGORITHM=INPLACE, LOCK=NONE) "
         "and keep\nboth in sync with BEFORE INSERT and BEFORE UPDATE triggers. Release N-1 "
         f"(reading and writing {old})\nkeeps working. MySQL DDL does not roll back: every "
-        "step is guarded so a re-run after a failure\nfinishes the job. Next: run the migrate "
-        "phase.",
+        "step is guarded so a re-run after a failure\nfinishes the job.\n"
+        f"{column_copy.position_note(table, new)}\nNext: run the migrate phase.",
         f"{lock}\n\n{mysql.add_column(table, new, change.type)}\n\n{sync}",
         f"{lock}\n\n{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, new)}",
     )
@@ -169,6 +171,7 @@ def plan_mysql(change: Change) -> Plan:
         f"Renaming {table}.{old} to {new} on MySQL in three migrations: expand (new column + "
         "BEFORE INSERT/UPDATE sync triggers), migrate (batched backfill), contract (drop the "
         "old column). Every down restores the previous state, data included; a NOT NULL on "
-        "the old column is not re-imposed by the contract's down."
+        "the old column is not re-imposed by the contract's down. "
+        + " ".join(column_copy.position_note(table, new).split("\n"))
     )
     return Plan("rename-column", (expand, migrate, contract), summary)

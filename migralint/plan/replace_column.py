@@ -275,7 +275,8 @@ def build(
         "conversions PostgreSQL cannot make"
         + (", and a column that indexes, constraints or views use" if in_place else "")
         + f".\n{SETTINGS_NOTE}\n{sql.trigger_order_note(name, column)}\n"
-        "Next: run the migrate phase.",
+        + (f"{column_copy.position_note(table, column)}\n" if in_place else "")
+        + "Next: run the migrate phase.",
         f"{lock}\n\n{collation}\n\n{add}\n\n{check}\n\n{copies}{sync}",
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
@@ -383,6 +384,7 @@ def build(
         "column + sync trigger), migrate (batched backfill), contract (drop the old column"
         + (f", {to} renamed {column}" if in_place else "")
         + f"). {note}{reversible}"
+        + (" " + " ".join(column_copy.position_note(table, column).split("\n")) if in_place else "")
     )
     rebuilt = column_copy.index_phases(table, slug, column, to, carried)
     return Plan(operation, (expand, migrate, *rebuilt, contract), summary)
