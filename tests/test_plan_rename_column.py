@@ -3,6 +3,7 @@ a re-runnable batched backfill, the contract, and every down back to the start."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ from migralint.plan.model import PlanError
 from migralint.plan.rename_column import Change as RenameColumn
 from migralint.plan.rename_column import plan
 from migralint.plan.write import write_plan
+from migralint.plan.writers import WRITERS
 from migralint.sql.ops import Name
+from migralint.sql.split import split_statements
 
 ROWS = 2500
 
@@ -239,3 +242,25 @@ def test_other_operations_refuse_mysql(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "'mysql' is not 'postgres'" in result.output
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_mysql_files_reset_lock_wait_timeout_at_their_end(tmp_path: Path, fmt: str) -> None:
+    """The tools run the next migration on the same connection: a session setting left
+    behind would bound its locks too. Every up and down that sets lock_wait_timeout
+    resets it as its last statement (dbmate: each section)."""
+    change = RenameColumn(Name("users"), "full_name", "name", type="text", dialect="mysql")
+    sections = []
+    for path in write_plan(plan(change), fmt, tmp_path):
+        sections += re.split(r"^-- migrate:down.*$", path.read_text(), flags=re.M)
+    setting = [s for s in sections if "lock_wait_timeout" in s]
+    assert len(setting) == 4  # the expand's and the contract's ups and downs
+    for section in setting:
+        statements = [
+            s.text.rstrip(";")
+            for s in split_statements(section).statements
+            if s.text.rstrip(";").upper() not in ("BEGIN", "COMMIT")  # the sql writer's
+        ]
+        assert statements[0] == "SET SESSION lock_wait_timeout = 2"
+        assert statements[-1] == "SET SESSION lock_wait_timeout = DEFAULT"
+        assert sum("lock_wait_timeout" in s for s in statements) == 2

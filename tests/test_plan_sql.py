@@ -217,13 +217,16 @@ def test_backfill_retries_a_batch_that_meets_a_lock_timeout(
 
 @pytest.mark.parametrize(("text", "seconds"), [("500ms", 1), ("2s", 2), ("1.5min", 90)])
 def test_mysql_lock_wait_timeout_reads_the_same_durations(text: str, seconds: int) -> None:
-    assert mysql.lock_wait_timeout(text) == f"SET SESSION lock_wait_timeout = {seconds};"
+    assert mysql.with_lock_wait_timeout(text, "DO 0;") == (
+        f"SET SESSION lock_wait_timeout = {seconds};\n\nDO 0;\n\n"
+        "SET SESSION lock_wait_timeout = DEFAULT;"
+    )
 
 
 @pytest.mark.parametrize("text", ["2s; DROP TABLE x", "0", "soon"])
 def test_mysql_lock_wait_timeout_refuses_what_postgresql_would(text: str) -> None:
     with pytest.raises(PlanError, match="--lock-timeout"):
-        mysql.lock_wait_timeout(text)
+        mysql.with_lock_wait_timeout(text, "DO 0;")
 
 
 @pytest.mark.parametrize("name", ["", "nul\0", "trailing ", "x" * 65])

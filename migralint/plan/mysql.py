@@ -39,11 +39,16 @@ def literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def lock_wait_timeout(postgres_style: str) -> str:
-    """`SET SESSION lock_wait_timeout` (whole seconds, at least 1) from a PostgreSQL-style
-    duration ('2s', '500ms'), checked as `sql.duration` checks it."""
+def with_lock_wait_timeout(postgres_style: str, body: str) -> str:
+    """`body` under `SET SESSION lock_wait_timeout` (whole seconds, at least 1, from a
+    PostgreSQL-style duration such as '2s' or '500ms', checked as `sql.duration` checks
+    it), reset to the server's default at the end: MySQL has no transaction-scoped
+    setting around DDL, and the tools run the next migration on the same connection."""
     seconds = max(1, math.ceil(sql.duration_ms(postgres_style) / 1000))
-    return f"SET SESSION lock_wait_timeout = {seconds};"
+    return (
+        f"SET SESSION lock_wait_timeout = {seconds};\n\n{body}\n\n"
+        "SET SESSION lock_wait_timeout = DEFAULT;"
+    )
 
 
 def _column_exists(table: Name, column: str) -> str:

@@ -133,7 +133,7 @@ def plan_mysql(change: Change) -> Plan:
         raise PlanError(shown(f"the type of {change.table}.{change.column} is needed: pass --type"))
     table, old, new = change.table, change.column, change.to
     trigger = sql.generated_name(table.name, "sync", old, new)
-    lock = mysql.lock_wait_timeout(change.lock_timeout)
+    timeout = change.lock_timeout
     sync = mysql.sync_triggers(table, trigger, old, new)
     slug = sql.slug("rename", table.name, old, "to", new)
     expand = Phase(
@@ -144,8 +144,12 @@ def plan_mysql(change: Change) -> Plan:
         f"(reading and writing {old})\nkeeps working. MySQL DDL does not roll back: every "
         "step is guarded so a re-run after a failure\nfinishes the job.\n"
         f"{column_copy.position_note(table, new)}\nNext: run the migrate phase.",
-        f"{lock}\n\n{mysql.add_column(table, new, change.type)}\n\n{sync}",
-        f"{lock}\n\n{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, new)}",
+        mysql.with_lock_wait_timeout(
+            timeout, f"{mysql.add_column(table, new, change.type)}\n\n{sync}"
+        ),
+        mysql.with_lock_wait_timeout(
+            timeout, f"{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, new)}"
+        ),
     )
     migrate = Phase(
         "migrate",
@@ -164,8 +168,12 @@ def plan_mysql(change: Change) -> Plan:
         f"Contract: drop the sync triggers and {old}. Run it only once no running release "
         f"uses {old}.\nIts down re-creates {old} and the triggers; the migrate phase's down "
         "then refills it.",
-        f"{lock}\n\n{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, old)}",
-        f"{lock}\n\n{mysql.add_column(table, old, change.type)}\n\n{sync}",
+        mysql.with_lock_wait_timeout(
+            timeout, f"{mysql.drop_triggers(table, trigger)}\n\n{mysql.drop_column(table, old)}"
+        ),
+        mysql.with_lock_wait_timeout(
+            timeout, f"{mysql.add_column(table, old, change.type)}\n\n{sync}"
+        ),
     )
     summary = (
         f"Renaming {table}.{old} to {new} on MySQL in three migrations: expand (new column + "
