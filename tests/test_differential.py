@@ -74,6 +74,7 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/golang-migrate/03_rename_onto_a_dropped_column.up.sql": "refused",
     # the inner DELETEs of a BEGIN ATOMIC body and a rule's action are not kept at top level
     "plans/differential/golang-migrate/04_routine_and_rule_bodies.up.sql": "equal",
+    "plans/differential/golang-migrate/05_index_definitions_as_written.up.sql": "equal",
     "prisma/migrations/20240101000000_init/migration.sql": "kept",
     "prisma/migrations/20240102000000_rename_title/migration.sql": "equal",
     "plain/0001_init.sql": "kept",

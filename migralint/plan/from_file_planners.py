@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from migralint.plan.model import Plan, PlanError
@@ -225,26 +226,39 @@ def _create_index(op: ops.CreateIndex, catalog: Catalog) -> Plan:
         and ops.Name(op.name, op.table.schema).key in (catalog.index_definitions)
     ):
         raise Unchanged(f"index {op.name} exists already")
-    elements, method = index_definition(op.loc.statement)
+    index = index_definition(op.loc.statement)
     return create_index.plan(
         create_index.Change(
             op.table,
-            expression=elements,
+            expression=index.elements,
             name=op.name,
             unique=op.unique,
-            where=op.where,
-            method=method,
+            where=index.where,
+            method=index.method,
         )
     )
 
 
-def index_definition(statement: str) -> tuple[str, str | None]:
-    """The index elements as written (operator classes, order) and the method."""
+@dataclass(frozen=True)
+class IndexSource:
+    """An index definition as written: its elements (expressions, operator classes,
+    order), method and WHERE predicate. The parse re-renders expressions
+    (`substring(x, 0, 11)` as `SUBSTRING(x FROM 0 FOR 11)`, which PostgreSQL keeps
+    apart), so the text comes from the statement itself."""
+
+    elements: str
+    method: str | None
+    where: str | None
+
+
+def index_definition(statement: str) -> IndexSource:
+    """The CREATE INDEX statement's definition as written; Keep for what no plan carries."""
     import sqlglot
     from sqlglot import exp
 
     try:
         tree = sqlglot.parse_one(statement, read="postgres")
+        tokens = sqlglot.tokenize(statement, read="postgres")
     except sqlglot.errors.SqlglotError as error:
         raise Keep(f"cannot read the index definition: {error}") from error
     params = tree.this.args.get("params") if isinstance(tree, exp.Create) else None
@@ -253,9 +267,35 @@ def index_definition(statement: str) -> tuple[str, str | None]:
     extras = [k for k in ("include", "with_storage", "tablespace") if params.args.get(k)]
     if extras:
         raise Keep(f"create-index does not plan {', '.join(e.upper() for e in extras)}")
-    elements = ", ".join(c.sql("postgres") for c in params.args["columns"])
+    elements, where = _index_source(statement, tokens)
+    if elements is None or (where is None) != (params.args.get("where") is None):
+        raise Keep("cannot read the index definition")
     using = params.args.get("using")
-    return elements, using.sql("postgres") if using is not None else None
+    return IndexSource(elements, using.sql("postgres") if using is not None else None, where)
+
+
+def _index_source(statement: str, tokens: list[Any]) -> tuple[str | None, str | None]:
+    """The text of the element list (the first parentheses after ON) and of the WHERE
+    predicate (after the list, outside parentheses) of a CREATE INDEX."""
+    from sqlglot.tokens import TokenType
+
+    depth, on, start = 0, False, -1
+    elements: str | None = None
+    for token in tokens:
+        kind = token.token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+            if depth == 1 and on and elements is None:
+                start = token.end + 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0 and start >= 0 and elements is None:
+                elements = statement[start : token.start].strip()
+        elif depth == 0 and kind == TokenType.ON:
+            on = True
+        elif depth == 0 and kind == TokenType.WHERE and elements is not None:
+            return elements, statement[token.end + 1 :].strip().rstrip(";").strip() or None
+    return elements, None
 
 
 def _refuse_cascade(op: ops.DropIndex | ops.DropColumn | ops.DropTable, what: str) -> None:
@@ -284,15 +324,15 @@ def _drop_index(op: ops.DropIndex, catalog: Catalog) -> Plan:
             "cannot re-create it; plan it with `migralint plan drop-index --table … --index … "
             "--column …`"
         )
-    elements, method = index_definition(created.loc.statement)
+    index = index_definition(created.loc.statement)
     return drop_index.plan(
         drop_index.Change(
             created.table,
             created.name or op.name.name,
-            expression=elements,
+            expression=index.elements,
             unique=created.unique,
-            where=created.where,
-            method=method,
+            where=index.where,
+            method=index.method,
         )
     )
 

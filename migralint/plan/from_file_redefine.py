@@ -31,26 +31,25 @@ def plan(old: ops.CreateIndex, new: ops.CreateIndex, catalog: Catalog) -> Plan:
     temporary = temporary_name(name)
     if ops.Name(temporary, table.schema).key in catalog.index_definitions:
         raise PlanError(f"index {temporary} exists already: it is the name this plan builds on")
-    new_elements, new_method = index_definition(new.loc.statement)
-    old_elements, old_method = index_definition(old.loc.statement)
+    new_index, old_index = index_definition(new.loc.statement), index_definition(old.loc.statement)
     build = create_index.plan(
         create_index.Change(
             table,
-            expression=new_elements,
+            expression=new_index.elements,
             name=temporary,
             unique=new.unique,
-            where=new.where,
-            method=new_method,
+            where=new_index.where,
+            method=new_index.method,
         )
     )
     drop = drop_index.plan(
         drop_index.Change(
             old.table,
             name,
-            expression=old_elements,
+            expression=old_index.elements,
             unique=old.unique,
-            where=old.where,
-            method=old_method,
+            where=old_index.where,
+            method=old_index.method,
         )
     )
     [build_expand, check, _] = build.phases
