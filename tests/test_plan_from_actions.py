@@ -640,3 +640,21 @@ def test_a_backfill_without_a_one_column_key_is_refused_up_front(
     assert result.exit_code == 2, result.output
     assert why in result.output and "--key COLUMN" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_goose_file_is_planned_from_its_up_section_only(tmp_path: Path) -> None:
+    """goose runs `-- +goose Down` only on the way down: its rename back is not planned."""
+    (tmp_path / "00001_init.sql").write_text(
+        "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n"
+        "-- +goose Down\nDROP TABLE users;\n"
+    )
+    (tmp_path / "00002_rename.sql").write_text(
+        "-- +goose Up\nALTER TABLE users RENAME COLUMN full_name TO name;\n\n"
+        "-- +goose Down\nALTER TABLE users RENAME COLUMN name TO full_name;\n"
+    )
+    result = plan_from(tmp_path / "00002_rename.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "line 2: Renaming users.full_name to name" in result.output
+    assert "line 5" not in result.output
+    written = "".join(p.read_text() for p in ups(tmp_path / "out"))
+    assert "full_name" in written and "RENAME COLUMN name TO full_name" not in written
