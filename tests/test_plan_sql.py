@@ -83,7 +83,11 @@ def test_comments_keep_every_line_a_comment(db: psycopg.Connection[Any]) -> None
     db.execute("CREATE TABLE students (id int)")
     db.execute(f"{rendered}\nSELECT 1;")
     assert db.execute("SELECT to_regclass('students')").fetchone() == ("students",)
-    assert shown("a\tb\x00\u202e") == "a\tb\\x00\\u202e"
+    # the report's escapes (report/escape.visible), and every other format character
+    assert shown("a\tb\x00\u202e\udcff") == "a\\tb\\x00\\u202e\\xff"
+    assert shown("zero\u200bwidth\u200emark\U000e0001") == (
+        "zero\\u200bwidth\\u200emark\\U000e0001"
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from migralint.plan import constraint_steps as steps
 from migralint.plan import expressions, sql
 from migralint.plan.model import Phase, Plan, PlanError
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -37,7 +36,7 @@ def plan(change: Change) -> Plan:
     # PostgreSQL names a CHECK after its column only when it reads just one.
     only = sorted(condition.columns) if len(condition.columns) == 1 else []
     name = steps.name_of(change.name or steps.default_name(table, only, "check"), "--name")
-    t, q = quote_name(table), quote(name)
+    t, q = sql.qualified(table), sql.ident(name)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add_check", name)
     add = f"ALTER TABLE {t} ADD CONSTRAINT {q} CHECK ({condition.text}) NOT VALID"

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from migralint.plan import column_copy, expressions, set_not_null, sql
 from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.postgres import is_volatile_expression
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -54,7 +53,7 @@ class Change:
 def _definition(change: Change) -> tuple[str, str]:
     """The ADD COLUMN statement's column (type and COLLATE, IF NOT EXISTS) and, with a
     STORAGE, the statement setting it (ADD COLUMN takes STORAGE only from PostgreSQL 16)."""
-    t, c = quote_name(change.table), quote(change.column)
+    t, c = sql.qualified(change.table), sql.ident(change.column)
     collate = "" if change.collation is None else f" COLLATE {sql.ident(change.collation)}"
     if change.storage is None:
         storage = ""
@@ -115,7 +114,7 @@ def plan(change: Change) -> Plan:
             f"existing rows of {table} need a value for NOT NULL {column}: "
             "pass --default or --backfill"
         )
-    t, c = quote_name(table), quote(column)
+    t, c = sql.qualified(table), sql.ident(column)
     add, storage = _definition(change)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add", table.name, column)
@@ -210,7 +209,7 @@ def _lost_on_down(column: str) -> str:
 def _instant(change: Change) -> Plan:
     """One ADD COLUMN … DEFAULT <constant>: no rewrite on PostgreSQL 11+."""
     table, column = change.table, change.column
-    t, c = quote_name(table), quote(column)
+    t, c = sql.qualified(table), sql.ident(column)
     add, storage = _definition(change)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add", table.name, column)

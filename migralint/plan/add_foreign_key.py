@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from migralint.plan import constraint_steps as steps
 from migralint.plan import sql
 from migralint.plan.model import Phase, Plan, PlanError
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 ACTIONS = ("no action", "restrict", "cascade", "set null", "set default")
@@ -69,14 +68,15 @@ def referenced(change: Change) -> tuple[Name, list[str]]:
 
 def orphans_query(table: Name, columns: list[str], ref_table: Name, ref_columns: list[str]) -> str:
     """The rows VALIDATE would refuse: every column set (MATCH SIMPLE), no parent."""
-    not_null = " AND ".join(f"t.{quote(c)} IS NOT NULL" for c in columns)
+    not_null = " AND ".join(f"t.{sql.ident(c)} IS NOT NULL" for c in columns)
     match = " AND ".join(
-        f"r.{quote(rc)} = t.{quote(c)}" for c, rc in zip(columns, ref_columns, strict=True)
+        f"r.{sql.ident(rc)} = t.{sql.ident(c)}" for c, rc in zip(columns, ref_columns, strict=True)
     )
     return (
-        f"SELECT {', '.join(f't.{quote(c)}' for c in columns)} FROM {quote_name(table)} AS t\n"
+        f"SELECT {', '.join(f't.{sql.ident(c)}' for c in columns)} "
+        f"FROM {sql.qualified(table)} AS t\n"
         f"    WHERE {not_null}\n"
-        f"      AND NOT EXISTS (SELECT 1 FROM {quote_name(ref_table)} AS r WHERE {match});"
+        f"      AND NOT EXISTS (SELECT 1 FROM {sql.qualified(ref_table)} AS r WHERE {match});"
     )
 
 
@@ -96,7 +96,7 @@ def plan(change: Change) -> Plan:
         on_delete = f" ON DELETE {action.upper()}"
     name = steps.name_of(change.name or steps.default_name(table, columns, "fkey"), "--name")
     index = steps.default_name(table, columns, "idx")
-    t, q = quote_name(table), quote(name)
+    t, q = sql.qualified(table), sql.ident(name)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("add_fk", table.name, *columns)
     shown_ref = f"{ref_table}({', '.join(ref_columns)})"
@@ -127,7 +127,7 @@ def plan(change: Change) -> Plan:
         )
     add = (
         f"ALTER TABLE {t} ADD CONSTRAINT {q} FOREIGN KEY ({steps.quoted_list(columns)})\n"
-        f"      REFERENCES {quote_name(ref_table)} ({steps.quoted_list(ref_columns)})"
+        f"      REFERENCES {sql.qualified(ref_table)} ({steps.quoted_list(ref_columns)})"
         f"{on_delete} NOT VALID"
     )
     action_note = (

@@ -7,6 +7,8 @@ commands, so `migralint check` (which registers this group) never loads it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,6 +20,20 @@ EXIT_USAGE = 2
 def _fail(message: str) -> NoReturn:
     click.echo(f"migralint: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A refused plan, a bad configuration or an unreadable file: one line, exit 2."""
+    from migralint.config import ConfigError
+    from migralint.plan.model import PlanError
+
+    try:
+        yield
+    except (PlanError, ConfigError) as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(_os_error(error))
 
 
 _PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
@@ -73,14 +89,12 @@ def plan(ctx: click.Context, source: Path | None, fmt: str | None, out: Path | N
 
 def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
     """Write the plans replacing `source`'s risky statements, and what was kept."""
-    from migralint.config import ConfigError
     from migralint.engine import settings_for
     from migralint.plan.destination import destination
     from migralint.plan.from_file import combined, replacements
-    from migralint.plan.model import PlanError
     from migralint.plan.write import write_plan
 
-    try:
+    with _refusals():
         out, fmt = destination(out, fmt, source.parent)
         found = replacements(source, settings_for([source]))
         kept = [r for r in found if r.plan is None]
@@ -94,10 +108,6 @@ def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
             return
         planned = combined(source, found)
         written = write_plan(planned, fmt, out)
-    except (PlanError, ConfigError) as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(_os_error(error))
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(planned.summary)
@@ -166,23 +176,18 @@ def _plan_command(name: str, module: Any) -> click.Command:
 
     def run(fmt: str | None, out: Path | None, schema: str | None = None, **values: Any) -> None:
         from migralint.plan.destination import destination
-        from migralint.plan.model import PlanError
         from migralint.plan.write import write_plan
         from migralint.sql.ops import Name
 
         values["table"] = Name(values["table"], schema)
         if "dialect" not in hints:
             values.pop("dialect")
-        try:
+        with _refusals():
             _check_sql_options(values)
             out, fmt = destination(out, fmt, Path("."))
             _complete_from_migrations(values, out)
             planned = module.plan(module.Change(**values))
             written = write_plan(planned, fmt, out)
-        except PlanError as error:
-            _fail(str(error))
-        except OSError as error:
-            _fail(_os_error(error))
         for path in written:
             click.echo(f"wrote {path}")
         click.echo(planned.summary)

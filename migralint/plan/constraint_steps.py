@@ -13,7 +13,6 @@ import re
 
 from migralint.plan import sql
 from migralint.plan.model import PlanError
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 GUARD = "$guard$"
@@ -86,17 +85,12 @@ def name_of(text: str, option: str) -> str:
 
 
 def quoted_list(columns: list[str]) -> str:
-    return ", ".join(quote(c) for c in columns)
-
-
-def literal(text: str) -> str:
-    """An SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    return ", ".join(sql.ident(c) for c in columns)
 
 
 def regclass(name: Name) -> str:
     """The literal to cast to regclass for a table or an index."""
-    return literal(quote_name(name))
+    return sql.literal(sql.qualified(name))
 
 
 def default_name(table: Name, columns: list[str], suffix: str) -> str:
@@ -125,13 +119,13 @@ def create_index(table: Name, name: str, columns: list[str], unique: bool) -> st
     transaction, with no timeout (it waits for running transactions)."""
     kind = "UNIQUE INDEX" if unique else "INDEX"
     return (
-        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {quote(name)}\n"
-        f"  ON {quote_name(table)} ({quoted_list(columns)});"
+        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {sql.ident(name)}\n"
+        f"  ON {sql.qualified(table)} ({quoted_list(columns)});"
     )
 
 
 def drop_index(table: Name, name: str) -> str:
-    return f"DROP INDEX CONCURRENTLY IF EXISTS {quote_name(Name(name, table.schema))};"
+    return f"DROP INDEX CONCURRENTLY IF EXISTS {sql.qualified(Name(name, table.schema))};"
 
 
 def invalid_index_help(table: Name, name: str) -> str:
@@ -148,19 +142,21 @@ def invalid_index_help(table: Name, name: str) -> str:
 
 def duplicates_query(table: Name, columns: list[str]) -> str:
     cols = quoted_list(columns)
-    not_null = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns)
+    not_null = " AND ".join(f"{sql.ident(c)} IS NOT NULL" for c in columns)
     return (
-        f"SELECT {cols}, count(*) FROM {quote_name(table)} WHERE {not_null}\n"
+        f"SELECT {cols}, count(*) FROM {sql.qualified(table)} WHERE {not_null}\n"
         f"    GROUP BY {cols} HAVING count(*) > 1;"
     )
 
 
 def drop_constraint(table: Name, name: str, lock: str) -> str:
-    return f"{lock}\n\nALTER TABLE {quote_name(table)} DROP CONSTRAINT IF EXISTS {quote(name)};"
+    return (
+        f"{lock}\n\nALTER TABLE {sql.qualified(table)} DROP CONSTRAINT IF EXISTS {sql.ident(name)};"
+    )
 
 
 def validate(table: Name, name: str) -> str:
-    return f"ALTER TABLE {quote_name(table)} VALIDATE CONSTRAINT {quote(name)};"
+    return f"ALTER TABLE {sql.qualified(table)} VALIDATE CONSTRAINT {sql.ident(name)};"
 
 
 def _escape(text: str) -> str:
@@ -169,7 +165,7 @@ def _escape(text: str) -> str:
 
 
 def _raise(message: str) -> str:
-    return f"RAISE EXCEPTION {literal(_escape(message))};"
+    return f"RAISE EXCEPTION USING MESSAGE = {sql.literal(message)};"
 
 
 def attach_index(table: Name, name: str, kind: str, columns: list[str], expand_slug: str) -> str:
@@ -177,13 +173,13 @@ def attach_index(table: Name, name: str, kind: str, columns: list[str], expand_s
     refusing with a clear message where PostgreSQL would fail late or lock long: the
     index missing or INVALID, another primary key, a nullable primary-key column (it
     would SET NOT NULL with a full scan under ACCESS EXCLUSIVE)."""
-    t = quote_name(table)
+    t = sql.qualified(table)
     index = Name(name, table.schema)
-    shown = quote_name(index)
+    shown = sql.qualified(index)
     lines = [
         "IF NOT EXISTS (",
         "  SELECT 1 FROM pg_constraint",
-        f"  WHERE conname = {literal(name)} AND conrelid = {regclass(table)}::regclass",
+        f"  WHERE conname = {sql.literal(name)} AND conrelid = {regclass(table)}::regclass",
         ") THEN",
     ]
     if kind == "PRIMARY KEY":
@@ -213,7 +209,7 @@ def attach_index(table: Name, name: str, kind: str, columns: list[str], expand_s
         "  END IF;",
     ]
     if kind == "PRIMARY KEY":
-        array = "ARRAY[" + ", ".join(literal(c) for c in columns) + "]::name[]"
+        array = "ARRAY[" + ", ".join(sql.literal(c) for c in columns) + "]::name[]"
         nullable = (
             f"FROM pg_attribute WHERE attrelid = {regclass(table)}::regclass\n"
             f"      AND attname = ANY({array}) AND NOT attnotnull"
@@ -221,7 +217,7 @@ def attach_index(table: Name, name: str, kind: str, columns: list[str], expand_s
         lines += [
             f"  IF EXISTS (SELECT 1 {nullable}) THEN",
             "    RAISE EXCEPTION "
-            + literal(
+            + sql.literal(
                 f"column(s) % of {_escape(t)} are nullable: ADD PRIMARY KEY would SET NOT NULL "
                 "with a full scan under ACCESS EXCLUSIVE; make them NOT NULL first (migralint "
                 "plan set-not-null)"
@@ -230,7 +226,7 @@ def attach_index(table: Name, name: str, kind: str, columns: list[str], expand_s
             "  END IF;",
         ]
     lines += [
-        f"  ALTER TABLE {t} ADD CONSTRAINT {quote(name)} {kind} USING INDEX {quote(name)};",
+        f"  ALTER TABLE {t} ADD CONSTRAINT {sql.ident(name)} {kind} USING INDEX {sql.ident(name)};",
         "END IF;",
     ]
     body = "\n".join(f"  {line}" for line in lines)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from migralint.plan import sql
 from migralint.plan.constraint_steps import default_name
 from migralint.plan.model import Phase, Plan, PlanError
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -54,7 +53,7 @@ def index_elements(column: str | None, expression: str | None) -> str:
     columns = columns_of(column)
     if bool(columns) == bool(expression):
         raise PlanError("pass either --column (comma-separated) or --expression")
-    return expression.strip() if expression else ", ".join(quote(c) for c in columns)
+    return expression.strip() if expression else ", ".join(sql.ident(c) for c in columns)
 
 
 def index_name(table: Name, column: str | None, expression: str | None, unique: bool) -> str:
@@ -75,8 +74,8 @@ def create_statement(
     predicate = f" WHERE {where.strip()}" if where else ""
     using = f" USING {index_method(method)}" if method else ""
     return (
-        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {quote(name)}\n"
-        f"  ON {quote_name(table)}{using} ({elements}){predicate};"
+        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {sql.ident(name)}\n"
+        f"  ON {sql.qualified(table)}{using} ({elements}){predicate};"
     )
 
 
@@ -88,16 +87,16 @@ def index_method(method: str) -> str:
 
 
 def drop_statement(table: Name, name: str) -> str:
-    return f"DROP INDEX CONCURRENTLY IF EXISTS {quote_name(Name(name, table.schema))};"
+    return f"DROP INDEX CONCURRENTLY IF EXISTS {sql.qualified(Name(name, table.schema))};"
 
 
 def invalid_index_help(table: Name, name: str, rerun: str = "this migration") -> str:
     """Header lines: how to find and remove what a failed concurrent build left."""
-    regclass = quote_name(Name(name, table.schema)).replace("'", "''")
+    regclass = sql.literal(sql.qualified(Name(name, table.schema)))
     return (
         "A failed build leaves an INVALID index that IF NOT EXISTS skips on a re-run. "
         "Find it with\n"
-        f"  SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('{regclass}');\n"
+        f"  SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass({regclass});\n"
         f"If that says false: {drop_statement(table, name)}\n"
         f"then fix the cause (a duplicate, a deadlock, a cancel) and run {rerun} again."
     )
@@ -105,31 +104,30 @@ def invalid_index_help(table: Name, name: str, rerun: str = "this migration") ->
 
 def duplicates_query(table: Name, column: str | None, where: str | None) -> str:
     """The SELECT listing what would make a UNIQUE index fail to build."""
-    columns = ", ".join(quote(c) for c in columns_of(column)) or "<the indexed expressions>"
+    columns = ", ".join(sql.ident(c) for c in columns_of(column)) or "<the indexed expressions>"
     predicate = f" WHERE {where.strip()}" if where else ""
     return (
-        f"SELECT {columns}, count(*) FROM {quote_name(table)}{predicate} "
+        f"SELECT {columns}, count(*) FROM {sql.qualified(table)}{predicate} "
         f"GROUP BY {columns} HAVING count(*) > 1;"
     )
 
 
 def valid_check(table: Name, name: str) -> str:
     """A DO block failing unless the index exists and is valid (read-only)."""
-    regclass = quote_name(Name(name, table.schema)).replace("'", "''")
+    index = sql.qualified(Name(name, table.schema))
     message = (
-        f"index {regclass} is missing or INVALID: drop it with DROP INDEX CONCURRENTLY, "
+        f"index {index} is missing or INVALID: drop it with DROP INDEX CONCURRENTLY, "
         "fix the cause and run the expand migration again"
-    ).replace("%", "%%")
-    return f"""DO $check$
-BEGIN
+    )
+    body = f"""BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM pg_index
-    WHERE indexrelid = to_regclass('{regclass}') AND indisvalid
+    WHERE indexrelid = to_regclass({sql.literal(index)}) AND indisvalid
   ) THEN
-    RAISE EXCEPTION '{message}';
+    RAISE EXCEPTION USING MESSAGE = {sql.literal(message)};
   END IF;
-END
-$check$;"""
+END"""
+    return sql.do_block(body, "check")
 
 
 def plan(change: Change) -> Plan:

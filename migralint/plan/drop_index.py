@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from migralint.plan import create_index, sql
 from migralint.plan.model import Phase, Plan
-from migralint.sql.names import quote_name
 from migralint.sql.ops import Name
 
 
@@ -66,14 +65,14 @@ def plan(change: Change) -> Plan:
     recreate = create_index.create_statement(
         table, name, elements, change.unique, change.where, change.method
     )
-    regclass = quote_name(Name(name, table.schema)).replace("'", "''")
+    regclass = sql.literal(sql.qualified(Name(name, table.schema)))
     slug = sql.slug("drop_index", name)
     expand = Phase(
         "expand",
         f"{slug}_expand",
         f"Expand: nothing changes in the schema. First make sure no query needs {name}:\n"
         "  SELECT idx_scan FROM pg_stat_user_indexes\n"
-        f"  WHERE indexrelid = to_regclass('{regclass}');\n"
+        f"  WHERE indexrelid = to_regclass({regclass});\n"
         "should stay constant over a full business cycle (on the primary and every replica;\n"
         "pg_stat_reset clears it). An index backing a constraint (primary key, UNIQUE\n"
         "constraint, a foreign key's referenced key) cannot be dropped this way: drop the "

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from migralint.plan import sql
 from migralint.plan.model import Phase, Plan
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -40,8 +39,8 @@ def archive_name(table: Name, day: datetime.date | None = None) -> Name:
 
 def plan(change: Change) -> Plan:
     table = change.table
-    t = quote_name(table)
-    regclass = t.replace("'", "''")
+    t = sql.qualified(table)
+    regclass = sql.literal(t)
     lock = sql.lock_timeout(change.lock_timeout)
     slug = sql.slug("drop_table", table.name)
     expand = Phase(
@@ -50,7 +49,7 @@ def plan(change: Change) -> Plan:
         f"Expand: nothing changes in the schema. Ship the release that no longer reads or "
         f"writes {table}.\nCheck that nothing else does either: the counters in\n"
         f"  SELECT seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables\n"
-        f"  WHERE relid = to_regclass('{regclass}');\n"
+        f"  WHERE relid = to_regclass({regclass});\n"
         "should stay constant over a full business cycle (on the primary; replicas count "
         "their own reads).\nDrop the foreign keys that reference it and the views that read "
         "it in their own migrations.",
@@ -74,9 +73,10 @@ def plan(change: Change) -> Plan:
             "and the down\nrenames it back (fully reversible). Indexes, constraints and "
             "sequences keep their names, and\nforeign keys still point at it. Dropping "
             f"{archive} is a later manual step, once nobody needs\nthe data: "
-            f"DROP TABLE IF EXISTS {quote_name(archive)};",
-            f"{lock}\n\nALTER TABLE IF EXISTS {t} RENAME TO {quote(archive.name)};",
-            f"{lock}\n\nALTER TABLE IF EXISTS {quote_name(archive)} RENAME TO {quote(table.name)};",
+            f"DROP TABLE IF EXISTS {sql.qualified(archive)};",
+            f"{lock}\n\nALTER TABLE IF EXISTS {t} RENAME TO {sql.ident(archive.name)};",
+            f"{lock}\n\nALTER TABLE IF EXISTS {sql.qualified(archive)} "
+            f"RENAME TO {sql.ident(table.name)};",
         )
         summary = (
             f"Dropping table {table} in three migrations: code-only expand and migrate, then "

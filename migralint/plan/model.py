@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from migralint.report.escape import visible
+
 PHASES = ("expand", "migrate", "contract")
 # Settings that would cancel long work in a phase run outside a transaction (a role's
 # default, or what an earlier migration left on the connection).
@@ -17,14 +19,16 @@ _DIRECTIVE = re.compile(r"\s*(?:migrate:(?:up|down)\b|(?i:migralint\s*:|squawk-i
 
 
 def shown(text: str) -> str:
-    """`text` on one line for a comment or a message: line breaks and other control and
-    format characters (a NUL, a CR, U+2028, a bidi override) written as escapes."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-        else ch
-        for ch in text
-    )
+    """`text` on one line for a comment or a message: the report's escapes
+    (`report.escape.visible`: line breaks, controls, bidi overrides, undecodable bytes),
+    and every other format character (a zero-width space, a left-to-right mark) too."""
+    return "".join(_format_escape(ch) for ch in visible(text))
+
+
+def _format_escape(ch: str) -> str:
+    if unicodedata.category(ch) != "Cf":
+        return ch
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 def comment(text: str) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from migralint.plan import sql
 from migralint.plan.model import Phase, Plan
-from migralint.sql.names import quote, quote_name
 from migralint.sql.ops import Name
 
 
@@ -19,9 +18,9 @@ class Change:
 
 
 def plan(change: Change) -> Plan:
-    t, c = quote_name(change.table), quote(change.column)
+    t, c = sql.qualified(change.table), sql.ident(change.column)
     check = sql.generated_name(change.table.name, change.column, "not_null")
-    q = quote(check)
+    q = sql.ident(check)
     lock = sql.lock_timeout(change.lock_timeout)
     add_check = sql.guarded_constraint(
         change.table, check, f"ALTER TABLE {t} ADD CONSTRAINT {q} CHECK ({c} IS NOT NULL) NOT VALID"
