@@ -7,6 +7,8 @@ from typing import Any
 
 import psycopg
 
+from migralint.sql.ops import Name
+
 
 def schema_of(db: psycopg.Connection[Any], table: str) -> dict[str, Any]:
     """Columns, constraints, indexes and triggers of a table by exact definition, for
@@ -69,3 +71,47 @@ def run_file(db: psycopg.Connection[Any], path: Path) -> None:
 def files(out: Path, phase: str, direction: str) -> Path:
     [found] = out.glob(f"*_{phase}.{direction}.sql")
     return found
+
+
+def listed(name: str) -> str:
+    """A name as a --column list item: double-quoted, quotes doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def every_operation(names: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Options for every operation, naming the table, a column and a new name."""
+    table, column, to = Name(names["table"], "app"), names["column"], names["to"]
+    return {
+        "rename-column": {"table": table, "column": column, "to": to, "type": "integer"},
+        "set-not-null": {"table": table, "column": column},
+        "replace-column": {
+            "table": table,
+            "column": column,
+            "to": to,
+            "type": "bigint",
+            "from_type": "integer",
+            "up": listed(column) + " * 100",
+            "down": listed(to) + " / 100",
+        },
+        "change-column-type": {
+            "table": table,
+            "column": column,
+            "type": "bigint",
+            "from_type": "integer",
+        },
+        "create-index": {"table": table, "column": listed(column)},
+        "drop-index": {"table": table, "index": to, "column": listed(column)},
+        "add-column": {"table": table, "column": to, "type": "integer", "default": "0"},
+        "add-foreign-key": {
+            "table": table,
+            "column": listed(column),
+            "ref_table": to,
+            "ref_column": listed(column),
+        },
+        "add-check": {"table": table, "check": listed(column) + " > 0"},
+        "add-unique": {"table": table, "column": listed(column)},
+        "add-primary-key": {"table": table, "column": listed(column)},
+        "rename-table": {"table": table, "to": to},
+        "drop-column": {"table": table, "column": column, "type": "integer"},
+        "drop-table": {"table": table},
+    }

@@ -12,15 +12,12 @@ from typing import Any
 
 import psycopg
 import pytest
-from plan_helpers import files
+from plan_helpers import every_operation, files
 
-from migralint.config import Settings
-from migralint.engine import lint_paths
 from migralint.plan.model import PlanError
 from migralint.plan.operations import OPERATIONS
 from migralint.plan.write import write_plan
 from migralint.plan.writers import WRITERS
-from migralint.sql.ops import Name
 from migralint.sql.split import split_statements
 
 PLAIN = {"table": "orders", "column": "amount", "to": "total"}
@@ -31,53 +28,9 @@ HOSTILE = {
 }
 
 
-def _listed(name: str) -> str:
-    """A name as a --column list item: double-quoted, quotes doubled."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _changes(names: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Options for every operation, naming the table, a column and a new name."""
-    table, column, to = Name(names["table"], "app"), names["column"], names["to"]
-    return {
-        "rename-column": {"table": table, "column": column, "to": to, "type": "integer"},
-        "set-not-null": {"table": table, "column": column},
-        "replace-column": {
-            "table": table,
-            "column": column,
-            "to": to,
-            "type": "bigint",
-            "from_type": "integer",
-            "up": _listed(column) + " * 100",
-            "down": _listed(to) + " / 100",
-        },
-        "change-column-type": {
-            "table": table,
-            "column": column,
-            "type": "bigint",
-            "from_type": "integer",
-        },
-        "create-index": {"table": table, "column": _listed(column)},
-        "drop-index": {"table": table, "index": to, "column": _listed(column)},
-        "add-column": {"table": table, "column": to, "type": "integer", "default": "0"},
-        "add-foreign-key": {
-            "table": table,
-            "column": _listed(column),
-            "ref_table": to,
-            "ref_column": _listed(column),
-        },
-        "add-check": {"table": table, "check": _listed(column) + " > 0"},
-        "add-unique": {"table": table, "column": _listed(column)},
-        "add-primary-key": {"table": table, "column": _listed(column)},
-        "rename-table": {"table": table, "to": to},
-        "drop-column": {"table": table, "column": column, "type": "integer"},
-        "drop-table": {"table": table},
-    }
-
-
 def _plan(operation: str, names: dict[str, str]) -> Any:
     module = importlib.import_module(OPERATIONS[operation])
-    return module.plan(module.Change(**_changes(names)[operation]))
+    return module.plan(module.Change(**every_operation(names)[operation]))
 
 
 def _skeleton(text: str) -> list[str]:
@@ -132,28 +85,6 @@ def test_a_hostile_rename_runs_and_rolls_back(db: psycopg.Connection[Any], tmp_p
         _run(db, files(tmp_path, phase, "down"))
     assert db.execute(f"SELECT sum({column}) FROM app.{table}").fetchone() == (3250,)
     assert db.execute("SELECT to_regclass('students')").fetchone() == ("students",)
-
-
-INIT = (
-    "CREATE TABLE orders (id bigint PRIMARY KEY, amount integer, total integer);\n"
-    "CREATE TABLE total (amount integer PRIMARY KEY);\n"
-)
-FIRST = {"golang-migrate": "1_init.up.sql", "flyway": "V1__init.sql", "sql": "0001_init.sql"}
-
-
-# dbmate is left out: the linter reads a dbmate file's `-- migrate:down` section as part
-# of its up, so every expand's down reads as an expand-phase violation.
-@pytest.mark.parametrize("fmt", sorted(FIRST))
-@pytest.mark.parametrize("operation", sorted(OPERATIONS))
-def test_every_plan_lints_clean(tmp_path: Path, operation: str, fmt: str) -> None:
-    """What the planner writes passes the linter's own rules, in every layout."""
-    (tmp_path / FIRST[fmt]).write_text(INIT)
-    changes = _changes(PLAIN)[operation] | {"table": Name("orders")}
-    module = importlib.import_module(OPERATIONS[operation])
-    write_plan(module.plan(module.Change(**changes)), fmt, tmp_path)
-    findings = lint_paths([tmp_path], Settings(pg_version=(15, 0))).findings
-    planned = [f for f in findings if Path(f.path).name != FIRST[fmt]]
-    assert [(Path(f.path).name, f.rule, f.message) for f in planned] == []
 
 
 def test_dbmate_refuses_a_name_that_forges_its_marker(tmp_path: Path) -> None:
