@@ -301,3 +301,23 @@ def test_the_sync_trigger_follows_every_column_up_reads(
     assert one(db, "SELECT net, gross FROM prices WHERE id = 30") == (D("40.00"), D("60.00"))
     run_file(db, files(tmp_path, "contract", "up"))
     assert one(db, "SELECT count(*) FROM prices WHERE gross = round(id * (1 + 0.20), 2)") == 37
+
+
+def test_an_expression_reading_the_whole_row_is_refused_before_anything_changes(
+    db: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """`orders` in `--up` is no column: PostgreSQL reads the whole row there, which the
+    sync trigger's `NEW.orders` cannot, so the expand refuses before any change."""
+    db.execute(
+        "CREATE TABLE orders (id bigint PRIMARY KEY, amount integer);"
+        "INSERT INTO orders VALUES (1, 5)"
+    )
+    before = schema_of(db, "orders")
+    change = replace_column.Change(
+        Name("orders"), "amount", "weighted", "bigint",
+        up="amount + octet_length(orders::text)", from_type="integer",
+    )  # fmt: skip
+    write_plan(replace_column.plan(change), "golang-migrate", tmp_path)
+    with pytest.raises(psycopg.errors.RaiseException, match="reads orders, which is not a column"):
+        run_file(db, files(tmp_path, "expand", "up"))
+    assert schema_of(db, "orders") == before

@@ -468,13 +468,19 @@ END"""
     return sql.do_block(body, "move")
 
 
-def conversion_check(table: Name, assignments: list[tuple[str, str]]) -> str:
+def conversion_check(
+    table: Name, assignments: list[tuple[str, str]], reads: frozenset[str] = frozenset()
+) -> str:
     """Refuse, before any write goes through the sync trigger, conversions PostgreSQL
     cannot make: `EXPLAIN INSERT INTO t (column, …) SELECT (expression), … FROM t` checks
     every assignment's types (an assignment cast must exist, as for `ALTER COLUMN … TYPE`
     without `USING`) without running it; OVERRIDING SYSTEM VALUE, so that an identity
-    column, which the trigger may write, passes."""
+    column, which the trigger may write, passes. Each name in `reads` (what the
+    expressions read) must be a column of the table: a name that is not one reads the
+    whole row in the backfill (`orders` in `to_jsonb(orders)`), which the trigger's
+    `NEW.orders` cannot, so which columns to follow cannot be known."""
     t = sql.qualified(table)
+    missing = "".join(_is_a_column(table, name) for name in sorted(reads))
     columns = ", ".join(sql.ident(column) for column, _ in assignments)
     values = ", ".join(f"({expression})" for _, expression in assignments)
     explain = (
@@ -486,11 +492,27 @@ def conversion_check(table: Name, assignments: list[tuple[str, str]]) -> str:
         "conversion with --using (and --reverse-using)"
     )
     body = f"""BEGIN
-  EXECUTE {sql.literal(explain)};
+{missing}  EXECUTE {sql.literal(explain)};
 EXCEPTION WHEN datatype_mismatch OR undefined_function OR cannot_coerce THEN
   RAISE EXCEPTION USING MESSAGE = {sql.literal("migralint: " + message)}, DETAIL = SQLERRM;
 END"""
     return sql.do_block(body, "convert")
+
+
+def _is_a_column(table: Name, name: str) -> str:
+    """PL/pgSQL refusing `name` unless it is a column of `table` (see conversion_check)."""
+    refusal = _fail(
+        f"the conversion reads {name}, which is not a column of {table} (PostgreSQL would "
+        "read the whole row or fail): the sync trigger cannot know which columns to follow; "
+        "name the columns instead"
+    )
+    return f"""  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute WHERE attrelid = {sql.literal(sql.qualified(table))}::regclass
+      AND attname = {sql.literal(name)} AND attnum > 0 AND NOT attisdropped
+  ) THEN
+    {refusal}
+  END IF;
+"""
 
 
 _SERIALS = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}

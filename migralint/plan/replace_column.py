@@ -229,7 +229,8 @@ def build(
         checks=checks,
         json_column=json_column,
     )
-    check = column_copy.conversion_check(table, assignments)
+    reads = up.columns | (down.columns if down is not None else frozenset())
+    check = column_copy.conversion_check(table, assignments, reads)
     collation = column_copy.collation_check(table, column, change.from_collation)
     restore = column_copy.start_copy(
         table,
