@@ -76,6 +76,7 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/golang-migrate/04_routine_and_rule_bodies.up.sql": "equal",
     "plans/differential/golang-migrate/05_index_definitions_as_written.up.sql": "equal",
     "plans/differential/golang-migrate/06_volatile_default_on_a_text_key.up.sql": "equal",
+    "plans/differential/golang-migrate/07_rename_a_column_a_new_view_uses.up.sql": "refused",
     "prisma/migrations/20240101000000_init/migration.sql": "kept",
     "prisma/migrations/20240102000000_rename_title/migration.sql": "equal",
     "plain/0001_init.sql": "kept",

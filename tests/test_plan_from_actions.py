@@ -445,22 +445,32 @@ COMMIT;
 """
 
 
-def test_an_enum_swapped_under_a_column_type_change_is_dropped_after_the_contract(
+def test_an_enum_swapped_under_a_column_type_change_is_refused_at_plan_time(
     tmp_path: Path,
 ) -> None:
-    """langfuse's 20240524165931_scores_source_enum_drop_review: the old type was dropped
-    first, while the column still used it. (Running the plan needs the reverse conversion
-    change-column-type asks for, which `--from` cannot know.)"""
+    """langfuse's 20240524165931_scores_source_enum_drop_review: the plan converts back
+    to the old enum (N-1's writes, the downs), which `--from` cannot know: refused up front,
+    naming the option, and nothing is written."""
     (tmp_path / "1_scores.up.sql").write_text(SCORES)
     (tmp_path / "2_enum.up.sql").write_text(ENUM_SWAP)
     result = plan_from(tmp_path / "2_enum.up.sql", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "line 3: scores.source" in result.output and "--reverse-using" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_type_whose_column_a_plan_drops_is_dropped_after_the_contract(tmp_path: Path) -> None:
+    """The old enum was dropped first in langfuse's enum swap, while the column still used
+    it: a DROP TYPE waits for the contract that drops its last column."""
+    (tmp_path / "1_scores.up.sql").write_text(SCORES)
+    (tmp_path / "2_drop.up.sql").write_text(
+        'ALTER TABLE scores DROP COLUMN source;\nDROP TYPE "ScoreSource";\n'
+    )
+    result = plan_from(tmp_path / "2_drop.up.sql", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    for line in (4, 5, 6):
-        assert f"line {line}: kept as written, after the contract phases" in result.output
-    first, *_, last = ups(tmp_path / "out")
-    assert 'CREATE TYPE "ScoreSource_new"' in first.read_text()
-    assert "RENAME" not in first.read_text() and "DROP TYPE" not in first.read_text()
-    assert last.read_text().rstrip().endswith('DROP TYPE "ScoreSource_old";')
+    assert "line 2: kept as written, after the contract phases" in result.output
+    *_, last = ups(tmp_path / "out")
+    assert last.read_text().rstrip().endswith('DROP TYPE "ScoreSource";')
 
 
 SESSIONS = """\

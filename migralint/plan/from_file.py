@@ -95,8 +95,10 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     dropped: dict[str, tuple[int, ops.CreateIndex | None]] = {}  # index key → its DROP
     search_path: ops.SetSetting | None = None
     not_null: dict[tuple[str, str], int] = {}  # (table key, column) → the line that plans it
+    dependents: list[tuple[int, str, frozenset[str]]] = []  # objects bound to columns
     for unit in cut:
         replacement = _replacement(unit, catalog)
+        _refuse_rename_under_dependents(unit, replacement, dependents)
         if replacement.plan is not None and search_path is not None:
             raise PlanError(
                 f"line {search_path.loc.line} sets search_path to {search_path.value}, and the "
@@ -181,6 +183,41 @@ def _refuse_key_before_not_null(
                         f"{line} makes NOT NULL only in its contract; plan line {line} in a "
                         "migration of its own first, then this file"
                     )
+
+
+# Objects PostgreSQL binds to the columns they use (a rename carries them along; the
+# rename plan's expand refuses a column they use, as it cannot move them to the new one).
+_BOUND_KINDS = frozenset({"VIEW", "MATERIALIZED VIEW", "RULE", "POLICY"})
+_ATOMIC_BODY = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
+
+
+def _refuse_rename_under_dependents(
+    unit: Unit, replacement: Replacement, dependents: list[tuple[int, str, frozenset[str]]]
+) -> None:
+    """Refuse a planned column rename that an object the file created before uses (a view,
+    rule, policy or BEGIN ATOMIC routine): the expand would stop at it at run time. Note
+    the objects this unit creates for the statements after it."""
+    from migralint.plan.from_file_order import names
+
+    if replacement.plan is None:
+        for op in unit.ops:
+            if not isinstance(op, ops.CreateObject):
+                continue
+            atomic = op.kind in ("FUNCTION", "PROCEDURE") and _ATOMIC_BODY.search(unit.text)
+            if op.kind in _BOUND_KINDS or atomic:
+                dependents.append((unit.line, f"{op.kind.lower()} {op.name}", names(unit.text)))
+        return
+    for op in unit.ops:
+        if not isinstance(op, ops.RenameColumn):
+            continue
+        for line, what, used in dependents:
+            if op.table.name in used and op.column in used:
+                raise PlanError(
+                    f"line {line} creates {what}, which uses {op.table}.{op.column}: "
+                    f"PostgreSQL binds it to the column, so the plan of line {replacement.line} "
+                    "cannot move it to the new one (its expand would stop). Create it in a "
+                    "migration after this file's contract, or rename the column by hand"
+                )
 
 
 def _moves_search_path(op: ops.Op) -> bool:
