@@ -102,10 +102,10 @@ def test_enum_to_enum_is_refused_at_plan_time_until_both_directions_are_given(
         "INSERT INTO runs SELECT g, 'queued' FROM generate_series(1, 30) AS g"
     )
     using = "status::text::status_new"
-    with pytest.raises(PlanError, match="pass --reverse-using") as refused:
+    with pytest.raises(PlanError, match="give the conversion with --reverse-using") as refused:
         plan(Change(Name("runs"), "status", "status_new", using=using, from_type="status_old"))
     assert "status_new back to status_old" in str(refused.value)
-    with pytest.raises(PlanError, match=r"status_old converts to status_new.*pass --using"):
+    with pytest.raises(PlanError, match=r"status_old converts to status_new.*with --using"):
         plan(Change(Name("runs"), "status", "status_new", from_type="status_old"))
 
     change = Change(
@@ -135,7 +135,7 @@ def test_enum_to_enum_is_refused_at_plan_time_until_both_directions_are_given(
 
 
 def test_text_to_bigint_needs_using_and_then_converts_back_by_assignment() -> None:
-    with pytest.raises(PlanError, match="no assignment cast from text to bigint: pass --using"):
+    with pytest.raises(PlanError, match="from text to bigint: give the conversion with --using"):
         plan(Change(Name("events"), "n", "bigint", from_type="text"))
     planned = plan(Change(Name("events"), "n", "bigint", using="n::bigint", from_type="text"))
     assert planned.operation == "change-column-type"

@@ -103,9 +103,13 @@ def _require_cast(change: Change, source: str, target: str, option: str, what: s
         else f"migralint cannot tell whether {source} converts to {target} by assignment (a "
         "type it does not know: an enum, a domain, an extension's type)"
     )
+    command = (
+        f"migralint plan change-column-type --table {change.table.name} --column "
+        f"{change.column} --type {change.type} {option} EXPRESSION"
+    )
     raise PlanError(
         shown(
-            f"{change.table}.{change.column}: the plan converts {what}, and {why}: pass "
-            f"{option} with the conversion (an SQL expression)"
+            f"{change.table}.{change.column}: the plan converts {what}, and {why}: give the "
+            f"conversion with {option} ({command})"
         )
     )
