@@ -242,8 +242,8 @@ def collation_check(table: Name, column: str, collation: str | None) -> str:
     )
     planned = f"COLLATE {sql.ident(collation)}" if collation else "its type's default collation"
     refusal = (
-        f", but the downs would re-create it with {planned}: plan again with --from-collation "
-        "naming it"
+        f", but the downs would re-create it with {planned}: plan it again with `migralint plan "
+        "change-column-type|replace-column … --from-collation` naming it"
     )
     body = f"""DECLARE
   found text;
