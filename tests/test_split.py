@@ -674,6 +674,12 @@ GROWTH = {
     "executable comments": (lambda n: "/*!40000 SET a=1 */;" * n, 2_000, "mysql"),
     "meta-commands": (lambda n: "SELECT 1 \\gexec\n\\set x 1\n" * n, 3_000, "postgres"),
     "dollars in one word": (lambda n: "SELECT a" + "$b" * n + ";", 100_000, "postgres"),
+    "unclosed BEGIN ATOMIC body": (
+        lambda n: "CREATE FUNCTION f() RETURNS int BEGIN ATOMIC " + "SELECT 1; " * n,
+        10_000,
+        "postgres",
+    ),
+    "unclosed parenthesis": (lambda n: "SELECT (" + "1; 'a;' /* ; */ " * n, 6_000, "postgres"),
 }
 
 
