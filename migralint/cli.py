@@ -19,6 +19,7 @@ import click
 
 from migralint import __version__
 from migralint.plan.command import plan
+from migralint.release.command import rollback_check
 from migralint.report import FORMATS
 
 if TYPE_CHECKING:
@@ -123,6 +124,15 @@ def main() -> None:
     help="Print how each migration set runs (tool, transaction, fresh installs, up/down, "
     "deployment) and which of it is assumed.",
 )
+@click.option(
+    "--since",
+    metavar="REF",
+    help="Report only the migrations changed since REF's merge-base with HEAD (committed "
+    "or not; the others are replayed for context), and judge the release since REF.",
+)
+@click.option(
+    "--staged", is_flag=True, help="Report only the staged migrations, read from the index."
+)
 @_load_rule_paths_option
 def check(
     paths: tuple[Path, ...],
@@ -141,14 +151,21 @@ def check(
     time_budget: str | None,
     deployment: str | None,
     show_context: bool,
+    since: str | None,
+    staged: bool,
     load_rule_paths: bool | None,
 ) -> None:
-    """Lint migration files and folders (default: the current folder)."""
+    """Lint migration files and folders (default: the current folder; with --since or
+    --staged, the repository)."""
     from migralint import config as cfg
     from migralint.engine import lint_paths, settings_for
     from migralint.rulepack import load_rules
+    from migralint.sources.git import GitError
     from migralint.terminal import interactive
 
+    if since is not None and staged:
+        _fail("--since and --staged cannot be combined")
+    in_git = since is not None or staged
     targets = list(paths) or [Path(".")]
     watched = interactive(fmt, sys.stdout, sys.stderr)
     started = time.monotonic()
@@ -164,10 +181,21 @@ def check(
         )
         _notice(cfg.rule_paths_notice(settings))
         ruleset = load_rules(settings.rule_paths)
+        if in_git:
+            from migralint.release.check import lint_changed
+            from migralint.release.pack import with_release_rules
+
+            ruleset = with_release_rules(ruleset)
         settings = _choose_rules(settings, ruleset, select, ignore, extend_select, extend_ignore)
         with _progress(watched, targets, settings):
-            result = lint_paths(targets, settings, ruleset)
-    except cfg.ConfigError as error:
+            if in_git:
+                run = lint_changed(list(paths), settings, ruleset, since=since, staged=staged)
+                for notice in run.notices:
+                    _notice(notice)
+                result = run.result
+            else:
+                result = lint_paths(targets, settings, ruleset)
+    except (cfg.ConfigError, GitError) as error:
         _fail(str(error))
     if show_context:
         from migralint.run_context import show_context as render_context
@@ -181,7 +209,8 @@ def check(
     _report(result, fmt, statistics, color, ruleset.rules, summary=not watched)
     if watched:
         _closing_summary(result, time.monotonic() - started, color)
-    sys.exit(_exit_code(targets, result, exit_zero))
+    # nothing changed since REF is a green run, not an empty folder
+    sys.exit(_exit_code([] if in_git else targets, result, exit_zero))
 
 
 def _choose_rules(
@@ -283,12 +312,13 @@ def list_rules(fmt: str, config: Path | None, load_rule_paths: bool | None) -> N
 
     from migralint.config import ConfigError, rule_paths_notice
     from migralint.engine import settings_for
+    from migralint.release.pack import with_release_rules
     from migralint.rulepack import load_rules
 
     try:
         settings = settings_for([Path(".")], config, load_rule_paths=load_rule_paths)
         _notice(rule_paths_notice(settings))
-        rules = load_rules(settings.rule_paths).rules
+        rules = with_release_rules(load_rules(settings.rule_paths)).rules
     except ConfigError as error:
         _fail(str(error))
     if fmt == "json":
@@ -316,11 +346,12 @@ def list_rules(fmt: str, config: Path | None, load_rule_paths: bool | None) -> N
 def explain(rule_id: str) -> None:
     """Show a rule's documentation: what it flags, why, and what to write instead."""
     from migralint.config import ConfigError, suggest
+    from migralint.release.pack import with_release_rules
     from migralint.ruledocs import render
     from migralint.rulepack import load_rules
 
     try:
-        ruleset = load_rules()
+        ruleset = with_release_rules(load_rules())
     except ConfigError as error:
         _fail(str(error))
     spec = ruleset.get(rule_id)
@@ -330,3 +361,4 @@ def explain(rule_id: str) -> None:
 
 
 main.add_command(plan)  # plan.command imports only click: the planner loads lazily
+main.add_command(rollback_check)  # likewise: git and the release checks load when it runs

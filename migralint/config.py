@@ -65,6 +65,8 @@ class Settings:
     squawk_excluded: tuple[str, ...] = ()  # .squawk.toml excluded_rules; unknown names pass
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     time_budget: float = DEFAULT_TIME_BUDGET
+    code_paths: tuple[str, ...] = ()  # git glob pathspecs of the application's code
+    release_tag_pattern: str = "v*"  # the tags that mark releases (git describe --match)
     skipped_rule_paths: tuple[Path, ...] = ()  # configured, not loaded: see `trusting`
     source: Path | None = None  # the file the settings came from
 
@@ -142,6 +144,8 @@ KEYS = (
     "lint_downs",
     "max_file_size",
     "time_budget",
+    "code_paths",
+    "release_tag_pattern",
 )
 TRANSACTION_MODES = ("per-file", "implicit", "none")
 DEPLOYMENT_MODES = ("online", "offline")
@@ -296,6 +300,14 @@ def parse_settings(data: Mapping[str, Any], source: Path | None = None) -> Setti
         values["max_file_size"] = parse_size(_scalar(data, "max_file_size", where), where)
     if "time_budget" in data:
         values["time_budget"] = parse_seconds(_scalar(data, "time_budget", where), where)
+    if "code_paths" in data:
+        values["code_paths"] = tuple(
+            _git_pattern(p, "code_paths", where) for p in _strings(data, "code_paths", where)
+        )
+    if "release_tag_pattern" in data:
+        values["release_tag_pattern"] = _git_pattern(
+            _string(data, "release_tag_pattern", where), "release_tag_pattern", where
+        )
     if "assume_in_transaction" in data:
         if not isinstance(data["assume_in_transaction"], bool):
             raise ConfigError(f"{where}'assume_in_transaction' must be true or false")
@@ -447,6 +459,14 @@ def _globs(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
         if problem:
             raise ConfigError(f"{where}{key!r}: {_clip(pattern)!r} is not a valid glob: {problem}")
     return patterns
+
+
+def _git_pattern(text: str, key: str, where: str) -> str:
+    """A glob git matches (a pathspec or a tag pattern): non-empty, one short line."""
+    bad = text.startswith("-") or any(c in text for c in "\0\n\r")
+    if not text.strip() or len(text) > 1024 or bad:
+        raise ConfigError(f"{where}{key!r}: {_clip(text)!r} is not a usable git pattern")
+    return text
 
 
 def _rule_path(base: Path, text: str, where: str) -> Path:

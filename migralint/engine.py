@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from migralint import __version__, directives
 from migralint.config import Settings, find_config, load_settings, trusting
@@ -73,6 +74,18 @@ class LintResult:
             self.files_linted += 1
 
 
+class Scope(Protocol):
+    """Which files a run reports (`check --since/--staged`): a file it does not `include`
+    is left out, one it does not `report` is replayed for context only, and what the
+    `unreleased` files create counts as new to each other (they ship in one deploy)."""
+
+    def includes(self, path: Path) -> bool: ...
+
+    def reports(self, path: Path) -> bool: ...
+
+    def unreleased(self, path: Path) -> bool: ...
+
+
 def settings_for(
     paths: Sequence[str | Path], config: Path | None = None, *, load_rule_paths: bool | None = None
 ) -> Settings:
@@ -90,9 +103,10 @@ def lint_paths(
     settings: Settings | None = None,
     rules: RuleSet | None = None,
     contents: Contents | None = None,
+    scope: Scope | None = None,
 ) -> LintResult:
     """Lint migration files and folders; raises ConfigError for bad settings only. The
-    bytes come from `contents` (None: the disk)."""
+    bytes come from `contents` (None: the disk); `scope` narrows what is reported."""
     settings = settings if settings is not None else settings_for(paths)
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
     linter = Linter(ruleset.selected(settings), settings, contents)
@@ -100,22 +114,31 @@ def lint_paths(
     found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
     result = LintResult(missing=found.missing, unusable=found.unusable, rules=tuple(linter.rules))
     for problem in found.rejected:
+        if scope is not None and not scope.reports(Path(problem.loc.path)):
+            continue
         info = FileInfo(path=problem.loc.path, dialect=settings.dialect or "postgres")
         result.findings.extend(linter.judge_problem(problem, info))
         result.skipped[problem.loc.path] = problem.reason
     catalogs: dict[tuple[Path, str], Catalog] = defaultdict(Catalog)
+    in_release: set[tuple[Path, str]] = set()  # sets whose last file was unreleased
     for file, reported in with_earlier(found.files, paths, settings):
+        if scope is not None and not scope.includes(file.path):
+            continue
+        reported = reported and (scope is None or scope.reports(file.path))
         dialect = settings.dialect or file.dialect or "postgres"
         if dialect not in SUPPORTED_DIALECTS:
             if reported:
                 result.skipped[str(file.path)] = f"dialect {dialect} is not supported"
             continue
-        catalog = catalogs[(file.set_root, dialect)]
+        key = (file.set_root, dialect)
+        unreleased = scope is not None and scope.unreleased(file.path)
+        new_migration = not (unreleased and key in in_release)
+        (in_release.add if unreleased else in_release.discard)(key)
         if not reported:  # an earlier migration of a file given alone: replayed only
-            replay.judge(replay.read(file, dialect), catalog)
+            replay.judge(replay.read(file, dialect), catalogs[key], new_migration)
             continue
         migration = linter.read(file, dialect)
-        result.add(migration, linter.judge(migration, catalog))
+        result.add(migration, linter.judge(migration, catalogs[key], new_migration))
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -201,8 +224,9 @@ class Linter:
         except Exception as error:  # a bug of ours must not hide the other files
             return Migration(file, info, front_end.name, failure=failure(error))
 
-    def judge(self, migration: Migration, catalog: Catalog) -> Linted:
-        """Replay the migration into the catalog and judge its Ops; never raises."""
+    def judge(self, migration: Migration, catalog: Catalog, new_migration: bool = True) -> Linted:
+        """Replay the migration into the catalog and judge its Ops; never raises.
+        `new_migration=False`: what the previous file created still counts as new."""
         path = migration.path
         if migration.failure is not None:
             return Linted([internal_error(path, migration.failure)], "internal error")
@@ -210,7 +234,9 @@ class Linter:
         findings: list[Finding] = []
         try:
             for part in migration.parts:
-                findings += self.judge_part(part, catalog, deadline, migration.comments)
+                findings += self.judge_part(
+                    part, catalog, deadline, migration.comments, new_migration
+                )
         except _OutOfTime as late:
             return Linted(findings + late.findings, FileTooSlow.reason)
         except Exception as error:  # a bug of ours must not hide the other files
@@ -245,6 +271,7 @@ class Linter:
         catalog: Catalog,
         deadline: float | None = None,
         comments: tuple[Comment, ...] = (),
+        new_migration: bool = True,
     ) -> list[Finding]:
         """Judge one part of a migration and replay it into the catalog. Past the
         `deadline` (time.monotonic()), raises _OutOfTime with the findings so far."""
@@ -260,7 +287,8 @@ class Linter:
             parsed.append((part.end, []))
         ctx = Context(info, catalog, Session(self._wrapped(info)), self.settings, comments)
         ctx.file_ops = [op for op, _ in parsed]
-        catalog.start_migration()
+        if new_migration:
+            catalog.start_migration()
         whole_file = list(part.file_suppressions)
         for position, (op, suppressed) in enumerate(parsed):
             self._check_time(deadline, findings, info, op.loc.line)
