@@ -166,7 +166,9 @@ def test_rollback_is_safe_after_an_additive_release(tmp_path: Path) -> None:
     code, verdict = _rollback(repo.root)
     assert code == 0 and verdict["rollback_safe"] is True
     assert verdict["decision"] == "roll the code back to v1.0.0"
-    assert "newest tag matching 'v*'" in str(verdict["base"])  # v1.1.0 is HEAD: not the base
+    base = verdict["base"]
+    assert base["name"] == "v1.0.0" and base["how"] == "newest tag matching 'v*'"  # not HEAD's
+    assert base["commit"] == repo.git("rev-parse", "v1.0.0^{commit}").strip()
     assert [s["answer"] for s in verdict["steps"]][1:] == ["no", "yes"]
 
 
@@ -257,7 +259,7 @@ def test_another_release_tag_pattern_picks_the_base(tmp_path: Path) -> None:
     repo.git("tag", "v1.1.0")  # matches v*, not release-*
     repo.write("migralint.toml", 'code_paths = ["src/**"]\nrelease_tag_pattern = "release-*"\n')
     code, verdict = _rollback(repo.root)
-    assert str(verdict["base"]).startswith("release-1 ") and code == 0
+    assert verdict["base"]["name"] == "release-1" and code == 0
 
 
 def test_git_runs_no_textconv_or_fsmonitor_program_of_the_repository(tmp_path: Path) -> None:

@@ -26,8 +26,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Base:
+    """The previous release: the ref, its commit, and why it was taken."""
+
+    name: str
+    commit: str
+    how: str
+
+
+@dataclass(frozen=True)
 class Verdict:
-    base: str
+    base: Base
     head: str
     steps: tuple[Step, ...]
     decision: str
@@ -76,7 +85,8 @@ def decide(
     else:
         decision, action = f"roll the code back to {release.name}", _redeploy(release.name)
     steps = (flag,) if kill_switch and safe else (flag, destructive, compatible)
-    return Verdict(release.describe(), head, steps, decision, action, safe)
+    base = Base(release.name, release.commit, release.how)
+    return Verdict(base, head, steps, decision, action, safe)
 
 
 _FLIP = (
@@ -112,7 +122,8 @@ def _removal_line(removal: Removal, code_paths_set: bool) -> str:
 
 
 def render_text(verdict: Verdict) -> str:
-    lines = [f"rollback-check: {verdict.head} against {verdict.base}"]
+    base = verdict.base
+    lines = [f"rollback-check: {verdict.head} against {base.name} ({base.commit[:10]}, {base.how})"]
     for number, step in enumerate(verdict.steps, 1):
         lines.append(f"{number}. {step.question} {step.answer}")
         lines.extend(f"     {reason}" for reason in step.because)
