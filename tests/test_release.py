@@ -42,6 +42,16 @@ def test_expand_and_contract_in_one_release_is_coupled(tmp_path: Path) -> None:
     assert code == 1
 
 
+def test_the_coupled_expand_is_the_column_backfilled_from_the_dropped_one(tmp_path: Path) -> None:
+    repo = released(tmp_path / "r", code_paths=False)
+    repo.put("db/V2__rename.sql", "V2__expand_backfill_contract.sql")
+    _, findings, _ = _check(repo.root)
+    (coupled,) = _rule(findings, "expand-contract-coupled-release")
+    message = str(coupled["message"])
+    assert "adds users.name (" in message and "backfilled from it (" in message
+    assert "V2__rename.sql:3" in message and "nickname" not in message
+
+
 def test_expand_alone_and_a_contract_of_a_column_added_in_the_release_are_not_coupled(
     tmp_path: Path,
 ) -> None:

@@ -10,6 +10,7 @@ same release also expands that table, and which lines of the base's code (`code_
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -151,7 +152,19 @@ class _New:
 
     tables: set[str] = field(default_factory=set)
     columns: set[tuple[str, str]] = field(default_factory=set)
-    expands: dict[str, ops.AddColumn] = field(default_factory=dict)  # table → first added
+    expands: dict[str, list[ops.AddColumn]] = field(default_factory=dict)  # table → added
+    backfills: list[tuple[ops.Update, ops.Assignment]] = field(default_factory=list)
+
+    def expand_of(self, drop: ops.DropColumn) -> tuple[ops.AddColumn, ops.Update | None]:
+        """The column added to the dropped column's table that a backfill of this
+        release fills from it (the one change, expand and contract), else the first."""
+        added = self.expands[drop.table.key]
+        for update, assignment in self.backfills:
+            if update.table.key == drop.table.key and _names(assignment.value, drop.column):
+                expand = next((a for a in added if a.column.name == assignment.column), None)
+                if expand is not None:
+                    return expand, update
+        return added[0], None
 
     def note(self, op: ops.Op) -> bool:
         """Record what `op` creates; True when it touches nothing released."""
@@ -167,8 +180,10 @@ class _New:
             return True
         if isinstance(op, ops.AddColumn):
             self.columns.add((table.key, op.column.name))
-            self.expands.setdefault(table.key, op)
+            self.expands.setdefault(table.key, []).append(op)
             return True
+        if isinstance(op, ops.Update):
+            self.backfills += [(op, a) for a in op.assignments or ()]
         released = not isinstance(op, (ops.DropColumn, ops.RenameColumn)) or (
             (table.key, op.column) not in self.columns
         )
@@ -191,7 +206,7 @@ def _removals(
             if not new.note(op) and (removal := _removal(op)):
                 removals.append(removal)
     coupled = [
-        _coupled(release, r.op, new.expands[r.op.table.key])
+        _coupled(release, r.op, *new.expand_of(r.op))
         for r in removals
         if isinstance(r.op, ops.DropColumn) and r.op.table.key in new.expands
     ]
@@ -207,15 +222,26 @@ def _removal(op: ops.Op) -> Removal | None:
     return None
 
 
-def _coupled(release: Release, drop: ops.DropColumn, expand: ops.AddColumn) -> CoupledRelease:
+def _coupled(
+    release: Release, drop: ops.DropColumn, expand: ops.AddColumn, backfill: ops.Update | None
+) -> CoupledRelease:
+    filled = f", backfilled from it ({_place(backfill)})" if backfill else ""
     return CoupledRelease(
         loc=drop.loc,
         tag=release.name,
         message=(
             f"{drop.table}.{drop.column} is dropped in the same release (since {release.name}) "
-            f"that adds {drop.table}.{expand.column.name} ({_place(expand)}): the expand "
-            "and the contract ship together, so rolling the code back finds the old column gone"
+            f"that adds {drop.table}.{expand.column.name} ({_place(expand)}{filled}): the "
+            "expand and the contract ship together, so rolling the code back finds the old "
+            "column gone"
         ),
+    )
+
+
+def _names(sql: str, word: str) -> bool:
+    """Whether the SQL text names `word` as a whole identifier (quoted or not)."""
+    return (
+        re.search(rf'(?<![\w$"]){re.escape(word)}(?![\w$"])|"{re.escape(word)}"', sql) is not None
     )
 
 
