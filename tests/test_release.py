@@ -235,10 +235,11 @@ def test_rollback_check_text_prints_the_path_taken(tmp_path: Path) -> None:
     repo = released(tmp_path / "r")
     repo.put("db/V2__drop_full_name.sql", "V2__drop_full_name.sql")
     repo.commit("drop")
-    code, out, _ = run(repo.root, "rollback-check")
+    code, out, _ = run(repo.root / "src", "rollback-check")  # from a subdirectory
     assert code == 1
     assert "1. Is the bad change behind a feature flag?" in out
-    assert "db/V2__drop_full_name.sql:1 column users.full_name: used by src/app.py:2" in out
+    drop = Path("..") / "db" / "V2__drop_full_name.sql"
+    assert f"{drop}:1 column users.full_name: used by src/app.py:2" in out
     assert "decision: roll forward with a hotfix" in out
 
 
