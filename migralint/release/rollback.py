@@ -108,7 +108,8 @@ def _redeploy(tag: str) -> str:
     return (
         f"The schema is compatible with {tag}'s code: shift traffic back to a warm "
         f"blue-green copy of {tag} if there is one, else redeploy the {tag} artifact "
-        "(`kubectl rollout undo`, `helm rollback`). Keep the schema; do not run downs."
+        "(`kubectl rollout undo`, `helm rollback`); with no artifact of it left, rebuild "
+        f"from {tag} (slow) or roll forward. Keep the schema: do not run downs."
     )
 
 
