@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from gitrepo import isolated_git, needs_git, released, run  # noqa: F401 - a fixture
+from gitrepo import GitRepo, isolated_git, needs_git, released, run  # noqa: F401 - a fixture
 
 from migralint.release.pack import RELEASE_RULES
-from migralint.ruledocs import REQUIRED_SECTIONS, parse_doc
+from migralint.rule import RuleSpec
+from migralint.ruledocs import REQUIRED_SECTIONS, Example, parse_doc
 from migralint.rulepack import load_pack
 
 pytestmark = [needs_git, pytest.mark.usefixtures("isolated_git")]
@@ -29,6 +30,31 @@ def test_every_release_rule_documents_itself() -> None:
     for spec in load_pack(RELEASE_RULES):
         doc = parse_doc(spec)
         assert doc.summary and all(doc.sections.get(s) for s in REQUIRED_SECTIONS), spec.id
+
+
+def _release_with(root: Path, example: Example) -> GitRepo:
+    """A repository whose release since v1.0.0 holds the example as its documentation
+    places it: `db/<file>` (a new migration, or the released V1 edited) and its
+    siblings beside it."""
+    repo = released(root)
+    for name in example.siblings:
+        repo.write(f"db/{name}", "")
+    repo.write(f"db/{example.file}", example.sql)
+    repo.commit("the release")
+    return repo
+
+
+@pytest.mark.parametrize("which", ["bad", "good"])
+@pytest.mark.parametrize("spec", load_pack(RELEASE_RULES), ids=lambda spec: spec.id)
+def test_documented_examples_behave_as_documented(
+    tmp_path: Path, spec: RuleSpec, which: str
+) -> None:
+    doc = parse_doc(spec)
+    example = doc.bad_example if which == "bad" else doc.good_example
+    assert example is not None, f"{spec.id}: no ```sql block"
+    repo = _release_with(tmp_path / which, example)
+    _, findings, _ = _check(repo.root)
+    assert bool(_rule(findings, spec.id)) == (which == "bad"), findings
 
 
 def test_expand_and_contract_in_one_release_is_coupled(tmp_path: Path) -> None:

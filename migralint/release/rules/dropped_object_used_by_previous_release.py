@@ -11,13 +11,13 @@ of those lines fails once the object is gone. N and N-1 must interoperate.
 
 ## Example
 With `code_paths = ["src/**"]` and `src/users.py` at `v2.4.0` reading `full_name`:
-```sql
+```sql file=V2__drop_full_name.sql
 ALTER TABLE users DROP COLUMN full_name;
 ```
 
 ## Use instead
 Stop using the name in this release's code, and drop it in the next release:
-```sql
+```sql file=V2__add_name.sql
 ALTER TABLE users ADD COLUMN name text;
 ```
 """

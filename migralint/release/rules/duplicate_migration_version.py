@@ -10,14 +10,14 @@ The migration tool refuses the set (Flyway, golang-migrate, sqlx), or applies on
 of the two and records the other as done: the schema silently misses a change.
 
 ## Example
-`0003_add_email.up.sql` from one branch beside `0003_add_phone.up.sql` from another:
-```sql
+`V2__add_phone.sql` from one branch beside `V2__add_email.sql` from another:
+```sql file=V2__add_phone.sql siblings=V2__add_email.sql
 ALTER TABLE users ADD COLUMN phone text;
 ```
 
 ## Use instead
 Renumber the newer migration after the latest one before merging:
-```sql
+```sql file=V3__add_phone.sql siblings=V2__add_email.sql
 ALTER TABLE users ADD COLUMN phone text;
 ```
 """

@@ -11,14 +11,14 @@ golang-migrate's dirty state, sqlx) refuse to start.
 
 ## Example
 `V1__create_users.sql`, released in `v2.4.0`, edited after it:
-```sql
+```sql file=V1__create_users.sql
 CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
 ```
 
 ## Use instead
 Leave the released file as it was and add a new migration with the fix (a hotfix is a
 new migration, never a rewrite of one production ran):
-```sql
+```sql file=V2__add_email.sql
 ALTER TABLE users ADD COLUMN email text;
 ```
 """

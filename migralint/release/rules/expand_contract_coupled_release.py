@@ -12,7 +12,7 @@ schema without the column it still reads and writes.
 
 ## Example
 Between `v2.4.0` and HEAD:
-```sql
+```sql file=V2__rename.sql
 ALTER TABLE users ADD COLUMN name text;
 ALTER TABLE users DROP COLUMN full_name;
 ```
@@ -20,7 +20,7 @@ ALTER TABLE users DROP COLUMN full_name;
 ## Use instead
 Ship the expand (and the code that writes both columns) in this release, and the drop
 in the next one, once this release is permanent:
-```sql
+```sql file=V2__rename.sql
 ALTER TABLE users ADD COLUMN name text;
 ```
 """
