@@ -119,6 +119,7 @@ def test_staged_without_a_tag_says_release_rules_did_not_run(tmp_path: Path) -> 
         (("--since", "v9.9.9"), "unknown revision 'v9.9.9'"),
         (("--since", "--output=x"), "is not a git revision"),
         (("--since", "v1.0.0", "--staged"), "cannot be combined"),
+        (("--since", "HEAD:db"), "unknown revision 'HEAD:db'"),  # a tree, not a commit
     ],
 )
 def test_bad_refs_are_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -126,6 +127,21 @@ def test_bad_refs_are_usage_errors(tmp_path: Path, args: tuple[str, ...], messag
     code, _, err = run(repo.root, "check", *args)
     assert code == 2 and message in err and "Traceback" not in err
     assert not (repo.root / "x").exists()
+
+
+def test_an_annotated_tag_and_a_shallow_clone(tmp_path: Path) -> None:
+    repo = released(tmp_path / "r", code_paths=False)
+    repo.git("tag", "-a", "v1.0.1", "-m", "annotated", "v1.0.0")
+    repo.put("db/V2__drop_full_name.sql", "V2__drop_full_name.sql")
+    repo.commit("drop")
+    code, out, _ = run(repo.root, "check", "--since", "v1.0.1", "--format", "json")
+    assert code == 1 and ("V2__drop_full_name.sql", "drop-column") in _findings(out)
+    shallow = GitRepo(tmp_path / "shallow")
+    shallow.git("fetch", "-q", "--depth", "1", f"file://{repo.root}", "main")
+    shallow.git("switch", "-q", "-c", "main", "FETCH_HEAD")
+    shallow.git("fetch", "-q", "--depth", "1", f"file://{repo.root}", "tag", "v1.0.0")
+    code, _, err = run(shallow.root, "check", "--since", "v1.0.0")
+    assert code == 2 and "shallow clone" in err
 
 
 def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:

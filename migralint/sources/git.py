@@ -74,7 +74,10 @@ class Repository:
         return out.decode().strip()
 
     def merge_base(self, a: str, b: str) -> str:
-        return self.git("merge-base", a, b, what=f"{a} and {b} share no history").decode().strip()
+        """The commit `git diff a...b` compares from; GitError when there is none (in CI,
+        usually a shallow clone: fetch the whole history, e.g. `fetch-depth: 0`)."""
+        what = f"{a[:10]} and {b} share no history here (a shallow clone? fetch the history)"
+        return self.git("merge-base", a, b, what=what).decode().strip()
 
     def changes_since(self, base: str, *, staged: bool = False) -> list[Change]:
         """Paths that differ between `base` and the working tree (committed or not, plus
