@@ -360,3 +360,18 @@ def test_renaming_a_column_added_in_the_release_then_dropping_it_removes_nothing
     repo.commit("a column and a table that never shipped")
     code, verdict = _rollback(repo.root)
     assert verdict["steps"][1]["answer"] == "no" and code == 0
+
+
+def test_a_new_migration_reusing_a_released_version_is_reported_on_the_new_file(
+    tmp_path: Path,
+) -> None:
+    repo = released(tmp_path / "r", code_paths=False)
+    released_in = repo.git("log", "--format=%h", "-n1", "v1.0.0").strip()
+    repo.put("db/V1_0__add_nickname.sql", "V2__add_nickname.sql")  # Flyway: 1.0 is 1
+    _, findings, _ = _check(repo.root)
+    (dup,) = _rule(findings, "duplicate-migration-version")
+    assert Path(str(dup["path"])).name == "V1_0__add_nickname.sql"
+    assert "not committed yet" in str(dup["message"])
+    assert f'V1__create_users.sql (added in commit {released_in} "release 1")' in str(
+        dup["message"]
+    )
