@@ -52,6 +52,16 @@ def test_since_uses_the_merge_base_of_a_branch(tmp_path: Path) -> None:
     assert {name for name, _ in _findings(out)} == {"V2__add_nickname.sql"}
 
 
+def test_an_edit_since_a_branch_says_present_at_the_branch(tmp_path: Path) -> None:
+    repo = released(tmp_path / "r", code_paths=False)
+    repo.git("switch", "-q", "-c", "feature")
+    repo.put("db/V1__create_users.sql", "V1__create_users.edited.sql")
+    repo.commit("edit")
+    _, out, _ = run(repo.root, "check", "--since", "main", "--format", "json")
+    (edited,) = [f for f in json.loads(out) if f["rule"] == "edited-released-migration"]
+    assert "db/V1__create_users.sql was present at main and edited after it" in edited["message"]
+
+
 def test_since_works_from_a_subdirectory_and_prints_paths_from_there(tmp_path: Path) -> None:
     repo = released(tmp_path / "r", code_paths=False)
     repo.put("db/V2__drop_full_name.sql", "V2__drop_full_name.sql")

@@ -35,6 +35,12 @@ class Release:
     def describe(self) -> str:
         return f"{self.name} ({self.commit[:10]}, {self.how})"
 
+    def in_base(self) -> str:
+        """How a message says a file was part of the base: "released in v2.4.0" for a
+        tag, "present at main" for a branch or commit."""
+        tag = self.repo.succeeds("rev-parse", "--verify", "--quiet", f"refs/tags/{self.name}")
+        return f"released in {self.name}" if tag else f"present at {self.name}"
+
     def relative(self, path: Path) -> str:
         return self.changes[path].path if path in self.changes else _relative(self.repo, path)
 

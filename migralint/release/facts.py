@@ -96,7 +96,7 @@ def _edited(
         found.append(
             EditedReleasedMigration.at(
                 shown,
-                f"{change.path} was released in {release.name} and {verb} after it: "
+                f"{change.path} was {release.in_base()} and {verb} after it: "
                 f"{_who_changed(release, change.path)}",
                 release.name,
             )
