@@ -63,15 +63,28 @@ def lint_changed(
     if files:
         scope = replace(scope, reported=scope.reported & files, deleted=frozenset())
     targets = list(targets) or [Path(os.path.relpath(repo.root))]
-    run = ChangedRun(lint_paths(targets, settings, ruleset, scope, scope), release)
     if release is None:
+        run = ChangedRun(lint_paths(targets, settings, ruleset, scope, scope), None)
         run.notices.append(
             f"no tag matching {settings.release_tag_pattern!r} is reachable from HEAD: "
             "release rules not run"
         )
         return run
+    return judged(targets, settings, ruleset, scope, release)
+
+
+def judged(
+    targets: Sequence[Path],
+    settings: Settings,
+    ruleset: RuleSet,
+    scope: ChangedFiles,
+    release: Release,
+) -> ChangedRun:
+    """The lint findings of what `scope` reports plus the release rules' findings on
+    the files it touches."""
+    run = ChangedRun(lint_paths(targets, settings, ruleset, scope, scope), release)
     run.notices.append(f"release base: {release.describe()}")
-    run.facts = judge_release(_with_folders(targets), settings, scope, release)
+    run.facts = judge_release(targets, settings, scope, release)
     run.notices += run.facts.notices
     linter = Linter(ruleset.selected(settings), settings)
     for problem in run.facts.problems:
@@ -92,8 +105,11 @@ def _with_folders(targets: Sequence[Path]) -> list[Path]:
 def judge_release(
     targets: Sequence[Path], settings: Settings, scope: ChangedFiles, release: Release
 ) -> ReleaseFacts:
-    """The release facts of the migrations under `targets`, read as the scope reads them."""
-    found = discover(targets, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
+    """The release facts of the migrations under `targets` (a file: its folder), read as
+    the scope reads them."""
+    found = discover(
+        _with_folders(targets), exclude=settings.exclude, fresh_install_globs=settings.fresh_install
+    )
     migrations = [m for m in found.files if scope.includes(m.path)]
     reader = Linter([], settings, scope)
 
@@ -103,4 +119,4 @@ def judge_release(
             op for part in migration.parts if part.context.direction != "down" for op in part.ops
         ]
 
-    return release_facts(release, targets, migrations, up_ops, settings.code_paths)
+    return release_facts(release, _with_folders(targets), migrations, up_ops, settings.code_paths)

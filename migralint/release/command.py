@@ -39,9 +39,9 @@ def rollback_check(
     """Say whether rolling the code back to the previous release is schema-safe, and what
     to do instead when it is not (the migrations under PATHS, default: the repository)."""
     from migralint.config import ConfigError
-    from migralint.engine import lint_paths, settings_for
+    from migralint.engine import settings_for
     from migralint.release import changes
-    from migralint.release.check import judge_release, repository
+    from migralint.release.check import judged, repository
     from migralint.release.pack import with_release_rules
     from migralint.release.rollback import decide, render_text
     from migralint.rulepack import load_rules
@@ -58,8 +58,9 @@ def rollback_check(
         scope = changes.scope_of(release, settings.max_file_size)
         targets = list(paths) or [Path(os.path.relpath(repo.root))]
         ruleset = with_release_rules(load_rules())
-        result = lint_paths(targets, settings, ruleset, scope, scope)
-        facts = judge_release(targets, settings, scope, release)
+        run = judged(targets, settings, ruleset, scope, release)
+        tags = repo.tags_at("HEAD", settings.release_tag_pattern)
+        head = tags[0] if tags else repo.commit("HEAD")[:10]
     except (ConfigError, GitError) as error:
         click.echo(f"migralint: error: {error}", err=True)
         sys.exit(EXIT_USAGE)
@@ -67,12 +68,10 @@ def rollback_check(
     compatibility = frozenset(
         r.id for r in ruleset.rules if r.category == "compatibility" and r.id != STALE_CODE
     )
-    tags = repo.tags_at("HEAD", settings.release_tag_pattern)
-    head = tags[0] if tags else repo.commit("HEAD")[:10]
     verdict = decide(
         release,
-        facts,
-        result.findings,
+        run.facts,
+        run.result.findings,
         compatibility_rules=compatibility,
         kill_switch=kill_switch,
         code_paths_set=bool(settings.code_paths),
