@@ -43,6 +43,9 @@ class Removal:
 
 @dataclass
 class ReleaseFacts:
+    """The release's problems (judged by the release rules), what it removes (for
+    rollback-check's destructive question), and notices for stderr."""
+
     problems: list[ReleaseProblem] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
