@@ -26,6 +26,7 @@ import pytest
 from helpers import REPO
 
 HOOK_ID = "migralint"
+STAGED_HOOK_ID = "migralint-staged"
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 MIGRATIONS = REPO / "fixtures" / "precommit" / "migrations"
 CLEAN = "migrations/V1__create_users.sql"
@@ -145,8 +146,10 @@ def test_manifest_is_valid_and_runs_migralint_on_sql_files_in_one_call() -> None
     from pre_commit.clientlib import load_manifest
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(MANIFEST))}
-    # Only the hooks that can work today: no Alembic hook before the Alembic front end.
-    assert list(hooks) == [HOOK_ID]
+    assert list(hooks) == [HOOK_ID, STAGED_HOOK_ID]
+    staged = hooks[STAGED_HOOK_ID]
+    assert staged["entry"] == "migralint check --staged"
+    assert (staged["types"], staged["require_serial"]) == (["sql"], True)
     hook = hooks[HOOK_ID]
     assert hook["entry"] == "migralint check"
     assert hook["language"] == "python"
@@ -180,14 +183,13 @@ def _check(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_files_of_one_call_are_one_set_and_earlier_files_are_not_read(tmp_path: Path) -> None:
-    """What the hook sees: the files pre-commit passes, and only those.
+def test_files_of_one_call_are_one_set_and_earlier_files_are_replayed(tmp_path: Path) -> None:
+    """What the hook sees: the files pre-commit passes, reported, and only those.
 
     Files given together are ordered and replayed as one set (why the hook is
-    require_serial). A migration given alone is judged without the earlier ones: SET NOT
-    NULL after a validated CHECK in an earlier file is flagged. When `check` replays the
-    earlier migrations from the tree (`--staged`, issue 11), this test and the comment in
-    .pre-commit-hooks.yaml change.
+    require_serial). A migration given alone is judged after its set's earlier migrations
+    are replayed from the tree: SET NOT NULL after a validated CHECK in an earlier file is
+    clean, as in a folder run, and nothing of the earlier files is reported.
     """
     migrations = tmp_path / "migrations"
     migrations.mkdir()
@@ -199,17 +201,25 @@ def test_files_of_one_call_are_one_set_and_earlier_files_are_not_read(tmp_path: 
         "ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n",
         "V4__not_null.sql": "SET lock_timeout = '2s';\n"
         "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n",
+        "V5__drop.sql": "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\n",
     }
     for name, text in files.items():
         (migrations / name).write_text(text, encoding="utf-8")
 
-    together = _check(tmp_path, *(f"migrations/{name}" for name in reversed(list(files)[1:])))
+    together = _check(tmp_path, *(f"migrations/{name}" for name in reversed(list(files)[1:4])))
     assert together.returncode == 0, together.stdout + together.stderr
     assert "3 files linted: no findings" in together.stdout
 
     alone = _check(tmp_path, "migrations/V4__not_null.sql")
-    assert alone.returncode == 1, alone.stdout + alone.stderr
-    assert "setting-not-null" in alone.stdout
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "1 file linted: no findings" in alone.stdout
+
+    # The replay is context only: the drop in V5 is reported when V5 is given, and no
+    # finding of another file appears beside it.
+    dropped = _check(tmp_path, "migrations/V5__drop.sql")
+    assert dropped.returncode == 1, dropped.stdout + dropped.stderr
+    assert "drop-column" in dropped.stdout
+    assert "V4__not_null" not in dropped.stdout and "1 file linted" in dropped.stdout
 
 
 @needs_pre_commit
