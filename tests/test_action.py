@@ -52,18 +52,22 @@ def test_action_is_a_composite_with_the_documented_inputs_and_outputs() -> None:
     action = _action()
     assert action["name"] == "migralint" and action["description"]
     inputs = action["inputs"]
-    assert set(inputs) == {"paths", "args", "python-version", "report"}
+    assert set(inputs) == {"paths", "args", "python-version", "report", "since", "sarif"}
     assert all(not spec.get("required", False) for spec in inputs.values())
     assert inputs["paths"]["default"] == "."
     assert inputs["args"]["default"] == ""
     assert re.fullmatch(r"3\.1\d", inputs["python-version"]["default"])
     assert inputs["report"]["default"] == "migralint-report.json"
+    assert inputs["since"]["default"] == inputs["sarif"]["default"] == ""
     assert action["outputs"]["report"]["value"] == "${{ steps.check.outputs.report }}"
     assert action["outputs"]["findings"]["value"] == "${{ steps.check.outputs.findings }}"
 
     runs = action["runs"]
     assert runs["using"] == "composite"
-    setup, install, check = runs["steps"]
+    setup, install, check, upload = runs["steps"]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["if"] == "always() && inputs.sarif != ''"
+    assert upload["with"]["sarif_file"] == "${{ inputs.sarif }}"
     assert setup["uses"].startswith("actions/setup-python@")
     assert setup["if"] == "inputs.python-version != ''"
     assert setup["with"]["python-version"] == "${{ inputs.python-version }}"
@@ -78,6 +82,8 @@ def test_action_is_a_composite_with_the_documented_inputs_and_outputs() -> None:
         "MIGRALINT_PATHS": "${{ inputs.paths }}",
         "MIGRALINT_ARGS": "${{ inputs.args }}",
         "MIGRALINT_REPORT": "${{ inputs.report }}",
+        "MIGRALINT_SINCE": "${{ inputs.since }}",
+        "MIGRALINT_SARIF": "${{ inputs.sarif }}",
     }
     for step in (install, check):
         assert step["shell"] == "bash"
@@ -88,12 +94,17 @@ def test_action_is_a_composite_with_the_documented_inputs_and_outputs() -> None:
 
 def test_action_uses_only_formats_that_migralint_check_has() -> None:
     used = re.findall(r"--format[ =]([\w-]+)", ACTION.read_text(encoding="utf-8"))
-    assert set(used) == {"text", "json"}
+    assert set(used) == {"text", "json", "sarif"}
     assert set(used) <= set(_formats())
 
 
 def _run_check(
-    cwd: Path, paths: str, args: str = "", report: str = "out/report.json"
+    cwd: Path,
+    paths: str,
+    args: str = "",
+    report: str = "out/report.json",
+    since: str = "",
+    sarif: str = "",
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     if not MIGRALINT.exists():
         pytest.skip(f"no migralint script beside {sys.executable}")
@@ -114,6 +125,10 @@ def _run_check(
         "MIGRALINT_PATHS": paths,
         "MIGRALINT_ARGS": args,
         "MIGRALINT_REPORT": report,
+        "MIGRALINT_SINCE": since,
+        "MIGRALINT_SARIF": sarif,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
     run = subprocess.run(
         [bash, "--noprofile", "--norc", "-eo", "pipefail", str(script)],
@@ -179,3 +194,29 @@ def test_check_step_exits_2_on_a_usage_error_or_bad_quoting(workspace: Path) -> 
     assert run.returncode == 2, run.stdout + run.stderr
     assert "::error title=migralint::the args input has an unclosed quote" in run.stdout
     assert outputs == {}
+
+
+def test_check_step_writes_sarif_when_asked(workspace: Path) -> None:
+    run, outputs = _run_check(workspace, "migrations", sarif="out/migralint.sarif")
+    assert run.returncode == 1, run.stdout + run.stderr
+    sarif = json.loads((workspace / "out" / "migralint.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0"
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "drop-column"
+    assert outputs["findings"] == "1"
+
+
+def test_check_step_reports_only_what_changed_since_a_ref(workspace: Path) -> None:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "-C", str(workspace)]
+    env = {"PATH": "/usr/bin:/bin", "GIT_CONFIG_GLOBAL": "/dev/null", "HOME": str(workspace)}
+    subprocess.run([*git, "init", "-q"], check=True, env=env)
+    subprocess.run([*git, "add", "-A"], check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "all"], check=True, env=env)
+    # Everything is committed: the drop in the fixture is not new since HEAD.
+    run, outputs = _run_check(workspace, "migrations", since="HEAD")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert outputs["findings"] == "0"
+    # A ref that does not exist is a usage error, said in the log.
+    run, _ = _run_check(workspace, "migrations", since="no-such-ref")
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "no-such-ref" in run.stderr
