@@ -5,6 +5,7 @@ judges only Migrations, and a file given alone is judged after its set's history
 from __future__ import annotations
 
 import pickle
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, write_tree
 
-from migralint import frontends
+from migralint import engine, frontends
 from migralint.config import Settings
 from migralint.engine import Linter, lint_paths, lint_text
 from migralint.findings import Finding
@@ -158,7 +159,7 @@ def test_the_engine_judges_whatever_front_end_is_registered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_tree(tmp_path, {"V1__x.sql": "SELECT 1;\n"})
-    hand = Registered("hand", lambda file: file.path.name.startswith("V1"), "test_migration:x")
+    hand = Registered("hand", lambda file: file.path.name.startswith("V1"), "unused:x")
     monkeypatch.setattr(frontends, "FRONT_ENDS", (hand, *frontends.FRONT_ENDS))
     monkeypatch.setitem(frontends._loaded, "hand", _HandWritten())
     result = lint_paths([tmp_path], Settings(select=("drop-table",)))
@@ -166,3 +167,48 @@ def test_the_engine_judges_whatever_front_end_is_registered(
     assert result.migrations[0].front_end == "hand"
     sql_file = replace(result.migrations[0].file, path=tmp_path / "V9__other.sql")
     assert front_end_for(sql_file).name == "sql"
+
+
+def test_reading_past_the_time_budget_judges_what_was_read_and_says_where_it_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading and judging get `time_budget` each: the statements read before the
+    budget ran out are judged, and file-too-slow names the line reading reached."""
+    parse = engine.parse_statement
+
+    def slow(stmt, path, dialect):  # type: ignore[no-untyped-def]
+        if stmt.line == 2:
+            time.sleep(0.3)
+        return parse(stmt, path, dialect)
+
+    monkeypatch.setattr(engine, "parse_statement", slow)
+    write_tree(tmp_path, {"V1__x.sql": "DROP TABLE a;\nDROP TABLE b;\nDROP TABLE c;\n"})
+    result = lint_paths([tmp_path], Settings(time_budget=0.2, select=("drop-table",)))
+    assert [(f.rule, f.line) for f in result.findings] == [
+        ("drop-table", 1),
+        ("drop-table", 2),
+        ("file-too-slow", 3),
+    ]
+    assert "stopped at line 3" in result.findings[-1].message
+    assert result.skipped == {str(tmp_path / "V1__x.sql"): "time budget exceeded"}
+
+
+def test_a_front_end_bug_is_an_internal_error_and_the_other_files_are_linted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        name = "broken"
+
+        def read(self, file: MigrationFile, data: bytes, reading: Reading) -> Migration:
+            raise KeyError("boom")
+
+    write_tree(tmp_path, {"V1__x.sql": "SELECT 1;\n", "V2__y.sql": "DROP TABLE a;\n"})
+    broken = Registered("broken", lambda file: file.path.name.startswith("V1"), "unused:x")
+    monkeypatch.setattr(frontends, "FRONT_ENDS", (broken, *frontends.FRONT_ENDS))
+    monkeypatch.setitem(frontends._loaded, "broken", Broken())
+    result = lint_paths([tmp_path], Settings(select=("drop-table",)))
+    assert [(Path(f.path).name, f.rule, f.message) for f in result.findings] == [
+        ("V1__x.sql", "internal-error", "migralint failed: KeyError: 'boom'"),
+        ("V2__y.sql", "drop-table", result.findings[1].message),
+    ]
+    assert result.skipped == {str(tmp_path / "V1__x.sql"): "internal error"}

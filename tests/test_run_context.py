@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import lint_tree, rules_of, write_tree
 
-from migralint.config import ConfigError, parse_settings
+from migralint.config import ConfigError, Settings, parse_settings
+from migralint.engine import lint_paths
 
 # a down that rebuilds an index without CONCURRENTLY (lock advice), drops what its
 # up added (expected), and runs CONCURRENTLY inside the tool's transaction (fails)
@@ -207,3 +208,28 @@ def test_show_context_of_plain_files_says_what_is_assumed(tmp_path: Path) -> Non
         "  down files    judged for rollback only: data loss, irreversibility, failures, "
         're-runs (lint_downs = "rollback"; "all" to change)',
     ]
+
+
+def test_the_run_context_says_whether_an_up_file_has_its_down(tmp_path: Path) -> None:
+    """Read with the file's folder when the context is made, so missing-down-migration
+    judges a fact and never looks at the disk itself."""
+    write_tree(
+        tmp_path,
+        {
+            "1_a.up.sql": "CREATE TABLE a (id int);\n",
+            "1_a.down.sql": "DROP TABLE a;\n",
+            "2_b.up.sql": "CREATE TABLE b (id int);\n",
+        },
+    )
+    result = lint_paths([tmp_path], Settings(select=("missing-down-migration",)))
+    facts = {Path(c.path).name: (c.direction, c.has_down, c.downs_written) for c in result.contexts}
+    assert facts == {
+        "1_a.up.sql": ("up", True, True),
+        "1_a.down.sql": ("down", None, False),
+        "2_b.up.sql": ("up", False, True),
+    }
+    assert [Path(f.path).name for f in result.findings] == ["2_b.up.sql"]
+    forward_only = tmp_path / "forward"
+    write_tree(forward_only, {"1_a.up.sql": "CREATE TABLE a (id int);\n"})
+    [alone] = lint_paths([forward_only], Settings()).contexts
+    assert (alone.has_down, alone.downs_written) == (False, False)
