@@ -10,7 +10,6 @@ a process pool would send back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from migralint.context import FileInfo
@@ -48,14 +47,6 @@ class Part:
     file_suppressions: tuple[Suppression, ...] = ()  # `-- migralint:ignore-file`
     end: ops.EndOfFile | None = None  # None when reading stopped before the end
     stopped_at: int | None = None  # the line reading stopped at (the time budget)
-
-    @property
-    def ops(self) -> Iterator[ops.Op]:
-        """Every Op of the part in order, the end of file last."""
-        for statement in self.statements:
-            yield from statement.ops
-        if self.end is not None:
-            yield self.end
 
 
 @dataclass(frozen=True, slots=True)

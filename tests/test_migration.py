@@ -96,8 +96,9 @@ def test_every_migration_read_is_in_the_result_and_survives_pickling(tmp_path: P
     assert first.front_end == "sql" and first.text is not None and first.unfinished is None
     [part] = first.parts
     assert part.context.phase == "expand" and part.context.statements == 2
-    kinds = [type(op).__name__ for op in part.ops]
-    assert kinds == ["CreateTable", "DoBlock", "AddColumn", "EndOfFile"]  # DO block expanded
+    kinds = [type(op).__name__ for s in part.statements for op in s.ops]
+    assert kinds == ["CreateTable", "DoBlock", "AddColumn"]  # the DO block's DDL expanded
+    assert isinstance(part.end, ops.EndOfFile) and part.end.loc.line == 3
     assert second.problem is not None and second.unfinished == "unreadable" and not second.parts
     assert result.rules and all(r.id for r in result.rules)
     for migration in result.migrations:
