@@ -668,3 +668,16 @@ def test_a_goose_file_is_planned_from_its_up_section_only(tmp_path: Path) -> Non
     assert "line 5" not in result.output
     written = "".join(p.read_text() for p in ups(tmp_path / "out"))
     assert "full_name" in written and "RENAME COLUMN name TO full_name" not in written
+
+
+def test_a_drop_of_a_column_the_migrations_do_not_show_is_kept_and_named(tmp_path: Path) -> None:
+    """dspace V6.0_2016.02.25: `DROP COLUMN IF EXISTS name` of a column no earlier file
+    creates; the plan's down could not add it back, so the statement is kept, with why."""
+    (tmp_path / "1_groups.up.sql").write_text("CREATE TABLE groups (id bigint PRIMARY KEY);")
+    (tmp_path / "2_drop.up.sql").write_text("ALTER TABLE groups DROP COLUMN IF EXISTS name;")
+    result = plan_from(tmp_path / "2_drop.up.sql", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (
+        "line 1: kept as written, plan it by hand: the migrations before the file do not give "
+        "groups.name a type" in result.output
+    )

@@ -342,8 +342,12 @@ def _drop_column(op: ops.DropColumn, catalog: Catalog) -> Plan:
 
     _refuse_cascade(op, "drop-column")
     known = catalog.column(op.table, op.column)
-    column_type = str(known.type) if known is not None and known.type is not None else None
-    return drop_column.plan(drop_column.Change(op.table, op.column, type=column_type))
+    if known is None or known.type is None:
+        raise Keep(
+            f"the migrations before the file do not give {op.table}.{op.column} a type, so "
+            "the down of its plan could not add it back"
+        )
+    return drop_column.plan(drop_column.Change(op.table, op.column, type=str(known.type)))
 
 
 def _drop_table(op: ops.DropTable, catalog: Catalog) -> Plan:
