@@ -115,8 +115,10 @@ class _Memory:
 
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
+        self.read_names: list[str] = []  # in the order they were read
 
     def read(self, file: MigrationFile) -> bytes:
+        self.read_names.append(file.path.name)
         return self.files[file.path.name]
 
 
@@ -213,3 +215,17 @@ def test_a_front_end_bug_is_an_internal_error_and_the_other_files_are_linted(
         ("V2__y.sql", "drop-table", result.findings[1].message),
     ]
     assert result.skipped == {str(tmp_path / "V1__x.sql"): "internal error"}
+
+
+def test_a_file_given_alone_replays_the_earlier_ups_and_reads_no_down(tmp_path: Path) -> None:
+    files = {
+        "1_users.up.sql": b"CREATE TABLE users (id int, name varchar(10));\n",
+        "1_users.down.sql": b"DROP TABLE users;\n",
+        "2_widen.up.sql": b"ALTER TABLE users ALTER COLUMN name TYPE varchar(20);\n",
+        "2_widen.down.sql": b"ALTER TABLE users ALTER COLUMN name TYPE varchar(10);\n",
+    }
+    write_tree(tmp_path, files)
+    recording = _Memory(files)
+    result = lint_paths([tmp_path / "2_widen.up.sql"], Settings(), contents=recording)
+    assert recording.read_names == ["1_users.up.sql", "2_widen.up.sql"]
+    assert "changing-column-type" not in {f.rule for f in result.findings}

@@ -39,7 +39,7 @@ def with_earlier(
 def _earlier(
     file: MigrationFile, settings: Settings, sets: dict[Path, list[MigrationFile]]
 ) -> list[MigrationFile]:
-    """The migrations a folder run over the file's set applies before it."""
+    """The migrations a folder run over the file's set applies before it, but downs."""
     if file.set_root not in sets:
         found = discover(
             [file.set_root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
@@ -50,7 +50,8 @@ def _earlier(
     if here is None:
         return []
     in_set = [f for f in walked if f.set_root == here.set_root]
-    return in_set[: in_set.index(here)]
+    # a down file changes no catalog (the engine replays only ups): not read at all
+    return [f for f in in_set[: in_set.index(here)] if f.direction != "down"]
 
 
 def _key(path: Path) -> Path:
