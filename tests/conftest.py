@@ -1,4 +1,6 @@
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -7,15 +9,20 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):  # type: ignore[no-untyped-def]
+def pg_server():  # type: ignore[no-untyped-def]
     from postgres import NoServer, Server
 
+    # not under pytest's basetemp: another pytest run on the machine prunes old basetemps,
+    # and would delete the data folder of this session's running server
+    folder = Path(tempfile.mkdtemp(prefix="migralint-pgdata-"))
     try:
-        server = Server(tmp_path_factory.mktemp("pgdata"))
+        server = Server(folder)
     except NoServer as error:
+        shutil.rmtree(folder, ignore_errors=True)
         pytest.skip(str(error))
     yield server
     server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ except NoServer as error:
 
 
 @pytest.fixture(scope="module")
-def path_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    server = Server(tmp_path_factory.mktemp("unused"), kind="path")
+def path_server():  # type: ignore[no-untyped-def]
+    server = Server(Path("unused"), kind="path")  # in a folder of its own, outside basetemp
     yield server
     server.stop()
 
