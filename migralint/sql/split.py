@@ -628,7 +628,7 @@ class _PsqlNesting:
         self.text = text
         self.parens = 0
         self.begins = 0
-        self.head = ""  # the first letters of the first four words, "" for another word
+        self.head = ""  # per word of the first four: its letter if a head word, else " "
         self.words = 0
         self.routine = False
 
