@@ -12,7 +12,8 @@ it passed on a development database with clean data.
 
 ## Example
 ```sql
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+DROP INDEX CONCURRENTLY IF EXISTS users_email_key;
+CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
 DELETE FROM users a USING users b WHERE a.email = b.email AND a.id > b.id;
 ```
 
@@ -20,7 +21,8 @@ DELETE FROM users a USING users b WHERE a.email = b.email AND a.id > b.id;
 Remove the duplicates first, then build the index:
 ```sql
 DELETE FROM users a USING users b WHERE a.email = b.email AND a.id > b.id;
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+DROP INDEX CONCURRENTLY IF EXISTS users_email_key;
+CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
 ```
 """
 

@@ -14,13 +14,15 @@ Expand migrations in particular must be safe to re-run at any time during a roll
 ## Example
 ```sql
 ALTER TABLE users ADD COLUMN nickname text;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_nickname ON users (nickname);
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_nickname;
+CREATE INDEX CONCURRENTLY idx_users_nickname ON users (nickname);
 ```
 
 ## Use instead
 ```sql
 ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_nickname ON users (nickname);
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_nickname;
+CREATE INDEX CONCURRENTLY idx_users_nickname ON users (nickname);
 ```
 """
 

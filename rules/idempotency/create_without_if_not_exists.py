@@ -23,8 +23,10 @@ CREATE INDEX CONCURRENTLY idx_users_name ON users (name);
 
 ## Use instead
 ```sql
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_name ON users (name);
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_email;
+CREATE INDEX CONCURRENTLY idx_users_email ON users (email);
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_name;
+CREATE INDEX CONCURRENTLY idx_users_name ON users (name);
 ```
 For a constraint, drop it first: `ALTER TABLE users DROP CONSTRAINT IF EXISTS
 users_email_key;` then `ADD CONSTRAINT users_email_key …`.
@@ -89,14 +91,14 @@ def _index(op: ops.CreateIndex) -> tuple[str, str]:
             f"the unnamed index on {op.table} is built a second time",
             "Name the index and write `CREATE INDEX IF NOT EXISTS <name> ON …`.",
         )
-    concurrently = "CONCURRENTLY " if op.concurrently else ""
-    help = f"Write `CREATE INDEX {concurrently}IF NOT EXISTS {op.name} …`."
     if op.concurrently:
-        help += (
-            " A failed concurrent build leaves an INVALID index behind that IF NOT EXISTS "
-            f"would keep: start with `DROP INDEX CONCURRENTLY IF EXISTS {op.name};` when the "
-            "index may be invalid."
+        help = (
+            f"Write `DROP INDEX CONCURRENTLY IF EXISTS {op.name};` before it: a failed "
+            "concurrent build leaves an INVALID index behind, which IF NOT EXISTS would keep "
+            "and the re-run then rebuilds."
         )
+    else:
+        help = f"Write `CREATE INDEX IF NOT EXISTS {op.name} …`."
     return f"CREATE INDEX {op.name} fails with 'already exists'", help
 
 

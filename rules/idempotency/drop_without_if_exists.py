@@ -15,13 +15,15 @@ not exist": the deploy is stuck until someone edits the database by hand.
 ## Example
 ```sql
 DROP INDEX CONCURRENTLY idx_users_old_email;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (lower(email));
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_email;
+CREATE INDEX CONCURRENTLY idx_users_email ON users (lower(email));
 ```
 
 ## Use instead
 ```sql
 DROP INDEX CONCURRENTLY IF EXISTS idx_users_old_email;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (lower(email));
+DROP INDEX CONCURRENTLY IF EXISTS idx_users_email;
+CREATE INDEX CONCURRENTLY idx_users_email ON users (lower(email));
 ```
 """
 

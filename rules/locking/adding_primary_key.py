@@ -20,7 +20,8 @@ ALTER TABLE events ADD PRIMARY KEY (id);
 Prove the columns NOT NULL without a long lock (a validated CHECK, then SET NOT NULL,
 PostgreSQL 12+), build the unique index concurrently, then attach it:
 ```sql
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_pkey ON events (id);
+DROP INDEX CONCURRENTLY IF EXISTS events_pkey;
+CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id);
 ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;
 ```
 """

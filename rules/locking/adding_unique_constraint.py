@@ -19,7 +19,8 @@ ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
 Build the index concurrently (outside a transaction), then attach it, which takes the
 lock only for an instant:
 ```sql
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+DROP INDEX CONCURRENTLY IF EXISTS users_email_key;
+CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
 ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
 ```
 """

@@ -18,7 +18,8 @@ CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);
 Upgrade the server to 14.4 or later (a minor release: a restart, no dump), set
 `pg_version` accordingly, then build the index concurrently:
 ```sql pg_version=14.4
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id);
+DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer;
+CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);
 ```
 """
 

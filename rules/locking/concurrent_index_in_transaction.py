@@ -19,7 +19,8 @@ COMMIT;
 
 ## Use instead
 ```sql
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id);
+DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer;
+CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);
 ```
 """
 

@@ -19,7 +19,8 @@ ALTER TABLE orders ADD CONSTRAINT orders_customer_fk
 
 ## Use instead
 ```sql
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id ON orders (customer_id);
+DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer_id;
+CREATE INDEX CONCURRENTLY idx_orders_customer_id ON orders (customer_id);
 ALTER TABLE orders ADD CONSTRAINT orders_customer_fk
     FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
 ```
@@ -57,8 +58,9 @@ def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
             op,
             f"no index on {op.table} ({columns}): every delete or key update on "
             f"{c.references.table} scans {op.table} to check this foreign key",
-            f"`CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {op.table} ({columns});` "
-            f"(`{command}`).",
+            f"`DROP INDEX CONCURRENTLY IF EXISTS {name};` then `CREATE INDEX CONCURRENTLY "
+            f"{name} ON {op.table} ({columns});` (a re-run rebuilds what a failed build left "
+            f"INVALID; `{command}`).",
         )
 
 

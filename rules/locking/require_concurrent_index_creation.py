@@ -17,7 +17,8 @@ CREATE INDEX idx_orders_customer ON orders (customer_id);
 Build it concurrently, outside a transaction block (it takes two scans and does not
 block writes):
 ```sql
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id);
+DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer;
+CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);
 ```
 """
 
@@ -44,6 +45,7 @@ def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
         op,
         f"creating {name} on {op.table} without CONCURRENTLY blocks all writes to "
         f"{op.table.name} while the index builds",
-        "Use `CREATE INDEX CONCURRENTLY IF NOT EXISTS …`; it cannot run in a transaction, so "
-        f"{outside_transaction(ctx.file.tool)}.",
+        "Use `CREATE INDEX CONCURRENTLY …`, after `DROP INDEX CONCURRENTLY IF EXISTS …` so a "
+        "re-run rebuilds what a failed build left INVALID (IF NOT EXISTS would keep it); it "
+        f"cannot run in a transaction, so {outside_transaction(ctx.file.tool)}.",
     )

@@ -30,7 +30,8 @@ its own migration:
 BEGIN;
 ALTER TABLE orders ADD COLUMN note text;
 COMMIT;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_customers_email ON customers (email);
+DROP INDEX CONCURRENTLY IF EXISTS idx_customers_email;
+CREATE INDEX CONCURRENTLY idx_customers_email ON customers (email);
 ```
 """
 

@@ -20,7 +20,7 @@ CREATE INDEX index_customer_subscriptions_on_billing_account_id_and_plan_identif
 
 ## Use instead
 ```sql
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_customer_subscriptions_account_plan
+CREATE INDEX idx_customer_subscriptions_account_plan
     ON customer_subscriptions (billing_account_id, plan_identifier);
 ```
 """
