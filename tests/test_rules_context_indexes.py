@@ -15,6 +15,7 @@ from migralint.engine import lint_paths
 from migralint.rulepack import load_rules
 
 FIXTURES = REPO / "fixtures" / "sql"
+INDEX = FIXTURES / "concurrent-index-if-not-exists"
 
 
 def messages(path: Path, rule: str) -> list[str]:
@@ -24,16 +25,9 @@ def messages(path: Path, rule: str) -> list[str]:
 
 
 def test_if_not_exists_on_a_concurrent_build_is_flagged_and_drop_then_build_is_not() -> None:
-    found = messages(
-        FIXTURES / "invalid_index" / "if_not_exists.sql", "concurrent-index-if-not-exists"
-    )
+    found = messages(INDEX / "flagged_if_not_exists.sql", "concurrent-index-if-not-exists")
     assert len(found) == 1 and "INVALID" in found[0] and "users_email_key" in found[0]
-    assert (
-        messages(
-            FIXTURES / "invalid_index" / "drop_then_build.sql", "concurrent-index-if-not-exists"
-        )
-        == []
-    )
+    assert messages(INDEX / "clean_drop_then_build.sql", "concurrent-index-if-not-exists") == []
 
 
 def test_no_rule_advises_if_not_exists_for_a_concurrent_build(tmp_path: Path) -> None:
@@ -54,8 +48,8 @@ def test_postgres_keeps_an_invalid_index_under_if_not_exists_and_the_advice_rebu
     INVALID index, IF NOT EXISTS keeps it, and the fixture's advice replaces it."""
     db.execute("CREATE TABLE users (id int, email text)")
     db.execute("INSERT INTO users VALUES (1, 'a'), (2, 'a')")
-    trap = (FIXTURES / "invalid_index" / "if_not_exists.sql").read_text()
-    advice = (FIXTURES / "invalid_index" / "drop_then_build.sql").read_text()
+    trap = (INDEX / "flagged_if_not_exists.sql").read_text()
+    advice = (INDEX / "clean_drop_then_build.sql").read_text()
     with pytest.raises(psycopg.errors.UniqueViolation):
         db.execute(trap)
     db.execute("DELETE FROM users WHERE id = 2")  # the cause is fixed, the deploy re-runs
@@ -74,7 +68,7 @@ def _valid(db: Any) -> bool:
 
 
 def test_a_unique_key_replaced_by_a_primary_key_on_the_same_columns_is_not_a_drop() -> None:
-    base = FIXTURES / "drop_constraint"
-    assert messages(base / "key_replaced", "drop-constraint") == []
-    narrowed = messages(base / "key_narrowed", "drop-constraint")
+    base = FIXTURES / "drop-constraint"
+    assert messages(base / "clean_key_replaced", "drop-constraint") == []
+    narrowed = messages(base / "flagged_key_narrowed", "drop-constraint")
     assert len(narrowed) == 1 and "duplicates can now be written" in narrowed[0]
