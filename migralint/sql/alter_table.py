@@ -387,11 +387,15 @@ def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] 
             schema = fold(m["schema"], dialect)
             found.append(ops.SetSchema(loc=loc, kind="TABLE", name=table, new_schema=schema))
         elif m := _DETACH.match(action):
-            concurrently = (m["mode"] or "").upper() == "CONCURRENTLY"
+            mode = (m["mode"] or "").upper()
             partition = parse_name(m["partition"], dialect)
             found.append(
                 ops.DetachPartition(
-                    loc=loc, table=table, partition=partition, concurrently=concurrently
+                    loc=loc,
+                    table=table,
+                    partition=partition,
+                    concurrently=bool(mode),
+                    finalize=mode == "FINALIZE",
                 )
             )
         elif m := _IDENTITY.match(action):

@@ -4,8 +4,9 @@ Migrations wrap DDL in anonymous blocks to guard it (`IF NOT EXISTS (…) THEN A
 TABLE …`) or to loop over tables. The block's body is split like a file; every inner
 statement that starts with a DDL or data keyword is parsed with its real position in
 the file, and marked `guarded` when a condition or an exception handler makes a
-re-run safe. Dynamic SQL (`EXECUTE '…'`) stays unread. One pass over the body: time
-is linear in its size.
+re-run safe. Dynamic SQL (`EXECUTE '…'`) cannot be read: the block lists where each
+EXECUTE stands, so what was not checked is reported. One pass over the body: time is
+linear in its size.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ _INNER = re.compile(
     r"INSERT|COMMENT|GRANT|REINDEX|LOCK)\b)",
     re.IGNORECASE,
 )
+# EXECUTE at the start of a PL/pgSQL statement, and the first keyword of its literal SQL.
+_EXECUTE = re.compile(
+    r"(?:\A|\b(?:BEGIN|THEN|ELSE|LOOP)\b)\s*(?P<execute>EXECUTE\b)", re.IGNORECASE
+)
+_LITERAL_KEYWORD = re.compile(r"[^;']*?'\s*(?P<keyword>[A-Za-z]+)")
 # What opens and closes IF blocks; an IF's condition runs to its THEN (or is no IF at `;`).
 _IF_TOKEN = re.compile(r"\bEND\s+IF\b|\bIF\b|\bTHEN\b|;", re.IGNORECASE)
 _EXISTS = re.compile(r"\bEXISTS\b", re.IGNORECASE)
@@ -34,15 +40,44 @@ _HANDLER = re.compile(r"\bEXCEPTION\s+WHEN\b", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
+def _body(text: str) -> tuple[int, str] | None:
+    """(offset, text) of a DO block's dollar-quoted body in the statement's text."""
+    opening = _OPENING_TAG.search(text)
+    if opening is None:
+        return None
+    body_start = opening.end()
+    close = text.find(opening.group(), body_start)
+    return body_start, text[body_start : close if close >= 0 else len(text)]
+
+
+def executes(block: ops.DoBlock) -> tuple[ops.Execute, ...]:
+    """Each EXECUTE of the block, at its position in the file."""
+    text = block.loc.statement
+    found = _body(text)
+    if found is None:
+        return ()
+    body_start, body = found
+    place = _Placer(block.loc, text)
+    dynamic: list[ops.Execute] = []
+    for inner in split_statements(body).statements:
+        m = _EXECUTE.search(inner.text)
+        if m is None:
+            continue
+        at = m.start("execute")
+        stmt = place(body_start + inner.offset + at, inner.text[at:])
+        literal = _LITERAL_KEYWORD.match(stmt.text, len("EXECUTE"))
+        keyword = literal["keyword"].upper() if literal else None
+        dynamic.append(ops.Execute(stmt.line, stmt.column, keyword))
+    return tuple(dynamic)
+
+
 def inner_statements(block: ops.DoBlock) -> list[tuple[Statement, bool]]:
     """(statement, guarded) for each plain statement of a DO block, positioned in the file."""
     text = block.loc.statement
-    opening = _OPENING_TAG.search(text)
-    if opening is None:
+    found_body = _body(text)
+    if found_body is None:
         return []
-    body_start = opening.end()
-    close = text.find(opening.group(), body_start)
-    body = text[body_start : close if close >= 0 else len(text)]
+    body_start, body = found_body
     handled = bool(_HANDLER.search(body))
     guards = _Guards(body)
     place = _Placer(block.loc, text)

@@ -8,11 +8,13 @@ and fast. Each recogniser returns a list of Ops, or None when the text is not it
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
 from migralint.sql import ops
 from migralint.sql.alter_table import split_actions
+from migralint.sql.blocks import executes
 from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
 
 Recogniser = Callable[[str, ops.Location, str], "list[ops.Op] | None"]
@@ -130,6 +132,28 @@ def alter_type_add_value(text: str, loc: ops.Location, dialect: str) -> list[ops
             if_not_exists=bool(m["ine"]),
             position=m["position"],
         )
+    ]
+
+
+_ALTER_DOMAIN_ADD = re.compile(
+    r"ALTER\s+DOMAIN\s+(?P<name>"
+    + QNAME
+    + r")\s+ADD\s+(?:CONSTRAINT\s+(?P<constraint>"
+    + IDENT
+    + r")\s+)?(?P<body>.*?)(?P<not_valid>\s+NOT\s+VALID)?\s*$",
+    _F,
+)
+
+
+def alter_domain_add_constraint(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    m = _ALTER_DOMAIN_ADD.match(text)
+    if not m:
+        return None
+    constraint = fold(m["constraint"], dialect) if m["constraint"] else None
+    name = parse_name(m["name"], dialect)
+    not_valid = bool(m["not_valid"])
+    return [
+        ops.AlterDomainAddConstraint(loc=loc, name=name, constraint=constraint, not_valid=not_valid)
     ]
 
 
@@ -271,7 +295,10 @@ _DO = re.compile(r"DO\s+(?:LANGUAGE\s+\w+\s+)?(?P<body>.*)$", _F)
 
 def do_block(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     m = _DO.match(text)
-    return [ops.DoBlock(loc=loc, body=m["body"])] if m else None
+    if not m:
+        return None
+    block = ops.DoBlock(loc=loc, body=m["body"])
+    return [dataclasses.replace(block, executes=executes(block))]
 
 
 _INSERT = re.compile(

@@ -317,11 +317,32 @@ class AlterTypeAddValue(Op):
     position: str | None = None  # "BEFORE 'x'" / "AFTER 'x'"
 
 
+@dataclass(frozen=True, slots=True)
+class Execute:
+    """`EXECUTE …` in a DO block: SQL built at run time, which no rule can read.
+    `keyword` is the first SQL keyword of its literal text (DROP, ALTER …), if any."""
+
+    line: int
+    column: int
+    keyword: str | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DoBlock(Op):
-    """An anonymous code block; its DDL is linted where it is plain (later)."""
+    """An anonymous code block; its DDL is linted where it is plain (later), and
+    `executes` lists its dynamic SQL, which is not."""
 
     body: str
+    executes: tuple[Execute, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlterDomainAddConstraint(Op):
+    """ALTER DOMAIN … ADD [CONSTRAINT name] CHECK (…) | NOT NULL [NOT VALID]."""
+
+    name: Name
+    constraint: str | None = None
+    not_valid: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -335,8 +356,12 @@ class SetSchema(Op):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DetachPartition(TableOp):
+    """`concurrently` is also True for FINALIZE, which completes an interrupted
+    concurrent detach under SHARE UPDATE EXCLUSIVE, never ACCESS EXCLUSIVE."""
+
     partition: Name
     concurrently: bool = False
+    finalize: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

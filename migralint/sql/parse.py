@@ -202,6 +202,7 @@ def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
     if first == "ALTER" and keywords[1:2] != ["TABLE"]:
         found = (
             commands.alter_type_add_value(text, loc, dialect)
+            or commands.alter_domain_add_constraint(text, loc, dialect)
             or commands.rename_object(text, loc, dialect)
             or commands.set_schema(text, loc, dialect)
         )

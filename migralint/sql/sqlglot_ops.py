@@ -55,7 +55,8 @@ def data_type(node: exp.DataType, dialect: str) -> ops.DataType:
     if node.this == exp.DataType.Type.ARRAY:
         inner = node.expressions[0] if node.expressions else None
         if isinstance(inner, exp.DataType):
-            return ops.DataType(data_type(inner, dialect).name, array=True, sql=sql)
+            element = data_type(inner, dialect)
+            return ops.DataType(element.name, element.params, array=True, sql=sql)
         return ops.DataType("array", array=True, sql=sql)
     params = tuple(
         int(p.this)
@@ -214,7 +215,12 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
         )
     if isinstance(tree, exp.Delete):
         return ops.Delete(loc=loc, table=table, where=where_sql)
-    assigned = tuple(identifier(e.this, dialect) for e in tree.expressions if isinstance(e, exp.EQ))
+    targets = (e.this for e in tree.expressions if isinstance(e, exp.EQ))
+    assigned = tuple(
+        identifier(column, dialect)
+        for target in targets
+        for column in (target.expressions if isinstance(target, exp.Tuple) else [target])
+    )
     return ops.Update(
         loc=loc,
         table=table,
