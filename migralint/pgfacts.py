@@ -1,0 +1,191 @@
+"""What PostgreSQL really does, in one place, version-aware: which type changes rewrite
+the table, which lose data, which conditions hold for every row, which defaults are
+volatile. Each fact here is checked against a real PostgreSQL in tests/test_pgfacts.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from migralint.sql import ops
+
+# Conditions true for every row: `WHERE true` deletes or updates the whole table.
+_ALWAYS_TRUE = frozenset({"TRUE", "1 = 1", "1=1"})
+
+
+def always_true(condition: str | None) -> bool:
+    """True for a missing WHERE or one that holds for every row."""
+    return condition is None or condition.strip().upper() in _ALWAYS_TRUE
+
+
+def is_system_catalog(table: ops.Name) -> bool:
+    """True for pg_catalog tables (`UPDATE pg_index …`): not application data."""
+    return table.schema in ("pg_catalog", "information_schema") or (
+        table.schema is None and table.name.startswith("pg_")
+    )
+
+
+_IS_NOT_NULL = re.compile(
+    r'(?<![\w."])"?(?P<a>[A-Za-z_]\w*)"?\s+IS\s+NOT\s+NULL\b'
+    r'|\bNOT\s*\(\s*"?(?P<b>[A-Za-z_]\w*)"?\s+IS\s+NULL\s*\)',
+    re.IGNORECASE,
+)
+
+
+def null_rejected(expression: str | None) -> list[str]:
+    """The columns a CHECK expression is false for when NULL (`c IS NOT NULL`,
+    `NOT (c IS NULL)`); any other CHECK passes a NULL, as SQL's unknown is not false.
+    Names are folded as unquoted identifiers."""
+    found = (m["a"] or m["b"] for m in _IS_NOT_NULL.finditer(expression or ""))
+    return list(dict.fromkeys(name.lower() for name in found))
+
+
+# Type changes (ALTER COLUMN … TYPE without a USING that changes values)
+
+_VARIABLE_LENGTH = frozenset({"varchar", "bit varying"})
+_TEXT_LIKE = frozenset({"varchar", "text"})
+_TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
+_INTEGERS = {"smallint": 2, "integer": 4, "bigint": 8}
+BUILTIN = frozenset(
+    {
+        *_INTEGERS,
+        "numeric",
+        "real",
+        "double precision",
+        "varchar",
+        "text",
+        "char",
+        "bit",
+        "bit varying",
+        "boolean",
+        "date",
+        "time",
+        "timetz",
+        "timestamp",
+        "timestamptz",
+        "interval",
+        "uuid",
+        "json",
+        "jsonb",
+        "bytea",
+        "inet",
+        "cidr",
+    }
+)
+
+
+def rewrites(
+    old: ops.DataType | None, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
+) -> bool | None:
+    """Whether `ALTER COLUMN … TYPE new` rewrites the table (and its indexes); None when
+    it cannot be judged (the old type is unknown, or either is not a built-in type).
+    `timezone` is the session's TimeZone if the migration sets it."""
+    if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
+        return None
+    if old.array or new.array:  # any change of an array's element type rewrites
+        return (old.name, old.params, old.array) != (new.name, new.params, new.array)
+    if (old.name, old.params) == (new.name, new.params):
+        return False
+    return not _binary_coercible(old, new, pg_version, timezone)
+
+
+def _binary_coercible(
+    old: ops.DataType, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
+) -> bool:
+    """The changes PostgreSQL makes in the catalog only (ALTER TABLE's exceptions)."""
+    if old.name in _TEXT_LIKE and new.name in _TEXT_LIKE:
+        return _wider(old, new) if new.name == "varchar" else True
+    if old.name == new.name and old.name in _VARIABLE_LENGTH:
+        return _wider(old, new)
+    if old.name == new.name == "numeric":
+        if not new.params:
+            return True
+        old_p, old_s = _precision(old)
+        new_p, new_s = _precision(new)
+        return old_p is not None and new_s == old_s and new_p >= old_p
+    if {old.name, new.name} == _TIMESTAMPS:
+        return pg_version >= (12, 0) and _utc(timezone)
+    return (old.name, new.name) == ("cidr", "inet")
+
+
+def _wider(old: ops.DataType, new: ops.DataType) -> bool:
+    """A length limit that admits every value the old one did."""
+    if not new.params:
+        return True
+    return bool(old.params) and old.name != "text" and new.params[0] >= old.params[0]
+
+
+def _precision(t: ops.DataType) -> tuple[int | None, int]:
+    if not t.params:
+        return None, 0
+    return t.params[0], t.params[1] if len(t.params) > 1 else 0
+
+
+def _utc(timezone: str | None) -> bool:
+    return (timezone or "").strip().strip("'\"").upper() in ("UTC", "ETC/UTC", "GMT", "Z", "UCT")
+
+
+def lossy(old: ops.DataType | None, new: ops.DataType) -> str | None:
+    """What a type change silently changes in existing values ('' when nothing), or
+    None when it cannot be judged: timestamp → date drops the time of day, numeric →
+    integer rounds. Values that do not fit the new type make the statement fail
+    instead: see `narrows`."""
+    if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
+        return None
+    if old.name in _TIMESTAMPS and new.name in ("date", "time", "timetz"):
+        return "the time of day" if new.name == "date" else "the date"
+    if old.name in ("numeric", "real", "double precision") and new.name in _INTEGERS:
+        return "the fractional part (values are rounded)"
+    if old.name == "double precision" and new.name == "real":
+        return "precision beyond 6 significant digits"
+    if old.name == new.name == "numeric" and new.params:
+        old_scale = _precision(old)[1] if old.params else float("inf")  # unconstrained
+        if _precision(new)[1] < old_scale:
+            return "digits after the decimal point (values are rounded)"
+    return ""
+
+
+def narrows(old: ops.DataType | None, new: ops.DataType) -> bool | None:
+    """True when some values of the old type do not fit the new one, so the change fails
+    on them (a shorter length limit, a smaller integer, less precision); None when it
+    cannot be judged."""
+    if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
+        return None
+    if old.name in _INTEGERS and new.name in _INTEGERS:
+        return _INTEGERS[new.name] < _INTEGERS[old.name]
+    if old.name == new.name == "numeric" and new.params:
+        old_p, old_s = _precision(old)
+        new_p, new_s = _precision(new)
+        return old_p is None or new_p - new_s < old_p - old_s
+    return _shorter_limit(old, new)
+
+
+def _shorter_limit(old: ops.DataType, new: ops.DataType) -> bool:
+    """A character type whose new length limit some old values may exceed."""
+    if new.name not in ("varchar", "char") or not new.params:
+        return False
+    if old.name not in ("text", "varchar", "char"):
+        return False
+    return old.name == "text" or not old.params or new.params[0] < old.params[0]
+
+
+# Functions
+
+_CALL = re.compile(r"\b(?P<name>[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*\(")
+# Built-in functions that are VOLATILE: a default calling one is evaluated per row.
+_VOLATILE_BUILTINS = frozenset(
+    {"random", "nextval", "gen_random_uuid", "uuid_generate_v4", "clock_timestamp", "timeofday"}
+)
+
+
+def volatile_call(sql: str, functions: Mapping[str, str]) -> str | None:
+    """The first volatile function a default expression calls, or None. `functions`
+    maps the functions the migrations define to their volatility; one defined without
+    IMMUTABLE or STABLE is VOLATILE, PostgreSQL's default, so its default rewrites
+    (unless it is a one-SELECT `LANGUAGE sql` function, which the planner may inline)."""
+    for m in _CALL.finditer(sql):
+        name = m["name"].lower().removeprefix("pg_catalog.").removeprefix("public.")
+        if name in _VOLATILE_BUILTINS or functions.get(name) == "volatile":
+            return name
+    return None

@@ -1,0 +1,146 @@
+"""migralint/pgfacts.py against PostgreSQL 16 itself: a change "rewrites" exactly when
+the table's relfilenode changes, "loses" exactly when a stored value changes, and a
+function without a volatility clause is VOLATILE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from migralint import pgfacts
+from migralint.sql import ops
+from migralint.sql.parse import parse_statement
+from migralint.sql.split import split_statements
+
+PG = (16, 0)
+
+
+def column_type(sql_type: str) -> ops.DataType:
+    """The DataType migralint's reader gives `sql_type`."""
+    [stmt] = split_statements(f"CREATE TABLE t (c {sql_type});").statements
+    [create] = parse_statement(stmt, "m.sql")
+    assert isinstance(create, ops.CreateTable) and create.columns[0].type is not None
+    return create.columns[0].type
+
+
+# (old type, new type, session TimeZone, a value of the old type)
+CHANGES = [
+    ("varchar(10)", "varchar(20)", None, "'abc'"),
+    ("varchar(20)", "varchar(10)", None, "'abc'"),
+    ("varchar(10)", "varchar", None, "'abc'"),
+    ("varchar(10)", "text", None, "'abc'"),
+    ("varchar", "text", None, "'abc'"),
+    ("text", "varchar", None, "'abc'"),
+    ("text", "varchar(10)", None, "'abc'"),
+    ("char(3)", "varchar(3)", None, "'abc'"),
+    ("varchar(10)[]", "varchar(20)[]", None, "ARRAY['abc']"),
+    ("numeric(10, 2)", "numeric(12, 2)", None, "1.25"),
+    ("numeric(10, 2)", "numeric", None, "1.25"),
+    ("numeric(10, 2)", "numeric(12, 3)", None, "1.25"),
+    ("numeric(10, 2)", "numeric(8, 2)", None, "1.25"),
+    ("numeric(10, 2)", "numeric(10, 1)", None, "1.25"),
+    ("numeric", "numeric(10, 2)", None, "1.255"),
+    ("integer", "bigint", None, "1"),
+    ("bigint", "integer", None, "1"),
+    ("numeric(10, 2)", "bigint", None, "1.5"),
+    ("numeric(10, 2)", "integer", None, "1.25"),
+    ("timestamp", "timestamptz", "UTC", "'2020-01-01 12:34:56'"),
+    ("timestamptz", "timestamp", "UTC", "'2020-01-01 12:34:56+00'"),
+    ("timestamptz", "timestamp", "Europe/Paris", "'2020-01-01 12:34:56+00'"),
+    ("timestamp", "date", None, "'2020-01-01 12:34:56'"),
+    ("double precision", "real", None, "1.000000001"),
+    ("cidr", "inet", None, "'10.0.0.0/8'"),
+]
+
+
+def _id(change: tuple[str, str, str | None, str]) -> str:
+    old, new, tz, _ = change
+    return f"{old}->{new}" + (f"@{tz}" if tz else "")
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=_id)
+def test_rewrite_and_loss_match_postgres(db: Any, change: tuple[str, str, str | None, str]) -> None:
+    old, new, timezone, value = change
+    db.execute(f"SET TimeZone = '{timezone or 'UTC'}'")
+    db.execute(f"CREATE TABLE t (c {old})")
+    db.execute(f"INSERT INTO t VALUES ({value})")
+    before = db.execute("SELECT pg_relation_filenode('t'), c::text FROM t").fetchone()
+    db.execute(f"ALTER TABLE t ALTER COLUMN c TYPE {new}")
+    after = db.execute("SELECT pg_relation_filenode('t'), c::text FROM t").fetchone()
+    old_type, new_type = column_type(old), column_type(new)
+    assert pgfacts.rewrites(old_type, new_type, PG, timezone) == (before[0] != after[0])
+    kept = db.execute(f"SELECT ({value})::{old}::text = (SELECT c::{old}::text FROM t)").fetchone()
+    assert (pgfacts.lossy(old_type, new_type) != "") == (not kept[0]), pgfacts.lossy(
+        old_type, new_type
+    )
+
+
+# (old type, new type, a value of the old type that does not fit the new one or None)
+NARROWING = [
+    ("varchar(20)", "varchar(10)", "'abcdefghijkl'"),
+    ("text", "varchar(10)", "'abcdefghijkl'"),
+    ("varchar(10)", "varchar(20)", None),
+    ("varchar", "varchar(3)", "'abcd'"),
+    ("bigint", "integer", "3000000000"),
+    ("integer", "smallint", "40000"),
+    ("integer", "bigint", None),
+    ("numeric(10, 2)", "numeric(8, 2)", "12345678.25"),
+    ("numeric(10, 2)", "numeric(12, 3)", None),
+    ("numeric", "numeric(5, 1)", "123456"),
+]
+
+
+@pytest.mark.parametrize("change", NARROWING, ids=lambda c: f"{c[0]}->{c[1]}")
+def test_narrowing_matches_what_postgres_refuses(
+    db: Any, change: tuple[str, str, str | None]
+) -> None:
+    old, new, too_big = change
+    assert pgfacts.narrows(column_type(old), column_type(new)) == (too_big is not None)
+    if too_big is not None:
+        db.execute(f"CREATE TABLE t (c {old})")
+        db.execute(f"INSERT INTO t VALUES ({too_big})")
+        with pytest.raises(psycopg.DataError):
+            db.execute(f"ALTER TABLE t ALTER COLUMN c TYPE {new}")
+
+
+def test_what_cannot_be_judged_is_not_called_a_rewrite() -> None:
+    assert pgfacts.rewrites(None, column_type("text"), PG, None) is None
+    assert pgfacts.rewrites(column_type("my_enum"), column_type("text"), PG, None) is None
+    assert pgfacts.lossy(None, column_type("date")) is None
+    # before PostgreSQL 12 the timestamp change always rewrote
+    stamp, stamptz = column_type("timestamp"), column_type("timestamptz")
+    assert pgfacts.rewrites(stamp, stamptz, (11, 0), "UTC") is True
+
+
+def test_a_function_without_a_volatility_clause_is_volatile_and_its_default_rewrites(
+    db: Any,
+) -> None:
+    db.execute("CREATE TABLE t (id int)")
+    db.execute("INSERT INTO t VALUES (1)")
+    db.execute(
+        "CREATE FUNCTION next_code() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'x'; END $$"
+    )
+    [volatility] = db.execute(
+        "SELECT provolatile FROM pg_proc WHERE proname = 'next_code'"
+    ).fetchone()
+    assert volatility == "v"
+    before = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    db.execute("ALTER TABLE t ADD COLUMN code text DEFAULT next_code()")
+    after = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    assert before != after
+    assert pgfacts.volatile_call("next_code()", {"next_code": "volatile"}) == "next_code"
+    assert pgfacts.volatile_call("public.next_code()", {"next_code": "volatile"}) == "next_code"
+    assert pgfacts.volatile_call("lower('X')", {"next_code": "volatile"}) is None
+    assert pgfacts.volatile_call("gen_random_uuid()", {}) == "gen_random_uuid"
+
+
+def test_null_rejected_and_always_true() -> None:
+    assert pgfacts.null_rejected("region IS NOT NULL") == ["region"]
+    assert pgfacts.null_rejected("NOT (a IS NULL) AND b > 0") == ["a"]
+    assert pgfacts.null_rejected("quantity > 0") == []
+    assert pgfacts.always_true(None) and pgfacts.always_true(" true ")
+    assert not pgfacts.always_true("expired")
+    assert pgfacts.is_system_catalog(ops.Name("pg_index"))
+    assert not pgfacts.is_system_catalog(ops.Name("pg_index", "app"))
