@@ -4,6 +4,9 @@
 -- migralint: ignore-file [rule-id, ...]              (the whole file; no ids = all)
 -- migralint: phase=expand|migrate|contract           (the file's expand/contract phase)
 -- squawk-ignore rule[, rule] / -- squawk-ignore-file  (squawk's, through rule aliases)
+-- atlas:nolint [DS103 ...]                           (Atlas's: this statement; bare = all)
+-- safety-assured:start … -- safety-assured:end       (diesel-guard's: every statement
+                                                       between them, for every rule)
 """
 
 from __future__ import annotations
@@ -19,6 +22,17 @@ _DIRECTIVE = re.compile(
     r"(?P<ids>[^-]*(?:-(?!-)[^-]*)*)",
     re.IGNORECASE,
 )
+_ATLAS = re.compile(r"^atlas:nolint\b(?P<names>[^-]*)", re.IGNORECASE)
+# Atlas's check codes for the checks migralint has a rule for; an analyzer name
+# (`destructive`) or an unknown code switches nothing off.
+ATLAS_CHECKS = {
+    "ds101": "drop-schema",
+    "ds102": "drop-table",
+    "ds103": "drop-column",
+    "bc101": "rename-table",
+    "bc102": "rename-column",
+}
+_ASSURED = re.compile(r"^safety-assured:(?P<edge>start|end)\s*$", re.IGNORECASE)
 _PHASE = re.compile(r"^migralint:\s*phase\s*=\s*(?P<phase>\w+)", re.IGNORECASE)
 PHASES = ("expand", "migrate", "contract")
 ALL = "*"
@@ -36,6 +50,10 @@ class Suppression:
 def suppressions(comments: Iterable[Comment]) -> list[Suppression]:
     found: list[Suppression] = []
     for comment in comments:
+        atlas = _atlas(comment)
+        if atlas is not None:
+            found.append(atlas)
+            continue
         m = _DIRECTIVE.match(comment.text)
         if not m:
             continue
@@ -46,6 +64,41 @@ def suppressions(comments: Iterable[Comment]) -> list[Suppression]:
             continue  # a statement-level ignore must name its rules
         found.append(Suppression(names or frozenset({ALL}), whole_file, comment.line))
     return found
+
+
+def _atlas(comment: Comment) -> Suppression | None:
+    """`-- atlas:nolint [code ...]`: every rule, or the rules of the codes given."""
+    m = _ATLAS.match(comment.text)
+    if not m:
+        return None
+    codes = [c.lower() for c in re.split(r"[,\s]+", m["names"]) if c.strip()]
+    names = frozenset(ATLAS_CHECKS[c] for c in codes if c in ATLAS_CHECKS)
+    if codes and not names:
+        return None  # only checks migralint has no rule for, or analyzer names
+    return Suppression(names or frozenset({ALL}), False, comment.line)
+
+
+def assured_blocks(comments: Iterable[Comment]) -> list[tuple[int, int]]:
+    """(first line, last line) of each `-- safety-assured:start` … `:end` block of a
+    file's comments. A start without an end switches nothing off: a forgotten end must
+    not silence the rest of the file."""
+    blocks: list[tuple[int, int]] = []
+    start: int | None = None
+    for comment in comments:
+        m = _ASSURED.match(comment.text)
+        if not m:
+            continue
+        if m["edge"].lower() == "start":
+            start = comment.line if start is None else start
+        elif start is not None:
+            blocks.append((start, comment.line))
+            start = None
+    return blocks
+
+
+def assured(blocks: Iterable[tuple[int, int]], line: int) -> list[Suppression]:
+    """The suppression of every rule for a statement starting at `line` inside a block."""
+    return [Suppression(frozenset({ALL}), False, a) for a, b in blocks if a < line < b]
 
 
 def phase(comments: Iterable[Comment]) -> str | None:
