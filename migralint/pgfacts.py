@@ -26,19 +26,59 @@ def is_system_catalog(table: ops.Name) -> bool:
     )
 
 
-_IS_NOT_NULL = re.compile(
-    r'(?<![\w."])"?(?P<a>[A-Za-z_]\w*)"?\s+IS\s+NOT\s+NULL\b'
-    r'|\bNOT\s*\(\s*"?(?P<b>[A-Za-z_]\w*)"?\s+IS\s+NULL\s*\)',
+_NOT_NULL_TERM = re.compile(
+    r'"?(?P<a>[A-Za-z_]\w*)"?\s+IS\s+NOT\s+NULL|NOT\s*\(\s*"?(?P<b>[A-Za-z_]\w*)"?\s+IS\s+NULL\s*\)',
     re.IGNORECASE,
 )
 
 
 def null_rejected(expression: str | None) -> list[str]:
-    """The columns a CHECK expression is false for when NULL (`c IS NOT NULL`,
-    `NOT (c IS NULL)`); any other CHECK passes a NULL, as SQL's unknown is not false.
+    """The columns a CHECK is false for when NULL: the `c IS NOT NULL` (or `NOT (c IS
+    NULL)`) terms of its top-level AND. Under an OR a NULL may pass (`a IS NULL OR a IS
+    NOT NULL`), and any other CHECK passes a NULL, as SQL's unknown is not false.
     Names are folded as unquoted identifiers."""
-    found = (m["a"] or m["b"] for m in _IS_NOT_NULL.finditer(expression or ""))
-    return list(dict.fromkeys(name.lower() for name in found))
+    found = (_NOT_NULL_TERM.fullmatch(term) for term in _conjuncts(expression or ""))
+    return list(dict.fromkeys((m["a"] or m["b"]).lower() for m in found if m))
+
+
+_LOGIC = re.compile(r"[()]|\b(?:AND|OR)\b", re.IGNORECASE)
+
+
+def _conjuncts(expression: str) -> list[str]:
+    """The terms that must all hold: `expression` split at its top-level ANDs (and
+    those of bracketed ANDs), or [] when a top-level OR makes none of them required."""
+    text = _without_brackets(expression)
+    parts, depth, start = [], 0, 0
+    for m in _LOGIC.finditer(text):
+        token = m.group().upper()
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        if depth == 0 and token == "OR":
+            return []
+        if depth == 0 and token == "AND":
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    if len(parts) == 1:
+        return [text]
+    return [term for part in parts for term in _conjuncts(part)]
+
+
+def _without_brackets(text: str) -> str:
+    """`text` without brackets that enclose all of it: `((a))` is `a`."""
+    text = text.strip()
+    while text.startswith("(") and _closing(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _closing(text: str) -> int:
+    """Where the bracket opening `text` closes (-1 if it does not)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i
+    return -1
 
 
 # Type changes (ALTER COLUMN … TYPE without a USING that changes values)

@@ -136,10 +136,40 @@ def test_a_function_without_a_volatility_clause_is_volatile_and_its_default_rewr
     assert pgfacts.volatile_call("gen_random_uuid()", {}) == "gen_random_uuid"
 
 
-def test_null_rejected_and_always_true() -> None:
-    assert pgfacts.null_rejected("region IS NOT NULL") == ["region"]
-    assert pgfacts.null_rejected("NOT (a IS NULL) AND b > 0") == ["a"]
-    assert pgfacts.null_rejected("quantity > 0") == []
+CHECKS = [
+    "a IS NOT NULL",
+    "NOT (a IS NULL) AND b > 0",
+    "((a IS NOT NULL) AND (b > 0 AND c IS NOT NULL))",
+    "a > 0",
+    "(a IS NULL AND b IS NULL) OR (a IS NOT NULL AND b IS NOT NULL)",
+    "a IS NOT NULL OR b IS NOT NULL",
+]
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_null_rejected_never_names_a_column_postgres_accepts_null_in(db: Any, check: str) -> None:
+    """Each column null_rejected names makes the CHECK refuse a row with that column
+    NULL, whatever the others hold; it may miss some (`a IS NOT NULL OR b IS NOT
+    NULL` refuses all-NULL rows), never add one."""
+    db.execute("CREATE TABLE t (a int, b int, c int)")
+    db.execute(f"ALTER TABLE t ADD CONSTRAINT k CHECK ({check})")
+    for column in pgfacts.null_rejected(check):
+        for others in ("NULL", "1"):
+            values = ", ".join("NULL" if c == column else others for c in ("a", "b", "c"))
+            with pytest.raises(psycopg.errors.CheckViolation):
+                db.execute(f"INSERT INTO t VALUES ({values})")
+
+
+def test_a_check_under_or_lets_release_n_minus_1_rows_in(db: Any) -> None:
+    """ente's pw_hash/pw_nonce CHECK: rows with both new columns NULL pass."""
+    either = CHECKS[4]
+    db.execute("CREATE TABLE t (a int, b int, c int)")
+    db.execute(f"ALTER TABLE t ADD CONSTRAINT k CHECK ({either})")
+    db.execute("INSERT INTO t VALUES (NULL, NULL, NULL)")
+    assert pgfacts.null_rejected(either) == []
+
+
+def test_always_true_and_system_catalogs() -> None:
     assert pgfacts.always_true(None) and pgfacts.always_true(" true ")
     assert not pgfacts.always_true("expired")
     assert pgfacts.is_system_catalog(ops.Name("pg_index"))

@@ -12,7 +12,6 @@ from helpers import REPO
 
 from migralint.config import Settings
 from migralint.engine import lint_paths
-from migralint.rule import ROLLBACK_CATEGORIES
 
 FIXTURES = REPO / "fixtures" / "sql"
 
@@ -111,8 +110,8 @@ def test_postgres_checks_every_column_of_a_domain_unless_not_valid(db: Any) -> N
     db.execute("ALTER DOMAIN domain_name ADD CONSTRAINT c CHECK (value > 0) NOT VALID")
 
 
-def test_delete_existing_rows_is_judged_on_rollbacks_only_as_data_loss() -> None:
-    assert "destructive" in ROLLBACK_CATEGORIES
+def test_delete_existing_rows_names_the_table_when_the_migration_has_a_down() -> None:
     base = FIXTURES / "delete-existing-rows"
-    [(_, line, message)] = found(base / "flagged_delete_where.sql", "delete-existing-rows")
+    [(_, line, message)] = found(base / "flagged_delete_where", "delete-existing-rows")
     assert line == 2 and "sessions" in message and "cannot bring them back" in message
+    assert found(base / "clean_forward_only.sql", "delete-existing-rows") == []

@@ -2,8 +2,11 @@
 
 ## What it does
 Flags `DELETE FROM table WHERE …` on a table that existed before this migration, in
-up migrations, unless the migration fills the table again afterwards (reference
-data being re-seeded) or keeps a copy first (a `CREATE TABLE … AS` earlier in it).
+an up migration that has a down migration beside it (golang-migrate, popx, diesel: the
+project says this migration can be undone), unless the migration fills the table
+again afterwards (reference data being re-seeded) or keeps a copy first (a `CREATE
+TABLE … AS` earlier in it). Forward-only projects (Flyway, Prisma …) delete on purpose
+and are not judged.
 A DELETE without WHERE is `delete-without-where`; system catalogs (`pg_*`) are not
 application data and are left alone.
 
@@ -13,14 +16,14 @@ the down migration) restores the schema, not the data. Release N-1, still runnin
 during the deploy, may also still read or reference those rows.
 
 ## Example
-```sql
+```sql file=2_drop_stale.up.sql siblings=2_drop_stale.down.sql
 DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE deleted);
 ```
 
 ## Use instead
 Keep what you delete, so the down (or a person) can restore it, and delete in
 batches:
-```sql
+```sql file=2_drop_stale.up.sql siblings=2_drop_stale.down.sql
 CREATE TABLE sessions_removed_20240501 AS
     SELECT * FROM sessions WHERE user_id IN (SELECT id FROM users WHERE deleted);
 DELETE FROM sessions WHERE id IN (SELECT id FROM sessions_removed_20240501);
@@ -30,9 +33,11 @@ DELETE FROM sessions WHERE id IN (SELECT id FROM sessions_removed_20240501);
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from migralint.checks.destructive import refilled_later
 from migralint.checks.file_index import before
+from migralint.checks.phases import PAIRED_TOOLS, down_file_exists
 from migralint.context import Context
 from migralint.pgfacts import always_true, is_system_catalog
 from migralint.rule import Violation, rule
@@ -47,6 +52,8 @@ from migralint.sql.ops import CreateTable, Delete
     on_down=False,
 )
 def check(op: Delete, ctx: Context) -> Iterator[Violation]:
+    if not _has_down(ctx):
+        return
     if always_true(op.where) or is_system_catalog(op.table) or refilled_later(ctx, op.table):
         return
     if _copied_before(ctx, op):
@@ -64,3 +71,11 @@ def check(op: Delete, ctx: Context) -> Iterator[Violation]:
 def _copied_before(ctx: Context, op: Delete) -> bool:
     """True when an earlier `CREATE TABLE … AS` of this migration may hold the rows."""
     return any(c.as_query for c in before(ctx, CreateTable))
+
+
+def _has_down(ctx: Context) -> bool:
+    """True when the tool pairs this up migration with a down file that exists."""
+    if ctx.file.tool not in PAIRED_TOOLS or ctx.file.direction != "up":
+        return False
+    up = Path(ctx.file.path)
+    return up.is_file() and down_file_exists(up, ctx.file.tool)
