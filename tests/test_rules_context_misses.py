@@ -115,3 +115,9 @@ def test_delete_existing_rows_names_the_table_when_the_migration_has_a_down() ->
     [(_, line, message)] = found(base / "flagged_delete_where", "delete-existing-rows")
     assert line == 2 and "sessions" in message and "cannot bring them back" in message
     assert found(base / "clean_forward_only.sql", "delete-existing-rows") == []
+
+
+def test_new_column_made_required_is_one_finding_per_statement_naming_every_column() -> None:
+    path = FIXTURES / "new-column-made-required" / "flagged_one_statement_two_columns.sql"
+    [(_, line, message)] = found(path, "new-column-made-required")
+    assert line == 3 and "orders.a, orders.b were added" in message and "orders.c" not in message

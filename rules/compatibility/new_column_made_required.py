@@ -33,25 +33,45 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.destructive import has_default
-from migralint.checks.file_index import added_column, before
+from migralint.checks.file_index import added_column, anywhere, before
 from migralint.context import Context
 from migralint.pgfacts import null_rejected
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, AddConstraint, Name, SetNotNull
+from migralint.sql.ops import AddColumn, AddConstraint, Name, Op, SetNotNull
 
 
 @rule("new-column-made-required", category="compatibility")
 def check(op: SetNotNull | AddConstraint, ctx: Context) -> Iterator[Violation]:
-    for column in _required_columns(op):
-        if not _added_without_default(ctx, op.table, column):
-            continue
-        yield ctx.finding(
-            op,
-            f"{op.table}.{column} was added by this migration without a default and is now "
-            "required: release N-1 does not write it, so its INSERTs fail from here on",
-            f"Give {column} a default in the ADD COLUMN (`DEFAULT …`), or make it NOT NULL in a "
-            "later release, once no running release inserts rows without it.",
-        )
+    """One finding per statement, naming every column it makes required."""
+    found = [
+        (o, _new_required(ctx, o)) for o in anywhere(ctx, _REQUIRING, _statement, _statement(op))
+    ]
+    found = [(o, columns) for o, columns in found if columns]
+    if not found or found[0][0] is not op:
+        return
+    columns = [c for _, cs in found for c in cs]
+    named = ", ".join(f"{op.table}.{c}" for c in columns)
+    were, are, it = ("was", "is", "it") if len(columns) == 1 else ("were", "are", "them")
+    yield ctx.finding(
+        op,
+        f"{named} {were} added by this migration without a default and {are} now required: "
+        f"release N-1 does not write {it}, so its INSERTs fail from here on",
+        f"Give {', '.join(columns)} a default in the ADD COLUMN (`DEFAULT …`), or make {it} "
+        "NOT NULL in a later release, once no running release inserts rows without it.",
+    )
+
+
+_REQUIRING = (SetNotNull, AddConstraint)
+
+
+def _statement(op: Op) -> tuple[int, int]:
+    """The key of the statement an Op comes from (an ALTER's actions share it)."""
+    return op.loc.line, op.loc.column
+
+
+def _new_required(ctx: Context, op: SetNotNull | AddConstraint) -> list[str]:
+    """The columns this migration added without a default that `op` makes required."""
+    return [c for c in _required_columns(op) if _added_without_default(ctx, op.table, c)]
 
 
 def _required_columns(op: SetNotNull | AddConstraint) -> list[str]:
