@@ -33,11 +33,9 @@ DELETE FROM sessions WHERE id IN (SELECT id FROM sessions_removed_20240501);
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from migralint.checks.destructive import refilled_later
 from migralint.checks.file_index import before
-from migralint.checks.phases import PAIRED_TOOLS, down_file_exists
 from migralint.context import Context
 from migralint.pgfacts import always_true, is_system_catalog
 from migralint.rule import Violation, rule
@@ -52,8 +50,8 @@ from migralint.sql.ops import CreateTable, Delete
     on_down=False,
 )
 def check(op: Delete, ctx: Context) -> Iterator[Violation]:
-    if not _has_down(ctx):
-        return
+    if not ctx.file.has_down:
+        return  # forward-only: the project does not claim this migration can be undone
     if always_true(op.where) or is_system_catalog(op.table) or refilled_later(ctx, op.table):
         return
     if _copied_before(ctx, op):
@@ -71,11 +69,3 @@ def check(op: Delete, ctx: Context) -> Iterator[Violation]:
 def _copied_before(ctx: Context, op: Delete) -> bool:
     """True when an earlier `CREATE TABLE … AS` of this migration may hold the rows."""
     return any(c.as_query for c in before(ctx, CreateTable))
-
-
-def _has_down(ctx: Context) -> bool:
-    """True when the tool pairs this up migration with a down file that exists."""
-    if ctx.file.tool not in PAIRED_TOOLS or ctx.file.direction != "up":
-        return False
-    up = Path(ctx.file.path)
-    return up.is_file() and down_file_exists(up, ctx.file.tool)
