@@ -229,3 +229,15 @@ def test_a_file_given_alone_replays_the_earlier_ups_and_reads_no_down(tmp_path: 
     result = lint_paths([tmp_path / "2_widen.up.sql"], Settings(), contents=recording)
     assert recording.read_names == ["1_users.up.sql", "2_widen.up.sql"]
     assert "changing-column-type" not in {f.rule for f in result.findings}
+
+
+def test_statements_inside_a_safety_assured_block_carry_its_suppression() -> None:
+    """diesel-guard's `-- safety-assured:start … end` silences every rule on the
+    statements between them; after the end, or after a start never closed, nothing."""
+    fixture = REPO / "fixtures" / "sql" / "other_linters_directives.sql"
+    result = lint_paths([fixture], Settings(select=("drop-column", "drop-table")))
+    lines = {f.line for f in result.findings}
+    assert not lines & {11, 12} and {15, 18} <= lines
+    [part] = result.migrations[0].parts
+    assured = {s.line for s in part.statements if any(x.line == 10 for x in s.suppressions)}
+    assert assured == {11, 12}

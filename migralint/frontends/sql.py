@@ -3,8 +3,9 @@
 Decodes the bytes (UTF-8; anything else is read as Latin-1 and reported), splits the
 text the way the database client does, parses each statement on its own (a statement
 that does not parse is an `Unparsed` Op, a reader's bug costs that statement only),
-expands the plain DDL of DO blocks, and reads the comments: suppressions, the phase
-marker, a schema dump's header. Reading stops at the settings' time budget, with a
+expands the plain DDL of DO blocks, and reads the comments: suppressions (its own,
+and diesel-guard's `safety-assured` blocks around it), the phase marker, a schema
+dump's header. Reading stops at the settings' time budget, with a
 `file-too-slow` problem at the line it reached.
 """
 
@@ -76,12 +77,15 @@ def read_sql(
     phase = directives.phase(split.comments)
     info = replace(info, statements=len(split.statements), phase=phase or info.phase)
     whole_file = tuple(s for s in directives.suppressions(split.comments) if s.whole_file)
+    assured = directives.assured_blocks(split.comments)  # diesel-guard's safety-assured
     read = [ReadStatement(op.loc.line, (op,)) for op in leading]
     for stmt in split.statements:
         if deadline is not None and time.monotonic() > deadline:
             comments = tuple(split.comments)
             return Part(info, text, tuple(read), comments, whole_file, stopped_at=stmt.line)
-        suppressed = tuple(s for s in directives.suppressions(stmt.comments) if not s.whole_file)
+        suppressed = tuple(
+            s for s in directives.suppressions(stmt.comments) if not s.whole_file
+        ) + tuple(directives.assured(assured, stmt.line))
         try:
             found = _with_block_contents(parse(stmt, info.path, info.dialect), info, parse)
         except Exception as error:  # a reader's bug costs this statement only
