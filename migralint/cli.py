@@ -187,7 +187,8 @@ def check(
 
             ruleset = with_release_rules(ruleset)
         settings = _choose_rules(settings, ruleset, select, ignore, extend_select, extend_ignore)
-        with _progress(watched, targets, settings):
+        # a git run lints only the changed files: a count of the whole tree would be wrong
+        with _progress(watched and not in_git, targets, settings):
             if in_git:
                 run = lint_changed(list(paths), settings, ruleset, since=since, staged=staged)
                 for notice in run.notices:
