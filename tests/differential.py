@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import psycopg
+from postgres import psql_binary
 from psycopg import sql
 
 from migralint.sources.discover import discover
@@ -141,7 +142,7 @@ class Cluster:
         for setting in ("fsync", "full_page_writes", "synchronous_commit"):
             self._admin.execute(f"ALTER SYSTEM SET {setting} = off")
         self._admin.execute("SELECT pg_reload_conf()")
-        self._psql = psql_binary()
+        self._psql = str(psql_binary())
 
     def connect(self, dbname: str) -> psycopg.Connection[Any]:
         options = f"-c statement_timeout={int(self.timeout * 1000)} -c client_min_messages=error"
@@ -196,12 +197,6 @@ class Cluster:
 
     def close(self) -> None:
         self._admin.close()
-
-
-def psql_binary() -> str:
-    import pgserver
-
-    return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql")
 
 
 def _first_line(message: str) -> str:

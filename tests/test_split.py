@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from differential import psql_binary
 from helpers import cpu_seconds
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from postgres import psql_binary
 from strategies import LEXICAL_TOKENS
 
 from migralint.sql.split import SplitResult, mask_templates, split_statements
@@ -687,7 +687,8 @@ GROWTH = {
 def test_time_grows_linearly(case: str) -> None:
     build, size, dialect = GROWTH[case]
     small, large = _seconds(build, size, dialect), _seconds(build, 4 * size, dialect)
-    assert large < 5 * small + 0.05, f"{case}: {small:.3f}s at 1x, {large:.3f}s at 4x"
+    # linear is 4x, quadratic 16x; 6x leaves room for a loaded machine (as test_growth)
+    assert large < 6 * small + 0.05, f"{case}: {small:.3f}s at 1x, {large:.3f}s at 4x"
 
 
 # The inputs issue 9 reports, at ten times the reported size where that stays quick to
@@ -779,7 +780,7 @@ def test_routine_and_rule_bodies_are_the_statements_psql_sends(
     """psql accepts the file (ON_ERROR_STOP) and leaves the same functions, rules and rows
     as the splitter's statements sent one by one: it cut none of them inside a body."""
     script = ROUTINE_AND_RULE_BODIES[name]
-    psql = Path(psql_binary())
+    psql = psql_binary()
     if not psql.exists():
         pytest.skip(f"psql not found at {psql}")
     db.execute(_SETUP)
