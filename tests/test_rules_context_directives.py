@@ -3,7 +3,6 @@ for the next statement, diesel-guard's `-- safety-assured:start … end` blocks.
 
 from __future__ import annotations
 
-import pytest
 from helpers import REPO
 
 from migralint import directives
@@ -35,11 +34,6 @@ def test_safety_assured_blocks_are_read_with_their_lines() -> None:
     assert directives.assured(blocks, 15) == [] and directives.assured(blocks, 18) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine still applies only each statement's own comments; it needs "
-    "directives.assured(assured_blocks(split.comments), stmt.line) per statement",
-)
 def test_statements_inside_a_safety_assured_block_are_not_reported() -> None:
     lines = flagged_lines("drop-column", "drop-table")
     assert 11 not in lines and 12 not in lines
