@@ -123,7 +123,7 @@ def test_create_table_canonicalises_column_types() -> None:
         ("q", T("real")),
         ("r", T("timetz")),
         ("s", T("char", 2)),
-        ("t", T("varchar", array=True)),
+        ("t", T("varchar", 255, array=True)),  # an array keeps its element's length
         ("u", T("bit varying", 8)),
         ("v", T("MyEnum")),
         ("w", T("mood")),

@@ -188,7 +188,12 @@ def test_fresh_install_dumps_get_no_operational_findings(tmp_path: Path) -> None
 def test_configuration_overrides_how_the_tool_runs_a_file(tmp_path: Path) -> None:
     cic = "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (email);"
     files = {"V1__idx.sql": cic, "V2__idx.sql": cic}
-    result = lint_tree(tmp_path, files, transaction={"V2__*.sql": "none"})
+    result = lint_tree(
+        tmp_path,
+        files,
+        transaction={"V2__*.sql": "none"},
+        select=("concurrent-index-in-transaction",),
+    )
     assert [Path(f.path).name for f in result.findings] == ["V1__idx.sql"]
 
 
