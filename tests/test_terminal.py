@@ -166,11 +166,6 @@ def test_the_progress_line_is_erased_when_the_run_fails() -> None:
     assert stream.getvalue().endswith("\r\x1b[K")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check --since raises at HEAD: migralint/release/check.py up_ops reads Part.ops, "
-    "which the front-end seam replaced by Part.statements[i].ops",
-)
 def test_a_since_run_counts_only_what_it_lints(tmp_path: Path) -> None:
     root = _tree(tmp_path, MIN_FILES + 5)
     env = _env(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, HOME=str(tmp_path))

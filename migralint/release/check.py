@@ -116,7 +116,11 @@ def judge_release(
     def up_ops(file: MigrationFile) -> list[ops.Op]:
         migration = reader.read(file, settings.dialect or file.dialect or "postgres")
         return [
-            op for part in migration.parts if part.context.direction != "down" for op in part.ops
+            op
+            for part in migration.parts
+            if part.context.direction != "down"
+            for statement in part.statements
+            for op in statement.ops
         ]
 
     return release_facts(release, _with_folders(targets), migrations, up_ops, settings.code_paths)
