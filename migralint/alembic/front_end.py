@@ -1,0 +1,136 @@
+"""One revision file → the parts the engine judges: the upgrade's Ops and the
+downgrade's, each split where an `autocommit_block` leaves the transaction.
+
+Graph problems of the revision and a file that cannot be read come first, as Ops of
+their own. `# migralint: ignore rule-id -- reason` on an `op.` call's lines, or on the
+comment lines right above it, suppresses findings on it; `# migralint: ignore-file …`
+anywhere in the file suppresses them on the whole file.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from migralint import directives
+from migralint.alembic.ops import RevisionGraphProblem, UnreadableRevision
+from migralint.alembic.project import VersionSet
+from migralint.alembic.revision import Revision, read_revision
+from migralint.alembic.source import PythonSource
+from migralint.alembic.walker import Walker
+from migralint.sql import ops
+from migralint.sql.statements import Comment
+
+AUTOCOMMIT_REASON = "op.get_context().autocommit_block(): outside the transaction"
+_FUNCTIONS = (("up", "upgrade"), ("down", "downgrade"))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """An Op and the suppressions written at it."""
+
+    op: ops.Op
+    suppressions: tuple[directives.Suppression, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of Ops of one direction that shares one transaction mode."""
+
+    direction: str
+    transaction: str
+    transaction_reason: str
+    pieces: tuple[Piece, ...]
+    file_suppressions: tuple[directives.Suppression, ...] = ()
+
+
+def revision_parts(path: Path, text: str, dialect: str, version_set: VersionSet) -> list[Part]:
+    """The parts of the revision `text` (the contents of `path`), for `dialect`."""
+    source = PythonSource(str(path), text)
+    revision = read_revision(path, text)
+    comments = _Comments(source.comments())
+    mode, reason = version_set.environment.transaction(dialect)
+    leading = [Piece(op) for op in _problems(revision, version_set, str(path))]
+    if revision.module is None:
+        return [Part("up", mode, reason, tuple(leading), comments.whole_file)]
+    walker = Walker(source, revision.module, dialect)
+    settings = [Piece(op) for op in version_set.environment.settings()]
+    parts: list[Part] = []
+    for direction, name in _FUNCTIONS:
+        emitted = walker.function(name)
+        end = _end(revision.module, name, str(path))
+        runs = itertools.groupby(emitted, key=lambda e: e.autocommit) if emitted else [(False, [])]
+        for autocommit, run in runs:
+            pieces = [Piece(e.op, comments.at(e.op.loc)) for e in run]
+            run_mode, run_reason = ("none", AUTOCOMMIT_REASON) if autocommit else (mode, reason)
+            parts.append(
+                Part(direction, run_mode, run_reason, (*settings, *pieces), comments.whole_file)
+            )
+        parts[-1] = _with_end(parts[-1], end)
+    parts[0] = Part(
+        parts[0].direction,
+        parts[0].transaction,
+        parts[0].transaction_reason,
+        (*leading, *parts[0].pieces),
+        comments.whole_file,
+    )
+    return parts
+
+
+def _with_end(part: Part, end: ops.EndOfFile) -> Part:
+    return Part(
+        part.direction,
+        part.transaction,
+        part.transaction_reason,
+        (*part.pieces, Piece(end)),
+        part.file_suppressions,
+    )
+
+
+def _problems(revision: Revision, version_set: VersionSet, path: str) -> list[ops.Op]:
+    found: list[ops.Op] = []
+    if revision.problem is not None:
+        p = revision.problem
+        loc = ops.Location(path, p.line, p.column, p.line, p.column)
+        if revision.module is None:
+            found.append(ops.Unparsed(loc=loc, error=p.message, line=p.line, column=p.column))
+        else:
+            found.append(UnreadableRevision(loc=loc, message=p.message))
+    for item in version_set.graph.problems:
+        if item.revision.path.name == revision.path.name:
+            line = item.problem.line
+            found.append(RevisionGraphProblem.at(path, item.problem.message, line))
+    return found
+
+
+def _end(module: ast.Module, function: str, path: str) -> ops.EndOfFile:
+    """An EndOfFile at the last line of the function (or of the file)."""
+    nodes = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    node: ast.stmt | None = nodes[-1] if nodes else (module.body[-1] if module.body else None)
+    line = (node.end_lineno or node.lineno) if node is not None else 1
+    return ops.EndOfFile(loc=ops.Location(path, line, 1, line, 1))
+
+
+class _Comments:
+    """The file's `migralint:` directives, by line."""
+
+    def __init__(self, comments: Sequence[Comment]) -> None:
+        found = directives.suppressions(comments)
+        self.whole_file = tuple(s for s in found if s.whole_file)
+        self._by_line: dict[int, list[directives.Suppression]] = defaultdict(list)
+        for suppression in found:
+            if not suppression.whole_file:
+                self._by_line[suppression.line].append(suppression)
+        self._comment_lines = {c.line for c in comments}
+
+    def at(self, loc: ops.Location) -> tuple[directives.Suppression, ...]:
+        lines = list(range(loc.line, loc.end_line + 1))
+        above = loc.line - 1
+        while above in self._comment_lines:
+            lines.append(above)
+            above -= 1
+        return tuple(s for line in lines for s in self._by_line.get(line, ()))

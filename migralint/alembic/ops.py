@@ -1,0 +1,46 @@
+"""Ops only the Alembic front end produces: what a revision does that SQL cannot say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from migralint.problems import InputProblem
+from migralint.sql import ops
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnresolvedCall(ops.Op):
+    """An `op.` call (or its arguments) the static reader cannot translate."""
+
+    call: str  # "op.sync_enum_values"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommitInRevision(ops.Op):
+    """A `.commit()` inside a revision: what ran before it stays if the rest fails."""
+
+    call: str  # "db.session.commit"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnjudgedTypeChange(ops.TableOp):
+    """`alter_column(type_=…)` without `existing_type`: the old type is not stated."""
+
+    column: str
+    type: ops.DataType | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevisionGraphProblem(InputProblem):
+    """The revision graph does not close (missing parent, cycle, duplicate id, heads)."""
+
+    reason: ClassVar[str] = "revision graph"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnreadableRevision(InputProblem):
+    """A revision whose identifiers are not literal: the graph cannot place it."""
+
+    reason: ClassVar[str] = "revision identifiers not literal"

@@ -1,0 +1,122 @@
+"""One Alembic revision file read statically: its identifiers and its functions.
+
+The file is parsed with `ast` and never imported: `revision`, `down_revision`,
+`branch_labels` and `depends_on` come from module-level assignments, which is how
+`alembic revision` writes them. A file that does not parse, or whose identifiers are
+not literal, is a `Revision` with `problem` set, so the rest of the project is read.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migralint.alembic.values import Scope, assignments
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a revision file cannot be (fully) read, at a 1-based line and column."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A revision file: `down_revisions` is empty for a root, two or more for a merge."""
+
+    path: Path
+    text: str
+    revision: str | None
+    down_revisions: tuple[str, ...] = ()
+    branch_labels: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    module: ast.Module | None = field(default=None, repr=False, compare=False)
+    problem: Problem | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """The module-level names the revision's functions see."""
+        body = self.module.body if self.module else []
+        return Scope(assignments(body))
+
+    def function(self, name: str) -> ast.FunctionDef | None:
+        """The module-level function `name` (the last definition wins, as in Python)."""
+        found = None
+        for node in self.module.body if self.module else []:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                found = node
+        return found
+
+
+def looks_like_revision(text: str) -> bool:
+    """Whether a `.py` file's text names an Alembic revision (cheap, before parsing)."""
+    return "revision" in text and "down_revision" in text
+
+
+def read_revision(path: Path, text: str) -> Revision:
+    """The revision `text` (the contents of `path`) declares; never raises."""
+    try:
+        module = ast.parse(text, filename=str(path))
+    except SyntaxError as error:
+        where = Problem(
+            f"Python syntax error: {error.msg}", error.lineno or 1, max(1, error.offset or 1)
+        )
+        return Revision(path, text, None, problem=where)
+    except (ValueError, RecursionError, MemoryError) as error:
+        return Revision(path, text, None, problem=Problem(f"cannot parse the file: {error}"))
+    scope = Scope(assignments(module.body))
+    revision = scope.value(scope.lookup("revision"))
+    if not isinstance(revision, str) or not revision:
+        line = assignment_line(module, "revision")
+        found = Problem("`revision` is not a literal string: not an Alembic revision", line)
+        return Revision(path, text, None, module=module, problem=found)
+    problem = None
+    identifiers: dict[str, tuple[str, ...]] = {}
+    for name in ("down_revision", "branch_labels", "depends_on"):
+        value = _identifiers(scope, name)
+        if value is None:
+            identifiers[name] = ()
+            problem = problem or Problem(
+                f"`{name}` is not a literal string, tuple or None: the graph around this "
+                "revision cannot be read",
+                assignment_line(module, name),
+            )
+        else:
+            identifiers[name] = value
+    return Revision(
+        path,
+        text,
+        revision,
+        identifiers["down_revision"],
+        identifiers["branch_labels"],
+        identifiers["depends_on"],
+        module,
+        problem,
+    )
+
+
+def _identifiers(scope: Scope, name: str) -> tuple[str, ...] | None:
+    """A revision identifier's value as a tuple of strings; None when not literal."""
+    node = scope.lookup(name)
+    if node is None:
+        return ()
+    value = scope.value(node)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return tuple(v for v in value if isinstance(v, str))
+    return None
+
+
+def assignment_line(module: ast.Module, name: str) -> int:
+    for node in module.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return node.lineno
+    return 1

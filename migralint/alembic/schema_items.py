@@ -1,0 +1,218 @@
+"""SQLAlchemy schema expressions read statically: `sa.Column(…)`, types, server
+defaults and table constraints, as the Op model's `Column`, `DataType`, `Default` and
+`Constraint`. A type the reader does not know (an application's own TypeDecorator) is
+None: rules then do not guess."""
+
+from __future__ import annotations
+
+import ast
+
+from migralint.alembic.values import UNRESOLVED, Scope
+from migralint.postgres import is_volatile_expression
+from migralint.sql import ops
+
+# SQLAlchemy type names (generic, upper-case SQL and dialect types) → canonical names.
+_TYPES = {
+    "integer": "integer",
+    "int": "integer",
+    "biginteger": "bigint",
+    "bigint": "bigint",
+    "smallinteger": "smallint",
+    "smallint": "smallint",
+    "string": "varchar",
+    "varchar": "varchar",
+    "unicode": "varchar",
+    "nvarchar": "varchar",
+    "text": "text",
+    "unicodetext": "text",
+    "char": "char",
+    "nchar": "char",
+    "boolean": "boolean",
+    "date": "date",
+    "time": "time",
+    "float": "double precision",
+    "double": "double precision",
+    "double_precision": "double precision",
+    "real": "real",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "json": "json",
+    "jsonb": "jsonb",
+    "uuid": "uuid",
+    "uuidtype": "uuid",
+    "largebinary": "bytea",
+    "binary": "bytea",
+    "bytea": "bytea",
+    "blob": "blob",
+    "interval": "interval",
+    "inet": "inet",
+    "cidr": "cidr",
+    "tsvector": "tsvector",
+    "timestamp": "timestamp",
+    "datetime": "timestamp",
+    "longtext": "longtext",
+    "mediumtext": "mediumtext",
+    "tinyint": "tinyint",
+    "mediumblob": "mediumblob",
+    "longblob": "longblob",
+}
+_SIZED = ("length", "precision")
+_KNOWN_FUNCTIONS = {"now": "now()", "current_timestamp": "CURRENT_TIMESTAMP"}
+
+
+def callee(node: ast.expr) -> str:
+    """The last name of what is called or named: `sa.Column` → `Column`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def data_type(node: ast.expr | None, scope: Scope) -> ops.DataType | None:
+    """`sa.String(255)`, `sa.Integer`, `postgresql.JSONB()`; None when unknown."""
+    if node is None:
+        return None
+    name = callee(node).lower()
+    if name in ("array",) and isinstance(node, ast.Call) and node.args:
+        inner = data_type(node.args[0], scope)
+        return ops.DataType(inner.name if inner else "array", array=True, sql=f"{inner}[]")
+    if name == "enum" or name in ("variant", "with_variant"):
+        return _enum(node, scope) if name == "enum" else None
+    canonical = _TYPES.get(name)
+    if canonical is None:
+        return None
+    params = _params(node, scope) if isinstance(node, ast.Call) else ()
+    if canonical in ("timestamp", "time") and _keyword(node, "timezone", scope) is True:
+        canonical = "timestamptz" if canonical == "timestamp" else "timetz"
+    sql = f"{canonical}({', '.join(map(str, params))})" if params else canonical
+    return ops.DataType(canonical, params, sql=sql)
+
+
+def _enum(node: ast.expr, scope: Scope) -> ops.DataType:
+    enum_name = _keyword(node, "name", scope)
+    label = enum_name if isinstance(enum_name, str) else "enum"
+    return ops.DataType(label, sql=label)
+
+
+def _params(node: ast.Call, scope: Scope) -> tuple[int, ...]:
+    values = [scope.value(a) for a in node.args]
+    values += [scope.value(k.value) for k in node.keywords if k.arg in (*_SIZED, "scale")]
+    return tuple(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+
+
+def _keyword(node: ast.expr, name: str, scope: Scope) -> object:
+    if not isinstance(node, ast.Call):
+        return UNRESOLVED
+    for keyword in node.keywords:
+        if keyword.arg == name:
+            return scope.value(keyword.value)
+    return UNRESOLVED
+
+
+def server_default(node: ast.expr | None, scope: Scope) -> ops.Default | None:
+    """`sa.text("now()")`, `sa.func.now()`, `"0"` (rendered quoted), `sa.false()`."""
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return None
+    if isinstance(node, ast.Call):
+        name = callee(node).lower()
+        if name in ("text", "literal_column"):
+            sql = scope.text(node.args[0]) if node.args else None
+            return ops.Default(sql, is_volatile_expression(sql)) if sql else _unknown()
+        if name in ("true", "false", "null"):
+            return ops.Default(name)
+        func = node.func
+        if isinstance(func, ast.Attribute) and callee(func.value) == "func":
+            sql = _KNOWN_FUNCTIONS.get(name, f"{name}()")
+            return ops.Default(sql, is_volatile_expression(sql))
+        if name == "defaultclause" and node.args:
+            return server_default(node.args[0], scope)
+    value = scope.value(node)
+    if isinstance(value, bool):
+        return ops.Default("true" if value else "false")
+    if isinstance(value, (int, float)):
+        return ops.Default(str(value))
+    if isinstance(value, str):
+        return ops.Default("'" + value.replace("'", "''") + "'")
+    return _unknown()
+
+
+def _unknown() -> ops.Default:
+    """A default whose SQL is not known statically: present, judged as volatile."""
+    return ops.Default("<unknown>", volatile=True)
+
+
+def column(node: ast.Call, scope: Scope) -> ops.Column | None:
+    """An `sa.Column(name, type, *constraints, nullable=…, server_default=…)`."""
+    args = list(node.args)
+    name = scope.text(args[0]) if args else None
+    kw = {k.arg: k.value for k in node.keywords if k.arg}
+    if name is None:
+        name = scope.text(kw.get("name"))
+    if name is None:
+        return None
+    rest = args[1:]
+    type_node = kw.get("type_")
+    if type_node is None and rest and callee(rest[0]) not in ("ForeignKey", "Sequence"):
+        type_node = rest.pop(0)
+    primary = scope.value(kw.get("primary_key")) is True
+    nullable_value = scope.value(kw.get("nullable")) if "nullable" in kw else not primary
+    constraints: list[ops.Constraint] = []
+    if primary:
+        constraints.append(ops.Constraint("primary_key", columns=(name,)))
+    if scope.value(kw.get("unique")) is True:
+        constraints.append(ops.Constraint("unique", columns=(name,)))
+    for item in rest:
+        if isinstance(item, ast.Call) and callee(item) == "ForeignKey" and item.args:
+            target = scope.text(item.args[0]) or ""
+            constraints.append(ops.Constraint("foreign_key", references=_reference(target)))
+    return ops.Column(
+        name=name,
+        type=data_type(type_node, scope),
+        nullable=nullable_value is not False,
+        default=server_default(kw.get("server_default"), scope),
+        identity=any(callee(item) == "Identity" for item in rest),
+        constraints=tuple(constraints),
+    )
+
+
+def _reference(target: str, columns: tuple[str, ...] = ()) -> ops.ForeignKeyRef:
+    """`"users.id"` → table users, column id (a schema-qualified `s.t.c` keeps `s`)."""
+    parts = target.split(".")
+    if len(parts) >= 2:
+        table = ops.Name(parts[-2], parts[-3] if len(parts) > 2 else None)
+        return ops.ForeignKeyRef(table, columns or (parts[-1],))
+    return ops.ForeignKeyRef(ops.Name(target), columns)
+
+
+def table_constraint(node: ast.Call, scope: Scope) -> ops.Constraint | None:
+    """`sa.PrimaryKeyConstraint`, `ForeignKeyConstraint`, `UniqueConstraint`,
+    `CheckConstraint` inside `create_table`; None for anything else."""
+    kind = callee(node)
+    name = scope.text(next((k.value for k in node.keywords if k.arg == "name"), None))
+    if kind == "PrimaryKeyConstraint":
+        return ops.Constraint("primary_key", name, strings(node.args, scope))
+    if kind == "UniqueConstraint":
+        return ops.Constraint("unique", name, strings(node.args, scope))
+    if kind == "CheckConstraint":
+        text = scope.text(node.args[0]) if node.args else None
+        return ops.Constraint("check", name, expression=text)
+    if kind == "ForeignKeyConstraint" and len(node.args) >= 2:
+        local = strings([node.args[0]], scope)
+        remote = strings([node.args[1]], scope)
+        table = remote[0].rsplit(".", 1)[0] if remote else ""
+        ref = _reference(f"{table}.x", tuple(r.rsplit(".", 1)[-1] for r in remote))
+        return ops.Constraint("foreign_key", name, local, references=ref)
+    return None
+
+
+def strings(nodes: list[ast.expr], scope: Scope) -> tuple[str, ...]:
+    """Column names from positional strings or one list/tuple of them (text() kept)."""
+    found: list[str] = []
+    for node in nodes:
+        value = scope.value(node)
+        items = value if isinstance(value, tuple) else (value,)
+        found += [str(v) for v in items if isinstance(v, str)]
+        if value is UNRESOLVED and isinstance(node, (ast.List, ast.Tuple)):
+            found += [s for e in node.elts if (s := scope.text(e))]
+    return tuple(found)

@@ -1,0 +1,163 @@
+"""Static values of Python expressions: constants, module and local names, f-strings.
+
+Only what can be known without running the code is resolved; anything else is
+`UNRESOLVED`, and the caller decides what that means (usually an `unresolved` Op).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+
+
+class _Unresolved:
+    """The value of an expression that cannot be known statically."""
+
+    _instance: _Unresolved | None = None
+
+    def __new__(cls) -> _Unresolved:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNRESOLVED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNRESOLVED = _Unresolved()
+_AMBIGUOUS = ast.Constant(value=UNRESOLVED)  # a name bound more than once
+_TEXT_WRAPPERS = frozenset({"text", "f", "inline_literal", "literal_column", "str"})
+_MAX_DEPTH = 50
+
+
+def assignments(statements: Iterable[ast.stmt], *, nested: bool = False) -> dict[str, ast.expr]:
+    """Names bound by plain assignments; a name bound twice (or by a loop) is ambiguous."""
+    bound: dict[str, ast.expr] = {}
+    nodes = (n for s in statements for n in ast.walk(s)) if nested else statements
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            _bind(bound, node.targets[0], node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            _bind(bound, node.target, node.value)
+        elif isinstance(node, (ast.For, ast.AugAssign, ast.With, ast.NamedExpr)):
+            for target in _targets(node):
+                bound[target] = _AMBIGUOUS
+    return bound
+
+
+def _bind(bound: dict[str, ast.expr], target: ast.expr, value: ast.expr) -> None:
+    if isinstance(target, ast.Name):
+        bound[target.id] = _AMBIGUOUS if target.id in bound else value
+    else:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                bound[node.id] = _AMBIGUOUS
+
+
+def _targets(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.For):
+        target: ast.AST | None = node.target
+    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+        target = node.target
+    else:
+        assert isinstance(node, ast.With)
+        return [
+            n.id
+            for i in node.items
+            if i.optional_vars
+            for n in ast.walk(i.optional_vars)
+            if isinstance(n, ast.Name)
+        ]
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)] if target else []
+
+
+class Scope:
+    """Names visible to an expression: a function's locals over the module's."""
+
+    def __init__(self, names: Mapping[str, ast.expr], parent: Scope | None = None) -> None:
+        self._names = dict(names)
+        self._parent = parent
+
+    def child(self, names: Mapping[str, ast.expr]) -> Scope:
+        return Scope(names, self)
+
+    def lookup(self, name: str) -> ast.expr | None:
+        """The expression bound to `name`, None when it is not bound here."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope._names:
+                return scope._names[name]
+            scope = scope._parent
+        return None
+
+    def value(self, node: ast.expr | None, depth: int = 0) -> object:
+        """The node's value, or UNRESOLVED."""
+        if node is None or depth > _MAX_DEPTH:
+            return UNRESOLVED
+        deeper = depth + 1
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            bound = self.lookup(node.id)
+            return self.value(bound, deeper) if bound is not None else UNRESOLVED
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = [self.value(e, deeper) for e in node.elts]
+            return UNRESOLVED if any(i is UNRESOLVED for i in items) else tuple(items)
+        if isinstance(node, ast.JoinedStr):
+            return self._joined(node, deeper)
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, deeper)
+        if isinstance(node, ast.Call):
+            return self._call(node, deeper)
+        return UNRESOLVED
+
+    def text(self, node: ast.expr | None) -> str | None:
+        """The node's value when it is a string, else None."""
+        found = self.value(node)
+        return found if isinstance(found, str) else None
+
+    def _joined(self, node: ast.JoinedStr, depth: int) -> object:
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                inner = self.value(part.value, depth)
+                if inner is UNRESOLVED or part.format_spec is not None:
+                    return UNRESOLVED
+                parts.append(str(inner))
+            else:
+                parts.append(str(self.value(part, depth)))
+        return "".join(parts)
+
+    def _binop(self, node: ast.BinOp, depth: int) -> object:
+        left, right = self.value(node.left, depth), self.value(node.right, depth)
+        if left is UNRESOLVED or right is UNRESOLVED:
+            return UNRESOLVED
+        try:
+            if isinstance(node.op, ast.Add) and type(left) is type(right):
+                return left + right  # type: ignore[operator]
+            if isinstance(node.op, ast.Mod) and isinstance(left, str):
+                return left % right
+        except (TypeError, ValueError, KeyError):
+            return UNRESOLVED
+        return UNRESOLVED
+
+    def _call(self, node: ast.Call, depth: int) -> object:
+        """`sa.text("…")`, `op.f("…")`, `"…".format(…)`: the string they stand for."""
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _TEXT_WRAPPERS and len(node.args) == 1 and not node.keywords:
+            return self.value(node.args[0], depth)
+        if name == "format" and isinstance(func, ast.Attribute):
+            template = self.value(func.value, depth)
+            args = [self.value(a, depth) for a in node.args]
+            kwargs = {k.arg: self.value(k.value, depth) for k in node.keywords if k.arg}
+            if not isinstance(template, str) or UNRESOLVED in (*args, *kwargs.values()):
+                return UNRESOLVED
+            try:
+                return template.format(*args, **kwargs)
+            except (IndexError, KeyError, ValueError):
+                return UNRESOLVED
+        return UNRESOLVED

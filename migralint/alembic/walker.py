@@ -1,0 +1,224 @@
+"""Walk an `upgrade()` / `downgrade()` body and collect the Ops it performs, in order.
+
+Followed statically: `with op.batch_alter_table(…) as batch_op:` (the table for the
+block), `with op.get_context().autocommit_block():` (its Ops run outside the
+transaction), `if` on the dialect (only the configured dialect's branch; a condition
+the reader cannot decide walks both), `for` over a literal list (once per item, else
+once), `try` (the body, not the handlers), and helper functions of the same file that
+receive `op` or `batch_op` (their bodies, with the arguments bound).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from migralint.alembic.dialect_branch import DialectTest
+from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
+from migralint.alembic.ops import CommitInRevision
+from migralint.alembic.source import PythonSource
+from migralint.alembic.values import UNRESOLVED, Scope, assignments
+from migralint.sql import ops
+
+_MAX_HELPER_DEPTH = 8
+_MAX_UNROLL = 64
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """One Op and whether it runs inside an `autocommit_block` (outside the transaction)."""
+
+    op: ops.Op
+    autocommit: bool = False
+
+
+@dataclass(frozen=True)
+class _Frame:
+    scope: Scope
+    op_names: frozenset[str]
+    batches: dict[str, ops.Name] = field(default_factory=dict)
+    autocommit: bool = False
+    helpers: tuple[str, ...] = ()  # helper functions being followed (no recursion)
+
+
+class Walker:
+    """Collects the Ops of one revision's functions for one dialect."""
+
+    def __init__(self, source: PythonSource, module: ast.Module, dialect: str) -> None:
+        self.source = source
+        self.dialect = dialect
+        self.module_scope = Scope(assignments(module.body))
+        self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
+        self.op_names = frozenset({"op", *_imported_op_names(module)})
+
+    def function(self, name: str) -> list[Emitted]:
+        """The Ops of module-level function `name` ([] when it is not defined)."""
+        node = self.functions.get(name)
+        if node is None:
+            return []
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
+        op_names = self.op_names | ({"op"} & params)
+        scope = self.module_scope.child(_local_names(node, params - {"op"}))
+        return list(self._body(node.body, _Frame(scope, op_names)))
+
+    def _body(self, statements: list[ast.stmt], frame: _Frame) -> Iterator[Emitted]:
+        for statement in statements:
+            yield from self._statement(statement, frame)
+
+    def _statement(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
+        if isinstance(node, ast.If):
+            truth = DialectTest(self.dialect, frame.scope).truth(node.test)
+            yield from self._calls(node.test, frame)
+            if truth is not False:
+                yield from self._body(node.body, frame)
+            if truth is not True:
+                yield from self._body(node.orelse, frame)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            yield from self._with(node, frame)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            yield from self._for(node, frame)
+        elif isinstance(node, ast.While):
+            yield from self._body(node.body, frame)
+        elif isinstance(node, ast.Try):
+            yield from self._body(node.body + node.orelse + node.finalbody, frame)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        else:
+            yield from self._calls(node, frame)
+
+    def _with(self, node: ast.With | ast.AsyncWith, frame: _Frame) -> Iterator[Emitted]:
+        inner = frame
+        for item in node.items:
+            call = item.context_expr
+            method = _method(call)
+            if method == "autocommit_block":
+                inner = replace(inner, autocommit=True)
+            elif method == "batch_alter_table" and self._is_op(call, frame):
+                assert isinstance(call, ast.Call)
+                table = self._batch_table(call, frame.scope)
+                target = item.optional_vars
+                if isinstance(target, ast.Name) and table is not None:
+                    inner = replace(inner, batches={**inner.batches, target.id: table})
+                elif isinstance(target, ast.Name):
+                    yield self._unresolved_batch(call)
+            else:
+                yield from self._calls(call, frame)
+        yield from self._body(node.body, inner)
+
+    def _batch_table(self, call: ast.Call, scope: Scope) -> ops.Name | None:
+        args = {k.arg: k.value for k in call.keywords if k.arg}
+        name = scope.text(call.args[0] if call.args else args.get("table_name"))
+        schema = scope.text(call.args[1] if len(call.args) > 1 else args.get("schema"))
+        return ops.Name(name, schema) if name else None
+
+    def _unresolved_batch(self, call: ast.Call) -> Emitted:
+        from migralint.alembic.ops import UnresolvedCall
+
+        reason = "the table name is not a literal string: the block was not checked"
+        return Emitted(
+            UnresolvedCall(
+                loc=self.source.location(call), call="op.batch_alter_table", reason=reason
+            )
+        )
+
+    def _for(self, node: ast.For | ast.AsyncFor, frame: _Frame) -> Iterator[Emitted]:
+        yield from self._calls(node.iter, frame)
+        items = frame.scope.value(node.iter)
+        if isinstance(node.target, ast.Name) and isinstance(items, tuple) and items:
+            for item in items[:_MAX_UNROLL]:
+                bound = frame.scope.child({node.target.id: ast.Constant(value=item)})
+                yield from self._body(node.body, replace(frame, scope=bound))
+        else:
+            yield from self._body(node.body, frame)
+        yield from self._body(node.orelse, frame)
+
+    def _calls(self, node: ast.AST, frame: _Frame) -> Iterator[Emitted]:
+        """The Ops of the calls inside one simple statement or expression, in order."""
+        for call in _calls_in_order(node):
+            yield from self._call(call, frame)
+
+    def _call(self, call: ast.Call, frame: _Frame) -> Iterator[Emitted]:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            yield from self._helper(call, self.functions[func.id], frame)
+            return
+        if not isinstance(func, ast.Attribute):
+            return
+        method = func.attr
+        target = func.value
+        batch = frame.batches.get(target.id) if isinstance(target, ast.Name) else None
+        if batch is not None or self._is_op(call, frame):
+            if method in NO_OP_METHODS:
+                return
+            site = Site(call, method, self.source.location(call), frame.scope, self.dialect, batch)
+            for op in operation_ops(site):
+                yield Emitted(op, frame.autocommit)
+        elif method == "execute" and call.args:
+            loc = self.source.location(call)
+            for op in executed(call.args[0], frame.scope, loc, self.dialect):
+                yield Emitted(op, frame.autocommit)
+        elif method == "commit" and not call.args:
+            text = self.source.segment(func)
+            yield Emitted(CommitInRevision(loc=self.source.location(call), call=text))
+
+    def _is_op(self, call: ast.expr, frame: _Frame) -> bool:
+        func = call.func if isinstance(call, ast.Call) else None
+        return (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in frame.op_names
+        )
+
+    def _helper(self, call: ast.Call, node: ast.FunctionDef, frame: _Frame) -> Iterator[Emitted]:
+        """Follow a same-file function, binding `op`/`batch_op` and static arguments."""
+        if node.name in frame.helpers or len(frame.helpers) >= _MAX_HELPER_DEPTH:
+            return
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        given: dict[str, ast.expr] = dict(zip(params, call.args, strict=False))
+        given.update({k.arg: k.value for k in call.keywords if k.arg})
+        op_names = set(self.op_names - set(params))
+        batches: dict[str, ops.Name] = {}
+        bound: dict[str, ast.expr] = {}
+        for name in params:
+            arg = given.get(name)
+            if isinstance(arg, ast.Name) and arg.id in frame.op_names:
+                op_names.add(name)
+            elif isinstance(arg, ast.Name) and arg.id in frame.batches:
+                batches[name] = frame.batches[arg.id]
+            else:
+                value = frame.scope.value(arg) if arg is not None else UNRESOLVED
+                bound[name] = ast.Constant(value=value)
+        scope = self.module_scope.child(_local_names(node, set()) | bound)
+        inner = _Frame(
+            scope, frozenset(op_names), batches, frame.autocommit, (*frame.helpers, node.name)
+        )
+        yield from self._body(node.body, inner)
+
+
+def _calls_in_order(node: ast.AST) -> list[ast.Call]:
+    """Calls in a statement in source order, not descending into lambdas or the
+    arguments' own nested definitions."""
+    found = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def _method(node: ast.expr) -> str:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return ""
+
+
+def _local_names(node: ast.FunctionDef, params: set[str]) -> dict[str, ast.expr]:
+    """A function's plain local assignments; its parameters are unknown values."""
+    unknown: dict[str, ast.expr] = {p: ast.Constant(value=UNRESOLVED) for p in params}
+    return unknown | assignments(node.body, nested=True)
+
+
+def _imported_op_names(module: ast.Module) -> Iterator[str]:
+    """Local names of `from alembic import op [as x]`."""
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "alembic":
+            for alias in node.names:
+                if alias.name == "op":
+                    yield alias.asname or "op"
