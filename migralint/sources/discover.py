@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 
+from migralint.alembic.discovery import revision_file
+from migralint.alembic.project import VersionSets
 from migralint.problems import (
     InputProblem,
     SymlinkLoop,
@@ -236,6 +238,7 @@ class _DiskProbe:
 
     def __init__(self) -> None:
         self._locks: dict[Path, str | None] = {}
+        self.alembic = VersionSets()
 
     def head(self, path: Path) -> str:
         return read_head(os.fspath(path), SNIFF_BYTES).decode("utf-8", "replace")
@@ -399,7 +402,13 @@ class _Finder:
         if self._exclude and self._exclude.match(relative, os.path.join(folder.path, name)):
             return
         self._seen_files.add(file_id)
-        migration = classify(folder, name, self._probe)
+        if name.endswith(".py"):
+            revision = revision_file(folder.path, name, self._probe.alembic)
+            if revision is None:
+                return
+            migration = revision
+        else:
+            migration = classify(folder, name, self._probe)
         if (
             self._fresh
             and not migration.fresh_install

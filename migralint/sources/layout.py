@@ -22,8 +22,9 @@ TransactionMode = Literal["per-file", "implicit", "none"]
 SNIFF_BYTES = 4096
 """How much of an otherwise unrecognised `.sql` file `Probe.head` must return."""
 
-CANDIDATE_SUFFIXES = (".sql", ".sql.postgres", ".sql.sqlite", ".sql.mysql")
-"""File-name endings (lower case) that a directory walk picks up."""
+CANDIDATE_SUFFIXES = (".sql", ".sql.postgres", ".sql.sqlite", ".sql.mysql", ".py")
+"""File-name endings (lower case) that a directory walk picks up (`.py`: only Alembic
+revisions are taken, see `migralint.alembic.discovery`)."""
 
 # phases of a sort key: set-up files and before-callbacks, the versioned timeline,
 # Flyway repeatables, then after-callbacks and unversioned files

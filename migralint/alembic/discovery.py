@@ -1,0 +1,31 @@
+"""How discovery sees an Alembic revision: a `MigrationFile` of tool `alembic`, placed
+in its folder's upgrade order. Its downgrade is linted from the same file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migralint.alembic.project import VersionSets, head_of, is_revision
+from migralint.sources.layout import MigrationFile
+
+_VERSIONED = 1  # layout's sort-key phase of the versioned timeline
+
+
+def revision_file(folder: Path, name: str, sets: VersionSets) -> MigrationFile | None:
+    """The MigrationFile for `folder/name` if it is an Alembic revision, else None."""
+    path = folder / name
+    if not is_revision(name, head_of(path)):
+        return None
+    version_set = sets.of(folder)
+    revision = next((r for r in version_set.revisions if r.path.name == name), None)
+    return MigrationFile(
+        path=path,
+        set_root=folder,
+        sort_key=(_VERSIONED, (version_set.position(path),), 0, name),
+        tool="alembic",
+        direction="up",
+        dialect=None,
+        transaction=None,
+        fresh_install=False,
+        version=(revision.revision or "") if revision else "",
+    )

@@ -1,0 +1,62 @@
+"""`.commit()` inside an Alembic revision: a failure after it leaves the revision half-applied.
+
+## What it does
+Flags a call of `.commit()` in `upgrade()` or `downgrade()`: `db.session.commit()`,
+`session.commit()`, `connection.commit()`.
+
+## Why is this bad?
+Alembic runs the revision inside its transaction and records the new version only
+when the revision returns. A commit in the middle makes what ran before it permanent
+(or, through another session, commits on another connection); if anything after it
+fails, the database holds half the revision while `alembic_version` still names the
+previous one, and re-running the upgrade fails on what already exists.
+
+## Example
+```sql file=d4_backfill.py
+from alembic import op
+from myapp import db
+
+revision = "d4"
+down_revision = None
+
+def upgrade():
+    db.session.execute("UPDATE users SET active = true")
+    db.session.commit()
+```
+
+## Use instead
+Run the data change on the migration's own connection and let Alembic commit it:
+```sql file=d4_backfill.py
+from alembic import op
+
+revision = "d4"
+down_revision = None
+
+def upgrade():
+    op.execute("UPDATE users SET active = true WHERE active IS NULL")
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.alembic.ops import CommitInRevision
+from migralint.context import Context
+from migralint.rule import DIALECTS, Violation, rule
+
+
+@rule(
+    "alembic-commit-in-revision",
+    category="transactions",
+    dialects=DIALECTS,
+    on_new_tables=True,
+)
+def check(op: CommitInRevision, ctx: Context) -> Iterator[Violation]:
+    yield ctx.finding(
+        op,
+        f"`{op.call}()` inside the revision: if anything after it fails, the revision is "
+        "half-applied and cannot simply be re-run",
+        "Run the statements through op.execute / op.get_bind() and leave the commit to "
+        "Alembic; split a large data change into its own revision.",
+    )
