@@ -1,0 +1,143 @@
+"""`migralint check` on Alembic projects: revisions read statically, in graph order,
+findings at the Python line of the `op.` call, downgrades judged for rollback only."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import CORPUS
+
+from migralint.config import Settings
+from migralint.engine import LintResult, lint_paths
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
+SHOP = FIXTURES / "shop"
+
+
+def _at(result: LintResult, name: str) -> list[tuple[int, str]]:
+    return sorted((f.line, f.rule) for f in result.findings if f.path.endswith(name))
+
+
+def _line(path: Path, text: str, start: int = 1) -> int:
+    lines = path.read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if i >= start and text in line)
+
+
+def test_every_revision_is_linted_in_graph_order() -> None:
+    result = lint_paths([SHOP], Settings())
+    assert result.files_linted == 5 and result.skipped == {}
+    linted = list(dict.fromkeys(Path(i.path).name for i in result.contexts))
+    assert linted == [
+        "a1_create_users.py",
+        "b2_every_op.py",
+        "c3_tags.py",
+        "c4_coupons.py",
+        "d5_merge.py",
+    ]
+
+
+def test_findings_point_at_the_op_call() -> None:
+    result = lint_paths([SHOP], Settings())
+    path = SHOP / "versions" / "b2_every_op.py"
+    found = _at(result, "b2_every_op.py")
+    assert (
+        _line(path, 'op.create_index("ix_users_name"'),
+        "require-concurrent-index-creation",
+    ) in (found)
+    assert (_line(path, 'batch_op.drop_column("note")'), "drop-column") in found
+    assert (_line(path, 'new_column_name="mail"'), "rename-column") in found
+    assert (_line(path, 'op.rename_table("orders", "purchases")'), "rename-table") in found
+    assert (_line(path, 'op.execute("UPDATE users'), "backfill-with-ddl") in found
+    # env.py sets lock_timeout for every revision; the concurrent build is in an autocommit block
+    rules = {rule for _, rule in found}
+    assert "require-lock-timeout" not in rules
+    assert "concurrent-index-in-transaction" not in rules
+    # numeric(10,2) → numeric(12,2) without existing_type: the catalog has the old type,
+    # and raising the precision at the same scale rewrites nothing
+    assert "alembic-type-change-unjudged" not in rules and "changing-column-type" not in rules
+
+
+def test_the_downgrade_is_judged_for_rollback_only() -> None:
+    path = SHOP / "versions" / "b2_every_op.py"
+    downgrade = _line(path, "def downgrade")
+    result = lint_paths([SHOP], Settings())
+    down = [(line, rule) for line, rule in _at(result, "b2_every_op.py") if line > downgrade]
+    assert (
+        _line(path, 'batch_op.add_column(sa.Column("note"', downgrade),
+        "irreversible-down",
+    ) in (down)
+    assert "adding-foreign-key-constraint" not in {rule for _, rule in down}
+    everything = lint_paths([SHOP], Settings(lint_downs="all"))
+    fk = _line(path, 'op.create_foreign_key("orders_user_id_fkey"', downgrade)
+    assert (fk, "adding-foreign-key-constraint") in _at(everything, "b2_every_op.py")
+    contexts = {(Path(i.path).name, i.direction) for i in result.contexts}
+    assert ("b2_every_op.py", "down") in contexts
+
+
+def test_a_type_change_without_existing_type_or_history_is_not_judged(tmp_path: Path) -> None:
+    revision = tmp_path / "versions" / "e5_widen.py"
+    revision.parent.mkdir()
+    revision.write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "e5"\n'
+        "down_revision = None\n\n\ndef upgrade():\n"
+        '    op.alter_column("users", "name", type_=sa.String(100))\n'
+    )
+    result = lint_paths([tmp_path], Settings())
+    assert [(f.rule, f.line) for f in result.findings] == [("alembic-type-change-unjudged", 9)]
+    assert "cannot be judged" in result.findings[0].message
+
+
+def test_bad_revisions_are_findings_and_the_rest_is_linted(tmp_path: Path) -> None:
+    project = shutil.copytree(FIXTURES / "broken", tmp_path / "broken")
+    shutil.move(project / "s1_syntax_error.py.txt", project / "versions" / "s1_syntax_error.py")
+    result = lint_paths([project], Settings())
+    assert result.files_linted == 9
+    assert _at(result, "s1_syntax_error.py") == [(8, "syntax-error")]
+    assert ("alembic-revision-graph") in {r for _, r in _at(result, "r2_orphan.py")}
+    unresolved = _at(result, "u1_unresolved.py")
+    assert [line for line, rule in unresolved if rule == "alembic-unresolved-op"] == [9, 11, 12]
+    assert (13, "drop-table") in unresolved
+    assert not [f for f in result.findings if f.rule == "internal-error"]
+
+
+def test_commit_inside_a_revision_is_flagged() -> None:
+    result = lint_paths([FIXTURES / "quay_style"], Settings())
+    path = FIXTURES / "quay_style" / "versions" / "q1_helpers.py"
+    assert (_line(path, "db.session.commit()"), "alembic-commit-in-revision") in _at(
+        result, "q1_helpers.py"
+    )
+
+
+def test_a_revision_is_never_imported(tmp_path: Path) -> None:
+    project = shutil.copytree(FIXTURES / "planted", tmp_path / "planted")
+    result = lint_paths([project], Settings())
+    assert not (project / "versions" / "IMPORTED").exists()
+    assert result.files_linted == 1
+    assert ("drop-column", 14) in [(f.rule, f.line) for f in result.findings]
+    single = lint_paths([project / "versions" / "p1_planted.py"], Settings())
+    assert single.files_linted == 1 and not (project / "versions" / "IMPORTED").exists()
+
+
+def test_python_files_that_are_not_revisions_are_not_taken() -> None:
+    result = lint_paths([SHOP], Settings())
+    assert not [i for i in result.contexts if i.path.endswith("env.py")]
+
+
+@pytest.mark.parametrize(("project", "revisions"), [("redash", 27), ("ctfd", 36), ("quay", 124)])
+def test_corpus_every_revision_read_none_crashes(project: str, revisions: int) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"migration corpus not present at {CORPUS}")
+    root = CORPUS / project
+    expected = {
+        p for p in root.rglob("*.py") if "revision =" in p.read_text() and p.name != "env.py"
+    }
+    result = lint_paths([root], Settings())
+    linted = {Path(i.path) for i in result.contexts}
+    assert linted == expected and len(expected) == revisions
+    assert result.files_linted == revisions
+    rules = Counter(f.rule for f in result.findings)
+    assert rules["internal-error"] == 0 and rules["syntax-error"] == 0
+    assert rules["alembic-revision-graph"] == 0

@@ -1,0 +1,216 @@
+"""The Alembic static reader: every operation of the fixture projects as the Ops the
+SQL front end produces, at the Python line of the `op.` call."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migralint.alembic.front_end import AUTOCOMMIT_REASON, Part, revision_parts
+from migralint.alembic.ops import CommitInRevision, UnjudgedTypeChange, UnresolvedCall
+from migralint.alembic.project import read_version_set
+from migralint.problems import InputProblem
+from migralint.sql import ops
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
+SHOP = FIXTURES / "shop" / "versions"
+
+
+def _parts(path: Path, dialect: str = "postgres") -> list[Part]:
+    return revision_parts(path, path.read_text(), dialect, read_version_set(path.parent))
+
+
+def _ops(path: Path, direction: str = "up", dialect: str = "postgres") -> list[ops.Op]:
+    return [
+        p.op
+        for part in _parts(path, dialect)
+        if part.direction == direction
+        for p in part.pieces
+        if not isinstance(p.op, (ops.EndOfFile, ops.SetSetting))
+    ]
+
+
+def _line(path: Path, text: str) -> int:
+    """The 1-based line of the first line of `path` containing `text`."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_create_table_reads_columns_types_defaults_and_constraints() -> None:
+    users, orders, index = _ops(SHOP / "a1_create_users.py")
+    assert isinstance(users, ops.CreateTable) and users.table == ops.Name("users")
+    columns = {c.name: c for c in users.columns}
+    assert columns["id"].nullable is False and columns["id"].constraints[0].kind == "primary_key"
+    assert columns["name"].type == ops.DataType("varchar", (50,), sql="varchar(50)")
+    assert columns["name"].nullable is False and columns["email"].nullable is True
+    assert columns["created_at"].type is not None
+    assert columns["created_at"].type.name == "timestamptz"
+    assert columns["created_at"].default == ops.Default("now()", volatile=False)
+    assert columns["active"].default == ops.Default("true")
+    assert isinstance(orders, ops.CreateTable)
+    kinds = {c.kind: c for c in orders.constraints}
+    assert kinds["primary_key"].columns == ("id",)
+    fk = kinds["foreign_key"]
+    assert fk.columns == ("user_id",) and fk.references == ops.ForeignKeyRef(
+        ops.Name("users"), ("id",)
+    )
+    assert {c.name: c.type for c in orders.columns}["amount"] == ops.DataType(
+        "numeric", (10, 2), sql="numeric(10, 2)"
+    )
+    assert isinstance(index, ops.CreateIndex)
+    assert (index.name, index.table, index.columns) == (
+        "ix_orders_user_id",
+        ops.Name("orders"),
+        ("user_id",),
+    )
+
+
+def test_every_operation_of_the_upgrade_in_order() -> None:
+    path = SHOP / "b2_every_op.py"
+    found = _ops(path)
+    assert [type(op).__name__ for op in found] == [
+        "AddColumn",  # nickname
+        "SetNotNull",  # email nullable=False
+        "AlterColumnType",  # name, with existing_type
+        "UnjudgedTypeChange",  # amount, without existing_type
+        "SetDefault",
+        "RenameColumn",
+        "CreateIndex",
+        "AddConstraint",  # foreign key
+        "AddConstraint",  # unique
+        "AddConstraint",  # check
+        "DropConstraint",
+        "AddColumn",  # batch_op: status
+        "DropColumn",  # batch_op: note
+        "AddColumn",  # helper receiving op: updated_by
+        "Update",  # op.execute("UPDATE …")
+        "SetDefault",  # op.execute(sa.text("ALTER TABLE …"))
+        "CreateIndex",  # autocommit block, CONCURRENTLY
+        "RenameTable",
+    ]
+    nickname = found[0]
+    assert isinstance(nickname, ops.AddColumn)
+    assert nickname.column.nullable is False and nickname.column.default == ops.Default("''")
+    retype = found[2]
+    assert isinstance(retype, ops.AlterColumnType) and retype.type.params == (100,)
+    unjudged = found[3]
+    assert isinstance(unjudged, UnjudgedTypeChange) and unjudged.column == "amount"
+    rename = found[5]
+    assert isinstance(rename, ops.RenameColumn) and (rename.column, rename.new_name) == (
+        "email",
+        "mail",
+    )
+    unique_index = found[6]
+    assert isinstance(unique_index, ops.CreateIndex) and unique_index.unique
+    fk, unique, check = found[7:10]
+    assert isinstance(fk, ops.AddConstraint) and fk.constraint.kind == "foreign_key"
+    assert isinstance(unique, ops.AddConstraint) and unique.constraint.columns == ("mail",)
+    assert isinstance(check, ops.AddConstraint) and check.constraint.expression == "amount > 0"
+    batch_add, batch_drop = found[11:13]
+    assert isinstance(batch_add, ops.AddColumn) and batch_add.table == ops.Name("orders")
+    assert isinstance(batch_drop, ops.DropColumn) and batch_drop.column == "note"
+    helper = found[13]
+    assert isinstance(helper, ops.AddColumn) and helper.column.name == "updated_by"
+    assert helper.loc.line == _line(path, "operations.add_column(")
+    concurrent = found[16]
+    assert isinstance(concurrent, ops.CreateIndex) and concurrent.concurrently
+    for op in found:  # every Op points at its Python call
+        assert (
+            path.read_text()
+            .splitlines()[op.loc.line - 1][op.loc.column - 1 :]
+            .startswith(("op.", "batch_op.", "operations."))
+        )
+
+
+def test_sql_in_op_execute_is_placed_at_the_call() -> None:
+    path = SHOP / "b2_every_op.py"
+    update = next(op for op in _ops(path) if isinstance(op, ops.Update))
+    assert update.table == ops.Name("users") and update.columns == ("nickname",)
+    assert update.loc.line == _line(path, 'op.execute("UPDATE')
+    assert update.loc.statement == "UPDATE users SET nickname = name"
+
+
+def test_autocommit_block_runs_outside_the_transaction() -> None:
+    parts = [p for p in _parts(SHOP / "b2_every_op.py") if p.direction == "up"]
+    assert [p.transaction for p in parts] == ["per-file", "none", "per-file"]
+    assert parts[1].transaction_reason == AUTOCOMMIT_REASON
+    inside = [p.op for p in parts[1].pieces if not isinstance(p.op, ops.SetSetting)]
+    assert len(inside) == 1 and isinstance(inside[0], ops.CreateIndex)
+    assert "transaction_per_migration" in parts[0].transaction_reason
+
+
+def test_env_py_timeouts_lead_every_part() -> None:
+    for part in _parts(SHOP / "b2_every_op.py"):
+        first = part.pieces[0].op
+        assert isinstance(first, ops.SetSetting)
+        assert (first.name, first.value) == ("lock_timeout", "2s")
+        assert first.loc.path.endswith("env.py")
+
+
+def test_downgrade_is_read_separately() -> None:
+    down = _ops(SHOP / "b2_every_op.py", "down")
+    assert isinstance(down[0], ops.RenameTable) and down[0].new_name == "orders"
+    assert any(isinstance(op, ops.DropDefault) for op in down)
+    assert all(not isinstance(op, UnjudgedTypeChange) for op in down)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "expected"),
+    [
+        ("postgres", ["DropConstraint:awards_team_id_fkey", "AddColumn:awards"]),
+        (
+            "mysql",
+            ["DropConstraint:awards_ibfk_1", "AddColumn:awards", "UnjudgedTypeChange:awards"],
+        ),
+        ("sqlite", []),
+    ],
+)
+def test_only_the_configured_dialects_branch_is_read(dialect: str, expected: list[str]) -> None:
+    found = _ops(FIXTURES / "dialects" / "versions" / "m1_branches.py", dialect=dialect)
+    described = [
+        f"{type(op).__name__}:{op.name if isinstance(op, ops.DropConstraint) else op.table}"
+        for op in found
+        if isinstance(op, ops.TableOp)
+    ]
+    assert described == expected
+
+
+def test_quay_style_parameters_core_statements_loops_and_commit() -> None:
+    path = FIXTURES / "quay_style" / "versions" / "q1_helpers.py"
+    found = _ops(path)
+    assert [type(op).__name__ for op in found] == [
+        "Insert",
+        "Update",
+        "AddColumn",
+        "AddColumn",
+        "Update",
+        "CommitInRevision",
+    ]
+    insert, update, first, second, sql_update, commit = found
+    assert isinstance(insert, ops.Insert) and insert.table == ops.Name("logentrykind")
+    assert isinstance(update, ops.Update) and update.where and update.columns == ("name",)
+    assert isinstance(first, ops.AddColumn) and isinstance(second, ops.AddColumn)
+    assert (first.table.name, second.table.name) == ("user", "team")
+    assert isinstance(sql_update, ops.Update) and sql_update.table == ops.Name("users")
+    assert isinstance(commit, CommitInRevision) and commit.call == "db.session.commit"
+    down = _ops(path, "down")
+    assert isinstance(down[0], ops.Delete) and down[0].where
+
+
+def test_what_cannot_be_resolved_is_an_unresolved_op_and_reading_goes_on() -> None:
+    path = FIXTURES / "broken" / "versions" / "u1_unresolved.py"
+    found = [op for op in _ops(path) if not isinstance(op, InputProblem)]
+    unresolved = [op for op in found if isinstance(op, UnresolvedCall)]
+    assert [u.call for u in unresolved] == ["op.sync_enum_values", "op.drop_table", "op.execute"]
+    assert [u.loc.line for u in unresolved] == [9, 11, 12]
+    assert isinstance(found[-1], ops.DropTable) and found[-1].table == ops.Name("legacy")
+
+
+def test_a_python_syntax_error_is_unparsed_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "s1_syntax_error.py"  # kept as .txt in fixtures: ruff reads .py files
+    shutil.copy(FIXTURES / "broken" / "s1_syntax_error.py.txt", path)
+    (part,) = _parts(path)
+    (op,) = [p.op for p in part.pieces]
+    assert isinstance(op, ops.Unparsed) and (op.line, op.column) == (8, 18)
+    assert "never closed" in op.error
