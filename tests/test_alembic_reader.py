@@ -42,6 +42,7 @@ def test_create_table_reads_columns_types_defaults_and_constraints() -> None:
     assert isinstance(users, ops.CreateTable) and users.table == ops.Name("users")
     columns = {c.name: c for c in users.columns}
     assert columns["id"].nullable is False and columns["id"].constraints[0].kind == "primary_key"
+    assert columns["id"].serial  # SQLAlchemy renders a sole integer primary key as SERIAL
     assert columns["name"].type == ops.DataType("varchar", (50,), sql="varchar(50)")
     assert columns["name"].nullable is False and columns["email"].nullable is True
     assert columns["created_at"].type is not None
@@ -49,6 +50,9 @@ def test_create_table_reads_columns_types_defaults_and_constraints() -> None:
     assert columns["created_at"].default == ops.Default("now()", volatile=False)
     assert columns["active"].default == ops.Default("true")
     assert isinstance(orders, ops.CreateTable)
+    assert {c.name: c.type for c in orders.columns}["id"] == ops.DataType(
+        "bigserial", sql="bigserial"
+    )
     kinds = {c.kind: c for c in orders.constraints}
     assert kinds["primary_key"].columns == ("id",)
     fk = kinds["foreign_key"]

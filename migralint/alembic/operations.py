@@ -231,7 +231,7 @@ def _create_table(a: _Args) -> list[ops.Op]:
         ops.CreateTable(
             loc=a.site.loc,
             table=a.table(),
-            columns=tuple(columns),
+            columns=schema_items.with_serial_key(columns, constraints, a.extra, scope),
             constraints=tuple(constraints),
             if_not_exists=a.flag("if_not_exists"),
         )

@@ -6,6 +6,7 @@ None: rules then do not guess."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from migralint.alembic.values import UNRESOLVED, Scope
 from migralint.postgres import is_volatile_expression
@@ -215,4 +216,42 @@ def strings(nodes: list[ast.expr], scope: Scope) -> tuple[str, ...]:
         found += [str(v) for v in items if isinstance(v, str)]
         if value is UNRESOLVED and isinstance(node, (ast.List, ast.Tuple)):
             found += [s for e in node.elts if (s := scope.text(e))]
+    return tuple(found)
+
+
+_SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def with_serial_key(
+    columns: list[ops.Column],
+    constraints: list[ops.Constraint],
+    items: list[ast.expr],
+    scope: Scope,
+) -> tuple[ops.Column, ...]:
+    """The columns, the sole integer primary key column made serial as SQLAlchemy
+    renders it (`autoincrement="auto"`): unless it sets autoincrement=False, a server
+    default, or a foreign key."""
+    keys = [c.name for c in columns if any(k.kind == "primary_key" for k in c.constraints)]
+    keys += [n for k in constraints if k.kind == "primary_key" for n in k.columns]
+    if len(set(keys)) != 1:
+        return tuple(columns)
+    calls = {
+        scope.text(item.args[0]): item
+        for item in items
+        if isinstance(item, ast.Call) and callee(item) == "Column" and item.args
+    }
+    found = []
+    for col in columns:
+        call = calls.get(col.name)
+        serial = _SERIALS.get(col.type.name) if col.type else None
+        if (
+            col.name == keys[0]
+            and serial
+            and call is not None
+            and _keyword(call, "autoincrement", scope) is not False
+            and col.default is None
+            and not any(k.kind == "foreign_key" for k in col.constraints)
+        ):
+            col = replace(col, type=ops.DataType(serial, sql=serial), nullable=False)
+        found.append(col)
     return tuple(found)
