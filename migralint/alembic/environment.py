@@ -3,9 +3,7 @@
 `context.configure(transaction_per_migration=True)` gives each revision its own
 transaction, `transactional_ddl=False` runs them without one; timeouts set in `env.py`
 (`SET lock_timeout …`, `-c lock_timeout=…` in connect options) hold for every
-revision. Without an `env.py` (or a setting in it), Alembic's defaults apply: on
-PostgreSQL the whole upgrade runs in one transaction; MySQL and SQLite have no
-transactional DDL.
+revision. Without an `env.py` (or a setting in it), Alembic's defaults apply.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ _TIMEOUT = re.compile(
     re.IGNORECASE,
 )
 _ENV_SIZE = 1 << 20
-_TRANSACTIONAL_DIALECTS = ("postgres", "cockroach")
 
 
 @dataclass(frozen=True)
@@ -37,15 +34,24 @@ class Environment:
     timeouts: tuple[tuple[str, str, int], ...] = ()  # (setting, value, line in env.py)
 
     def transaction(self, dialect: str) -> tuple[str, str]:
-        """(transaction mode, what says so) for a revision of this project."""
+        """(transaction mode, what says so) for a revision of this project.
+
+        Alembic runs every revision inside a connection transaction: one for the whole
+        upgrade when the dialect has transactional DDL (and env.py does not ask for one
+        per revision), else one per revision. What that transaction covers is the
+        database's business: MySQL commits each DDL statement implicitly.
+        """
         where = self.path.name if self.path else "env.py"
-        if self.transactional_ddl is False:
-            return "none", f"{where}: transactional_ddl=False"
+        if dialect == "mysql":
+            return "none", "alembic on MySQL: each DDL statement commits implicitly"
         if self.transaction_per_migration:
             return "per-file", f"{where}: transaction_per_migration=True"
-        if self.transactional_ddl or dialect in _TRANSACTIONAL_DIALECTS:
-            return "per-file", "alembic runs the upgrade in one transaction (transactional DDL)"
-        return "none", f"alembic: {dialect} has no transactional DDL"
+        if self.transactional_ddl is False:
+            return "per-file", (
+                f"{where}: transactional_ddl=False: alembic runs each revision in its own "
+                "transaction"
+            )
+        return "per-file", "alembic runs the upgrade in one transaction"
 
     def settings(self) -> list[ops.SetSetting]:
         """The timeouts env.py sets, as SET Ops placed at their line in env.py."""

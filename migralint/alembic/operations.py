@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from migralint.alembic import schema_items
 from migralint.alembic.execute_sql import sql_ops
-from migralint.alembic.ops import UnjudgedTypeChange, UnresolvedCall
+from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnresolvedCall
 from migralint.alembic.table_expressions import statement_op, table_of
 from migralint.alembic.values import UNRESOLVED, Scope
 from migralint.sql import ops
@@ -89,6 +89,10 @@ class _Missing(Exception):
     """A needed argument is absent or not static: the call becomes an UnresolvedCall."""
 
 
+class _Fails(Exception):
+    """A needed argument is statically wrong (a None name): the call fails when it runs."""
+
+
 class _Args:
     """A call's arguments bound to the operation's parameter names."""
 
@@ -121,10 +125,14 @@ class _Args:
         return self.value(name) is True
 
     def text(self, name: str, *, required: bool = True) -> str | None:
-        found = self.site.scope.text(self.named.get(name))
+        node = self.named.get(name)
+        found = self.site.scope.text(node)
         if found is None and required:
-            what = "missing" if name not in self.named else "not a literal string"
-            raise _Missing(f"argument `{name}` is {what}")
+            if node is None:
+                raise _Missing(f"argument `{name}` is missing")
+            if self.site.scope.value(node) is None:
+                raise _Fails(f"`{name}` is None: Alembic needs the name to emit it")
+            raise _Missing(f"argument `{name}` is not a literal string")
         return found
 
     def table(self, name: str = "table_name") -> ops.Name:
@@ -152,6 +160,8 @@ def operation_ops(site: Site) -> list[ops.Op]:
         return handler(_Args(site, params))
     except _Missing as missing:
         return [_unresolved(site, f"{missing}: not checked")]
+    except _Fails as fails:
+        return [FailingCall(loc=site.loc, call=site.label, reason=str(fails))]
 
 
 def _unresolved(site: Site, reason: str) -> UnresolvedCall:

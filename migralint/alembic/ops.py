@@ -18,6 +18,14 @@ class UnresolvedCall(ops.Op):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FailingCall(ops.Op):
+    """An `op.` call that fails when it runs, as its literal arguments show."""
+
+    call: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CommitInRevision(ops.Op):
     """A `.commit()` inside a revision: what ran before it stays if the rest fails."""
 

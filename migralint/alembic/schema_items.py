@@ -139,8 +139,9 @@ def server_default(node: ast.expr | None, scope: Scope) -> ops.Default | None:
 
 
 def _unknown() -> ops.Default:
-    """A default whose SQL is not known statically: present, judged as volatile."""
-    return ops.Default("<unknown>", volatile=True)
+    """A default whose value is computed by Python (`json.dumps({})`) or whose SQL is
+    not known statically: present; SQLAlchemy renders a Python value as a constant."""
+    return ops.Default("<unknown>")
 
 
 def column(node: ast.Call, scope: Scope) -> ops.Column | None:

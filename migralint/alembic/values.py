@@ -84,6 +84,10 @@ class Scope:
     def child(self, names: Mapping[str, ast.expr]) -> Scope:
         return Scope(names, self)
 
+    def bind(self, name: str, node: ast.expr) -> None:
+        """Rebind `name` here, as an assignment reached in execution order does."""
+        self._names[name] = node
+
     def lookup(self, name: str) -> ast.expr | None:
         """The expression bound to `name`, None when it is not bound here."""
         scope: Scope | None = self

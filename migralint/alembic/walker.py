@@ -86,6 +86,10 @@ class Walker:
             return
         else:
             yield from self._calls(node, frame)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):  # later statements see this value
+                    frame.scope.bind(target.id, node.value)
 
     def _with(self, node: ast.With | ast.AsyncWith, frame: _Frame) -> Iterator[Emitted]:
         inner = frame
