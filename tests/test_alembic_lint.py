@@ -55,9 +55,11 @@ def test_findings_point_at_the_op_call() -> None:
     rules = {rule for _, rule in found}
     assert "require-lock-timeout" not in rules
     assert "concurrent-index-in-transaction" not in rules
-    # numeric(10,2) → numeric(12,2) without existing_type: the catalog has the old type,
-    # and raising the precision at the same scale rewrites nothing
-    assert "alembic-type-change-unjudged" not in rules and "changing-column-type" not in rules
+    # integer → bigint rewrites; varchar(50) → varchar(100) (existing_type) and
+    # numeric(10,2) → numeric(12,2) (old type from a1's create_table) rewrite nothing
+    retypes = [line for line, rule in found if "type" in rule]
+    assert retypes == [_line(path, 'op.alter_column("orders", "user_id"')]
+    assert (retypes[0], "changing-column-type") in found
 
 
 def test_the_downgrade_is_judged_for_rollback_only() -> None:

@@ -81,7 +81,7 @@ def test_every_operation_of_the_upgrade_in_order() -> None:
     assert [type(op).__name__ for op in found] == [
         "AddColumn",  # nickname
         "SetNotNull",  # email nullable=False
-        "AlterColumnType",  # name, with existing_type
+        "AlterColumnType",  # user_id, with existing_type (name's widening: no Op)
         "UnjudgedTypeChange",  # amount, without existing_type
         "SetDefault",
         "RenameColumn",
@@ -102,7 +102,8 @@ def test_every_operation_of_the_upgrade_in_order() -> None:
     assert isinstance(nickname, ops.AddColumn)
     assert nickname.column.nullable is False and nickname.column.default == ops.Default("''")
     retype = found[2]
-    assert isinstance(retype, ops.AlterColumnType) and retype.type.params == (100,)
+    assert isinstance(retype, ops.AlterColumnType) and retype.column == "user_id"
+    assert retype.type == ops.DataType("bigint", sql="bigint")
     unjudged = found[3]
     assert isinstance(unjudged, UnjudgedTypeChange) and unjudged.column == "amount"
     rename = found[5]

@@ -33,7 +33,8 @@ def revision_jobs(
     """The jobs that judge one revision file; each folder is read once per Linter."""
     sets = _SETS.setdefault(linter, VersionSets())
     version_set = sets.of(migration.path.parent)
-    parts = revision_parts(migration.path, text, info.dialect, version_set)
+    pg_version = linter.settings.pg_version[0]
+    parts = revision_parts(migration.path, text, info.dialect, version_set, pg_version)
     jobs: list[Job] = []
     for i, part in enumerate(parts):
         part_info = _part_info(info, part)

@@ -22,6 +22,7 @@ from migralint.alembic.project import VersionSet
 from migralint.alembic.revision import Revision, read_revision
 from migralint.alembic.source import PythonSource
 from migralint.alembic.walker import Walker
+from migralint.config import DEFAULT_PG_VERSION
 from migralint.sql import ops
 from migralint.sql.statements import Comment
 
@@ -48,8 +49,15 @@ class Part:
     file_suppressions: tuple[directives.Suppression, ...] = ()
 
 
-def revision_parts(path: Path, text: str, dialect: str, version_set: VersionSet) -> list[Part]:
-    """The parts of the revision `text` (the contents of `path`), for `dialect`."""
+def revision_parts(
+    path: Path,
+    text: str,
+    dialect: str,
+    version_set: VersionSet,
+    pg_version: int = DEFAULT_PG_VERSION[0],
+) -> list[Part]:
+    """The parts of the revision `text` (the contents of `path`), for `dialect` (and the
+    PostgreSQL major version, which decides which type changes rewrite)."""
     source = PythonSource(str(path), text)
     revision = read_revision(path, text)
     comments = _Comments(source.comments())
@@ -57,7 +65,7 @@ def revision_parts(path: Path, text: str, dialect: str, version_set: VersionSet)
     leading = [Piece(op) for op in _problems(revision, version_set, str(path))]
     if revision.module is None:
         return [Part("up", mode, reason, tuple(leading), comments.whole_file)]
-    walker = Walker(source, revision.module, dialect)
+    walker = Walker(source, revision.module, dialect, pg_version)
     settings = [Piece(op) for op in version_set.environment.settings()]
     parts: list[Part] = []
     for direction, name in _FUNCTIONS:

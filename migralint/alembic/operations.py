@@ -17,6 +17,7 @@ from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnresolvedCall
 from migralint.alembic.table_expressions import statement_op, table_of
 from migralint.alembic.values import UNRESOLVED, Scope
+from migralint.postgres import is_binary_coercible
 from migralint.sql import ops
 
 # Alembic's positional parameters per operation: (on `op`, on a batch `batch_op`).
@@ -78,6 +79,7 @@ class Site:
     loc: ops.Location
     scope: Scope
     dialect: str
+    pg_version: int
     batch: ops.Name | None = None
 
     @property
@@ -200,14 +202,7 @@ def _alter_column(a: _Args) -> list[ops.Op]:
     scope = a.site.scope
     found: list[ops.Op] = []
     if a.has("type_"):
-        new = schema_items.data_type(a.node("type_"), scope)
-        if a.has("existing_type") and new is not None:
-            using = a.text("postgresql_using", required=False)
-            found.append(
-                ops.AlterColumnType(loc=loc, table=table, column=column, type=new, using=using)
-            )
-        else:
-            found.append(UnjudgedTypeChange(loc=loc, table=table, column=column, type=new))
+        found += _type_change(a, loc, table, column)
     nullable = a.value("nullable")
     if isinstance(nullable, bool) and a.value("existing_nullable") is not nullable:
         kind = ops.DropNotNull if nullable else ops.SetNotNull
@@ -222,6 +217,21 @@ def _alter_column(a: _Args) -> list[ops.Op]:
     if new_name:
         found.append(ops.RenameColumn(loc=loc, table=table, column=column, new_name=new_name))
     return found
+
+
+def _type_change(a: _Args, loc: ops.Location, table: ops.Name, column: str) -> list[ops.Op]:
+    """An AlterColumnType when the old type is stated; none when it says the change is
+    binary-coercible (varchar(50) → varchar(100)); else an UnjudgedTypeChange."""
+    scope = a.site.scope
+    new = schema_items.data_type(a.node("type_"), scope)
+    existing = schema_items.data_type(a.node("existing_type"), scope)
+    using = a.text("postgresql_using", required=False)
+    if new is not None and existing is not None:
+        if using is None and is_binary_coercible(existing, new, pg_version=a.site.pg_version):
+            return []
+        return [ops.AlterColumnType(loc=loc, table=table, column=column, type=new, using=using)]
+    written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
+    return [UnjudgedTypeChange(loc=loc, table=table, column=column, type=new, written=written)]
 
 
 def _create_table(a: _Args) -> list[ops.Op]:

@@ -34,10 +34,12 @@ class CommitInRevision(ops.Op):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnjudgedTypeChange(ops.TableOp):
-    """`alter_column(type_=…)` without `existing_type`: the old type is not stated."""
+    """`alter_column(type_=…)` whose old type (`existing_type`) or new type migralint
+    cannot read: `type` is None when the new type is unknown, `written` its source."""
 
     column: str
     type: ops.DataType | None
+    written: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -45,9 +45,12 @@ class _Frame:
 class Walker:
     """Collects the Ops of one revision's functions for one dialect."""
 
-    def __init__(self, source: PythonSource, module: ast.Module, dialect: str) -> None:
+    def __init__(
+        self, source: PythonSource, module: ast.Module, dialect: str, pg_version: int
+    ) -> None:
         self.source = source
         self.dialect = dialect
+        self.pg_version = pg_version
         self.module_scope = Scope(assignments(module.body))
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
         self.op_names = frozenset({"op", *_imported_op_names(module)})
@@ -155,7 +158,8 @@ class Walker:
         if batch is not None or self._is_op(call, frame):
             if method in NO_OP_METHODS:
                 return
-            site = Site(call, method, self.source.location(call), frame.scope, self.dialect, batch)
+            loc = self.source.location(call)
+            site = Site(call, method, loc, frame.scope, self.dialect, self.pg_version, batch)
             for op in operation_ops(site):
                 yield Emitted(op, frame.autocommit)
         elif method == "execute" and call.args:

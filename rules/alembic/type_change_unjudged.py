@@ -1,8 +1,9 @@
 """`alter_column(type_=…)` without `existing_type`: whether it rewrites the table cannot be judged.
 
 ## What it does
-Flags an Alembic `alter_column` that changes a column's type without saying the type
-it had (`existing_type`), when no earlier revision of the set created that column
+Flags an Alembic `alter_column` that changes a column's type to a type migralint cannot
+read (an application's own type), or without saying the type it had
+(`existing_type`) when no earlier revision of the set created that column
 either: the finding says the change cannot be judged, it does not guess. When an
 earlier revision created the column, its type there is the old type.
 
@@ -62,10 +63,18 @@ def check(op: UnjudgedTypeChange, ctx: Context) -> Iterator[Violation]:
             "a trigger, a batched backfill, then drop the old one.",
         )
         return
-    to = f" to {op.type}" if op.type else " (to a type migralint does not know)"
+    if op.type is None:
+        yield ctx.finding(
+            op,
+            f"alter_column changes the type of {op.table}.{op.column} to {op.written}, a type "
+            "migralint does not know: whether it rewrites the table cannot be judged",
+            "Check the SQL type it renders (alembic upgrade --sql); a change that is not "
+            "binary-coercible rewrites the table under an ACCESS EXCLUSIVE lock.",
+        )
+        return
     yield ctx.finding(
         op,
-        f"alter_column changes the type of {op.table}.{op.column}{to} without existing_type: "
-        "whether it rewrites the table cannot be judged",
+        f"alter_column changes the type of {op.table}.{op.column} to {op.type} without "
+        "existing_type: whether it rewrites the table cannot be judged",
         "Add existing_type=<the column's current type> so the change can be judged.",
     )
