@@ -12,7 +12,7 @@ fails, the database holds half the revision while `alembic_version` still names 
 previous one, and re-running the upgrade fails on what already exists.
 
 ## Example
-```sql file=d4_backfill.py
+```python file=d4_backfill.py
 from alembic import op
 from myapp import db
 
@@ -26,7 +26,7 @@ def upgrade():
 
 ## Use instead
 Run the data change on the migration's own connection and let Alembic commit it:
-```sql file=d4_backfill.py
+```python file=d4_backfill.py
 from alembic import op
 
 revision = "d4"

@@ -12,7 +12,7 @@ have a name" (or "can't emit DROP CONSTRAINT … it has no name") in the middle 
 incident, and the rollback has to be written by hand.
 
 ## Example
-```sql file=f6_add_org.py
+```python file=f6_add_org.py
 from alembic import op
 
 revision = "f6"
@@ -27,7 +27,7 @@ def downgrade():
 
 ## Use instead
 Name the constraint in the upgrade and drop it by that name:
-```sql file=f6_add_org.py
+```python file=f6_add_org.py
 from alembic import op
 
 revision = "f6"

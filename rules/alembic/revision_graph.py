@@ -13,7 +13,7 @@ with "Multiple head revisions are present" — usually two pull requests that ea
 added a revision on the same parent, merged without a merge revision.
 
 ## Example
-```sql file=b2_add_email.py
+```python file=b2_add_email.py
 revision = "b2"
 down_revision = "a1_never_merged"
 
@@ -24,7 +24,7 @@ def upgrade():
 ## Use instead
 Point `down_revision` at the real parent, or run `alembic merge heads` to write a
 merge revision:
-```sql file=b2_add_email.py
+```python file=b2_add_email.py
 revision = "b2"
 down_revision = None
 

@@ -14,7 +14,7 @@ integer to bigint rewrites). Without it neither a reviewer nor migralint can tel
 Alembic also needs `existing_type` to render the change on MySQL and in batch mode.
 
 ## Example
-```sql file=e5_widen_name.py
+```python file=e5_widen_name.py
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,7 +26,7 @@ def upgrade():
 ```
 
 ## Use instead
-```sql file=e5_widen_name.py
+```python file=e5_widen_name.py
 import sqlalchemy as sa
 from alembic import op
 

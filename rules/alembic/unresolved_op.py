@@ -12,7 +12,7 @@ code on the CI machine. What it cannot resolve it cannot judge: the call may loc
 table or drop data, and no other finding will say so.
 
 ## Example
-```sql file=c3_sync_enum.py
+```python file=c3_sync_enum.py
 from alembic import op
 
 revision = "c3"
@@ -26,7 +26,7 @@ def upgrade():
 Write the operation with literal arguments (or its SQL in `op.execute("…")`), or
 review it by hand and suppress the finding on it with
 `# migralint: ignore alembic-unresolved-op -- <reason>`:
-```sql file=c3_sync_enum.py
+```python file=c3_sync_enum.py
 from alembic import op
 
 revision = "c3"
