@@ -11,20 +11,23 @@ from migralint.sources.layout import MigrationFile
 _VERSIONED = 1  # layout's sort-key phase of the versioned timeline
 
 
-def revision_file(folder: Path, name: str, sets: VersionSets) -> MigrationFile | None:
-    """The MigrationFile for `folder/name` if it is an Alembic revision, else None."""
+def revision_file(
+    folder: Path, name: str, sets: VersionSets, dialect: str | None = None
+) -> MigrationFile | None:
+    """The MigrationFile for `folder/name` if it is an Alembic revision, else None;
+    `dialect`: what the folder's path names (a per-dialect version tree)."""
     path = folder / name
     if not is_revision(name, head_of(path)):
         return None
     version_set = sets.of(folder)
-    revision = next((r for r in version_set.revisions if r.path.name == name), None)
+    revision = version_set.revision_at(path)
     return MigrationFile(
         path=path,
-        set_root=folder,
+        set_root=version_set.folder,
         sort_key=(_VERSIONED, (version_set.position(path),), 0, name),
         tool="alembic",
         direction="up",
-        dialect=None,
+        dialect=dialect,
         transaction=None,
         fresh_install=False,
         version=(revision.revision or "") if revision else "",

@@ -108,10 +108,8 @@ def _problems(revision: Revision, version_set: VersionSet, path: str) -> list[op
             found.append(ops.Unparsed(loc=loc, error=p.message, line=p.line, column=p.column))
         else:
             found.append(UnreadableRevision(loc=loc, message=p.message))
-    for item in version_set.graph.problems:
-        if item.revision.path.name == revision.path.name:
-            line = item.problem.line
-            found.append(RevisionGraphProblem.at(path, item.problem.message, line))
+    for problem in version_set.problems_at(revision.path):
+        found.append(RevisionGraphProblem.at(path, problem.message, problem.line))
     return found
 
 

@@ -2,8 +2,10 @@
 
 A file is a revision when it assigns `revision` and `down_revision` at module level
 (how `alembic revision` writes every one), wherever it lies: a `versions/` folder under
-a `script_location`, a package path, or a plugin's own tree. Each folder is one
-version set, ordered by its revision graph; a folder is read once per run.
+a `script_location`, a package path, or a plugin's own tree. A `versions/` folder with
+its subfolders is one version set (a subfolder named after a database is a set of its
+own), any other folder is one; each set is ordered by its revision graph and read once
+per run.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from migralint.alembic.environment import Environment, find_environment
 from migralint.alembic.graph import Graph, build_graph
-from migralint.alembic.revision import Revision, read_revision
+from migralint.alembic.revision import Problem, Revision, read_revision
 from migralint.sources.files import InputError, read_file, read_head
+from migralint.sources.layout import read_folder
 
 _MARKER = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=", re.MULTILINE)
 _HEAD_BYTES = 8192
 _NOT_REVISIONS = frozenset({"env.py", "__init__.py", "setup.py", "conftest.py"})
 MAX_REVISION_BYTES = 4 << 20
+_NESTING = 3  # how far above a folder its `versions` folder may be
 
 
 def is_revision(name: str, head: str) -> bool:
@@ -46,27 +51,66 @@ class VersionSet:
 
     def position(self, path: Path) -> int:
         """The file's place in the upgrade order (files the graph cannot place go last)."""
-        names = [r.path.name for r in self.graph.ordered]
-        return names.index(path.name) if path.name in names else len(names)
+        return self._order.get(path.resolve(), len(self._order))
+
+    def revision_at(self, path: Path) -> Revision | None:
+        return self._by_path.get(path.resolve())
+
+    def problems_at(self, path: Path) -> list[Problem]:
+        """The graph's problems reported on the revision file `path`."""
+        target = path.resolve()
+        return [p.problem for p in self.graph.problems if p.revision.path.resolve() == target]
+
+    @cached_property
+    def _order(self) -> dict[Path, int]:
+        return {r.path.resolve(): i for i, r in enumerate(self.graph.ordered)}
+
+    @cached_property
+    def _by_path(self) -> dict[Path, Revision]:
+        return {r.path.resolve(): r for r in self.revisions}
 
 
-def read_version_set(folder: Path) -> VersionSet:
-    """Read every revision of `folder` (statically) and order them."""
+def set_root(folder: Path) -> Path:
+    """The folder whose revisions form one graph with those of `folder`: the `versions`
+    folder at most `_NESTING` levels above it (Alembic's recursive_version_locations),
+    or the innermost folder named after a database below that (a per-dialect tree);
+    else `folder` itself."""
+    chain = [folder, *folder.parents][: _NESTING + 1]
+    versions = next((i for i, p in enumerate(chain) if p.name == "versions"), None)
+    if versions is None:
+        return folder
+    return next((p for p in chain[:versions] if _dialect_folder(p.name)), chain[versions])
+
+
+def _dialect_folder(name: str) -> bool:
+    return read_folder(Path(name), ()).dialect is not None
+
+
+def _revision_paths(root: Path) -> list[Path]:
+    """Revision files under `root`, not descending into hidden, cache or per-dialect
+    folders (those are sets of their own)."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith((".", "__")) and not _dialect_folder(d)
+        )
+        for name in sorted(names):
+            path = Path(folder) / name
+            if is_revision(name, head_of(path)):
+                found.append(path)
+    return found
+
+
+def read_version_set(root: Path) -> VersionSet:
+    """Read every revision of the set rooted at `root` (statically) and order them."""
     revisions = []
-    try:
-        names = sorted(e.name for e in os.scandir(folder) if e.is_file())
-    except OSError:
-        names = []
-    for name in names:
-        path = folder / name
-        if not is_revision(name, head_of(path)):
-            continue
+    for path in _revision_paths(root):
         try:
             text = read_file(os.fspath(path), MAX_REVISION_BYTES).decode("utf-8", "replace")
         except InputError:
             continue  # the engine reports the file itself when it lints it
         revisions.append(read_revision(path, text))
-    return VersionSet(folder, build_graph(revisions), tuple(revisions), find_environment(folder))
+    return VersionSet(root, build_graph(revisions), tuple(revisions), find_environment(root))
 
 
 class VersionSets:
@@ -76,7 +120,9 @@ class VersionSets:
         self._sets: dict[Path, VersionSet] = {}
 
     def of(self, folder: Path) -> VersionSet:
-        key = folder.resolve()
+        """The version set the revisions of `folder` belong to."""
+        root = set_root(folder)
+        key = root.resolve()
         if key not in self._sets:
-            self._sets[key] = read_version_set(folder)
+            self._sets[key] = read_version_set(root)
         return self._sets[key]

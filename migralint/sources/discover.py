@@ -403,7 +403,7 @@ class _Finder:
             return
         self._seen_files.add(file_id)
         if name.endswith(".py"):
-            revision = revision_file(folder.path, name, self._probe.alembic)
+            revision = revision_file(folder.path, name, self._probe.alembic, folder.dialect)
             if revision is None:
                 return
             migration = revision
