@@ -262,3 +262,9 @@ def test_transactional_ddl_false_still_runs_each_revision_in_a_transaction(
     assert {(p.transaction, p.transaction_reason.split(":", 1)[0]) for p in parts} == {
         (mode, reason.split(":", 1)[0])
     }
+
+
+def test_the_multidb_template_reads_every_engines_function() -> None:
+    path = FIXTURES / "multidb" / "versions" / "k1_multidb.py"
+    assert [type(op).__name__ for op in _ops(path)] == ["AddColumn", "DropTable"]
+    assert [type(op).__name__ for op in _ops(path, "down")] == ["DropColumn"]

@@ -63,7 +63,12 @@ class Walker:
         params = {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
         op_names = self.op_names | ({"op"} & params)
         scope = self.module_scope.child(_local_names(node, params - {"op"}))
-        return list(self._body(node.body, _Frame(scope, op_names)))
+        found = list(self._body(node.body, _Frame(scope, op_names)))
+        if _dispatches_by_name(node):  # the multidb template: globals()[f"upgrade_{db}"]()
+            for other in self.functions.values():
+                if other.name.startswith(f"{name}_"):
+                    found += self.function(other.name)
+        return found
 
     def _body(self, statements: list[ast.stmt], frame: _Frame) -> Iterator[Emitted]:
         for statement in statements:
@@ -202,6 +207,14 @@ class Walker:
             scope, frozenset(op_names), batches, frame.autocommit, (*frame.helpers, node.name)
         )
         yield from self._body(node.body, inner)
+
+
+def _dispatches_by_name(node: ast.FunctionDef) -> bool:
+    """Whether the function calls `globals()` (to pick a function by name)."""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "globals"
+        for n in ast.walk(node)
+    )
 
 
 def _calls_in_order(node: ast.AST) -> list[ast.Call]:
