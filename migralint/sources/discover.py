@@ -332,7 +332,18 @@ class _Finder:
         subdirs: list[tuple[str, str, _FileId]],
         files: list[tuple[os.DirEntry[str], _FileId]],
     ) -> InputProblem | None:
-        """Put a folder entry in `subdirs` or `files`, or say why it is not taken."""
+        """Put a folder entry in `subdirs` or `files`, or say why it is not taken (not
+        for a `.py` file: only a revision among them is a migration)."""
+        problem = self._sort(entry, relative, subdirs, files)
+        return None if entry.name.endswith(".py") else problem
+
+    def _sort(
+        self,
+        entry: os.DirEntry[str],
+        relative: str,
+        subdirs: list[tuple[str, str, _FileId]],
+        files: list[tuple[os.DirEntry[str], _FileId]],
+    ) -> InputProblem | None:
         walked = not entry.name.startswith(".") and entry.name not in _SKIP_DIRS
         wanted = is_candidate(entry.name)
         try:

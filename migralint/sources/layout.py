@@ -22,9 +22,9 @@ TransactionMode = Literal["per-file", "implicit", "none"]
 SNIFF_BYTES = 4096
 """How much of an otherwise unrecognised `.sql` file `Probe.head` must return."""
 
-CANDIDATE_SUFFIXES = (".sql", ".sql.postgres", ".sql.sqlite", ".sql.mysql", ".py")
-"""File-name endings (lower case) that a directory walk picks up (`.py`: only Alembic
-revisions are taken, see `migralint.alembic.discovery`)."""
+CANDIDATE_SUFFIXES = (".sql", ".sql.postgres", ".sql.sqlite", ".sql.mysql")
+"""File-name endings (lower case) that a directory walk picks up; `.py` files are looked
+at too, and taken only when they are Alembic revisions (see `migralint.alembic`)."""
 
 # phases of a sort key: set-up files and before-callbacks, the versioned timeline,
 # Flyway repeatables, then after-callbacks and unversioned files
@@ -153,7 +153,7 @@ def _diesel_transaction(folder: Folder, probe: Probe) -> tuple[TransactionMode, 
 
 def is_candidate(name: str) -> bool:
     """Whether a directory walk should pick up a file with this name."""
-    return name.lower().endswith(CANDIDATE_SUFFIXES)
+    return name.lower().endswith(CANDIDATE_SUFFIXES) or name.endswith(".py")
 
 
 def read_folder(path: Path, names: Iterable[str]) -> Folder:
