@@ -13,7 +13,7 @@ import ast
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migralint import directives
@@ -47,6 +47,7 @@ class Part:
     transaction_reason: str
     pieces: tuple[Piece, ...]
     file_suppressions: tuple[directives.Suppression, ...] = ()
+    comments: tuple[Comment, ...] = ()  # every `#` comment of the file
 
 
 def revision_parts(
@@ -60,11 +61,12 @@ def revision_parts(
     PostgreSQL major version, which decides which type changes rewrite)."""
     source = PythonSource(str(path), text)
     revision = read_revision(path, text)
-    comments = _Comments(source.comments())
+    found_comments = tuple(source.comments())
+    comments = _Comments(found_comments)
     mode, reason = version_set.environment.transaction(dialect)
     leading = [Piece(op) for op in _problems(revision, version_set, str(path))]
     if revision.module is None:
-        return [Part("up", mode, reason, tuple(leading), comments.whole_file)]
+        return [Part("up", mode, reason, tuple(leading), comments.whole_file, found_comments)]
     walker = Walker(source, revision.module, dialect, pg_version)
     settings = [Piece(op) for op in version_set.environment.settings()]
     parts: list[Part] = []
@@ -73,30 +75,17 @@ def revision_parts(
         end = _end(revision.module, name, str(path))
         runs = itertools.groupby(emitted, key=lambda e: e.autocommit) if emitted else [(False, [])]
         for autocommit, run in runs:
-            pieces = [Piece(e.op, comments.at(e.op.loc)) for e in run]
+            pieces = (*settings, *(Piece(e.op, comments.at(e.op.loc)) for e in run))
             run_mode, run_reason = ("none", AUTOCOMMIT_REASON) if autocommit else (mode, reason)
-            parts.append(
-                Part(direction, run_mode, run_reason, (*settings, *pieces), comments.whole_file)
-            )
+            whole_file = comments.whole_file
+            parts.append(Part(direction, run_mode, run_reason, pieces, whole_file, found_comments))
         parts[-1] = _with_end(parts[-1], end)
-    parts[0] = Part(
-        parts[0].direction,
-        parts[0].transaction,
-        parts[0].transaction_reason,
-        (*leading, *parts[0].pieces),
-        comments.whole_file,
-    )
+    parts[0] = replace(parts[0], pieces=(*leading, *parts[0].pieces))
     return parts
 
 
 def _with_end(part: Part, end: ops.EndOfFile) -> Part:
-    return Part(
-        part.direction,
-        part.transaction,
-        part.transaction_reason,
-        (*part.pieces, Piece(end)),
-        part.file_suppressions,
-    )
+    return replace(part, pieces=(*part.pieces, Piece(end)))
 
 
 def _problems(revision: Revision, version_set: VersionSet, path: str) -> list[ops.Op]:

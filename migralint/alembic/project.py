@@ -86,25 +86,45 @@ def _dialect_folder(name: str) -> bool:
     return read_folder(Path(name), ()).dialect is not None
 
 
-def _revision_paths(root: Path) -> list[Path]:
-    """Revision files under `root`, not descending into hidden, cache or per-dialect
-    folders (those are sets of their own)."""
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith((".", "__")) and not _dialect_folder(d)
-        )
-        for name in sorted(names):
-            path = Path(folder) / name
-            if is_revision(name, head_of(path)):
-                found.append(path)
-    return found
+def _python_files(root: Path) -> list[os.DirEntry[str]]:
+    """`.py` files under `root`, not descending into hidden, cache or per-dialect folders
+    (those are sets of their own)."""
+    found: list[os.DirEntry[str]] = []
+    stack = [root]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith((".", "__")) and not _dialect_folder(entry.name):
+                    stack.append(Path(entry.path))
+            elif entry.name.endswith(".py") and entry.is_file():
+                found.append(entry)
+    return sorted(found, key=lambda e: e.path)
+
+
+def _signature(entries: list[os.DirEntry[str]]) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a file of the set is edited, added or removed."""
+    stats = []
+    for entry in entries:
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        stats.append((entry.path, st.st_mtime_ns, st.st_size))
+    return tuple(stats)
 
 
 def read_version_set(root: Path) -> VersionSet:
     """Read every revision of the set rooted at `root` (statically) and order them."""
     revisions = []
-    for path in _revision_paths(root):
+    for entry in _python_files(root):
+        path = Path(entry.path)
+        if not is_revision(entry.name, head_of(path)):
+            continue
         try:
             text = read_file(os.fspath(path), MAX_REVISION_BYTES).decode("utf-8", "replace")
         except InputError:
@@ -114,15 +134,19 @@ def read_version_set(root: Path) -> VersionSet:
 
 
 class VersionSets:
-    """Version sets read on demand, each folder once (discovery and the engine share it)."""
+    """Version sets read on demand: a set is read again only when one of its files
+    changed (discovery and each front end keep their own)."""
 
     def __init__(self) -> None:
-        self._sets: dict[Path, VersionSet] = {}
+        self._sets: dict[Path, tuple[tuple[tuple[str, int, int], ...], VersionSet]] = {}
 
     def of(self, folder: Path) -> VersionSet:
         """The version set the revisions of `folder` belong to."""
         root = set_root(folder)
         key = root.resolve()
-        if key not in self._sets:
-            self._sets[key] = read_version_set(root)
-        return self._sets[key]
+        signature = _signature(_python_files(root))
+        cached = self._sets.get(key)
+        if cached is None or cached[0] != signature:
+            cached = (signature, read_version_set(root))
+            self._sets[key] = cached
+        return cached[1]

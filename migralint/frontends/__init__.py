@@ -59,7 +59,12 @@ def _any_file(file: MigrationFile) -> bool:
     return True
 
 
+def _alembic_revision(file: MigrationFile) -> bool:
+    return file.tool == "alembic"
+
+
 FRONT_ENDS: tuple[Registered, ...] = (
+    Registered("alembic", _alembic_revision, "migralint.frontends.alembic:AlembicFrontEnd"),
     Registered("sql", _any_file, "migralint.frontends.sql:SqlFrontEnd"),
 )
 _loaded: dict[str, FrontEnd] = {}
