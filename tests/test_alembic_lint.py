@@ -170,3 +170,9 @@ def test_subfolders_of_versions_are_one_graph_and_dialect_trees_their_own() -> N
     assert not [
         f for f in result.findings if f.path.endswith("m1_search.py") and "concurrent" in f.rule
     ]
+
+
+def test_messages_quote_the_python_call_and_the_sql_keeps_its_facts() -> None:
+    result = lint_paths([SHOP], Settings())
+    backfill = next(f for f in result.findings if f.rule == "backfill-with-ddl")
+    assert 'op.add_column("users", sa.Column("nickname"' in backfill.message

@@ -1,7 +1,7 @@
 """SQL a revision passes to `op.execute` (or the connection), read by the SQL front end.
 
 Every Op the SQL yields is placed at the Python `op.` call, so a finding points at the
-line a reviewer sees; the statement's SQL stays on the location for messages.
+line a reviewer sees; the statement's SQL and its facts stay on the location.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def sql_ops(sql: str, at: ops.Location, dialect: str) -> list[ops.Op]:
 
 
 def _placed(op: ops.Op, at: ops.Location, statement: str) -> ops.Op:
-    loc = dataclasses.replace(at, statement=op.loc.statement or statement)
+    loc = dataclasses.replace(at, statement=op.loc.statement or statement, facts=op.loc.facts)
     if isinstance(op, ops.Unparsed):
         return dataclasses.replace(op, loc=loc, line=at.line, column=at.column)
     return dataclasses.replace(op, loc=loc)

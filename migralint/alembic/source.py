@@ -8,6 +8,7 @@ import io
 import tokenize
 
 from migralint.sql import ops
+from migralint.sql.facts import statement_facts
 from migralint.sql.statements import Comment
 
 _MAX_STATEMENT = 2000  # characters of a call kept on its location, for messages
@@ -29,13 +30,15 @@ class PythonSource:
     def location(self, node: ast.expr) -> ops.Location:
         end_line = node.end_lineno or node.lineno
         end_column = node.end_col_offset or node.col_offset + 1
+        text = self.segment(node)[:_MAX_STATEMENT]
         return ops.Location(
             self.path,
             node.lineno,
             node.col_offset + 1,
             end_line,
             end_column,
-            self.segment(node)[:_MAX_STATEMENT],
+            text,
+            statement_facts(text),
         )
 
     def segment(self, node: ast.expr) -> str:
