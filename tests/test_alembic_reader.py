@@ -268,3 +268,12 @@ def test_the_multidb_template_reads_every_engines_function() -> None:
     path = FIXTURES / "multidb" / "versions" / "k1_multidb.py"
     assert [type(op).__name__ for op in _ops(path)] == ["AddColumn", "DropTable"]
     assert [type(op).__name__ for op in _ops(path, "down")] == ["DropColumn"]
+
+
+def test_typed_identifiers_bound_parameters_empty_sql_and_lambdas() -> None:
+    path = FIXTURES / "edge" / "versions" / "h1_edges.py"
+    assert read_version_set(path.parent).revisions[0].revision == "h1"
+    found = _ops(path)
+    assert [type(op).__name__ for op in found] == ["Update"]  # "" is no SQL; a lambda never ran
+    update = found[0]
+    assert isinstance(update, ops.Update) and update.table == ops.Name("accounts")

@@ -347,18 +347,19 @@ def _execute(a: _Args) -> list[ops.Op]:
     node = a.node("sqltext")
     if node is None:
         raise _Missing("argument `sqltext` is missing")
-    return executed(node, a.site.scope, a.site.loc, a.site.dialect) or [
-        _unresolved(a.site, "the SQL is not known statically: not checked")
-    ]
+    found = executed(node, a.site.scope, a.site.loc, a.site.dialect)
+    if found is None:
+        return [_unresolved(a.site, "the SQL is not known statically: not checked")]
+    return found
 
 
-def executed(node: ast.expr, scope: Scope, loc: ops.Location, dialect: str) -> list[ops.Op]:
-    """The Ops of SQL text or a Core statement passed to `execute`; [] if unknown."""
+def executed(node: ast.expr, scope: Scope, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """The Ops of SQL text or a Core statement passed to `execute`; None if unknown."""
     sql = scope.value(node)
     if isinstance(sql, str):
         return sql_ops(sql, loc, dialect)
     found = statement_op(node, scope, loc) if sql is UNRESOLVED else None
-    return [found] if found is not None else []
+    return [found] if found is not None else None
 
 
 def _bulk_insert(a: _Args) -> list[ops.Op]:

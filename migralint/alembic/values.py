@@ -30,6 +30,7 @@ class _Unresolved:
 UNRESOLVED = _Unresolved()
 _AMBIGUOUS = ast.Constant(value=UNRESOLVED)  # a name bound more than once
 _TEXT_WRAPPERS = frozenset({"text", "f", "inline_literal", "literal_column", "str"})
+_SAME_TEXT = frozenset({"bindparams", "columns", "execution_options"})
 _MAX_DEPTH = 50
 
 
@@ -154,6 +155,8 @@ class Scope:
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name in _TEXT_WRAPPERS and len(node.args) == 1 and not node.keywords:
             return self.value(node.args[0], depth)
+        if name in _SAME_TEXT and isinstance(func, ast.Attribute):  # text(…).bindparams(…)
+            return self.value(func.value, depth)
         if name == "format" and isinstance(func, ast.Attribute):
             template = self.value(func.value, depth)
             args = [self.value(a, depth) for a in node.args]

@@ -169,7 +169,7 @@ class Walker:
                 yield Emitted(op, frame.autocommit)
         elif method == "execute" and call.args:
             loc = self.source.location(call)
-            for op in executed(call.args[0], frame.scope, loc, self.dialect):
+            for op in executed(call.args[0], frame.scope, loc, self.dialect) or ():
                 yield Emitted(op, frame.autocommit)
         elif method == "commit" and not call.args:
             text = self.source.segment(func)
@@ -218,9 +218,16 @@ def _dispatches_by_name(node: ast.FunctionDef) -> bool:
 
 
 def _calls_in_order(node: ast.AST) -> list[ast.Call]:
-    """Calls in a statement in source order, not descending into lambdas or the
-    arguments' own nested definitions."""
-    found = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+    """Calls in a statement in source order, not inside a lambda (which may never run)."""
+    found: list[ast.Call] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Lambda):
+            continue
+        if isinstance(current, ast.Call):
+            found.append(current)
+        stack.extend(ast.iter_child_nodes(current))
     return sorted(found, key=lambda n: (n.lineno, n.col_offset))
 
 
