@@ -176,3 +176,17 @@ def test_messages_quote_the_python_call_and_the_sql_keeps_its_facts() -> None:
     result = lint_paths([SHOP], Settings())
     backfill = next(f for f in result.findings if f.rule == "backfill-with-ddl")
     assert 'op.add_column("users", sa.Column("nickname"' in backfill.message
+
+
+def test_a_second_run_sees_revisions_edited_since(tmp_path: Path) -> None:
+    project = shutil.copytree(SHOP, tmp_path / "shop")
+    settings = Settings()
+    assert "alembic-revision-graph" not in {
+        f.rule for f in lint_paths([project], settings).findings
+    }
+    child = project / "versions" / "c3_tags.py"
+    child.write_text(child.read_text().replace('down_revision = "b2"', 'down_revision = "zz"'))
+    again = lint_paths([project], Settings())
+    assert [
+        (Path(f.path).name, f.rule) for f in again.findings if f.rule == "alembic-revision-graph"
+    ] == [("c3_tags.py", "alembic-revision-graph")]

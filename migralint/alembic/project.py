@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -48,6 +48,11 @@ class VersionSet:
     graph: Graph
     revisions: tuple[Revision, ...]
     environment: Environment
+    stamps: dict[Path, tuple[int, int]] = field(default_factory=dict)  # path: mtime, size
+
+    def read_as_now(self, path: Path) -> bool:
+        """Whether the file is unchanged since the set was read."""
+        return self.stamps.get(path.resolve()) == _stamp(path)
 
     def position(self, path: Path) -> int:
         """The file's place in the upgrade order (files the graph cannot place go last)."""
@@ -106,47 +111,46 @@ def _python_files(root: Path) -> list[os.DirEntry[str]]:
     return sorted(found, key=lambda e: e.path)
 
 
-def _signature(entries: list[os.DirEntry[str]]) -> tuple[tuple[str, int, int], ...]:
-    """What changes when a file of the set is edited, added or removed."""
-    stats = []
-    for entry in entries:
-        try:
-            st = entry.stat()
-        except OSError:
-            continue
-        stats.append((entry.path, st.st_mtime_ns, st.st_size))
-    return tuple(stats)
-
-
 def read_version_set(root: Path) -> VersionSet:
     """Read every revision of the set rooted at `root` (statically) and order them."""
     revisions = []
+    stamps = {}
     for entry in _python_files(root):
         path = Path(entry.path)
         if not is_revision(entry.name, head_of(path)):
             continue
+        stamps[path.resolve()] = _stamp(path)
         try:
             text = read_file(os.fspath(path), MAX_REVISION_BYTES).decode("utf-8", "replace")
         except InputError:
             continue  # the engine reports the file itself when it lints it
         revisions.append(read_revision(path, text))
-    return VersionSet(root, build_graph(revisions), tuple(revisions), find_environment(root))
+    graph = build_graph(revisions)
+    return VersionSet(root, graph, tuple(revisions), find_environment(root), stamps)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 class VersionSets:
-    """Version sets read on demand: a set is read again only when one of its files
-    changed (discovery and each front end keep their own)."""
+    """Version sets read on demand, each once: discovery keeps one per run, the front
+    end one per run (its settings); a set is read again when the file being linted is
+    not the one the set read (it was edited since)."""
 
     def __init__(self) -> None:
-        self._sets: dict[Path, tuple[tuple[tuple[str, int, int], ...], VersionSet]] = {}
+        self._sets: dict[Path, VersionSet] = {}
 
-    def of(self, folder: Path) -> VersionSet:
+    def of(self, folder: Path, file: Path | None = None) -> VersionSet:
         """The version set the revisions of `folder` belong to."""
         root = set_root(folder)
         key = root.resolve()
-        signature = _signature(_python_files(root))
-        cached = self._sets.get(key)
-        if cached is None or cached[0] != signature:
-            cached = (signature, read_version_set(root))
-            self._sets[key] = cached
-        return cached[1]
+        found = self._sets.get(key)
+        if found is None or (file is not None and not found.read_as_now(file)):
+            found = read_version_set(root)
+            self._sets[key] = found
+        return found

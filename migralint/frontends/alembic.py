@@ -3,8 +3,8 @@
 The file is parsed with `ast`, never imported (see `migralint.alembic`). Its parts are
 the upgrade and the downgrade, each split where an `autocommit_block` runs outside the
 transaction; every Op is one `ReadStatement` at the Python line of its `op.` call. The
-version set (graph, env.py) of each folder is read once and read again only when one
-of its revision files changed.
+version set (graph, env.py) of each folder is read once per run, and again when the
+file being linted changed since.
 """
 
 from __future__ import annotations
@@ -28,18 +28,25 @@ class AlembicFrontEnd:
     name = "alembic"
 
     def __init__(self) -> None:
-        self._sets = VersionSets()
+        self._run: tuple[object, VersionSets] = (None, VersionSets())
 
     def read(self, file: MigrationFile, data: bytes, reading: Reading) -> Migration:
         info = file_context(file, reading.dialect, reading.settings)
         text, leading = _decode(data, info.path)
-        version_set = self._sets.of(file.path.parent)
+        version_set = self._sets(reading).of(file.path.parent, file.path)
         pg_version = reading.settings.pg_version[0]
         found = front_end.revision_parts(file.path, text, info.dialect, version_set, pg_version)
         parts = tuple(
             _part(part, info, text, leading if i == 0 else ()) for i, part in enumerate(found)
         )
         return Migration(file, info, self.name, text, parts)
+
+    def _sets(self, reading: Reading) -> VersionSets:
+        """The version sets of this run: a run is one settings object (held, so its id
+        is not reused while it is the key)."""
+        if self._run[0] is not reading.settings:
+            self._run = (reading.settings, VersionSets())
+        return self._run[1]
 
 
 def _part(part: front_end.Part, info: FileInfo, text: str, leading: tuple[ops.Op, ...]) -> Part:
