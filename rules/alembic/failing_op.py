@@ -7,9 +7,10 @@ a constraint or index name of `None` where Alembic needs the name to emit the DR
 downgrade of every constraint the upgrade created without a name.
 
 ## Why is this bad?
-The revision cannot be rolled back: `alembic downgrade` stops with "Constraint must
-have a name" (or "can't emit DROP CONSTRAINT … it has no name") in the middle of an
-incident, and the rollback has to be written by hand.
+The revision cannot be rolled back: `alembic downgrade` stops with SQLAlchemy's
+"Can't emit DROP CONSTRAINT for constraint …; it has no name" (an IndexError when the
+metadata has a naming convention) in the middle of an incident, and the rollback has
+to be written by hand.
 
 ## Example
 ```python file=f6_add_org.py
