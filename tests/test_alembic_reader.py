@@ -277,3 +277,17 @@ def test_typed_identifiers_bound_parameters_empty_sql_and_lambdas() -> None:
     assert [type(op).__name__ for op in found] == ["Update"]  # "" is no SQL; a lambda never ran
     update = found[0]
     assert isinstance(update, ops.Update) and update.table == ops.Name("accounts")
+
+
+def test_loops_over_dicts_with_continue_break_and_an_early_return() -> None:
+    path = FIXTURES / "edge" / "versions" / "h2_loops.py"
+    found = [(type(op).__name__, getattr(op, "name", None)) for op in _ops(path)]
+    assert found == [
+        ("DropConstraint", "task_fail_ti_fkey"),
+        ("DropConstraint", "task_map_ti_fkey"),  # then `break`
+        ("AddConstraint", None),  # task_fail (task_map is skipped by `continue`)
+        ("AddConstraint", None),  # xcom
+    ]
+    tables = [op.table.name for op in _ops(path) if isinstance(op, ops.AddConstraint)]
+    assert tables == ["task_fail", "xcom"]
+    assert _ops(path, dialect="sqlite") == []  # `return` first on SQLite

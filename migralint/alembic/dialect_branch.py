@@ -27,7 +27,12 @@ class DialectTest:
         self.scope = scope
 
     def truth(self, node: ast.expr, depth: int = 0) -> bool | None:
-        """True/False when the condition only depends on the dialect, else None."""
+        """True/False when the condition depends only on the dialect and on values known
+        statically (`fk["table"] in SKIPPED` in an unrolled loop), else None."""
+        found = self._dialect_truth(node, depth)
+        return found if found is not None else _folded(node, self.scope)
+
+    def _dialect_truth(self, node: ast.expr, depth: int = 0) -> bool | None:
         if depth > _MAX_DEPTH:
             return None
         deeper = depth + 1
@@ -114,3 +119,29 @@ class DialectTest:
                 if func.attr == "get_backend_name":
                     return "name"
         return None
+
+
+_COMPARE = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+}
+
+
+def _folded(node: ast.expr, scope: Scope) -> bool | None:
+    """A comparison or a name of values known statically, folded; else None."""
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        left, right = scope.value(node.left), scope.value(node.comparators[0])
+        if left is UNRESOLVED or right is UNRESOLVED:
+            return None
+        try:
+            return bool(_COMPARE[type(node.ops[0])](left, right))
+        except TypeError:
+            return None
+    if isinstance(node, (ast.Name, ast.Constant)):
+        value = scope.value(node)
+        return None if value is UNRESOLVED else bool(value)
+    return None

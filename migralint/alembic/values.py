@@ -117,7 +117,31 @@ class Scope:
             return self._binop(node, deeper)
         if isinstance(node, ast.Call):
             return self._call(node, deeper)
+        if isinstance(node, ast.Dict):
+            return self._dict(node, deeper)
+        if isinstance(node, ast.Subscript):
+            return self._item(node, deeper)
         return UNRESOLVED
+
+    def _dict(self, node: ast.Dict, depth: int) -> object:
+        keys = [self.value(k, depth) if k is not None else UNRESOLVED for k in node.keys]
+        values = [self.value(v, depth) for v in node.values]
+        if any(x is UNRESOLVED for x in (*keys, *values)):
+            return UNRESOLVED
+        try:
+            return dict(zip(keys, values, strict=True))
+        except TypeError:  # an unhashable key
+            return UNRESOLVED
+
+    def _item(self, node: ast.Subscript, depth: int) -> object:
+        """`TABLES[0]`, `fk["table"]`: an item of a resolved list, tuple or dict."""
+        container, key = self.value(node.value, depth), self.value(node.slice, depth)
+        if container is UNRESOLVED or key is UNRESOLVED:
+            return UNRESOLVED
+        try:
+            return container[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return UNRESOLVED
 
     def text(self, node: ast.expr | None) -> str | None:
         """The node's value when it is a string, else None."""

@@ -11,7 +11,7 @@ receive `op` or `batch_op` (their bodies, with the arguments bound).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 
 from migralint.alembic.dialect_branch import DialectTest
@@ -40,6 +40,14 @@ class _Frame:
     batches: dict[str, ops.Name] = field(default_factory=dict)
     autocommit: bool = False
     helpers: tuple[str, ...] = ()  # helper functions being followed (no recursion)
+    certain: bool = True  # not inside a branch whose condition is unknown
+
+
+class _Jump(Exception):
+    """A `continue`, `break` or `return` reached on a path known to run."""
+
+    def __init__(self, kind: type[ast.stmt]) -> None:
+        self.kind = kind
 
 
 class Walker:
@@ -63,7 +71,7 @@ class Walker:
         params = {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
         op_names = self.op_names | ({"op"} & params)
         scope = self.module_scope.child(_local_names(node, params - {"op"}))
-        found = list(self._body(node.body, _Frame(scope, op_names)))
+        found = _until_return(self._body(node.body, _Frame(scope, op_names)))
         if _dispatches_by_name(node):  # the multidb template: globals()[f"upgrade_{db}"]()
             for other in self.functions.values():
                 if other.name.startswith(f"{name}_"):
@@ -78,16 +86,22 @@ class Walker:
         if isinstance(node, ast.If):
             truth = DialectTest(self.dialect, frame.scope).truth(node.test)
             yield from self._calls(node.test, frame)
+            branch = frame if truth is not None else replace(frame, certain=False)
             if truth is not False:
-                yield from self._body(node.body, frame)
+                yield from self._body(node.body, branch)
             if truth is not True:
-                yield from self._body(node.orelse, frame)
+                yield from self._body(node.orelse, branch)
+        elif isinstance(node, (ast.Continue, ast.Break, ast.Return)):
+            if isinstance(node, ast.Return) and node.value is not None:
+                yield from self._calls(node.value, frame)
+            if frame.certain:
+                raise _Jump(type(node))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             yield from self._with(node, frame)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             yield from self._for(node, frame)
         elif isinstance(node, ast.While):
-            yield from self._body(node.body, frame)
+            yield from _loop_pass(self._body(node.body, frame))
         elif isinstance(node, ast.Try):
             yield from self._body(node.body + node.orelse + node.finalbody, frame)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -140,9 +154,10 @@ class Walker:
         if isinstance(node.target, ast.Name) and isinstance(items, tuple) and items:
             for item in items[:_MAX_UNROLL]:
                 bound = frame.scope.child({node.target.id: ast.Constant(value=item)})
-                yield from self._body(node.body, replace(frame, scope=bound))
+                if (yield from _loop_pass(self._body(node.body, replace(frame, scope=bound)))):
+                    return  # a `break` known to run
         else:
-            yield from self._body(node.body, frame)
+            yield from _loop_pass(self._body(node.body, frame))
         yield from self._body(node.orelse, frame)
 
     def _calls(self, node: ast.AST, frame: _Frame) -> Iterator[Emitted]:
@@ -206,7 +221,32 @@ class Walker:
         inner = _Frame(
             scope, frozenset(op_names), batches, frame.autocommit, (*frame.helpers, node.name)
         )
-        yield from self._body(node.body, inner)
+        found = _until_return(self._body(node.body, inner))
+        yield from found
+
+
+def _loop_pass(body: Iterator[Emitted]) -> Generator[Emitted, None, bool]:
+    """Run one pass of a loop body; True when it ended in a `break`. A `return`
+    propagates."""
+    try:
+        yield from body
+    except _Jump as jump:
+        if jump.kind is ast.Return:
+            raise
+        return jump.kind is ast.Break
+    return False
+
+
+def _until_return(body: Iterator[Emitted]) -> list[Emitted]:
+    """A function body's Ops, up to a `return` known to run."""
+    found: list[Emitted] = []
+    try:
+        for emitted in body:
+            found.append(emitted)
+    except _Jump as jump:
+        if jump.kind is not ast.Return:
+            raise  # a `continue` / `break` outside a loop: Python rejects it
+    return found
 
 
 def _dispatches_by_name(node: ast.FunctionDef) -> bool:
