@@ -190,3 +190,9 @@ def test_a_second_run_sees_revisions_edited_since(tmp_path: Path) -> None:
     assert [
         (Path(f.path).name, f.rule) for f in again.findings if f.rule == "alembic-revision-graph"
     ] == [("c3_tags.py", "alembic-revision-graph")]
+
+
+def test_identifiers_after_a_long_docstring_are_found() -> None:
+    result = lint_paths([FIXTURES / "long_docstring"], Settings())
+    assert result.files_linted == 1
+    assert "drop-column" in {f.rule for f in result.findings}

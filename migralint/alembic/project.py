@@ -23,7 +23,7 @@ from migralint.sources.files import InputError, read_file, read_head
 from migralint.sources.layout import read_folder
 
 _MARKER = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=", re.MULTILINE)
-_HEAD_BYTES = 8192
+_HEAD_BYTES = 64 * 1024  # the identifiers follow the docstring, which may be long
 _NOT_REVISIONS = frozenset({"env.py", "__init__.py", "setup.py", "conftest.py"})
 MAX_REVISION_BYTES = 4 << 20
 _NESTING = 3  # how far above a folder its `versions` folder may be
