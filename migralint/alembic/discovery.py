@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migralint.alembic.project import VersionSets, head_of, is_revision
+from migralint.alembic.project import VersionSets, revision_file_at
 from migralint.sources.layout import MigrationFile
 
 _VERSIONED = 1  # layout's sort-key phase of the versioned timeline
@@ -17,7 +17,7 @@ def revision_file(
     """The MigrationFile for `folder/name` if it is an Alembic revision, else None;
     `dialect`: what the folder's path names (a per-dialect version tree)."""
     path = folder / name
-    if not is_revision(name, head_of(path)):
+    if not revision_file_at(path):
         return None
     version_set = sets.of(folder)
     revision = version_set.revision_at(path)

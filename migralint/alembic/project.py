@@ -23,21 +23,32 @@ from migralint.sources.files import InputError, read_file, read_head
 from migralint.sources.layout import read_folder
 
 _MARKER = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=", re.MULTILINE)
-_HEAD_BYTES = 64 * 1024  # the identifiers follow the docstring, which may be long
+_HEAD_BYTES = 8192
+_LONG_HEAD_BYTES = 256 * 1024  # when the first bytes end inside the module docstring
 _NOT_REVISIONS = frozenset({"env.py", "__init__.py", "setup.py", "conftest.py"})
 MAX_REVISION_BYTES = 4 << 20
 _NESTING = 3  # how far above a folder its `versions` folder may be
 
 
-def is_revision(name: str, head: str) -> bool:
+def _has_identifiers(name: str, head: str) -> bool:
     """Whether a file (its name and first bytes) is an Alembic revision."""
     if not name.endswith(".py") or name in _NOT_REVISIONS:
         return False
     return {m[1] for m in _MARKER.finditer(head)} == {"revision", "down_revision"}
 
 
-def head_of(path: Path) -> str:
-    return read_head(os.fspath(path), _HEAD_BYTES).decode("utf-8", "replace")
+def revision_file_at(path: Path) -> bool:
+    """Whether the `.py` file at `path` is an Alembic revision: its identifiers are in
+    its first bytes, or after a docstring longer than those (then read further)."""
+    head = _head(path, _HEAD_BYTES)
+    if _has_identifiers(path.name, head):
+        return True
+    inside_docstring = head.count('"""') % 2 == 1 or head.count("'''") % 2 == 1
+    return inside_docstring and _has_identifiers(path.name, _head(path, _LONG_HEAD_BYTES))
+
+
+def _head(path: Path, size: int) -> str:
+    return read_head(os.fspath(path), size).decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ def read_version_set(root: Path) -> VersionSet:
     stamps = {}
     for entry in _python_files(root):
         path = Path(entry.path)
-        if not is_revision(entry.name, head_of(path)):
+        if not revision_file_at(path):
             continue
         stamps[path.resolve()] = _stamp(path)
         try:
