@@ -196,3 +196,9 @@ def test_identifiers_after_a_long_docstring_are_found() -> None:
     result = lint_paths([FIXTURES / "long_docstring"], Settings())
     assert result.files_linted == 1
     assert "drop-column" in {f.rule for f in result.findings}
+
+
+def test_a_parent_in_another_version_location_is_no_missing_parent() -> None:
+    result = lint_paths([FIXTURES / "locations"], Settings())
+    assert result.files_linted == 2
+    assert "alembic-revision-graph" not in {f.rule for f in result.findings}

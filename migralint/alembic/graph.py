@@ -5,8 +5,9 @@ heads that no branch label names)."""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from migralint.alembic.revision import Problem, Revision, assignment_line
 
@@ -28,8 +29,12 @@ class Graph:
     problems: tuple[GraphProblem, ...]
 
 
-def build_graph(revisions: Sequence[Revision]) -> Graph:
-    """Order `revisions` topologically (ties by file name); never raises."""
+def build_graph(
+    revisions: Sequence[Revision], elsewhere: Callable[[], frozenset[str]] = frozenset
+) -> Graph:
+    """Order `revisions` topologically (ties by file name); never raises. `elsewhere`
+    gives the revision ids of sibling version folders (asked only when a parent is not
+    in the set): a parent there is no missing parent (several `version_locations`)."""
     by_id: dict[str, Revision] = {}
     problems: list[GraphProblem] = []
     for rev in sorted(revisions, key=lambda r: str(r.path)):
@@ -42,12 +47,13 @@ def build_graph(revisions: Sequence[Revision]) -> Graph:
             continue
         by_id[rev.revision] = rev
     parents: dict[str, list[str]] = {}
+    known_elsewhere = cache(elsewhere)
     for rid, rev in by_id.items():
         parents[rid] = []
         for parent in rev.down_revisions:
             if parent in by_id:
                 parents[rid].append(parent)
-            else:
+            elif parent not in known_elsewhere():
                 message = f"down_revision {parent!r} names no revision in {rev.path.parent}"
                 problems.append(_at(rev, "down_revision", message))
         parents[rid] += [d for d in rev.depends_on if d in by_id and d != rid]

@@ -22,6 +22,7 @@ from migralint.alembic.revision import Problem, Revision, read_revision
 from migralint.sources.files import InputError, read_file, read_head
 from migralint.sources.layout import read_folder
 
+_REVISION_ID = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _MARKER = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=", re.MULTILINE)
 _HEAD_BYTES = 8192
 _LONG_HEAD_BYTES = 256 * 1024  # when the first bytes end inside the module docstring
@@ -136,8 +137,22 @@ def read_version_set(root: Path) -> VersionSet:
         except InputError:
             continue  # the engine reports the file itself when it lints it
         revisions.append(read_revision(path, text))
-    graph = build_graph(revisions)
+    graph = build_graph(revisions, lambda: _ids_beside(root))
     return VersionSet(root, graph, tuple(revisions), find_environment(root), stamps)
+
+
+def _ids_beside(root: Path) -> frozenset[str]:
+    """Revision ids of the revisions in the folders beside `root` (below its parent)."""
+    inside = os.fspath(root.resolve()) + os.sep
+    found = set()
+    for entry in _python_files(root.parent):
+        path = Path(entry.path)
+        if os.fspath(path.resolve()).startswith(inside) or not revision_file_at(path):
+            continue
+        m = _REVISION_ID.search(_head(path, _LONG_HEAD_BYTES))
+        if m:
+            found.add(m[1])
+    return frozenset(found)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
