@@ -11,7 +11,8 @@ from migralint.engine import LintResult
 from migralint.sources.layout import CANDIDATE_SUFFIXES
 
 WHAT_IS_READ = (
-    f"migralint reads files ending in {', '.join(CANDIDATE_SUFFIXES)} and skips hidden "
+    f"migralint reads files ending in {', '.join(CANDIDATE_SUFFIXES)} and Alembic revision "
+    "files (.py), and skips hidden "
     "folders, node_modules, virtualenvs, excluded and .gitignored paths"
 )
 

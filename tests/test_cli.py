@@ -280,8 +280,8 @@ def test_a_folder_without_migrations_says_so_and_exits_2(tmp_path: Path) -> None
     assert "rename-column" in out  # the other folder is still linted and reported
     assert err.splitlines() == [
         f"migralint: error: {tmp_path / 'app'}: no migration files found under it; migralint "
-        "reads files ending in .sql, .sql.postgres, .sql.sqlite, .sql.mysql and skips hidden "
-        "folders, node_modules, virtualenvs, excluded and .gitignored paths"
+        "reads files ending in .sql, .sql.postgres, .sql.sqlite, .sql.mysql and Alembic "
+        "revision files (.py), and skips hidden folders, node_modules, virtualenvs, excluded and .gitignored paths"
     ]
     assert run("check", str(tmp_path / "db"))[0] == 1
     assert run("check", "--exit-zero", str(tmp_path / "app"))[0] == 2

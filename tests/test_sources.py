@@ -322,7 +322,7 @@ def _set_of(corpus: Discovery, fragment: str) -> list[MigrationFile]:
 
 def test_corpus_every_sql_file_found_once(corpus: Discovery) -> None:
     expected = {p for p in CORPUS.rglob("*.sql*") if p.is_file()}
-    paths = [f.path for f in corpus.files]
+    paths = [f.path for f in corpus.files if f.tool != "alembic"]  # revisions: test_alembic_lint
     assert len(paths) == len(set(paths))
     assert set(paths) == expected
     assert corpus.missing == ()
