@@ -9,12 +9,14 @@ is built in the database from the column it replaces, inside the migration:
   copied (a generated column, a type without `=`, a target name already taken by
   another column, a table with inheritance children or partitions, whose rows the sync
   trigger would not see), adds the target with the source's exact type (`format_type`, so a
-  `serial` becomes `integer`) and collation, or with the new type, and adds
+  `serial` becomes `integer`) and collation, or with the new type, `DEFAULT NULL` (a
+  domain's default would fill every row, and the backfill fills only NULLs), and adds
   `CHECK (target IS NOT NULL) NOT VALID` when the source is NOT NULL.
 - `finish_move` (contract; the expand's down the other way round) validates that CHECK
   and sets NOT NULL without a scan under ACCESS EXCLUSIVE, then moves the default, the
   ownership of a `serial`'s sequence or the identity (with its sequence's options and
-  position) from the source to the target, so the source can be dropped.
+  position) from the source to the target, so the source can be dropped; a source without
+  a default leaves the target none (a domain's default applies again).
 
 Both are idempotent and read only the catalog, so a re-run, or the down after a
 rolled-back up, does exactly what is still missing.
@@ -212,8 +214,10 @@ BEGIN
     {taken}
   END IF;
 {_comparable(table, "src", source, json_column)}
-{collation}  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', {rel}, {sql.literal(target)},
-    {column_type}, collate_clause);
+{collation}  -- DEFAULT NULL overrides a domain's default, which would otherwise fill every row
+  -- (and the backfill fills only NULLs); finish_move gives the target its default.
+  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s DEFAULT NULL', {rel},
+    {sql.literal(target)}, {column_type}, collate_clause);
   {_column("dst", rel, target)}
 {_comparable(table, "dst", target, json_column)}{attributes}{identity_check}  IF src.attnotnull THEN
     EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
@@ -463,9 +467,30 @@ BEGIN
     IF seq IS NOT NULL THEN
       EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', seq, {rel}, {sql.literal(target)});
     END IF;
+  ELSIF dst.atthasdef THEN
+    -- start_copy's DEFAULT NULL: without a default of its own, a domain's applies again.
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', {rel}, {sql.literal(target)});
   END IF;
 END"""
     return sql.do_block(body, "move")
+
+
+def drop_null_default(table: Name, column: str) -> str:
+    """Drop the `DEFAULT NULL` that `start_copy` gave `column` (kept while the sync
+    trigger fills NULLs), so a domain's default applies again as after a plain ADD
+    COLUMN; a default set since is left alone (unless it is NULL too)."""
+    rel = f"{sql.literal(sql.qualified(table))}::regclass"
+    body = f"""BEGIN
+  IF EXISTS (
+    SELECT 1 FROM pg_attribute AS a JOIN pg_attrdef AS d
+      ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = {rel} AND a.attname = {sql.literal(column)} AND NOT a.attisdropped
+      AND starts_with(pg_get_expr(d.adbin, d.adrelid), 'NULL::')  -- shown as the base type
+  ) THEN
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', {rel}, {sql.literal(column)});
+  END IF;
+END"""
+    return sql.do_block(body, "default")
 
 
 def conversion_check(

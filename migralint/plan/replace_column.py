@@ -282,8 +282,12 @@ def build(
         f"{lock}\n\n"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + column_copy.attach_constraints(table, carried)
-        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};"
-        + (f"\n\n{column_copy.name_copies(table)}" if in_place else ""),
+        + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};\n\n"
+        + (
+            column_copy.name_copies(table)
+            if in_place
+            else column_copy.drop_null_default(table, column)
+        ),
     )
     backfill = sql.backfill(table, change.key, to, up.text, change.batch_size, commit=True)
     if down is None:
@@ -347,7 +351,10 @@ def build(
             f"{column}.\n{restore_note}"
         )
     else:
-        contract_up = f"{drop_sync}\n\n{column_copy.retire(table, column, to, stale)}"
+        contract_up = (
+            f"{drop_sync}\n\n{column_copy.retire(table, column, to, stale)}\n\n"
+            f"{column_copy.drop_null_default(table, to)}"
+        )
         contract_down = f"{restore}\n\n{sync}"
         contract_header = (
             f"Contract: drop the sync trigger and {column}. Run it only once no running "
