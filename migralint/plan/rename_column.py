@@ -98,7 +98,7 @@ def plan(change: Change) -> Plan:
         sql.backfill(table, change.key, column, sql.ident(to), change.batch_size, commit=True),
         transactional=False,
     )
-    stale = f"{sql.ident(column)} IS DISTINCT FROM {sql.ident(to)}"
+    stale = sql.differs(sql.ident(column), sql.ident(to))
     contract = Phase(
         "contract",
         f"{slug}_contract",

@@ -75,24 +75,23 @@ def sync_function(
     Every computed value is assigned to a variable or column of the target column's type:
     an assignment cast, as `UPDATE … SET` and `ALTER COLUMN … TYPE` convert, so a value
     that does not fit (too long for varchar(n), out of range) fails the write instead of
-    being cut. A BEFORE trigger only edits NEW, so it cannot recurse. With `old_as_text`
-    (a json column, which has no `=`), `old` is compared as text.
+    being cut. A BEFORE trigger only edits NEW, so it cannot recurse. Values are compared
+    exactly (`sql.differs`), not by `=`; with `old_as_text` (a json column, which has no
+    `=`), `old` by its text alone.
     The function runs with the CONVERSION_SETTINGS of the session that creates it (the
     migrator's, which the ALTER it replaces would convert with), not the writer's.
     """
     t = sql.qualified(table)
     o, n = f"NEW.{sql.ident(old)}", f"NEW.{sql.ident(new)}"
     po, pn = f"OLD.{sql.ident(old)}", f"OLD.{sql.ident(new)}"
-    cast = "::text" if old_as_text else ""
-    co, cpo = f"{o}{cast}", f"{po}{cast}"
+    old_differs = sql.differs(o, po, text_only=old_as_text)
     others = sorted(inputs - {old, new})
     read_changed = " OR ".join(
-        [f"{co} IS DISTINCT FROM {cpo}"]
-        + [f"NEW.{sql.ident(c)} IS DISTINCT FROM OLD.{sql.ident(c)}" for c in others]
+        [old_differs] + [sql.differs(f"NEW.{sql.ident(c)}", f"OLD.{sql.ident(c)}") for c in others]
     )
     read_changed = f"({read_changed})" if others else read_changed
-    old_changed = f"{read_changed} AND {n} IS NOT DISTINCT FROM {pn}"
-    new_changed = f"{n} IS DISTINCT FROM {pn} AND {co} IS NOT DISTINCT FROM {cpo}"
+    old_changed = f"{read_changed} AND NOT {sql.differs(n, pn)}"
+    new_changed = f"{sql.differs(n, pn)} AND NOT {old_differs}"
     fill = f"""  IF {n} IS NULL THEN
     {n} := {to_new};"""
     if to_old is None:
@@ -112,13 +111,13 @@ def sync_function(
         body = f"""  IF TG_OP = 'UPDATE' THEN
     IF {old_changed} THEN
       as_old := {to_old};
-      IF {co} IS DISTINCT FROM as_old{cast} THEN
+      IF {sql.differs(o, "as_old", text_only=old_as_text)} THEN
         {n} := {to_new};
       END IF;
       RETURN NEW;
     ELSIF {new_changed} THEN
       as_new := {to_new};
-      IF {n} IS DISTINCT FROM as_new THEN
+      IF {sql.differs(n, "as_new")} THEN
         {o} := {to_old};
       END IF;
       RETURN NEW;

@@ -158,10 +158,20 @@ def generated_name(*parts: str) -> str:
     return f"{head}_{digest}"
 
 
+def differs(a: str, b: str, text_only: bool = False) -> str:
+    """SQL true when values `a` and `b` are not exactly the same: `=` calls equal some
+    values that are not (interval '30 days' and '1 mon', numeric 1.5 and 1.50, -0.0,
+    citext, a nondeterministic collation), so their text is compared too, byte for byte
+    (COLLATE "C"). With `text_only` (json, which has no `=`), only the text."""
+    text = f'{a}::text COLLATE "C" IS DISTINCT FROM {b}::text COLLATE "C"'
+    return f"({text})" if text_only else f"({a} IS DISTINCT FROM {b} OR {text})"
+
+
 def sync_function(table: Name, function: Name, old: str, new: str) -> str:
     """A BEFORE trigger function keeping `old` and `new` equal in both directions.
 
-    UPDATE: the side that changed wins over the stale other. Any other write (an INSERT,
+    UPDATE: the side that changed (`differs`: exactly, not by `=`) wins over the stale
+    other. Any other write (an INSERT,
     an UPDATE of neither side or of both) fills a NULL side from the other, so every
     write leaves a row that the NOT VALID `CHECK (… IS NOT NULL)` of the expand accepts,
     even a row the backfill has not reached. A BEFORE trigger only edits NEW, so it
@@ -172,10 +182,10 @@ def sync_function(table: Name, function: Name, old: str, new: str) -> str:
     body = f"""
 BEGIN
   IF TG_OP = 'UPDATE' THEN
-    IF {n} IS DISTINCT FROM {pn} AND {o} IS NOT DISTINCT FROM {po} THEN
+    IF {differs(n, pn)} AND NOT {differs(o, po)} THEN
       {o} := {n};
       RETURN NEW;
-    ELSIF {o} IS DISTINCT FROM {po} AND {n} IS NOT DISTINCT FROM {pn} THEN
+    ELSIF {differs(o, po)} AND NOT {differs(n, pn)} THEN
       {n} := {o};
       RETURN NEW;
     END IF;
