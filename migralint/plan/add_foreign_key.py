@@ -135,6 +135,9 @@ def plan(change: Change) -> Plan:
         if on_delete
         else f"From now on a DELETE of a {ref_table} row still referenced fails (NO ACTION)."
     )
+    # A failed concurrent build leaves an INVALID index that the expand's IF NOT EXISTS
+    # keeps: stop here rather than leave the foreign key without its index.
+    index_check = "" if change.no_index else f"{steps.valid_check(table, index)}\n\n"
     migrate = Phase(
         "migrate",
         f"{slug}_not_valid",
@@ -145,7 +148,7 @@ def plan(change: Change) -> Plan:
         f"Next: delete or fix the existing orphans, listed by\n"
         f"  {orphans_query(table, columns, ref_table, ref_columns)}\n"
         "then run the contract phase.",
-        f"{lock}\n\n{sql.guarded_constraint(table, name, add)}",
+        f"{lock}\n\n{index_check}{sql.guarded_constraint(table, name, add)}",
         steps.drop_constraint(table, name, lock),
     )
     contract = Phase(

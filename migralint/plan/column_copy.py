@@ -32,6 +32,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from migralint.plan import sql
+from migralint.plan.constraint_steps import KEPT_INVALID_IS_CHECKED
 from migralint.plan.model import Phase, PlanError, shown
 from migralint.sql.names import identifier, table_name
 from migralint.sql.ops import Name
@@ -493,6 +494,68 @@ END"""
     return sql.do_block(body, "default")
 
 
+def converts_back(
+    table: Name, column: str, to: str, back: str, column_type: str, in_place: bool
+) -> str:
+    """The contract's down, before it changes anything: fail unless every row's `to`
+    converts back (`back`, an expression over the row, assigned to `column_type` as the
+    refill assigns it: too long or out of range fails) to `column`, which the contract
+    dropped; else the down would re-add `column` empty and its refill would fail, leaving
+    it NULL in every row. `in_place`: `to` holds the name `column` until the down runs."""
+    t = sql.qualified(table)
+    rel = f"{sql.literal(t)}::regclass"
+    gone = to if in_place else column
+    rows = f"(SELECT *, {sql.ident(column)} AS {sql.ident(to)} FROM {t})" if in_place else t
+    refusal = (
+        f"migralint contract down: a value of {table}.{to} written since the contract cannot "
+        f"be converted back to {column} ({column_type}) by {back}: the down would leave "
+        f"{column} empty; change or delete those rows first"
+    )
+    body = f"""DECLARE
+  value {column_type};
+  row record;
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = {rel} AND attname = {sql.literal(gone)} AND NOT attisdropped
+  ) THEN
+    PERFORM set_config('row_security', 'off', true);
+    FOR row IN SELECT ({back}) AS back FROM {rows} AS src LOOP
+      value := row.back;
+    END LOOP;
+  END IF;
+EXCEPTION WHEN data_exception THEN
+  RAISE EXCEPTION USING MESSAGE = {sql.literal(refusal)}, DETAIL = SQLERRM;
+END"""
+    return sql.do_block(body, "converts")
+
+
+def refilled_check(table: Name, column: str, to: str, back: str) -> str:
+    """The expand's down, before it drops `to`: fail while a row holds a `to` whose
+    `column` is still empty (`back`, the refill's expression, is not NULL): the migrate
+    phase's down did not refill it (it failed, or was skipped), and dropping `to` would
+    lose the value."""
+    t = sql.qualified(table)
+    rel = f"{sql.literal(t)}::regclass"
+    pending = f"{sql.ident(column)} IS NULL AND ({back}) IS NOT NULL"
+    lost = (
+        f" rows of {table} hold a {to} whose {column} is empty (the migrate phase's down did "
+        f"not refill it); dropping {to} would lose it: run the migrate phase's down, then "
+        "this again"
+    )
+    body = f"""BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = {rel}
+      AND attname IN ({sql.literal(column)}, {sql.literal(to)}) AND NOT attisdropped) = 2 THEN
+    PERFORM set_config('row_security', 'off', true);
+    IF EXISTS (SELECT 1 FROM {t} WHERE {pending}) THEN
+      RAISE EXCEPTION USING MESSAGE = {sql.literal("migralint expand down: ")}
+        || (SELECT count(*) FROM {t} WHERE {pending}) || {sql.literal(lost)};
+    END IF;
+  END IF;
+END"""
+    return sql.do_block(body, "refilled")
+
+
 def conversion_check(
     table: Name, assignments: list[tuple[str, str]], reads: frozenset[str] = frozenset()
 ) -> str:
@@ -633,6 +696,14 @@ INDEXES_HELP = (
 )
 
 
+# A down re-creating the original index: after a failed rollback build, the phase's
+# header says how to find and drop the INVALID index before running the down again.
+_REBUILT_IN_A_DOWN = (
+    "-- migralint: ignore concurrent-index-if-not-exists -- a down's rebuild of the "
+    "original; its header says how to drop an INVALID one"
+)
+
+
 @dataclass(frozen=True)
 class CarriedIndex:
     """An index of the source column, copied onto the target under a temporary name
@@ -709,8 +780,8 @@ def carried_indexes(
             CarriedIndex(
                 name,
                 temporary,
-                f"{ignore}{copy.sql('postgres')};",
-                f"{ignore}{original.sql('postgres')};",
+                f"{ignore}{KEPT_INVALID_IS_CHECKED}\n{copy.sql('postgres')};",
+                f"{ignore}{_REBUILT_IN_A_DOWN}\n{original.sql('postgres')};",
                 constraint,
             )
         )
@@ -836,7 +907,8 @@ def index_phases(
                 f"{slug}_keep_{sql.slug(index.name)}",
                 f"Migrate: nothing to run. Its down re-creates index {index.name} on {source} "
                 "without blocking reads or writes,\nafter the contract's down re-added the "
-                "column.",
+                "column. A failed build leaves an INVALID index that IF NOT EXISTS\nskips: "
+                f"drop it (DROP INDEX CONCURRENTLY {index.name}) and run the down again.",
                 sql.no_sql(f"Nothing to run: the down re-creates index {index.name}."),
                 index.original,
                 transactional=False,
@@ -874,7 +946,14 @@ def name_indexes(table: Name, indexes: tuple[CarriedIndex, ...]) -> str:
             )
         else:
             step = f"ALTER INDEX {sql.qualified(temporary)} RENAME TO {sql.ident(index.name)};"
+        invalid = f"index {sql.qualified(temporary)} is INVALID (its build failed)"
         steps.append(
+            f"  IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = "
+            f"to_regclass({sql.literal(sql.qualified(temporary))}) AND NOT indisvalid) THEN\n"
+            f"    RAISE EXCEPTION USING MESSAGE = {sql.literal(invalid)},\n"
+            "      HINT = 'Nothing of this contract is applied: drop it with DROP INDEX "
+            "CONCURRENTLY, run its migrate phase again, then this.';\n"
+            "  END IF;\n"
             f"  IF to_regclass({sql.literal(sql.qualified(temporary))}) IS NOT NULL\n"
             f"      AND to_regclass({sql.literal(sql.qualified(name))}) IS NULL THEN\n"
             f"    {step}\n  END IF;"

@@ -114,14 +114,41 @@ def nothing(comment: str) -> str:
     return f"{lines}\nSELECT 1;"
 
 
+# IF NOT EXISTS keeps the INVALID index a failed concurrent build leaves; every plan's next
+# phase fails on an INVALID index (valid_check, or the attach step), so nothing is kept
+# silently, and the header says how to drop it and run the expand again.
+KEPT_INVALID_IS_CHECKED = (
+    "-- migralint: ignore concurrent-index-if-not-exists -- the next phase fails while the "
+    "index is INVALID"
+)
+
+
 def create_index(table: Name, name: str, columns: list[str], unique: bool) -> str:
     """One CREATE [UNIQUE] INDEX CONCURRENTLY statement: a phase of its own, outside a
     transaction, with no timeout (it waits for running transactions)."""
     kind = "UNIQUE INDEX" if unique else "INDEX"
     return (
-        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {sql.ident(name)}\n"
+        f"{KEPT_INVALID_IS_CHECKED}\nCREATE {kind} CONCURRENTLY IF NOT EXISTS {sql.ident(name)}\n"
         f"  ON {sql.qualified(table)} ({quoted_list(columns)});"
     )
+
+
+def valid_check(table: Name, name: str) -> str:
+    """A DO block failing unless the index exists and is valid (read-only)."""
+    index = sql.qualified(Name(name, table.schema))
+    message = (
+        f"index {index} is missing or INVALID: drop it with DROP INDEX CONCURRENTLY, "
+        "fix the cause and run the expand migration again"
+    )
+    body = f"""BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_index
+    WHERE indexrelid = to_regclass({sql.literal(index)}) AND indisvalid
+  ) THEN
+    RAISE EXCEPTION USING MESSAGE = {sql.literal(message)};
+  END IF;
+END"""
+    return sql.do_block(body, "check")
 
 
 def drop_index(table: Name, name: str) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from migralint.plan import sql
-from migralint.plan.constraint_steps import default_name
+from migralint.plan.constraint_steps import KEPT_INVALID_IS_CHECKED, default_name, valid_check
 from migralint.plan.model import Phase, Plan, PlanError
 from migralint.sql.ops import Name
 
@@ -74,7 +74,7 @@ def create_statement(
     predicate = f" WHERE {where.strip()}" if where else ""
     using = f" USING {index_method(method)}" if method else ""
     return (
-        f"CREATE {kind} CONCURRENTLY IF NOT EXISTS {sql.ident(name)}\n"
+        f"{KEPT_INVALID_IS_CHECKED}\nCREATE {kind} CONCURRENTLY IF NOT EXISTS {sql.ident(name)}\n"
         f"  ON {sql.qualified(table)}{using} ({elements}){predicate};"
     )
 
@@ -110,24 +110,6 @@ def duplicates_query(table: Name, column: str | None, where: str | None) -> str:
         f"SELECT {columns}, count(*) FROM {sql.qualified(table)}{predicate} "
         f"GROUP BY {columns} HAVING count(*) > 1;"
     )
-
-
-def valid_check(table: Name, name: str) -> str:
-    """A DO block failing unless the index exists and is valid (read-only)."""
-    index = sql.qualified(Name(name, table.schema))
-    message = (
-        f"index {index} is missing or INVALID: drop it with DROP INDEX CONCURRENTLY, "
-        "fix the cause and run the expand migration again"
-    )
-    body = f"""BEGIN
-  IF NOT EXISTS (
-    SELECT 1 FROM pg_index
-    WHERE indexrelid = to_regclass({sql.literal(index)}) AND indisvalid
-  ) THEN
-    RAISE EXCEPTION USING MESSAGE = {sql.literal(message)};
-  END IF;
-END"""
-    return sql.do_block(body, "check")
 
 
 def plan(change: Change) -> Plan:
