@@ -36,7 +36,7 @@ def _refusals() -> Iterator[None]:
         _fail(_os_error(error))
 
 
-_PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate"]
+_PLAN_FORMATS = ["sql", "golang-migrate", "flyway", "dbmate", "alembic"]
 
 
 class _PlanGroup(click.Group):

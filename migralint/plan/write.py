@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from migralint.plan.model import Phase, Plan, PlanError, shown
-from migralint.plan.writers import WRITERS
+from migralint.plan.writers import WRITERS, alembic
 from migralint.sql.split import split_statements
 
 _TIMESTAMP_DIGITS = 14
@@ -31,7 +31,10 @@ _LEADING = re.compile(r"(\d+)")
 def next_versions(out: Path, fmt: str, count: int) -> list[str]:
     """Versions after the newest migration in `out`, in the folder's own style: a
     timestamp after timestamps, else the newest version's last number counted on, with
-    its separators and zero padding (Flyway `1_27` → `1_28`, `0009` → `0010`)."""
+    its separators and zero padding (Flyway `1_27` → `1_28`, `0009` → `0010`).
+    Alembic: fresh revision ids chained after the head of `out`'s revisions."""
+    if fmt == "alembic":
+        return alembic.next_versions(out, count)
     existing = _existing_versions(out, fmt)
     newest = max(existing, key=_version_key, default=None)
     if (newest is not None and len(newest) >= _TIMESTAMP_DIGITS and newest.isdigit()) or (

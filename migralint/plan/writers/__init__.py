@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from migralint.plan.model import Plan
-from migralint.plan.writers import dbmate, flyway, golang_migrate, plain_sql
+from migralint.plan.writers import alembic, dbmate, flyway, golang_migrate, plain_sql
 
 Render = Callable[[Plan, list[str]], list[tuple[str, str]]]
 
@@ -18,4 +18,5 @@ WRITERS: dict[str, Render] = {
     "golang-migrate": golang_migrate.render,
     "flyway": flyway.render,
     "dbmate": dbmate.render,
+    "alembic": alembic.render,
 }
