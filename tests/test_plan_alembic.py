@@ -4,6 +4,7 @@ imported by Alembic itself and run up and down on a real PostgreSQL (psycopg 3).
 from __future__ import annotations
 
 import ast
+import importlib
 import os
 import subprocess
 import sys
@@ -13,12 +14,17 @@ from typing import Any
 import psycopg
 import pytest
 from click.testing import CliRunner
+from plan_helpers import every_operation
+from test_plan_quoting import HOSTILE as QUOTING_HOSTILE
+from test_plan_quoting import PLAIN as QUOTING_PLAIN
 
 from migralint.cli import main
 from migralint.plan import rename_column
 from migralint.plan.model import PlanError
+from migralint.plan.operations import OPERATIONS
 from migralint.plan.write import write_plan
 from migralint.sql.ops import Name
+from migralint.sql.split import split_statements
 
 _INI = """[alembic]
 script_location = %(here)s/migrations
@@ -230,3 +236,42 @@ def test_a_bind_parameter_lookalike_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="bind parameter"):
         write_plan(rename_column.plan(change), "alembic", tmp_path)
     assert not tmp_path.exists() or list(tmp_path.iterdir()) == []
+
+
+def _executed(path: Path) -> list[str]:
+    """The SQL strings a revision file passes to op.execute, upgrade then downgrade."""
+    module = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(module) if isinstance(n, ast.Call) and ast.unparse(n.func) == "op.execute"]
+    assert all(isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str) for c in calls)
+    return [c.args[0].value for c in calls]
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_every_operation_executes_the_plan_s_statements(tmp_path: Path, operation: str) -> None:
+    """What the revisions execute is the plan's SQL, statement by statement, with plain
+    and with hostile names (or a one-line refusal): no name leaves its string literal."""
+    for names in (QUOTING_PLAIN, QUOTING_HOSTILE):
+        module = importlib.import_module(OPERATIONS[operation])
+        out = tmp_path / ("hostile" if names is QUOTING_HOSTILE else "plain")
+        try:
+            planned = module.plan(module.Change(**every_operation(names)[operation]))
+            written = write_plan(planned, "alembic", out)
+        except PlanError as refusal:
+            assert names is QUOTING_HOSTILE and "\n" not in str(refusal)
+            continue
+        assert len(written) == len(planned.phases)
+        for path, phase in zip(written, planned.phases, strict=True):
+            expected = [
+                s.text.strip()
+                for d in ("up", "down")
+                for s in split_statements(phase.sql(d, per_statement=True)).statements
+            ]
+            assert _executed(path) == [s for s in expected if s.rstrip(";").strip()]
+            assert ("autocommit_block" in path.read_text()) is (not phase.transactional)
+
+
+def test_mysql_plans_are_refused(tmp_path: Path) -> None:
+    change = rename_column.Change(Name("users"), "full_name", "name", type="text", dialect="mysql")
+    with pytest.raises(PlanError, match="PostgreSQL plans only"):
+        write_plan(rename_column.plan(change), "alembic", tmp_path / "versions")
+    assert not (tmp_path / "versions").exists()

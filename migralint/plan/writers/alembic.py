@@ -81,6 +81,11 @@ def current_head(out: Path) -> str | None:
 
 
 def render(plan: Plan, versions: list[str]) -> list[tuple[str, str]]:
+    if any(_mysql(phase) for phase in plan.phases):
+        raise PlanError(
+            "--format alembic writes PostgreSQL plans only: use --format sql for the MySQL "
+            "plan and paste its statements into a revision by hand"
+        )
     files: list[tuple[str, str]] = []
     parent: str | None = None
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
@@ -138,9 +143,28 @@ def _body(phase: Phase, direction: str) -> str:
                 "by hand"
             )
     indent = "    " if phase.transactional else "        "
-    lines = [f"{indent}op.execute({statement!r})" for statement in statements]
+    lines = [_execute(statement, indent) for statement in statements]
     if not lines:
         lines = [f"{indent}pass"]
     if not phase.transactional:
         lines.insert(0, "    with op.get_context().autocommit_block():")
     return "\n".join(lines) + "\n"
+
+
+def _execute(statement: str, indent: str) -> str:
+    """`op.execute(…)` of one statement: a multi-line statement as one string literal
+    per line, concatenated by Python (each `repr`'d: valid whatever it holds)."""
+    pieces = statement.splitlines(keepends=True)
+    if len(pieces) == 1:
+        return f"{indent}op.execute({statement!r})"
+    inner = "".join(f"{indent}    {piece!r}\n" for piece in pieces)
+    return f"{indent}op.execute(\n{inner}{indent})"
+
+
+def _mysql(phase: Phase) -> bool:
+    """A MySQL plan's phase: it runs under `SET SESSION lock_wait_timeout` (mysql.py);
+    the plan does not say its dialect otherwise."""
+    return any(
+        body.lstrip().startswith("SET SESSION lock_wait_timeout")
+        for body in (phase.up, phase.down)
+    )
