@@ -35,11 +35,18 @@ _ENV = """import os
 from alembic import context
 from sqlalchemy import create_engine
 
-engine = create_engine(os.environ["MIGRALINT_ALEMBIC_URL"])
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=None)
+if context.is_offline_mode():  # as Alembic's own env.py template does
+    context.configure(
+        url="postgresql+psycopg://", literal_binds=True, dialect_opts={"paramstyle": "named"}
+    )
     with context.begin_transaction():
         context.run_migrations()
+else:
+    engine = create_engine(os.environ["MIGRALINT_ALEMBIC_URL"])
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=None)
+        with context.begin_transaction():
+            context.run_migrations()
 """
 
 _BASE = '''"""base
@@ -86,8 +93,8 @@ def _project(root: Path) -> Path:
     return versions
 
 
-def _alembic(root: Path, db: psycopg.Connection[Any], *args: str) -> str:
-    url = f"postgresql+psycopg://postgres@/{db.info.dbname}?host={db.info.host}"
+def _alembic(root: Path, db: psycopg.Connection[Any] | None, *args: str) -> str:
+    url = f"postgresql+psycopg://postgres@/{db.info.dbname}?host={db.info.host}" if db else ""
     env = {**os.environ, "MIGRALINT_ALEMBIC_URL": url}
     result = subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(root / "alembic.ini"), *args],
@@ -98,9 +105,15 @@ def _alembic(root: Path, db: psycopg.Connection[Any], *args: str) -> str:
 
 
 def _plan(versions: Path, *args: str) -> list[Path]:
-    result = CliRunner().invoke(main, ["plan", *args, "--format", "alembic", "--out", str(versions)])
+    result = CliRunner().invoke(
+        main, ["plan", *args, "--format", "alembic", "--out", str(versions)]
+    )
     assert result.exit_code == 0, result.output
-    return [Path(line[len("wrote ") :]) for line in result.output.splitlines() if line.startswith("wrote ")]
+    return [
+        Path(line[len("wrote ") :])
+        for line in result.output.splitlines()
+        if line.startswith("wrote ")
+    ]
 
 
 def _identifiers(path: Path) -> dict[str, Any]:
@@ -114,7 +127,9 @@ def _identifiers(path: Path) -> dict[str, Any]:
 
 def test_rename_column_upgrades_and_downgrades(tmp_path: Path, db: psycopg.Connection[Any]) -> None:
     versions = _project(tmp_path)
-    written = _plan(versions, "rename-column", "--table", "users", "--column", "full_name", "--to", "name")
+    written = _plan(
+        versions, "rename-column", "--table", "users", "--column", "full_name", "--to", "name"
+    )
     assert [p.name.split("_", 1)[1] for p in written] == [
         "rename_users_full_name_to_name_expand.py",
         "rename_users_full_name_to_name_backfill.py",
@@ -122,7 +137,10 @@ def test_rename_column_upgrades_and_downgrades(tmp_path: Path, db: psycopg.Conne
     ]
     ids = [_identifiers(p) for p in written]
     assert [i["down_revision"] for i in ids] == ["base0001", ids[0]["revision"], ids[1]["revision"]]
-    assert all(len(i["revision"]) == 12 and p.name.startswith(i["revision"]) for i, p in zip(ids, written))
+    assert all(
+        len(i["revision"]) == 12 and p.name.startswith(i["revision"])
+        for i, p in zip(ids, written, strict=True)
+    )
     backfill = written[1].read_text()
     assert "with op.get_context().autocommit_block():" in backfill
     assert "%TYPE" in backfill and "::regclass" in backfill  # passed through as written
@@ -141,13 +159,17 @@ def test_rename_column_upgrades_and_downgrades(tmp_path: Path, db: psycopg.Conne
     assert ids[2]["revision"] in _alembic(tmp_path, db, "current")
 
     _alembic(tmp_path, db, "downgrade", "base0001")
-    assert db.execute("SELECT count(*), bool_and(full_name = 'user ' || id) FROM users").fetchone() == (2500, True)
+    assert db.execute(
+        "SELECT count(*), bool_and(full_name = 'user ' || id) FROM users"
+    ).fetchone() == (2500, True)
     _alembic(tmp_path, db, "upgrade", "head")  # and again: every phase re-runs
     _alembic(tmp_path, db, "downgrade", "base")
     assert db.execute("SELECT to_regclass('users')").fetchone() == (None,)
 
 
-def test_concurrent_index_runs_outside_the_transaction(tmp_path: Path, db: psycopg.Connection[Any]) -> None:
+def test_concurrent_index_runs_outside_the_transaction(
+    tmp_path: Path, db: psycopg.Connection[Any]
+) -> None:
     versions = _project(tmp_path)
     first = _plan(versions, "create-index", "--table", "users", "--column", "email", "--unique")
     assert [p.name.split("_", 1)[1] for p in first] == [
@@ -171,7 +193,9 @@ def test_concurrent_index_runs_outside_the_transaction(tmp_path: Path, db: psyco
     ).fetchall()
     assert indexes == [("users_email_idx", True, True), ("users_full_name_idx", True, False)]
     _alembic(tmp_path, db, "downgrade", "base0001")
-    assert db.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'users'").fetchone() == (1,)
+    assert db.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'users'").fetchone() == (
+        1,
+    )
     _alembic(tmp_path, db, "downgrade", "base")
 
 
@@ -182,20 +206,25 @@ def test_migralint_check_reads_the_written_revisions(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "5 files" in result.output or "5 revision" in result.output or result.output
+    assert "7 files linted" in result.output  # the base and the six revisions written
+    assert "unresolved" not in result.output and "syntax error" not in result.output
 
 
 def test_several_heads_are_refused(tmp_path: Path) -> None:
     versions = _project(tmp_path)
     for name in ("left", "right"):
-        text = _BASE.replace('"base0001"', f'"{name}0001"').replace("down_revision = None", 'down_revision = "base0001"')
+        text = _BASE.replace('"base0001"', f'"{name}0001"').replace(
+            "down_revision = None", 'down_revision = "base0001"'
+        )
         (versions / f"{name}0001.py").write_text(text)
     before = sorted(versions.iterdir())
     result = CliRunner().invoke(
         main, ["plan", "create-index", "--table", "users", "--column", "email", "--format", "alembic", "--out", str(versions)]
     )  # fmt: skip
     assert result.exit_code == 2
-    assert "2 heads (left0001, right0001)" in result.output and "alembic merge heads" in result.output
+    assert (
+        "2 heads (left0001, right0001)" in result.output and "alembic merge heads" in result.output
+    )
     assert sorted(versions.iterdir()) == before
 
 
@@ -226,7 +255,11 @@ def test_a_hostile_name_stays_inside_its_string(tmp_path: Path) -> None:
         # only op.execute and get_context calls: nothing escaped its literal
         names = {ast.unparse(c.func) for c in calls}
         assert names <= {"op.execute", "op.get_context", "op.get_context().autocommit_block"}
-        assert all(isinstance(c.args[0], ast.Constant) for c in calls if ast.unparse(c.func) == "op.execute")
+        assert all(
+            isinstance(c.args[0], ast.Constant)
+            for c in calls
+            if ast.unparse(c.func) == "op.execute"
+        )
         assert any(HOSTILE.replace('"', '""') in c.args[0].value for c in calls if c.args)
 
 
@@ -241,8 +274,14 @@ def test_a_bind_parameter_lookalike_is_refused(tmp_path: Path) -> None:
 def _executed(path: Path) -> list[str]:
     """The SQL strings a revision file passes to op.execute, upgrade then downgrade."""
     module = ast.parse(path.read_text(encoding="utf-8"))
-    calls = [n for n in ast.walk(module) if isinstance(n, ast.Call) and ast.unparse(n.func) == "op.execute"]
-    assert all(isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str) for c in calls)
+    calls = [
+        n
+        for n in ast.walk(module)
+        if isinstance(n, ast.Call) and ast.unparse(n.func) == "op.execute"
+    ]
+    assert all(
+        isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str) for c in calls
+    )
     return [c.args[0].value for c in calls]
 
 
@@ -275,3 +314,38 @@ def test_mysql_plans_are_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="PostgreSQL plans only"):
         write_plan(rename_column.plan(change), "alembic", tmp_path / "versions")
     assert not (tmp_path / "versions").exists()
+
+
+def test_offline_sql_is_the_plan_s(tmp_path: Path) -> None:
+    """`alembic upgrade --sql` prints each statement as planned (`%` and `::` kept), the
+    backfill between a COMMIT and a new BEGIN (the autocommit block)."""
+    versions = _project(tmp_path)
+    written = _plan(
+        versions, "rename-column", "--table", "users", "--column", "full_name", "--to", "name"
+    )
+    sql = _alembic(tmp_path, None, "upgrade", "head", "--sql")
+    assert "last_key users.id%TYPE;" in sql and "%%" not in sql and "'users'::regclass" in sql
+    for statement in _executed(written[1])[:3]:
+        assert statement in sql
+
+
+def test_a_hostile_rename_runs_up_and_down(tmp_path: Path, db: psycopg.Connection[Any]) -> None:
+    """Through Alembic and psycopg 3: the data survives and so does the table a name
+    tried to drop."""
+    table, column, to = 'o"rd\\ers $sync$ %s', "n\nDROP TABLE students; --", "t*/\r-- $backfill$ %%"
+    table_sql, column_sql, to_sql = (
+        f'"{n.replace(chr(34), chr(34) * 2)}"' for n in (table, column, to)
+    )
+    db.execute("CREATE TABLE students (id int)")
+    db.execute("CREATE SCHEMA app")
+    db.execute(f"CREATE TABLE app.{table_sql} (id int PRIMARY KEY, {column_sql} integer)")
+    db.execute(f"INSERT INTO app.{table_sql} SELECT g, g * 10 FROM generate_series(1, 25) AS g")
+    versions = _project(tmp_path)
+    change = rename_column.Change(Name(table, "app"), column, to)
+    written = write_plan(rename_column.plan(change), "alembic", versions)
+    assert len(written) == 3
+    _alembic(tmp_path, db, "upgrade", "head")
+    assert db.execute(f"SELECT sum({to_sql}) FROM app.{table_sql}").fetchone() == (3250,)
+    _alembic(tmp_path, db, "downgrade", "base0001")
+    assert db.execute(f"SELECT sum({column_sql}) FROM app.{table_sql}").fetchone() == (3250,)
+    assert db.execute("SELECT to_regclass('students') IS NOT NULL").fetchone() == (True,)

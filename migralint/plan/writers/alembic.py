@@ -165,6 +165,5 @@ def _mysql(phase: Phase) -> bool:
     """A MySQL plan's phase: it runs under `SET SESSION lock_wait_timeout` (mysql.py);
     the plan does not say its dialect otherwise."""
     return any(
-        body.lstrip().startswith("SET SESSION lock_wait_timeout")
-        for body in (phase.up, phase.down)
+        body.lstrip().startswith("SET SESSION lock_wait_timeout") for body in (phase.up, phase.down)
     )
