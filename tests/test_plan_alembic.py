@@ -145,6 +145,18 @@ def test_rename_column_upgrades_and_downgrades(tmp_path: Path, db: psycopg.Conne
     assert "with op.get_context().autocommit_block():" in backfill
     assert "%TYPE" in backfill and "::regclass" in backfill  # passed through as written
 
+    # a revision of the project's own after the plan: no lock_timeout left behind
+    after = _BASE.replace('"base0001"', '"after0001"').replace(
+        "down_revision = None", f"down_revision = {ids[2]['revision']!r}"
+    )
+    after = after[: after.index("def upgrade")] + (
+        "def upgrade() -> None:\n"
+        "    op.execute(\"CREATE TABLE seen AS SELECT current_setting('lock_timeout') AS v\")\n\n\n"
+        "def downgrade() -> None:\n    op.execute('DROP TABLE seen')\n"
+    )
+    (versions / "after0001_after.py").write_text(after)
+    db.execute("ALTER DATABASE " + db.info.dbname + " SET lock_timeout = '7s'")
+
     history = _alembic(tmp_path, db, "history")
     assert all(i["revision"] in history for i in ids) and "base0001" in history
     _alembic(tmp_path, db, "upgrade", "head")
@@ -156,7 +168,8 @@ def test_rename_column_upgrades_and_downgrades(tmp_path: Path, db: psycopg.Conne
     assert db.execute("SELECT count(*), min(name), bool_and(name = 'user ' || id) FROM users").fetchone() == (
         2500, "user 1", True,
     )  # fmt: skip
-    assert ids[2]["revision"] in _alembic(tmp_path, db, "current")
+    assert "after0001" in _alembic(tmp_path, db, "current")
+    assert db.execute("SELECT v FROM seen").fetchone() == ("7s",)
 
     _alembic(tmp_path, db, "downgrade", "base0001")
     assert db.execute(
@@ -305,7 +318,8 @@ def test_every_operation_executes_the_plan_s_statements(tmp_path: Path, operatio
                 for d in ("up", "down")
                 for s in split_statements(phase.sql(d, per_statement=True)).statements
             ]
-            assert _executed(path) == [s for s in expected if s.rstrip(";").strip()]
+            executed = [s for s in _executed(path) if "migralint.lock_timeout" not in s]
+            assert executed == [s for s in expected if s.rstrip(";").strip()]
             assert ("autocommit_block" in path.read_text()) is (not phase.transactional)
 
 

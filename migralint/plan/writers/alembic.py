@@ -31,6 +31,12 @@ from migralint.sql.split import split_statements
 _BIND = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)", re.UNICODE)
 _ESCAPE = re.compile(r"\x5c(:\w*)(?![:\w])", re.UNICODE)
 _SEPARATOR = ">"
+_SET_LOCAL = re.compile(r"SET\s+LOCAL\s+lock_timeout\b", re.IGNORECASE)
+# Alembic runs every revision of `alembic upgrade` in one transaction by default: a phase's
+# SET LOCAL lock_timeout would last into the revisions after it. The value before it is
+# kept in a placeholder setting (transaction-local too) and put back at the phase's end.
+_SAVE = "SELECT set_config('migralint.lock_timeout', current_setting('lock_timeout'), true)"
+_RESTORE = "SELECT set_config('lock_timeout', current_setting('migralint.lock_timeout'), true)"
 _SLUG = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -134,7 +140,7 @@ def _docstring(text: str) -> str:
 def _body(phase: Phase, direction: str) -> str:
     sql = phase.sql(direction, per_statement=True)
     statements = [s.text.strip() for s in split_statements(sql).statements]
-    statements = [s for s in statements if s.rstrip(";").strip()]
+    statements = _restoring_lock_timeout([s for s in statements if s.rstrip(";").strip()])
     for statement in statements:
         if _BIND.search(statement) or _ESCAPE.search(statement):
             raise PlanError(
@@ -167,3 +173,12 @@ def _mysql(phase: Phase) -> bool:
     return any(
         body.lstrip().startswith("SET SESSION lock_wait_timeout") for body in (phase.up, phase.down)
     )
+
+
+def _restoring_lock_timeout(statements: list[str]) -> list[str]:
+    """`statements`, the lock_timeout from before the first `SET LOCAL lock_timeout`
+    saved before it and restored after the last statement."""
+    first = next((i for i, s in enumerate(statements) if _SET_LOCAL.match(s)), None)
+    if first is None:
+        return statements
+    return [*statements[:first], _SAVE, *statements[first:], _RESTORE]
