@@ -83,12 +83,17 @@ def downgrade() -> None:
 '''
 
 
-def _project(root: Path) -> Path:
-    """An Alembic project with one base revision; its versions folder."""
+def _project(root: Path, per_migration: bool = False) -> Path:
+    """An Alembic project with one base revision; its versions folder. `per_migration`:
+    env.py says transaction_per_migration=True (else one transaction for the run)."""
     versions = root / "migrations" / "versions"
     versions.mkdir(parents=True)
     (root / "alembic.ini").write_text(_INI)
-    (root / "migrations" / "env.py").write_text(_ENV)
+    env = _ENV.replace(
+        "target_metadata=None)", f"target_metadata=None, transaction_per_migration={per_migration})"
+    )
+    assert per_migration is False or "transaction_per_migration=True" in env
+    (root / "migrations" / "env.py").write_text(env)
     (versions / "base0001_base.py").write_text(_BASE)
     return versions
 
@@ -180,10 +185,11 @@ def test_rename_column_upgrades_and_downgrades(tmp_path: Path, db: psycopg.Conne
     assert db.execute("SELECT to_regclass('users')").fetchone() == (None,)
 
 
+@pytest.mark.parametrize("per_migration", [False, True])
 def test_concurrent_index_runs_outside_the_transaction(
-    tmp_path: Path, db: psycopg.Connection[Any]
+    tmp_path: Path, db: psycopg.Connection[Any], per_migration: bool
 ) -> None:
-    versions = _project(tmp_path)
+    versions = _project(tmp_path, per_migration)
     first = _plan(versions, "create-index", "--table", "users", "--column", "email", "--unique")
     assert [p.name.split("_", 1)[1] for p in first] == [
         "create_index_users_email_idx_expand.py",
