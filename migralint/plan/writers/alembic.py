@@ -5,11 +5,14 @@ Each statement of a phase is one `op.execute("…")` with the SQL as a plain str
 Python literal written with `repr`, whatever the names hold). Alembic turns a string
 into `sqlalchemy.text()`, which reads `:word` as a bind parameter and `\\:` as an
 escape: a plan whose SQL would be changed that way is refused (write it by hand).
-Statements are executed one by one: psycopg 3 sends a query with parameters (which
-SQLAlchemy always passes) through the extended protocol, one statement per query. A
-phase that must run outside a transaction (CREATE INDEX CONCURRENTLY, the batched
-backfill committing per batch) is inside `with op.get_context().autocommit_block():`,
-with the statement and lock timeouts lifted for its work and reset after it.
+Statements are executed one by one (one `op.execute` each): a driver may take one
+statement per query (psycopg 3 with parameters uses the extended protocol), and each
+finding of `migralint check` points at its statement's own call. A phase that must run
+outside a transaction (CREATE INDEX CONCURRENTLY, the batched backfill committing per
+batch) is inside `with op.get_context().autocommit_block():`, with the statement and
+lock timeouts lifted for its work and reset after it. A phase in a transaction that
+sets `SET LOCAL lock_timeout` puts the previous value back at its end: Alembic runs all
+the revisions of an upgrade in one transaction unless `transaction_per_migration` is set.
 
 The versions `write.py` hands over are `"<down_revision>><revision>"` per phase (see
 `next_versions`); a plain version is taken as the revision itself, chained after the
