@@ -82,9 +82,7 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
             return None
         return f"rewrites {op.table}"
     if isinstance(op, ops.SetNotNull):
-        if ctx.pg_version >= (12, 0) and ctx.catalog.has_valid_not_null_check(op.table, op.column):
-            return None
-        return f"scans {op.table}"
+        return None if not_null_needs_no_scan(op, ctx) else f"scans {op.table}"
     if isinstance(op, ops.AddConstraint):
         c = op.constraint
         if c.kind in ("primary_key", "unique", "exclude") and c.using_index is None:
@@ -107,6 +105,15 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.RefreshMaterializedView):
         return f"recomputes {op.name}"
     return None
+
+
+def not_null_needs_no_scan(op: ops.SetNotNull, ctx: Context) -> bool:
+    """True when SET NOT NULL reads no row: the catalog has the column NOT NULL already
+    (PostgreSQL then does nothing), or on PostgreSQL 12+ a validated CHECK proves it."""
+    column = ctx.catalog.column(op.table, op.column)
+    if column is not None and not column.nullable:
+        return True
+    return ctx.pg_version >= (12, 0) and ctx.catalog.has_valid_not_null_check(op.table, op.column)
 
 
 def other_tables_locked(op: ops.Op, ctx: Context, held: Container[str]) -> Iterator[ops.Name]:

@@ -1,8 +1,9 @@
 """SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.
 
 ## What it does
-Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless (on
-PostgreSQL 12 or later) a validated `CHECK (column IS NOT NULL)` already proves it.
+Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless the
+column is NOT NULL already (PostgreSQL then does nothing) or, on PostgreSQL 12 or
+later, a validated `CHECK (column IS NOT NULL)` already proves it.
 
 ## Why is this bad?
 PostgreSQL checks every row before it commits, holding a lock that blocks all reads
@@ -30,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.locking import not_null_needs_no_scan
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import SetNotNull
@@ -37,7 +39,7 @@ from migralint.sql.ops import SetNotNull
 
 @rule("setting-not-null", category="locking", aliases=["adding-not-nullable-field"])
 def check(op: SetNotNull, ctx: Context) -> Iterator[Violation]:
-    if ctx.pg_version >= (12, 0) and ctx.catalog.has_valid_not_null_check(op.table, op.column):
+    if not_null_needs_no_scan(op, ctx):
         return
     command = plan_command("set-not-null", op.table, column=op.column)
     if ctx.pg_version < (12, 0):
