@@ -242,6 +242,13 @@ def build(
         copies_keys=in_place,
         json_column=json_column,
     )
+    # Without --down nothing refills the old column: the plan is one-way (it says so).
+    refilled = converts = ""
+    if down is not None:
+        refilled = column_copy.refilled_check(table, column, to, down.text) + "\n\n"
+        converts = (
+            column_copy.converts_back(table, column, to, down.text, from_type, in_place) + "\n\n"
+        )
     # The name the application reads after the contract.
     final = column if in_place else to
 
@@ -278,7 +285,7 @@ def build(
         + (f"{column_copy.position_note(table, column)}\n" if in_place else "")
         + "Next: run the migrate phase.",
         f"{lock}\n\n{collation}\n\n{add}\n\n{check}\n\n{copies}{sync}",
-        f"{lock}\n\n"
+        f"{lock}\n\n{refilled}"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + column_copy.attach_constraints(table, carried)
         + f"{drop_sync}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {new};\n\n"
@@ -331,6 +338,9 @@ def build(
                 if in_place
                 else "."
             )
+            + f"\nThe down first refuses, changing nothing, a {to} that does not convert back to "
+            f"{from_type};\nthe expand's down refuses to drop {to} while a row's {column} is "
+            "not refilled."
         )
     # Rows the backfill would still fill: the trigger did not see their write.
     stale = f"{new} IS NULL AND ({up.text}) IS NOT NULL"
@@ -341,7 +351,7 @@ def build(
             f"{column_copy.name_indexes(table, carried)}{column_copy.name_copies(table)}"
         )
         contract_down = (
-            f"{column_copy.unretire(table, column, to)}\n\n"
+            f"{converts}{column_copy.unretire(table, column, to)}\n\n"
             f"{column_copy.unname_indexes(table, column, carried)}{restore}\n\n{backs}{sync}"
         )
         contract_header = (
@@ -354,7 +364,7 @@ def build(
             f"{drop_sync}\n\n{column_copy.retire(table, column, to, stale)}\n\n"
             f"{column_copy.drop_null_default(table, to)}"
         )
-        contract_down = f"{restore}\n\n{sync}"
+        contract_down = f"{converts}{restore}\n\n{sync}"
         contract_header = (
             f"Contract: drop the sync trigger and {column}. Run it only once no running "
             f"release uses {column}.\n{restore_note}"
