@@ -46,7 +46,9 @@ def _written(tmp_path: Path, operation: str, fmt: str, names: dict[str, str]) ->
     return [p.read_text(encoding="utf-8") for p in write_plan(_plan(operation, names), fmt, out)]
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize(
+    "fmt", sorted(set(WRITERS) - {"alembic"})
+)  # SQL files; alembic: test_plan_alembic
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_hostile_names_change_no_statement(tmp_path: Path, operation: str, fmt: str) -> None:
     """The same statements as with plain names, or a refusal saying why (one line)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from migralint import directives
 from migralint.alembic import front_end
 from migralint.alembic.project import VersionSets
 from migralint.context import FileInfo
@@ -77,4 +78,5 @@ def _context(info: FileInfo, part: front_end.Part, statements: int) -> FileInfo:
         transaction=info.transaction if configured else part.transaction,
         transaction_reason=info.transaction_reason if configured else part.transaction_reason,
         statements=statements,
+        phase=directives.phase(part.comments) or info.phase,
     )

@@ -16,6 +16,7 @@ FORMAT_OF_TOOL = {
     "popx": "golang-migrate",
     "dbmate": "dbmate",
     "plain": "sql",
+    "alembic": "alembic",
 }
 
 
@@ -40,7 +41,7 @@ def destination(out: Path | None, fmt: str | None, search: Path) -> tuple[Path, 
         if tool not in FORMAT_OF_TOOL:
             raise PlanError(
                 f"the migrations in {out} are {tool} migrations, a layout the planner does not "
-                "write: pass --format (sql, golang-migrate, flyway, dbmate) and --out"
+                "write: pass --format (sql, golang-migrate, flyway, dbmate, alembic) and --out"
             )
         fmt = FORMAT_OF_TOOL[tool]
     return out, fmt

@@ -140,9 +140,16 @@ def _docstring(text: str) -> str:
     return shown(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
+_IGNORE = re.compile(r"migralint:\s*ignore\b", re.IGNORECASE)
+
+
 def _body(phase: Phase, direction: str) -> str:
     sql = phase.sql(direction, per_statement=True)
-    statements = [s.text.strip() for s in split_statements(sql).statements]
+    found = split_statements(sql).statements
+    # A statement's `-- migralint: ignore …` (the plan's reasoned suppressions) becomes a
+    # `#` comment above its op.execute, where the Alembic front end reads suppressions.
+    ignores = {s.text.strip(): [c.text for c in s.comments if _IGNORE.match(c.text)] for s in found}
+    statements = [s.text.strip() for s in found]
     statements = _restoring_lock_timeout([s for s in statements if s.rstrip(";").strip()])
     for statement in statements:
         if _BIND.search(statement) or _ESCAPE.search(statement):
@@ -152,7 +159,7 @@ def _body(phase: Phase, direction: str) -> str:
                 "by hand"
             )
     indent = "    " if phase.transactional else "        "
-    lines = [_execute(statement, indent) for statement in statements]
+    lines = [_execute(statement, indent, ignores.get(statement, [])) for statement in statements]
     if not lines:
         lines = [f"{indent}pass"]
     if not phase.transactional:
@@ -160,14 +167,16 @@ def _body(phase: Phase, direction: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _execute(statement: str, indent: str) -> str:
+def _execute(statement: str, indent: str, ignores: list[str]) -> str:
     """`op.execute(…)` of one statement: a multi-line statement as one string literal
-    per line, concatenated by Python (each `repr`'d: valid whatever it holds)."""
+    per line, concatenated by Python (each `repr`'d: valid whatever it holds), under its
+    suppression comments."""
+    above = "".join(f"{indent}# {shown(ignore)}\n" for ignore in ignores)
     pieces = statement.splitlines(keepends=True)
     if len(pieces) == 1:
-        return f"{indent}op.execute({statement!r})"
+        return f"{above}{indent}op.execute({statement!r})"
     inner = "".join(f"{indent}    {piece!r}\n" for piece in pieces)
-    return f"{indent}op.execute(\n{inner}{indent})"
+    return f"{above}{indent}op.execute(\n{inner}{indent})"
 
 
 def _mysql(phase: Phase) -> bool:
