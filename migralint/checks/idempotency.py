@@ -105,6 +105,15 @@ def statements_after(ctx: Context, op: ops.Op) -> bool:
 ObjectKey = tuple[str, ...]
 
 
+def index_already_exists(op: ops.CreateIndex, ctx: Context) -> bool:
+    """True for `CREATE INDEX IF NOT EXISTS` of a name the replayed catalog has an index
+    of, on a table still known: PostgreSQL then only notices and builds nothing."""
+    if not (op.if_not_exists and op.name):
+        return False
+    known = ctx.catalog.index_definitions.get(ops.Name(op.name, op.table.schema).key)
+    return known is not None and ctx.catalog.table(known.table) is not None
+
+
 def created_key(op: ops.Op) -> ObjectKey | None:
     """The object a statement creates (a table, index, column, constraint, view ...)."""
     if isinstance(op, ops.CreateTable):

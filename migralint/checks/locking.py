@@ -7,6 +7,7 @@ import re
 from collections.abc import Container, Iterator
 
 from migralint.checks.file_index import before, created_object
+from migralint.checks.idempotency import index_already_exists
 from migralint.context import Context
 from migralint.postgres import is_binary_coercible, lock_taken
 from migralint.sql import ops
@@ -93,7 +94,7 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.ValidateConstraint):
         return f"scans {op.table}"
     if isinstance(op, ops.CreateIndex):
-        return f"builds an index on {op.table}"
+        return None if index_already_exists(op, ctx) else f"builds an index on {op.table}"
     if isinstance(op, ops.Reindex):
         return f"rebuilds {op.target.lower()} {op.name}"
     if isinstance(op, ops.Update | ops.Delete):

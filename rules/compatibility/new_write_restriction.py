@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import added_in_this_file
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -60,7 +61,7 @@ def check(op: AddConstraint | CreateIndex | SetNotNull, ctx: Context) -> Iterato
     if isinstance(op, SetNotNull):
         what, columns = "NOT NULL", (op.column,)
     elif isinstance(op, CreateIndex):
-        if not op.unique:
+        if not op.unique or index_already_exists(op, ctx):
             return
         what, columns = "a unique index", op.columns
     else:

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.file_index import Each, first_after, table_key
+from migralint.checks.idempotency import index_already_exists
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AddConstraint, CreateIndex, Delete, Update
@@ -43,7 +44,7 @@ from migralint.sql.ops import AddConstraint, CreateIndex, Delete, Update
 )
 def check(op: CreateIndex | AddConstraint, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, CreateIndex):
-        if not op.unique:
+        if not op.unique or index_already_exists(op, ctx):
             return
         columns = set(op.columns)
     else:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.idempotency import index_already_exists
 from migralint.context import Context
 from migralint.postgres import has_cic_corruption_bug
 from migralint.rule import Violation, rule
@@ -38,6 +39,8 @@ from migralint.sql.ops import CreateIndex, Reindex
 )
 def check(op: CreateIndex | Reindex, ctx: Context) -> Iterator[Violation]:
     if not op.concurrently or not has_cic_corruption_bug(ctx.pg_version):
+        return
+    if isinstance(op, CreateIndex) and index_already_exists(op, ctx):
         return
     major, minor = ctx.pg_version
     yield ctx.finding(

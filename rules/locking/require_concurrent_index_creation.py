@@ -2,7 +2,8 @@
 
 ## What it does
 Flags `CREATE INDEX` without `CONCURRENTLY` on a table that existed before this
-migration.
+migration, unless it is `IF NOT EXISTS` of an index earlier migrations created
+(PostgreSQL then builds nothing).
 
 ## Why is this bad?
 A plain CREATE INDEX holds a SHARE lock for the whole build: every INSERT, UPDATE
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import outside_transaction
+from migralint.checks.idempotency import index_already_exists
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import CreateIndex
@@ -38,7 +40,7 @@ from migralint.sql.ops import CreateIndex
     aliases=["require-concurrent-index-creation"],
 )
 def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
-    if op.concurrently:
+    if op.concurrently or index_already_exists(op, ctx):
         return
     name = op.name or "the index"
     yield ctx.finding(
