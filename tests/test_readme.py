@@ -23,11 +23,13 @@ def test_rule_table_is_in_sync_with_the_rules() -> None:
     assert _update_readme_module().updated(text) == text, "run: python scripts/update_readme.py"
 
 
-def test_readme_opens_with_the_two_setup_commands() -> None:
+def test_readme_opens_with_the_setup_commands() -> None:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     block = text.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
-    assert block[0].startswith("pip install . && migralint check fixtures/examples")
-    assert block[1].startswith("./scripts/test")
+    commands = [line.split("#", 1)[0].strip() for line in block]
+    assert commands[0].startswith("python3 -m venv .venv && . .venv/bin/activate")
+    assert commands[1:3] == ["pip install .", "migralint check fixtures/examples"]
+    assert commands[-1] == "./scripts/test"
     assert "./scripts/test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
