@@ -224,10 +224,6 @@ def test_outside_a_repository_the_walked_folders_gitignore_still_counts(tmp_path
     assert not matcher.ignored(tmp_path / "V2.sql", is_dir=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not yet called by folder discovery (migralint/sources/discover.py, _Finder._walk)",
-)
 def test_check_skips_gitignored_migrations_and_lints_a_named_one(tmp_path: Path) -> None:
     from migralint.config import Settings
     from migralint.engine import lint_paths

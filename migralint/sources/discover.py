@@ -24,6 +24,7 @@ from pathlib import Path
 
 from migralint.alembic.discovery import revision_file
 from migralint.alembic.project import VersionSets
+from migralint.gitignore import GitIgnore
 from migralint.problems import (
     InputProblem,
     SymlinkLoop,
@@ -299,6 +300,7 @@ class _Finder:
         return True
 
     def _walk(self, root: str, root_id: _FileId) -> None:
+        ignore = GitIgnore(root)  # folders are walked as git sees them
         stack: list[tuple[str, str, _FileId]] = [(root, "", root_id)]
         while stack:
             directory, relative, dir_id = stack.pop()
@@ -315,6 +317,8 @@ class _Finder:
             subdirs: list[tuple[str, str, _FileId]] = []
             files: list[tuple[os.DirEntry[str], _FileId]] = []
             for entry in entries:
+                if ignore.ignored(entry.path, entry.is_dir(follow_symlinks=False)):
+                    continue
                 problem = self._sort_entry(entry, relative, subdirs, files)
                 if problem is not None:
                     self.rejected.append(problem)
