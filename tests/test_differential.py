@@ -34,6 +34,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "differential"
 # More sets, named in EXPECTED by their path under fixtures/ (plans/differential/…).
 MORE_FIXTURES = FIXTURES.parent / "plans" / "differential"
 
+# constraint-clauses file → the clauses its plans would drop, each named in its refusal
+CLAUSES = {
+    "02_fk_on_delete_set_null_columns.up.sql": ["ON DELETE SET NULL (org_id)"],
+    "03_unique_nulls_not_distinct.up.sql": ["NULLS NOT DISTINCT (a, b)"],
+    "04_deferrable_keys.up.sql": ["DEFERRABLE INITIALLY DEFERRED", "DEFERRABLE"],
+    "05_unique_storage.up.sql": ["WITH (fillfactor = 80)", "USING INDEX TABLESPACE pg_default"],
+    "06_only_and_no_inherit.up.sql": ["ONLY", "NO INHERIT"],
+}
+
 # file (relative to FIXTURES) → what the harness must find: a proven plan, nothing to plan,
 # or (where the contract allows it) a refusal with a reason at plan time.
 EQUAL_OR_REFUSED = ("equal", "refused")
@@ -78,6 +87,8 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/golang-migrate/06_volatile_default_on_a_text_key.up.sql": "equal",
     "plans/differential/golang-migrate/07_rename_a_column_a_new_view_uses.up.sql": "refused",
     "plans/differential/renamed-twice/01_init.up.sql": "kept",
+    "plans/differential/constraint-clauses/01_init.up.sql": "kept",
+    **{f"plans/differential/constraint-clauses/{name}": "refused" for name in CLAUSES},
     "plans/differential/renamed-twice/02_rename.up.sql": "equal",
     "plans/differential/renamed-twice/03_rename_again.up.sql": "equal",
     "prisma/migrations/20240101000000_init/migration.sql": "kept",
@@ -143,6 +154,17 @@ def test_the_plan_does_what_the_file_does(
     expected = EXPECTED[name]
     allowed = expected if isinstance(expected, tuple) else (expected,)
     assert result.outcome in allowed, "\n".join([result.detail, *result.notes])
+
+
+@pytest.mark.parametrize("name", CLAUSES)
+def test_a_clause_the_plan_would_drop_is_named_in_the_refusal(
+    name: str, fixture_results: dict[str, FileResult]
+) -> None:
+    lines = fixture_results[f"plans/differential/constraint-clauses/{name}"].detail.splitlines()
+    assert len(lines) == len(CLAUSES[name])
+    for line, clause in zip(lines, CLAUSES[name], strict=True):
+        assert "kept as written, plan it by hand: add-" in line
+        assert line.endswith(f"'s plan does not carry {clause}"), line
 
 
 def test_every_fixture_file_has_an_expectation(fixture_results: dict[str, FileResult]) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from click.testing import CliRunner
 from plan_helpers import run_file, schema_of
 
@@ -226,3 +227,38 @@ def test_a_kept_statement_that_is_still_flagged_is_named(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "line 3: kept as written, no plan for: vacuum-full" in result.output
     assert "line 1: kept" not in result.output  # SET is flagged by nothing
+
+
+@pytest.mark.parametrize(
+    ("statement", "table_known", "clause"),
+    [
+        ("ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES r ON DELETE CASCADE", True, None),
+        ("ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES r (id) ON UPDATE NO ACTION", True, None),
+        (
+            "ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES r (id) ON UPDATE CASCADE",
+            True,
+            "ON UPDATE CASCADE",
+        ),
+        (
+            "ALTER TABLE t ADD FOREIGN KEY (a, b) REFERENCES r ON DELETE SET DEFAULT (b)",
+            True,
+            "ON DELETE SET DEFAULT (b)",
+        ),
+        ("ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES r (id) MATCH FULL", True, "MATCH FULL"),
+        (
+            'ALTER TABLE IF EXISTS "S".t ADD CONSTRAINT "K" UNIQUE NULLS DISTINCT ("A", b)',
+            True,
+            None,
+        ),
+        ("ALTER TABLE IF EXISTS t ADD UNIQUE (a)", False, "IF EXISTS"),
+        ("ALTER TABLE t ADD UNIQUE (a) INCLUDE (b);", True, "INCLUDE (b)"),
+        ("ALTER TABLE t ADD PRIMARY KEY (a) NOT DEFERRABLE INITIALLY IMMEDIATE", True, None),
+        ("ALTER TABLE t ADD CHECK (a IN (1, 2)) NOT VALID", True, "NOT VALID"),
+    ],
+)
+def test_a_constraint_clause_its_plan_does_not_render_is_named(
+    statement: str, table_known: bool, clause: str | None
+) -> None:
+    from migralint.plan.from_file_clauses import uncarried
+
+    assert uncarried(statement, table_known) == clause

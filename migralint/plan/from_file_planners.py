@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from migralint.plan.from_file_clauses import uncarried
 from migralint.plan.model import Plan, PlanError
 from migralint.schema import Catalog
 from migralint.sql import ops
@@ -154,7 +155,6 @@ def _add_column(op: ops.AddColumn, catalog: Catalog) -> Plan:
     )
 
 
-_FK_EXTRAS = re.compile(r"\b(ON\s+UPDATE|DEFERRABLE|MATCH\s+FULL|MATCH\s+PARTIAL)\b", re.I)
 _ON_DELETE = re.compile(
     r"\bON\s+DELETE\s+(CASCADE|RESTRICT|NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT)\b", re.I
 )
@@ -165,6 +165,9 @@ def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
 
     c = op.constraint
     columns = ",".join(c.columns)
+    clause = uncarried(op.loc.statement, catalog.table(op.table) is not None)
+    if clause is not None and c.kind in ("check", "unique", "primary_key", "foreign_key"):
+        raise Keep(f"add-{c.kind.replace('_', '-')}'s plan does not carry {clause}")
     if c.kind == "check" and c.expression:
         check = check_source(op.loc.statement) or c.expression
         return add_check.plan(add_check.Change(op.table, check, name=c.name))
@@ -173,9 +176,6 @@ def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
     if c.kind == "primary_key" and c.columns:
         return add_primary_key.plan(add_primary_key.Change(op.table, columns, name=c.name))
     if c.kind == "foreign_key" and c.references and c.references.columns:
-        extra = _FK_EXTRAS.search(op.loc.statement)
-        if extra:
-            raise Keep(f"add-foreign-key does not plan {extra[1].upper()}")
         on_delete = _ON_DELETE.search(op.loc.statement)
         ref = c.references
         return add_foreign_key.plan(
