@@ -86,7 +86,8 @@ class RuleSet:
         return found
 
     def selected(self, settings: Settings) -> list[RuleSpec]:
-        """The rules a run uses: defaults or `select`, minus `ignore`, severities applied.
+        """The rules a run uses: defaults or `select`, plus `extend_select`, minus `ignore`
+        and `extend_ignore`, severities applied.
 
         The rules about inputs (a path not linted, and why) stay on whatever `select`
         says, so that narrowing a run never hides a file it did not read; `ignore` them
@@ -94,6 +95,7 @@ class RuleSet:
         """
         for where, rid in settings.rule_ids():
             self.resolve(rid, f"{where}: ")
+        settings = settings.folded(r.id for r in self.rules if r.enabled_by_default)
         if settings.select:
             chosen = {r.id: r for name in settings.select for r in self.resolve(name)}
             chosen.update((r.id, r) for r in self.rules if _about_inputs(r))

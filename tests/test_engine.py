@@ -145,3 +145,17 @@ def test_squawk_configuration_is_honoured_through_aliases(tmp_path: Path) -> Non
 
     result = lint_paths([tmp_path / "db"], settings_for([tmp_path / "db"]))
     assert rules_of(result) == ["adding-field-with-default"]  # pg 10: any default rewrites
+
+
+def test_the_python_api_applies_extend_select_and_extend_ignore(tmp_path: Path) -> None:
+    """`extend_select`/`extend_ignore` in Settings (a configuration read through the API,
+    not the CLI) add to the defaults and remove from them."""
+    (tmp_path / "V1__t.sql").write_text(
+        "CREATE TABLE t (id bigint PRIMARY KEY);\nDROP TABLE t;\n", encoding="utf-8"
+    )
+    plain = {f.rule for f in lint_paths([tmp_path], Settings()).findings}
+    assert "require-table-schema" not in plain  # opt-in
+    extended = Settings(extend_select=("require-table-schema",), extend_ignore=("drop-table",))
+    rules = {f.rule for f in lint_paths([tmp_path], extended).findings}
+    assert "require-table-schema" in rules
+    assert "drop-table" not in rules and rules >= plain - {"drop-table"}
