@@ -1,0 +1,144 @@
+"""A content-addressed store on disk, so an unchanged file is not parsed again (like ruff's).
+
+An entry is found by a key that hashes everything its value depends on (see `key`):
+callers put the file's bytes, its dialect, the settings, `code_version()` and, for
+results that read the catalog, the key of the file before it into the key, so an entry
+is never stale, only unused. It lives in the user's cache folder (`cache_dir`), never in
+the linted tree. Writes are atomic (a temporary file renamed into place) and never
+replace an existing entry; an entry that cannot be read, is truncated or names a class
+that is not one of migralint's value types is ignored, and a cache that cannot be
+written (read-only, full disk) costs only the speed-up.
+
+Values are pickled, and reading one never calls anything but the constructors of
+migralint's own dataclasses and enums (`_ValuesOnly`): a planted entry cannot run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from migralint import __version__
+
+CACHE_DIR_ENV = "MIGRALINT_CACHE_DIR"
+FORMAT = "v1"  # bump when the layout of an entry changes
+_PACKAGE = Path(__file__).resolve().parent
+_SAFE = frozenset(
+    [("builtins", n) for n in ("frozenset", "set", "tuple", "list", "dict", "slice")]
+    + [("pathlib", n) for n in ("PosixPath", "PurePosixPath", "WindowsPath", "PureWindowsPath")]
+)
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# migralint's cache; see cachedir.org\n"
+
+
+def cache_dir() -> Path:
+    """`MIGRALINT_CACHE_DIR`, else `$XDG_CACHE_HOME/migralint`, else `~/.cache/migralint`."""
+    if configured := os.environ.get(CACHE_DIR_ENV):
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "migralint"
+
+
+def key(*parts: bytes | str) -> str:
+    """A hex digest of the parts, each length-prefixed so that no two lists collide."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_version(packs: Sequence[Path] = ()) -> str:
+    """The key of the code that produces results: migralint's own modules, the built-in
+    rule pack, the configured `packs`, and the Python version; any edit changes it."""
+    from migralint.rulepack import builtin_pack
+
+    folders = (_PACKAGE, builtin_pack(), *packs)
+    parts: list[bytes | str] = [__version__, sys.version, FORMAT]
+    for folder in folders:
+        for path in _sources(folder):
+            parts += [str(path), path.read_bytes()]
+    return key(*parts)
+
+
+def _sources(folder: Path) -> Iterable[Path]:
+    if not folder.is_dir():
+        return ()
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+class Cache:
+    """Entries under `root`; `Cache(None)` (`--no-cache`) finds nothing and keeps nothing."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root / FORMAT if root is not None else None
+        self._ready = False
+
+    def get(self, entry: str) -> object | None:
+        """The value stored under `entry`, or None: absent, unreadable or corrupt."""
+        if self.root is None:
+            return None
+        try:
+            data = (self.root / entry[:2] / entry[2:]).read_bytes()
+            stored, value = _ValuesOnly(io.BytesIO(data)).load()
+        except Exception:  # any damage to an entry is a miss, never an error
+            return None
+        return value if stored == entry else None
+
+    def put(self, entry: str, value: object) -> None:
+        """Store `value` under `entry` unless it is already there; failures are ignored."""
+        if self.root is None:
+            return
+        target = self.root / entry[:2] / entry[2:]
+        if target.exists():
+            return
+        try:
+            self._prepare()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = pickle.dumps((entry, value), protocol=pickle.HIGHEST_PROTOCOL)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                os.replace(temporary, target)  # another run may have written the same value
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            return
+
+    def _prepare(self) -> None:
+        """Mark the folder as a cache for backup tools and git, once per run."""
+        if self._ready or self.root is None:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+            marker = self.root.parent / name
+            if not marker.exists():
+                marker.write_text(text)
+        self._ready = True
+
+
+class _ValuesOnly(pickle.Unpickler):
+    """Unpickles migralint's dataclasses and enums, containers and paths, nothing else."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) in _SAFE:
+            return super().find_class(module, name)  # type: ignore[no-any-return]
+        if module.startswith("migralint.") and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (
+                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
+            ):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a migralint value")
