@@ -151,8 +151,11 @@ _BRACKETS = re.compile(f"{SKIPPED}|(?P<open>[([])|(?P<close>[)\\]])", re.IGNOREC
 
 
 def _nesting(text: str) -> tuple[int, int | None]:
-    """How deep brackets nest outside strings and comments, and the offset of the first
-    bracket deeper than MAX_NESTING (None if there is none)."""
+    """How deep brackets nest outside strings and comments (at most), and the offset of
+    the first bracket deeper than MAX_NESTING (None if there is none)."""
+    opening = text.count("(") + text.count("[")
+    if opening <= MAX_NESTING:  # cannot nest deeper than it opens: no need to scan
+        return opening, None
     depth = deepest = 0
     for m in _BRACKETS.finditer(text):
         if m["open"]:
