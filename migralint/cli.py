@@ -133,6 +133,12 @@ def main() -> None:
 @click.option(
     "--staged", is_flag=True, help="Report only the staged migrations, read from the index."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Lint everything again, without reading or writing the cache (default: "
+    "MIGRALINT_CACHE_DIR, else the user's cache folder).",
+)
 @_load_rule_paths_option
 def check(
     paths: tuple[Path, ...],
@@ -153,11 +159,13 @@ def check(
     show_context: bool,
     since: str | None,
     staged: bool,
+    no_cache: bool,
     load_rule_paths: bool | None,
 ) -> None:
     """Lint migration files and folders (default: the current folder; with --since or
     --staged, the repository)."""
     from migralint import config as cfg
+    from migralint.cache import Cache, cache_dir
     from migralint.engine import lint_paths, settings_for
     from migralint.rulepack import load_rules
     from migralint.sources.git import GitError
@@ -195,7 +203,8 @@ def check(
                     _notice(notice)
                 result = run.result
             else:
-                result = lint_paths(targets, settings, ruleset)
+                cache = Cache(None if no_cache else cache_dir())
+                result = lint_paths(targets, settings, ruleset, cache=cache)
     except (cfg.ConfigError, GitError) as error:
         _fail(str(error))
     if show_context:

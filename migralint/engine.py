@@ -15,16 +15,17 @@ finding.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from migralint import __version__, directives
+from migralint.cache import Cache
 from migralint.config import Settings, find_config, load_settings, trusting
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
+from migralint.incremental import Job, Linters, lint_in_sets
 from migralint.migration import Migration, Part, failure
 from migralint.problems import FileTooSlow, InputProblem
 from migralint.rule import RuleSpec, Violation
@@ -104,9 +105,12 @@ def lint_paths(
     rules: RuleSet | None = None,
     contents: Contents | None = None,
     scope: Scope | None = None,
+    cache: Cache | None = None,
 ) -> LintResult:
     """Lint migration files and folders; raises ConfigError for bad settings only. The
-    bytes come from `contents` (None: the disk); `scope` narrows what is reported."""
+    bytes come from `contents` (None: the disk); `scope` narrows what is reported; with
+    a `cache`, files and sets that did not change are not read or judged again (see
+    migralint/incremental.py)."""
     settings = settings if settings is not None else settings_for(paths)
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
     linter = Linter(ruleset.selected(settings), settings, contents)
@@ -119,7 +123,7 @@ def lint_paths(
         info = FileInfo(path=problem.loc.path, dialect=settings.dialect or "postgres")
         result.findings.extend(linter.judge_problem(problem, info))
         result.skipped[problem.loc.path] = problem.reason
-    catalogs: dict[tuple[Path, str], Catalog] = defaultdict(Catalog)
+    steps: list[Job | tuple[str, str]] = []  # a file to lint, or (path, dialect) skipped
     in_release: set[tuple[Path, str]] = set()  # sets whose last file was unreleased
     for file, reported in with_earlier(found.files, paths, settings):
         if scope is not None and not scope.includes(file.path):
@@ -128,17 +132,20 @@ def lint_paths(
         dialect = settings.dialect or file.dialect or "postgres"
         if dialect not in SUPPORTED_DIALECTS:
             if reported:
-                result.skipped[str(file.path)] = f"dialect {dialect} is not supported"
+                steps.append((str(file.path), dialect))
             continue
         key = (file.set_root, dialect)
         unreleased = scope is not None and scope.unreleased(file.path)
         new_migration = not (unreleased and key in in_release)
         (in_release.add if unreleased else in_release.discard)(key)
-        if not reported:  # an earlier migration of a file given alone: replayed only
-            replay.judge(replay.read(file, dialect), catalogs[key], new_migration)
-            continue
-        migration = linter.read(file, dialect)
-        result.add(migration, linter.judge(migration, catalogs[key], new_migration))
+        steps.append(Job(file, dialect, reported, new_migration))
+    jobs = [step for step in steps if isinstance(step, Job)]
+    done = iter(lint_in_sets(Linters(linter, replay, cache or Cache(None)), jobs))
+    for step in steps:
+        if not isinstance(step, Job):
+            result.skipped[step[0]] = f"dialect {step[1]} is not supported"
+        elif (read := next(done)) is not None:  # None: replayed for context only
+            result.add(*read)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 

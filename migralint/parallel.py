@@ -37,14 +37,16 @@ def ordered_map(
     sizes: Sequence[int],
     *,
     jobs: int | None = None,
-    serial_below: int = SERIAL_BELOW,
+    serial_below: int | None = None,
 ) -> list[R]:
     """`[work(item) for item in items]`, shared among `jobs` processes when the `sizes`
-    (bytes, one per item) add up to `serial_below` or more and there is more than one
-    item and core. The largest items start first so that no core waits on the last one.
-    `work` is given to each worker once, when it starts, and never pickled per item."""
+    (bytes, one per item) add up to `serial_below` (default SERIAL_BELOW) or more and
+    there is more than one item and core. The largest items start first so that no
+    core waits on the last one. `work` is given to each worker once, when it starts,
+    and never pickled per item."""
     jobs = min(jobs or available_cores(), len(items))
-    if jobs < 2 or sum(sizes) < serial_below:
+    threshold = SERIAL_BELOW if serial_below is None else serial_below
+    if jobs < 2 or sum(sizes) < threshold:
         return [work(item) for item in items]
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     results: list[R | None] = [None] * len(items)

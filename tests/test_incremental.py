@@ -1,0 +1,160 @@
+"""Cached and parallel runs report exactly what a fresh serial run reports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from migralint import engine, parallel
+from migralint.cache import Cache
+from migralint.config import Settings
+from migralint.engine import LintResult, lint_paths
+from migralint.sources import pairs
+
+FIXTURES = REPO / "fixtures"
+SLICE = [FIXTURES / name for name in ("layouts", "differential", "examples", "incremental")]
+SET = FIXTURES / "incremental"
+
+
+def account(result: LintResult) -> tuple[object, ...]:
+    """Everything a report is made from."""
+    return (
+        result.findings,
+        result.contexts,
+        result.skipped,
+        result.files_linted,
+        result.sources,
+        result.missing,
+        result.unusable,
+        result.migrations,
+        result.rules,
+    )
+
+
+def rules_at(result: LintResult, name: str) -> list[str]:
+    return sorted(f.rule for f in result.findings if Path(f.path).name == name)
+
+
+@pytest.fixture
+def serial(monkeypatch: pytest.MonkeyPatch) -> LintResult:
+    monkeypatch.setenv("MIGRALINT_JOBS", "1")
+    result = lint_paths(SLICE, Settings())
+    monkeypatch.delenv("MIGRALINT_JOBS")
+    return result
+
+
+def test_the_parallel_run_reports_what_the_serial_run_does(
+    serial: LintResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    pool_map = parallel.ordered_map
+
+    def forced(work, items, sizes, **options):  # type: ignore[no-untyped-def]
+        calls.append(len(items))
+        return pool_map(work, items, sizes, jobs=2, serial_below=0)
+
+    monkeypatch.setattr("migralint.incremental.ordered_map", forced)
+    assert account(lint_paths(SLICE, Settings())) == account(serial)
+    assert calls and calls[0] > 1  # the sets really were shared among workers
+    assert len(serial.findings) > 20 and serial.files_linted > 50
+
+
+def test_a_cached_run_reports_what_a_fresh_run_does(serial: LintResult, tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    assert account(lint_paths(SLICE, Settings(), cache=cache)) == account(serial)
+    assert list(tmp_path.rglob("*")), "the first run filled the cache"
+    assert account(lint_paths(SLICE, Settings(), cache=cache)) == account(serial)
+
+
+def test_a_full_hit_reads_and_judges_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    first = lint_paths([SET], Settings(), cache=cache)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a file was read or judged on a full cache hit")
+
+    monkeypatch.setattr(engine.Linter, "read", refuse)
+    monkeypatch.setattr(engine.Linter, "judge", refuse)
+    assert account(lint_paths([SET], Settings(), cache=cache)) == account(first)
+
+
+def copy_set(tmp_path: Path) -> Path:
+    root = tmp_path / "set"
+    shutil.copytree(SET, root)
+    return root / "migrations"
+
+
+def test_an_earlier_file_changed_re_judges_the_later_ones(tmp_path: Path) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    widen = "2_widen_email.up.sql"
+    assert "changing-column-type" not in rules_at(lint_paths([folder], cache=cache), widen)
+    first = folder / "1_accounts.up.sql"  # the column the later file widens becomes an int
+    first.write_text(first.read_text().replace("email varchar(100)", "email integer"))
+    assert "changing-column-type" in rules_at(lint_paths([folder], cache=cache), widen)
+
+
+def test_a_down_file_removed_beside_an_unchanged_up_is_seen(tmp_path: Path) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    settings = Settings(exclude=("3_name.down.sql",))  # not linted, but the tool runs it
+    assert "missing-down-migration" not in rules_at(
+        lint_paths([folder], settings, cache=cache), "3_name.up.sql"
+    )
+    (folder / "3_name.down.sql").unlink()
+    pairs._down_files.cache_clear()  # the run context's memo of the folder, per process
+    assert "missing-down-migration" in rules_at(
+        lint_paths([folder], settings, cache=cache), "3_name.up.sql"
+    )
+
+
+def test_settings_are_part_of_the_key(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    lint_paths([SET], Settings(), cache=cache)
+    offline = lint_paths([SET], Settings(deployment={"*": "offline"}), cache=cache)
+    assert "require-lock-timeout" not in {f.rule for f in offline.findings}
+
+
+def test_a_file_out_of_time_is_not_cached(tmp_path: Path) -> None:
+    slow = lint_paths([SET], Settings(time_budget=0.0), cache=Cache(tmp_path))
+    assert "file-too-slow" in {f.rule for f in slow.findings}
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and len(p.parent.name) == 2]
+
+
+def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    probe = (
+        "import sys\nfrom migralint.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "sys.stderr.write(f'sqlglot={\"sqlglot\" in sys.modules}')\nsys.exit(code)\n"
+    )
+    env = {**os.environ, "MIGRALINT_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", probe, "check", *args, str(SET)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+
+
+def test_the_cli_caches_and_a_hit_never_imports_sqlglot(tmp_path: Path) -> None:
+    cold = run_cli("--format", "json", cache=tmp_path)
+    warm = run_cli("--format", "json", cache=tmp_path)
+    assert cold.returncode == warm.returncode == 1
+    assert cold.stdout == warm.stdout and "require-lock-timeout" in cold.stdout
+    assert cold.stderr.endswith("sqlglot=True")
+    assert warm.stderr.endswith("sqlglot=False")
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
+    done = run_cli("--no-cache", cache=tmp_path / "cache")
+    assert done.returncode == 1 and "require-lock-timeout" in done.stdout
+    assert not (tmp_path / "cache").exists()
