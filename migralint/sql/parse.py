@@ -105,6 +105,14 @@ _SQLGLOT_CREATE = re.compile(
     r"(?:TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|RECURSIVE\s+VIEW)\b",
     re.IGNORECASE,
 )
+# A view's Op holds its kind and name only, which the keyword reader gives exactly as
+# sqlglot does (and is what a view gets when sqlglot cannot read it): its query, the
+# costly part to parse, is read by no rule and no catalog.
+_CREATE_VIEW = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+)?"
+    r"(?:MATERIALIZED\s+|RECURSIVE\s+)?VIEW\b",
+    re.IGNORECASE,
+)
 _SQLGLOT_DIALECTS = {
     "postgres": "postgres",
     "cockroach": "postgres",
@@ -200,6 +208,9 @@ def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
             return found
     if first in ("SELECT", "REINDEX"):  # not set_config(); SQLite's bare `REINDEX name`
         return [ops.Raw(loc=loc, kind=first)]
+    view = first == "CREATE" and _CREATE_VIEW.match(text)
+    if view and (found := commands.create_object(text, loc, dialect)):
+        return found
     if first == "CREATE" and not _SQLGLOT_CREATE.match(text):
         return commands.create_object(text, loc, dialect) or [ops.Raw(loc=loc, kind="CREATE")]
     if first == "ALTER" and keywords[1:2] != ["TABLE"]:
