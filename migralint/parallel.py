@@ -8,10 +8,12 @@ so a parallel run prints exactly what a serial run prints.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,8 +58,11 @@ def ordered_map(
     return results  # type: ignore[return-value]  # every index was filled
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """fork where the platform has it: the workers inherit the loaded rules and modules."""
+def _context() -> BaseContext:
+    """fork where the platform has it: the workers inherit the loaded rules and modules.
+    (multiprocessing is imported here: a small run never pays for it.)"""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 

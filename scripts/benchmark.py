@@ -91,6 +91,7 @@ class Scenario:
     limit: float | None = None  # seconds, or a migralint/squawk ratio when ratio_target
     ratio_target: bool = False
     sqlglot_imported: bool | None = None
+    load: list[float] = field(default_factory=list)  # 1-minute load average at each round
 
     @property
     def median(self) -> float:
@@ -212,6 +213,7 @@ class Bench:
         check = self.check_cmd(files)
         cache = self.filled_cache(check) if warm else None
         for _ in range(self.rounds):  # A B A B …: load on the machine hits both alike
+            scenario.load.append(os.getloadavg()[0])
             env = self.env(cache or self.fresh_cache())
             scenario.migralint.append(run(check, env, self.work))
             if self.squawk:
@@ -223,6 +225,7 @@ class Bench:
         scenario = Scenario(f"migralint {' '.join(args)}", "no sqlglot import")
         env = self.env(self.fresh_cache())
         for _ in range(self.rounds):
+            scenario.load.append(os.getloadavg()[0])
             scenario.migralint.append(run([self.migralint, *args], env, self.work))
         scenario.sqlglot_imported = imports_sqlglot(self.python, args, env, self.work)
         return scenario
@@ -278,7 +281,7 @@ def report(meta: dict[str, object], scenarios: list[Scenario], peak: Scenario) -
             print(f"{key + ':':<14}{value}")
     print()
     head = f"{'scenario':<32}{'migralint':>10}{'squawk':>9}{'ratio':>8}{'peak MB':>9}"
-    print(f"{head}  {'target':<19}met")
+    print(f"{head}{'load':>6}  {'target':<19}met")
     for s in scenarios:
         squawk = s.squawk_median
         cells = [
@@ -287,15 +290,17 @@ def report(meta: dict[str, object], scenarios: list[Scenario], peak: Scenario) -
             f"{s.ratio:>7.2f}x" if s.ratio is not None else f"{'-':>8}",
             f"{max(r.max_rss_mb for r in s.migralint):>9.0f}",
         ]
-        print(f"{s.name:<32}{''.join(cells)}  {s.target:<19}{verdict(s)}")
+        load = f"{max(s.load):>6.1f}" if s.load else f"{'-':>6}"
+        print(f"{s.name:<32}{''.join(cells)}{load}  {s.target:<19}{verdict(s)}")
     rss = max(r.max_rss_mb for r in peak.migralint)
     squawk_rss = max((r.max_rss_mb for r in peak.squawk), default=None)
     beside = f"  (squawk {squawk_rss:.0f} MB)" if squawk_rss is not None else ""
     line = f"{'peak memory, full corpus':<32}{rss:>7.0f} MB{beside}"
-    print(f"{line:<68}  {'<= 200 MB':<19}{'yes' if rss <= 200 else 'NO'}")
+    print(f"{line:<74}  {'<= 200 MB':<19}{'yes' if rss <= 200 else 'NO'}")
     print(
         "\nmedians of the rounds; ratio = migralint / squawk; "
-        "peak MB = the largest max RSS of one child process"
+        "peak MB = the largest max RSS of one child process; "
+        "load = the highest 1-minute load average seen at the start of a round"
     )
 
 
@@ -318,7 +323,8 @@ def main() -> None:
     parser.add_argument("--cache-env", default="MIGRALINT_CACHE_DIR", help="%(default)s")
     args = parser.parse_args()
     if not Path(args.migralint).exists():
-        args.migralint = shutil.which("migralint") or parser.error("migralint not found")
+        beside = shutil.which("migralint", path=str(Path(sys.executable).parent))
+        args.migralint = beside or shutil.which("migralint") or parser.error("no migralint")
     if args.squawk is None:
         beside = shutil.which("squawk", path=str(Path(args.migralint).parent))
         args.squawk = beside or shutil.which("squawk")
