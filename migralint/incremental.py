@@ -4,13 +4,13 @@ A migration set replays in order into one catalog, so it is the unit of work: se
 independent of each other and run in parallel (`parallel.ordered_map`), a set's files
 in order in one process. Two kinds of entry (`cache.key` over everything they depend
 on: the code and rule packs, the settings, the file as the layout classified it, its
-bytes, and whether its down file exists):
+bytes, and the names in its folder and the one above, where its down file would be):
 
 - a file's `Migration` (what the front end read), whatever came before it: a file
   that did not change is not parsed again, even when an earlier one changed;
-- a set's results, one `(Migration, Linted)` per reported file, keyed over all of its
-  files in order, since every later file may read what an earlier one built: when no
-  file of the set changed, nothing is read, replayed or judged.
+- a set's verdicts, one `Linted` per reported file, keyed over all of its files in
+  order, since every later file may read what an earlier one built: when no file of
+  the set changed, nothing is read, replayed or judged.
 
 A set with a file that cannot be read, or that was not linted to its end (out of time,
 an internal error), keeps no results: its findings say why, and may not come next time.
@@ -18,6 +18,7 @@ an internal error), keeps no results: its findings say why, and may not come nex
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,6 @@ from migralint.parallel import ordered_map
 from migralint.schema import Catalog
 from migralint.sources.files import InputError
 from migralint.sources.layout import MigrationFile
-from migralint.sources.pairs import down_facts
 
 if TYPE_CHECKING:
     from migralint.engine import Linted, Linter
@@ -63,9 +63,10 @@ class Linters:
 def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
     """The results of `jobs` (grouped by set, as `discover` returns them), in order."""
     sets = _sets(jobs)
-    keyed = [_SetKeys.of(linters, [jobs[i] for i in members]) for members in sets]
-    found = [linters.cache.get(k.whole) if k.whole else None for k in keyed]
-    todo = [n for n, value in enumerate(found) if not _fits(value, sets[n], jobs)]
+    names = _Listings()
+    keyed = [_SetKeys.of(linters, [jobs[i] for i in members], names) for members in sets]
+    found = [_hit(linters.cache, k, [jobs[i] for i in m]) for k, m in zip(keyed, sets, strict=True)]
+    todo = [n for n, value in enumerate(found) if value is None]
     if todo:
         work = _SetLint(linters)
         items = [(keyed[n], [jobs[i] for i in sets[n]]) for n in todo]
@@ -89,7 +90,7 @@ class _SetKeys:
     size: int
 
     @classmethod
-    def of(cls, linters: Linters, jobs: Sequence[Job]) -> _SetKeys:
+    def of(cls, linters: Linters, jobs: Sequence[Job], names: _Listings) -> _SetKeys:
         settings, contents = linters.judged.settings, linters.judged.contents
         base = [code_version(tuple(settings.rule_paths)), repr(settings)]
         files: list[str | None] = []
@@ -101,8 +102,8 @@ class _SetKeys:
                 files.append(None)
                 continue
             size += len(data)
-            downs = down_facts(job.file.path, job.file.tool, job.file.direction)
-            files.append(key(*base, repr(job.file), job.dialect, repr(downs), data))
+            folders = names.around(job.file.path)  # whether its down file exists
+            files.append(key(*base, repr(job.file), job.dialect, *folders, data))
         whole = None
         if all(files):
             roles = "".join(f"{job.reported:d}{job.new_migration:d}" for job in jobs)
@@ -130,9 +131,9 @@ class _SetLint:
                     cache.put(entry, migration)
             linted = linter.judge(migration, catalog, job.new_migration)
             results.append((migration, linted) if job.reported else None)
-        finished = all(r is None or r[1].unfinished is None for r in results)
-        if keys.whole and finished:
-            cache.put(keys.whole, results)
+        verdicts = [r[1] if r is not None else None for r in results]
+        if keys.whole and all(v is None or v.unfinished is None for v in verdicts):
+            cache.put(keys.whole, verdicts)  # the Migrations are in their own entries
         return results
 
 
@@ -144,18 +145,42 @@ def _sets(jobs: Sequence[Job]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _fits(found: object, members: Sequence[int], jobs: Sequence[Job]) -> bool:
-    """A cached value is a set's results: (Migration, Linted) per reported file, else None."""
+def _hit(cache: Cache, keys: _SetKeys, jobs: Sequence[Job]) -> list[Result] | None:
+    """The set's results from the cache: its verdicts, one `Linted` per reported file
+    (None for one only replayed), and each reported file's Migration; None if any of
+    it is missing or is not what it should be."""
     from migralint.engine import Linted
 
-    if not isinstance(found, list) or len(found) != len(members):
-        return False
-    return all(
-        isinstance(r, tuple)
-        and isinstance(r[0], Migration)
-        and isinstance(r[1], Linted)
-        and jobs[i].reported
-        if r is not None
-        else not jobs[i].reported
-        for i, r in zip(members, found, strict=True)
-    )
+    verdicts = cache.get(keys.whole) if keys.whole else None
+    if not isinstance(verdicts, list) or len(verdicts) != len(jobs):
+        return None
+    results: list[Result] = []
+    for job, entry, verdict in zip(jobs, keys.files, verdicts, strict=True):
+        if not job.reported:
+            results.append(None)
+            continue
+        migration = cache.get(entry) if entry else None
+        if not (isinstance(verdict, Linted) and isinstance(migration, Migration)):
+            return None
+        results.append((migration, verdict))
+    return results
+
+
+class _Listings:
+    """The names in a folder, read once per run: a file's key holds those of its folder
+    and the one above (diesel's), so a down file added or removed beside it counts."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def around(self, path: Path) -> tuple[str, str]:
+        folder = os.path.dirname(os.path.abspath(path))
+        return self._names(folder), self._names(os.path.dirname(folder))
+
+    def _names(self, folder: str) -> str:
+        if folder not in self._seen:
+            try:
+                self._seen[folder] = folder + "\0" + "\0".join(sorted(os.listdir(folder)))
+            except OSError:
+                self._seen[folder] = folder
+        return self._seen[folder]
