@@ -9,11 +9,13 @@ itself: it becomes an `Unparsed` Op and every other statement is still read.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from migralint.sql import commands, ops
 from migralint.sql.alter_table import (
@@ -27,6 +29,9 @@ from migralint.sql.facts import statement_facts, with_text_facts
 from migralint.sql.names import QNAME, parse_name
 from migralint.sql.normalise import SKIPPED, blank_comments, normalise
 from migralint.sql.statements import Statement
+
+if TYPE_CHECKING:
+    from sqlglot.dialects.dialect import Dialect
 
 # Statements no rule needs to see inside; they are recorded as Raw without a parse.
 _RAW_KEYWORDS = frozenset(
@@ -238,9 +243,8 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
 
     from migralint.sql.sqlglot_ops import tree_ops
 
-    read = _SQLGLOT_DIALECTS.get(dialect, "postgres")
     try:
-        tree = sqlglot.parse_one(normalise(text, dialect), read=read)
+        tree = sqlglot.parse_one(normalise(text, dialect), read=_sqlglot_dialect(dialect))
     except Exception as error:  # ParseError, and the tokenizer's and recursion limits' errors
         found = _fallback(first, text, loc, dialect)
         if not found or isinstance(found[0], ops.Unparsed):
@@ -258,6 +262,14 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
     if isinstance(tree, (exp.Condition, exp.Alias)):
         return [ops.Unparsed.at(loc, "not a SQL statement")]
     return tree_ops(tree, loc, dialect)
+
+
+@functools.cache
+def _sqlglot_dialect(dialect: str) -> Dialect:
+    """sqlglot's reader for our dialect, made once: a name would make a new one per call."""
+    from sqlglot.dialects.dialect import Dialect
+
+    return Dialect.get_or_raise(_SQLGLOT_DIALECTS.get(dialect, "postgres"))
 
 
 def _fallback(first: str, text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
