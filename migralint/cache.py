@@ -84,6 +84,10 @@ class Cache:
         self.root = root / FORMAT if root is not None else None
         self._ready = False
 
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
     def get(self, entry: str) -> object | None:
         """The value stored under `entry`, or None: absent, unreadable or corrupt."""
         if self.root is None:

@@ -91,6 +91,8 @@ class _SetKeys:
 
     @classmethod
     def of(cls, linters: Linters, jobs: Sequence[Job], names: _Listings) -> _SetKeys:
+        if not linters.cache.enabled:  # no keys: nor a second read of each file for them
+            return cls(None, (None,) * len(jobs), sum(_size(job.file.path) for job in jobs))
         settings, contents = linters.judged.settings, linters.judged.contents
         base = [code_version(tuple(settings.rule_paths)), repr(settings)]
         files: list[str | None] = []
@@ -135,6 +137,13 @@ class _SetLint:
         if keys.whole and all(v is None or v.unfinished is None for v in verdicts):
             cache.put(keys.whole, verdicts)  # the Migrations are in their own entries
         return results
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _sets(jobs: Sequence[Job]) -> list[list[int]]:
