@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterator
 
-from migralint.checks.file_index import before, created_object
+from migralint.checks.file_index import before, created_object, last_before
 from migralint.checks.idempotency import index_already_exists
 from migralint.context import Context
 from migralint.postgres import is_binary_coercible, lock_taken
@@ -151,15 +151,30 @@ _STRING = re.compile(r"'(?:[^']|'')*'")
 _RANGE = re.compile(r"\bbetween\b|\blimit\b|(?<![<>=!-])(?:<=|>=|<(?![>=])|>(?!=))", re.I)
 _IN_LIST = re.compile(r"\bin\s*\(\s*(?!select\b)|=\s*any\s*\(", re.I)
 _EQUALS_LITERAL = re.compile(
-    r"([\w.\"]+)\s*=\s*(?:\?|\$\d+|:\w+|-?\d[\w.]*|true\b|false\b)"
-    r"|(?:\?|\$\d+|-?\d[\w.]*)\s*=\s*([\w.\"]+)",
+    r"([\w.\"]+)\s*=\s*(?:\?|\$\d+|:\w+|%s|%\(\w+\)s|-?\d[\w.]*|true\b|false\b)"
+    r"|(?:\?|\$\d+|%s|%\(\w+\)s|-?\d[\w.]*)\s*=\s*([\w.\"]+)",
     re.I,
 )
 _KEY_NAME = re.compile(r"^(?:id|uid|uuid|key|code|name|email|.*_(?:id|uid|uuid|key|code))$")
 
 
+def in_a_loop(op: ops.Op, ctx: Context) -> bool:
+    """True when the statement sits in a LOOP of the DO block it was read from: each pass
+    runs it once, typically for one row, and is no whole-table statement."""
+    position = last_before(ctx, ops.DoBlock)
+    block = ctx.file_ops[position] if position is not None else None
+    if not isinstance(block, ops.DoBlock):
+        return False
+    at = (op.loc.line, op.loc.column)
+    return any(start <= at <= end for start, end in block.loops)
+
+
 def bounds_a_batch(op: ops.Update, ctx: Context) -> bool:
-    """True when the UPDATE's WHERE limits it to a batch or a few rows."""
+    """True when the UPDATE's WHERE limits it to a batch or a few rows (a range, a
+    LIMIT, an IN list, a key equal to a literal or a bind parameter: `?`, `$1`,
+    `:name`, `%s`, `%(name)s`), or it runs once per pass of a PL/pgSQL loop."""
+    if in_a_loop(op, ctx):
+        return True
     if not op.where:
         return False
     where = _STRING.sub("0", op.where)

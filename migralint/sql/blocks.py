@@ -71,6 +71,32 @@ def executes(block: ops.DoBlock) -> tuple[ops.Execute, ...]:
     return tuple(dynamic)
 
 
+_LOOP_TOKEN = re.compile(r"\bEND\s+LOOP\b|\bLOOP\b", re.IGNORECASE)
+
+
+def loops(block: ops.DoBlock) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """(start, end) line and column in the file of each outermost `LOOP … END LOOP` of
+    the block (FOR, WHILE and FOREACH loops end their header with LOOP too)."""
+    text = block.loc.statement
+    found = _body(text)
+    if found is None:
+        return ()
+    body_start, body = found
+    place = _Placer(block.loc, text)
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    depth, start = 0, 0
+    for token in _LOOP_TOKEN.finditer(body):
+        if token.group().upper() == "LOOP":
+            depth += 1
+            start = token.start() if depth == 1 else start
+        elif depth:
+            depth -= 1
+            if not depth:
+                stmt = place(body_start + start, body[start : token.end()])
+                spans.append(((stmt.line, stmt.column), (stmt.end_line, stmt.end_column)))
+    return tuple(spans)
+
+
 def inner_statements(block: ops.DoBlock) -> list[tuple[Statement, bool]]:
     """(statement, guarded) for each plain statement of a DO block, positioned in the file."""
     text = block.loc.statement

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from migralint.sql import ops
 from migralint.sql.alter_table import split_actions
-from migralint.sql.blocks import executes
+from migralint.sql.blocks import executes, loops
 from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
 
 Recogniser = Callable[[str, ops.Location, str], "list[ops.Op] | None"]
@@ -298,7 +298,7 @@ def do_block(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     if not m:
         return None
     block = ops.DoBlock(loc=loc, body=m["body"])
-    return [dataclasses.replace(block, executes=executes(block))]
+    return [dataclasses.replace(block, executes=executes(block), loops=loops(block))]
 
 
 _INSERT = re.compile(

@@ -334,6 +334,9 @@ class DoBlock(Op):
 
     body: str
     executes: tuple[Execute, ...] = ()
+    # (line, column) of each outermost LOOP … END LOOP of the body: its first and last
+    # character in the file
+    loops: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
