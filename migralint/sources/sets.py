@@ -10,7 +10,7 @@ the catalog first, without being reported.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migralint.config import Settings
@@ -26,32 +26,50 @@ def with_earlier(
     migrations that were not given (replayed into its catalog, not reported)."""
     alone = {_key(Path(p)) for p in given if Path(p).is_file()}
     taken = {_key(f.path) for f in files}
-    sets: dict[Path, list[MigrationFile]] = {}
+    sets: dict[Path, _Walked] = {}
     for file in files:
         if _key(file.path) in alone:
-            for earlier in _earlier(file, settings, sets):
-                if _key(earlier.path) not in taken:
-                    taken.add(_key(earlier.path))
+            for earlier, key in _earlier(file, settings, sets):
+                if key not in taken:
+                    taken.add(key)
                     yield replace(earlier, set_root=file.set_root), False
         yield file, True
 
 
+@dataclass(frozen=True)
+class _Walked:
+    """A set's folder as a folder run walks it: its ups in order with their resolved
+    paths, and where each walked file sits among them (resolved once per set, so many
+    given files cost one walk, not one scan each)."""
+
+    ups: dict[Path, list[tuple[MigrationFile, Path]]]  # by set root, in order
+    place: dict[Path, tuple[Path, int]]  # a walked file's key → (its set root, ups before it)
+
+
 def _earlier(
-    file: MigrationFile, settings: Settings, sets: dict[Path, list[MigrationFile]]
-) -> list[MigrationFile]:
-    """The migrations a folder run over the file's set applies before it, but downs."""
+    file: MigrationFile, settings: Settings, sets: dict[Path, _Walked]
+) -> list[tuple[MigrationFile, Path]]:
+    """The migrations a folder run over the file's set applies before it, but downs
+    (a down changes no catalog: the engine replays only ups), with their keys."""
     if file.set_root not in sets:
         found = discover(
             [file.set_root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
         )
-        sets[file.set_root] = list(found.files)
-    walked = sets[file.set_root]
-    here = next((f for f in walked if _key(f.path) == _key(file.path)), None)
+        ups: dict[Path, list[tuple[MigrationFile, Path]]] = {}
+        place: dict[Path, tuple[Path, int]] = {}
+        for walked in found.files:
+            key = _key(walked.path)
+            in_set = ups.setdefault(walked.set_root, [])
+            place.setdefault(key, (walked.set_root, len(in_set)))
+            if walked.direction != "down":
+                in_set.append((walked, key))
+        sets[file.set_root] = _Walked(ups, place)
+    walked_set = sets[file.set_root]
+    here = walked_set.place.get(_key(file.path))
     if here is None:
         return []
-    in_set = [f for f in walked if f.set_root == here.set_root]
-    # a down file changes no catalog (the engine replays only ups): not read at all
-    return [f for f in in_set[: in_set.index(here)] if f.direction != "down"]
+    root, before = here
+    return walked_set.ups[root][:before]
 
 
 def _key(path: Path) -> Path:
