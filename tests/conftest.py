@@ -1,3 +1,4 @@
+import os
 import shutil
 import sys
 import tempfile
@@ -6,6 +7,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The CLI runs of the tests cache into a folder of this session, never into the
+    user's cache (MIGRALINT_CACHE_DIR set by the caller wins)."""
+    if "MIGRALINT_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="migralint-cache-")
+        os.environ["MIGRALINT_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")
