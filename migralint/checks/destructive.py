@@ -187,6 +187,22 @@ def constraint_redefined(ctx: Context, op: ops.DropConstraint) -> bool:
     return any(anywhere(ctx, ops.CreateIndex, _unique_index_table, table))
 
 
+def foreign_key_replaced(ctx: Context, table: ops.Name, fk: ops.Constraint) -> bool:
+    """True if this migration dropped, earlier, a constraint of the table under the
+    foreign key's name, or under the name PostgreSQL gives an unnamed one on its
+    columns (`<table>_<columns>_fkey`): a re-definition (to add ON DELETE CASCADE, say),
+    not a new key."""
+    names = {name for name in (fk.name, "_".join((table.name, *fk.columns, "fkey"))) if name}
+    return any(
+        any(before(ctx, ops.DropConstraint, _dropped_constraint, (table.key, name)))
+        for name in names
+    )
+
+
+def _dropped_constraint(op: ops.DropConstraint) -> tuple[str, str]:
+    return op.table.key, op.name
+
+
 def constraint_removed_later(ctx: Context, op: ops.DropConstraint) -> bool:
     """True if the migration drops the table, or a column of the constraint, later: the
     constraint would go with it, and drop-table / drop-column report that."""

@@ -3,7 +3,10 @@
 ## What it does
 Flags a FOREIGN KEY added to an existing table when no index leads with its
 referencing columns: not from earlier migrations, not the table's primary key or
-unique constraints, and not a `CREATE INDEX` later in the same file.
+unique constraints, and not a `CREATE INDEX` later in the same file. A foreign key the
+same migration dropped first (same name, or the name PostgreSQL gave it on the same
+columns) and adds back, to change ON DELETE say, changes nothing about indexes and is
+not judged.
 
 ## Why is this bad?
 PostgreSQL indexes the referenced side only. Every DELETE (or key UPDATE) of a
@@ -32,6 +35,7 @@ import functools
 from collections.abc import Callable, Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.destructive import foreign_key_replaced
 from migralint.checks.file_index import after
 from migralint.checks.locking import constraints_of
 from migralint.context import Context
@@ -48,6 +52,8 @@ def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
             continue
         if ctx.catalog.has_index_starting_with(op.table, c.columns):
             continue
+        if foreign_key_replaced(ctx, op.table, c):
+            continue  # the dropped key's finding, if any, was its own migration's
         leading = (op.table.key, frozenset(c.columns))
         if any(after(ctx, CreateIndex, _leading(len(c.columns)), leading)):
             continue
