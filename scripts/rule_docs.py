@@ -17,8 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from migralint.report.rulepages import is_generated, pages
-from migralint.rulepack import load_rules
+from migralint.report.rulepages import documented_rules, is_generated, pages
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules"
 
@@ -70,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 if not in sync")
     parser.add_argument("--out", type=Path, default=DOCS, help="folder (default: docs/rules)")
     args = parser.parse_args(argv)
-    wanted = pages(load_rules().rules)
+    wanted = pages(documented_rules())
     changes = differences(args.out, wanted) if args.check else write(args.out, wanted)
     for change in changes:
         print(change)

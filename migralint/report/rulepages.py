@@ -22,6 +22,15 @@ MARKER = (
 """First line of every generated page: what the script may rewrite or delete."""
 
 
+def documented_rules() -> tuple[RuleSpec, ...]:
+    """Every rule that gets a page: the built-in pack and the release rules (which only
+    `--since`, `--staged` and `rollback-check` run, but SARIF and text output link too)."""
+    from migralint.release.pack import with_release_rules
+    from migralint.rulepack import load_rules
+
+    return with_release_rules(load_rules()).rules
+
+
 def pages(rules: Iterable[RuleSpec]) -> dict[str, str]:
     """File name → text of every rule's page and of the index."""
     specs = sorted(rules, key=lambda spec: spec.id)
