@@ -8,6 +8,17 @@ from migralint.plan import column_copy, mysql, sql
 from migralint.plan.model import Phase, Plan, PlanError, shown
 from migralint.sql.ops import Name
 
+
+def default_note(column: str, to: str) -> str:
+    """What the sync trigger does with an INSERT that writes one side only."""
+    return (
+        f"An INSERT writing only one of {column} and {to} gives the other its value, unless "
+        f"that side's default calls\na function that is not immutable (a serial's next "
+        f"value, now()): then it keeps that default, and\nthe contract refuses the row; "
+        "until the contract, write both sides or neither there."
+    )
+
+
 REFUSED = (
     "Carried over: the exact type and collation, NOT NULL, the default, a serial's "
     "sequence or the identity,\nthe column's own foreign keys, and the indexes, UNIQUE and "
@@ -72,9 +83,8 @@ def plan(change: Change) -> Plan:
         f"Expand: add {to} beside {column} on {table}, with {column}'s exact type and "
         "collation read from\nthe database (a serial becomes integer or bigint; the "
         f"sequence stays with {column} until the contract),\nand keep both in sync with a "
-        f"trigger. Release N-1 (reading and writing {column}) keeps working.\nIf {column} "
-        f"has a default (a serial's next value), an INSERT writing only {to} leaves that "
-        f"default in {column}:\nuntil the contract, write both or neither.\n"
+        f"trigger. Release N-1 (reading and writing {column}) keeps working.\n"
+        f"{default_note(column, to)}\n"
         f"{sql.trigger_order_note(name, column)}\n{REFUSED}\n"
         f"{column_copy.position_note(table, to)}\nNext: run the migrate phase.",
         f"{lock}\n\n"
@@ -121,6 +131,8 @@ def plan(change: Change) -> Plan:
         "exact type and collation + sync trigger), migrate (batched backfill), contract "
         "(NOT NULL, default, sequence or identity moved over, old column dropped). Every "
         f"down restores the previous state, data and definition included. {REFUSED} "
+        + " ".join(default_note(column, to).split("\n"))
+        + " "
         + " ".join(column_copy.position_note(table, to).split("\n"))
     )
     return Plan("rename-column", (expand, migrate, *indexes, contract), summary)

@@ -183,13 +183,30 @@ def sync_function(table: Name, function: Name, old: str, new: str) -> str:
     other. Any other write (an INSERT,
     an UPDATE of neither side or of both) fills a NULL side from the other, so every
     write leaves a row that the NOT VALID `CHECK (… IS NOT NULL)` of the expand accepts,
-    even a row the backfill has not reached. A BEFORE trigger only edits NEW, so it
-    cannot recurse.
+    even a row the backfill has not reached. An INSERT leaving the two sides different
+    wrote one side and left the other its default: a side holding its column's constant
+    default (`_constant_default`) takes the other's value. A BEFORE trigger only edits
+    NEW, so it cannot recurse.
     """
     o, n = f"NEW.{ident(old)}", f"NEW.{ident(new)}"
     po, pn = f"OLD.{ident(old)}", f"OLD.{ident(new)}"
+    t = qualified(table)
     body = f"""
+DECLARE
+  default_query text;
+  old_default {t}.{ident(old)}%TYPE;
+  new_default {t}.{ident(new)}%TYPE;
 BEGIN
+  IF TG_OP = 'INSERT' AND {differs(o, n)} AND {o} IS NOT NULL AND {n} IS NOT NULL THEN
+{_constant_default(old, "old_default")}
+{_constant_default(new, "new_default")}
+    IF NOT {differs(o, "old_default")} AND {differs(n, "new_default")} THEN
+      {o} := {n};
+    ELSIF NOT {differs(n, "new_default")} AND {differs(o, "old_default")} THEN
+      {n} := {o};
+    END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'UPDATE' THEN
     IF {differs(n, pn)} AND NOT {differs(o, po)} THEN
       {o} := {n};
@@ -211,6 +228,23 @@ END
         f"CREATE OR REPLACE FUNCTION {qualified(function)}() RETURNS trigger\n"
         f"LANGUAGE plpgsql AS {dollar_quoted(body, 'sync')};"
     )
+
+
+def _constant_default(column: str, variable: str) -> str:
+    """PL/pgSQL in a trigger: `variable` := the default of `column` when it calls only
+    immutable functions and operators (a constant, cast or not: evaluating it has no
+    effect, and gives what the INSERT got), else left NULL (nextval(), random(), now())."""
+    return f"""    default_query := NULL;
+    SELECT 'SELECT ' || pg_get_expr(d.adbin, d.adrelid) INTO default_query
+      FROM pg_attrdef AS d JOIN pg_attribute AS a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+      WHERE d.adrelid = TG_RELID AND a.attname = {literal(column)}
+        AND NOT EXISTS (
+          SELECT 1 FROM regexp_matches(d.adbin::text, '[:](op)?funcid ([0-9]+)', 'g') AS m
+          JOIN pg_proc AS p ON p.oid = m[2]::oid WHERE p.provolatile <> 'i')
+        AND d.adbin::text !~ '[{{]SQLVALUEFUNCTION';
+    IF default_query IS NOT NULL THEN
+      EXECUTE default_query INTO {variable};
+    END IF;"""
 
 
 # Headers: what the sync trigger and a backfill mean for the table's own triggers.
