@@ -174,6 +174,7 @@ def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
     if c.kind == "unique" and c.columns:
         return add_unique.plan(add_unique.Change(op.table, columns, name=c.name))
     if c.kind == "primary_key" and c.columns:
+        _refuse_nullable_key(op, catalog)
         return add_primary_key.plan(add_primary_key.Change(op.table, columns, name=c.name))
     if c.kind == "foreign_key" and c.references and c.references.columns:
         on_delete = _ON_DELETE.search(op.loc.statement)
@@ -191,6 +192,20 @@ def _add_constraint(op: ops.AddConstraint, catalog: Catalog) -> Plan:
             )
         )
     raise Keep(f"no plan for this {c.kind.replace('_', ' ')} constraint")
+
+
+def _refuse_nullable_key(op: ops.AddConstraint, catalog: Catalog) -> None:
+    """Keep a primary key on a column the migrations before it leave nullable (or do not
+    show): its plan's migrate phase refuses such a column, after its expand shipped."""
+    for column in op.constraint.columns:
+        known = catalog.column(op.table, column)
+        if known is None or known.nullable:
+            state = "leave it nullable" if known else "do not create it"
+            raise Keep(
+                f"add-primary-key's plan needs {op.table}.{column} NOT NULL already, and the "
+                f"migrations before it {state}: make it NOT NULL in a migration of its own "
+                "first (migralint plan set-not-null)"
+            )
 
 
 def check_source(statement: str) -> str | None:
