@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from helpers import REPO
 
 HOOK_ID = "migralint"
 STAGED_HOOK_ID = "migralint-staged"
+ALEMBIC_HOOK_ID = "migralint-alembic"
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 MIGRATIONS = REPO / "fixtures" / "precommit" / "migrations"
 CLEAN = "migrations/V1__create_users.sql"
@@ -146,7 +148,11 @@ def test_manifest_is_valid_and_runs_migralint_on_sql_files_in_one_call() -> None
     from pre_commit.clientlib import load_manifest
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(MANIFEST))}
-    assert list(hooks) == [HOOK_ID, STAGED_HOOK_ID]
+    assert list(hooks) == [HOOK_ID, STAGED_HOOK_ID, ALEMBIC_HOOK_ID]
+    alembic = hooks[ALEMBIC_HOOK_ID]
+    assert (alembic["entry"], alembic["types"]) == ("migralint check", ["python"])
+    assert re.search(alembic["files"], "migrations/versions/b2_every_op.py")
+    assert not re.search(alembic["files"], "app/models.py")
     staged = hooks[STAGED_HOOK_ID]
     assert staged["entry"] == "migralint check --staged"
     assert (staged["types"], staged["require_serial"]) == (["sql"], True)
@@ -266,3 +272,15 @@ def test_readme_snippet_passes_a_clean_migration_and_fails_a_drop_column(
     assert "Failed" in output, output
     assert f"{DROP}:3:1 drop-column dropping column users.email" in output, output
     assert "2 files linted: 1 error" in output, output
+
+
+def test_the_alembic_hook_lints_a_revision_alone_after_its_earlier_revisions(
+    tmp_path: Path,
+) -> None:
+    """What the Alembic hook runs on one staged revision: it is read statically and judged
+    after the revisions before it (the type change knows the column's old type)."""
+    shutil.copytree(REPO / "fixtures" / "alembic" / "shop", tmp_path / "shop")
+    run = _check(tmp_path, "shop/versions/b2_every_op.py")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "changing orders.user_id from integer to bigint" in run.stdout
+    assert "1 file linted" in run.stdout
