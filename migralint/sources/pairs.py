@@ -25,14 +25,8 @@ def has_down_file(up: Path, tool: str) -> bool:
     if tool == "diesel":
         return (up.parent / "down.sql").exists()
     base, _, _ = up.name.partition(".")
-    engine = _DIALECT_INFIXES.intersection(up.name.lower().split(".")[1:-2])
-    for name in _down_files(up.parent):
-        if not name.startswith(base + "."):
-            continue
-        infix = _DIALECT_INFIXES.intersection(name.lower().split(".")[1:-2])
-        if not infix or infix == engine:
-            return True
-    return False
+    engine = _engine_infix(up.name)
+    return any(not infix or infix == engine for infix in _down_files(up.parent).get(base, ()))
 
 
 def writes_down_files(up: Path, tool: str) -> bool:
@@ -50,9 +44,20 @@ def _diesel_writes_downs(root: Path) -> bool:
         return False
 
 
+def _engine_infix(name: str) -> frozenset[str]:
+    """The engines a migration's name says it is for (`1_x.postgres.up.sql`)."""
+    return _DIALECT_INFIXES.intersection(name.lower().split(".")[1:-2])
+
+
 @functools.lru_cache(maxsize=64)
-def _down_files(folder: Path) -> tuple[str, ...]:
+def _down_files(folder: Path) -> dict[str, tuple[frozenset[str], ...]]:
+    """A folder's down files as base name (before the first dot) → each one's engines:
+    read once per folder, so an up file's question is a look-up, not a scan."""
+    found: dict[str, list[frozenset[str]]] = {}
     try:
-        return tuple(p.name for p in folder.iterdir() if p.name.lower().endswith(".down.sql"))
+        names = [p.name for p in folder.iterdir() if p.name.lower().endswith(".down.sql")]
     except OSError:
-        return ()
+        return {}
+    for name in names:
+        found.setdefault(name.partition(".")[0], []).append(_engine_infix(name))
+    return {base: tuple(infixes) for base, infixes in found.items()}
