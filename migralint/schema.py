@@ -62,6 +62,7 @@ def _is_not_null_check(expression: str | None, column: str) -> bool:
     return flat in (f"{col}isnotnull", f"not{col}isnull")
 
 
+_INDEXED_KINDS = ("primary_key", "unique", "exclude")
 _SUFFIXES = {"primary_key": "pkey", "unique": "key", "foreign_key": "fkey", "check": "check"}
 
 
@@ -254,9 +255,17 @@ class Catalog:
             state.columns.pop(op.column, None)
 
     def _rename_column(self, op: ops.RenameColumn) -> None:
+        """PostgreSQL's constraints and indexes name columns by number, so they follow it."""
         state = self.tables.get(op.table.key)
         if state and op.column in state.columns:
             state.columns[op.new_name] = state.columns.pop(op.column)
+        for c in state.constraints.values() if state else ():
+            c.columns = _renamed(c.columns, op.column, op.new_name)
+        leading = self.indexed.get(op.table.key)
+        if leading:
+            self.indexed[op.table.key] = {
+                (n, frozenset(_renamed(tuple(cols), op.column, op.new_name))) for n, cols in leading
+            }
 
     def _column_state(self, table: ops.Name, column: str) -> ColumnState:
         state = self.tables.setdefault(table.key, TableState())
@@ -342,9 +351,25 @@ class Catalog:
     def _rename_object(self, op: ops.RenameObject) -> None:
         if op.kind == "TYPE" and op.name.key in self.enums:
             self.enums[ops.Name(op.new_name, op.name.schema).key] = self.enums.pop(op.name.key)
+        elif op.kind == "INDEX":
+            self._rename_constraint_index(op.name, op.new_name)
+
+    def _rename_constraint_index(self, index: ops.Name, new_name: str) -> None:
+        """`ALTER INDEX … RENAME` of the index behind a primary key, unique or exclusion
+        constraint renames the constraint too (it shares the index's name and schema)."""
+        schema = index.key.rpartition(".")[0]
+        for key, state in self.tables.items():
+            c = state.constraints.get(index.name)
+            if c is not None and c.kind in _INDEXED_KINDS and key.rpartition(".")[0] == schema:
+                state.constraints[new_name] = state.constraints.pop(index.name)
+                return
 
     def _drop_index(self, op: ops.DropIndex) -> None:
         self.index_definitions.pop(op.name.key, None)
+
+
+def _renamed(columns: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if c == old else c for c in columns)
 
 
 def _file_not_null_check(state: TableState, name: str, filed: bool) -> None:
