@@ -7,16 +7,25 @@ valid UTF-8 even for a file name that is not (its bytes are shown as `\\xff`).""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
 
 from migralint.engine import LintResult
+from migralint.findings import Finding
 from migralint.report.escape import visible
+
+# Read from each finding directly: `dataclasses.asdict` deep-copies every one of them.
+_FIELDS = tuple(field.name for field in fields(Finding))
 
 
 def render(result: LintResult) -> str:
-    rows = []
-    for f in result.findings:
-        row = {k: visible(v) if isinstance(v, str) else v for k, v in asdict(f).items()}
-        row["severity"] = str(f.severity)
-        rows.append(row)
+    rows = [_row(f) for f in result.findings]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def _row(finding: Finding) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for name in _FIELDS:
+        value = getattr(finding, name)
+        row[name] = visible(value) if isinstance(value, str) else value
+    row["severity"] = str(finding.severity)
+    return row
