@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
 from helpers import REPO
 
 from migralint.config import Settings
@@ -46,3 +48,20 @@ def test_postgres_renames_the_constraint_with_its_index_and_keeps_its_columns(db
         ("person_ban_person_id_key", ["person_id"]),
     ]
     db.execute((base / "V3__primary_key.sql").read_text())
+
+
+def test_a_golang_migrate_file_runs_its_own_transaction_blocks() -> None:
+    base = FIXTURES / "transaction-in-wrapped-file"
+    assert found(base / "clean_golang_migrate_blocks", "transaction-in-wrapped-file") == []
+    [(_, line, message)] = found(base / "flagged_flyway_blocks", "transaction-in-wrapped-file")
+    assert line == 5 and "flyway" in message
+
+
+def test_postgres_commits_at_the_files_own_commit_in_one_simple_query(db: Any) -> None:
+    db.autocommit = True  # golang-migrate: no BEGIN of the tool's, one Exec of the file
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        db.execute("CREATE TABLE first_part (); COMMIT; CREATE TABLE second_part (); SELECT 1/0")
+    tables = db.execute(
+        "SELECT relname::text FROM pg_class WHERE relname IN ('first_part', 'second_part')"
+    ).fetchall()
+    assert tables == [("first_part",)]

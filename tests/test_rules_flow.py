@@ -228,14 +228,15 @@ def test_commit_in_a_wrapped_file(tmp_path: Path) -> None:
         "flyway/V2__split.sql": body + "CREATE INDEX i ON t (c);\n",
         "flyway/V3__rollback.sql": "ALTER TABLE t ADD COLUMN d int;\nROLLBACK;\n",
         "gm/1_whole.up.sql": body,
-        "gm/2_split.up.sql": body + "CREATE INDEX i ON t (c);\n",
+        "gm/2_split.up.sql": body + "CREATE INDEX i ON t (c);\n",  # one query, no tool BEGIN
+        "gm/3_rollback.up.sql": "ALTER TABLE t ADD COLUMN d int;\nROLLBACK;\n",
         "plain/001_split.sql": body + "CREATE INDEX i ON t (c);\n",
     }
     result = lint_tree(tmp_path, files, select=("transaction-in-wrapped-file",))
     assert flagged(result, "transaction-in-wrapped-file", tmp_path) == [
         "flyway/V2__split.sql",
         "flyway/V3__rollback.sql",
-        "gm/2_split.up.sql",
+        "gm/3_rollback.up.sql",
     ]
 
 

@@ -1,9 +1,12 @@
 """COMMIT or ROLLBACK in a file the migration tool already runs in a transaction.
 
 ## What it does
-In files the tool wraps in a transaction (Flyway, diesel, dbmate, popx, a
-golang-migrate or Prisma file of several statements), flags `ROLLBACK`, and `COMMIT`
-that has statements after it.
+In files the tool wraps in a transaction (Flyway, diesel, dbmate, popx), flags
+`ROLLBACK`, and `COMMIT` that has statements after it. Tools that send the file as one
+multi-statement query (golang-migrate, Prisma) open no transaction: PostgreSQL runs
+such a string as one implicit transaction only while it has no transaction control of
+its own, so there the file's BEGIN … COMMIT blocks are what run, and only `ROLLBACK`
+(which undoes the statements before it) is flagged.
 
 ## Why is this bad?
 The COMMIT ends the tool's transaction early: the statements after it run in a new
@@ -51,16 +54,18 @@ def check(op: ops.Commit, ctx: Context) -> Iterator[Violation]:
     if not ctx.session.wrapped:
         return
     tool = ctx.file.tool if ctx.file.tool != "plain" else "the migration tool"
+    implicit = ctx.file.transaction == "implicit"  # one query: no transaction of the tool's
     if op.rollback:
+        where = "before it" if implicit else f"inside the transaction {tool} opened"
         yield ctx.finding(
             op,
-            f"ROLLBACK undoes this file's changes inside the transaction {tool} opened, yet "
-            "the migration is recorded as applied",
+            f"ROLLBACK undoes this file's changes {where}, yet the migration is recorded "
+            "as applied",
             "Remove the ROLLBACK; to abandon the migration, raise an error instead "
             "(`DO $$ BEGIN RAISE EXCEPTION '…'; END $$;`).",
         )
         return
-    if not statements_after(ctx, op):
+    if implicit or not statements_after(ctx, op):
         return
     yield ctx.finding(
         op,
