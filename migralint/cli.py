@@ -25,6 +25,7 @@ from migralint.report import FORMATS
 if TYPE_CHECKING:
     from migralint.config import Settings
     from migralint.engine import LintResult
+    from migralint.progress import Progress
     from migralint.rule import RuleSpec
     from migralint.rulepack import RuleSet
 
@@ -196,7 +197,7 @@ def check(
             ruleset = with_release_rules(ruleset)
         settings = _choose_rules(settings, ruleset, select, ignore, extend_select, extend_ignore)
         # a git run lints only the changed files: a count of the whole tree would be wrong
-        with _progress(watched and not in_git, targets, settings):
+        with _progress(watched and not in_git) as progress:
             if in_git:
                 run = lint_changed(list(paths), settings, ruleset, since=since, staged=staged)
                 for notice in run.notices:
@@ -204,7 +205,8 @@ def check(
                 result = run.result
             else:
                 cache = Cache(None if no_cache else cache_dir())
-                result = lint_paths(targets, settings, ruleset, cache=cache)
+                on_file = progress.update if progress is not None else None
+                result = lint_paths(targets, settings, ruleset, cache=cache, on_file=on_file)
     except (cfg.ConfigError, GitError) as error:
         _fail(str(error))
     if show_context:
@@ -244,17 +246,13 @@ def _choose_rules(
     return chosen.folded(r.id for r in ruleset.rules if r.enabled_by_default)
 
 
-def _progress(
-    watched: bool, targets: list[Path], settings: Settings
-) -> AbstractContextManager[object]:
-    """A progress line on stderr when a person watches a run over many files."""
+def _progress(watched: bool) -> AbstractContextManager[Progress | None]:
+    """A progress bar on stderr when a person watches a run (drawn for many files only)."""
     if not watched:
         return nullcontext()
-    from migralint.progress import MIN_FILES, Progress
-    from migralint.sources.discover import discover
+    from migralint.progress import Progress
 
-    found = discover(targets, exclude=settings.exclude).files
-    return Progress(sys.stderr, len(found)) if len(found) >= MIN_FILES else nullcontext()
+    return Progress(sys.stderr)
 
 
 def _report(

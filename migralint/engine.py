@@ -15,7 +15,7 @@ finding.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -106,11 +106,13 @@ def lint_paths(
     contents: Contents | None = None,
     scope: Scope | None = None,
     cache: Cache | None = None,
+    on_file: Callable[[int, int], None] | None = None,
 ) -> LintResult:
     """Lint migration files and folders; raises ConfigError for bad settings only. The
     bytes come from `contents` (None: the disk); `scope` narrows what is reported; with
     a `cache`, files and sets that did not change are not read or judged again (see
-    migralint/incremental.py)."""
+    migralint/incremental.py); `on_file(done, total)` is called as reported files are
+    done (a progress bar)."""
     settings = settings if settings is not None else settings_for(paths)
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
     linter = Linter(ruleset.selected(settings), settings, contents)
@@ -140,12 +142,18 @@ def lint_paths(
         (in_release.add if unreleased else in_release.discard)(key)
         steps.append(Job(file, dialect, reported, new_migration))
     jobs = [step for step in steps if isinstance(step, Job)]
+    total, finished = sum(job.reported for job in jobs), 0
+    if on_file is not None:
+        on_file(0, total)
     done = iter(lint_in_sets(Linters(linter, replay, cache or Cache(None)), jobs))
     for step in steps:
         if not isinstance(step, Job):
             result.skipped[step[0]] = f"dialect {step[1]} is not supported"
         elif (read := next(done)) is not None:  # None: replayed for context only
             result.add(*read)
+            finished += 1
+            if on_file is not None:
+                on_file(finished, total)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 

@@ -160,10 +160,34 @@ def test_the_progress_line_is_erased_when_the_run_fails() -> None:
     from migralint.progress import Progress
 
     stream = io.StringIO()
-    with pytest.raises(KeyboardInterrupt), Progress(stream, 40, interval=0.01):
+    with pytest.raises(KeyboardInterrupt), Progress(stream, interval=0.01) as progress:
+        progress.update(10, 40)
         raise KeyboardInterrupt
-    assert stream.getvalue().startswith("\r\x1b[Klinting 40 files ")
+    assert stream.getvalue().startswith("\r\x1b[Klinting 40 files [#####     ")
+    assert " 10/40 " in stream.getvalue()
     assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_the_bar_fills_as_the_engine_reports_files(tmp_path: Path) -> None:
+    """lint_paths reports each reported file; the bar ends full."""
+    import io
+
+    from migralint.engine import lint_paths
+    from migralint.progress import Progress
+
+    root = _tree(tmp_path, MIN_FILES + 5)
+    seen: list[tuple[int, int]] = []
+    stream = io.StringIO()
+    with Progress(stream, interval=60) as progress:
+
+        def on_file(done: int, total: int) -> None:
+            seen.append((done, total))
+            progress.update(done, total)
+
+        lint_paths([root], on_file=on_file)
+    total = MIN_FILES + 5
+    assert seen == [(n, total) for n in range(total + 1)]
+    assert f"[{'#' * 20}] {total}/{total}" in stream.getvalue()
 
 
 def test_a_since_run_counts_only_what_it_lints(tmp_path: Path) -> None:
