@@ -29,6 +29,7 @@ from migralint.plan.from_file_order import (
     reach,
     refuse_entangled_actions,
 )
+from migralint.plan.from_file_partitions import PartitionedCatalog, replayed
 from migralint.plan.from_file_planners import PLANNED_FINDINGS, PLANNERS, Keep, Unchanged
 from migralint.plan.from_file_units import OpId, Unit, units
 from migralint.plan.model import PHASES, Phase, Plan, PlanError
@@ -73,7 +74,6 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     (a Prisma or diesel set has one folder per migration). Every Op of the file is in
     exactly one replacement: raises PlanError otherwise, and for what cannot be planned
     or kept faithfully."""
-    from migralint.engine import build_catalog
     from migralint.sources.discover import discover
 
     [migration] = discover([path]).files
@@ -84,7 +84,7 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
         raise PlanError(
             f"{path} is a {migration.direction} migration; `plan --from` plans up migrations"
         )
-    catalog = build_catalog([migration.set_root], settings, before=path)
+    catalog = replayed([migration.set_root], settings, path)
     try:
         text = path.read_bytes().decode("utf-8-sig")  # as the linter decodes it
     except (OSError, UnicodeDecodeError) as error:
@@ -127,7 +127,7 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
     return found
 
 
-def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
+def _replacement(unit: Unit, catalog: PartitionedCatalog) -> Replacement:
     """The unit planned (with the catalog before it), or kept with the reason."""
     reached = Reach()
     drops: frozenset[str] = frozenset()
@@ -153,6 +153,9 @@ def _replacement(unit: Unit, catalog: Catalog) -> Replacement:
     if unit.note or not to_plan:
         return base
     [op] = to_plan  # a unit with an Op to plan has no other (from_file_units)
+    partitioned = catalog.partition_refusal(op)
+    if partitioned is not None:
+        return dataclasses.replace(base, note=partitioned)
     try:
         plan = PLANNERS[type(op)](op, catalog)
     except Keep as why:
