@@ -121,6 +121,8 @@ def rewrites(
     """Whether `ALTER COLUMN … TYPE new` rewrites the table (and its indexes); None when
     it cannot be judged (the old type is unknown, or either is not a built-in type).
     `timezone` is the session's TimeZone if the migration sets it."""
+    if old is not None and (old.name, old.params, old.array) == (new.name, new.params, new.array):
+        return False  # the same type again, built-in or not
     if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
         return None
     if old.array or new.array:  # any change of an array's element type rewrites
@@ -128,6 +130,26 @@ def rewrites(
     if (old.name, old.params) == (new.name, new.params):
         return False
     return not _binary_coercible(old, new, pg_version, timezone)
+
+
+def plain_using(using: str | None, column: str) -> bool:
+    """True when `ALTER COLUMN c TYPE … USING` reads only the column itself (`USING c`):
+    PostgreSQL then converts it exactly as without USING, so the same changes are free.
+    Any other expression rewrites the table."""
+    if using is None:
+        return True
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from migralint.sql.names import identifier
+
+    try:
+        tree = sqlglot.parse_one(using, read="postgres")
+    except SqlglotError:
+        return False
+    tree = tree.unnest() if isinstance(tree, exp.Paren) else tree
+    return isinstance(tree, exp.Column) and not tree.table and identifier(tree.this) == column
 
 
 def _binary_coercible(

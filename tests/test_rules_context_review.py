@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from helpers import REPO
 
+from migralint import pgfacts
 from migralint.config import Settings
 from migralint.engine import lint_paths
 
@@ -65,3 +66,27 @@ def test_postgres_commits_at_the_files_own_commit_in_one_simple_query(db: Any) -
         "SELECT relname::text FROM pg_class WHERE relname IN ('first_part', 'second_part')"
     ).fetchall()
     assert tables == [("first_part",)]
+
+
+def test_a_utc_session_makes_timestamp_to_timestamptz_free() -> None:
+    base = FIXTURES / "changing-column-type"
+    assert found(base / "clean_utc_session", "changing-column-type") == []
+    [(_, _, message)] = found(base / "flagged_server_time_zone", "changing-column-type")
+    assert "from timestamp to timestamptz rewrites the table" in message
+
+
+def test_an_unknown_old_type_is_not_called_a_rewrite(tmp_path: Path) -> None:
+    (tmp_path / "V1__t.sql").write_text("ALTER TABLE t ALTER COLUMN c TYPE timestamptz;\n")
+    [(_, _, message)] = found(tmp_path, "changing-column-type")
+    assert "cannot be judged" in message and "rewrites the table" not in message
+
+
+def test_postgres_keeps_the_table_for_using_the_column_in_utc(db: Any) -> None:
+    base = FIXTURES / "changing-column-type" / "clean_utc_session"
+    db.execute((base / "V1__create.sql").read_text())
+    before = db.execute("SELECT pg_relation_filenode('received_activity')").fetchone()
+    db.execute((base / "V2__timestamptz.sql").read_text())
+    after = db.execute("SELECT pg_relation_filenode('received_activity')").fetchone()
+    assert before == after
+    assert pgfacts.plain_using('("published")', "published")
+    assert not pgfacts.plain_using("published + interval '1 hour'", "published")

@@ -4,8 +4,10 @@
 Flags `ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQL makes
 without a rewrite: varchar(n) to a longer varchar or to text, numeric to a larger
 precision with the same scale, cidr to inet, the same type again, and timestamp to
-timestamptz when the session time zone is UTC (PostgreSQL 12+). The old type is
-known when an earlier migration created the column. A change that narrows the
+timestamptz and back when the session time zone is UTC (PostgreSQL 12+; the file's
+own `SET timezone = 'UTC'` counts), with no USING or a USING that reads only the
+column. The old type is known when an earlier migration created the column; when it
+is not, the finding says the rewrite cannot be judged. A change that narrows the
 column (varchar(20) to varchar(10), bigint to integer) is reported once, by
 narrowing-column-type, instead.
 
@@ -36,19 +38,27 @@ from collections.abc import Iterator
 from migralint.advice import plan_command
 from migralint.checks.types import narrows
 from migralint.context import Context
-from migralint.postgres import is_binary_coercible
+from migralint.pgfacts import plain_using, rewrites
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AlterColumnType
+
+_REWRITE = {
+    True: "rewrites the table",
+    None: "may rewrite the table (whether it does cannot be judged: the old type is unknown "
+    "or not built in)",
+}
 
 
 @rule("changing-column-type", category="compatibility", aliases=["changing-column-type"])
 def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
     known = ctx.catalog.column(op.table, op.column)
     old = known.type if known else None
-    utc = ctx.session.settings.get("timezone", "").upper() in ("UTC", "ETC/UTC", "GMT")
-    if op.using is None and is_binary_coercible(
-        old, op.type, pg_version=ctx.pg_version[0], utc_session=utc
-    ):
+    rewrite = (
+        rewrites(old, op.type, ctx.pg_version, ctx.session.settings.get("timezone"))
+        if plain_using(op.using, op.column)
+        else True
+    )
+    if rewrite is False:
         return
     if narrows(op, ctx) is not None:
         return  # narrowing-column-type reports it
@@ -56,7 +66,7 @@ def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
     command = plan_command("change-column-type", op.table, column=op.column, type=str(op.type))
     yield ctx.finding(
         op,
-        f"changing {op.table}.{op.column} {change} rewrites the table under an ACCESS "
+        f"changing {op.table}.{op.column} {change} {_REWRITE[rewrite]} under an ACCESS "
         "EXCLUSIVE lock and may break release N-1",
         f"Add a new column of type {op.type}, sync it with a trigger, backfill in batches, "
         f"switch the code, then drop the old one. `{command}` writes the phases.",
