@@ -122,6 +122,24 @@ def last_before(
     return found[k - 1] if k else None
 
 
+def statement_run(ctx: Context) -> range:
+    """Positions of the Ops read from the same statement as the current one (a DROP
+    TABLE of several tables, an ALTER TABLE of several actions): consecutive, at one
+    start line and column."""
+    ops_ = ctx.file_ops
+    at = _start(ops_[ctx.position])
+    first = last = ctx.position
+    while first > 0 and _start(ops_[first - 1]) == at:
+        first -= 1
+    while last + 1 < len(ops_) and _start(ops_[last + 1]) == at:
+        last += 1
+    return range(first, last + 1)
+
+
+def _start(op: ops.Op) -> tuple[int, int]:
+    return op.loc.line, op.loc.column
+
+
 # Keys several checks look Ops up by
 
 
