@@ -267,6 +267,8 @@ def dropped_object(op: ops.DropObject, ctx: Context, harm: str) -> Iterator[Viol
     or the object is this migration's own; `harm` says what breaks."""
     if removal_planned(ctx.file) or owned_by_this_migration(op, ctx):
         return
+    if op.table is not None and any(after(ctx, ops.DropTable, table_key, op.table.key)):
+        return  # the table goes later in the migration, with it; drop-table reports that
     what = f"{op.kind.lower()} {op.name}" + (f" on {op.table}" if op.table else "")
     yield ctx.finding(op, f"dropping {what} {harm}{cascade_note(op)}", remove_later(what))
 
