@@ -90,3 +90,14 @@ def test_postgres_keeps_the_table_for_using_the_column_in_utc(db: Any) -> None:
     assert before == after
     assert pgfacts.plain_using('("published")', "published")
     assert not pgfacts.plain_using("published + interval '1 hour'", "published")
+
+
+def test_a_default_given_later_in_the_migration_serves_n_minus_1(db: Any) -> None:
+    base = FIXTURES / "new-column-made-required"
+    assert found(base / "clean_default_set_after_not_null.sql", "new-column-made-required") == []
+    [(_, line, _)] = found(base / "flagged_default_null_set_after.sql", "new-column-made-required")
+    assert line == 4
+    db.execute("CREATE TABLE users (id int)")
+    db.execute((base / "clean_default_set_after_not_null.sql").read_text())
+    db.execute("INSERT INTO users (id) VALUES (1)")  # release N-1's insert
+    assert db.execute("SELECT is_two_factor_enabled FROM users").fetchone() == (False,)

@@ -3,7 +3,9 @@
 ## What it does
 Flags `SET NOT NULL`, `ADD CONSTRAINT … NOT NULL col` and a `CHECK (col IS NOT NULL)`
 on a column that the same migration added without a default (nor identity, nor a
-generated expression) and has not given one since.
+generated expression) and gives none anywhere in the migration: a later
+`SET DEFAULT` in the same file is in place when release N-1's inserts come, so they
+get it.
 
 ## Why is this bad?
 During the deploy, release N-1 keeps inserting rows, and it does not know the
@@ -33,11 +35,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.destructive import has_default
-from migralint.checks.file_index import added_column, anywhere, before
+from migralint.checks.file_index import added_column, after, anywhere, before
 from migralint.context import Context
 from migralint.pgfacts import null_rejected
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, AddConstraint, Name, Op, SetNotNull
+from migralint.sql.ops import AddColumn, AddConstraint, Name, Op, SetDefault, SetNotNull
 
 
 @rule("new-column-made-required", category="compatibility")
@@ -90,4 +92,11 @@ def _added_without_default(ctx: Context, table: Name, column: str) -> bool:
     if added is None or added.column.identity or added.column.generated_stored:
         return False
     state = ctx.catalog.column(table, column)
-    return state is not None and not has_default(state)
+    if state is None or has_default(state):
+        return False
+    return not any(after(ctx, SetDefault, _given_default, (table.key, column)))
+
+
+def _given_default(op: SetDefault) -> tuple[str, str] | None:
+    """(table key, column) of a SET DEFAULT that gives a value (not `DEFAULT NULL`)."""
+    return None if op.default.sql.strip().upper() == "NULL" else (op.table.key, op.column)
