@@ -101,3 +101,22 @@ def test_a_default_given_later_in_the_migration_serves_n_minus_1(db: Any) -> Non
     db.execute((base / "clean_default_set_after_not_null.sql").read_text())
     db.execute("INSERT INTO users (id) VALUES (1)")  # release N-1's insert
     assert db.execute("SELECT is_two_factor_enabled FROM users").fetchone() == (False,)
+
+
+def test_after_the_files_commit_the_rest_of_one_query_is_still_a_transaction(db: Any) -> None:
+    """Why the session stays in a transaction after COMMIT in a golang-migrate file:
+    the statements after it form a new implicit transaction, so CONCURRENTLY fails."""
+    db.autocommit = True
+    with pytest.raises(psycopg.errors.ActiveSqlTransaction):
+        db.execute("CREATE TABLE a (i int); COMMIT; CREATE INDEX CONCURRENTLY ON a (i)")
+
+
+def test_concurrently_after_commit_in_a_golang_migrate_file_is_still_flagged(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "1_t.up.sql").write_text("CREATE TABLE a (i int);\n")
+    (tmp_path / "2_i.up.sql").write_text(
+        "BEGIN;\nALTER TABLE a ADD COLUMN j int;\nCOMMIT;\nCREATE INDEX CONCURRENTLY ai ON a (i);\n"
+    )
+    [(_, line, _)] = found(tmp_path, "concurrent-index-in-transaction")
+    assert line == 4
