@@ -254,6 +254,8 @@ def test_a_kept_statement_that_is_still_flagged_is_named(tmp_path: Path) -> None
         ("ALTER TABLE t ADD UNIQUE (a) INCLUDE (b);", True, "INCLUDE (b)"),
         ("ALTER TABLE t ADD PRIMARY KEY (a) NOT DEFERRABLE INITIALLY IMMEDIATE", True, None),
         ("ALTER TABLE t ADD CHECK (a IN (1, 2)) NOT VALID", True, "NOT VALID"),
+        ("ALTER TABLE ONLY t ADD CHECK (a > 0)", True, "ONLY"),
+        ("ALTER TABLE ONLY t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES r (id)", True, None),
     ],
 )
 def test_a_constraint_clause_its_plan_does_not_render_is_named(

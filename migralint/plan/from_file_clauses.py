@@ -2,7 +2,7 @@
 
 The plans of add-check, add-unique, add-primary-key and add-foreign-key render only
 the constraint's name, kind, columns, condition, reference and ON DELETE action. A
-statement that says more (ONLY, NULLS NOT DISTINCT, DEFERRABLE, INCLUDE, WITH (…),
+statement that says more (ONLY on a CHECK, NULLS NOT DISTINCT, DEFERRABLE, INCLUDE, WITH (…),
 USING INDEX TABLESPACE, NO INHERIT, NOT VALID, MATCH FULL, ON UPDATE …, ON DELETE SET
 NULL (cols)) would lose it in its plan. The statement is read token by token against
 that one grammar, so a clause no reader of this module knows is named too, never
@@ -116,7 +116,9 @@ def uncarried(statement: str, table_known: bool) -> str | None:
     """The first clause of an `ALTER TABLE … ADD [CONSTRAINT n] CHECK / UNIQUE / PRIMARY
     KEY / FOREIGN KEY …` statement that its plan would not carry, as written; None if the
     plan carries all it says. IF EXISTS is carried when the migrations before the file
-    create the table (`table_known`): the plan's ALTER then does what it does."""
+    create the table (`table_known`): the plan's ALTER then does what it does. ONLY is
+    carried but on a CHECK: plain inheritance children inherit no key or foreign key, and
+    `plan --from` plans nothing on a partitioned table (from_file_partitions)."""
     import sqlglot
 
     try:
@@ -127,13 +129,14 @@ def uncarried(statement: str, table_known: bool) -> str | None:
         return t.rest(0)
     if t.take("IF", "EXISTS") and not table_known:
         return "IF EXISTS"
-    if t.take("ONLY"):
-        return "ONLY"
+    only = t.take("ONLY")
     if not (t.name() and t.take("ADD")):
         return t.rest()
     if t.take("CONSTRAINT") and not t.name():
         return t.rest()
     if t.take("CHECK"):
+        if only:  # a CHECK is inherited: ONLY keeps it off the children
+            return "ONLY"
         carried = t.parenthesized()
     elif t.take("UNIQUE"):
         t.take("NULLS", "DISTINCT")  # the default
