@@ -3,9 +3,11 @@ pieces (column definitions, data types, constraints) that ALTER TABLE reuses."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from migralint.postgres import is_volatile_expression
 from migralint.sql import ops
@@ -49,28 +51,44 @@ _ALIASES = {
 }
 
 
+@functools.cache
+def _writer(dialect: str) -> Dialect:
+    """sqlglot's writer for our dialect (MySQL's, or PostgreSQL's for every other), made
+    once: a dialect's name makes a new Dialect on every call."""
+    return Dialect.get_or_raise("mysql" if dialect == "mysql" else "postgres")
+
+
+def _sql(node: exp.Expression, dialect: str = "postgres") -> str:
+    """`node` written as SQL, without the deep copy `.sql()` makes first: call it only on a
+    subtree nothing reads afterwards, as sqlglot's generator may rewrite what it writes."""
+    return _writer(dialect).generate(node, copy=False)
+
+
 def data_type(node: exp.DataType, dialect: str) -> ops.DataType:
     """Canonical DataType of a sqlglot DataType node."""
-    sql = node.sql(dialect="mysql" if dialect == "mysql" else "postgres")
+    name, params = _type_name(node, dialect)
+    array = node.this == exp.DataType.Type.ARRAY
+    return ops.DataType(name, params, array=array, sql=_sql(node, dialect))
+
+
+def _type_name(node: exp.DataType, dialect: str) -> tuple[str, tuple[int, ...]]:
+    """A type's canonical name and numeric parameters (an array's are its element's)."""
     if node.this == exp.DataType.Type.ARRAY:
         inner = node.expressions[0] if node.expressions else None
-        if isinstance(inner, exp.DataType):
-            element = data_type(inner, dialect)
-            return ops.DataType(element.name, element.params, array=True, sql=sql)
-        return ops.DataType("array", array=True, sql=sql)
+        return _type_name(inner, dialect) if isinstance(inner, exp.DataType) else ("array", ())
     params = tuple(
         int(p.this)
         for p in (e.this if isinstance(e, exp.DataTypeParam) else e for e in node.expressions)
         if isinstance(p, exp.Literal) and not p.is_string and p.this.isdigit()
     )
     if node.this == exp.DataType.Type.USERDEFINED:
-        return ops.DataType(_user_type_name(node.args.get("kind"), dialect), params, sql=sql)
+        return _user_type_name(node.args.get("kind"), dialect), params
     if not isinstance(node.this, exp.DataType.Type):  # `interval day to second`
-        return ops.DataType(type(node.this).__name__.lower(), params, sql=sql)
+        return type(node.this).__name__.lower(), params
     name = _TYPE_NAMES.get(node.this.name, node.this.name.lower())
     if name == "double precision" and params and dialect != "mysql":  # float(p)
         name, params = ("real" if params[0] <= 24 else "double precision"), ()
-    return ops.DataType(name, params, sql=sql)
+    return name, params
 
 
 def _user_type_name(kind: exp.Expression | None, dialect: str) -> str:
@@ -84,7 +102,7 @@ def _user_type_name(kind: exp.Expression | None, dialect: str) -> str:
 
 
 def default(node: exp.Expression, dialect: str) -> ops.Default:
-    sql = node.sql(dialect="mysql" if dialect == "mysql" else "postgres")
+    sql = _sql(node, dialect)
     return ops.Default(sql, volatile=is_volatile_expression(sql))
 
 
@@ -116,7 +134,6 @@ def constraint(
         body = node.expressions[0]
     if isinstance(body, exp.ColumnConstraint):
         body = body.kind
-    sql = body.sql(dialect="postgres")
     if isinstance(body, exp.ForeignKey):
         return ops.Constraint(
             "foreign_key",
@@ -126,9 +143,7 @@ def constraint(
             not_valid=not_valid,
         )
     if isinstance(body, exp.CheckColumnConstraint):
-        return ops.Constraint(
-            "check", name, expression=body.this.sql("postgres"), not_valid=not_valid
-        )
+        return ops.Constraint("check", name, expression=_sql(body.this), not_valid=not_valid)
     if isinstance(body, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
         return ops.Constraint("primary_key", name, _columns(body, dialect))
     if isinstance(body, exp.UniqueColumnConstraint):  # MySQL names it `UNIQUE KEY name (...)`
@@ -136,7 +151,7 @@ def constraint(
         name = name or (identifier(key, dialect) if key is not None else None)
         return ops.Constraint("unique", name, _columns(body.this, dialect))
     if isinstance(body, exp.ExcludeColumnConstraint):
-        return ops.Constraint("exclude", name, expression=sql)
+        return ops.Constraint("exclude", name, expression=_sql(body))
     if isinstance(body, exp.IndexColumnConstraint):  # MySQL: ADD INDEX / KEY
         return ops.Constraint(
             "index", name or identifier(body.this, dialect), _columns(body, dialect)
@@ -175,7 +190,7 @@ def column(node: exp.ColumnDef, dialect: str) -> ops.Column:
         elif isinstance(k, exp.Reference):
             inline.append(ops.Constraint("foreign_key", cname, (name,), _reference(k, dialect)))
         elif isinstance(k, exp.CheckColumnConstraint):
-            inline.append(ops.Constraint("check", cname, expression=k.this.sql("postgres")))
+            inline.append(ops.Constraint("check", cname, expression=_sql(k.this)))
         elif isinstance(k, exp.AutoIncrementColumnConstraint):
             identity = True
     if dtype is not None and dtype.name in ("serial", "bigserial", "smallserial"):
@@ -203,8 +218,6 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
     if target is None:
         return ops.Unparsed.at(loc, f"no table in this {type(tree).__name__.upper()}")
     table = table_name(target, dialect)
-    where = tree.args.get("where")
-    where_sql = where.this.sql("postgres") if where is not None else None
     if isinstance(tree, exp.Insert):
         query = tree.args.get("expression")
         return ops.Insert(
@@ -213,22 +226,29 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
             on_conflict=tree.args.get("conflict") is not None or bool(tree.args.get("ignore")),
             from_query=isinstance(query, exp.Query),
         )
+    where = tree.args.get("where")
     if isinstance(tree, exp.Delete):
-        return ops.Delete(loc=loc, table=table, where=where_sql)
+        return ops.Delete(loc=loc, table=table, where=_where_sql(where))
     targets = (e.this for e in tree.expressions if isinstance(e, exp.EQ))
     assigned = tuple(
         identifier(column, dialect)
         for target in targets
         for column in (target.expressions if isinstance(target, exp.Tuple) else [target])
     )
+    # Read before the WHERE is written: writing may rewrite the tree it writes.
+    changes, read = assignments(tree, table), where_columns(where)
     return ops.Update(
         loc=loc,
         table=table,
         columns=assigned,
-        where=where_sql,
-        assignments=assignments(tree, table),
-        where_columns=where_columns(where),
+        where=_where_sql(where),
+        assignments=changes,
+        where_columns=read,
     )
+
+
+def _where_sql(where: exp.Expression | None) -> str | None:
+    return _sql(where.this) if where is not None else None
 
 
 def _create(tree: exp.Create, loc: ops.Location, dialect: str) -> list[ops.Op]:
@@ -264,8 +284,7 @@ def _create_index(
     where = None
     if params is not None:
         columns = tuple(_index_column(c, dialect) for c in params.args.get("columns") or [])
-        w = params.args.get("where")
-        where = w.this.sql("postgres") if w is not None else None
+        where = _where_sql(params.args.get("where"))
     table = index.args.get("table")
     return ops.CreateIndex(
         loc=loc,
@@ -288,7 +307,7 @@ def _index_column(node: exp.Expression, dialect: str) -> str:
     prefix = dialect == "mysql" and isinstance(node, exp.Anonymous)  # MySQL: name(10)
     if prefix and all(isinstance(a, exp.Literal) and not a.is_string for a in node.expressions):
         return node.name.lower()
-    return node.sql("postgres")
+    return _sql(node)
 
 
 def _create_table(
