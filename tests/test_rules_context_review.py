@@ -120,3 +120,11 @@ def test_concurrently_after_commit_in_a_golang_migrate_file_is_still_flagged(
     )
     [(_, line, _)] = found(tmp_path, "concurrent-index-in-transaction")
     assert line == 4
+
+
+def test_timestamp_to_date_is_narrowing_and_reported_once() -> None:
+    base = FIXTURES / "narrowing-column-type"
+    entry = base / "flagged_timestamp_to_date"
+    [(rule, line, message)] = found(entry, "narrowing-column-type", "changing-column-type")
+    assert (rule, line) == ("narrowing-column-type", 3) and "the time of day" in message
+    assert found(base / "clean_timestamp_to_timestamptz", "narrowing-column-type") == []

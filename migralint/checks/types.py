@@ -20,6 +20,7 @@ from migralint.checks.file_index import (
     table_key,
 )
 from migralint.context import Context
+from migralint.pgfacts import lossy
 from migralint.rule import Violation
 from migralint.sql import ops
 
@@ -191,7 +192,8 @@ def narrowing(old: ops.DataType | None, new: ops.DataType, dialect: str = "postg
         return f"rounds fractions to whole numbers and rejects values beyond {new.name}'s range"
     if old.name == "double precision" and new.name == "real":
         return "rounds values to real's 6 significant digits"
-    return None
+    loss = lossy(old, new) if dialect == "postgres" else None
+    return f"drops {loss} from every value" if loss else None
 
 
 def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:

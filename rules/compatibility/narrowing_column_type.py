@@ -3,7 +3,8 @@
 ## What it does
 Flags `ALTER COLUMN … TYPE` (and MySQL `MODIFY`/`CHANGE`) that makes a column
 accept less than before: a shorter varchar, text to varchar(n), a smaller integer,
-a numeric with fewer digits before or after the point, a decimal to an integer.
+a numeric with fewer digits before or after the point, a decimal to an integer,
+and on PostgreSQL a lossy conversion such as timestamp to date (the time of day goes).
 The old type must be known from an earlier migration; when it is not, this rule
 stays quiet and changing-column-type reports the change instead.
 
