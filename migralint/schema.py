@@ -349,10 +349,21 @@ class Catalog:
             values.append(op.value)
 
     def _rename_object(self, op: ops.RenameObject) -> None:
+        if op.kind == "TYPE" and op.old_name is None:
+            self._rename_column_types(op.name, op.new_name)
         if op.kind == "TYPE" and op.name.key in self.enums:
             self.enums[ops.Name(op.new_name, op.name.schema).key] = self.enums.pop(op.name.key)
         elif op.kind == "INDEX":
             self._rename_constraint_index(op.name, op.new_name)
+
+    def _rename_column_types(self, name: ops.Name, new_name: str) -> None:
+        """Columns refer to a type by its oid: after `ALTER TYPE t RENAME TO u` they are u."""
+        new = ops.Name(new_name, name.schema).key
+        for state in self.tables.values():
+            for col in state.columns.values():
+                t = col.type
+                if t is not None and t.name == name.key:
+                    col.type = ops.DataType(new, t.params, t.array, new + "[]" * t.array)
 
     def _rename_constraint_index(self, index: ops.Name, new_name: str) -> None:
         """`ALTER INDEX … RENAME` of the index behind a primary key, unique or exclusion

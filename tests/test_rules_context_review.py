@@ -128,3 +128,17 @@ def test_timestamp_to_date_is_narrowing_and_reported_once() -> None:
     [(rule, line, message)] = found(entry, "narrowing-column-type", "changing-column-type")
     assert (rule, line) == ("narrowing-column-type", 3) and "the time of day" in message
     assert found(base / "clean_timestamp_to_timestamptz", "narrowing-column-type") == []
+
+
+def test_a_renamed_type_stays_the_type_of_its_columns(db: Any) -> None:
+    entry = FIXTURES / "changing-column-type" / "flagged_enum_renamed_and_replaced"
+    [(_, line, message)] = found(entry, "changing-column-type")
+    assert line == 5
+    assert "from community_visibility__ to community_visibility rewrites" in message
+    db.execute((entry / "V1__create.sql").read_text())
+    db.execute("ALTER TYPE community_visibility RENAME TO community_visibility__")
+    row = db.execute(
+        "SELECT atttypid::regtype::text FROM pg_attribute"
+        " WHERE attrelid = 'community'::regclass AND attname = 'visibility'"
+    ).fetchone()
+    assert row == ("community_visibility__",)
