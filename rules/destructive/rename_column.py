@@ -1,7 +1,8 @@
 """Renaming a column breaks the release that is still running.
 
 ## What it does
-Flags `ALTER TABLE … RENAME COLUMN` on a table that existed before this migration.
+Flags `ALTER TABLE … RENAME COLUMN` on a table that existed before this migration,
+unless the same migration added the column (release N-1 never used it).
 
 ## Why is this bad?
 During a rollout and during a rollback, release N-1 still reads and writes the old
@@ -28,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.destructive import column_added_here
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import RenameColumn
@@ -42,6 +44,8 @@ from migralint.sql.ops import RenameColumn
     offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameColumn, ctx: Context) -> Iterator[Violation]:
+    if column_added_here(ctx, op.table, op.column):
+        return  # added by this migration: release N-1 never used it
     command = plan_command("rename-column", op.table, column=op.column, to=op.new_name)
     yield ctx.finding(
         op,
