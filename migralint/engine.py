@@ -159,13 +159,17 @@ def lint_paths(
 
 
 def build_catalog(
-    paths: Sequence[str | Path], settings: Settings | None = None, before: Path | None = None
+    paths: Sequence[str | Path],
+    settings: Settings | None = None,
+    before: Path | None = None,
+    into: Catalog | None = None,
 ) -> Catalog:
-    """The PostgreSQL schema the migrations under `paths` build, replayed in order;
-    with `before`, only the migrations applied before that file."""
+    """The PostgreSQL schema the migrations under `paths` build, replayed in order
+    (into `into`, a Catalog subclass that records more, when given); with `before`, only
+    the migrations applied before that file."""
     settings = settings or Settings()
     replay = Linter([], settings)
-    catalog = Catalog()
+    catalog = into if into is not None else Catalog()
     for migration in discover(paths, exclude=settings.exclude).files:
         if before is not None and migration.path.resolve() == before.resolve():
             break

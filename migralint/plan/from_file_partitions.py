@@ -66,16 +66,10 @@ def _partition_by(statement: str) -> bool:
 
 
 def replayed(paths: Sequence[Path], settings: Settings, before: Path) -> PartitionedCatalog:
-    """The schema the migrations under `paths` build before `before`, as
-    engine.build_catalog replays it, into a PartitionedCatalog."""
-    from migralint.engine import Linter
-    from migralint.sources.discover import discover
+    """The schema the migrations under `paths` build before `before`, replayed by
+    engine.build_catalog into a PartitionedCatalog."""
+    from migralint.engine import build_catalog
 
-    replay = Linter([], settings)
     catalog = PartitionedCatalog()
-    for migration in discover(paths, exclude=settings.exclude).files:
-        if migration.path.resolve() == before.resolve():
-            break
-        if (settings.dialect or migration.dialect or "postgres") == "postgres":
-            replay.lint_file(migration, "postgres", catalog)
+    build_catalog(paths, settings, before, into=catalog)
     return catalog
