@@ -28,10 +28,9 @@ from collections.abc import Iterator
 
 from migralint.checks.destructive import refilled_later
 from migralint.context import Context
+from migralint.pgfacts import always_true
 from migralint.rule import Violation, rule
 from migralint.sql.ops import Delete
-
-_ALWAYS = {"TRUE", "1 = 1", "1=1"}
 
 
 @rule(
@@ -41,7 +40,7 @@ _ALWAYS = {"TRUE", "1 = 1", "1=1"}
     on_down=False,
 )
 def check(op: Delete, ctx: Context) -> Iterator[Violation]:
-    if op.where is not None and op.where.strip().upper() not in _ALWAYS:
+    if not always_true(op.where):
         return
     if refilled_later(ctx, op.table):
         return
