@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from migralint.checks.file_index import after, before, file_index
 from migralint.context import Context
+from migralint.schema import Catalog
 from migralint.sql import ops
 
 # Re-running the file: when it matters
@@ -105,13 +106,13 @@ def statements_after(ctx: Context, op: ops.Op) -> bool:
 ObjectKey = tuple[str, ...]
 
 
-def index_already_exists(op: ops.CreateIndex, ctx: Context) -> bool:
+def index_already_exists(op: ops.CreateIndex, catalog: Catalog) -> bool:
     """True for `CREATE INDEX IF NOT EXISTS` of a name the replayed catalog has an index
     of, on a table still known: PostgreSQL then only notices and builds nothing."""
     if not (op.if_not_exists and op.name):
         return False
-    known = ctx.catalog.index_definitions.get(ops.Name(op.name, op.table.schema).key)
-    return known is not None and ctx.catalog.table(known.table) is not None
+    known = catalog.index_definitions.get(ops.Name(op.name, op.table.schema).key)
+    return known is not None and catalog.table(known.table) is not None
 
 
 def created_key(op: ops.Op) -> ObjectKey | None:

@@ -94,7 +94,7 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.ValidateConstraint):
         return f"scans {op.table}"
     if isinstance(op, ops.CreateIndex):
-        return None if index_already_exists(op, ctx) else f"builds an index on {op.table}"
+        return None if index_already_exists(op, ctx.catalog) else f"builds an index on {op.table}"
     if isinstance(op, ops.Reindex):
         return f"rebuilds {op.target.lower()} {op.name}"
     if isinstance(op, ops.Update | ops.Delete):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from migralint.checks.idempotency import index_already_exists
 from migralint.plan.from_file_clauses import uncarried
 from migralint.plan.model import Plan, PlanError
 from migralint.schema import Catalog
@@ -235,11 +236,7 @@ def check_source(statement: str) -> str | None:
 def _create_index(op: ops.CreateIndex, catalog: Catalog) -> Plan:
     from migralint.plan import create_index
 
-    if (
-        op.if_not_exists
-        and op.name
-        and ops.Name(op.name, op.table.schema).key in (catalog.index_definitions)
-    ):
+    if index_already_exists(op, catalog):
         raise Unchanged(f"index {op.name} exists already")
     index = index_definition(op.loc.statement)
     return create_index.plan(

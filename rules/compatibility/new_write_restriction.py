@@ -61,7 +61,7 @@ def check(op: AddConstraint | CreateIndex | SetNotNull, ctx: Context) -> Iterato
     if isinstance(op, SetNotNull):
         what, columns = "NOT NULL", (op.column,)
     elif isinstance(op, CreateIndex):
-        if not op.unique or index_already_exists(op, ctx):
+        if not op.unique or index_already_exists(op, ctx.catalog):
             return
         what, columns = "a unique index", op.columns
     else:

@@ -44,7 +44,7 @@ from migralint.sql.ops import AddConstraint, CreateIndex, Delete, Update
 )
 def check(op: CreateIndex | AddConstraint, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, CreateIndex):
-        if not op.unique or index_already_exists(op, ctx):
+        if not op.unique or index_already_exists(op, ctx.catalog):
             return
         columns = set(op.columns)
     else:

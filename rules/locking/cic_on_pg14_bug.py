@@ -40,7 +40,7 @@ from migralint.sql.ops import CreateIndex, Reindex
 def check(op: CreateIndex | Reindex, ctx: Context) -> Iterator[Violation]:
     if not op.concurrently or not has_cic_corruption_bug(ctx.pg_version):
         return
-    if isinstance(op, CreateIndex) and index_already_exists(op, ctx):
+    if isinstance(op, CreateIndex) and index_already_exists(op, ctx.catalog):
         return
     major, minor = ctx.pg_version
     yield ctx.finding(

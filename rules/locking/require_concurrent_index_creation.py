@@ -40,7 +40,7 @@ from migralint.sql.ops import CreateIndex
     aliases=["require-concurrent-index-creation"],
 )
 def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
-    if op.concurrently or index_already_exists(op, ctx):
+    if op.concurrently or index_already_exists(op, ctx.catalog):
         return
     name = op.name or "the index"
     yield ctx.finding(
