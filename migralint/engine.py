@@ -230,10 +230,10 @@ class Linter:
         not a regular file."""
         from migralint.frontends import Reading, front_end_for
 
-        info = file_context(file, dialect, self.settings)
         try:
             data = self.contents.read(file)
         except InputError as error:
+            info = file_context(file, dialect, self.settings)
             return Migration(file, info, "", problem=error.problem, unfinished=error.problem.reason)
         front_end = front_end_for(file)
         deadline = time.monotonic() + self.settings.time_budget
@@ -241,6 +241,7 @@ class Linter:
             reading = Reading(dialect, self.settings, deadline, parse_statement)
             return front_end.read(file, data, reading)
         except Exception as error:  # a bug of ours must not hide the other files
+            info = file_context(file, dialect, self.settings)  # the front end builds its own
             return Migration(file, info, front_end.name, failure=failure(error))
 
     def judge(self, migration: Migration, catalog: Catalog, new_migration: bool = True) -> Linted:
