@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS
 
+from migralint.alembic import front_end, revision
+from migralint.alembic import project as project_module
 from migralint.config import Settings
 from migralint.engine import LintResult, lint_paths
 
@@ -202,3 +204,32 @@ def test_a_parent_in_another_version_location_is_no_missing_parent() -> None:
     result = lint_paths([FIXTURES / "locations"], Settings())
     assert result.files_linted == 2
     assert "alembic-revision-graph" not in {f.rule for f in result.findings}
+
+
+def test_each_revision_file_is_parsed_once_per_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery's version set serves the front end: no file is parsed twice."""
+    project = shutil.copytree(SHOP, tmp_path / "shop")
+    parsed: Counter[str] = Counter()
+    real = revision.read_revision
+
+    def counting(path: Path, text: str) -> revision.Revision:
+        parsed[path.name] += 1
+        return real(path, text)
+
+    monkeypatch.setattr(project_module, "read_revision", counting)
+    monkeypatch.setattr(front_end, "read_revision", counting)
+    assert lint_paths([project], Settings()).files_linted == 5
+    assert set(parsed.values()) == {1} and len(parsed) == 5
+
+
+def test_a_second_run_sees_a_revision_added_since(tmp_path: Path) -> None:
+    project = shutil.copytree(SHOP, tmp_path / "shop")
+    assert lint_paths([project], Settings()).files_linted == 5
+    (project / "versions" / "e6_second_head.py").write_text(
+        'revision = "e6"\ndown_revision = "b2"\n\ndef upgrade():\n    pass\n'
+    )
+    again = lint_paths([project], Settings())
+    assert again.files_linted == 6
+    assert "alembic-revision-graph" in {f.rule for f in again.findings}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from migralint.frontends.sql import with_block_contents
 from migralint.sql import ops
-from migralint.sql.blocks import guard, inner_statements
 from migralint.sql.parse import parse_statement
 from migralint.sql.split import split_statements
 
@@ -18,11 +18,7 @@ def sql_ops(sql: str, at: ops.Location, dialect: str) -> list[ops.Op]:
     """The Ops of every statement of `sql`, DO blocks followed by the DDL inside them."""
     found: list[ops.Op] = []
     for stmt in split_statements(sql, dialect).statements:
-        parsed = parse_statement(stmt, at.path, dialect)
-        for op in list(parsed):
-            if isinstance(op, ops.DoBlock):
-                for inner, guarded in inner_statements(op):
-                    parsed += guard(parse_statement(inner, at.path, dialect), guarded)
+        parsed = with_block_contents(parse_statement(stmt, at.path, dialect), at.path, dialect)
         found += [_placed(op, at, stmt.text) for op in parsed]
     return found
 

@@ -60,7 +60,7 @@ def revision_parts(
     """The parts of the revision `text` (the contents of `path`), for `dialect` (and the
     PostgreSQL major version, which decides which type changes rewrite)."""
     source = PythonSource(str(path), text)
-    revision = read_revision(path, text)
+    revision = _revision(path, text, version_set)
     found_comments = tuple(source.comments())
     comments = _Comments(found_comments)
     mode, reason = version_set.environment.transaction(dialect)
@@ -82,6 +82,12 @@ def revision_parts(
         parts[-1] = _with_end(parts[-1], end)
     parts[0] = replace(parts[0], pieces=(*leading, *parts[0].pieces))
     return parts
+
+
+def _revision(path: Path, text: str, version_set: VersionSet) -> Revision:
+    """The revision as the version set read it, when it read this text; else read now."""
+    known = version_set.revision_at(path)
+    return known if known is not None and known.text == text else read_revision(path, text)
 
 
 def _with_end(part: Part, end: ops.EndOfFile) -> Part:

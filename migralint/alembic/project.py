@@ -60,11 +60,16 @@ class VersionSet:
     graph: Graph
     revisions: tuple[Revision, ...]
     environment: Environment
-    stamps: dict[Path, tuple[int, int]] = field(default_factory=dict)  # path: mtime, size
+    stamps: dict[Path, tuple[int, int] | None] = field(default_factory=dict)  # mtime, size
 
     def read_as_now(self, path: Path) -> bool:
         """Whether the file is unchanged since the set was read."""
         return self.stamps.get(path.resolve()) == _stamp(path)
+
+    def unchanged(self) -> bool:
+        """Whether no `.py` file of the set (nor env.py) was added, removed or edited
+        since it was read: one `stat` per file, no reading."""
+        return self.stamps == _stamps(self.folder)
 
     def position(self, path: Path) -> int:
         """The file's place in the upgrade order (files the graph cannot place go last)."""
@@ -126,12 +131,11 @@ def _python_files(root: Path) -> list[os.DirEntry[str]]:
 def read_version_set(root: Path) -> VersionSet:
     """Read every revision of the set rooted at `root` (statically) and order them."""
     revisions = []
-    stamps = {}
+    stamps = _stamps(root)
     for entry in _python_files(root):
         path = Path(entry.path)
         if not revision_file_at(path):
             continue
-        stamps[path.resolve()] = _stamp(path)
         try:
             text = read_file(os.fspath(path), MAX_REVISION_BYTES).decode("utf-8", "replace")
         except InputError:
@@ -155,6 +159,14 @@ def _ids_beside(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
+def _stamps(root: Path) -> dict[Path, tuple[int, int] | None]:
+    """(mtime, size) of every `.py` file of the set rooted at `root`, and of env.py."""
+    found = {Path(e.path).resolve(): _stamp(Path(e.path)) for e in _python_files(root)}
+    for folder in (root, root.parent):
+        found.setdefault((folder / "env.py").resolve(), _stamp(folder / "env.py"))
+    return found
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -163,9 +175,13 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
+_READ: dict[Path, VersionSet] = {}  # every set this process read, by its root
+
+
 class VersionSets:
     """Version sets read on demand, each once: discovery keeps one per run, the front
-    end one per run (its settings); a set is read again when the file being linted is
+    end one per run (its settings). A set another run (discovery's) read is taken when
+    none of its files changed since; a set is read again when the file being linted is
     not the one the set read (it was edited since)."""
 
     def __init__(self) -> None:
@@ -176,7 +192,11 @@ class VersionSets:
         root = set_root(folder)
         key = root.resolve()
         found = self._sets.get(key)
-        if found is None or (file is not None and not found.read_as_now(file)):
+        if found is None:
+            found = _READ.get(key)
+            if found is None or not found.unchanged():
+                found = read_version_set(root)
+        elif file is not None and not found.read_as_now(file):
             found = read_version_set(root)
-            self._sets[key] = found
+        self._sets[key] = _READ[key] = found
         return found

@@ -37,25 +37,6 @@ class Revision:
     module: ast.Module | None = field(default=None, repr=False, compare=False)
     problem: Problem | None = None
 
-    @property
-    def scope(self) -> Scope:
-        """The module-level names the revision's functions see."""
-        body = self.module.body if self.module else []
-        return Scope(assignments(body))
-
-    def function(self, name: str) -> ast.FunctionDef | None:
-        """The module-level function `name` (the last definition wins, as in Python)."""
-        found = None
-        for node in self.module.body if self.module else []:
-            if isinstance(node, ast.FunctionDef) and node.name == name:
-                found = node
-        return found
-
-
-def looks_like_revision(text: str) -> bool:
-    """Whether a `.py` file's text names an Alembic revision (cheap, before parsing)."""
-    return "revision" in text and "down_revision" in text
-
 
 def read_revision(path: Path, text: str) -> Revision:
     """The revision `text` (the contents of `path`) declares; never raises."""

@@ -16,7 +16,7 @@ from migralint.alembic import front_end
 from migralint.alembic.project import VersionSets
 from migralint.context import FileInfo
 from migralint.frontends import Reading
-from migralint.frontends.sql import _decode
+from migralint.frontends.sql import decode
 from migralint.migration import Migration, Part, ReadStatement
 from migralint.run_context import file_context
 from migralint.sources.layout import MigrationFile
@@ -33,7 +33,7 @@ class AlembicFrontEnd:
 
     def read(self, file: MigrationFile, data: bytes, reading: Reading) -> Migration:
         info = file_context(file, reading.dialect, reading.settings)
-        text, leading = _decode(data, info.path)
+        text, leading = decode(data, info.path)
         version_set = self._sets(reading).of(file.path.parent, file.path)
         pg_version = reading.settings.pg_version[0]
         found = front_end.revision_parts(file.path, text, info.dialect, version_set, pg_version)

@@ -40,7 +40,7 @@ class SqlFrontEnd:
         if b"\x00" in data[:8192]:
             problem = UnreadableFile.at(path, _binary(data))
             return Migration(file, info, self.name, problem=problem, unfinished=problem.reason)
-        text, leading = _decode(data, path)
+        text, leading = decode(data, path)
         if not info.fresh_install and looks_like_schema_dump(text[:2048]):
             info = replace(info, fresh_install=True, fresh_reason="a schema dump (its header)")
         pieces = [(text, info)]
@@ -87,7 +87,8 @@ def read_sql(
             s for s in directives.suppressions(stmt.comments) if not s.whole_file
         ) + tuple(directives.assured(assured, stmt.line))
         try:
-            found = _with_block_contents(parse(stmt, info.path, info.dialect), info, parse)
+            parsed = parse(stmt, info.path, info.dialect)
+            found = with_block_contents(parsed, info.path, info.dialect, parse)
         except Exception as error:  # a reader's bug costs this statement only
             read.append(ReadStatement(stmt.line, (), suppressed, failure(error), stmt))
             continue
@@ -96,8 +97,8 @@ def read_sql(
     return Part(info, text, tuple(read), tuple(split.comments), whole_file, end)
 
 
-def _with_block_contents(
-    found: list[ops.Op], info: FileInfo, parse: StatementReader
+def with_block_contents(
+    found: list[ops.Op], path: str, dialect: str, parse: StatementReader = parse_statement
 ) -> list[ops.Op]:
     """The Ops of a statement, each DO block followed by the plain DDL inside it."""
     if not any(isinstance(op, ops.DoBlock) for op in found):
@@ -107,7 +108,7 @@ def _with_block_contents(
         expanded.append(op)
         if isinstance(op, ops.DoBlock):
             for stmt, guarded in inner_statements(op):
-                expanded.extend(guard(parse(stmt, info.path, info.dialect), guarded))
+                expanded.extend(guard(parse(stmt, path, dialect), guarded))
     return expanded
 
 
@@ -130,7 +131,7 @@ def _binary(data: bytes) -> str:
     return "binary file, not SQL: not linted"
 
 
-def _decode(data: bytes, path: str) -> tuple[str, tuple[ops.Op, ...]]:
+def decode(data: bytes, path: str) -> tuple[str, tuple[ops.Op, ...]]:
     """UTF-8 text; other encodings are read leniently and reported once."""
     try:
         return data.decode("utf-8-sig"), ()
