@@ -65,6 +65,3 @@ class PythonSource:
         except (tokenize.TokenError, SyntaxError):
             return found
         return found
-
-    def line_count(self) -> int:
-        return max(1, len(self._lines))
