@@ -126,6 +126,12 @@ class Catalog:
         state = self.tables.get(table.key)
         return state.columns.get(column) if state else None
 
+    def type_before(self, op: ops.AlterColumnType) -> ops.DataType | None:
+        """The column's type before the change: as the migrations left it, else as the
+        change itself states it (Alembic's existing_type); None when neither says."""
+        known = self.column(op.table, op.column)
+        return known.type if known is not None and known.type is not None else op.old_type
+
     def created_in_this_migration(self, table: ops.Name) -> bool:
         """True if the current migration file created the table (before this statement)."""
         return table.key in self._created

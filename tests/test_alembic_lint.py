@@ -94,6 +94,31 @@ def test_a_type_change_without_existing_type_or_history_is_not_judged(tmp_path: 
     assert "cannot be judged" in result.findings[0].message
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("type_=sa.BigInteger(), existing_type=sa.Integer()", ["changing-column-type"]),
+        ("type_=sa.String(100), existing_type=sa.String(50)", []),
+        ("type_=sa.String(10), existing_type=sa.String(50)", ["narrowing-column-type"]),
+    ],
+)
+def test_existing_type_is_the_old_type_when_no_revision_created_the_column(
+    tmp_path: Path, change: str, expected: list[str]
+) -> None:
+    revision = tmp_path / "versions" / "e5_retype.py"
+    revision.parent.mkdir()
+    revision.write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "e5"\n'
+        "down_revision = None\n\n\ndef upgrade():\n"
+        f'    op.alter_column("users", "code", {change})\n'
+    )
+    result = lint_paths([tmp_path], Settings(select=("compatibility",)))
+    assert [f.rule for f in result.findings] == expected
+    assert all(
+        "from varchar(50)" in f.message or "from integer" in f.message for f in result.findings
+    )
+
+
 def test_bad_revisions_are_findings_and_the_rest_is_linted(tmp_path: Path) -> None:
     project = shutil.copytree(FIXTURES / "broken", tmp_path / "broken")
     shutil.move(project / "s1_syntax_error.py.txt", project / "versions" / "s1_syntax_error.py")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.front_end import AUTOCOMMIT_REASON, Part, revision_parts
 from migralint.alembic.ops import (
     CommitInRevision,
@@ -81,7 +82,8 @@ def test_every_operation_of_the_upgrade_in_order() -> None:
     assert [type(op).__name__ for op in found] == [
         "AddColumn",  # nickname
         "SetNotNull",  # email nullable=False
-        "AlterColumnType",  # user_id, with existing_type (name's widening: no Op)
+        "AlterColumnType",  # name, varchar(50) → varchar(100) (existing_type)
+        "AlterColumnType",  # user_id, with existing_type
         "UnjudgedTypeChange",  # amount, without existing_type
         "SetDefault",
         "RenameColumn",
@@ -101,29 +103,30 @@ def test_every_operation_of_the_upgrade_in_order() -> None:
     nickname = found[0]
     assert isinstance(nickname, ops.AddColumn)
     assert nickname.column.nullable is False and nickname.column.default == ops.Default("''")
-    retype = found[2]
+    retype = found[3]
     assert isinstance(retype, ops.AlterColumnType) and retype.column == "user_id"
     assert retype.type == ops.DataType("bigint", sql="bigint")
-    unjudged = found[3]
+    assert retype.old_type == ops.DataType("integer", sql="integer")
+    unjudged = found[4]
     assert isinstance(unjudged, UnjudgedTypeChange) and unjudged.column == "amount"
-    rename = found[5]
+    rename = found[6]
     assert isinstance(rename, ops.RenameColumn) and (rename.column, rename.new_name) == (
         "email",
         "mail",
     )
-    unique_index = found[6]
+    unique_index = found[7]
     assert isinstance(unique_index, ops.CreateIndex) and unique_index.unique
-    fk, unique, check = found[7:10]
+    fk, unique, check = found[8:11]
     assert isinstance(fk, ops.AddConstraint) and fk.constraint.kind == "foreign_key"
     assert isinstance(unique, ops.AddConstraint) and unique.constraint.columns == ("mail",)
     assert isinstance(check, ops.AddConstraint) and check.constraint.expression == "amount > 0"
-    batch_add, batch_drop = found[11:13]
+    batch_add, batch_drop = found[12:14]
     assert isinstance(batch_add, ops.AddColumn) and batch_add.table == ops.Name("orders")
     assert isinstance(batch_drop, ops.DropColumn) and batch_drop.column == "note"
-    helper = found[13]
+    helper = found[14]
     assert isinstance(helper, ops.AddColumn) and helper.column.name == "updated_by"
     assert helper.loc.line == _line(path, "operations.add_column(")
-    concurrent = found[16]
+    concurrent = found[17]
     assert isinstance(concurrent, ops.CreateIndex) and concurrent.concurrently
     for op in found:  # every Op points at its Python call
         assert (
@@ -291,3 +294,40 @@ def test_loops_over_dicts_with_continue_break_and_an_early_return() -> None:
     tables = [op.table.name for op in _ops(path) if isinstance(op, ops.AddConstraint)]
     assert tables == ["task_fail", "xcom"]
     assert _ops(path, dialect="sqlite") == []  # `return` first on SQLite
+
+
+@pytest.mark.parametrize(
+    ("call", "sql"),
+    [
+        (
+            'op.alter_column("orders", "user_id", type_=sa.BigInteger(), '
+            "existing_type=sa.Integer())",
+            "ALTER TABLE orders ALTER COLUMN user_id TYPE BIGINT",
+        ),
+        (
+            'op.alter_column("users", "name", type_=sa.String(100), existing_type=sa.String(50), '
+            'postgresql_using="CAST(name AS VARCHAR(100))")',
+            "ALTER TABLE users ALTER COLUMN name TYPE VARCHAR(100) USING CAST(name AS VARCHAR(100))",
+        ),
+    ],
+)
+def test_a_type_change_with_existing_type_is_sqls_op_with_the_old_type(
+    tmp_path: Path, call: str, sql: str
+) -> None:
+    """The type rules judge it as they judge the SQL: same Op, plus the stated old type."""
+    path = tmp_path / "versions" / "t1_retype.py"
+    path.parent.mkdir()
+    path.write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        f'revision = "t1"\ndown_revision = None\n\n\ndef upgrade():\n    {call}\n'
+    )
+    (found,) = _ops(path)
+    (from_sql,) = sql_ops(sql, found.loc, "postgres")
+    assert isinstance(found, ops.AlterColumnType) and isinstance(from_sql, ops.AlterColumnType)
+    assert found.old_type is not None and from_sql.old_type is None
+    assert (found.table, found.column, str(found.type), found.using) == (
+        from_sql.table,
+        from_sql.column,
+        str(from_sql.type),
+        from_sql.using,
+    )

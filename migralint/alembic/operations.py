@@ -17,7 +17,6 @@ from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnresolvedCall
 from migralint.alembic.table_expressions import statement_op, table_of
 from migralint.alembic.values import UNRESOLVED, Scope
-from migralint.postgres import is_binary_coercible
 from migralint.sql import ops
 
 # Alembic's positional parameters per operation: (on `op`, on a batch `batch_op`).
@@ -220,16 +219,18 @@ def _alter_column(a: _Args) -> list[ops.Op]:
 
 
 def _type_change(a: _Args, loc: ops.Location, table: ops.Name, column: str) -> list[ops.Op]:
-    """An AlterColumnType when the old type is stated; none when it says the change is
-    binary-coercible (varchar(50) → varchar(100)); else an UnjudgedTypeChange."""
+    """The AlterColumnType SQL's ALTER COLUMN TYPE reads, with the old type it states
+    (`existing_type`), when both types are known; else an UnjudgedTypeChange."""
     scope = a.site.scope
     new = schema_items.data_type(a.node("type_"), scope)
     existing = schema_items.data_type(a.node("existing_type"), scope)
-    using = a.text("postgresql_using", required=False)
     if new is not None and existing is not None:
-        if using is None and is_binary_coercible(existing, new, pg_version=a.site.pg_version):
-            return []
-        return [ops.AlterColumnType(loc=loc, table=table, column=column, type=new, using=using)]
+        using = a.text("postgresql_using", required=False)
+        return [
+            ops.AlterColumnType(
+                loc=loc, table=table, column=column, type=new, using=using, old_type=existing
+            )
+        ]
     written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
     return [UnjudgedTypeChange(loc=loc, table=table, column=column, type=new, written=written)]
 

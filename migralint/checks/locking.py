@@ -76,9 +76,8 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
             return f"builds an index on {op.table}"
         return None
     if isinstance(op, ops.AlterColumnType):
-        column = ctx.catalog.column(op.table, op.column)
         utc = ctx.session.settings.get("timezone", "").strip("'\" ").lower() in ("utc", "etc/utc")
-        old = column.type if column else None
+        old = ctx.catalog.type_before(op)
         if is_binary_coercible(old, op.type, pg_version=ctx.pg_version[0], utc_session=utc):
             return None
         return f"rewrites {op.table}"

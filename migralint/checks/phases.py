@@ -46,8 +46,8 @@ def incompatible_change(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.SetNotNull):
         return "the running release may still write NULLs"
     if isinstance(op, ops.AlterColumnType):
-        old = ctx.catalog.column(op.table, op.column)
-        if old is not None and is_binary_coercible(old.type, op.type, pg_version=ctx.pg_version[0]):
+        old = ctx.catalog.type_before(op)
+        if old is not None and is_binary_coercible(old, op.type, pg_version=ctx.pg_version[0]):
             return None
         return "the running release reads and writes the old type"
     if isinstance(op, ops.AddColumn):

@@ -202,8 +202,7 @@ def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:
     stays quiet, so one statement gets one finding)."""
     if added_in_this_file(ctx, op.table, op.column):
         return None  # no running release writes a column this migration added
-    known = ctx.catalog.column(op.table, op.column)
-    return narrowing(known.type if known else None, op.type, ctx.file.dialect)
+    return narrowing(ctx.catalog.type_before(op), op.type, ctx.file.dialect)
 
 
 # Enums

@@ -199,6 +199,7 @@ class AlterColumnType(TableOp):
     column: str
     type: DataType
     using: str | None = None
+    old_type: DataType | None = None  # the type the migration states it had (existing_type)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,8 +6,9 @@ without a rewrite: varchar(n) to a longer varchar or to text, numeric to a large
 precision with the same scale, cidr to inet, the same type again, and timestamp to
 timestamptz and back when the session time zone is UTC (PostgreSQL 12+; the file's
 own `SET timezone = 'UTC'` counts), with no USING or a USING that reads only the
-column. The old type is known when an earlier migration created the column; when it
-is not, the finding says the rewrite cannot be judged. A change that narrows the
+column. The old type is known when an earlier migration created the column, or an
+Alembic `alter_column` states it (`existing_type`); when it is not, the finding says
+the rewrite cannot be judged. A change that narrows the
 column (varchar(20) to varchar(10), bigint to integer) is reported once, by
 narrowing-column-type, instead.
 
@@ -51,8 +52,7 @@ _REWRITE = {
 
 @rule("changing-column-type", category="compatibility", aliases=["changing-column-type"])
 def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
-    known = ctx.catalog.column(op.table, op.column)
-    old = known.type if known else None
+    old = ctx.catalog.type_before(op)
     rewrite = (
         rewrites(old, op.type, ctx.pg_version, ctx.session.settings.get("timezone"))
         if plain_using(op.using, op.column)

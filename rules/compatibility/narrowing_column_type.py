@@ -52,8 +52,7 @@ def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
     effect = narrows(op, ctx)
     if effect is None:
         return
-    known = ctx.catalog.column(op.table, op.column)
-    old = known.type if known else None
+    old = ctx.catalog.type_before(op)
     writer = (
         "the newer release, still running during the rollback,"
         if (ctx.file.direction == "down")

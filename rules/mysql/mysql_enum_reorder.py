@@ -41,8 +41,7 @@ from migralint.sql.ops import AlterColumnType
 
 @rule("mysql-enum-reorder", category="locking", dialects=("mysql",))
 def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
-    known = ctx.catalog.column(op.table, op.column)
-    old = mysql_enum_values(known.type if known else None)
+    old = mysql_enum_values(ctx.catalog.type_before(op))
     new = mysql_enum_values(op.type)
     if old is None or new is None or not old:
         return
