@@ -140,6 +140,13 @@ def main() -> None:
     help="Lint everything again, without reading or writing the cache (default: "
     "MIGRALINT_CACHE_DIR, else the user's cache folder).",
 )
+@click.option(
+    "--alembic-render",
+    is_flag=True,
+    help="Lint the SQL Alembic's offline mode writes for each revision. This EXECUTES the "
+    "revision files' code (imports them and runs upgrade() and downgrade()); env.py is "
+    "not run. Default: revisions are read statically, never run.",
+)
 @_load_rule_paths_option
 def check(
     paths: tuple[Path, ...],
@@ -161,6 +168,7 @@ def check(
     since: str | None,
     staged: bool,
     no_cache: bool,
+    alembic_render: bool,
     load_rule_paths: bool | None,
 ) -> None:
     """Lint migration files and folders (default: the current folder; with --since or
@@ -187,6 +195,7 @@ def check(
             ),
             time_budget=cfg.parse_seconds(time_budget, "--time-budget: ") if time_budget else None,
             deployment=cfg.parse_deployment(deployment, "--deployment: ") if deployment else None,
+            alembic_render=alembic_render or None,
         )
         _notice(cfg.rule_paths_notice(settings))
         ruleset = load_rules(settings.rule_paths)

@@ -62,6 +62,7 @@ class Settings:
     transaction: Mapping[str, str] = field(default_factory=dict)  # glob → per-file|implicit|none
     deployment: Mapping[str, str] = field(default_factory=dict)  # glob → online|offline
     lint_downs: str = "rollback"  # rollback | all: which rules judge down migrations
+    alembic_render: bool = False  # --alembic-render: run revisions in Alembic's offline mode
     squawk_excluded: tuple[str, ...] = ()  # .squawk.toml excluded_rules; unknown names pass
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     time_budget: float = DEFAULT_TIME_BUDGET

@@ -22,7 +22,8 @@ def _flagged(spec: RuleSpec, section: str, tmp_path: Path) -> bool:
     block = _BLOCK.search(parse_doc(spec).sections[section])
     assert block, f"{spec.id}: no ```python file=… block under {section}"
     (tmp_path / block["file"]).write_text(block["code"], encoding="utf-8")
-    settings = Settings(select=(spec.id,), dialect=spec.dialects[0])
+    render = spec.id == "alembic-render-failed"  # its examples are rendered (run)
+    settings = Settings(select=(spec.id,), dialect=spec.dialects[0], alembic_render=render)
     return spec.id in {f.rule for f in lint_paths([tmp_path], settings).findings}
 
 
@@ -30,6 +31,7 @@ def test_there_are_alembic_rules() -> None:
     assert {r.id for r in RULES} == {
         "alembic-commit-in-revision",
         "alembic-failing-op",
+        "alembic-render-failed",
         "alembic-revision-graph",
         "alembic-type-change-unjudged",
         "alembic-unresolved-op",

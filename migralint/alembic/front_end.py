@@ -19,9 +19,10 @@ from pathlib import Path
 from migralint import directives
 from migralint.alembic.ops import RevisionGraphProblem, UnreadableRevision
 from migralint.alembic.project import VersionSet
+from migralint.alembic.render import Renderer
 from migralint.alembic.revision import Revision, read_revision
 from migralint.alembic.source import PythonSource
-from migralint.alembic.walker import Walker
+from migralint.alembic.walker import Emitted, Walker
 from migralint.config import DEFAULT_PG_VERSION
 from migralint.sql import ops
 from migralint.sql.statements import Comment
@@ -56,9 +57,11 @@ def revision_parts(
     dialect: str,
     version_set: VersionSet,
     pg_version: int = DEFAULT_PG_VERSION[0],
+    render: bool = False,
 ) -> list[Part]:
     """The parts of the revision `text` (the contents of `path`), for `dialect` (and the
-    PostgreSQL major version, which decides which type changes rewrite)."""
+    PostgreSQL major version, which decides which type changes rewrite); `render`: the
+    Ops of the SQL Alembic's offline mode writes (this runs the file's code)."""
     source = PythonSource(str(path), text)
     revision = _revision(path, text, version_set)
     found_comments = tuple(source.comments())
@@ -68,11 +71,12 @@ def revision_parts(
     if revision.module is None:
         return [Part("up", mode, reason, tuple(leading), comments.whole_file, found_comments)]
     walker = Walker(source, revision.module, dialect, pg_version)
+    renderer = Renderer(path, text, dialect) if render else None
     settings = [Piece(op) for op in version_set.environment.settings()]
     parts: list[Part] = []
     for direction, name in _FUNCTIONS:
-        emitted = walker.function(name)
         end = _end(revision.module, name, str(path))
+        emitted = _emitted(walker, renderer, name, _start(revision.module, name))
         runs = itertools.groupby(emitted, key=lambda e: e.autocommit) if emitted else [(False, [])]
         for autocommit, run in runs:
             pieces = (*settings, *(Piece(e.op, comments.at(e.op.loc)) for e in run))
@@ -88,6 +92,15 @@ def _revision(path: Path, text: str, version_set: VersionSet) -> Revision:
     """The revision as the version set read it, when it read this text; else read now."""
     known = version_set.revision_at(path)
     return known if known is not None and known.text == text else read_revision(path, text)
+
+
+def _emitted(walker: Walker, renderer: Renderer | None, name: str, line: int) -> list[Emitted]:
+    """The function's Ops: rendered when asked, read statically when that fails."""
+    rendered = renderer.function(name, line) if renderer is not None else None
+    if isinstance(rendered, list):
+        return rendered
+    failure = [Emitted(rendered)] if rendered is not None else []
+    return failure + walker.function(name)
 
 
 def _with_end(part: Part, end: ops.EndOfFile) -> Part:
@@ -110,10 +123,21 @@ def _problems(revision: Revision, version_set: VersionSet, path: str) -> list[op
 
 def _end(module: ast.Module, function: str, path: str) -> ops.EndOfFile:
     """An EndOfFile at the last line of the function (or of the file)."""
-    nodes = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == function]
-    node: ast.stmt | None = nodes[-1] if nodes else (module.body[-1] if module.body else None)
+    node = _definition(module, function)
     line = (node.end_lineno or node.lineno) if node is not None else 1
     return ops.EndOfFile(loc=ops.Location(path, line, 1, line, 1))
+
+
+def _start(module: ast.Module, function: str) -> int:
+    """The line the function is defined at (or the file's last statement)."""
+    node = _definition(module, function)
+    return node.lineno if node is not None else 1
+
+
+def _definition(module: ast.Module, function: str) -> ast.stmt | None:
+    """The module-level `def function` (the last one wins), else the last statement."""
+    nodes = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    return nodes[-1] if nodes else (module.body[-1] if module.body else None)
 
 
 class _Comments:

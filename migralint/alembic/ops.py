@@ -54,3 +54,11 @@ class UnreadableRevision(InputProblem):
     """A revision whose identifiers are not literal: the graph cannot place it."""
 
     reason: ClassVar[str] = "revision identifiers not literal"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderFailed(ops.Op):
+    """`--alembic-render`: loading the revision or running a function of it in Alembic's
+    offline mode raised; the function is read statically instead."""
+
+    message: str

@@ -36,7 +36,10 @@ class AlembicFrontEnd:
         text, leading = decode(data, info.path)
         version_set = self._sets(reading).of(file.path.parent, file.path)
         pg_version = reading.settings.pg_version[0]
-        found = front_end.revision_parts(file.path, text, info.dialect, version_set, pg_version)
+        render = reading.settings.alembic_render
+        found = front_end.revision_parts(
+            file.path, text, info.dialect, version_set, pg_version, render
+        )
         parts = tuple(
             _part(part, info, text, leading if i == 0 else ()) for i, part in enumerate(found)
         )
