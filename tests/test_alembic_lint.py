@@ -12,6 +12,7 @@ from helpers import CORPUS
 
 from migralint.alembic import front_end, revision
 from migralint.alembic import project as project_module
+from migralint.alembic.environment import dialect_of_url
 from migralint.config import Settings
 from migralint.engine import LintResult, lint_paths
 
@@ -258,3 +259,39 @@ def test_a_second_run_sees_a_revision_added_since(tmp_path: Path) -> None:
     again = lint_paths([project], Settings())
     assert again.files_linted == 6
     assert "alembic-revision-graph" in {f.rule for f in again.findings}
+
+
+def test_the_projects_url_decides_the_dialect_unless_env_py_replaces_it(tmp_path: Path) -> None:
+    """alembic.ini names MySQL: MySQL builds the index online, so no PostgreSQL lock rule
+    speaks; the configured dialect wins; an env.py that sets the URL at run time leaves
+    the database unknown (PostgreSQL, the default)."""
+    project = shutil.copytree(FIXTURES / "mysql_first", tmp_path / "mysql_first")
+    mysql = lint_paths([project], Settings())
+    assert mysql.files_linted == 1 and mysql.findings == []
+    assert {i.dialect for i in mysql.contexts} == {"mysql"}
+    configured = lint_paths([project], Settings(dialect="postgres"))
+    assert "require-concurrent-index-creation" in {f.rule for f in configured.findings}
+    env = project / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "config = context.config\n",
+            'config = context.config\nconfig.set_main_option("sqlalchemy.url", app_url())\n',
+        )
+    )
+    replaced = lint_paths([project], Settings())
+    assert {i.dialect for i in replaced.contexts} == {"postgres"}
+    assert "require-concurrent-index-creation" in {f.rule for f in replaced.findings}
+
+
+@pytest.mark.parametrize(
+    ("url", "dialect"),
+    [
+        ("mysql+pymysql://app@localhost/app", "mysql"),
+        ("postgresql+psycopg://localhost/app", "postgres"),
+        ("sqlite:///app.db", "sqlite"),
+        ("driver://user:pass@localhost/dbname", None),  # alembic init's placeholder
+        ("%(DB_URL)s", None),
+    ],
+)
+def test_the_dialect_a_url_names(url: str, dialect: str | None) -> None:
+    assert dialect_of_url(url) == dialect

@@ -15,7 +15,8 @@ def revision_file(
     folder: Path, name: str, sets: VersionSets, dialect: str | None = None
 ) -> MigrationFile | None:
     """The MigrationFile for `folder/name` if it is an Alembic revision, else None;
-    `dialect`: what the folder's path names (a per-dialect version tree)."""
+    `dialect`: what the folder's path names (a per-dialect version tree), else the
+    database the project's URL names."""
     path = folder / name
     if not revision_file_at(path):
         return None
@@ -27,7 +28,7 @@ def revision_file(
         sort_key=(_VERSIONED, (version_set.position(path),), 0, name),
         tool="alembic",
         direction="up",
-        dialect=dialect,
+        dialect=dialect or version_set.environment.dialect,
         transaction=None,
         fresh_install=False,
         version=(revision.revision or "") if revision else "",

@@ -4,13 +4,20 @@
 transaction, `transactional_ddl=False` runs them without one; timeouts set in `env.py`
 (`SET lock_timeout …`, `-c lock_timeout=…` in connect options) hold for every
 revision. Without an `env.py` (or a setting in it), Alembic's defaults apply.
+
+The database the project runs on is the one its URL names: a literal URL or
+`dialect_name` in `env.py`, else `sqlalchemy.url` in the `alembic.ini` above the
+scripts, unless `env.py` replaces that URL at run time (`set_main_option(
+"sqlalchemy.url", …)`, `create_engine(<not a literal>)`: then it is not known here).
 """
 
 from __future__ import annotations
 
 import ast
+import configparser
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migralint.sources.files import InputError, read_file
@@ -22,6 +29,16 @@ _TIMEOUT = re.compile(
     re.IGNORECASE,
 )
 _ENV_SIZE = 1 << 20
+_INI_LEVELS = 4  # how far above the version folder alembic.ini may be
+# SQLAlchemy URL schemes (before `+driver`) → migralint's dialects.
+_SCHEMES = {
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "cockroachdb": "cockroach",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,8 @@ class Environment:
     transaction_per_migration: bool | None = None
     transactional_ddl: bool | None = None
     timeouts: tuple[tuple[str, str, int], ...] = ()  # (setting, value, line in env.py)
+    dialect: str | None = None  # the database the project's URL names, when known
+    replaces_url: bool = False  # env.py sets the URL at run time: alembic.ini's is not it
 
     def transaction(self, dialect: str) -> tuple[str, str]:
         """(transaction mode, what says so) for a revision of this project.
@@ -63,12 +82,19 @@ class Environment:
 
 
 def find_environment(version_folder: Path) -> Environment:
-    """The `env.py` of the script folder above a version folder, read statically."""
-    for folder in (version_folder, version_folder.parent):
-        candidate = folder / "env.py"
-        if candidate.is_file():
-            return read_environment(candidate)
-    return Environment()
+    """The `env.py` of the script folder above a version folder, read statically, with
+    the database of the project's `alembic.ini` when env.py keeps its URL."""
+    found = next(
+        (
+            read_environment(folder / "env.py")
+            for folder in (version_folder, version_folder.parent)
+            if (folder / "env.py").is_file()
+        ),
+        Environment(),
+    )
+    if found.dialect is None and not found.replaces_url:
+        return replace(found, dialect=_ini_dialect(version_folder))
+    return found
 
 
 def read_environment(path: Path) -> Environment:
@@ -79,6 +105,7 @@ def read_environment(path: Path) -> Environment:
     per_migration: bool | None = None
     transactional: bool | None = None
     timeouts: list[tuple[str, str, int]] = []
+    urls = _Urls()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _name(node.func) == "configure":
             for keyword in node.keywords:
@@ -89,7 +116,62 @@ def read_environment(path: Path) -> Environment:
                     transactional = value if transactional is None else transactional and value
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             timeouts += [(m[1].lower(), m[2], node.lineno) for m in _TIMEOUT.finditer(node.value)]
-    return Environment(path, per_migration, transactional, tuple(timeouts))
+        if isinstance(node, ast.Call):
+            urls.read(node)
+    return Environment(
+        path, per_migration, transactional, tuple(timeouts), urls.dialect, urls.replaced
+    )
+
+
+class _Urls:
+    """What env.py's calls say of the database URL."""
+
+    def __init__(self) -> None:
+        self.dialect: str | None = None
+        self.replaced = False
+
+    def read(self, call: ast.Call) -> None:
+        name = _name(call.func)
+        keywords = {k.arg: k.value for k in call.keywords}
+        if name == "configure" and "dialect_name" in keywords:
+            self._name(keywords["dialect_name"], lambda v: _SCHEMES.get(v.lower()))
+        elif name == "configure" and "url" in keywords:
+            self._name(keywords["url"], dialect_of_url, replaces=False)
+        elif name == "create_engine" and call.args:
+            self._name(call.args[0], dialect_of_url)
+        elif name == "set_main_option" and len(call.args) == 2:
+            key = call.args[0]
+            if isinstance(key, ast.Constant) and key.value == "sqlalchemy.url":
+                self._name(call.args[1], dialect_of_url)
+
+    def _name(
+        self, node: ast.expr, dialect: Callable[[str], str | None], replaces: bool = True
+    ) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            self.dialect = self.dialect or dialect(node.value)
+        elif replaces:
+            self.replaced = True
+
+
+def dialect_of_url(url: str) -> str | None:
+    """The dialect a SQLAlchemy URL names (`mysql+pymysql://…` → mysql); None for a
+    placeholder such as alembic's template `driver://user:pass@localhost/dbname`."""
+    scheme, found, _ = url.partition("://")
+    return _SCHEMES.get(scheme.partition("+")[0].strip().lower()) if found else None
+
+
+def _ini_dialect(version_folder: Path) -> str | None:
+    """The dialect of `sqlalchemy.url` in the nearest `alembic.ini` above the folder."""
+    for folder in [version_folder, *version_folder.parents][:_INI_LEVELS]:
+        ini = folder / "alembic.ini"
+        if ini.is_file():
+            parser = configparser.RawConfigParser(strict=False)
+            try:
+                parser.read_string(read_file(str(ini), _ENV_SIZE).decode("utf-8", "replace"))
+            except (InputError, configparser.Error):
+                return None
+            return dialect_of_url(parser.get("alembic", "sqlalchemy.url", fallback=""))
+    return None
 
 
 def _name(node: ast.expr) -> str:
