@@ -295,3 +295,12 @@ def test_the_projects_url_decides_the_dialect_unless_env_py_replaces_it(tmp_path
 )
 def test_the_dialect_a_url_names(url: str, dialect: str | None) -> None:
     assert dialect_of_url(url) == dialect
+
+
+def test_a_downgrade_that_refills_through_models_or_run_time_sql_is_not_irreversible() -> None:
+    """f1 refills through an ORM session, f2 with SQL built per batch: migralint cannot
+    read which table they write, so it does not claim the data is lost; f3 only
+    re-creates the column (a dict's update() writes no rows)."""
+    result = lint_paths([FIXTURES / "refill"], Settings(select=("irreversible-down",)))
+    assert result.files_linted == 3
+    assert [(Path(f.path).name, f.line) for f in result.findings] == [("f3_drop_bio.py", 19)]

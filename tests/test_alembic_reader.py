@@ -14,6 +14,7 @@ from migralint.alembic.ops import (
     CommitInRevision,
     FailingCall,
     UnjudgedTypeChange,
+    UnreadWrite,
     UnresolvedCall,
 )
 from migralint.alembic.project import read_version_set
@@ -331,3 +332,16 @@ def test_a_type_change_with_existing_type_is_sqls_op_with_the_old_type(
         str(from_sql.type),
         from_sql.using,
     )
+
+
+def test_rows_written_through_the_orm_or_run_time_sql_are_unread_writes() -> None:
+    refill = FIXTURES / "refill" / "versions"
+    orm_calls = [
+        op.call for op in _ops(refill / "f1_split_name.py", "down") if isinstance(op, UnreadWrite)
+    ]
+    assert orm_calls == ["session.add", "session.flush"]
+    (built,) = [
+        op for op in _ops(refill / "f2_drop_nickname.py", "down") if isinstance(op, UnreadWrite)
+    ]
+    assert built.call == "connection.execute"
+    assert not [op for op in _ops(refill / "f3_drop_bio.py", "down") if isinstance(op, UnreadWrite)]

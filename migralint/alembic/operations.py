@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from migralint.alembic import schema_items
 from migralint.alembic.execute_sql import sql_ops
-from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnresolvedCall
+from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnreadWrite, UnresolvedCall
 from migralint.alembic.table_expressions import statement_op, table_of
 from migralint.alembic.values import UNRESOLVED, Scope
 from migralint.sql import ops
@@ -350,7 +350,8 @@ def _execute(a: _Args) -> list[ops.Op]:
         raise _Missing("argument `sqltext` is missing")
     found = executed(node, a.site.scope, a.site.loc, a.site.dialect)
     if found is None:
-        return [_unresolved(a.site, "the SQL is not known statically: not checked")]
+        unread = UnreadWrite(loc=a.site.loc, call=a.site.label)  # it may write rows
+        return [_unresolved(a.site, "the SQL is not known statically: not checked"), unread]
     return found
 
 

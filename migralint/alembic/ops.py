@@ -33,6 +33,15 @@ class CommitInRevision(ops.Op):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UnreadWrite(ops.Op):
+    """Rows written through code the static reader cannot follow: an ORM object saved or
+    added (`row.save()`, `session.add(…)`, `query.update(…)`), or SQL built at run time
+    passed to `execute`. Which table it writes is not known."""
+
+    call: str  # "session.add"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnjudgedTypeChange(ops.TableOp):
     """`alter_column(type_=…)` whose old type (`existing_type`) or new type migralint
     cannot read: `type` is None when the new type is unknown, `written` its source."""

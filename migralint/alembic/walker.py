@@ -16,12 +16,25 @@ from dataclasses import dataclass, field, replace
 
 from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
-from migralint.alembic.ops import CommitInRevision
+from migralint.alembic.ops import CommitInRevision, UnreadWrite
 from migralint.alembic.source import PythonSource
 from migralint.alembic.values import UNRESOLVED, Scope, assignments
 from migralint.sql import ops
 
 _MAX_HELPER_DEPTH = 8
+# Methods that write rows through an ORM session or model (SQLAlchemy, peewee).
+_ORM_WRITES = frozenset(
+    {
+        "save",
+        "add",
+        "add_all",
+        "merge",
+        "flush",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+    }
+)
 _MAX_UNROLL = 64
 
 
@@ -184,11 +197,17 @@ class Walker:
                 yield Emitted(op, frame.autocommit)
         elif method == "execute" and call.args:
             loc = self.source.location(call)
-            for op in executed(call.args[0], frame.scope, loc, self.dialect) or ():
+            found = executed(call.args[0], frame.scope, loc, self.dialect)
+            if found is None:
+                found = [UnreadWrite(loc=loc, call=self.source.segment(func))]
+            for op in found:
                 yield Emitted(op, frame.autocommit)
         elif method == "commit" and not call.args:
             text = self.source.segment(func)
             yield Emitted(CommitInRevision(loc=self.source.location(call), call=text))
+        elif _writes_rows(call):
+            loc = self.source.location(call)
+            yield Emitted(UnreadWrite(loc=loc, call=self.source.segment(func)), frame.autocommit)
 
     def _is_op(self, call: ast.expr, frame: _Frame) -> bool:
         func = call.func if isinstance(call, ast.Call) else None
@@ -223,6 +242,22 @@ class Walker:
         )
         found = _until_return(self._body(node.body, inner))
         yield from found
+
+
+def _writes_rows(call: ast.Call) -> bool:
+    """Whether a call not on `op` writes rows through an ORM or query builder: a model
+    saved or added to a session, a query's `update(…)` / `execute()` (peewee's
+    `Model.update(…).execute()`, SQLAlchemy's `session.query(…).update(…)`)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in _ORM_WRITES:
+        return True
+    built = isinstance(func.value, ast.Call)  # a query built by the call before
+    return built and (
+        (func.attr == "update" and bool(call.args or call.keywords))
+        or (func.attr == "execute" and not call.args)
+    )
 
 
 def _loop_pass(body: Iterator[Emitted]) -> Generator[Emitted, None, bool]:

@@ -3,7 +3,9 @@
 ## What it does
 In down migrations, flags `ADD COLUMN` and `CREATE TABLE` that bring back what the up
 migration dropped, unless the down file also refills it (an `UPDATE` or `INSERT` into
-that table) or a comment in it says the data is not restored.
+that table; in an Alembic `downgrade()`, also rows written through the application's
+models or SQL built at run time, whose table cannot be read) or a comment in it says
+the data is not restored.
 
 ## Why is this bad?
 The rollback looks complete, and the previous release starts against a column that is
@@ -28,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from migralint.alembic.ops import UnreadWrite
 from migralint.checks.file_index import after, table_key
 from migralint.checks.phases import rebuild_source
 from migralint.context import Context
@@ -56,7 +59,7 @@ def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violati
         return
     if isinstance(op, ops.CreateTable) and (op.as_query or rebuild_source(op, ctx)):
         return  # filled from a query, or a copy of an existing table being rebuilt
-    if any(after(ctx, _REFILLS, table_key, op.table.key)):
+    if any(after(ctx, _REFILLS, table_key, op.table.key)) or any(after(ctx, UnreadWrite)):
         return
     if isinstance(op, ops.AddColumn):
         filled = "with only its default" if op.column.default else "empty"
