@@ -304,3 +304,12 @@ def test_a_downgrade_that_refills_through_models_or_run_time_sql_is_not_irrevers
     result = lint_paths([FIXTURES / "refill"], Settings(select=("irreversible-down",)))
     assert result.files_linted == 3
     assert [(Path(f.path).name, f.line) for f in result.findings] == [("f3_drop_bio.py", 19)]
+
+
+def test_a_revision_marked_contract_drops_what_an_earlier_one_copied() -> None:
+    """Whether the drop ships a release after the copy is not in the files: the revision
+    says so with the phase marker, as a `.sql` migration does."""
+    result = lint_paths([FIXTURES / "contract"], Settings(select=("destructive",)))
+    assert result.files_linted == 2 and result.findings == []
+    phases = {Path(i.path).name: i.phase for i in result.contexts if i.direction == "up"}
+    assert phases["k2_drop_full_name.py"] == "contract"
