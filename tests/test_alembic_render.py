@@ -89,3 +89,14 @@ def test_the_cli_option_says_it_executes_code_and_prints_stay_out_of_the_report(
     found = json.loads(ran.output)
     rules = Counter(f["rule"] for f in (found if isinstance(found, list) else found["findings"]))
     assert rules["alembic-render-failed"] == 1 and rules["drop-column"] == 2
+
+
+def test_prepend_sys_path_lets_a_revision_import_the_application() -> None:
+    """As `alembic` does: the name the app defines is read when rendering; statically
+    it is an unresolved argument."""
+    project = FIXTURES / "app_import"
+    rendered = lint_paths([project], Settings(alembic_render=True, select=("destructive",)))
+    assert [(f.line, f.rule) for f in rendered.findings] == [(15, "drop-column")]
+    assert "accounts.legacy_code" in rendered.findings[0].message
+    static = lint_paths([project], Settings(select=("destructive", "correctness")))
+    assert [f.rule for f in static.findings] == ["alembic-unresolved-op"]

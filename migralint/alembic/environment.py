@@ -160,18 +160,23 @@ def dialect_of_url(url: str) -> str | None:
     return _SCHEMES.get(scheme.partition("+")[0].strip().lower()) if found else None
 
 
+def find_ini(version_folder: Path) -> Path | None:
+    """The nearest `alembic.ini` above a version folder (Alembic's configuration)."""
+    folders = [version_folder, *version_folder.parents][:_INI_LEVELS]
+    return next((f / "alembic.ini" for f in folders if (f / "alembic.ini").is_file()), None)
+
+
 def _ini_dialect(version_folder: Path) -> str | None:
     """The dialect of `sqlalchemy.url` in the nearest `alembic.ini` above the folder."""
-    for folder in [version_folder, *version_folder.parents][:_INI_LEVELS]:
-        ini = folder / "alembic.ini"
-        if ini.is_file():
-            parser = configparser.RawConfigParser(strict=False)
-            try:
-                parser.read_string(read_file(str(ini), _ENV_SIZE).decode("utf-8", "replace"))
-            except (InputError, configparser.Error):
-                return None
-            return dialect_of_url(parser.get("alembic", "sqlalchemy.url", fallback=""))
-    return None
+    ini = find_ini(version_folder)
+    if ini is None:
+        return None
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(read_file(str(ini), _ENV_SIZE).decode("utf-8", "replace"))
+    except (InputError, configparser.Error):
+        return None
+    return dialect_of_url(parser.get("alembic", "sqlalchemy.url", fallback=""))
 
 
 def _name(node: ast.expr) -> str:

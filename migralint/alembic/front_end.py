@@ -71,7 +71,7 @@ def revision_parts(
     if revision.module is None:
         return [Part("up", mode, reason, tuple(leading), comments.whole_file, found_comments)]
     walker = Walker(source, revision.module, dialect, pg_version)
-    renderer = Renderer(path, text, dialect) if render else None
+    renderer = Renderer(path, text, dialect, version_set.folder) if render else None
     settings = [Piece(op) for op in version_set.environment.settings()]
     parts: list[Part] = []
     for direction, name in _FUNCTIONS:

@@ -3,7 +3,9 @@ through Alembic's own offline mode, and the SQL it writes read by the SQL front 
 
 This EXECUTES the revision file's code: its module body when it is loaded, then the
 function (env.py is not run: the MigrationContext is configured here, for the linted
-dialect, with `as_sql=True`). Each statement Alembic writes is placed at the innermost
+dialect, with `as_sql=True`). As `alembic` does, the `prepend_sys_path` folders of the
+project's `alembic.ini` (relative to its folder) come first on `sys.path` meanwhile,
+so a revision can import the application. Each statement Alembic writes is placed at the innermost
 line of the revision file on the call stack as it is written: the `op.` call (for a
 `batch_alter_table` block, which emits on leaving it, the `with` line). What
 `autocommit_block` itself writes (COMMIT, later BEGIN) is not linted: it marks the
@@ -22,6 +24,7 @@ import traceback
 from pathlib import Path
 from types import FrameType, ModuleType
 
+from migralint.alembic.environment import find_ini
 from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.ops import RenderFailed
 from migralint.alembic.walker import Emitted
@@ -35,8 +38,9 @@ _MESSAGE = 300  # characters of an exception's message kept in the finding
 class Renderer:
     """One revision file, loaded (its module body runs) to render its functions."""
 
-    def __init__(self, path: Path, text: str, dialect: str) -> None:
+    def __init__(self, path: Path, text: str, dialect: str, version_folder: Path) -> None:
         self.path = os.fspath(path)
+        self._sys_path = _prepended_paths(version_folder)
         self._code_path = os.path.abspath(path)  # as the loaded module's code names it
         self.dialect = dialect
         self._lines = text.splitlines()
@@ -59,7 +63,7 @@ class Renderer:
             return []
         capture = _Capture(self._code_path)
         try:
-            with _quiet():
+            with _quiet(), _on_sys_path(self._sys_path):
                 _run(function, self.dialect, capture)
         except (Exception, SystemExit) as error:
             return self._failed(f"{name}() failed", error, line)
@@ -73,7 +77,7 @@ class Renderer:
         from alembic.util.pyfiles import load_module_py
 
         try:
-            with _quiet():
+            with _quiet(), _on_sys_path(self._sys_path):
                 return load_module_py(f"_migralint_render_{abs(hash(self.path))}", self.path), None
         except (Exception, SystemExit) as error:
             return None, self._failed("loading the revision failed", error, 1)
@@ -104,6 +108,31 @@ def _run(function: object, dialect: str, capture: _Capture) -> None:
     )
     with Operations.context(context):
         function()  # type: ignore[operator]
+
+
+def _prepended_paths(version_folder: Path) -> list[str]:
+    """The `prepend_sys_path` folders of the project's alembic.ini, as Alembic reads them."""
+    from alembic.config import Config
+
+    ini = find_ini(version_folder)
+    if ini is None:
+        return []
+    try:
+        with _quiet():
+            paths = Config(os.fspath(ini)).get_prepend_sys_paths_list() or []
+    except Exception:  # an ini Alembic cannot read: the revision then fails to import
+        return []
+    return [os.path.join(ini.parent, p) for p in paths if p]
+
+
+@contextlib.contextmanager
+def _on_sys_path(paths: list[str]) -> contextlib.Generator[None]:
+    saved = sys.path[:]
+    sys.path[:0] = paths
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
 
 
 @contextlib.contextmanager
