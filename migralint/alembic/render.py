@@ -5,9 +5,11 @@ This EXECUTES the revision file's code: its module body when it is loaded, then 
 function (env.py is not run: the MigrationContext is configured here, for the linted
 dialect, with `as_sql=True`). As `alembic` does, the `prepend_sys_path` folders of the
 project's `alembic.ini` (relative to its folder) come first on `sys.path` meanwhile,
-so a revision can import the application. Each statement Alembic writes is placed at the innermost
-line of the revision file on the call stack as it is written: the `op.` call (for a
-`batch_alter_table` block, which emits on leaving it, the `with` line). What
+so a revision can import the application.
+
+Each statement Alembic writes is placed at the innermost line of the revision file on
+the call stack as it is written: the `op.` call (for a `batch_alter_table` block,
+which emits on leaving it, the `with` line). What
 `autocommit_block` itself writes (COMMIT, later BEGIN) is not linted: it marks the
 statements between as run outside the transaction. The code's own output is captured,
 so it cannot mix with the report. A revision that fails to load or to render is a
