@@ -19,6 +19,7 @@ and sequence positions after the downs.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
 import re
 import signal
@@ -26,7 +27,7 @@ import subprocess
 import tempfile
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +36,9 @@ import psycopg
 from postgres import psql_binary
 from psycopg import sql
 
+from migralint.config import Settings
+from migralint.plan import from_file
+from migralint.plan.from_file_partitions import PartitionedCatalog
 from migralint.sources.discover import discover
 from migralint.sources.layout import MigrationFile
 
@@ -338,6 +342,55 @@ def _dbmate_step(path: Path) -> Step:
         for d, (text, off) in sections.items()
     }
     return Step(path.name, scripts["up"], scripts["down"], "_kept" in path.name)
+
+
+class ReplayOnce:
+    """`plan --from`'s replay of the migrations before a file (from_file.replayed), done
+    once per set as the harness walks it in order: the catalog is carried from one file
+    to the next and each plan gets a copy. Replaying the whole history for every file made
+    a set of n files cost n²/2 file reads; the catalog is the same one (test_differential
+    checks it against the plain replay)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[tuple[Path, ...], Settings] | None = None
+        self._files: list[MigrationFile] = []
+        self._at: dict[Path, int] = {}  # a file's resolved path → its place in _files
+        self._done = 0  # files of _files replayed into _catalog
+        self._catalog = PartitionedCatalog()
+
+    def __call__(
+        self, paths: Sequence[Path], settings: Settings, before: Path
+    ) -> PartitionedCatalog:
+        from migralint.engine import Linter
+
+        stop = self._at.get(before.resolve())
+        if self._key != (tuple(paths), settings) or stop is None or stop < self._done:
+            self._key = (tuple(paths), settings)
+            self._files = discover(paths, exclude=settings.exclude).files
+            self._at = {m.path.resolve(): i for i, m in reversed(list(enumerate(self._files)))}
+            self._done, self._catalog = 0, PartitionedCatalog()
+            stop = self._at.get(before.resolve())
+        stop = len(self._files) if stop is None else stop
+        replay = Linter([], settings)
+        try:
+            for m in self._files[self._done : stop]:
+                if (settings.dialect or m.dialect or "postgres") == "postgres":
+                    replay.lint_file(m, "postgres", self._catalog)
+        except BaseException:  # a deadline mid-replay: the catalog is half way
+            self._key = None
+            raise
+        self._done = stop
+        return copy.deepcopy(self._catalog)
+
+
+@contextlib.contextmanager
+def replaying_once() -> Iterator[ReplayOnce]:
+    """`plan --from` replays through one ReplayOnce meanwhile."""
+    original, from_file.replayed = from_file.replayed, ReplayOnce()
+    try:
+        yield from_file.replayed
+    finally:
+        from_file.replayed = original
 
 
 # ---------------------------------------------------------------------------------------
@@ -963,13 +1016,14 @@ def prove_set(
             for path in setup:
                 script = Script(path.name, path.read_text(encoding="utf-8"), "autocommit")
                 report.history_error = report.history_error or cluster.run(conn, history, script)
-        for m in files[: limit or None]:
-            result = _check_file(cluster, history, m, fmt, report.history_error, timeout)
-            report.results.append(result)
-            if progress:
-                progress(result)
-            if not report.history_error:
-                report.history_error = _apply(cluster, history, m, timeout)
+        with replaying_once():
+            for m in files[: limit or None]:
+                result = _check_file(cluster, history, m, fmt, report.history_error, timeout)
+                report.results.append(result)
+                if progress:
+                    progress(result)
+                if not report.history_error:
+                    report.history_error = _apply(cluster, history, m, timeout)
     finally:
         cluster.drop(history)
     return report
