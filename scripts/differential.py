@@ -5,7 +5,9 @@
     .venv/bin/python scripts/differential.py path/to/migrations --setup base_schema.sql
 
 Each argument is a migration folder or a corpus project name (see tests/differential.py).
-A throwaway PostgreSQL 16 is started for the run. For each set it prints the planned /
+A throwaway PostgreSQL is started for the run (as tests/postgres.py picks it: a corpus
+project that creates extensions, or whose guide has them created, needs one with contrib
+and PostGIS, e.g. MIGRALINT_TEST_POSTGRES=path). For each set it prints the planned /
 kept / refused / equal / different / failed counts, then the first results of each
 kind that is not a proof, precisely. Exit status 1 when a plan differs, fails or crashes.
 """
@@ -29,6 +31,7 @@ from differential import (
     describe,
     migration_sets,
     prove_set,
+    setup_script,
 )
 from postgres import Server
 
@@ -73,7 +76,8 @@ def main() -> int:
                 if given in CORPUS_PROJECTS:
                     sets = corpus_sets(given)
                 else:
-                    sets = [(files, tuple(args.setup)) for files in migration_sets(Path(given))]
+                    setup = tuple(setup_script(p) for p in args.setup)
+                    sets = [(files, setup) for files in migration_sets(Path(given))]
                 if not sets:
                     print(f"{given}: no PostgreSQL migration set found", flush=True)
                 for files, setup in sets:

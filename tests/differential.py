@@ -999,22 +999,21 @@ def prove_set(
     cluster: Cluster,
     files: list[MigrationFile],
     *,
-    setup: tuple[Path, ...] = (),
+    setup: tuple[Script, ...] = (),
     limit: int = 0,
     timeout: float = 0,
     progress: Callable[[FileResult], None] | None = None,
 ) -> SetReport:
     """Plan every file of one migration set and prove each plan; replay the set meanwhile.
 
-    `setup` files (a base schema the set starts from) run first through psql; `limit`
+    `setup` scripts (extensions, a base schema the set starts from) run first; `limit`
     stops after that many files; `timeout` bounds each file's planning and proof."""
     report = SetReport(files[0].set_root)
     fmt = FORMAT_OF_TOOL.get(files[0].tool, "golang-migrate")
     history = cluster.create()
     try:
         with cluster.connect(history) as conn:
-            for path in setup:
-                script = Script(path.name, path.read_text(encoding="utf-8"), "autocommit")
+            for script in setup:
                 report.history_error = report.history_error or cluster.run(conn, history, script)
         with replaying_once():
             for m in files[: limit or None]:
@@ -1062,32 +1061,40 @@ def _apply(cluster: Cluster, history: str, m: MigrationFile, timeout: float) -> 
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
-# project → (its migrations folder, the files its first migration expects to have run)
-CORPUS_PROJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "lemmy": ("lemmy/migrations", ()),
-    "ente": ("ente/server/migrations", ()),
-    "alf.io": ("alf.io/src/main/resources/alfio/db/PGSQL", ()),
-    "dhis2-core": (
-        "dhis2-core/dhis-2/dhis-support/dhis-support-db-migration/src/main/resources/org/hisp/"
-        "dhis/db/migration",
-        (
-            "dhis2-core/dhis-2/dhis-support/dhis-support-db-migration/src/main/resources/org/"
-            "hisp/dhis/db/base/dhis2_base_schema.sql",
-        ),
+
+@dataclass(frozen=True)
+class Project:
+    """Where a corpus project's migrations are, and what its deployment runs before them."""
+
+    folder: str
+    setup: tuple[str, ...] = ()  # files its first migration expects to have run
+    # extensions its installation guide has the DBA create before the first start
+    extensions: tuple[str, ...] = ()
+
+
+_DHIS2 = (
+    "dhis2-core/dhis-2/dhis-support/dhis-support-db-migration/src/main/resources/org/hisp/dhis/db"
+)
+CORPUS_PROJECTS: dict[str, Project] = {
+    "lemmy": Project("lemmy/migrations"),
+    "ente": Project("ente/server/migrations"),
+    "alf.io": Project("alf.io/src/main/resources/alfio/db/PGSQL"),
+    "dhis2-core": Project(
+        f"{_DHIS2}/migration",
+        (f"{_DHIS2}/base/dhis2_base_schema.sql",),
+        ("postgis", "pg_trgm", "btree_gin"),
     ),
-    "kestra": ("kestra/jdbc-postgres/src/main/resources/migrations/postgres", ()),
-    "hawkbit": (
+    "kestra": Project("kestra/jdbc-postgres/src/main/resources/migrations/postgres"),
+    "hawkbit": Project(
         "hawkbit/hawkbit-repository/hawkbit-repository-jpa-flyway/src/main/resources/db/"
-        "migration/POSTGRESQL",
-        (),
+        "migration/POSTGRESQL"
     ),
-    "dspace": (
-        "dspace/dspace-api/src/main/resources/org/dspace/storage/rdbms/sqlmigration/postgres",
-        (),
+    "dspace": Project(
+        "dspace/dspace-api/src/main/resources/org/dspace/storage/rdbms/sqlmigration/postgres"
     ),
-    "trigger.dev": ("trigger.dev/internal-packages", ()),
-    "langfuse": ("langfuse/packages/shared/prisma/migrations", ()),
-    "kratos": ("kratos/persistence/sql/migrations/sql", ()),
+    "trigger.dev": Project("trigger.dev/internal-packages"),
+    "langfuse": Project("langfuse/packages/shared/prisma/migrations"),
+    "kratos": Project("kratos/persistence/sql/migrations/sql"),
 }
 
 NOT_REPLAYABLE = {
@@ -1099,10 +1106,19 @@ NOT_REPLAYABLE = {
 }
 
 
-def corpus_sets(project: str) -> list[tuple[list[MigrationFile], tuple[Path, ...]]]:
-    """The migration sets of a corpus project, each with the setup files it needs."""
-    folder, setup = CORPUS_PROJECTS[project]
-    return [(files, tuple(CORPUS / s for s in setup)) for files in migration_sets(CORPUS / folder)]
+def corpus_sets(project: str) -> list[tuple[list[MigrationFile], tuple[Script, ...]]]:
+    """The migration sets of a corpus project, each with the setup it needs."""
+    found = CORPUS_PROJECTS[project]
+    setup = tuple(
+        Script(f"CREATE EXTENSION {name}", f'CREATE EXTENSION IF NOT EXISTS "{name}"', "implicit")
+        for name in found.extensions
+    ) + tuple(setup_script(CORPUS / path) for path in found.setup)
+    return [(files, setup) for files in migration_sets(CORPUS / found.folder)]
+
+
+def setup_script(path: Path) -> Script:
+    """A file to run before a set's first migration, as psql runs it."""
+    return Script(path.name, path.read_text(encoding="utf-8"), "autocommit")
 
 
 def describe(report: SetReport, first: int = 5) -> str:
