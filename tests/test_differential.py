@@ -125,6 +125,11 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/golang-migrate/06_volatile_default_on_a_text_key.up.sql": "equal",
     "plans/differential/golang-migrate/07_rename_a_column_a_new_view_uses.up.sql": "refused",
     "plans/differential/renamed-twice/01_init.up.sql": "kept",
+    "plans/differential/redefined-index/01_init.up.sql": "kept",
+    # the kept ADD COLUMN runs before the build of the new definition, which uses it
+    "plans/differential/redefined-index/02_new_definition_on_an_added_column.up.sql": "equal",
+    "plans/differential/redefined-index/03_a_column_of_the_old_definition_dropped_between"
+    ".up.sql": "refused",
     "plans/differential/constraint-clauses/01_init.up.sql": "kept",
     "plans/differential/partitioned/01_init.up.sql": "kept",
     "plans/differential/constraint-clauses/08_only_foreign_key_on_an_inherited_table.up.sql": (
@@ -219,6 +224,18 @@ def test_a_plan_that_would_drop_a_clause_or_stop_midway_is_refused_with_its_reas
     assert len(lines) == len(REFUSALS[name])
     for line, reason in zip(lines, REFUSALS[name], strict=True):
         assert line.endswith(f"kept as written, plan it by hand: {reason}"), line
+
+
+def test_a_redefinition_around_a_statement_that_uses_the_old_index_is_refused(
+    fixture_results: dict[str, FileResult],
+) -> None:
+    name = "redefined-index/03_a_column_of_the_old_definition_dropped_between.up.sql"
+    assert fixture_results[f"plans/differential/{name}"].detail == (
+        "migralint: error: line 3 drops index idx_post_aggregates_hot and line 7 creates it "
+        "again, and line 5 between them uses the old index or what it is built on: the plan "
+        "keeps the old index until its contract. Move the DROP INDEX to just before line 7, "
+        "then plan the file"
+    )
 
 
 def test_every_fixture_file_has_an_expectation(fixture_results: dict[str, FileResult]) -> None:

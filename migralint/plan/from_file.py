@@ -28,6 +28,7 @@ from migralint.plan.from_file_order import (
     place,
     reach,
     refuse_entangled_actions,
+    related,
 )
 from migralint.plan.from_file_partitions import PartitionedCatalog, replayed
 from migralint.plan.from_file_planners import PLANNED_FINDINGS, PLANNERS, Keep, Unchanged
@@ -110,7 +111,7 @@ def replacements(path: Path, settings: Settings) -> list[Replacement]:
             _refuse_key_before_not_null(unit, replacement, not_null)
         redefined = _redefinition(unit, replacement, found, dropped, catalog)
         if redefined is not None:
-            found[redefined[0]] = redefined[1]
+            found.append(redefined)
         else:
             if len(unit.ops) == 1 and isinstance(unit.ops[0], ops.DropIndex):
                 key = unit.ops[0].name.key
@@ -241,10 +242,12 @@ def _redefinition(
     replacement: Replacement,
     found: list[Replacement],
     dropped: dict[str, tuple[int, ops.CreateIndex | None]],
-    catalog: Catalog,
-) -> tuple[int, Replacement] | None:
-    """A CREATE INDEX of a name that the file dropped before: one plan for both (at the
-    DROP's place) when either is planned; None otherwise."""
+    catalog: PartitionedCatalog,
+) -> Replacement | None:
+    """A CREATE INDEX of a name that the file dropped before: one plan for both, taken out
+    of `found` at the DROP's place, to go at the CREATE's (the new definition may need what
+    the statements between them create); None otherwise. Refused when a statement between
+    them uses the old index or what it is built on: in the file it ran with no index."""
     from migralint.plan import from_file_redefine
 
     if len(unit.ops) != 1 or not isinstance(unit.ops[0], ops.CreateIndex):
@@ -257,11 +260,23 @@ def _redefinition(
     drop = found[at]
     if old is None or (drop.plan is None and replacement.plan is None):
         return None  # a planned drop knows its old definition: this one is kept
+    old_index = Placed(drop.line, old.loc.statement, None, reach(old, old.loc.statement, catalog))
+    for between in found[at + 1 :]:
+        if related(drop.placed, between.placed) or related(old_index, between.placed):
+            raise PlanError(
+                f"line {drop.line} drops index {new.name} and line {unit.line} creates it "
+                f"again, and line {between.line} between them uses the old index or what it "
+                "is built on: the plan keeps the old index until its contract. Move the DROP "
+                f"INDEX to just before line {unit.line}, then plan the file"
+            )
     try:
         plan = from_file_redefine.plan(old, new, catalog)
     except (Keep, PlanError) as error:
         raise PlanError(f"line {unit.line}: {error}") from error
-    merged = dataclasses.replace(
+    del found[at]
+    for name, (i, index) in dropped.items():
+        dropped[name] = (i - (i > at), index)
+    return dataclasses.replace(
         drop,
         statement=f"{drop.statement};\n{replacement.statement}",
         plan=plan,
@@ -271,7 +286,6 @@ def _redefinition(
         covers=drop.covers | replacement.covers,
         reach=drop.reach | replacement.reach,
     )
-    return at, merged
 
 
 def _check_accounted(cut: list[Unit], found: list[Replacement]) -> None:

@@ -208,7 +208,7 @@ def _needs(changing: Placed, using: Placed) -> bool:
     return c.whole_table or using.reach.whole_table or bool(c.columns & used)
 
 
-def _related(a: Placed, b: Placed) -> bool:
+def related(a: Placed, b: Placed) -> bool:
     """Must two statements keep their order (either uses what the other touches)?"""
     return _needs(a, b) or _needs(b, a)
 
@@ -228,7 +228,7 @@ def place(actions: Sequence[Placed]) -> list[int | None]:
             before = actions[i]
             if before.operation is None and (slots[i] or 0) <= slot:
                 continue  # an earlier kept statement that cannot push this one later
-            if not _related(before, kept):
+            if not related(before, kept):
                 continue
             if before.operation is None:
                 ready, cause = slots[i] or 0, why.get(i, i)
@@ -249,7 +249,7 @@ def _refuse_needed_earlier(actions: Sequence[Placed], j: int, slot: int, cause: 
     """A kept statement that must wait for a plan cannot also be needed by a later plan."""
     kept = actions[j]
     for later in actions[j + 1 :]:
-        if later.operation is not None and _related(kept, later):
+        if later.operation is not None and related(kept, later):
             raise PlanError(
                 f"line {kept.line} uses what line {actions[cause].line} plans, so it must run "
                 f"{AFTER[slot]}, but line {later.line} plans a change that needs it first. "
