@@ -126,6 +126,8 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/golang-migrate/07_rename_a_column_a_new_view_uses.up.sql": "refused",
     "plans/differential/renamed-twice/01_init.up.sql": "kept",
     "plans/differential/redefined-index/01_init.up.sql": "kept",
+    "plans/differential/primary-key-moved/01_init.up.sql": "kept",
+    "plans/differential/primary-key-moved/02_key_moves_to_another_column.up.sql": "refused",
     # the kept ADD COLUMN runs before the build of the new definition, which uses it
     "plans/differential/redefined-index/02_new_definition_on_an_added_column.up.sql": "equal",
     "plans/differential/redefined-index/03_a_column_of_the_old_definition_dropped_between"
@@ -226,16 +228,28 @@ def test_a_plan_that_would_drop_a_clause_or_stop_midway_is_refused_with_its_reas
         assert line.endswith(f"kept as written, plan it by hand: {reason}"), line
 
 
-def test_a_redefinition_around_a_statement_that_uses_the_old_index_is_refused(
-    fixture_results: dict[str, FileResult],
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (
+            "redefined-index/03_a_column_of_the_old_definition_dropped_between.up.sql",
+            "line 3 drops index idx_post_aggregates_hot and line 7 creates it again, and line "
+            "5 between them uses the old index or what it is built on: the plan keeps the old "
+            "index until its contract. Move the DROP INDEX to just before line 7, then plan "
+            "the file",
+        ),
+        (
+            "primary-key-moved/02_key_moves_to_another_column.up.sql",
+            "line 5 drops primary key remote_image and line 6 creates it again: a planned drop "
+            "runs in the contract, after the new definition. Drop the old one in a migration "
+            "of its own first, or create the new one under another name and swap them by hand",
+        ),
+    ],
+)
+def test_a_plan_that_would_keep_what_the_file_drops_too_long_is_refused(
+    name: str, reason: str, fixture_results: dict[str, FileResult]
 ) -> None:
-    name = "redefined-index/03_a_column_of_the_old_definition_dropped_between.up.sql"
-    assert fixture_results[f"plans/differential/{name}"].detail == (
-        "migralint: error: line 3 drops index idx_post_aggregates_hot and line 7 creates it "
-        "again, and line 5 between them uses the old index or what it is built on: the plan "
-        "keeps the old index until its contract. Move the DROP INDEX to just before line 7, "
-        "then plan the file"
-    )
+    assert fixture_results[f"plans/differential/{name}"].detail == f"migralint: error: {reason}"
 
 
 def test_every_fixture_file_has_an_expectation(fixture_results: dict[str, FileResult]) -> None:

@@ -135,7 +135,7 @@ def _replacement(unit: Unit, catalog: PartitionedCatalog) -> Replacement:
     creates: frozenset[str] = frozenset()
     for op in unit.ops:
         reached |= reach(op, unit.text, catalog)
-        dropping, creating = drops_and_creates(op)
+        dropping, creating = drops_and_creates(op, catalog)
         drops, creates = drops | dropping, creates | creating
     base = Replacement(
         unit.line,

@@ -174,8 +174,10 @@ class Placed:
         object.__setattr__(self, "names", names(self.text))
 
 
-def drops_and_creates(op: ops.Op) -> tuple[frozenset[str], frozenset[str]]:
-    """The objects an Op drops and creates, as `kind:name`, to find redefinitions."""
+def drops_and_creates(op: ops.Op, catalog: Catalog) -> tuple[frozenset[str], frozenset[str]]:
+    """The objects an Op drops and creates, as `kind:name`, to find redefinitions; with
+    the catalog before it, the constraints a DROP COLUMN takes along (PostgreSQL drops
+    every constraint on the column), and a table's primary key as `primary key:table`."""
     if isinstance(op, ops.DropTable):
         return frozenset({f"table:{op.table.key}"}), frozenset()
     if isinstance(op, ops.CreateTable):
@@ -188,10 +190,25 @@ def drops_and_creates(op: ops.Op) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset({f"index:{op.name.key}"}), frozenset()
     if isinstance(op, ops.CreateIndex) and op.name:
         return frozenset(), frozenset({f"index:{ops.Name(op.name, op.table.schema).key}"})
-    if isinstance(op, ops.DropConstraint):
-        return frozenset({f"constraint:{op.table.key}.{op.name}"}), frozenset()
-    if isinstance(op, ops.AddConstraint) and op.constraint.name:
-        return frozenset(), frozenset({f"constraint:{op.table.key}.{op.constraint.name}"})
+    if isinstance(op, ops.DropConstraint | ops.DropColumn):
+        state = catalog.table(op.table)
+        gone = {
+            name: c.kind
+            for name, c in (state.constraints.items() if state else ())
+            if (name == op.name if isinstance(op, ops.DropConstraint) else op.column in c.columns)
+        }
+        if isinstance(op, ops.DropConstraint):
+            gone.setdefault(op.name, "")
+        dropped = {f"constraint:{op.table.key}.{name}" for name in gone}
+        if "primary_key" in gone.values():
+            dropped.add(f"primary key:{op.table.key}")
+        return frozenset(dropped), frozenset()
+    if isinstance(op, ops.AddConstraint):
+        name = op.constraint.name
+        created = {f"constraint:{op.table.key}.{name}"} if name else set()
+        if op.constraint.kind == "primary_key":
+            created.add(f"primary key:{op.table.key}")
+        return frozenset(), frozenset(created)
     return frozenset(), frozenset()
 
 
@@ -274,7 +291,8 @@ def _refuse_redefinitions_apart(actions: Sequence[Placed], slots: list[int | Non
                 raise PlanError(
                     f"line {dropping.line} drops {what} and line {creating.line} creates it "
                     "again: a planned drop runs in the contract, after the new definition. "
-                    "Create the new one under another name and swap them by hand"
+                    "Drop the old one in a migration of its own first, or create the new one "
+                    "under another name and swap them by hand"
                 )
             if creating.operation is None and slots[i] != slots[j]:
                 raise PlanError(
