@@ -102,6 +102,20 @@ class Script:
     mode: Mode
 
 
+# What a tool creates before it runs the first migration, where migrations use it:
+# diesel's bookkeeping table (diesel_migrations' CREATE_MIGRATIONS_TABLE; lemmy puts a
+# trigger on it).
+TOOL_SETUP = {
+    "diesel": Script(
+        "diesel's __diesel_schema_migrations",
+        "CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (\n"
+        "    version VARCHAR(50) PRIMARY KEY NOT NULL,\n"
+        "    run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP\n);",
+        "transaction",
+    )
+}
+
+
 @dataclass(frozen=True)
 class Step:
     """One written phase: its up and its down."""
@@ -1013,7 +1027,8 @@ def prove_set(
     history = cluster.create()
     try:
         with cluster.connect(history) as conn:
-            for script in setup:
+            tool = TOOL_SETUP.get(files[0].tool)
+            for script in (*([tool] if tool else []), *setup):
                 report.history_error = report.history_error or cluster.run(conn, history, script)
         with replaying_once():
             for m in files[: limit or None]:
