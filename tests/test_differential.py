@@ -127,6 +127,7 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/golang-migrate/05_index_definitions_as_written.up.sql": "equal",
     "plans/differential/golang-migrate/06_volatile_default_on_a_text_key.up.sql": "equal",
     "plans/differential/golang-migrate/07_rename_a_column_a_new_view_uses.up.sql": "refused",
+    "plans/differential/golang-migrate/08_add_column_default_as_written.up.sql": "equal",
     "plans/differential/renamed-twice/01_init.up.sql": "kept",
     "plans/differential/redefined-index/01_init.up.sql": "kept",
     "plans/differential/primary-key-moved/01_init.up.sql": "kept",

@@ -141,7 +141,7 @@ def _add_column(op: ops.AddColumn, catalog: Catalog) -> Plan:
             "DEFAULT in the migration, or plan it with `migralint plan add-column … --not-null "
             "--backfill SQL`"
         )
-    default = column.default.sql if column.default else None
+    default = default_source(op.loc.statement, column.default.sql) if column.default else None
     volatile = default is not None and not add_column.constant_default(default)
     batched = {"key": backfill_key(catalog, op.table)} if volatile else {}  # filled in batches
     return add_column.plan(
@@ -231,6 +231,47 @@ def check_source(statement: str) -> str | None:
                 found.append(statement[start : token.start].strip())
                 start = 0
     return found[0] if len(found) == 1 else None
+
+
+# What ends a column's DEFAULT expression at the statement's top level.
+_AFTER_DEFAULT = frozenset(
+    {"NOT", "NULL", "CONSTRAINT", "CHECK", "REFERENCES", "PRIMARY", "UNIQUE", "COLLATE"}
+)
+
+
+def default_source(statement: str, rendered: str) -> str:
+    """The statement's `DEFAULT …` expression as written, where it is the one the parse
+    rendered as `rendered` (which writes `now()` as CURRENT_TIMESTAMP, so PostgreSQL would
+    store another definition); else `rendered`."""
+    import sqlglot
+    from sqlglot.tokens import TokenType
+
+    try:
+        tokens = sqlglot.tokenize(statement, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return rendered
+    depth, start, found = 0, -1, []
+    for i, token in enumerate([*tokens, None]):
+        kind = token.token_type if token else TokenType.SEMICOLON
+        ends = depth == 0 and (
+            kind in (TokenType.COMMA, TokenType.SEMICOLON)
+            or (token is not None and token.text.upper() in _AFTER_DEFAULT)
+        )
+        if start >= 0 and i > start and ends:
+            found.append(statement[tokens[start].start : tokens[i - 1].end + 1])
+            start = -1
+        if token is None:
+            break
+        depth += (kind == TokenType.L_PAREN) - (kind == TokenType.R_PAREN)
+        if depth == 0 and kind == TokenType.DEFAULT:
+            start = i + 1
+    for written in found:
+        try:
+            if sqlglot.parse_one(written, read="postgres").sql(dialect="postgres") == rendered:
+                return written
+        except sqlglot.errors.SqlglotError:
+            continue
+    return rendered
 
 
 def _create_index(op: ops.CreateIndex, catalog: Catalog) -> Plan:
