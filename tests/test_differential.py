@@ -131,6 +131,8 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/renamed-twice/01_init.up.sql": "kept",
     "plans/differential/redefined-index/01_init.up.sql": "kept",
     "plans/differential/primary-key-moved/01_init.up.sql": "kept",
+    "plans/differential/kept-after-a-plan/01_init.up.sql": "kept",
+    "plans/differential/kept-after-a-plan/02_table_created_after_a_rename.up.sql": "equal",
     "plans/differential/primary-key-moved/02_key_moves_to_another_column.up.sql": "refused",
     # the kept ADD COLUMN runs before the build of the new definition, which uses it
     "plans/differential/redefined-index/02_new_definition_on_an_added_column.up.sql": "equal",

@@ -112,6 +112,8 @@ def reach(op: ops.Op, text: str, catalog: Catalog) -> Reach:
         columns |= set(op.columns)
     elif isinstance(op, ops.RenameTable):
         tables |= {op.new_name}
+    elif isinstance(op, ops.CreateTable):
+        objects.add(op.table.name)  # whatever names the table needs it to exist
     elif isinstance(op, ops.AddConstraint):
         objects |= {n for n in (op.constraint.name, op.constraint.using_index) if n}
         keys = op.constraint.kind in ("primary_key", "unique")
