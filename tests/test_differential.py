@@ -132,6 +132,8 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "plans/differential/redefined-index/01_init.up.sql": "kept",
     "plans/differential/primary-key-moved/01_init.up.sql": "kept",
     "plans/differential/kept-after-a-plan/01_init.up.sql": "kept",
+    "plans/differential/shared-constraint/01_init.up.sql": "kept",
+    "plans/differential/shared-constraint/02_rename_two_columns_of_one_check.up.sql": "refused",
     "plans/differential/kept-after-a-plan/02_table_created_after_a_rename.up.sql": "equal",
     "plans/differential/primary-key-moved/02_key_moves_to_another_column.up.sql": "refused",
     # the kept ADD COLUMN runs before the build of the new definition, which uses it
@@ -243,6 +245,12 @@ def test_a_plan_that_would_drop_a_clause_or_stop_midway_is_refused_with_its_reas
             "5 between them uses the old index or what it is built on: the plan keeps the old "
             "index until its contract. Move the DROP INDEX to just before line 7, then plan "
             "the file",
+        ),
+        (
+            "shared-constraint/02_rename_two_columns_of_one_check.up.sql",
+            "line 3 plans rename-column, and line(s) 5 also change what it changes: their "
+            "later phases would run after the column is renamed. Move that statement into a "
+            "migration of its own and plan each file",
         ),
         (
             "primary-key-moved/02_key_moves_to_another_column.up.sql",

@@ -316,12 +316,34 @@ def _touched(op: ops.Op, catalog: Catalog) -> tuple[tuple[str, str], ...]:
         for c in (state.columns if state else ())
         if re.search(rf"\b{re.escape(c.lower())}\b", text)
     }
+    if isinstance(op, ops.RenameColumn | ops.AlterColumnType):
+        columns |= _sharing(op.table, op.column, catalog)
     # the names it gives, which the catalog does not hold yet (one the file frees)
     if isinstance(op, ops.RenameColumn):
         columns.add(op.new_name)
     elif isinstance(op, ops.AddColumn):
         columns.add(op.column.name)
     return ((op.table.key, ""), *((op.table.key, c) for c in sorted(columns)))
+
+
+def _sharing(table: ops.Name, column: str, catalog: Catalog) -> set[str]:
+    """The columns that share a constraint or an index with `column`: a plan that copies
+    the column copies those too, naming the others as they are then."""
+    from migralint.plan.from_file_order import names
+
+    state = catalog.table(table)
+    if state is None:
+        return set()
+    uses = [
+        set(c.columns) | (names(c.expression) if c.expression else set())
+        for c in state.constraints.values()
+    ]
+    uses += [
+        set(names(created.loc.statement))
+        for created in catalog.index_definitions.values()
+        if created.table.key == table.key
+    ]
+    return {c for used in uses if column in used for c in used & set(state.columns)}
 
 
 def combined(path: Path, found: list[Replacement]) -> Plan:
