@@ -25,7 +25,7 @@ from migralint.cache import Cache
 from migralint.config import Settings, find_config, load_settings, trusting
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
-from migralint.incremental import Job, Linters, lint_in_sets
+from migralint.incremental import Job, Linters, Migrations, Verdict, lint_in_sets
 from migralint.migration import Migration, Part, failure
 from migralint.problems import FileTooSlow, InputProblem
 from migralint.rule import RuleSpec, Violation
@@ -56,21 +56,23 @@ class LintResult:
     unusable: tuple[tuple[str, str], ...] = ()  # given paths that cannot be used: (path, why)
     sources: dict[str, str] = field(default_factory=dict)  # path → the text that was linted
     contexts: list[FileInfo] = field(default_factory=list)  # how each migration runs
-    migrations: list[Migration] = field(default_factory=list)  # every file read, in order
+    migrations: Migrations = field(default_factory=Migrations)  # every file linted, in order
     rules: tuple[RuleSpec, ...] = ()  # the rules that judged them
 
     def fails(self, at: Severity = Severity.ERROR) -> bool:
         return any(f.severity >= at for f in self.findings)
 
-    def add(self, migration: Migration, linted: Linted) -> None:
-        """Account for one linted (or unreadable) migration."""
+    def add(self, verdict: Verdict, migration: Migration | Callable[[], Migration]) -> None:
+        """Account for one linted (or unreadable) migration: its verdict, and its
+        Migration (or how to load it from the cache)."""
+        linted = verdict.linted
         self.migrations.append(migration)
         self.findings.extend(linted.findings)
-        self.contexts.extend(migration.contexts)
-        if migration.text is not None:
-            self.sources[migration.path] = migration.text
+        self.contexts.extend(verdict.contexts)
+        if verdict.text is not None:
+            self.sources[verdict.path] = verdict.text
         if linted.unfinished:
-            self.skipped[migration.path] = linted.unfinished
+            self.skipped[verdict.path] = linted.unfinished
         else:
             self.files_linted += 1
 

@@ -2,15 +2,20 @@
 
 A migration set replays in order into one catalog, so it is the unit of work: sets are
 independent of each other and run in parallel (`parallel.ordered_map`), a set's files
-in order in one process. Two kinds of entry (`cache.key` over everything they depend
+in order in one process. Three kinds of entry (`cache.key` over everything they depend
 on: the code and rule packs, the settings, the file as the layout classified it, its
-bytes, and the names in its folder and the one above, where its down file would be):
+bytes, and what the run context reads beside it: whether its down file exists):
 
 - a file's `Migration` (what the front end read), whatever came before it: a file
   that did not change is not parsed again, even when an earlier one changed;
-- a set's verdicts, one `Linted` per reported file, keyed over all of its files in
-  order, since every later file may read what an earlier one built: when no file of
-  the set changed, nothing is read, replayed or judged.
+- a set's verdicts, one `Verdict` per reported file (its findings and what a report
+  shows of it), keyed over all of its files in order, since every later file may read
+  what an earlier one built: when no file of the set changed, nothing is read,
+  replayed or judged, and no Migration is unpickled until one is asked for;
+- a set's file keys by each file's stat (size, mtime, ctime, inode), like ruff's and
+  git's index: a re-run reads no file to know that none changed. It is written only
+  when every file is older than `SETTLED_SECONDS`, so that a file rewritten within
+  one tick of the clock, with the same size, is never taken for the old one.
 
 A set with a file that cannot be read, or that was not linted to its end (out of time,
 an internal error), keeps no results: its findings say why, and may not come next time.
@@ -18,21 +23,28 @@ an internal error), keeps no results: its findings say why, and may not come nex
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from migralint.cache import Cache, code_version, key
+from migralint.context import FileInfo
 from migralint.migration import Migration
 from migralint.parallel import ordered_map
 from migralint.schema import Catalog
+from migralint.sources.contents import DiskContents
 from migralint.sources.files import InputError
 from migralint.sources.layout import MigrationFile
+from migralint.sources.pairs import down_facts
 
 if TYPE_CHECKING:
     from migralint.engine import Linted, Linter
+
+SETTLED_SECONDS = 2.0  # past any file system's timestamp granularity
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +59,59 @@ class Job:
     new_migration: bool = True
 
 
-Result = tuple[Migration, "Linted"] | None  # None for a file only replayed
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One reported file, judged: its findings, and what a report shows of the file
+    (`LintResult.add`), without its Ops."""
+
+    linted: Linted
+    path: str
+    text: str | None
+    contexts: tuple[FileInfo, ...]
+
+    @classmethod
+    def of(cls, migration: Migration, linted: Linted) -> Verdict:
+        return cls(linted, migration.path, migration.text, migration.contexts)
+
+
+Result = tuple[Verdict, "Migration | Callable[[], Migration]"] | None  # None: only replayed
+
+
+class Migrations(Sequence[Migration]):
+    """The Migrations of a run, in order; those a cache hit answered are unpickled
+    when first asked for (a report never asks)."""
+
+    def __init__(self) -> None:
+        self._items: list[Migration | Callable[[], Migration]] = []
+
+    def append(self, item: Migration | Callable[[], Migration]) -> None:
+        self._items.append(item)
+
+    @overload
+    def __getitem__(self, index: int) -> Migration: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Migration]: ...
+    def __getitem__(self, index: int | slice) -> Migration | list[Migration]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        item = self._items[index]
+        if not isinstance(item, Migration):
+            item = self._items[index] = item()
+        return item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Migration]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Migrations({len(self)} files)"
 
 
 @dataclass(frozen=True)
@@ -63,9 +127,8 @@ class Linters:
 def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
     """The results of `jobs` (grouped by set, as `discover` returns them), in order."""
     sets = _sets(jobs)
-    names = _Listings()
-    keyed = [_SetKeys.of(linters, [jobs[i] for i in members], names) for members in sets]
-    found = [_hit(linters.cache, k, [jobs[i] for i in m]) for k, m in zip(keyed, sets, strict=True)]
+    keyed = [_SetKeys.of(linters, [jobs[i] for i in members]) for members in sets]
+    found = [_hit(linters, k, [jobs[i] for i in m]) for k, m in zip(keyed, sets, strict=True)]
     todo = [n for n, value in enumerate(found) if value is None]
     if todo:
         work = _SetLint(linters)
@@ -90,32 +153,76 @@ class _SetKeys:
     size: int
 
     @classmethod
-    def of(cls, linters: Linters, jobs: Sequence[Job], names: _Listings) -> _SetKeys:
-        if not linters.cache.enabled:  # no keys: nor a second read of each file for them
-            return cls(None, (None,) * len(jobs), sum(_size(job.file.path) for job in jobs))
-        settings, contents = linters.judged.settings, linters.judged.contents
+    def of(cls, linters: Linters, jobs: Sequence[Job]) -> _SetKeys:
+        stats = [_stat(job.file.path) for job in jobs]
+        size = sum(s[0] if s else 0 for s in stats)
+        cache = linters.cache
+        if not cache.enabled:  # no keys: nor a read of each file for them
+            return cls(None, (None,) * len(jobs), size)
+        settings = linters.judged.settings
         base = [code_version(tuple(settings.rule_paths)), repr(settings)]
-        files: list[str | None] = []
-        size = 0
-        for job in jobs:
-            try:
-                data = contents.read(job.file)
-            except InputError:
-                files.append(None)
-                continue
-            size += len(data)
-            folders = names.around(job.file.path)  # whether its down file exists
-            files.append(key(*base, repr(job.file), job.dialect, *folders, data))
+        named = [key(repr(job.file), job.dialect, *_beside(job.file)) for job in jobs]
+        by_stat = None
+        if isinstance(linters.judged.contents, DiskContents) and all(stats):
+            by_stat = key(*base, "stat", *named, *(repr(s) for s in stats))
+        files = cache.get(by_stat) if by_stat else None
+        if not (isinstance(files, tuple) and len(files) == len(jobs)):
+            pairs = zip(named, jobs, strict=True)
+            files = tuple(_file_key(linters, base, name, job) for name, job in pairs)
+            if by_stat and _settled(stats):
+                cache.put(by_stat, files)
         whole = None
         if all(files):
             roles = "".join(f"{job.reported:d}{job.new_migration:d}" for job in jobs)
-            whole = key(*base, roles, *files)  # type: ignore[arg-type]  # all str
-        return cls(whole, tuple(files), size)
+            whole = key(*base, roles, *files)
+        return cls(whole, files, size)
+
+
+def _file_key(linters: Linters, base: list[str], name: str, job: Job) -> str | None:
+    """The key of the file's Migration: its bytes and what they are (None: unreadable)."""
+    try:
+        data = linters.judged.contents.read(job.file)
+    except InputError:
+        return None
+    return key(*base, name, data)
+
+
+def _beside(file: MigrationFile) -> tuple[str, ...]:
+    """What a file's Migration depends on beside its bytes and name: the run context's
+    down facts; for an Alembic revision, the names in its folder (its version set)."""
+    facts = repr(down_facts(file.path, file.tool, file.direction))
+    if file.tool != "alembic":
+        return (facts,)
+    folder = os.path.dirname(os.path.abspath(file.path))
+    return facts, folder, *_names(folder)
+
+
+@functools.lru_cache(maxsize=256)
+def _names(folder: str) -> tuple[str, ...]:
+    try:
+        return tuple(sorted(os.listdir(folder)))
+    except OSError:
+        return ()
+
+
+def _stat(path: Path) -> tuple[int, int, int, int, int] | None:
+    """(size, mtime, ctime, inode, device): a change of the bytes changes one of them."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+def _settled(stats: Sequence[tuple[int, int, int, int, int] | None]) -> bool:
+    """No file changed within SETTLED_SECONDS: a later change must show in its stat."""
+    newest = max((max(s[1], s[2]) for s in stats if s), default=0)
+    return newest < time.time_ns() - int(SETTLED_SECONDS * 1e9)
 
 
 class _SetLint:
     """Reads (or takes from the cache) and judges one set's files in order, into a
-    fresh catalog; keeps what it read and, when it all went through, the results."""
+    fresh catalog; keeps what it read and, when it all went through, the verdicts."""
 
     def __init__(self, linters: Linters) -> None:
         self.linters = linters
@@ -132,18 +239,11 @@ class _SetLint:
                 if entry and migration.unfinished is None and migration.failure is None:
                     cache.put(entry, migration)
             linted = linter.judge(migration, catalog, job.new_migration)
-            results.append((migration, linted) if job.reported else None)
-        verdicts = [r[1] if r is not None else None for r in results]
-        if keys.whole and all(v is None or v.unfinished is None for v in verdicts):
+            results.append((Verdict.of(migration, linted), migration) if job.reported else None)
+        verdicts = [r[0] if r is not None else None for r in results]
+        if keys.whole and all(v is None or v.linted.unfinished is None for v in verdicts):
             cache.put(keys.whole, verdicts)  # the Migrations are in their own entries
         return results
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def _sets(jobs: Sequence[Job]) -> list[list[int]]:
@@ -154,42 +254,24 @@ def _sets(jobs: Sequence[Job]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _hit(cache: Cache, keys: _SetKeys, jobs: Sequence[Job]) -> list[Result] | None:
-    """The set's results from the cache: its verdicts, one `Linted` per reported file
-    (None for one only replayed), and each reported file's Migration; None if any of
-    it is missing or is not what it should be."""
-    from migralint.engine import Linted
-
-    verdicts = cache.get(keys.whole) if keys.whole else None
+def _hit(linters: Linters, keys: _SetKeys, jobs: Sequence[Job]) -> list[Result] | None:
+    """The set's results from the cache: its verdicts (None for a file only replayed),
+    each with how to load its Migration; None if any is missing or not what it should
+    be. A Migration entry lost since is read again from the file."""
+    verdicts = linters.cache.get(keys.whole) if keys.whole else None
     if not isinstance(verdicts, list) or len(verdicts) != len(jobs):
         return None
     results: list[Result] = []
     for job, entry, verdict in zip(jobs, keys.files, verdicts, strict=True):
         if not job.reported:
             results.append(None)
-            continue
-        migration = cache.get(entry) if entry else None
-        if not (isinstance(verdict, Linted) and isinstance(migration, Migration)):
+        elif isinstance(verdict, Verdict) and entry:
+            results.append((verdict, functools.partial(_load, linters, entry, job)))
+        else:
             return None
-        results.append((migration, verdict))
     return results
 
 
-class _Listings:
-    """The names in a folder, read once per run: a file's key holds those of its folder
-    and the one above (diesel's), so a down file added or removed beside it counts."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def around(self, path: Path) -> tuple[str, str]:
-        folder = os.path.dirname(os.path.abspath(path))
-        return self._names(folder), self._names(os.path.dirname(folder))
-
-    def _names(self, folder: str) -> str:
-        if folder not in self._seen:
-            try:
-                self._seen[folder] = folder + "\0" + "\0".join(sorted(os.listdir(folder)))
-            except OSError:
-                self._seen[folder] = folder
-        return self._seen[folder]
+def _load(linters: Linters, entry: str, job: Job) -> Migration:
+    found = linters.cache.get(entry)
+    return found if isinstance(found, Migration) else linters.judged.read(job.file, job.dialect)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from migralint import engine, parallel
+from migralint import engine, incremental, parallel
 from migralint.cache import Cache
 from migralint.config import Settings
 from migralint.engine import LintResult, lint_paths
+from migralint.migration import Migration
 from migralint.sources import pairs
+from migralint.sources.contents import DiskContents
 
 FIXTURES = REPO / "fixtures"
 SLICE = [FIXTURES / name for name in ("layouts", "differential", "examples", "incremental")]
@@ -86,6 +89,11 @@ def test_a_full_hit_reads_and_judges_nothing(
     assert account(lint_paths([SET], Settings(), cache=cache)) == account(first)
 
 
+def stored(root: Path) -> list[object]:
+    """The values of the cache's entries under `root`."""
+    return [pickle.loads(p.read_bytes())[1] for p in root.rglob("??/*") if p.is_file()]
+
+
 def copy_set(tmp_path: Path) -> Path:
     root = tmp_path / "set"
     shutil.copytree(SET, root)
@@ -126,7 +134,7 @@ def test_settings_are_part_of_the_key(tmp_path: Path) -> None:
 def test_a_file_out_of_time_is_not_cached(tmp_path: Path) -> None:
     slow = lint_paths([SET], Settings(time_budget=0.0), cache=Cache(tmp_path))
     assert "file-too-slow" in {f.rule for f in slow.findings}
-    assert not [p for p in tmp_path.rglob("*") if p.is_file() and len(p.parent.name) == 2]
+    assert all(isinstance(value, tuple) for value in stored(tmp_path))  # keys by stat only
 
 
 def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -162,3 +170,47 @@ def test_no_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
     done = run_cli("--no-cache", cache=tmp_path / "cache")
     assert done.returncode == 1 and "require-lock-timeout" in done.stdout
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_settled_set_is_known_unchanged_by_its_stats_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    monkeypatch.setattr(incremental, "SETTLED_SECONDS", 0.0)  # the copies count as old
+    first = lint_paths([folder], cache=cache)
+    got: list[object] = []
+    cache_get = Cache.get
+
+    def read_nothing(*args: object) -> bytes:
+        raise AssertionError("a file was read to know that it did not change")
+
+    def recorded(self: Cache, entry: str) -> object:
+        got.append(value := cache_get(self, entry))
+        return value
+
+    monkeypatch.setattr(DiskContents, "read", read_nothing)
+    monkeypatch.setattr(Cache, "get", recorded)
+    again = lint_paths([folder], cache=cache)
+    assert not any(isinstance(value, Migration) for value in got)  # no Ops unpickled
+    assert account(again) == account(first)  # the Migrations load when asked for
+
+
+def test_a_same_size_edit_that_keeps_the_mtime_is_seen(tmp_path: Path) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    widen = "2_widen_email.up.sql"
+    assert "changing-column-type" not in rules_at(lint_paths([folder], cache=cache), widen)
+    first = folder / "1_accounts.up.sql"
+    before = first.stat()
+    first.write_text(first.read_text().replace("email varchar(100)", "email integer     "))
+    os.utime(first, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert first.stat().st_size == before.st_size
+    assert "changing-column-type" in rules_at(lint_paths([folder], cache=cache), widen)
+
+
+def test_fresh_files_get_no_stat_entry(tmp_path: Path) -> None:
+    folder = copy_set(tmp_path)  # written just now: within SETTLED_SECONDS
+    lint_paths([folder], cache=Cache(tmp_path / "cache"))
+    values = stored(tmp_path / "cache")
+    assert values and not any(isinstance(value, tuple) for value in values)
