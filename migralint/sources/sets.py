@@ -9,6 +9,7 @@ the catalog first, without being reported.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,12 +25,13 @@ def with_earlier(
     """The files to replay in order, each with whether it is reported: the discovered
     `files`, each file that was given by its own path preceded by its set's earlier
     migrations that were not given (replayed into its catalog, not reported)."""
-    alone = {_key(Path(p)) for p in given if Path(p).is_file()}
-    taken = {_key(f.path) for f in files}
+    keys = _Keys()
+    alone = {keys.of(Path(p)) for p in given if Path(p).is_file()}
+    taken = {keys.of(f.path) for f in files}
     sets: dict[Path, _Walked] = {}
     for file in files:
-        if _key(file.path) in alone:
-            for earlier, key in _earlier(file, settings, sets):
+        if keys.of(file.path) in alone:
+            for earlier, key in _earlier(file, settings, sets, keys):
                 if key not in taken:
                     taken.add(key)
                     yield replace(earlier, set_root=file.set_root), False
@@ -39,41 +41,59 @@ def with_earlier(
 @dataclass(frozen=True)
 class _Walked:
     """A set's folder as a folder run walks it: its ups in order with their resolved
-    paths, and where each walked file sits among them (resolved once per set, so many
-    given files cost one walk, not one scan each)."""
+    paths, where each walked file sits among them (resolved once per set, so many
+    given files cost one walk, not one scan each), and how many of each set's ups
+    were already handed out (each file's earlier ups extend the last file's)."""
 
-    ups: dict[Path, list[tuple[MigrationFile, Path]]]  # by set root, in order
-    place: dict[Path, tuple[Path, int]]  # a walked file's key → (its set root, ups before it)
+    ups: dict[Path, list[tuple[MigrationFile, str]]]  # by set root, in order
+    place: dict[str, tuple[Path, int]]  # a walked file's key → (its set root, ups before it)
+    handed: dict[Path, int]  # set root → ups already returned by `_earlier`
 
 
 def _earlier(
-    file: MigrationFile, settings: Settings, sets: dict[Path, _Walked]
-) -> list[tuple[MigrationFile, Path]]:
+    file: MigrationFile, settings: Settings, sets: dict[Path, _Walked], keys: _Keys
+) -> list[tuple[MigrationFile, str]]:
     """The migrations a folder run over the file's set applies before it, but downs
-    (a down changes no catalog: the engine replays only ups), with their keys."""
+    (a down changes no catalog: the engine replays only ups), with their keys; those
+    returned for an earlier file of the set are not returned again."""
     if file.set_root not in sets:
         found = discover(
             [file.set_root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
         )
-        ups: dict[Path, list[tuple[MigrationFile, Path]]] = {}
-        place: dict[Path, tuple[Path, int]] = {}
+        ups: dict[Path, list[tuple[MigrationFile, str]]] = {}
+        place: dict[str, tuple[Path, int]] = {}
         for walked in found.files:
-            key = _key(walked.path)
+            key = keys.of(walked.path)
             in_set = ups.setdefault(walked.set_root, [])
             place.setdefault(key, (walked.set_root, len(in_set)))
             if walked.direction != "down":
                 in_set.append((walked, key))
-        sets[file.set_root] = _Walked(ups, place)
+        sets[file.set_root] = _Walked(ups, place, {})
     walked_set = sets[file.set_root]
-    here = walked_set.place.get(_key(file.path))
+    here = walked_set.place.get(keys.of(file.path))
     if here is None:
         return []
     root, before = here
-    return walked_set.ups[root][:before]
+    handed = walked_set.handed.get(root, 0)
+    walked_set.handed[root] = max(handed, before)
+    return walked_set.ups[root][handed:before]
 
 
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a loop or an unreadable folder: compare as given
-        return path.absolute()
+class _Keys:
+    """A file's identity for this run: its resolved path, each folder resolved once
+    (a file that is itself a symlink is resolved whole)."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def of(self, path: Path) -> str:
+        text = str(path.absolute())  # not normalised: `link/..` is the link's target's parent
+        folder, name = os.path.split(text)
+        try:
+            if os.path.islink(text):
+                return str(path.resolve())
+            if folder not in self._folders:
+                self._folders[folder] = str(Path(folder).resolve())
+        except (OSError, RuntimeError):  # a loop or an unreadable folder: compare as given
+            return text
+        return os.path.join(self._folders[folder], name)
