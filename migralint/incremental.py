@@ -2,7 +2,7 @@
 
 A migration set replays in order into one catalog, so it is the unit of work: sets are
 independent of each other and run in parallel (`parallel.ordered_map`), a set's files
-in order in one process. Three kinds of entry (`cache.key` over everything they depend
+in order in one process. Four kinds of entry (`cache.key` over everything they depend
 on: the code and rule packs, the settings, the file as the layout classified it, its
 bytes, and what the run context reads beside it: whether its down file exists):
 
@@ -12,6 +12,9 @@ bytes, and what the run context reads beside it: whether its down file exists):
   shows of it), keyed over all of its files in order, since every later file may read
   what an earlier one built: when no file of the set changed, nothing is read,
   replayed or judged, and no Migration is unpickled until one is asked for;
+- the catalog a set's first files build (before its last file, and after it): a
+  file given alone (the pre-commit case: the newest, or one just added) starts from
+  it instead of replaying every earlier file;
 - a set's file keys by each file's stat (size, mtime, ctime, inode), like ruff's and
   git's index: a re-run reads no file to know that none changed. It is written only
   when every file is older than `SETTLED_SECONDS`, so that a file rewritten within
@@ -151,6 +154,7 @@ class _SetKeys:
     whole: str | None
     files: tuple[str | None, ...]
     size: int
+    catalogs: tuple[str, ...] = ()  # the catalog after each first n files (none: not cached)
 
     @classmethod
     def of(cls, linters: Linters, jobs: Sequence[Job]) -> _SetKeys:
@@ -171,11 +175,27 @@ class _SetKeys:
             files = tuple(_file_key(linters, base, name, job) for name, job in pairs)
             if by_stat and _settled(stats):
                 cache.put(by_stat, files)
-        whole = None
-        if all(files):
-            roles = "".join(f"{job.reported:d}{job.new_migration:d}" for job in jobs)
-            whole = key(*base, roles, *files)
-        return cls(whole, files, size)
+        if not all(files):
+            return cls(None, files, size)
+        roles = "".join(f"{job.reported:d}{job.new_migration:d}" for job in jobs)
+        whole = key(*base, roles, *files)  # type: ignore[arg-type]  # all str
+        return cls(whole, files, size, _catalog_keys(base, jobs, files))  # type: ignore[arg-type]
+
+
+def _catalog_keys(base: list[str], jobs: Sequence[Job], files: Sequence[str]) -> tuple[str, ...]:
+    """The key of the catalog after each first n jobs: over the ups among them, since a
+    down changes no catalog and each file starts a new migration (none: one does not,
+    `new_migration` False, and the files before it then count)."""
+    if not all(job.new_migration for job in jobs):
+        return ()
+    catalogs = [key(*base, "catalog")]
+    for job, entry in zip(jobs, files, strict=True):
+        catalogs.append(catalogs[-1] if _down(job) else key(catalogs[-1], entry))
+    return tuple(catalogs)
+
+
+def _down(job: Job) -> bool:
+    return job.file.direction == "down"
 
 
 def _file_key(linters: Linters, base: list[str], name: str, job: Job) -> str | None:
@@ -230,8 +250,13 @@ class _SetLint:
     def __call__(self, item: tuple[_SetKeys, Sequence[Job]]) -> list[Result]:
         keys, jobs = item
         cache, catalog = self.linters.cache, Catalog()
-        results: list[Result] = []
-        for job, entry in zip(jobs, keys.files, strict=True):
+        start = _restored(cache, keys, jobs, catalog)
+        results: list[Result] = [None] * start
+        clean = True  # every file so far read and judged to its end: the catalog is cacheable
+        last_ups = [n for n, job in enumerate(jobs) if not _down(job)][-2:]  # kept after them
+        for n, (job, entry) in enumerate(zip(jobs, keys.files, strict=True)):
+            if n < start:
+                continue
             linter = self.linters.judged if job.reported else self.linters.replayed
             migration = cache.get(entry) if entry else None
             if not isinstance(migration, Migration):
@@ -240,10 +265,24 @@ class _SetLint:
                     cache.put(entry, migration)
             linted = linter.judge(migration, catalog, job.new_migration)
             results.append((Verdict.of(migration, linted), migration) if job.reported else None)
+            clean = clean and migration.failure is None and linted.unfinished is None
+            if clean and keys.catalogs and n in last_ups:
+                cache.put(keys.catalogs[n + 1], vars(catalog))
         verdicts = [r[0] if r is not None else None for r in results]
         if keys.whole and all(v is None or v.linted.unfinished is None for v in verdicts):
             cache.put(keys.whole, verdicts)  # the Migrations are in their own entries
         return results
+
+
+def _restored(cache: Cache, keys: _SetKeys, jobs: Sequence[Job], catalog: Catalog) -> int:
+    """How many of the files only replayed before the first reported one need not be:
+    the catalog they build, from the cache, into `catalog` (0: not there)."""
+    first = next((n for n, job in enumerate(jobs) if job.reported), len(jobs))
+    state = cache.get(keys.catalogs[first]) if first and keys.catalogs else None
+    if not isinstance(state, dict):
+        return 0
+    vars(catalog).update(state)
+    return first
 
 
 def _sets(jobs: Sequence[Job]) -> list[list[int]]:

@@ -214,3 +214,37 @@ def test_fresh_files_get_no_stat_entry(tmp_path: Path) -> None:
     lint_paths([folder], cache=Cache(tmp_path / "cache"))
     values = stored(tmp_path / "cache")
     assert values and not any(isinstance(value, tuple) for value in values)
+
+
+def test_a_file_given_alone_starts_from_the_cached_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    last = folder / "3_name.up.sql"
+    lint_paths([folder], cache=cache)  # keeps the catalog before the last file
+    last.write_text("ALTER TABLE accounts ALTER COLUMN email TYPE varchar(300);\n")
+    judged: list[str] = []
+    judge = engine.Linter.judge
+
+    def recorded(self: engine.Linter, migration: Migration, *args: object) -> engine.Linted:
+        judged.append(Path(migration.path).name)
+        return judge(self, migration, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine.Linter, "judge", recorded)
+    edited = lint_paths([last], cache=cache)
+    assert judged == ["3_name.up.sql"]  # no earlier file replayed
+    monkeypatch.undo()
+    assert account(edited) == account(lint_paths([last]))  # no cache: all replayed
+    assert "changing-column-type" not in rules_at(edited, last.name)  # the column is known
+
+
+def test_an_earlier_file_changed_is_replayed_for_a_file_given_alone(tmp_path: Path) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    widen = folder / "2_widen_email.up.sql"
+    lint_paths([folder], cache=cache)
+    assert "changing-column-type" not in rules_at(lint_paths([widen], cache=cache), widen.name)
+    first = folder / "1_accounts.up.sql"
+    first.write_text(first.read_text().replace("email varchar(100)", "email integer"))
+    assert "changing-column-type" in rules_at(lint_paths([widen], cache=cache), widen.name)
