@@ -81,19 +81,26 @@ def _earlier(
 
 class _Keys:
     """A file's identity for this run: its resolved path, each folder resolved once
-    (a file that is itself a symlink is resolved whole)."""
+    from its parent's (a file or folder that is a symlink is resolved whole)."""
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
 
     def of(self, path: Path) -> str:
         text = str(path.absolute())  # not normalised: `link/..` is the link's target's parent
-        folder, name = os.path.split(text)
         try:
-            if os.path.islink(text):
-                return str(path.resolve())
-            if folder not in self._folders:
-                self._folders[folder] = str(Path(folder).resolve())
+            return self._resolved(text)
         except (OSError, RuntimeError):  # a loop or an unreadable folder: compare as given
             return text
-        return os.path.join(self._folders[folder], name)
+
+    def _resolved(self, text: str, folder: bool = False) -> str:
+        if folder and text in self._folders:
+            return self._folders[text]
+        parent, name = os.path.split(text)
+        if parent == text or name in ("", ".", "..") or os.path.islink(text):
+            found = str(Path(text).resolve())
+        else:
+            found = os.path.join(self._resolved(parent, folder=True), name)
+        if folder:
+            self._folders[text] = found
+        return found
