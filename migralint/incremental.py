@@ -78,6 +78,9 @@ class Verdict:
 
 
 Result = tuple[Verdict, "Migration | Callable[[], Migration]"] | None  # None: only replayed
+# what a set's work gives back: a Migration kept in the cache by its entry's key, so a
+# worker does not send it back through a pipe, nor a hit unpickle it
+_Done = tuple[Verdict, "Migration | str"] | None
 
 
 class Migrations(Sequence[Migration]):
@@ -131,7 +134,7 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
     """The results of `jobs` (grouped by set, as `discover` returns them), in order."""
     sets = _sets(jobs)
     keyed = [_SetKeys.of(linters, [jobs[i] for i in members]) for members in sets]
-    found = [_hit(linters, k, [jobs[i] for i in m]) for k, m in zip(keyed, sets, strict=True)]
+    found = [_hit(linters.cache, k, len(m)) for k, m in zip(keyed, sets, strict=True)]
     todo = [n for n, value in enumerate(found) if value is None]
     if todo:
         work = _SetLint(linters)
@@ -141,8 +144,12 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
             found[n] = results
     ordered: list[Result] = [None] * len(jobs)
     for members, results in zip(sets, found, strict=True):
-        for i, result in zip(members, results, strict=True):  # type: ignore[arg-type]
-            ordered[i] = result
+        for i, done in zip(members, results, strict=True):  # type: ignore[arg-type]
+            if done is not None:
+                verdict, migration = done
+                if isinstance(migration, str):
+                    migration = functools.partial(_load, linters, migration, jobs[i])
+                ordered[i] = (verdict, migration)
     return ordered
 
 
@@ -247,11 +254,11 @@ class _SetLint:
     def __init__(self, linters: Linters) -> None:
         self.linters = linters
 
-    def __call__(self, item: tuple[_SetKeys, Sequence[Job]]) -> list[Result]:
+    def __call__(self, item: tuple[_SetKeys, Sequence[Job]]) -> list[_Done]:
         keys, jobs = item
         cache, catalog = self.linters.cache, Catalog()
         start = _restored(cache, keys, jobs, catalog)
-        results: list[Result] = [None] * start
+        results: list[_Done] = [None] * start
         clean = True  # every file so far read and judged to its end: the catalog is cacheable
         last_ups = [n for n, job in enumerate(jobs) if not _down(job)][-2:]  # kept after them
         for n, (job, entry) in enumerate(zip(jobs, keys.files, strict=True)):
@@ -259,12 +266,15 @@ class _SetLint:
                 continue
             linter = self.linters.judged if job.reported else self.linters.replayed
             migration = cache.get(entry) if entry else None
+            kept = entry if isinstance(migration, Migration) else None  # in the cache
             if not isinstance(migration, Migration):
                 migration = linter.read(job.file, job.dialect)
                 if entry and migration.unfinished is None and migration.failure is None:
                     cache.put(entry, migration)
+                    kept = entry
             linted = linter.judge(migration, catalog, job.new_migration)
-            results.append((Verdict.of(migration, linted), migration) if job.reported else None)
+            done = (Verdict.of(migration, linted), kept or migration) if job.reported else None
+            results.append(done)
             clean = clean and migration.failure is None and linted.unfinished is None
             if clean and keys.catalogs and n in last_ups:
                 cache.put(keys.catalogs[n + 1], vars(catalog))
@@ -293,24 +303,19 @@ def _sets(jobs: Sequence[Job]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _hit(linters: Linters, keys: _SetKeys, jobs: Sequence[Job]) -> list[Result] | None:
+def _hit(cache: Cache, keys: _SetKeys, jobs: int) -> list[_Done] | None:
     """The set's results from the cache: its verdicts (None for a file only replayed),
-    each with how to load its Migration; None if any is missing or not what it should
-    be. A Migration entry lost since is read again from the file."""
-    verdicts = linters.cache.get(keys.whole) if keys.whole else None
-    if not isinstance(verdicts, list) or len(verdicts) != len(jobs):
+    each with its Migration's entry; None if any is missing or not what it should be."""
+    verdicts = cache.get(keys.whole) if keys.whole else None
+    if not isinstance(verdicts, list) or len(verdicts) != jobs:
         return None
-    results: list[Result] = []
-    for job, entry, verdict in zip(jobs, keys.files, verdicts, strict=True):
-        if not job.reported:
-            results.append(None)
-        elif isinstance(verdict, Verdict) and entry:
-            results.append((verdict, functools.partial(_load, linters, entry, job)))
-        else:
-            return None
-    return results
+    if not all(v is None or isinstance(v, Verdict) for v in verdicts):
+        return None
+    pairs = zip(verdicts, keys.files, strict=True)  # every entry is a str: `whole` is set
+    return [(v, entry) if v is not None else None for v, entry in pairs]  # type: ignore[misc]
 
 
 def _load(linters: Linters, entry: str, job: Job) -> Migration:
+    """A Migration from the cache, or, if its entry was lost since, the file read again."""
     found = linters.cache.get(entry)
     return found if isinstance(found, Migration) else linters.judged.read(job.file, job.dialect)
