@@ -86,6 +86,8 @@ def _closing(text: str) -> int:
 _VARIABLE_LENGTH = frozenset({"varchar", "bit varying"})
 _TEXT_LIKE = frozenset({"varchar", "text"})
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
+# Types whose (n) is a precision of fractional seconds, 6 when not given.
+_SECONDS_PRECISION = frozenset({*_TIMESTAMPS, "time", "timetz"})
 _INTEGERS = {"smallint": 2, "integer": 4, "bigint": 8}
 BUILTIN = frozenset(
     {
@@ -113,23 +115,91 @@ BUILTIN = frozenset(
         "cidr",
     }
 )
+TIMESTAMP_CAST_WITHOUT_REWRITE = (12, 0)  # timestamp ↔ timestamptz in a zero-offset zone
 
 
 def rewrites(
     old: ops.DataType | None, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
 ) -> bool | None:
     """Whether `ALTER COLUMN … TYPE new` rewrites the table (and its indexes); None when
-    it cannot be judged (the old type is unknown, or either is not a built-in type).
-    `timezone` is the session's TimeZone if the migration sets it."""
+    it cannot be judged: `unjudged` says why. `timezone` is the session's TimeZone if
+    the migration sets it (else the server's, which migralint cannot see)."""
     if old is not None and (old.name, old.params, old.array) == (new.name, new.params, new.array):
         return False  # the same type again, built-in or not
     if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
         return None
-    if old.array or new.array:  # any change of an array's element type rewrites
-        return (old.name, old.params, old.array) != (new.name, new.params, new.array)
-    if (old.name, old.params) == (new.name, new.params):
-        return False
-    return not _binary_coercible(old, new, pg_version, timezone)
+    if old.array or new.array:  # PostgreSQL converts every element of a changed array
+        return True
+    if {old.name, new.name} == _TIMESTAMPS:
+        if pg_version < TIMESTAMP_CAST_WITHOUT_REWRITE or _seconds(new) < _seconds(old):
+            return True
+        return None if timezone is None else not zero_offset(timezone)
+    return not _binary_coercible(old, new)
+
+
+def unjudged(old: ops.DataType | None, new: ops.DataType) -> str:
+    """Why `rewrites` cannot judge a change it returned None for, in a few words."""
+    if old is None:
+        return "the old type is unknown"
+    if old.name not in BUILTIN or new.name not in BUILTIN:
+        unknown = old if old.name not in BUILTIN else new
+        return f"{unknown} is not a built-in type"
+    return "it depends on the server's TimeZone, which the migration does not set"
+
+
+def _binary_coercible(old: ops.DataType, new: ops.DataType) -> bool:
+    """The changes PostgreSQL makes in the catalog only (ALTER TABLE's exceptions), for
+    built-in types that are not arrays, other than timestamp ↔ timestamptz."""
+    if old.name in _TEXT_LIKE and new.name in _TEXT_LIKE:
+        return _wider(old, new) if new.name == "varchar" else True
+    if old.name == new.name and old.name in _VARIABLE_LENGTH:
+        return _wider(old, new)
+    if old.name == new.name and old.name in _SECONDS_PRECISION:
+        return _seconds(new) >= _seconds(old)
+    if old.name == new.name == "numeric":
+        if not new.params:
+            return True
+        old_p, old_s = _precision(old)
+        new_p, new_s = _precision(new)
+        return old_p is not None and new_s == old_s and new_p >= old_p
+    return (old.name, new.name) == ("cidr", "inet")
+
+
+def _wider(old: ops.DataType, new: ops.DataType) -> bool:
+    """A length limit that admits every value the old one did."""
+    if not new.params:
+        return True
+    return bool(old.params) and old.name != "text" and new.params[0] >= old.params[0]
+
+
+def _seconds(t: ops.DataType) -> int:
+    """The digits of fractional seconds a time type keeps (6 unless given)."""
+    return t.params[0] if t.params else 6
+
+
+def _precision(t: ops.DataType) -> tuple[int | None, int]:
+    if not t.params:
+        return None, 0
+    return t.params[0], t.params[1] if len(t.params) > 1 else 0
+
+
+# Time zones PostgreSQL knows as UTC itself: a fixed zero offset, no daylight saving.
+ZERO_OFFSET_ZONES = frozenset(
+    {
+        *(
+            f"{prefix}{zone}"
+            for prefix in ("", "etc/")
+            for zone in ("utc", "uct", "gmt", "gmt0", "gmt+0", "gmt-0", "greenwich")
+        ),
+        *("universal", "etc/universal", "zulu", "etc/zulu", "utc0", "+00", "-00", "0"),
+    }
+)
+
+
+def zero_offset(timezone: str) -> bool:
+    """True for a TimeZone setting whose offset from UTC is always zero: under it
+    PostgreSQL 12+ converts timestamp ↔ timestamptz in the catalog only."""
+    return timezone.strip().strip("'\"").lower() in ZERO_OFFSET_ZONES
 
 
 def plain_using(using: str | None, column: str) -> bool:
@@ -152,42 +222,6 @@ def plain_using(using: str | None, column: str) -> bool:
     return isinstance(tree, exp.Column) and not tree.table and identifier(tree.this) == column
 
 
-def _binary_coercible(
-    old: ops.DataType, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
-) -> bool:
-    """The changes PostgreSQL makes in the catalog only (ALTER TABLE's exceptions)."""
-    if old.name in _TEXT_LIKE and new.name in _TEXT_LIKE:
-        return _wider(old, new) if new.name == "varchar" else True
-    if old.name == new.name and old.name in _VARIABLE_LENGTH:
-        return _wider(old, new)
-    if old.name == new.name == "numeric":
-        if not new.params:
-            return True
-        old_p, old_s = _precision(old)
-        new_p, new_s = _precision(new)
-        return old_p is not None and new_s == old_s and new_p >= old_p
-    if {old.name, new.name} == _TIMESTAMPS:
-        return pg_version >= (12, 0) and _utc(timezone)
-    return (old.name, new.name) == ("cidr", "inet")
-
-
-def _wider(old: ops.DataType, new: ops.DataType) -> bool:
-    """A length limit that admits every value the old one did."""
-    if not new.params:
-        return True
-    return bool(old.params) and old.name != "text" and new.params[0] >= old.params[0]
-
-
-def _precision(t: ops.DataType) -> tuple[int | None, int]:
-    if not t.params:
-        return None, 0
-    return t.params[0], t.params[1] if len(t.params) > 1 else 0
-
-
-def _utc(timezone: str | None) -> bool:
-    return (timezone or "").strip().strip("'\"").upper() in ("UTC", "ETC/UTC", "GMT", "Z", "UCT")
-
-
 def lossy(old: ops.DataType | None, new: ops.DataType) -> str | None:
     """What a type change silently changes in existing values ('' when nothing), or
     None when it cannot be judged: timestamp → date drops the time of day, numeric →
@@ -197,6 +231,8 @@ def lossy(old: ops.DataType | None, new: ops.DataType) -> str | None:
         return None
     if old.name in _TIMESTAMPS and new.name in ("date", "time", "timetz"):
         return "the time of day" if new.name == "date" else "the date"
+    if {old.name, new.name} <= _SECONDS_PRECISION and _seconds(new) < _seconds(old):
+        return f"fractions of a second beyond {_seconds(new)} digits (values are rounded)"
     if old.name in ("numeric", "real", "double precision") and new.name in _INTEGERS:
         return "the fractional part (values are rounded)"
     if old.name == "double precision" and new.name == "real":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from migralint import pgfacts
 from migralint.sql import ops
 from migralint.sql.ops import DataType
 
@@ -42,39 +43,10 @@ def is_volatile_expression(sql: str) -> bool:
     )
 
 
-_VARCHAR_LIKE = frozenset({"varchar", "text"})
-
-
-def is_binary_coercible(
-    old: DataType | None, new: DataType, *, pg_version: int, utc_session: bool = False
-) -> bool:
-    """True when ALTER COLUMN TYPE from `old` to `new` needs neither rewrite nor scan.
-
-    Covers PostgreSQL's documented cases: varchar(n) → varchar(m ≥ n) or text,
-    numeric(p, s) → numeric(p' ≥ p, s), cidr → inet, the same type again, and
-    timestamp → timestamptz when the session time zone is UTC (PostgreSQL 12+).
-    """
-    if old is None or old.array != new.array:
-        return False
-    if old.name == new.name and old.params == new.params:
-        return True
-    if old.name in _VARCHAR_LIKE and new.name in _VARCHAR_LIKE:
-        if new.name == "text" or not new.params:
-            return True
-        return old.name == "varchar" and bool(old.params) and new.params[0] >= old.params[0]
-    if old.name == "numeric" and new.name == "numeric":
-        if not new.params:
-            return True
-        if len(old.params) == 0:
-            return False
-        old_scale = old.params[1] if len(old.params) > 1 else 0
-        new_scale = new.params[1] if len(new.params) > 1 else 0
-        return new.params[0] >= old.params[0] and new_scale == old_scale
-    if (old.name, new.name) == ("cidr", "inet"):
-        return True
-    if (old.name, new.name) == ("timestamp", "timestamptz"):
-        return pg_version >= 12 and utc_session
-    return False
+def is_binary_coercible(old: DataType | None, new: DataType, *, pg_version: int) -> bool:
+    """True when ALTER COLUMN TYPE from `old` to `new` surely needs no rewrite: the
+    answer of `pgfacts.rewrites` for a session whose TimeZone is not known."""
+    return pgfacts.rewrites(old, new, (pg_version, 0), None) is False
 
 
 # Lock mode each ALTER TABLE sub-command takes (PostgreSQL docs, "ALTER TABLE" notes).

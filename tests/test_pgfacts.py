@@ -4,10 +4,12 @@ function without a volatility clause is VOLATILE."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from helpers import REPO
 
 from migralint import pgfacts
 from migralint.sql import ops
@@ -15,6 +17,12 @@ from migralint.sql.parse import parse_statement
 from migralint.sql.split import split_statements
 
 PG = (16, 0)
+
+
+def server_version(db: Any) -> tuple[int, int]:
+    """The (major, minor) of the PostgreSQL the test runs on."""
+    number = db.info.server_version
+    return number // 10000, number % 10000
 
 
 def column_type(sql_type: str) -> ops.DataType:
@@ -52,6 +60,35 @@ CHANGES = [
     ("timestamp", "date", None, "'2020-01-01 12:34:56'"),
     ("double precision", "real", None, "1.000000001"),
     ("cidr", "inet", None, "'10.0.0.0/8'"),
+    ("inet", "cidr", None, "'10.0.0.0/8'"),
+    ("bit varying(5)", "bit varying(10)", None, "B'101'"),
+    ("varbit(5)", "varbit", None, "B'101'"),
+    ("varbit(10)", "varbit(5)", None, "B'101'"),
+    ("bit(5)", "varbit(5)", None, "B'10101'"),
+    ("timestamp(3)", "timestamp(6)", None, "'2020-01-01 12:34:56.123'"),
+    ("timestamp(3)", "timestamp", None, "'2020-01-01 12:34:56.123'"),
+    ("timestamp", "timestamp(3)", None, "'2020-01-01 12:34:56.123456'"),
+    ("timestamptz(0)", "timestamptz(3)", None, "'2020-01-01 12:34:56+00'"),
+    ("time(3)", "time(6)", None, "'12:34:56.123'"),
+    ("time", "time(0)", None, "'12:34:56.5'"),
+    ("timetz(3)", "timetz", None, "'12:34:56.123+00'"),
+    ("timestamp(3)", "timestamptz(6)", "UTC", "'2020-01-01 12:34:56.123'"),
+    ("timestamptz", "timestamp(3)", "UTC", "'2020-01-01 12:34:56.123456+00'"),
+    ("timestamp", "timestamptz", "Etc/UTC", "'2020-01-01 12:34:56'"),
+    ("timestamp", "timestamptz", "Europe/London", "'2020-01-01 12:34:56'"),
+    ("timestamptz", "date", None, "'2020-01-01 12:34:56+00'"),
+    ("timestamptz", "time", None, "'2020-01-01 12:34:56+00'"),
+    ("numeric", "integer", None, "1.5"),
+    ("real", "integer", None, "1.5"),
+    ("double precision", "bigint", None, "1.5"),
+    ("char(3)", "char(5)", None, "'abc'"),
+    ("char(3)", "text", None, "'abc'"),
+    ("smallint", "integer", None, "1"),
+    ("json", "jsonb", None, "'{}'"),
+    ("varchar(10)[]", "text[]", None, "ARRAY['abc']"),
+    ("numeric(10, 2)[]", "numeric(12, 2)[]", None, "ARRAY[1.5]"),
+    ("cidr[]", "inet[]", None, "ARRAY['10.0.0.0/8'::cidr]"),
+    ("timestamp[]", "timestamptz[]", "UTC", "ARRAY['2020-01-01'::timestamp]"),
 ]
 
 
@@ -70,11 +107,20 @@ def test_rewrite_and_loss_match_postgres(db: Any, change: tuple[str, str, str | 
     db.execute(f"ALTER TABLE t ALTER COLUMN c TYPE {new}")
     after = db.execute("SELECT pg_relation_filenode('t'), c::text FROM t").fetchone()
     old_type, new_type = column_type(old), column_type(new)
-    assert pgfacts.rewrites(old_type, new_type, PG, timezone) == (before[0] != after[0])
-    kept = db.execute(f"SELECT ({value})::{old}::text = (SELECT c::{old}::text FROM t)").fetchone()
-    assert (pgfacts.lossy(old_type, new_type) != "") == (not kept[0]), pgfacts.lossy(
-        old_type, new_type
-    )
+    rewritten = before[0] != after[0]
+    assert pgfacts.rewrites(old_type, new_type, server_version(db), timezone) == rewritten
+    loss = pgfacts.lossy(old_type, new_type)
+    assert (loss != "") == (not kept(db, value, old)), loss
+
+
+def kept(db: Any, value: str, old: str) -> bool:
+    """True when t's only value, cast back to `old`, is `value` again (False when it
+    cannot be cast back: time does not become a timestamptz)."""
+    try:
+        query = f"SELECT ({value})::{old}::text = (SELECT c::{old}::text FROM t)"
+        return bool(db.execute(query).fetchone()[0])
+    except psycopg.errors.CannotCoerce:
+        return False
 
 
 # (old type, new type, a value of the old type that does not fit the new one or None)
@@ -106,12 +152,51 @@ def test_narrowing_matches_what_postgres_refuses(
 
 
 def test_what_cannot_be_judged_is_not_called_a_rewrite() -> None:
-    assert pgfacts.rewrites(None, column_type("text"), PG, None) is None
-    assert pgfacts.rewrites(column_type("my_enum"), column_type("text"), PG, None) is None
+    text = column_type("text")
+    assert pgfacts.rewrites(None, text, PG, None) is None
+    assert pgfacts.unjudged(None, text) == "the old type is unknown"
+    assert pgfacts.rewrites(column_type("my_enum"), text, PG, None) is None
+    assert pgfacts.unjudged(column_type("my_enum"), text) == "my_enum is not a built-in type"
     assert pgfacts.lossy(None, column_type("date")) is None
     # before PostgreSQL 12 the timestamp change always rewrote
     stamp, stamptz = column_type("timestamp"), column_type("timestamptz")
     assert pgfacts.rewrites(stamp, stamptz, (11, 0), "UTC") is True
+
+
+@pytest.mark.parametrize("pair", [("timestamp", "timestamptz"), ("timestamptz", "timestamp")])
+def test_timestamp_change_under_the_server_time_zone_cannot_be_judged(
+    db: Any, pair: tuple[str, str]
+) -> None:
+    """Both directions are free under UTC and rewrite under Europe/Paris: with the
+    session's TimeZone not set by the migration, the server's decides."""
+    old, new = pair
+    rewritten = {}
+    for zone in ("UTC", "Europe/Paris"):
+        db.execute(f"SET TimeZone = '{zone}'")
+        db.execute(f"CREATE TABLE t (c {old})")
+        [before] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+        db.execute(f"ALTER TABLE t ALTER COLUMN c TYPE {new}")
+        rewritten[zone] = before != db.execute("SELECT pg_relation_filenode('t')").fetchone()[0]
+        db.execute("DROP TABLE t")
+    assert rewritten == {"UTC": False, "Europe/Paris": True}
+    old_type, new_type = column_type(old), column_type(new)
+    assert pgfacts.rewrites(old_type, new_type, server_version(db), None) is None
+    assert "TimeZone" in pgfacts.unjudged(old_type, new_type)
+
+
+NONZERO_ZONES = ["Europe/London", "Etc/GMT+1", "America/New_York", "+01", "UTC+1", "Africa/Abidjan"]
+
+
+@pytest.mark.parametrize("zone", sorted(pgfacts.ZERO_OFFSET_ZONES) + NONZERO_ZONES)
+def test_zero_offset_zones_are_those_postgres_converts_timestamps_in_for_free(
+    db: Any, zone: str
+) -> None:
+    db.execute(f"SET TimeZone = '{zone}'")
+    db.execute("CREATE TABLE t (c timestamp)")
+    [before] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    db.execute("ALTER TABLE t ALTER COLUMN c TYPE timestamptz")
+    [after] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    assert pgfacts.zero_offset(zone) == (before == after)
 
 
 def test_a_function_without_a_volatility_clause_is_volatile_and_its_default_rewrites(
@@ -174,3 +259,21 @@ def test_always_true_and_system_catalogs() -> None:
     assert not pgfacts.always_true("expired")
     assert pgfacts.is_system_catalog(ops.Name("pg_index"))
     assert not pgfacts.is_system_catalog(ops.Name("pg_index", "app"))
+
+
+TYPE_FIXTURES = sorted((REPO / "fixtures" / "sql" / "changing-column-type").iterdir())
+
+
+@pytest.mark.parametrize("entry", TYPE_FIXTURES, ids=lambda p: p.name)
+def test_changing_column_type_fixtures_rewrite_exactly_when_flagged(db: Any, entry: Path) -> None:
+    """Replayed on PostgreSQL in a session whose TimeZone is not UTC, a clean entry's
+    last file keeps every table's file and a flagged one's gives some table a new one."""
+    *earlier, judged = sorted(entry.glob("*.sql"))
+    db.execute("SET TimeZone = 'Europe/Paris'")
+    for migration in earlier:
+        db.execute(migration.read_text())
+    files = "SELECT relname::text, relfilenode FROM pg_class WHERE relkind = 'r' ORDER BY 1"
+    before = db.execute(files).fetchall()
+    db.execute(judged.read_text())
+    kept = [table for table in db.execute(files).fetchall() if table in before]
+    assert (kept != before) == entry.name.startswith("flagged_")

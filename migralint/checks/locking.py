@@ -8,8 +8,9 @@ from collections.abc import Container, Iterator
 
 from migralint.checks.file_index import before, created_object, last_before
 from migralint.checks.idempotency import index_already_exists
+from migralint.checks.types import type_change_rewrites
 from migralint.context import Context
-from migralint.postgres import is_binary_coercible, lock_taken
+from migralint.postgres import lock_taken
 from migralint.sql import ops
 
 
@@ -76,11 +77,10 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
             return f"builds an index on {op.table}"
         return None
     if isinstance(op, ops.AlterColumnType):
-        utc = ctx.session.settings.get("timezone", "").strip("'\" ").lower() in ("utc", "etc/utc")
-        old = ctx.catalog.type_before(op)
-        if is_binary_coercible(old, op.type, pg_version=ctx.pg_version[0], utc_session=utc):
+        rewrite = type_change_rewrites(op, ctx)
+        if rewrite is False:
             return None
-        return f"rewrites {op.table}"
+        return f"rewrites {op.table}" if rewrite else f"may rewrite {op.table}"
     if isinstance(op, ops.SetNotNull):
         return None if not_null_needs_no_scan(op, ctx) else f"scans {op.table}"
     if isinstance(op, ops.AddConstraint):

@@ -20,7 +20,7 @@ from migralint.checks.file_index import (
     table_key,
 )
 from migralint.context import Context
-from migralint.pgfacts import lossy
+from migralint.pgfacts import lossy, plain_using, rewrites
 from migralint.rule import Violation
 from migralint.sql import ops
 
@@ -203,6 +203,16 @@ def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:
     if added_in_this_file(ctx, op.table, op.column):
         return None  # no running release writes a column this migration added
     return narrowing(ctx.catalog.type_before(op), op.type, ctx.file.dialect)
+
+
+def type_change_rewrites(op: ops.AlterColumnType, ctx: Context) -> bool | None:
+    """Whether the type change rewrites the table: from the old type the catalog knows,
+    the session's TimeZone and the USING; None when that cannot be judged."""
+    if not plain_using(op.using, op.column):
+        return True
+    known = ctx.catalog.column(op.table, op.column)
+    timezone = ctx.session.settings.get("timezone")
+    return rewrites(known.type if known else None, op.type, ctx.pg_version, timezone)
 
 
 # Enums

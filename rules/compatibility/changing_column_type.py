@@ -2,14 +2,16 @@
 
 ## What it does
 Flags `ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQL makes
-without a rewrite: varchar(n) to a longer varchar or to text, numeric to a larger
-precision with the same scale, cidr to inet, the same type again, and timestamp to
-timestamptz and back when the session time zone is UTC (PostgreSQL 12+; the file's
-own `SET timezone = 'UTC'` counts), with no USING or a USING that reads only the
-column. The old type is known when an earlier migration created the column, or an
-Alembic `alter_column` states it (`existing_type`); when it is not, the finding says
-the rewrite cannot be judged. A change that narrows the
-column (varchar(20) to varchar(10), bigint to integer) is reported once, by
+without a rewrite: varchar(n) to a longer varchar or to text, bit varying(n) to a
+longer one, numeric to a larger precision with the same scale, timestamp, timestamptz,
+time or timetz to more digits of fractional seconds, cidr to inet, the same type
+again, and timestamp to timestamptz and back in a zero-offset time zone such as UTC
+(PostgreSQL 12+), with no USING or a USING that reads only the column. An array of any
+of these is rewritten. The old type is known when an earlier migration created the
+column; when it is not, or the file does not set the session's TimeZone
+(`SET timezone = 'UTC'`) for a timestamp change, the finding says the rewrite cannot
+be judged, and why. A change that narrows or rounds the column (varchar(20) to
+varchar(10), bigint to integer, timestamp to date) is reported once, by
 narrowing-column-type, instead.
 
 ## Why is this bad?
@@ -37,36 +39,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.types import narrows
+from migralint.checks.types import narrows, type_change_rewrites
 from migralint.context import Context
-from migralint.pgfacts import plain_using, rewrites
+from migralint.pgfacts import unjudged
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AlterColumnType
-
-_REWRITE = {
-    True: "rewrites the table",
-    None: "may rewrite the table (whether it does cannot be judged: the old type is unknown "
-    "or not built in)",
-}
 
 
 @rule("changing-column-type", category="compatibility", aliases=["changing-column-type"])
 def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
-    old = ctx.catalog.type_before(op)
-    rewrite = (
-        rewrites(old, op.type, ctx.pg_version, ctx.session.settings.get("timezone"))
-        if plain_using(op.using, op.column)
-        else True
-    )
+    rewrite = type_change_rewrites(op, ctx)
     if rewrite is False:
         return
     if narrows(op, ctx) is not None:
         return  # narrowing-column-type reports it
+    known = ctx.catalog.column(op.table, op.column)
+    old = known.type if known else None
     change = f"from {old} to {op.type}" if old else f"to {op.type}"
+    effect = (
+        "rewrites the table"
+        if rewrite
+        else f"may rewrite the table (whether it does cannot be judged: {unjudged(old, op.type)})"
+    )
     command = plan_command("change-column-type", op.table, column=op.column, type=str(op.type))
     yield ctx.finding(
         op,
-        f"changing {op.table}.{op.column} {change} {_REWRITE[rewrite]} under an ACCESS "
+        f"changing {op.table}.{op.column} {change} {effect} under an ACCESS "
         "EXCLUSIVE lock and may break release N-1",
         f"Add a new column of type {op.type}, sync it with a trigger, backfill in batches, "
         f"switch the code, then drop the old one. `{command}` writes the phases.",
