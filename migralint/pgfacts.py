@@ -222,50 +222,17 @@ def plain_using(using: str | None, column: str) -> bool:
     return isinstance(tree, exp.Column) and not tree.table and identifier(tree.this) == column
 
 
-def lossy(old: ops.DataType | None, new: ops.DataType) -> str | None:
-    """What a type change silently changes in existing values ('' when nothing), or
-    None when it cannot be judged: timestamp → date drops the time of day, numeric →
-    integer rounds. Values that do not fit the new type make the statement fail
-    instead: see `narrows`."""
-    if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
-        return None
+def lossy(old: ops.DataType, new: ops.DataType) -> str | None:
+    """What converting a time value to `new` silently does to every existing value,
+    or None: timestamp → date drops the time of day, timestamptz → time the date, fewer
+    digits of fractional seconds round. (Shorter limits and smaller number types are
+    narrowing's: checks.types.)"""
     if old.name in _TIMESTAMPS and new.name in ("date", "time", "timetz"):
-        return "the time of day" if new.name == "date" else "the date"
+        lost = "the time of day" if new.name == "date" else "the date"
+        return f"drops {lost} from every value"
     if {old.name, new.name} <= _SECONDS_PRECISION and _seconds(new) < _seconds(old):
-        return f"fractions of a second beyond {_seconds(new)} digits (values are rounded)"
-    if old.name in ("numeric", "real", "double precision") and new.name in _INTEGERS:
-        return "the fractional part (values are rounded)"
-    if old.name == "double precision" and new.name == "real":
-        return "precision beyond 6 significant digits"
-    if old.name == new.name == "numeric" and new.params:
-        old_scale = _precision(old)[1] if old.params else float("inf")  # unconstrained
-        if _precision(new)[1] < old_scale:
-            return "digits after the decimal point (values are rounded)"
-    return ""
-
-
-def narrows(old: ops.DataType | None, new: ops.DataType) -> bool | None:
-    """True when some values of the old type do not fit the new one, so the change fails
-    on them (a shorter length limit, a smaller integer, less precision); None when it
-    cannot be judged."""
-    if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
-        return None
-    if old.name in _INTEGERS and new.name in _INTEGERS:
-        return _INTEGERS[new.name] < _INTEGERS[old.name]
-    if old.name == new.name == "numeric" and new.params:
-        old_p, old_s = _precision(old)
-        new_p, new_s = _precision(new)
-        return old_p is None or new_p - new_s < old_p - old_s
-    return _shorter_limit(old, new)
-
-
-def _shorter_limit(old: ops.DataType, new: ops.DataType) -> bool:
-    """A character type whose new length limit some old values may exceed."""
-    if new.name not in ("varchar", "char") or not new.params:
-        return False
-    if old.name not in ("text", "varchar", "char"):
-        return False
-    return old.name == "text" or not old.params or new.params[0] < old.params[0]
+        return f"rounds every value to {_seconds(new)} digits of fractional seconds"
+    return None
 
 
 # Functions

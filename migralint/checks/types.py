@@ -192,8 +192,7 @@ def narrowing(old: ops.DataType | None, new: ops.DataType, dialect: str = "postg
         return f"rounds fractions to whole numbers and rejects values beyond {new.name}'s range"
     if old.name == "double precision" and new.name == "real":
         return "rounds values to real's 6 significant digits"
-    loss = lossy(old, new) if dialect == "postgres" else None
-    return f"drops {loss} from every value" if loss else None
+    return lossy(old, new) if dialect == "postgres" else None
 
 
 def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:

@@ -3,8 +3,10 @@
 ## What it does
 Flags `ALTER COLUMN … TYPE` (and MySQL `MODIFY`/`CHANGE`) that makes a column
 accept less than before: a shorter varchar, text to varchar(n), a smaller integer,
-a numeric with fewer digits before or after the point, a decimal to an integer,
-and on PostgreSQL a lossy conversion such as timestamp to date (the time of day goes).
+a numeric with fewer digits before or after the point, a decimal or a float to an
+integer, double precision to real, and on PostgreSQL a lossy conversion: timestamp to
+date (the time of day goes), timestamptz to time (the date goes), fewer digits of
+fractional seconds (values are rounded).
 The old type must be known from an earlier migration; when it is not, this rule
 stays quiet and changing-column-type reports the change instead.
 
