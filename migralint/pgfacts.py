@@ -238,19 +238,43 @@ def lossy(old: ops.DataType, new: ops.DataType) -> str | None:
 # Functions
 
 _CALL = re.compile(r"\b(?P<name>[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*\(")
-# Built-in functions that are VOLATILE: a default calling one is evaluated per row.
-_VOLATILE_BUILTINS = frozenset(
-    {"random", "nextval", "gen_random_uuid", "uuid_generate_v4", "clock_timestamp", "timeofday"}
+# Functions PostgreSQL (and the uuid-ossp and pgcrypto extensions) declare VOLATILE:
+# a default calling one is computed for every row. (txid_current and now are STABLE.)
+VOLATILE_BUILTINS = frozenset(
+    {
+        "random",
+        "random_normal",
+        "setseed",
+        "nextval",
+        "gen_random_uuid",
+        "uuidv4",
+        "uuidv7",
+        "clock_timestamp",
+        "timeofday",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "gen_random_bytes",
+    }
 )
 
 
-def volatile_call(sql: str, functions: Mapping[str, str]) -> str | None:
-    """The first volatile function a default expression calls, or None. `functions`
-    maps the functions the migrations define to their volatility; one defined without
-    IMMUTABLE or STABLE is VOLATILE, PostgreSQL's default, so its default rewrites
-    (unless it is a one-SELECT `LANGUAGE sql` function, which the planner may inline)."""
+def routine_volatile(volatility: str, language: str) -> bool | None:
+    """Whether a default calling a function the migrations define is computed per row,
+    from its CREATE FUNCTION's volatility clause and language: without a clause it is
+    VOLATILE, PostgreSQL's default. None when that cannot be told: a VOLATILE `LANGUAGE
+    sql` function whose body is one expression is inlined, and then that expression
+    decides; a language the statement does not name."""
+    if volatility in ("immutable", "stable"):
+        return False
+    return None if language in ("sql", "") else True
+
+
+def volatile_call(sql: str, defined: Mapping[str, bool | None]) -> str | None:
+    """The first function a default expression calls that is computed per row: a
+    volatile built-in, or one `defined` (function name → `routine_volatile`) says is."""
     for m in _CALL.finditer(sql):
         name = m["name"].lower().removeprefix("pg_catalog.").removeprefix("public.")
-        if name in _VOLATILE_BUILTINS or functions.get(name) == "volatile":
+        if name in VOLATILE_BUILTINS or defined.get(name) is True:
             return name
     return None

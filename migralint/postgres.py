@@ -1,46 +1,19 @@
-"""Facts about PostgreSQL that rules and the planner share.
-
-Which defaults are volatile, which type changes are binary-coercible (no table
-rewrite), and which lock each kind of statement takes. One place, so that no rule
-carries its own copy of a fact that PostgreSQL's documentation states once.
+"""Facts about PostgreSQL that rules and the planner share: which lock each kind of
+statement takes, and the versions features and bugs arrived in. Which type changes
+rewrite and which defaults are volatile are pgfacts' answers; the two functions here
+that ask them keep the front ends' and planner's calls as they were.
 """
 
 from __future__ import annotations
-
-import re
 
 from migralint import pgfacts
 from migralint.sql import ops
 from migralint.sql.ops import DataType
 
-# Functions whose value changes per row: a DEFAULT calling one forces a table rewrite
-# when the column is added (the PG11 "fast default" only applies to non-volatile ones).
-VOLATILE_FUNCTIONS = frozenset(
-    {
-        "random",
-        "gen_random_uuid",
-        "uuid_generate_v1",
-        "uuid_generate_v1mc",
-        "uuid_generate_v4",
-        "uuidv4",
-        "uuidv7",
-        "clock_timestamp",
-        "timeofday",
-        "nextval",
-        "txid_current",
-        "setseed",
-        "gen_random_bytes",
-    }
-)
-
-_CALL = re.compile(r"([A-Za-z_][\w$]*)\s*\(")
-
 
 def is_volatile_expression(sql: str) -> bool:
-    """True when the expression calls a function known to be volatile."""
-    return any(
-        m.group(1).lower().rsplit(".", 1)[-1] in VOLATILE_FUNCTIONS for m in _CALL.finditer(sql)
-    )
+    """True when the expression calls a built-in function known to be volatile."""
+    return pgfacts.volatile_call(sql, {}) is not None
 
 
 def is_binary_coercible(old: DataType | None, new: DataType, *, pg_version: int) -> bool:

@@ -10,6 +10,7 @@ from migralint.checks.file_index import before, created_object, last_before
 from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import type_change_rewrites
 from migralint.context import Context
+from migralint.pgfacts import routine_volatile, volatile_call
 from migralint.postgres import lock_taken
 from migralint.sql import ops
 
@@ -70,8 +71,7 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     backfill, described in a few words; None for statements that finish at once."""
     if isinstance(op, ops.AddColumn):
         col = op.column
-        volatile = col.default is not None and col.default.volatile
-        if col.serial or col.identity or col.generated_stored or volatile:
+        if col.serial or col.identity or col.generated_stored or volatile_default(col, ctx):
             return f"rewrites {op.table}"
         if any(c.kind in ("primary_key", "unique") for c in col.constraints):
             return f"builds an index on {op.table}"
@@ -105,6 +105,26 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.RefreshMaterializedView):
         return f"recomputes {op.name}"
     return None
+
+
+def volatile_default(col: ops.Column, ctx: Context) -> str | None:
+    """The function a new column's default calls that PostgreSQL computes per row (so
+    ADD COLUMN rewrites the table): a volatile built-in, or a function this file
+    defined before without IMMUTABLE or STABLE. None when there is none, or it cannot
+    be told (a function defined elsewhere, or an inlinable `LANGUAGE sql` one)."""
+    if col.default is None:
+        return None
+    return volatile_call(col.default.sql, defined_functions(ctx))
+
+
+def defined_functions(ctx: Context) -> dict[str, bool | None]:
+    """Name → `routine_volatile` of the functions this file created before the
+    current statement (the last definition of a name wins, as CREATE OR REPLACE)."""
+    return {
+        op.name.name.lower(): routine_volatile(op.volatility, op.language)
+        for op in ctx.file_ops[: ctx.position]
+        if isinstance(op, ops.CreateObject) and op.kind == "FUNCTION"
+    }
 
 
 def not_null_needs_no_scan(op: ops.SetNotNull, ctx: Context) -> bool:

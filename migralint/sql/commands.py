@@ -16,6 +16,7 @@ from migralint.sql import ops
 from migralint.sql.alter_table import split_actions
 from migralint.sql.blocks import executes, loops
 from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
+from migralint.sql.normalise import SKIPPED
 
 Recogniser = Callable[[str, ops.Location, str], "list[ops.Op] | None"]
 
@@ -105,8 +106,29 @@ def create_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | 
             if enum
             else (),
             has_check=kind == "DOMAIN" and bool(re.search(r"\bCHECK\b", text, re.IGNORECASE)),
+            **(_routine_clauses(text) if kind == "FUNCTION" else {}),
         )
     ]
+
+
+_SKIPPED = re.compile(SKIPPED, _F)
+_VOLATILITY = re.compile(r"\bIMMUTABLE\b|\bSTABLE\b|\bVOLATILE\b", re.IGNORECASE)
+_LANGUAGE = re.compile(r"\bLANGUAGE\b", re.IGNORECASE)
+_LANGUAGE_NAME = re.compile(r"\s*[\"']?(\w+)")
+
+
+def _routine_clauses(text: str) -> dict[str, str]:
+    """The volatility and language a CREATE FUNCTION states, read outside its quoted
+    body (a `BEGIN ATOMIC` body is SQL that names neither). The language may be
+    quoted (`LANGUAGE 'sql'`, `LANGUAGE "plpgsql"`)."""
+    head = _SKIPPED.sub(lambda m: " " * len(m[0]), text)  # same length: same positions
+    volatility = _VOLATILITY.search(head)
+    keyword = _LANGUAGE.search(head)
+    language = _LANGUAGE_NAME.match(text, keyword.end()) if keyword else None
+    return {
+        "volatility": volatility[0].lower() if volatility else "",
+        "language": language[1].lower() if language else "",
+    }
 
 
 _ENUM_VALUES = re.compile(r"\s+AS\s+ENUM\s*\((.*)\)", _F)

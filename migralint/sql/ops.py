@@ -291,6 +291,10 @@ class CreateObject(Op):
     table: Name | None = None  # the table a trigger or policy is attached to
     enum_values: tuple[str, ...] = ()  # CREATE TYPE … AS ENUM (…)
     has_check: bool = False  # CREATE DOMAIN … CHECK (…)
+    # CREATE FUNCTION: its IMMUTABLE / STABLE / VOLATILE clause and its LANGUAGE,
+    # lower-case ("" when the statement has none)
+    volatility: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,8 +2,12 @@
 
 ## What it does
 Flags `ADD COLUMN … DEFAULT` on an existing table when the default is volatile
-(`random()`, `gen_random_uuid()`, `clock_timestamp()`, a serial or identity column),
-and any default before PostgreSQL 11 (set `pg_version`).
+(`random()`, `gen_random_uuid()`, `clock_timestamp()`, a serial or identity column,
+or a function the same file defines without `IMMUTABLE` or `STABLE`: PostgreSQL
+makes it VOLATILE), and any default before PostgreSQL 11 (set `pg_version`).
+A function migralint cannot see (defined in another file or outside the
+migrations), or a `LANGUAGE sql` one that the planner may inline into a constant,
+is not judged: the rule does not guess.
 
 ## Why is this bad?
 PostgreSQL 11+ stores a constant default in the catalog and adds the column
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.locking import defined_functions, volatile_default
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AddColumn
@@ -38,8 +43,13 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
     col = op.column
     if col.serial or col.identity:
         why = f"a {col.type or 'identity'} column fills every existing row from a sequence"
-    elif col.default is not None and col.default.volatile:
-        why = f"the default {col.default.sql} is volatile and is computed for every row"
+    elif col.default is not None and (function := volatile_default(col, ctx)):
+        defined = " (this file defines it neither IMMUTABLE nor STABLE)"
+        why = (
+            f"its default calls {function}(), which is volatile"
+            f"{defined if function in defined_functions(ctx) else ''}, "
+            "so it is computed for every row"
+        )
     elif col.default is not None and ctx.pg_version < (11, 0):
         why = "before PostgreSQL 11 any default is written into every row"
     else:
