@@ -89,9 +89,11 @@ _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
 # Types whose (n) is a precision of fractional seconds, 6 when not given.
 _SECONDS_PRECISION = frozenset({*_TIMESTAMPS, "time", "timetz"})
 _INTEGERS = {"smallint": 2, "integer": 4, "bigint": 8}
+_SERIALS = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
 BUILTIN = frozenset(
     {
         *_INTEGERS,
+        *_SERIALS,
         "numeric",
         "real",
         "double precision",
@@ -124,9 +126,12 @@ def rewrites(
     """Whether `ALTER COLUMN … TYPE new` rewrites the table (and its indexes); None when
     it cannot be judged: `unjudged` says why. `timezone` is the session's TimeZone if
     the migration sets it (else the server's, which migralint cannot see)."""
-    if old is not None and (old.name, old.params, old.array) == (new.name, new.params, new.array):
+    if old is None:
+        return None
+    old, new = _stored(old), _stored(new)
+    if (old.name, old.params, old.array) == (new.name, new.params, new.array):
         return False  # the same type again, built-in or not
-    if old is None or old.name not in BUILTIN or new.name not in BUILTIN:
+    if old.name not in BUILTIN or new.name not in BUILTIN:
         return None
     if old.array or new.array:  # PostgreSQL converts every element of a changed array
         return True
@@ -135,6 +140,13 @@ def rewrites(
             return True
         return None if timezone is None else not zero_offset(timezone)
     return not _binary_coercible(old, new)
+
+
+def _stored(t: ops.DataType) -> ops.DataType:
+    """The type a column is stored as: a serial column is an integer one (with a
+    sequence default), bigserial a bigint, smallserial a smallint."""
+    name = _SERIALS.get(t.name)
+    return ops.DataType(name, t.params, t.array, t.sql) if name else t
 
 
 def unjudged(old: ops.DataType | None, new: ops.DataType) -> str:
