@@ -142,6 +142,14 @@ def rewrites(
     return not _binary_coercible(old, new)
 
 
+def rebuilds_indexes(old: ops.DataType | None, new: ops.DataType) -> bool:
+    """True when a change that leaves the table as it is still rebuilds every index
+    over the column: its operator class changes (timestamp_ops to timestamptz_ops)."""
+    if old is None or old.array or new.array:
+        return False
+    return {_stored(old).name, _stored(new).name} == _TIMESTAMPS
+
+
 def _stored(t: ops.DataType) -> ops.DataType:
     """The type a column is stored as: a serial column is an integer one (with a
     sequence default), bigserial a bigint, smallserial a smallint."""

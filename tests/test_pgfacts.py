@@ -118,6 +118,37 @@ def test_rewrite_and_loss_match_postgres(db: Any, change: tuple[str, str, str | 
     assert kept(db, value, stored) or narrowing(old_type, new_type) is not None
 
 
+# Changes that leave a table's rows as they are (under UTC), old type → new type
+FREE_FOR_THE_TABLE = [
+    ("timestamp", "timestamptz"),
+    ("timestamptz(3)", "timestamp(6)"),
+    ("varchar(10)", "varchar(20)"),
+    ("varchar(10)", "text"),
+    ("text", "varchar"),
+    ("numeric(10, 2)", "numeric(12, 2)"),
+    ("cidr", "inet"),
+    ("timestamp(3)", "timestamp(6)"),
+    ("varbit(5)", "varbit(10)"),
+    ("serial", "integer"),
+]
+
+
+@pytest.mark.parametrize("change", FREE_FOR_THE_TABLE, ids=lambda c: f"{c[0]}->{c[1]}")
+def test_indexes_are_rebuilt_exactly_when_pgfacts_says(db: Any, change: tuple[str, str]) -> None:
+    old, new = change
+    db.execute("SET TimeZone = 'UTC'")
+    db.execute(f"CREATE TABLE t (c {old})")
+    db.execute("CREATE INDEX t_c ON t (c)")
+    files = "SELECT pg_relation_filenode('t'), pg_relation_filenode('t_c')"
+    table, index = db.execute(files).fetchone()
+    db.execute(f"ALTER TABLE t ALTER COLUMN c TYPE {new}")
+    table_after, index_after = db.execute(files).fetchone()
+    assert table == table_after
+    old_type, new_type = column_type(old), column_type(new)
+    assert pgfacts.rewrites(old_type, new_type, server_version(db), "UTC") is False
+    assert pgfacts.rebuilds_indexes(old_type, new_type) == (index != index_after)
+
+
 def kept(db: Any, value: str, old: str) -> bool:
     """True when t's only value, cast back to `old`, is `value` again (False when it
     cannot be cast back: time does not become a timestamptz)."""
@@ -345,13 +376,15 @@ REWRITE_FIXTURES = sorted(
 @pytest.mark.parametrize("entry", REWRITE_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_rewrite_rule_fixtures_rewrite_exactly_when_flagged(db: Any, entry: Path) -> None:
     """Replayed on PostgreSQL in a session whose TimeZone is not UTC, a clean entry's
-    last file keeps every table's file and a flagged one's gives some table a new one."""
+    last file keeps the file of every table and index, and a flagged one's gives some
+    table or index a new one."""
     *earlier, judged = sorted(entry.glob("*.sql"))
     db.execute("SET TimeZone = 'Europe/Paris'")
     for migration in earlier:
         db.execute(migration.read_text())
-    files = "SELECT relname::text, relfilenode FROM pg_class WHERE relkind = 'r' ORDER BY 1"
+    files = "SELECT relname::text, relfilenode FROM pg_class WHERE relkind IN ('r', 'i')"
+    files += " AND relnamespace = 'public'::regnamespace ORDER BY 1"
     before = db.execute(files).fetchall()
     db.execute(judged.read_text())
-    kept = [table for table in db.execute(files).fetchall() if table in before]
+    kept = [relation for relation in db.execute(files).fetchall() if relation in before]
     assert (kept != before) == entry.name.startswith("flagged_")

@@ -8,7 +8,7 @@ from collections.abc import Container, Iterator
 
 from migralint.checks.file_index import before, created_object, last_before
 from migralint.checks.idempotency import index_already_exists
-from migralint.checks.types import type_change_rewrites
+from migralint.checks.types import rebuilds_indexes, type_change_rewrites
 from migralint.context import Context
 from migralint.pgfacts import routine_volatile, volatile_call
 from migralint.postgres import lock_taken
@@ -79,7 +79,7 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
     if isinstance(op, ops.AlterColumnType):
         rewrite = type_change_rewrites(op, ctx)
         if rewrite is False:
-            return None
+            return f"rebuilds the indexes on {op.column}" if rebuilds_indexes(op, ctx) else None
         return f"rewrites {op.table}" if rewrite else f"may rewrite {op.table}"
     if isinstance(op, ops.SetNotNull):
         return None if not_null_needs_no_scan(op, ctx) else f"scans {op.table}"

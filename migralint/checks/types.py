@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from migralint import pgfacts
 from migralint.checks.file_index import (
     Each,
     added_column,
@@ -212,6 +213,24 @@ def type_change_rewrites(op: ops.AlterColumnType, ctx: Context) -> bool | None:
     known = ctx.catalog.column(op.table, op.column)
     timezone = ctx.session.settings.get("timezone")
     return rewrites(known.type if known else None, op.type, ctx.pg_version, timezone)
+
+
+def rebuilds_indexes(op: ops.AlterColumnType, ctx: Context) -> bool:
+    """True when the type change, free for the table itself, rebuilds an index an
+    earlier migration put on the column (a CREATE INDEX, a primary key, a UNIQUE)."""
+    known = ctx.catalog.column(op.table, op.column)
+    if known is None or not pgfacts.rebuilds_indexes(known.type, op.type):
+        return False
+    table = ctx.catalog.table(op.table)
+    constraints = table.constraints.values() if table else ()
+    return any(
+        op.column in c.columns
+        for c in constraints
+        if c.kind in ("primary_key", "unique", "exclude")
+    ) or any(
+        index.table.key == op.table.key and op.column in index.columns
+        for index in ctx.catalog.index_definitions.values()
+    )
 
 
 # Enums

@@ -6,7 +6,9 @@ without a rewrite: varchar(n) to a longer varchar or to text, bit varying(n) to 
 longer one, numeric to a larger precision with the same scale, timestamp, timestamptz,
 time or timetz to more digits of fractional seconds, cidr to inet, the same type
 again, and timestamp to timestamptz and back in a zero-offset time zone such as UTC
-(PostgreSQL 12+), with no USING or a USING that reads only the column. An array of any
+(PostgreSQL 12+), with no USING or a USING that reads only the column; that last
+change still rebuilds the column's indexes (their operator class changes), which is
+reported when an earlier migration indexed the column. An array of any
 of these is rewritten. The old type is known when an earlier migration created the
 column; when it is not, or the file does not set the session's TimeZone
 (`SET timezone = 'UTC'`) for a timestamp change, the finding says the rewrite cannot
@@ -39,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.types import narrows, type_change_rewrites
+from migralint.checks.types import narrows, rebuilds_indexes, type_change_rewrites
 from migralint.context import Context
 from migralint.pgfacts import unjudged
 from migralint.rule import Violation, rule
@@ -49,13 +51,22 @@ from migralint.sql.ops import AlterColumnType
 @rule("changing-column-type", category="compatibility", aliases=["changing-column-type"])
 def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
     rewrite = type_change_rewrites(op, ctx)
-    if rewrite is False:
-        return
-    if narrows(op, ctx) is not None:
-        return  # narrowing-column-type reports it
     known = ctx.catalog.column(op.table, op.column)
     old = known.type if known else None
     change = f"from {old} to {op.type}" if old else f"to {op.type}"
+    if rewrite is False:
+        if rebuilds_indexes(op, ctx):
+            yield ctx.finding(
+                op,
+                f"changing {op.table}.{op.column} {change} keeps the table but rebuilds every "
+                f"index on {op.column} under an ACCESS EXCLUSIVE lock (the operator class "
+                "changes)",
+                "Run it when the table is small or idle; otherwise add a column of the new "
+                "type, index it CONCURRENTLY, backfill in batches, switch, drop the old one.",
+            )
+        return
+    if narrows(op, ctx) is not None:
+        return  # narrowing-column-type reports it
     effect = (
         "rewrites the table"
         if rewrite
