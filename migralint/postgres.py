@@ -90,6 +90,9 @@ def what_it_blocks(mode: str) -> str:
 
 
 # The first version with a feature (major, minor).
+IDENTITY_COLUMNS = (10, 0)
+FAST_COLUMN_DEFAULTS = (11, 0)  # ADD COLUMN … DEFAULT <non-volatile> stores it in the catalog
+NOT_NULL_FROM_VALID_CHECK = (12, 0)  # SET NOT NULL skips its scan when a CHECK proves it
 REINDEX_CONCURRENTLY = (12, 0)
 DETACH_PARTITION_CONCURRENTLY = (14, 0)
 ENUM_ADD_VALUE_IN_TRANSACTION = (12, 0)

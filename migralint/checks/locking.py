@@ -11,7 +11,7 @@ from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import rebuilds_indexes, type_change_rewrites
 from migralint.context import Context
 from migralint.pgfacts import routine_volatile, volatile_call
-from migralint.postgres import lock_taken
+from migralint.postgres import NOT_NULL_FROM_VALID_CHECK, lock_taken
 from migralint.sql import ops
 
 
@@ -133,7 +133,9 @@ def not_null_needs_no_scan(op: ops.SetNotNull, ctx: Context) -> bool:
     column = ctx.catalog.column(op.table, op.column)
     if column is not None and not column.nullable:
         return True
-    return ctx.pg_version >= (12, 0) and ctx.catalog.has_valid_not_null_check(op.table, op.column)
+    return ctx.pg_version >= NOT_NULL_FROM_VALID_CHECK and ctx.catalog.has_valid_not_null_check(
+        op.table, op.column
+    )
 
 
 def other_tables_locked(op: ops.Op, ctx: Context, held: Container[str]) -> Iterator[ops.Name]:

@@ -22,6 +22,7 @@ from migralint.checks.file_index import (
 )
 from migralint.context import Context
 from migralint.pgfacts import lossy, plain_using, rewrites
+from migralint.postgres import IDENTITY_COLUMNS
 from migralint.rule import Violation
 from migralint.sql import ops
 
@@ -392,7 +393,7 @@ def narrow_keys(
         if role is None:
             continue
         big = wider[d.type.name]
-        if d.type.name.endswith("serial") and ctx.pg_version >= (10, 0):
+        if d.type.name.endswith("serial") and ctx.pg_version >= IDENTITY_COLUMNS:
             big = "bigint GENERATED ALWAYS AS IDENTITY"
         yield type_finding(
             ctx,

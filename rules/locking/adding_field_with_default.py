@@ -34,6 +34,7 @@ from collections.abc import Iterator
 
 from migralint.checks.locking import defined_functions, volatile_default
 from migralint.context import Context
+from migralint.postgres import FAST_COLUMN_DEFAULTS
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AddColumn
 
@@ -50,7 +51,7 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
             f"{defined if function in defined_functions(ctx) else ''}, "
             "so it is computed for every row"
         )
-    elif col.default is not None and ctx.pg_version < (11, 0):
+    elif col.default is not None and ctx.pg_version < FAST_COLUMN_DEFAULTS:
         why = "before PostgreSQL 11 any default is written into every row"
     else:
         return
