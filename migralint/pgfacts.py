@@ -294,7 +294,7 @@ def volatile_call(sql: str, defined: Mapping[str, bool | None]) -> str | None:
     """The first function a default expression calls that is computed per row: a
     volatile built-in, or one `defined` (function name → `routine_volatile`) says is."""
     for m in _CALL.finditer(sql):
-        name = m["name"].lower().removeprefix("pg_catalog.").removeprefix("public.")
+        name = m["name"].lower().rsplit(".", 1)[-1]  # whatever schema: extensions.…, app.…
         if name in VOLATILE_BUILTINS or defined.get(name) is True:
             return name
     return None

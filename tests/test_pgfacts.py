@@ -323,6 +323,8 @@ def test_volatile_builtins_are_volatile_and_their_defaults_rewrite(db: Any) -> N
     assert adds_with_rewrite(db, "random()::text")
     assert not adds_with_rewrite(db, "now()::text")
     assert pgfacts.volatile_call("pg_catalog.random()::text", {}) == "random"
+    assert pgfacts.volatile_call("extensions.uuid_generate_v4()", {}) == "uuid_generate_v4"
+    assert pgfacts.volatile_call("app.next_code()", {"next_code": True}) == "next_code"
     assert pgfacts.volatile_call("now()::text", {}) is None
 
 
