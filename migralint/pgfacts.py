@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import pairwise
 
 from migralint.sql import ops
 
@@ -121,11 +122,25 @@ TIMESTAMP_CAST_WITHOUT_REWRITE = (12, 0)  # timestamp ↔ timestamptz in a zero-
 
 
 def rewrites(
-    old: ops.DataType | None, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
+    old: ops.DataType | None,
+    new: ops.DataType,
+    pg_version: tuple[int, int],
+    timezone: str | None,
+    via: tuple[ops.DataType, ...] = (),
 ) -> bool | None:
     """Whether `ALTER COLUMN … TYPE new` rewrites the table (and its indexes); None when
     it cannot be judged: `unjudged` says why. `timezone` is the session's TimeZone if
-    the migration sets it (else the server's, which migralint cannot see)."""
+    the migration sets it (else the server's, which migralint cannot see). `via` are
+    the types a `USING c::t1::t2` casts the column to first: PostgreSQL converts step
+    by step, and rewrites if any step does."""
+    steps = [_rewrites(a, b, pg_version, timezone) for a, b in pairwise((old, *via, new))]
+    return True if True in steps else None if None in steps else False
+
+
+def _rewrites(
+    old: ops.DataType | None, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
+) -> bool | None:
+    """`rewrites` for one conversion."""
     if old is None:
         return None
     old, new = _stored(old), _stored(new)
@@ -220,26 +235,6 @@ def zero_offset(timezone: str) -> bool:
     """True for a TimeZone setting whose offset from UTC is always zero: under it
     PostgreSQL 12+ converts timestamp ↔ timestamptz in the catalog only."""
     return timezone.strip().strip("'\"").lower() in ZERO_OFFSET_ZONES
-
-
-def plain_using(using: str | None, column: str) -> bool:
-    """True when `ALTER COLUMN c TYPE … USING` reads only the column itself (`USING c`):
-    PostgreSQL then converts it exactly as without USING, so the same changes are free.
-    Any other expression rewrites the table."""
-    if using is None:
-        return True
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import SqlglotError
-
-    from migralint.sql.names import identifier
-
-    try:
-        tree = sqlglot.parse_one(using, read="postgres")
-    except SqlglotError:
-        return False
-    tree = tree.unnest() if isinstance(tree, exp.Paren) else tree
-    return isinstance(tree, exp.Column) and not tree.table and identifier(tree.this) == column
 
 
 def lossy(old: ops.DataType, new: ops.DataType) -> str | None:

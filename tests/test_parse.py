@@ -350,6 +350,7 @@ TASK = N("TaskRun", "public")
                     column="a",
                     type=T("varchar", 50),
                     using="CAST(a AS VARCHAR)",
+                    using_casts=(T("varchar"),),
                 )
             ],
         ),

@@ -118,6 +118,43 @@ def test_rewrite_and_loss_match_postgres(db: Any, change: tuple[str, str, str | 
     assert kept(db, value, stored) or narrowing(old_type, new_type) is not None
 
 
+# (old type, new type, USING): in UTC, a USING that only casts the column converts as
+# PostgreSQL does without it, step by step; anything else computes new values
+USINGS = [
+    ("timestamp", "timestamptz", "c"),
+    ("timestamp", "timestamptz", '("c")'),
+    ("timestamp", "timestamptz", "c::timestamptz"),
+    ("timestamp", "timestamptz", "CAST(c AS timestamp with time zone)"),
+    ("varchar(10)", "text", "(c)::varchar::text"),
+    ("varchar(10)", "varchar(20)", "c::varchar(20)"),
+    ("varchar(10)", "varchar(20)", "c::varchar(5)"),
+    ("integer", "bigint", "c::bigint"),
+    ("varchar(10)", "text", "lower(c)"),
+    ("timestamp", "timestamptz", "c + interval '1 hour'"),
+]
+
+
+@pytest.mark.parametrize("change", USINGS, ids=lambda c: f"{c[0]}->{c[1]} USING {c[2]}")
+def test_a_using_rewrites_as_its_casts_do(db: Any, change: tuple[str, str, str]) -> None:
+    old, new, using = change
+    alter = f"ALTER TABLE t ALTER COLUMN c TYPE {new} USING {using}"
+    [stmt] = split_statements(alter + ";").statements
+    [op] = parse_statement(stmt, "m.sql")
+    assert isinstance(op, ops.AlterColumnType)
+    db.execute("SET TimeZone = 'UTC'")
+    db.execute(f"CREATE TABLE t (c {old})")
+    [before] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    db.execute(alter)
+    [after] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    if op.using_casts is None:  # not a cast of the column: new values, a new file
+        assert before != after
+    else:
+        verdict = pgfacts.rewrites(
+            column_type(old), op.type, server_version(db), "UTC", op.using_casts
+        )
+        assert verdict == (before != after)
+
+
 # Changes that leave a table's rows as they are (under UTC), old type → new type
 FREE_FOR_THE_TABLE = [
     ("timestamp", "timestamptz"),

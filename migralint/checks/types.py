@@ -21,7 +21,7 @@ from migralint.checks.file_index import (
     table_key,
 )
 from migralint.context import Context
-from migralint.pgfacts import lossy, plain_using, rewrites
+from migralint.pgfacts import lossy, rewrites
 from migralint.postgres import IDENTITY_COLUMNS
 from migralint.rule import Violation
 from migralint.sql import ops
@@ -208,12 +208,14 @@ def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:
 
 def type_change_rewrites(op: ops.AlterColumnType, ctx: Context) -> bool | None:
     """Whether the type change rewrites the table: from the old type the catalog knows,
-    the session's TimeZone and the USING; None when that cannot be judged."""
-    if not plain_using(op.using, op.column):
-        return True
+    the session's TimeZone and the casts of a USING (any other USING rewrites); None
+    when that cannot be judged."""
+    via = () if op.using is None else op.using_casts
+    if via is None:
+        return True  # USING computes new values
     known = ctx.catalog.column(op.table, op.column)
     timezone = ctx.session.settings.get("timezone")
-    return rewrites(known.type if known else None, op.type, ctx.pg_version, timezone)
+    return rewrites(known.type if known else None, op.type, ctx.pg_version, timezone, via)
 
 
 def rebuilds_indexes(op: ops.AlterColumnType, ctx: Context) -> bool:

@@ -179,6 +179,9 @@ def _alter_column_ops(
                 column=name,
                 type=data_type(args["dtype"], dialect),
                 using=using.sql("postgres") if isinstance(using, exp.Expression) else None,
+                using_casts=_casts_of(using, name, dialect)
+                if isinstance(using, exp.Expression)
+                else None,
             )
         ]
     if args.get("allow_null") is False:
@@ -194,6 +197,19 @@ def _alter_column_ops(
     if args.get("drop"):
         return [ops.DropDefault(loc=loc, table=table, column=name)]
     return [ops.Raw(loc=loc, kind="ALTER TABLE ALTER COLUMN")]
+
+
+def _casts_of(using: exp.Expression, column: str, dialect: str) -> tuple[ops.DataType, ...] | None:
+    """The types a USING casts the bare column to, innermost first (`(c)::varchar::text`
+    is (varchar, text)); None when it is not the column, cast or not."""
+    casts: list[ops.DataType] = []
+    node = using.unnest()
+    while isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
+        casts.append(data_type(node.to, dialect))
+        node = node.this.unnest()
+    if isinstance(node, exp.Column) and not node.table and identifier(node.this, dialect) == column:
+        return tuple(reversed(casts))
+    return None
 
 
 def _add_constraint_ops(
