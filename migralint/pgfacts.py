@@ -6,7 +6,7 @@ volatile. Each fact here is checked against a real PostgreSQL in tests/test_pgfa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from itertools import pairwise
 
 from migralint.sql import ops
@@ -127,18 +127,24 @@ def rewrites(
     pg_version: tuple[int, int],
     timezone: str | None,
     via: tuple[ops.DataType, ...] = (),
+    enums: Container[str] = (),
 ) -> bool | None:
     """Whether `ALTER COLUMN … TYPE new` rewrites the table (and its indexes); None when
     it cannot be judged: `unjudged` says why. `timezone` is the session's TimeZone if
     the migration sets it (else the server's, which migralint cannot see). `via` are
     the types a `USING c::t1::t2` casts the column to first: PostgreSQL converts step
-    by step, and rewrites if any step does."""
-    steps = [_rewrites(a, b, pg_version, timezone) for a, b in pairwise((old, *via, new))]
+    by step, and rewrites if any step does. `enums` names the types known to be enums:
+    a value converted to or from another type goes through its text form, a rewrite."""
+    steps = [_rewrites(a, b, pg_version, timezone, enums) for a, b in pairwise((old, *via, new))]
     return True if True in steps else None if None in steps else False
 
 
 def _rewrites(
-    old: ops.DataType | None, new: ops.DataType, pg_version: tuple[int, int], timezone: str | None
+    old: ops.DataType | None,
+    new: ops.DataType,
+    pg_version: tuple[int, int],
+    timezone: str | None,
+    enums: Container[str],
 ) -> bool | None:
     """`rewrites` for one conversion."""
     if old is None:
@@ -146,6 +152,8 @@ def _rewrites(
     old, new = _stored(old), _stored(new)
     if (old.name, old.params, old.array) == (new.name, new.params, new.array):
         return False  # the same type again, built-in or not
+    if old.name in enums or new.name in enums:
+        return True
     if old.name not in BUILTIN or new.name not in BUILTIN:
         return None
     if old.array or new.array:  # PostgreSQL converts every element of a changed array

@@ -134,6 +134,34 @@ USINGS = [
 ]
 
 
+ENUM_CHANGES = [
+    ("mood", "text", "c"),
+    ("text", "mood", "c::mood"),
+    ("mood", "mood2", "c::text::mood2"),
+    ("mood", "mood", "c"),
+    ("mood[]", "text[]", "c::text[]"),
+]
+
+
+@pytest.mark.parametrize("change", ENUM_CHANGES, ids=lambda c: f"{c[0]}->{c[1]} USING {c[2]}")
+def test_converting_to_or_from_an_enum_rewrites(db: Any, change: tuple[str, str, str]) -> None:
+    old, new, using = change
+    alter = f"ALTER TABLE t ALTER COLUMN c TYPE {new} USING {using}"
+    [stmt] = split_statements(alter + ";").statements
+    [op] = parse_statement(stmt, "m.sql")
+    assert isinstance(op, ops.AlterColumnType) and op.using_casts is not None
+    db.execute("CREATE TYPE mood AS ENUM ('ok'); CREATE TYPE mood2 AS ENUM ('ok')")
+    db.execute(f"CREATE TABLE t (c {old})")
+    [before] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    db.execute(alter)
+    [after] = db.execute("SELECT pg_relation_filenode('t')").fetchone()
+    version = server_version(db)
+    old_type = column_type(old)
+    verdict = pgfacts.rewrites(old_type, op.type, version, None, op.using_casts, {"mood", "mood2"})
+    assert verdict == (before != after)
+    assert pgfacts.rewrites(old_type, op.type, version, None, op.using_casts) is not True
+
+
 @pytest.mark.parametrize("change", USINGS, ids=lambda c: f"{c[0]}->{c[1]} USING {c[2]}")
 def test_a_using_rewrites_as_its_casts_do(db: Any, change: tuple[str, str, str]) -> None:
     old, new, using = change

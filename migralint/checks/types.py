@@ -208,14 +208,15 @@ def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:
 
 def type_change_rewrites(op: ops.AlterColumnType, ctx: Context) -> bool | None:
     """Whether the type change rewrites the table: from the old type the catalog knows,
-    the session's TimeZone and the casts of a USING (any other USING rewrites); None
-    when that cannot be judged."""
+    the session's TimeZone, the casts of a USING (any other USING rewrites) and the
+    enums earlier migrations created; None when that cannot be judged."""
     via = () if op.using is None else op.using_casts
     if via is None:
         return True  # USING computes new values
     known = ctx.catalog.column(op.table, op.column)
     timezone = ctx.session.settings.get("timezone")
-    return rewrites(known.type if known else None, op.type, ctx.pg_version, timezone, via)
+    old = known.type if known else None
+    return rewrites(old, op.type, ctx.pg_version, timezone, via, ctx.catalog.enums)
 
 
 def rebuilds_indexes(op: ops.AlterColumnType, ctx: Context) -> bool:
