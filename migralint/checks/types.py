@@ -213,17 +213,16 @@ def type_change_rewrites(op: ops.AlterColumnType, ctx: Context) -> bool | None:
     via = () if op.using is None else op.using_casts
     if via is None:
         return True  # USING computes new values
-    known = ctx.catalog.column(op.table, op.column)
     timezone = ctx.session.settings.get("timezone")
-    old = known.type if known else None
+    old = ctx.catalog.type_before(op)
     return rewrites(old, op.type, ctx.pg_version, timezone, via, ctx.catalog.enums)
 
 
 def rebuilds_indexes(op: ops.AlterColumnType, ctx: Context) -> bool:
     """True when the type change, free for the table itself, rebuilds an index an
     earlier migration put on the column (a CREATE INDEX, a primary key, a UNIQUE)."""
-    known = ctx.catalog.column(op.table, op.column)
-    if known is None or not pgfacts.rebuilds_indexes(known.type, op.type):
+    old = ctx.catalog.type_before(op)
+    if old is None or not pgfacts.rebuilds_indexes(old, op.type):
         return False
     table = ctx.catalog.table(op.table)
     constraints = table.constraints.values() if table else ()

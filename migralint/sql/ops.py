@@ -199,6 +199,7 @@ class AlterColumnType(TableOp):
     column: str
     type: DataType
     using: str | None = None
+    old_type: DataType | None = None  # the type the migration states it had (existing_type)
     # The casts a USING applies to the column alone, innermost first (`USING c` is (),
     # `USING c::text` is (text,)); None when it computes anything else or was not read.
     using_casts: tuple[DataType, ...] | None = None

@@ -2,17 +2,17 @@
 
 ## What it does
 Flags `ALTER COLUMN … TYPE` on an existing table, except the changes PostgreSQL makes
-without a rewrite: varchar(n) to a longer varchar or to text, bit varying(n) to a
-longer one, numeric to a larger precision with the same scale, timestamp, timestamptz,
-time or timetz to more digits of fractional seconds, cidr to inet, the same type
-again, and timestamp to timestamptz and back in a zero-offset time zone such as UTC
-(PostgreSQL 12+), with no USING or a USING that reads only the column; that last
-change still rebuilds the column's indexes (their operator class changes), which is
-reported when an earlier migration indexed the column. An array of any
-of these is rewritten. The old type is known when an earlier migration created the
-column; when it is not, or the file does not set the session's TimeZone
-(`SET timezone = 'UTC'`) for a timestamp change, the finding says the rewrite cannot
-be judged, and why. A change that narrows or rounds the column (varchar(20) to
+without a rewrite: varchar(n) to a longer varchar or to text, bit varying(n) to a longer
+one, numeric to a larger precision with the same scale, timestamp, timestamptz, time or
+timetz to more digits of fractional seconds, cidr to inet, the same type again, and
+timestamp to timestamptz and back in a zero-offset time zone such as UTC (PostgreSQL
+12+), with no USING or a USING that reads only the column; that last change still
+rebuilds the column's indexes (their operator class changes), which is reported when an
+earlier migration indexed the column. An array of any of these is rewritten. The old
+type is known when an earlier migration created the column, or an Alembic `alter_column`
+states it (`existing_type`); when it is not, or the file does not set the session's
+TimeZone (`SET timezone = 'UTC'`) for a timestamp change, the finding says the rewrite
+cannot be judged, and why. A change that narrows or rounds the column (varchar(20) to
 varchar(10), bigint to integer, timestamp to date) is reported once, by
 narrowing-column-type, instead.
 
@@ -51,8 +51,7 @@ from migralint.sql.ops import AlterColumnType
 @rule("changing-column-type", category="compatibility", aliases=["changing-column-type"])
 def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
     rewrite = type_change_rewrites(op, ctx)
-    known = ctx.catalog.column(op.table, op.column)
-    old = known.type if known else None
+    old = ctx.catalog.type_before(op)
     change = f"from {old} to {op.type}" if old else f"to {op.type}"
     if rewrite is False:
         if rebuilds_indexes(op, ctx):
