@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from migralint.advice import remove_later, rename_in_steps
+from migralint.checks.constraint_names import generated_name
 from migralint.checks.file_index import (
     added_column,
     after,
     anywhere,
     before,
     created_object,
+    statement_run,
     table_key,
 )
 from migralint.context import Context, FileInfo
@@ -164,27 +166,66 @@ def _unique_index_table(op: ops.CreateIndex) -> str | None:
     return op.table.key if op.unique else None
 
 
-def _unique_index_columns(op: ops.CreateIndex) -> tuple[str, tuple[str, ...]] | None:
-    return (op.table.key, op.columns) if op.unique else None
+_KEYS = ("unique", "primary_key")
 
 
 def constraint_redefined(ctx: Context, op: ops.DropConstraint) -> bool:
-    """True if the migration adds the constraint back: under the same name, or (when
-    the catalog knows what was dropped) the same kind on the same columns; a unique
-    constraint may also be replaced by a unique index, built before or after."""
+    """True if the migration adds the constraint back: under the same name (given, or
+    the one PostgreSQL gives an unnamed constraint), or (when the catalog knows what was
+    dropped) the same kind on the same columns; a unique key may also be replaced by a
+    unique key or index on the same columns or fewer, built before or after."""
     known = _constraint_state(ctx, op)
     table = op.table.key
     if any(after(ctx, ops.AddConstraint, _named_constraint, (table, op.name))):
         return True
-    if known is not None and known.columns:
+    if _readded_unnamed(ctx, op):
+        return True
+    if known is None:
+        return _key_kept(ctx, op.table, frozenset())
+    if known.columns:
         shape = (table, known.kind, known.columns)
         if any(after(ctx, ops.AddConstraint, _constraint_shape, shape)):
             return True
-    if known is not None and known.kind not in ("unique", "primary_key"):
-        return False
-    if known is not None and known.columns:
-        return any(anywhere(ctx, ops.CreateIndex, _unique_index_columns, (table, known.columns)))
-    return any(anywhere(ctx, ops.CreateIndex, _unique_index_table, table))
+    return known.kind in _KEYS and _key_kept(ctx, op.table, frozenset(known.columns))
+
+
+def _key_kept(ctx: Context, table: ops.Name, columns: frozenset[str]) -> bool:
+    """True if the file adds a unique or primary key, or a unique index without WHERE,
+    on `columns` or a subset of them (in any order): every row the dropped key kept
+    unique stays unique. Without the key's columns, any unique index stands in."""
+    if not columns:
+        return any(anywhere(ctx, ops.CreateIndex, _unique_index_table, table.key))
+    keys = itertools.chain(
+        (a.constraint.columns for a in anywhere(ctx, ops.AddConstraint, _key_table, table.key)),
+        (
+            i.columns
+            for i in anywhere(ctx, ops.CreateIndex, _unique_index_table, table.key)
+            if i.where is None
+        ),
+    )
+    return any(k and set(k) <= columns for k in keys)
+
+
+def _key_table(op: ops.AddConstraint) -> str | None:
+    return op.table.key if op.constraint.kind in _KEYS else None
+
+
+def _readded_unnamed(ctx: Context, op: ops.DropConstraint) -> bool:
+    """True if an unnamed constraint added later, or anywhere in the same ALTER (which
+    runs its drops before its adds), gets the dropped name from PostgreSQL."""
+    state = ctx.catalog.table(op.table)
+    taken = set(state.constraints) - {op.name} if state else set()
+    same_alter = (ctx.file_ops[i] for i in statement_run(ctx) if i < ctx.position)
+    adds = itertools.chain(
+        (a for a in same_alter if isinstance(a, ops.AddConstraint)),
+        after(ctx, ops.AddConstraint, _named_constraint, (op.table.key, None)),
+    )
+    return any(
+        a.constraint.name is None
+        and a.table.key == op.table.key
+        and generated_name(op.table, a.constraint, state, taken) == op.name
+        for a in adds
+    )
 
 
 def foreign_key_replaced(ctx: Context, table: ops.Name, fk: ops.Constraint) -> bool:

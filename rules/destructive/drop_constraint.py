@@ -42,12 +42,9 @@ from migralint.checks.destructive import (
     redundant_not_null_check,
     removal_planned,
 )
-from migralint.checks.file_index import anywhere
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddConstraint, DropConstraint
-
-_KEYS = ("unique", "primary_key")
+from migralint.sql.ops import DropConstraint
 
 _HARM = {
     "foreign_key": "rows may now point at missing parents",
@@ -73,7 +70,6 @@ def check(op: DropConstraint, ctx: Context) -> Iterator[Violation]:
         or constraint_redefined(ctx, op)
         or constraint_removed_later(ctx, op)
         or redundant_not_null_check(ctx, op)
-        or _key_kept(ctx, op)
     ):
         return
     harm = _HARM.get(constraint_kind(ctx, op) or "", "data it used to reject can now be written")
@@ -85,20 +81,3 @@ def check(op: DropConstraint, ctx: Context) -> Iterator[Violation]:
         "drop it in a migration marked `-- migralint: phase=contract` once no release "
         "depends on it.",
     )
-
-
-def _key_kept(ctx: Context, op: DropConstraint) -> bool:
-    """True when a dropped unique or primary key is replaced in this migration by a
-    unique or primary key on the same set of columns: uniqueness does not lapse."""
-    table = ctx.catalog.table(op.table)
-    known = table.constraints.get(op.name) if table else None
-    if known is None or known.kind not in _KEYS or not known.columns:
-        return False
-    shape = (op.table.key, frozenset(known.columns))
-    return any(anywhere(ctx, AddConstraint, _key_columns, shape))
-
-
-def _key_columns(op: AddConstraint) -> tuple[str, frozenset[str]] | None:
-    """(table key, column set) of an added unique or primary key."""
-    c = op.constraint
-    return (op.table.key, frozenset(c.columns)) if c.kind in _KEYS else None
