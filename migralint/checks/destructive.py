@@ -20,6 +20,7 @@ from migralint.checks.file_index import (
     statement_run,
     table_key,
 )
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context, FileInfo
 from migralint.rule import Violation
 from migralint.schema import ColumnState, ConstraintState
@@ -230,10 +231,10 @@ def _readded_unnamed(ctx: Context, op: ops.DropConstraint) -> bool:
 
 def foreign_key_replaced(ctx: Context, table: ops.Name, fk: ops.Constraint) -> bool:
     """True if this migration dropped, earlier, a constraint of the table under the
-    foreign key's name, or under the name PostgreSQL gives an unnamed one on its
-    columns (`<table>_<columns>_fkey`): a re-definition (to add ON DELETE CASCADE, say),
-    not a new key."""
-    names = {name for name in (fk.name, "_".join((table.name, *fk.columns, "fkey"))) if name}
+    foreign key's name, or under the name PostgreSQL gives an unnamed one on its columns
+    (`<table>_<columns>_fkey`, shortened to 63 bytes): a re-definition (to add ON DELETE
+    CASCADE, say), not a new key."""
+    names = {name for name in (fk.name, generated_name(table, fk, None, ())) if name}
     return any(
         any(before(ctx, ops.DropConstraint, _dropped_constraint, (table.key, name)))
         for name in names
@@ -304,14 +305,28 @@ def known_column(ctx: Context, table: ops.Name, column: str) -> ColumnState | No
 
 
 def dropped_object(op: ops.DropObject, ctx: Context, harm: str) -> Iterator[Violation]:
-    """The finding for a drop of a view, function, type … unless the removal is planned
-    or the object is this migration's own; `harm` says what breaks."""
-    if removal_planned(ctx.file) or owned_by_this_migration(op, ctx):
+    """The finding for a drop of views, functions, types … unless the removal is planned
+    or the object is this migration's own; `harm` says what breaks. One statement
+    dropping several gets one finding naming them all."""
+    if removal_planned(ctx.file):
         return
+    names = per_statement(op, ctx, _dropped_name)
+    if not names:
+        return
+    kind = op.kind.lower()
+    what = listing(kind, names, "policies" if kind == "policy" else None)
+    claim = f"{what} {harm}" if len(names) == 1 else f"{what}: each {harm}"
+    yield ctx.finding(op, f"dropping {claim}{cascade_note(op)}", remove_later(what))
+
+
+def _dropped_name(op: ops.DropObject, ctx: Context) -> str | None:
+    """The dropped object's name (and table), unless it is this migration's own or its
+    table goes later in the migration (drop-table reports that)."""
+    if owned_by_this_migration(op, ctx):
+        return None
     if op.table is not None and any(after(ctx, ops.DropTable, table_key, op.table.key)):
-        return  # the table goes later in the migration, with it; drop-table reports that
-    what = f"{op.kind.lower()} {op.name}" + (f" on {op.table}" if op.table else "")
-    yield ctx.finding(op, f"dropping {what} {harm}{cascade_note(op)}", remove_later(what))
+        return None
+    return f"{op.name}" + (f" on {op.table}" if op.table else "")
 
 
 def has_default(column: ColumnState) -> bool:

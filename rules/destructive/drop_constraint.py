@@ -42,6 +42,7 @@ from migralint.checks.destructive import (
     redundant_not_null_check,
     removal_planned,
 )
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropConstraint
@@ -64,20 +65,37 @@ _HARM = {
     on_down=False,
 )
 def check(op: DropConstraint, ctx: Context) -> Iterator[Violation]:
+    if removal_planned(ctx.file):
+        return
+    found = per_statement(op, ctx, _lost)
+    if not found:
+        return
+    names = [name for name, _ in found]
+    harm = ", ".join(dict.fromkeys(h for _, h in found))  # each harm once, in order
+    what = listing("constraint", names)
+    one = len(names) == 1
+    is_, its, it_is, it = (
+        ("is", "its", "it is", "it") if one else ("are", "their", "they are", "them")
+    )
+    yield ctx.finding(
+        op,
+        f"dropping {what} on {op.table}: {harm}, and release N-1 may rely on {it}",
+        f"If {', '.join(names)} {is_} being changed, add {its} replacement in the same "
+        f"migration (`ALTER TABLE {op.table} ADD CONSTRAINT … NOT VALID`, then VALIDATE); "
+        f"if {it_is} going for good, drop {it} in a migration marked "
+        f"`-- migralint: phase=contract` once no release depends on {it}.",
+    )
+
+
+def _lost(op: DropConstraint, ctx: Context) -> tuple[str, str] | None:
+    """(name, what can now be written), unless the constraint is this migration's own,
+    comes back, goes with its table or column, or was redundant."""
     if (
-        removal_planned(ctx.file)
-        or constraint_added_here(ctx, op)
+        constraint_added_here(ctx, op)
         or constraint_redefined(ctx, op)
         or constraint_removed_later(ctx, op)
         or redundant_not_null_check(ctx, op)
     ):
-        return
-    harm = _HARM.get(constraint_kind(ctx, op) or "", "data it used to reject can now be written")
-    yield ctx.finding(
-        op,
-        f"dropping constraint {op.name} on {op.table}: {harm}, and release N-1 may rely on it",
-        f"If {op.name} is being changed, add its replacement in the same migration (`ALTER "
-        f"TABLE {op.table} ADD CONSTRAINT … NOT VALID`, then VALIDATE); if it is going for good, "
-        "drop it in a migration marked `-- migralint: phase=contract` once no release "
-        "depends on it.",
-    )
+        return None
+    kind = constraint_kind(ctx, op) or ""
+    return op.name, _HARM.get(kind, "data it used to reject can now be written")

@@ -37,6 +37,7 @@ from migralint.checks.destructive import (
     known_column,
     removal_planned,
 )
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropDefault
@@ -52,20 +53,33 @@ from migralint.sql.ops import DropDefault
     offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: DropDefault, ctx: Context) -> Iterator[Violation]:
-    if removal_planned(ctx.file) or column_reworked_later(ctx, op.table, op.column):
+    if removal_planned(ctx.file):
         return
+    found = per_statement(op, ctx, _harm)
+    if not found:
+        return
+    columns = [c for c, _ in found]
+    what = listing("the default of", [f"{op.table}.{c}" for c in columns], "defaults")
+    listed = ", ".join(columns)
+    harms = {h for _, h in found}
+    harm = harms.pop() if len(harms) == 1 else "fail (NOT NULL columns) or store NULL"
+    yield ctx.finding(
+        op,
+        f"dropping {what}: inserts of release N-1 that leave {listed} out will {harm}",
+        f"Ship code that always writes {listed} first, then drop the default a release "
+        "later in a migration marked `-- migralint: phase=contract`.",
+    )
+
+
+def _harm(op: DropDefault, ctx: Context) -> tuple[str, str] | None:
+    """(column, what release N-1's inserts then do), unless nothing changes for them."""
+    if column_reworked_later(ctx, op.table, op.column):
+        return None
     column = known_column(ctx, op.table, op.column)
     required = column is not None and not column.nullable
     if column_added_here(ctx, op.table, op.column):
         if not required:
-            return  # N-1 never writes it and reads NULL, as before the migration
+            return None  # N-1 never writes it and reads NULL, as before the migration
     elif column is not None and not has_default(column):
-        return  # nothing to drop
-    harm = "fail (the column is NOT NULL)" if required else "store NULL instead"
-    yield ctx.finding(
-        op,
-        f"dropping the default of {op.table}.{op.column}: inserts of release N-1 that leave "
-        f"{op.column} out will {harm}",
-        f"Ship code that always writes {op.column} first, then drop the default a release "
-        "later in a migration marked `-- migralint: phase=contract`.",
-    )
+        return None  # nothing to drop
+    return op.column, "fail (the column is NOT NULL)" if required else "store NULL instead"

@@ -36,6 +36,7 @@ from migralint.checks.destructive import (
     known_column,
     removal_planned,
 )
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropNotNull
@@ -50,20 +51,29 @@ from migralint.sql.ops import DropNotNull
     on_down=False,
 )
 def check(op: DropNotNull, ctx: Context) -> Iterator[Violation]:
-    if (
-        removal_planned(ctx.file)
-        or column_added_here(ctx, op.table, op.column)
-        or column_reworked_later(ctx, op.table, op.column)
-    ):
+    if removal_planned(ctx.file):
         return
-    column = known_column(ctx, op.table, op.column)
-    if column is not None and column.nullable:
-        return  # already nullable: nothing changes
+    columns = per_statement(op, ctx, _made_nullable)
+    if not columns:
+        return
+    what = listing("", [f"{op.table}.{c}" for c in columns], "columns")
+    verb = "may" if len(columns) == 1 else "may each"
+    readers = columns[0] if len(columns) == 1 else ", ".join(columns)
     yield ctx.finding(
         op,
-        f"{op.table}.{op.column} may now be NULL, while code of releases N-1 and N may "
-        "still assume it always has a value",
-        f"Make every reader of {op.column} handle NULL and ship that release first. If this "
+        f"{what} {verb} now be NULL, while code of releases N-1 and N may still assume it "
+        "always has a value",
+        f"Make every reader of {readers} handle NULL and ship that release first. If this "
         "starts removing the column, "
-        f"`{plan_command('drop-column', op.table, column=op.column)}` writes the steps.",
+        f"`{plan_command('drop-column', op.table, column=columns[0])}` writes the steps.",
     )
+
+
+def _made_nullable(op: DropNotNull, ctx: Context) -> str | None:
+    """The column, unless this migration added or reworks it, or it was nullable."""
+    if column_added_here(ctx, op.table, op.column) or column_reworked_later(
+        ctx, op.table, op.column
+    ):
+        return None
+    column = known_column(ctx, op.table, op.column)
+    return None if column is not None and column.nullable else op.column

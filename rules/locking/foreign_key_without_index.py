@@ -37,37 +37,77 @@ from collections.abc import Callable, Iterator
 from migralint.advice import plan_command
 from migralint.checks.destructive import foreign_key_replaced
 from migralint.checks.file_index import after
+from migralint.checks.grouping import per_statement
 from migralint.checks.locking import constraints_of
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, AddConstraint, CreateIndex
+from migralint.sql.ops import AddColumn, AddConstraint, Constraint, CreateIndex, Name
 
 
 @rule(  # slow deletes for as long as the schema lasts, not only during the migration
     "foreign-key-without-index", category="locking", severity="warning", offline=True
 )
 def check(op: AddConstraint | AddColumn, ctx: Context) -> Iterator[Violation]:
-    for c in constraints_of(op):
-        if c.kind != "foreign_key" or c.references is None or not c.columns:
-            continue
-        if ctx.catalog.has_index_starting_with(op.table, c.columns):
-            continue
-        if foreign_key_replaced(ctx, op.table, c):
-            continue  # the dropped key's finding, if any, was its own migration's
-        leading = (op.table.key, frozenset(c.columns))
-        if any(after(ctx, CreateIndex, _leading(len(c.columns)), leading)):
-            continue
-        columns = ", ".join(c.columns)
-        name = f"idx_{op.table.name}_{'_'.join(c.columns)}"
-        command = plan_command("create-index", op.table, column=columns)
-        yield ctx.finding(
-            op,
-            f"no index on {op.table} ({columns}): every delete or key update on "
-            f"{c.references.table} scans {op.table} to check this foreign key",
-            f"`DROP INDEX CONCURRENTLY IF EXISTS {name};` then `CREATE INDEX CONCURRENTLY "
-            f"{name} ON {op.table} ({columns});` (a re-run rebuilds what a failed build left "
-            f"INVALID; `{command}`).",
+    keys = [key for found in per_statement(op, ctx, _unindexed_keys, _ADDS) for key in found]
+    if not keys:
+        return
+    statements = " ".join(_index_statements(op.table, c.columns) for c, _ in keys)
+    command = plan_command("create-index", op.table, column=", ".join(keys[0][0].columns))
+    if len(keys) == 1:
+        ((c, parent),) = keys
+        message = (
+            f"no index on {op.table} ({', '.join(c.columns)}): every delete or key update on "
+            f"{parent} scans {op.table} to check this foreign key"
         )
+    else:
+        shown = ", ".join(f"({', '.join(c.columns)}) → {parent}" for c, parent in keys)
+        message = (
+            f"no index on {op.table} for {len(keys)} foreign keys ({shown}): every delete or "
+            f"key update on a referenced table scans {op.table} to check them"
+        )
+    yield ctx.finding(
+        op,
+        message,
+        f"{statements} (a re-run rebuilds what a failed build left INVALID; `{command}`).",
+    )
+
+
+_ADDS = (AddConstraint, AddColumn)
+
+
+def _unindexed_keys(
+    op: AddConstraint | AddColumn, ctx: Context
+) -> tuple[tuple[Constraint, Name], ...] | None:
+    """The foreign keys (and the tables they reference) the Op adds with no index led by
+    their columns, now or later in the migration; None if none."""
+    keys = tuple(
+        (c, c.references.table)
+        for c in constraints_of(op)
+        if c.kind == "foreign_key"
+        and c.references is not None
+        and c.columns
+        and not _indexed(op, c, ctx)
+    )
+    return keys or None
+
+
+def _indexed(op: AddConstraint | AddColumn, c: Constraint, ctx: Context) -> bool:
+    if ctx.catalog.has_index_starting_with(op.table, c.columns):
+        return True
+    if foreign_key_replaced(ctx, op.table, c):
+        return True  # the dropped key's finding, if any, was its own migration's
+    leading = (op.table.key, frozenset(c.columns))
+    return any(after(ctx, CreateIndex, _leading(len(c.columns)), leading))
+
+
+def _index_statements(table: Name, columns: tuple[str, ...]) -> str:
+    """The statements that index a foreign key's columns, re-runnable."""
+    name = f"idx_{table.name}_{'_'.join(columns)}"
+    listed = ", ".join(columns)
+    return (
+        f"`DROP INDEX CONCURRENTLY IF EXISTS {name};` then `CREATE INDEX CONCURRENTLY "
+        f"{name} ON {table} ({listed});`"
+    )
 
 
 @functools.cache

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from migralint.alembic.ops import UnreadWrite
 from migralint.checks.file_index import after, table_key
+from migralint.checks.grouping import listing, per_statement
 from migralint.checks.phases import rebuild_source
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -57,15 +58,14 @@ _REFILLS = (ops.Update, ops.Insert)
 def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violation]:
     if ctx.file.direction != "down" or any(_NOTE.search(c.text) for c in ctx.comments):
         return
-    if isinstance(op, ops.CreateTable) and (op.as_query or rebuild_source(op, ctx)):
-        return  # filled from a query, or a copy of an existing table being rebuilt
-    if any(after(ctx, _REFILLS, table_key, op.table.key)) or any(after(ctx, UnreadWrite)):
+    found = per_statement(op, ctx, _recreated_empty)
+    if not found:
         return
-    if isinstance(op, ops.AddColumn):
-        filled = "with only its default" if op.column.default else "empty"
-        what = f"column {op.table}.{op.column.name} {filled}"
-    else:
-        what = f"table {op.table} empty"
+    noun = found[0][0]  # several come from one ALTER TABLE: columns
+    fills = {fill for *_, fill in found}
+    fill = fills.pop() if len(fills) == 1 else "empty or with only its default"
+    what = listing(noun, [name for _, name, _ in found])
+    what += f" {fill}" if len(found) == 1 else f", each {fill}"
     yield ctx.finding(
         op,
         f"this rollback re-creates {what}: the data the up migration dropped is not restored",
@@ -73,3 +73,17 @@ def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violati
         "the data is not restored (e.g. `-- data is lost: structure only`), so the rollback "
         "plan accounts for it.",
     )
+
+
+def _recreated_empty(
+    op: ops.AddColumn | ops.CreateTable, ctx: Context
+) -> tuple[str, str, str] | None:
+    """(table or column, its name, how it is filled), unless it is filled from data."""
+    if isinstance(op, ops.CreateTable) and (op.as_query or rebuild_source(op, ctx)):
+        return None  # filled from a query, or a copy of an existing table being rebuilt
+    if any(after(ctx, _REFILLS, table_key, op.table.key)) or any(after(ctx, UnreadWrite)):
+        return None
+    if isinstance(op, ops.AddColumn):
+        filled = "with only its default" if op.column.default else "empty"
+        return "column", f"{op.table}.{op.column.name}", filled
+    return "table", str(op.table), "empty"
