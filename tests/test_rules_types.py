@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from helpers import lint_tree
 
 from migralint.config import Settings
@@ -108,6 +110,31 @@ def test_timestamptz_holds_on_cockroach_but_type_rules_skip_mysql() -> None:
     assert rules_in(sql, "prefer-timestamptz", "prefer-text-field", dialect="mysql") == []
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        '"char"',
+        "pg_catalog.char",
+        'pg_catalog."char"',
+        "char",
+        "char(3)",
+        "bpchar",
+        '"bpchar"(3)',
+        '"char"[]',
+        "char(2)[]",
+    ],
+)
+def test_ban_char_field_flags_exactly_the_blank_padded_spellings(db: Any, spelling: str) -> None:
+    db.execute(f"CREATE TABLE t (c {spelling})")
+    [(stored,)] = db.execute(
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = 't'::regclass AND attname = 'c'"
+    )
+    padded = stored.startswith("character")  # '"char"' is the one-byte internal type
+    flagged = rules_in(f"CREATE TABLE t (c {spelling});", "ban-char-field")
+    assert flagged == (["ban-char-field"] if padded else []), stored
+
+
 def test_identifier_length_counts_utf8_bytes() -> None:
     ascii63 = "a" * 63
     assert rules_in(f"CREATE INDEX {ascii63} ON t (c);", "identifier-too-long") == []
@@ -117,6 +144,19 @@ def test_identifier_length_counts_utf8_bytes() -> None:
     assert "64 bytes" in findings[0].message
     long_col = "ALTER TABLE t RENAME COLUMN a TO " + "b" * 64 + ";"
     assert rules_in(long_col, "identifier-too-long") == ["identifier-too-long"]
+
+
+def test_a_long_name_a_statement_refers_to_is_flagged_once_and_not_where_created() -> None:
+    long = "x" * 64
+    dropped = found(f"ALTER TABLE t DROP COLUMN {long}, DROP COLUMN y;", "identifier-too-long")
+    assert [f.message for f in dropped] == [
+        f"column name {long} is 64 bytes: PostgreSQL truncates it to {'x' * 63}, so this "
+        "statement acts on whatever column has that name"
+    ]
+    long_table = f"ALTER TABLE {long} ALTER COLUMN a SET NOT NULL, ALTER COLUMN b DROP DEFAULT;"
+    assert rules_in(long_table, "identifier-too-long") == ["identifier-too-long"]
+    created_here = f"CREATE INDEX {long} ON t (c);\nDROP INDEX {long};"
+    assert [f.line for f in found(created_here, "identifier-too-long")] == [1]
 
 
 def test_enum_ordering_is_opt_in() -> None:

@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `char(n)` / `character(n)` columns in a new table, a new column, or an ALTER
-COLUMN … TYPE. The one-byte internal type `"char"` passes.
+COLUMN … TYPE. The one-byte internal type `"char"` passes, quoted or schema-qualified
+(`pg_catalog.char` names it too: only the bare keyword CHAR means `char(1)`), and so
+does `bpchar` without a length, which pads nothing.
 
 ## Why is this bad?
 `char(n)` pads every value with spaces to n characters, strips them again in some
@@ -31,7 +33,7 @@ from collections.abc import Iterator
 from migralint.checks.types import declared_columns, quoted, type_finding
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, AlterColumnType, CreateTable
+from migralint.sql.ops import AddColumn, AlterColumnType, CreateTable, DataType
 
 
 @rule(
@@ -45,7 +47,7 @@ from migralint.sql.ops import AddColumn, AlterColumnType, CreateTable
 )
 def check(op: CreateTable | AddColumn | AlterColumnType, ctx: Context) -> Iterator[Violation]:
     for d in declared_columns(op):
-        if d.type.name != "char" or d.type.sql.startswith('"'):  # "char" is a 1-byte type
+        if d.type.name != "char" or _unpadded(d.type):
             continue
         n = d.type.params[0] if d.type.params else 1
         col = quoted(d.name)
@@ -58,6 +60,15 @@ def check(op: CreateTable | AddColumn | AlterColumnType, ctx: Context) -> Iterat
             ctx,
             d,
             f"{d.table}.{d.name} is {str(d.type).lower()}: "
-            f"shorter values are padded with spaces to {n} characters",
+            f"shorter values are padded with spaces to {n} character{'s' if n != 1 else ''}",
             help,
         )
+
+
+def _unpadded(t: DataType) -> bool:
+    """True for the one-byte `"char"` type (a quoted or qualified name: bare CHAR is the
+    SQL keyword for char(1)) and for `bpchar` without a length, which pads nothing."""
+    bare = t.sql.lower().replace('"', "")
+    if bare.startswith("bpchar"):
+        return not t.params
+    return t.sql.startswith('"') or bare.startswith("pg_catalog.char")
