@@ -26,16 +26,19 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
         return "a repeatable migration or callback runs again on the database it already changed"
     if ctx.file.phase == "expand":
         return "this expand migration must be safe to re-run during a rollout"
-    if ctx.session.wrapped or ctx.file.transaction == "implicit":
-        return None  # the tool's transaction rolls the whole file back on failure
-    if ctx.session.explicit:
+    implicit = ctx.file.transaction == "implicit"
+    if implicit or (ctx.session.explicit and not ctx.session.wrapped):
+        # a file sent as one query, or a BEGIN of its own: its COMMIT makes what came
+        # before permanent, and the next statement starts a new transaction (a COMMIT
+        # inside the tool's own transaction is transaction-in-wrapped-file's finding)
         commit = next(after(ctx, ops.Commit, _rolls_back, False), None)
-        if commit is None or not statements_after(ctx, commit):
-            return None
-        return (
-            f"the COMMIT on line {commit.loc.line} makes it permanent before the rest of the "
-            "file runs, so a later failure leaves the migration half-applied"
-        )
+        if commit is not None and statements_after(ctx, commit):
+            return (
+                f"the COMMIT on line {commit.loc.line} makes it permanent before the rest of "
+                "the file runs, so a later failure leaves the migration half-applied"
+            )
+    if ctx.session.in_transaction or implicit:
+        return None  # the open transaction rolls the rest of the file back on failure
     if not statements_after(ctx, op):
         return (
             "this migration runs outside a transaction: if the tool stops before it records "
