@@ -3,6 +3,7 @@
 ## What it does
 Flags `ALTER TABLE … DROP COLUMN` on a table that existed before this migration,
 outside a migration marked `-- migralint: phase=contract`.
+One ALTER TABLE dropping several columns is one finding naming them all.
 
 ## Why is this bad?
 Release N-1 still selects and inserts the column; every such query fails from the

@@ -6,6 +6,7 @@ migration neither created nor re-creates, outside a migration marked `-- migrali
 phase=contract`. Dropping and creating a routine of the same name in one migration
 (to change its signature or return type, which `CREATE OR REPLACE` cannot do) stays
 quiet.
+One statement dropping several routines is one finding naming them all.
 
 ## Why is this bad?
 Release N-1 keeps calling it during the rollout and after a rollback of the code, and

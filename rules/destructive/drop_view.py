@@ -5,6 +5,7 @@ Flags `DROP VIEW` of a view this migration neither created nor re-creates, outsi
 migration marked `-- migralint: phase=contract`. Dropping a view and creating it
 again in the same migration (to change its columns, which `CREATE OR REPLACE VIEW`
 cannot do) is a redefinition and stays quiet.
+One statement dropping several views is one finding naming them all.
 
 ## Why is this bad?
 Release N-1 keeps running during the rollout and after a rollback of the code; every

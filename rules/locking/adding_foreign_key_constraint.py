@@ -3,6 +3,7 @@
 ## What it does
 Flags a FOREIGN KEY (or a column with REFERENCES) added to an existing table without
 `NOT VALID`.
+One ALTER TABLE adding several such keys is one finding naming them all.
 
 ## Why is this bad?
 PostgreSQL takes a SHARE ROW EXCLUSIVE lock on the table and on the referenced table

@@ -7,6 +7,7 @@ unique constraints, and not a `CREATE INDEX` later in the same file. A foreign k
 same migration dropped first (same name, or the name PostgreSQL gave it on the same
 columns) and adds back, to change ON DELETE say, changes nothing about indexes and is
 not judged.
+One ALTER TABLE adding several such keys is one finding naming them all.
 
 ## Why is this bad?
 PostgreSQL indexes the referenced side only. Every DELETE (or key UPDATE) of a

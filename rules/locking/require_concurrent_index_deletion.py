@@ -3,6 +3,7 @@
 ## What it does
 Flags `DROP INDEX` without `CONCURRENTLY`, unless the index belongs to a table created
 in this same migration.
+One DROP INDEX of several indexes is one finding naming them all.
 
 ## Why is this bad?
 A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table. While it waits for

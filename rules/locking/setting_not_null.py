@@ -4,6 +4,7 @@
 Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless the
 column is NOT NULL already (PostgreSQL then does nothing) or, on PostgreSQL 12 or
 later, a validated `CHECK (column IS NOT NULL)` already proves it.
+One ALTER TABLE setting several columns NOT NULL is one finding naming them all.
 
 ## Why is this bad?
 PostgreSQL checks every row before it commits, holding a lock that blocks all reads
