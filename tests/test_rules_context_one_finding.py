@@ -40,22 +40,6 @@ def test_one_statement_naming_several_objects_is_one_finding_naming_them_all(
     assert all(name.strip() in messages[0] for name in names), messages[0]
 
 
-def test_a_later_object_on_a_table_the_migration_created_is_left_out(tmp_path: Path) -> None:
-    files = {
-        "V1__create.sql": "CREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);\n",
-        "V2__drop.sql": (
-            "CREATE TABLE scratch (id int);\nCREATE INDEX scratch_id ON scratch (id);\n"
-            "DROP INDEX a_id, scratch_id;\n"
-        ),
-    }
-    result = lint_tree(tmp_path, files, select=("require-concurrent-index-deletion",))
-    messages = [f.message for f in result.findings]
-    assert messages == [
-        "dropping index a_id without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its "
-        "table, blocking reads and writes"
-    ], messages
-
-
 def test_a_rollback_re_creating_several_columns_is_one_finding(tmp_path: Path) -> None:
     files = {
         "1_create.up.sql": "CREATE TABLE t (id int, a int, b int);\n",

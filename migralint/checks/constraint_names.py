@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from migralint.plan.constraint_steps import default_name
+from migralint.checks.types import NAMEDATALEN
 from migralint.schema import TableState
 from migralint.sql import ops
 
@@ -33,11 +33,25 @@ def generated_name(
         label, columns = _LABELS[c.kind], [] if c.kind == "primary_key" else list(c.columns)
     else:
         return None
-    name, n = default_name(table, columns, label), 0
+    name, n = object_name(table.name, "_".join(columns), label), 0
     while name in taken:
         n += 1
-        name = default_name(table, columns, f"{label}{n}")
+        name = object_name(table.name, "_".join(columns), f"{label}{n}")
     return name
+
+
+def object_name(first: str, second: str, label: str) -> str:
+    """PostgreSQL's makeObjectName: `first_second_label`, the longer of the two parts
+    shortened first, byte by byte (never inside a character), until it fits 63 bytes."""
+    a, b = first.encode(), second.encode()
+    room = NAMEDATALEN - len(label.encode()) - 1 - (1 if b else 0)
+    while len(a) + len(b) > room:
+        if len(a) > len(b):
+            a = a[:-1]
+        else:
+            b = b[:-1]
+    parts = [p.decode(errors="ignore") for p in (a, b) if p]
+    return "_".join([*parts, label])
 
 
 def _check_columns(expression: str | None, state: TableState | None) -> list[str]:

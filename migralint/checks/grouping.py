@@ -23,23 +23,20 @@ def per_statement(
     """What `judge` finds (None: nothing) in the current Op and in the later Ops of the
     same statement of its type (or of `kinds`), each judged at its own place, when the
     current Op is the first of the statement it finds something in; [] otherwise. The
-    judge keys the once-per-statement memory: two rules pass two judges. A later Op on a
-    table this migration created is judged only when the current Op's table is new too
-    (the engine leaves new tables out of most rules)."""
+    judge keys the once-per-statement memory: two rules pass two judges. The judge sees
+    every Op, on new tables too: the statements grouped here (one ALTER TABLE, a DROP of
+    views or routines) name at most one table."""
     found = judge(op, ctx)
     run = statement_run(ctx)
     key = f"{judge.__module__}.{judge.__qualname__}:{run.start}"
     if found is None or not ctx.first_time(key):
         return []
-    new_here = _on_new_table(op, ctx)
     results = [found]
     here = ctx.position
     try:
         for i in run:
             sibling = ctx.file_ops[i]
             if i <= here or not isinstance(sibling, kinds or type(op)):
-                continue
-            if _on_new_table(sibling, ctx) and not new_here:
                 continue
             ctx.position = i
             more = judge(sibling, ctx)  # type: ignore[arg-type]
@@ -48,11 +45,6 @@ def per_statement(
     finally:
         ctx.position = here
     return results
-
-
-def _on_new_table(op: ops.Op, ctx: Context) -> bool:
-    table = ctx.target_table(op)
-    return table is not None and ctx.is_new_table(table)
 
 
 def listing(noun: str, names: Sequence[str], plural: str | None = None) -> str:
