@@ -9,11 +9,14 @@ say; an unknown table is simply unknown, never an error.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from migralint.pgfacts import null_rejected
 from migralint.sql import ops
 from migralint.sql.names import quote, quote_name
+
+# migralint.sql.references and .table_clauses parse with sqlglot: imported where used,
+# so that the rule pack, which imports this module, loads without sqlglot.
 
 
 @dataclass
@@ -22,6 +25,7 @@ class ColumnState:
     nullable: bool = True
     default: ops.Default | None = None
     generated: bool = False  # GENERATED ALWAYS AS (…) STORED
+    collation: str | None = None  # COLLATE …; None: the type's
 
 
 @dataclass
@@ -39,27 +43,8 @@ class TableState:
     constraints: dict[str, ConstraintState] = field(default_factory=dict)
     # lower-cased column → names of the valid `CHECK (col IS NOT NULL)` constraints
     not_null_checks: dict[str, set[str]] = field(default_factory=dict)
-
-
-_NOISE = re.compile(r'[\s()"`]+')
-
-
-def _not_null_columns(expression: str | None) -> set[str]:
-    """The (lower-cased) columns a check's expression may prove NOT NULL."""
-    flat = _NOISE.sub("", expression or "").lower()
-    found = {flat[: -len("isnotnull")]} if flat.endswith("isnotnull") else set()
-    if flat.startswith("not") and flat.endswith("isnull"):
-        found.add(flat[len("not") : -len("isnull")])
-    return found
-
-
-def _is_not_null_check(expression: str | None, column: str) -> bool:
-    """True for `col IS NOT NULL` however it is parenthesised, quoted or rendered."""
-    if not expression:
-        return False
-    flat = _NOISE.sub("", expression).lower()
-    col = column.lower()
-    return flat in (f"{col}isnotnull", f"not{col}isnull")
+    partitioned: bool = False  # CREATE TABLE … PARTITION BY
+    parent: str | None = None  # the key of the table it is a partition of (PARTITION OF)
 
 
 _INDEXED_KINDS = ("primary_key", "unique", "exclude")
@@ -102,8 +87,12 @@ def _only_column(expression: str | None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _column_state(col: ops.Column) -> ColumnState:
-    return ColumnState(col.type, col.nullable, col.default, col.generated_stored)
+def _column_state(col: ops.Column, statement: str) -> ColumnState:
+    """The state of a column the statement defines."""
+    from migralint.sql.table_clauses import column_collation
+
+    collation = column_collation(statement, col.name)
+    return ColumnState(col.type, col.nullable, col.default, col.generated_stored, collation)
 
 
 class Catalog:
@@ -199,11 +188,9 @@ class Catalog:
         )
 
     def has_valid_not_null_check(self, table: ops.Name, column: str) -> bool:
+        """True if a valid CHECK proves the column NOT NULL (pgfacts.null_rejected)."""
         state = self.tables.get(table.key)
-        if state is None:
-            return False
-        names = state.not_null_checks.get(column.lower(), ())
-        return any(_is_not_null_check(state.constraints[n].expression, column) for n in names)
+        return state is not None and bool(state.not_null_checks.get(column.lower()))
 
     # Replay
 
@@ -219,11 +206,15 @@ class Catalog:
     def _create_table(self, op: ops.CreateTable) -> None:
         if op.if_not_exists and op.table.key in self.tables:
             return
-        state = TableState()
+        self._forget_table(op.table.key)
+        from migralint.sql.table_clauses import partitioning
+
+        split = partitioning(op.loc.statement)
+        state = TableState(
+            partitioned=split.partitioned, parent=split.parent.key if split.parent else None
+        )
         for col in op.columns:
-            state.columns[col.name] = ColumnState(
-                col.type, col.nullable, col.default, col.generated_stored
-            )
+            state.columns[col.name] = _column_state(col, op.loc.statement)
             for c in col.constraints:
                 self._add_constraint(state, op.table, c)
         for c in op.constraints:
@@ -232,26 +223,68 @@ class Catalog:
         self._created.add(op.table.key)
 
     def _drop_table(self, op: ops.DropTable) -> None:
-        self.tables.pop(op.table.key, None)
-        self._created.discard(op.table.key)
+        self._forget_table(op.table.key)
+
+    def _forget_table(self, key: str) -> None:
+        """Drop what the catalog knows of a table: its indexes, the foreign keys that
+        reference it (a DROP TABLE that succeeds took them, with CASCADE) and its
+        partitions, which PostgreSQL drops with it."""
+        self.tables.pop(key, None)
+        self._created.discard(key)
+        self.indexed.pop(key, None)
+        for index, _ in self._indexes_on(key):
+            del self.index_definitions[index]
+        for state in self.tables.values():
+            for name, c in list(state.constraints.items()):
+                if c.references is not None and c.references.table.key == key:
+                    del state.constraints[name]
+        for child in [k for k, state in self.tables.items() if state.parent == key]:
+            self._forget_table(child)
 
     def _rename_table(self, op: ops.RenameTable) -> None:
-        state = self.tables.pop(op.table.key, None)
-        new = ops.Name(op.new_name, op.table.schema)
-        if state is not None:
-            self.tables[new.key] = state
-        if op.table.key in self._created:
-            self._created.discard(op.table.key)
-            self._created.add(new.key)
+        """Foreign keys, indexes and partitions point at the table by oid: they follow."""
+        from migralint.sql.references import rename_index_table
+
+        old, new = op.table.key, ops.Name(op.new_name, op.table.schema).key
+        if old in self.tables:
+            self.tables[new] = self.tables.pop(old)
+        if old in self.indexed:
+            self.indexed[new] = self.indexed.pop(old)
+        if old in self._created:
+            self._created.discard(old)
+            self._created.add(new)
+        for index, created in self._indexes_on(old):
+            statement = rename_index_table(created.loc.statement, op.table.name, op.new_name)
+            self.index_definitions[index] = replace(
+                created,
+                table=replace(created.table, name=op.new_name),
+                loc=replace(created.loc, statement=statement),
+            )
+        for c, ref in self._references_to(old):
+            c.references = replace(ref, table=replace(ref.table, name=op.new_name))
+        for state in self.tables.values():
+            if state.parent == old:
+                state.parent = new
+
+    def _indexes_on(self, table_key: str) -> list[tuple[str, ops.CreateIndex]]:
+        """(index key, its CREATE INDEX) of each index the catalog knows on the table."""
+        return [(k, i) for k, i in self.index_definitions.items() if i.table.key == table_key]
+
+    def _references_to(self, table_key: str) -> list[tuple[ConstraintState, ops.ForeignKeyRef]]:
+        """The foreign keys (of any table) that reference the table, and their targets."""
+        return [
+            (c, c.references)
+            for state in self.tables.values()
+            for c in state.constraints.values()
+            if c.references is not None and c.references.table.key == table_key
+        ]
 
     def _add_column(self, op: ops.AddColumn) -> None:
         state = self.tables.setdefault(op.table.key, TableState())
         col = op.column
         if op.if_not_exists and col.name in state.columns:
             return
-        state.columns[col.name] = ColumnState(
-            col.type, col.nullable, col.default, col.generated_stored
-        )
+        state.columns[col.name] = _column_state(col, op.loc.statement)
         for c in col.constraints:
             self._add_constraint(state, op.table, c)
 
@@ -261,16 +294,29 @@ class Catalog:
             state.columns.pop(op.column, None)
 
     def _rename_column(self, op: ops.RenameColumn) -> None:
-        """PostgreSQL's constraints and indexes name columns by number, so they follow it."""
-        state = self.tables.get(op.table.key)
-        if state and op.column in state.columns:
-            state.columns[op.new_name] = state.columns.pop(op.column)
-        for c in state.constraints.values() if state else ():
-            c.columns = _renamed(c.columns, op.column, op.new_name)
-        leading = self.indexed.get(op.table.key)
+        """PostgreSQL's constraints and indexes (and other tables' foreign keys) name
+        columns by number, so they follow it."""
+        from migralint.sql.references import rename_in_expression
+
+        old, new, key = op.column, op.new_name, op.table.key
+        state = self.tables.get(key)
+        if state is not None and old in state.columns:
+            state.columns[new] = state.columns.pop(old)
+        for name, c in state.constraints.items() if state is not None else ():
+            _file_not_null_check(state, name, False)
+            c.columns = _renamed(c.columns, old, new)
+            if c.expression is not None:
+                exclude = c.kind == "exclude"
+                c.expression = rename_in_expression(c.expression, old, new, exclude)
+            _file_not_null_check(state, name, True)
+        for c, ref in self._references_to(key):
+            c.references = replace(ref, columns=_renamed(ref.columns, old, new))
+        for index, created in self._indexes_on(key):
+            self.index_definitions[index] = _index_renamed(created, old, new)
+        leading = self.indexed.get(key)
         if leading:
-            self.indexed[op.table.key] = {
-                (n, frozenset(_renamed(tuple(cols), op.column, op.new_name))) for n, cols in leading
+            self.indexed[key] = {
+                (n, frozenset(_renamed(tuple(cols), old, new))) for n, cols in leading
             }
 
     def _column_state(self, table: ops.Name, column: str) -> ColumnState:
@@ -278,7 +324,13 @@ class Catalog:
         return state.columns.setdefault(column, ColumnState(None))
 
     def _alter_type(self, op: ops.AlterColumnType) -> None:
-        self._column_state(op.table, op.column).type = op.type
+        """The column takes the type, and the collation the statement gives it (none:
+        the new type's)."""
+        state = self._column_state(op.table, op.column)
+        state.type = op.type
+        from migralint.sql.table_clauses import column_collation
+
+        state.collation = column_collation(op.loc.statement, op.column)
 
     def _set_not_null(self, op: ops.SetNotNull) -> None:
         self._column_state(op.table, op.column).nullable = False
@@ -389,13 +441,30 @@ def _renamed(columns: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
     return tuple(new if c == old else c for c in columns)
 
 
+def _index_renamed(created: ops.CreateIndex, old: str, new: str) -> ops.CreateIndex:
+    """An index definition after its table's column `old` became `new`: its statement,
+    key columns (and expressions) and predicate."""
+    from migralint.sql import references
+
+    where = created.where
+    return replace(
+        created,
+        columns=references.rename_index_columns(created.loc.statement, created.columns, old, new),
+        where=references.rename_in_expression(where, old, new) if where is not None else None,
+        loc=replace(
+            created.loc,
+            statement=references.rename_in_index(created.loc.statement, old, new),
+        ),
+    )
+
+
 def _file_not_null_check(state: TableState, name: str, filed: bool) -> None:
     """File (or unfile) the constraint `name` under the columns it proves NOT NULL, when
     it is a valid CHECK: has_valid_not_null_check looks there, not at every constraint."""
     c = state.constraints.get(name)
     if c is None or c.kind != "check" or not c.valid:
         return
-    for column in _not_null_columns(c.expression):
+    for column in null_rejected(c.expression):
         names = state.not_null_checks.setdefault(column, set())
         if filed:
             names.add(name)

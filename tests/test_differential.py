@@ -167,12 +167,7 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
 }
 
 # Files the planner gets wrong today: the reason names the bug the harness shows.
-PLANNER_BUGS = {
-    "plans/differential/renamed-twice/03_rename_again.up.sql": "planner bug: the catalog "
-    "(migralint/schema.py Catalog._rename_column) does not rename the column in the table's "
-    "constraints and indexes, so the plan carries UNIQUE (a) / CHECK (a <> '') for a column "
-    "now called b, and its expand stops at t_a_key and t_a_check",
-}
+PLANNER_BUGS: dict[str, str] = {}
 
 
 def test_the_replay_carried_from_file_to_file_is_plan_from_s_own() -> None:
