@@ -161,7 +161,7 @@ class Catalog:
             return None
         if known.generated:
             return f"{table}.{column} is a generated column"
-        if any(c.kind == "primary_key" and column in c.columns for c in state.constraints.values()):
+        if column in self.primary_key(table):
             return f"{table}.{column} is part of the primary key"
         for other, other_state in self.tables.items():
             for name, c in other_state.constraints.items():
@@ -169,6 +169,12 @@ class Catalog:
                 if ref and ref.table.key == table.key and column in ref.columns:
                     return f"{table}.{column} is referenced by foreign key {name} of {other}"
         return None
+
+    def primary_key(self, table: ops.Name) -> tuple[str, ...]:
+        """The columns of the table's primary key; () when the migrations give it none."""
+        state = self.tables.get(table.key)
+        constraints = state.constraints.values() if state else ()
+        return next((c.columns for c in constraints if c.kind == "primary_key"), ())
 
     def has_index_starting_with(self, table: ops.Name, columns: tuple[str, ...]) -> bool:
         """True if an index (or PK / UNIQUE constraint) leads with exactly these columns."""
@@ -234,10 +240,8 @@ class Catalog:
         self.indexed.pop(key, None)
         for index, _ in self._indexes_on(key):
             del self.index_definitions[index]
-        for state in self.tables.values():
-            for name, c in list(state.constraints.items()):
-                if c.references is not None and c.references.table.key == key:
-                    del state.constraints[name]
+        for state, name, _ in self._references_to(key):
+            del state.constraints[name]
         for child in [k for k, state in self.tables.items() if state.parent == key]:
             self._forget_table(child)
 
@@ -260,8 +264,10 @@ class Catalog:
                 table=replace(created.table, name=op.new_name),
                 loc=replace(created.loc, statement=statement),
             )
-        for c, ref in self._references_to(old):
-            c.references = replace(ref, table=replace(ref.table, name=op.new_name))
+        for state, name, ref in self._references_to(old):
+            state.constraints[name].references = replace(
+                ref, table=replace(ref.table, name=op.new_name)
+            )
         for state in self.tables.values():
             if state.parent == old:
                 state.parent = new
@@ -270,12 +276,12 @@ class Catalog:
         """(index key, its CREATE INDEX) of each index the catalog knows on the table."""
         return [(k, i) for k, i in self.index_definitions.items() if i.table.key == table_key]
 
-    def _references_to(self, table_key: str) -> list[tuple[ConstraintState, ops.ForeignKeyRef]]:
-        """The foreign keys (of any table) that reference the table, and their targets."""
+    def _references_to(self, table_key: str) -> list[tuple[TableState, str, ops.ForeignKeyRef]]:
+        """(the table, the name, the target) of each foreign key referencing the table."""
         return [
-            (c, c.references)
+            (state, name, c.references)
             for state in self.tables.values()
-            for c in state.constraints.values()
+            for name, c in state.constraints.items()
             if c.references is not None and c.references.table.key == table_key
         ]
 
@@ -289,9 +295,29 @@ class Catalog:
             self._add_constraint(state, op.table, c)
 
     def _drop_column(self, op: ops.DropColumn) -> None:
-        state = self.tables.get(op.table.key)
-        if state:
-            state.columns.pop(op.column, None)
+        """PostgreSQL drops the indexes and constraints that use the column with it, and
+        (with CASCADE) the foreign keys that reference it."""
+        from migralint.sql.references import index_reads_column, reads_column
+
+        key, column = op.table.key, op.column
+        state = self.tables.get(key)
+        key_columns = self.primary_key(op.table)
+        for name, c in list(state.constraints.items()) if state is not None else ():
+            if column in c.columns or (
+                c.expression is not None and reads_column(c.expression, column, c.kind == "exclude")
+            ):
+                _file_not_null_check(state, name, False)
+                del state.constraints[name]
+        for other, name, ref in self._references_to(key):
+            if column in (ref.columns or key_columns):
+                del other.constraints[name]
+        for index, created in self._indexes_on(key):
+            if column in created.columns or index_reads_column(created.loc.statement, column):
+                del self.index_definitions[index]
+        if key in self.indexed:
+            self.indexed[key] = {(n, cols) for n, cols in self.indexed[key] if column not in cols}
+        if state is not None:
+            state.columns.pop(column, None)
 
     def _rename_column(self, op: ops.RenameColumn) -> None:
         """PostgreSQL's constraints and indexes (and other tables' foreign keys) name
@@ -309,8 +335,10 @@ class Catalog:
                 exclude = c.kind == "exclude"
                 c.expression = rename_in_expression(c.expression, old, new, exclude)
             _file_not_null_check(state, name, True)
-        for c, ref in self._references_to(key):
-            c.references = replace(ref, columns=_renamed(ref.columns, old, new))
+        for other, name, ref in self._references_to(key):
+            other.constraints[name].references = replace(
+                ref, columns=_renamed(ref.columns, old, new)
+            )
         for index, created in self._indexes_on(key):
             self.index_definitions[index] = _index_renamed(created, old, new)
         leading = self.indexed.get(key)

@@ -187,3 +187,39 @@ def test_partitioning_is_postgres_one(db: Any, dropped: bool) -> None:
     ).fetchall()
     tables = replayed(sql).tables
     assert found == sorted((name, t.partitioned, t.parent) for name, t in tables.items())
+
+
+DROPPED_COLUMNS = """
+CREATE TABLE t (
+  id bigint PRIMARY KEY, a text UNIQUE CHECK (a <> ''), b int CHECK (b > 0), c int,
+  UNIQUE (b, c), CHECK (a IS NOT NULL), EXCLUDE USING btree (c WITH =) WHERE (a <> 'x')
+);
+CREATE INDEX t_a ON t (lower(a));
+CREATE INDEX t_c ON t (c) WHERE a <> '';
+CREATE INDEX t_b ON t (b) INCLUDE (a);
+CREATE INDEX t_bc ON t (b, c);
+CREATE TABLE u (id int, ta text REFERENCES t (a), tb int REFERENCES t, tc int, tbc int,
+  FOREIGN KEY (tc, tbc) REFERENCES t (b, c));
+ALTER TABLE t DROP COLUMN a CASCADE;
+ALTER TABLE t DROP COLUMN id CASCADE;
+ALTER TABLE t RENAME COLUMN c TO a;
+"""
+
+
+def test_a_dropped_column_takes_its_indexes_constraints_and_foreign_keys(db: Any) -> None:
+    db.execute(DROPPED_COLUMNS)
+    constraints = db.execute(
+        "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+        "WHERE conrelid IN ('t'::regclass, 'u'::regclass) ORDER BY 1, 2"
+    ).fetchall()
+    indexes = db.execute(
+        "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 't'::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY 1"
+    ).fetchall()
+    catalog = replayed(DROPPED_COLUMNS)
+    assert constraints == sorted(
+        (table, name) for table in ("t", "u") for name in catalog.tables[table].constraints
+    )
+    assert indexes == [(name,) for name in sorted(catalog.index_definitions)]
+    assert catalog.has_index_starting_with(ops.Name("t"), ("b", "a"))
+    assert not catalog.has_index_starting_with(ops.Name("t"), ("a",))

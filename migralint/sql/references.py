@@ -52,43 +52,65 @@ def _replaced(text: str, names: Iterable[exp.Identifier], old: str, new: str, sk
     return "".join(out) + text[last:]
 
 
+def _expression(text: str, clause: bool) -> tuple[list[exp.Identifier], int] | None:
+    """The column names a CHECK's condition (or with `clause`, a table constraint such
+    as `EXCLUDE …`) reads, and how far into the parsed text `text` starts."""
+    prefix = "ALTER TABLE t ADD CONSTRAINT c " if clause else "SELECT "
+    tree = _tree(prefix + text)
+    return None if tree is None else (list(_columns([tree])), len(prefix))
+
+
 def rename_in_expression(text: str, old: str, new: str, clause: bool = False) -> str:
     """A CHECK's condition (or with `clause`, a table constraint such as `EXCLUDE …`)
     with column `old` renamed `new`."""
-    prefix = "ALTER TABLE t ADD CONSTRAINT c " if clause else "SELECT "
-    tree = _tree(prefix + text)
-    if tree is None:
-        return text
-    return _replaced(text, _columns([tree]), old, new, len(prefix))
+    found = _expression(text, clause)
+    return text if found is None else _replaced(text, found[0], old, new, found[1])
 
 
-def index_column_nodes(statement: str) -> tuple[exp.Index, list[exp.Expression]] | None:
+def reads_column(text: str, column: str, clause: bool = False) -> bool:
+    """Does the condition (or with `clause`, the constraint) read `column`? Text that
+    does not parse is taken to read it."""
+    found = _expression(text, clause)
+    return found is None or any(identifier(n) == column for n in found[0])
+
+
+def _index(statement: str) -> tuple[exp.Index, list[exp.Expression]] | None:
     """A CREATE INDEX's index node and its key entries (ordering, collation and operator
     class left out), or None if it does not parse as one."""
     tree = _tree(statement)
     index = tree.this if isinstance(tree, exp.Create) else None
-    if not isinstance(index, exp.Index):
+    params = index.args.get("params") if isinstance(index, exp.Index) else None
+    if params is None:
         return None
-    params = index.args.get("params")
     entries = []
-    for node in params.args.get("columns") or [] if params else []:
+    for node in params.args.get("columns") or []:
         while isinstance(node, (exp.Ordered, exp.Collate, exp.Opclass)):
             node = node.this
         entries.append(node)
     return index, entries
 
 
-def rename_in_index(statement: str, old: str, new: str) -> str:
-    """A CREATE INDEX statement with column `old` renamed `new` in its keys, INCLUDE list
-    and predicate (not in its name, table, method or storage parameters)."""
-    found = index_column_nodes(statement)
+def _index_names(statement: str) -> list[exp.Identifier] | None:
+    """The column names in a CREATE INDEX's keys, INCLUDE list and predicate (not in its
+    name, table, method or storage parameters)."""
+    found = _index(statement)
     if found is None:
-        return statement
+        return None
     index, entries = found
     params = index.args["params"]
-    include = params.args.get("include") or []
-    where = [params.args.get("where")]
-    return _replaced(statement, _columns([*entries, *include, *where]), old, new)
+    return list(_columns([*entries, *(params.args.get("include") or []), params.args.get("where")]))
+
+
+def rename_in_index(statement: str, old: str, new: str) -> str:
+    """A CREATE INDEX statement with column `old` renamed `new`."""
+    names = _index_names(statement)
+    return statement if names is None else _replaced(statement, names, old, new)
+
+
+def index_reads_column(statement: str, column: str) -> bool:
+    """Does the CREATE INDEX use `column` (a statement that does not parse is taken to)?"""
+    names = _index_names(statement)
+    return names is None or any(identifier(n) == column for n in names)
 
 
 def rename_index_columns(
@@ -96,7 +118,7 @@ def rename_index_columns(
 ) -> tuple[str, ...]:
     """An index's key `columns` (names, or expressions as SQL, one for each entry of the
     CREATE INDEX `statement`) with column `old` renamed `new`."""
-    found = index_column_nodes(statement)
+    found = _index(statement)
     entries = found[1] if found else []
     if len(entries) != len(columns):
         entries = [exp.column(c) for c in columns]  # what does not parse is read as names
@@ -110,13 +132,7 @@ def rename_index_columns(
 
 def rename_index_table(statement: str, old: str, new: str) -> str:
     """A CREATE INDEX statement on table `old` (unqualified name) as one on `new`."""
-    found = index_column_nodes(statement)
-    if found is None:
-        return statement
-    table = found[0].args.get("table")
-    names = (
-        [table.this]
-        if isinstance(table, exp.Table) and isinstance(table.this, exp.Identifier)
-        else []
-    )
-    return _replaced(statement, names, old, new)
+    found = _index(statement)
+    table = found[0].args.get("table") if found else None
+    names = [table.this] if isinstance(table, exp.Table) else []
+    return _replaced(statement, [n for n in names if isinstance(n, exp.Identifier)], old, new)
