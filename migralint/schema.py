@@ -461,6 +461,11 @@ class Catalog:
                 state.constraints[new_name] = state.constraints.pop(index.name)
                 return
 
+    def _detach_partition(self, op: ops.DetachPartition) -> None:
+        state = self.tables.get(op.partition.key)
+        if state is not None:
+            state.parent = None
+
     def _drop_index(self, op: ops.DropIndex) -> None:
         self.index_definitions.pop(op.name.key, None)
 
@@ -518,6 +523,7 @@ _HANDLERS = {
     ops.RenameConstraint: Catalog._rename_constraint,
     ops.CreateIndex: Catalog._create_index,
     ops.DropIndex: Catalog._drop_index,
+    ops.DetachPartition: Catalog._detach_partition,
     ops.CreateObject: Catalog._create_object,
     ops.DropObject: Catalog._drop_object,
     ops.AlterTypeAddValue: Catalog._add_enum_value,
