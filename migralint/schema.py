@@ -41,7 +41,7 @@ class ConstraintState:
 class TableState:
     columns: dict[str, ColumnState] = field(default_factory=dict)
     constraints: dict[str, ConstraintState] = field(default_factory=dict)
-    # lower-cased column → names of the valid `CHECK (col IS NOT NULL)` constraints
+    # lower-cased column → names of the valid CHECKs that reject its NULLs (null_rejected)
     not_null_checks: dict[str, set[str]] = field(default_factory=dict)
     partitioned: bool = False  # CREATE TABLE … PARTITION BY
     parent: str | None = None  # the key of the table it is a partition of (PARTITION OF)
@@ -210,11 +210,11 @@ class Catalog:
             handler(self, op)
 
     def _create_table(self, op: ops.CreateTable) -> None:
-        if op.if_not_exists and op.table.key in self.tables:
-            return
-        self._forget_table(op.table.key)
         from migralint.sql.table_clauses import partitioning
 
+        if op.if_not_exists and op.table.key in self.tables:
+            return
+        self._forget_table(op.table.key)  # a DROP the catalog missed: nothing carries over
         split = partitioning(op.loc.statement)
         state = TableState(
             partitioned=split.partitioned, parent=split.parent.key if split.parent else None
@@ -354,10 +354,10 @@ class Catalog:
     def _alter_type(self, op: ops.AlterColumnType) -> None:
         """The column takes the type, and the collation the statement gives it (none:
         the new type's)."""
-        state = self._column_state(op.table, op.column)
-        state.type = op.type
         from migralint.sql.table_clauses import column_collation
 
+        state = self._column_state(op.table, op.column)
+        state.type = op.type
         state.collation = column_collation(op.loc.statement, op.column)
 
     def _set_not_null(self, op: ops.SetNotNull) -> None:

@@ -225,3 +225,30 @@ def test_a_dropped_column_takes_its_indexes_constraints_and_foreign_keys(db: Any
     assert indexes == [(name,) for name in sorted(catalog.index_definitions)]
     assert catalog.has_index_starting_with(ops.Name("t"), ("b", "a"))
     assert not catalog.has_index_starting_with(ops.Name("t"), ("a",))
+
+
+@pytest.mark.parametrize(
+    ("condition", "old", "new", "renamed"),
+    [
+        (
+            "text <> ''::text AND length(text) > 0",
+            "text",
+            "body",
+            "body <> ''::text AND length(body) > 0",
+        ),
+        (
+            "\"a\" > 0 OR t.a IS NULL OR aa = 'a'",
+            "a",
+            "select",
+            '"select" > 0 OR t."select" IS NULL OR aa = \'a\'',
+        ),
+        ("a(b) > 0", "a", "z", "a(b) > 0"),
+        ("not sql ((", "a", "z", "not sql (("),
+    ],
+)
+def test_a_rename_changes_only_the_column_references(
+    condition: str, old: str, new: str, renamed: str
+) -> None:
+    from migralint.sql.references import rename_in_expression
+
+    assert rename_in_expression(condition, old, new) == renamed

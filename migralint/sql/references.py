@@ -4,7 +4,8 @@ PostgreSQL's constraints and indexes point at columns and tables by number, so a
 rename carries them along; the catalog keeps their text, and renames the references
 in it. Only the parsed references change: a column `a` leaves `'a'`, `aa`, a function
 `a()` and a type `a` alone, and everything else stays as written. Text sqlglot cannot
-read is returned unchanged.
+read is returned unchanged by a rename, and taken to read every column (DROP COLUMN
+then forgets the constraint or index rather than keep one PostgreSQL dropped).
 """
 
 from __future__ import annotations
