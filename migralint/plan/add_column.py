@@ -48,6 +48,7 @@ class Change:
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+    fire_triggers: bool = field(default=False, metadata={"help": sql.FIRE_TRIGGERS_HELP})
 
 
 def _definition(change: Change) -> tuple[str, str]:
@@ -128,6 +129,8 @@ def plan(change: Change) -> Plan:
         if change.default is not None
         else f"Release N-1's INSERTs leave {column} NULL."
     )
+    checked = sql.update_triggers_check(table, change.fire_triggers) if fill is not None else ""
+    triggers = f"{checked}\n\n" if checked else ""
     expand = Phase(
         "expand",
         f"{slug}_expand",
@@ -139,7 +142,7 @@ def plan(change: Change) -> Plan:
             else ""
         )
         + f".\n{new_rows}\n{_lost_on_down(column)}",
-        f"{lock}\n\n{add};{storage}{set_default}",
+        f"{lock}\n\n{triggers}{add};{storage}{set_default}",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
     )
     if fill is not None:

@@ -46,6 +46,7 @@ class Change:
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+    fire_triggers: bool = field(default=False, metadata={"help": sql.FIRE_TRIGGERS_HELP})
 
 
 def plan(change: Change) -> Plan:
@@ -83,6 +84,7 @@ def plan(change: Change) -> Plan:
         key=change.key,
         batch_size=change.batch_size,
         lock_timeout=change.lock_timeout,
+        fire_triggers=change.fire_triggers,
     )
     slug = replace_column.sql.slug("change", table.name, column, "type")
     note = f"Every release reads and writes {column}: its type changes at the contract. "

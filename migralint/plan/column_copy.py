@@ -25,6 +25,7 @@ rolled-back up, does exactly what is still missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import sqlglot
 from sqlglot import exp
@@ -40,8 +41,12 @@ from migralint.sql.split import split_statements
 
 DEPENDENTS = (
     ": the plan does not carry these over to {target} (the contract would drop them with "
-    "the column); drop them first and re-create them on {target} after the expand, or make "
-    "the change by hand"
+    "the column, or fail to drop it); drop them first and re-create them on {target} after "
+    "the expand, or make the change by hand"
+)
+BLOCKING = (
+    ": the contract could not drop the column while they use it; drop them first and "
+    "re-create them on {target} after the expand, or make the change by hand"
 )
 
 
@@ -69,7 +74,7 @@ def start_copy(
     trigger: str,
     target_type: str | None = None,
     target_collation: str | None = None,
-    keeps_source: bool = False,
+    dependents: Dependents = "refuse",
     carried: tuple[CarriedIndex, ...] = (),
     copies_keys: bool = True,
     checks: tuple[CarriedCheck, ...] = (),
@@ -81,10 +86,13 @@ def start_copy(
 
     A re-run after this plan's own expand (the sync trigger exists) does nothing; a
     `target` that exists without it is another column, and reusing it would lose data.
-    Unless `keeps_source` (a down, or replace-column, whose old column's indexes go with
-    it as in the change it replaces), it refuses a source that indexes, constraints
-    (other than NOT NULL), views or policies depend on: the plan does not carry them, and
-    the contract would drop them with the column; the `carried` indexes excepted.
+    `dependents` "refuse": it refuses a source that indexes, constraints (other than NOT
+    NULL), generated columns, views or policies depend on: the plan does not carry them,
+    and the contract would drop them with the column (or fail to); the `carried` indexes
+    excepted. "blocking" (replace-column, whose old column's indexes and constraints go
+    with it as in the change it replaces): only what would make the contract's DROP
+    COLUMN fail (generated columns, views, policies, other tables' foreign keys).
+    "ignore": a down, which drops nothing.
     With `copies_keys`, the source's foreign keys are copied onto the target too.
     The sync trigger compares each column's old and new value: the type of each needs an
     `=` operator, except `json_column`, which the trigger compares as text (json keeps
@@ -163,24 +171,7 @@ def start_copy(
         f"\n      AND NOT coalesce(k.contype = 'f' AND k.conrelid = {rel}"
         " AND src.attnum = ANY(k.conkey), false)"
     )
-    dependents = (
-        ""
-        if keeps_source
-        else f"""  SELECT string_agg(DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid),
-      ', ')
-    INTO used_by FROM pg_depend AS d
-    LEFT JOIN pg_class AS c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
-    LEFT JOIN pg_constraint AS k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
-    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = {rel}
-      AND d.refobjsubid = src.attnum AND d.deptype IN ('n', 'a')
-      AND d.classid <> 'pg_attrdef'::regclass AND c.relkind IS DISTINCT FROM 'S'
-      AND k.contype IS DISTINCT FROM 'n'{excepted};
-  IF used_by IS NOT NULL THEN
-    RAISE EXCEPTION USING MESSAGE = {sql.literal(f"migralint: {table}.{source} is used by ")}
-      || used_by || {sql.literal(DEPENDENTS.format(target=target))};
-  END IF;
-"""
-    )
+    users = _users_check(table, rel, source, target, excepted, dependents)
     attributes = _copy_attributes(rel, target, same_type=target_type is None)
     body = f"""DECLARE
   src pg_attribute;
@@ -203,7 +194,7 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = {rel}) THEN
     {children}
   END IF;
-{dependents}  IF EXISTS (
+{users}  IF EXISTS (
     SELECT 1 FROM pg_attribute
     WHERE attrelid = {rel} AND attname = {sql.literal(target)} AND NOT attisdropped
   ) THEN
@@ -214,7 +205,7 @@ BEGIN
     END IF;
     {taken}
   END IF;
-{_comparable(table, "src", source, json_column)}
+{_accepts_null(table, source, target, column_type)}{_comparable(table, "src", source, json_column)}
 {collation}  -- DEFAULT NULL overrides a domain's default, which would otherwise fill every row
   -- (and the backfill fills only NULLs); finish_move gives the target its default.
   EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s DEFAULT NULL', {rel},
@@ -227,6 +218,57 @@ BEGIN
 {_copy_foreign_keys(table, rel, source, target) if copies_keys else ""}
 END"""
     return sql.do_block(body, "copy")
+
+
+Dependents = Literal["refuse", "blocking", "ignore"]
+
+
+def _users_check(
+    table: Name, rel: str, source: str, target: str, excepted: str, dependents: Dependents
+) -> str:
+    """PL/pgSQL (after `src` is read) refusing the objects that use `source` (see
+    `start_copy`), named; a generated column is named as such, the source's own default
+    and sequence are not users."""
+    if dependents == "ignore":
+        return ""
+    kinds, why = ("'n', 'a'", DEPENDENTS) if dependents == "refuse" else ("'n'", BLOCKING)
+    return f"""  SELECT string_agg(DISTINCT CASE WHEN g.attname IS NOT NULL
+        THEN format('generated column %I', g.attname)
+        ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END, ', ')
+    INTO used_by FROM pg_depend AS d
+    LEFT JOIN pg_class AS c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
+    LEFT JOIN pg_constraint AS k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+    LEFT JOIN pg_attrdef AS ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+    LEFT JOIN pg_attribute AS g ON g.attrelid = ad.adrelid AND g.attnum = ad.adnum
+      AND g.attgenerated <> ''
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = {rel}
+      AND d.refobjsubid = src.attnum AND d.deptype IN ({kinds})
+      AND (ad.oid IS NULL OR g.attname IS NOT NULL) AND c.relkind IS DISTINCT FROM 'S'
+      AND k.contype IS DISTINCT FROM 'n'{excepted};
+  IF used_by IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = {sql.literal(f"migralint: {table}.{source} is used by ")}
+      || used_by || {sql.literal(why.format(target=target))};
+  END IF;
+"""
+
+
+def _accepts_null(table: Name, source: str, target: str, column_type: str) -> str:
+    """PL/pgSQL refusing a target type that rejects NULL (a domain NOT NULL, or with a
+    CHECK failing on NULL): the column cannot be added empty beside `source`, and an
+    INSERT of release N-1, which omits it, would fail before the sync trigger runs."""
+    refusal = (
+        f" does not accept NULL (a domain with NOT NULL or a CHECK rejecting NULL): "
+        f"{table}.{target} cannot be added empty beside {source}, to be filled by the "
+        "backfill (every existing row, and every INSERT of release N-1, would break it); "
+        "change the column by hand"
+    )
+    return f"""  BEGIN
+    EXECUTE format('SELECT NULL::%s', {column_type});
+  EXCEPTION WHEN not_null_violation OR check_violation THEN
+    RAISE EXCEPTION USING MESSAGE = 'migralint: the type ' || {column_type}
+      || {sql.literal(refusal)};
+  END;
+"""
 
 
 FROM_COLLATION_HELP = (
@@ -435,9 +477,7 @@ BEGIN
       EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
         {rel}, {check}, {sql.literal(target)});
     END IF;
-    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rel}, {check});
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rel}, {sql.literal(target)});
-  END IF;
+{_set_not_null(rel, check, sql.literal(target))}  END IF;
   EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', {rel}, {check});
   seq := pg_get_serial_sequence({sql.literal(t)}, {sql.literal(source)});
   IF src.attidentity <> '' THEN
@@ -474,6 +514,29 @@ BEGIN
   END IF;
 END"""
     return sql.do_block(body, "move")
+
+
+def _set_not_null(rel: str, check: str, column: str) -> str:
+    """PL/pgSQL: validate the CHECK (column IS NOT NULL) `check` (a scan under SHARE UPDATE
+    EXCLUSIVE), then SET NOT NULL, which the valid CHECK spares its scan."""
+    return f"""    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rel}, {check});
+    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rel}, {column});
+"""
+
+
+def settle_not_null(table: Name, column: str) -> str:
+    """Make `column` NOT NULL through the CHECK (column IS NOT NULL) NOT VALID that
+    `start_copy` gave it (a NOT NULL source), then drop the CHECK; nothing without it
+    (a nullable source, or a re-run)."""
+    rel = f"{sql.literal(sql.qualified(table))}::regclass"
+    check = sql.literal(not_null_check(table, column))
+    drop = f"    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rel}, {check});"
+    body = f"""BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rel} AND conname = {check}) THEN
+{_set_not_null(rel, check, sql.literal(column))}{drop}
+  END IF;
+END"""
+    return sql.do_block(body, "not_null")
 
 
 def drop_null_default(table: Name, column: str) -> str:

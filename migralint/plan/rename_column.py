@@ -45,6 +45,7 @@ class Change:
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+    fire_triggers: bool = field(default=False, metadata={"help": sql.FIRE_TRIGGERS_HELP})
     dialect: str = field(
         default="postgres",
         metadata={
@@ -87,7 +88,7 @@ def plan(change: Change) -> Plan:
         f"{default_note(column, to)}\n"
         f"{sql.trigger_order_note(name, column)}\n{REFUSED}\n"
         f"{column_copy.position_note(table, to)}\nNext: run the migrate phase.",
-        f"{lock}\n\n"
+        f"{lock}\n\n{sql.update_triggers_check(table, change.fire_triggers)}\n\n"
         f"{column_copy.start_copy(table, column, to, name, carried=carried, checks=checks)}"
         f"\n\n{copies}{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n"
@@ -122,7 +123,7 @@ def plan(change: Change) -> Plan:
         f"{column_copy.name_indexes(table, carried)}"
         f"{column_copy.name_copies(table)}",
         f"{lock}\n\n{column_copy.unname_indexes(table, column, carried)}"
-        f"{column_copy.start_copy(table, to, column, name, keeps_source=True)}\n\n"
+        f"{column_copy.start_copy(table, to, column, name, dependents='ignore')}\n\n"
         f"{backs}{sync}",
     )
     indexes = column_copy.index_phases(table, slug, column, to, carried)

@@ -49,6 +49,7 @@ class Change:
     key: str = field(default="id", metadata={"help": "Primary key to batch the backfill by."})
     batch_size: int = field(default=1000, metadata={"help": "Rows per backfill batch."})
     lock_timeout: str = field(default="2s", metadata={"help": "lock_timeout for DDL."})
+    fire_triggers: bool = field(default=False, metadata={"help": sql.FIRE_TRIGGERS_HELP})
 
 
 def sync_function(
@@ -127,7 +128,7 @@ def sync_function(
   ELSIF {o} IS NULL THEN
     {o} := {to_old};
   END IF;"""
-    code = f"\n{declare}BEGIN\n{body}\n  RETURN NEW;\nEND\n"
+    code = f"\n{sql.SYNC_MARKER}\n{declare}BEGIN\n{body}\n  RETURN NEW;\nEND\n"
     pinned = "".join(f"SET {setting} FROM CURRENT\n" for setting in CONVERSION_SETTINGS)
     return (
         f"CREATE OR REPLACE FUNCTION {sql.qualified(function)}() RETURNS trigger\n"
@@ -222,7 +223,7 @@ def build(
         to,
         name,
         new_type,
-        keeps_source=not in_place,
+        dependents="refuse" if in_place else "blocking",
         carried=carried,
         copies_keys=in_place,
         checks=checks,
@@ -238,7 +239,7 @@ def build(
         name,
         from_type,
         change.from_collation,
-        keeps_source=True,
+        dependents="ignore",
         copies_keys=in_place,
         json_column=json_column,
     )
@@ -249,6 +250,10 @@ def build(
         converts = (
             column_copy.converts_back(table, column, to, down.text, from_type, in_place) + "\n\n"
         )
+    # The contract's down gives the refilled old column its NOT NULL back as a NOT VALID
+    # CHECK (a NOT NULL new column); the expand's down validates it. Without --down
+    # nothing refills it.
+    settled = "" if down is None else "\n\n" + column_copy.settle_not_null(table, column)
     # The name the application reads after the contract.
     final = column if in_place else to
 
@@ -284,7 +289,8 @@ def build(
         + f".\n{SETTINGS_NOTE}\n{sql.trigger_order_note(name, column)}\n"
         + (f"{column_copy.position_note(table, column)}\n" if in_place else "")
         + "Next: run the migrate phase.",
-        f"{lock}\n\n{collation}\n\n{add}\n\n{check}\n\n{copies}{sync}",
+        f"{lock}\n\n{sql.update_triggers_check(table, change.fire_triggers)}\n\n"
+        f"{collation}\n\n{add}\n\n{check}\n\n{copies}{sync}",
         f"{lock}\n\n{refilled}"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")
         + column_copy.attach_constraints(table, carried)
@@ -292,7 +298,7 @@ def build(
         + (
             column_copy.name_copies(table)
             if in_place
-            else column_copy.drop_null_default(table, column)
+            else column_copy.drop_null_default(table, column) + settled
         ),
     )
     backfill = sql.backfill(table, change.key, to, up.text, change.batch_size, commit=True)
@@ -310,7 +316,7 @@ def build(
         )
     else:
         next_step = (
-            f"Then give {to} what {column} had (NOT NULL, default, indexes, constraints) and "
+            f"Then give {to} what {column} had (default, indexes, constraints) and "
             f"ship the release\nthat reads and writes {to}. Contract only after that release "
             f"is permanent (no rollback to a\nrelease that uses {column})."
         )
@@ -361,13 +367,15 @@ def build(
         )
     else:
         contract_up = (
+            f"{column_copy.settle_not_null(table, to)}\n\n"
             f"{drop_sync}\n\n{column_copy.retire(table, column, to, stale)}\n\n"
             f"{column_copy.drop_null_default(table, to)}"
         )
         contract_down = f"{converts}{restore}\n\n{sync}"
         contract_header = (
-            f"Contract: drop the sync trigger and {column}. Run it only once no running "
-            f"release uses {column}.\n{restore_note}"
+            f"Contract: make {to} NOT NULL if {column} is (validating the expand's CHECK), "
+            f"drop the sync trigger and {column}.\nRun it only once no running release uses "
+            f"{column}.\n{restore_note}"
         )
     contract = Phase(
         "contract",
@@ -391,9 +399,11 @@ def build(
         )
     else:
         reversible = (
-            f"Every down restores the previous state, {column} refilled through --down; NOT "
-            f"NULL, defaults and indexes of {column} are not re-imposed by the contract's "
-            f"down. Indexes, UNIQUE, CHECK and foreign keys on {column} go with it: "
+            f"Every down restores the previous state, {column} refilled through --down. A NOT "
+            f"NULL {column} makes {to} NOT NULL (a CHECK NOT VALID in the expand, validated "
+            f"and SET NOT NULL in the contract), and the downs give it back to {column}; its "
+            f"defaults and indexes are not re-imposed by the contract's down. "
+            f"Indexes, UNIQUE, CHECK and foreign keys on {column} go with it: "
             f"re-create them on {to}."
         )
     summary = (

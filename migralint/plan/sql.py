@@ -192,6 +192,7 @@ def sync_function(table: Name, function: Name, old: str, new: str) -> str:
     po, pn = f"OLD.{ident(old)}", f"OLD.{ident(new)}"
     t = qualified(table)
     body = f"""
+{SYNC_MARKER}
 DECLARE
   default_query text;
   old_default {t}.{ident(old)}%TYPE;
@@ -249,8 +250,50 @@ def _constant_default(column: str, variable: str) -> str:
 
 # Headers: what the sync trigger and a backfill mean for the table's own triggers.
 BACKFILL_FIRES_TRIGGERS = (
-    "Each filled row is an UPDATE: the table's own UPDATE triggers (updated_at, audit) fire for it."
+    "Each filled row is an UPDATE: the table's own UPDATE triggers (updated_at, audit) fire "
+    "for it,\nso the expand refused a table with any (but UPDATE OF triggers) unless "
+    "planned with --fire-triggers."
 )
+# The first line of every sync trigger function's body: how `update_triggers_check` tells
+# a plan's own triggers (harmless to a backfill) from the table's.
+SYNC_MARKER = "-- migralint sync trigger: keeps two columns equal until the contract"
+FIRE_TRIGGERS_HELP = (
+    "Run the backfill although the table has triggers firing on UPDATE (they fire for every "
+    "filled row); without it the expand refuses such a table before changing anything."
+)
+
+FIRED_BY_BACKFILL = (
+    ": the backfill's UPDATE of every row would fire them (an updated_at or audit trigger "
+    "changes or records every row, a trigger raising an error stops the backfill after this "
+    "expand shipped); plan again with --fire-triggers to accept that, or make the change by hand"
+)
+
+
+def update_triggers_check(table: Name, fire_triggers: bool) -> str:
+    """A DO block refusing, before the expand changes anything, a table with enabled
+    triggers that the backfill's UPDATE would fire (other than plans' own sync triggers,
+    and `UPDATE OF` triggers, whose columns the backfill does not set): an updated_at or
+    audit trigger would change or record every row, which the change it replaces does not,
+    and a guard trigger would stop the backfill after the expand shipped. Nothing with
+    `fire_triggers` (the user accepts it)."""
+    if fire_triggers:
+        return ""
+    rel = f"{literal(qualified(table))}::regclass"
+    body = f"""DECLARE
+  found text;
+BEGIN
+  SELECT string_agg(quote_ident(g.tgname), ', ' ORDER BY g.tgname) INTO found
+    FROM pg_trigger AS g JOIN pg_proc AS p ON p.oid = g.tgfoid
+    WHERE g.tgrelid = {rel} AND NOT g.tgisinternal AND g.tgenabled IN ('O', 'A')
+      AND g.tgtype & 16 <> 0 AND cardinality(g.tgattr::int2[]) = 0
+      AND NOT (p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+        AND starts_with(p.prosrc, {literal(chr(10) + SYNC_MARKER)}));
+  IF found IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = {literal(f"migralint: {table} has triggers on UPDATE: ")}
+      || found || {literal(FIRED_BY_BACKFILL)};
+  END IF;
+END"""
+    return do_block(body, "triggers")
 
 
 def trigger_order_note(trigger: str, column: str) -> str:
