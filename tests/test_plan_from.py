@@ -97,6 +97,32 @@ def test_nothing_to_plan_writes_nothing(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["1_safe.up.sql"]
 
 
+def test_a_file_whose_every_flagged_statement_is_kept_says_nothing_was_planned(
+    tmp_path: Path,
+) -> None:
+    """Not "no statement needs a plan": each kept statement is named with its line and
+    reason, and the last line says none was planned. Exit 0: nothing failed, the file
+    stays as it is (README, "Kept")."""
+    (tmp_path / "1_events.up.sql").write_text(
+        "CREATE TABLE events (id bigint, at date, kind text) PARTITION BY RANGE (at);\n"
+    )
+    source = tmp_path / "2_indexes.up.sql"
+    source.write_text(
+        "SET lock_timeout = '2s';\nCREATE INDEX events_at ON events (at);\n"
+        "CREATE INDEX events_kind ON events (kind);\n"
+    )
+    result = CliRunner().invoke(main, ["plan", "--from", str(source), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == ["line 2", "line 3"]
+    assert all("kept as written, plan it by hand: events is partitioned" in x for x in lines[:2])
+    assert lines[2:] == [
+        f"{source}: nothing planned, nothing written: every flagged statement is kept as "
+        "written, for the reasons above (line 2, 3)"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1_events.up.sql", "2_indexes.up.sql"]
+
+
 RISKY_SEED = """\
 CREATE TABLE customers (id bigint PRIMARY KEY, email text);
 CREATE TABLE orders (

@@ -10,9 +10,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from migralint.plan.from_file import Replacement
 
 EXIT_USAGE = 2
 
@@ -104,7 +107,7 @@ def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
             elif r.flagged:
                 click.echo(f"line {r.line}: kept as written, no plan for: {', '.join(r.flagged)}")
         if len(kept) == len(found):
-            click.echo(f"{source}: no statement needs an expand/contract plan; nothing written")
+            click.echo(_nothing_planned(source, kept))
             return
         planned = combined(source, found)
         written = write_plan(planned, fmt, out)
@@ -112,6 +115,19 @@ def _plan_from(source: Path, fmt: str | None, out: Path) -> None:
         click.echo(f"wrote {path}")
     click.echo(planned.summary)
     click.echo(f"Remove {source} once the files above replace it (it was not changed).")
+
+
+def _nothing_planned(source: Path, kept: list[Replacement]) -> str:
+    """The last line when no statement of `source` got a plan: whether some still need
+    one (kept for the user to plan by hand, listed above) or none did."""
+    risky = sorted({r.line for r in kept if r.note or r.flagged})
+    if not risky:
+        return f"{source}: no statement needs an expand/contract plan; nothing written"
+    lines = ", ".join(str(line) for line in risky)
+    return (
+        f"{source}: nothing planned, nothing written: every flagged statement is kept as "
+        f"written, for the reasons above (line {lines})"
+    )
 
 
 def _os_error(error: OSError) -> str:
