@@ -194,3 +194,19 @@ def test_replace_column_makes_the_new_column_not_null_and_the_downs_give_it_back
         run_file(db, files(tmp_path, phase, "down"))
     assert schema_of(db, "t") == before
     assert db.execute("SELECT count(*) FROM t WHERE a = id").fetchone() == (30,)
+
+
+@pytest.mark.parametrize("kind", [*PLANS, "add"])
+@pytest.mark.parametrize(
+    ("fire", "words"),
+    [
+        (False, "-- It refuses a table with triggers on UPDATE (plan with --fire-triggers"),
+        (True, "-- Planned with --fire-triggers: the table's triggers on UPDATE fire for every"),
+    ],
+)
+def test_the_expand_header_says_what_it_does_with_triggers_on_update(
+    tmp_path: Path, kind: str, fire: bool, words: str
+) -> None:
+    plan = (_add if kind == "add" else PLANS[kind])(fire_triggers=fire)
+    write_plan(plan, "golang-migrate", tmp_path)
+    assert words in files(tmp_path, "expand", "up").read_text(encoding="utf-8")

@@ -129,8 +129,9 @@ def plan(change: Change) -> Plan:
         if change.default is not None
         else f"Release N-1's INSERTs leave {column} NULL."
     )
-    checked = sql.update_triggers_check(table, change.fire_triggers) if fill is not None else ""
-    triggers = f"{checked}\n\n" if checked else ""
+    # Only a backfill fires the table's triggers on UPDATE.
+    triggers = sql.update_triggers_check(table, change.fire_triggers) if fill is not None else ""
+    fired = f"\n{sql.triggers_note(change.fire_triggers)}" if fill is not None else ""
     expand = Phase(
         "expand",
         f"{slug}_expand",
@@ -141,7 +142,7 @@ def plan(change: Change) -> Plan:
             if change.default is not None
             else ""
         )
-        + f".\n{new_rows}\n{_lost_on_down(column)}",
+        + f".\n{new_rows}\n{_lost_on_down(column)}{fired}",
         f"{lock}\n\n{triggers}{add};{storage}{set_default}",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
     )

@@ -24,8 +24,9 @@ REFUSED = (
     "sequence or the identity,\nthe column's own foreign keys, and the indexes, UNIQUE and "
     "CHECK constraints given with --indexes\n(rebuilt on the new column, concurrently for "
     "indexes, and renamed back in the contract).\nThe expand refuses a generated column, a "
-    "new name that is already a column, and a column that\nother indexes or constraints, "
-    "foreign keys of other tables, views or policies use."
+    "type that rejects NULL, a new name that is already a column,\nand a column that other "
+    "indexes or constraints, generated columns, foreign keys of other tables, views\nor "
+    "policies use."
 )
 
 
@@ -87,8 +88,9 @@ def plan(change: Change) -> Plan:
         f"trigger. Release N-1 (reading and writing {column}) keeps working.\n"
         f"{default_note(column, to)}\n"
         f"{sql.trigger_order_note(name, column)}\n{REFUSED}\n"
+        f"{sql.triggers_note(change.fire_triggers)}\n"
         f"{column_copy.position_note(table, to)}\nNext: run the migrate phase.",
-        f"{lock}\n\n{sql.update_triggers_check(table, change.fire_triggers)}\n\n"
+        f"{lock}\n\n{sql.update_triggers_check(table, change.fire_triggers)}"
         f"{column_copy.start_copy(table, column, to, name, carried=carried, checks=checks)}"
         f"\n\n{copies}{sync}",
         f"{lock}\n\n{column_copy.finish_move(table, to, column)}\n\n"

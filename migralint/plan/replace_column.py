@@ -283,13 +283,19 @@ def build(
         f"{up.text}\nby a trigger{_inputs_note(up, column)}. {sync_note}\nValues are "
         "converted as an assignment "
         "(UPDATE … SET) converts them: one that does not fit fails\nthat write (it is never "
-        "cut). The expand refuses a generated column, a new name that is already\na column, "
-        "conversions PostgreSQL cannot make"
-        + (", and a column that indexes, constraints or views use" if in_place else "")
-        + f".\n{SETTINGS_NOTE}\n{sql.trigger_order_note(name, column)}\n"
+        "cut). The expand refuses a generated column, a type that rejects NULL,\na new name "
+        "that is already a column, conversions PostgreSQL cannot make,\nand a column that "
+        + (
+            "indexes, constraints, generated columns or views use"
+            if in_place
+            else "generated columns, views, policies or other tables' foreign keys use\n(the "
+            "contract could not drop it)"
+        )
+        + f".\n{sql.triggers_note(change.fire_triggers)}\n{SETTINGS_NOTE}\n"
+        f"{sql.trigger_order_note(name, column)}\n"
         + (f"{column_copy.position_note(table, column)}\n" if in_place else "")
         + "Next: run the migrate phase.",
-        f"{lock}\n\n{sql.update_triggers_check(table, change.fire_triggers)}\n\n"
+        f"{lock}\n\n{sql.update_triggers_check(table, change.fire_triggers)}"
         f"{collation}\n\n{add}\n\n{check}\n\n{copies}{sync}",
         f"{lock}\n\n{refilled}"
         + (f"{column_copy.finish_move(table, to, column)}\n\n" if in_place else "")

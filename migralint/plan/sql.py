@@ -257,6 +257,21 @@ BACKFILL_FIRES_TRIGGERS = (
 # The first line of every sync trigger function's body: how `update_triggers_check` tells
 # a plan's own triggers (harmless to a backfill) from the table's.
 SYNC_MARKER = "-- migralint sync trigger: keeps two columns equal until the contract"
+
+
+def triggers_note(fire_triggers: bool) -> str:
+    """The expand's words on the table's triggers on UPDATE and the backfill."""
+    if fire_triggers:
+        return (
+            "Planned with --fire-triggers: the table's triggers on UPDATE fire for every "
+            "backfilled row."
+        )
+    return (
+        "It refuses a table with triggers on UPDATE (plan with --fire-triggers to accept "
+        "that the backfill\nfires them for every row)."
+    )
+
+
 FIRE_TRIGGERS_HELP = (
     "Run the backfill although the table has triggers firing on UPDATE (they fire for every "
     "filled row); without it the expand refuses such a table before changing anything."
@@ -274,8 +289,8 @@ def update_triggers_check(table: Name, fire_triggers: bool) -> str:
     triggers that the backfill's UPDATE would fire (other than plans' own sync triggers,
     and `UPDATE OF` triggers, whose columns the backfill does not set): an updated_at or
     audit trigger would change or record every row, which the change it replaces does not,
-    and a guard trigger would stop the backfill after the expand shipped. Nothing with
-    `fire_triggers` (the user accepts it)."""
+    and a guard trigger would stop the backfill after the expand shipped. The block and a
+    blank line; nothing with `fire_triggers` (the user accepts it)."""
     if fire_triggers:
         return ""
     rel = f"{literal(qualified(table))}::regclass"
@@ -293,7 +308,7 @@ BEGIN
       || found || {literal(FIRED_BY_BACKFILL)};
   END IF;
 END"""
-    return do_block(body, "triggers")
+    return do_block(body, "triggers") + "\n\n"
 
 
 def trigger_order_note(trigger: str, column: str) -> str:
