@@ -152,22 +152,23 @@ def test_fire_triggers_runs_the_backfill_through_the_table_s_triggers(
     assert db.execute("SELECT count(*) FROM t WHERE b = id AND touched").fetchone() == (30,)
 
 
-@pytest.mark.parametrize("kind", ["rename", "replace"])
+@pytest.mark.parametrize("kind", ["rename", "replace", "add"])
 def test_a_type_that_rejects_null_is_refused(
     db: psycopg.Connection[Any], tmp_path: Path, kind: str
 ) -> None:
     """The new column cannot be added empty: every row, and N-1's INSERTs, would break it."""
     db.execute("CREATE DOMAIN nn AS int NOT NULL")
-    if kind == "rename":
-        _table(db, a="nn")
-        plan = _rename()
-    else:
-        _table(db)
-        change = replace_column.Change(
-            T, "a", "b", "nn", '"a" * 100', '"b" / 100', from_type="integer"
-        )
-        plan = replace_column.plan(change)
-    _refused(db, tmp_path, plan, r"the type nn does not accept NULL \(a domain with NOT NULL")
+    _table(db, a="nn" if kind == "rename" else "int NOT NULL")
+    plans = {
+        "rename": _rename,
+        "replace": lambda: replace_column.plan(
+            replace_column.Change(T, "a", "b", "nn", '"a" * 100', '"b" / 100', from_type="integer")
+        ),
+        "add": lambda: add_column.plan(add_column.Change(T, "c", "nn", default="(random())::int")),
+    }
+    _refused(
+        db, tmp_path, plans[kind](), r"the type nn does not accept NULL \(a domain with NOT NULL"
+    )
 
 
 def test_a_domain_check_rejecting_null_is_refused(

@@ -143,7 +143,7 @@ def plan(change: Change) -> Plan:
             else ""
         )
         + f".\n{new_rows}\n{_lost_on_down(column)}{fired}",
-        f"{lock}\n\n{triggers}{add};{storage}{set_default}",
+        f"{lock}\n\n{triggers}{_accepts_null(change)}\n\n{add};{storage}{set_default}",
         f"{lock}\n\nALTER TABLE {t} DROP COLUMN IF EXISTS {c};",
     )
     if fill is not None:
@@ -204,6 +204,17 @@ def plan(change: Change) -> Plan:
         + " The expand's down drops the column and its data (release N-1 never used it)."
     )
     return Plan("add-column", (expand, migrate, *contracts), summary)
+
+
+def _accepts_null(change: Change) -> str:
+    """A DO block refusing a type that rejects NULL: the column is added empty."""
+    refusal = (
+        f"{column_copy.REJECTS_NULL}{change.table}.{change.column} cannot be added empty and "
+        "filled in batches (every existing row, and every INSERT of release N-1, would break "
+        "it); give a constant --default without --backfill (one instant step), or add it by hand"
+    )
+    check = column_copy.accepts_null(sql.literal(expressions.sql_type(change.type)), refusal)
+    return sql.do_block(f"BEGIN\n{check}END", "type")
 
 
 def _lost_on_down(column: str) -> str:

@@ -173,6 +173,11 @@ def start_copy(
     )
     users = _users_check(table, rel, source, target, excepted, dependents)
     attributes = _copy_attributes(rel, target, same_type=target_type is None)
+    not_empty = (
+        f"{REJECTS_NULL}{table}.{target} cannot be added empty beside {source}, to be filled "
+        "by the backfill (every existing row, and every INSERT of release N-1, would break "
+        "it); change the column by hand"
+    )
     body = f"""DECLARE
   src pg_attribute;
   dst pg_attribute;
@@ -205,7 +210,7 @@ BEGIN
     END IF;
     {taken}
   END IF;
-{_accepts_null(table, source, target, column_type)}{_comparable(table, "src", source, json_column)}
+{accepts_null(column_type, not_empty)}{_comparable(table, "src", source, json_column)}
 {collation}  -- DEFAULT NULL overrides a domain's default, which would otherwise fill every row
   -- (and the backfill fills only NULLs); finish_move gives the target its default.
   EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s DEFAULT NULL', {rel},
@@ -252,16 +257,11 @@ def _users_check(
 """
 
 
-def _accepts_null(table: Name, source: str, target: str, column_type: str) -> str:
-    """PL/pgSQL refusing a target type that rejects NULL (a domain NOT NULL, or with a
-    CHECK failing on NULL): the column cannot be added empty beside `source`, and an
-    INSERT of release N-1, which omits it, would fail before the sync trigger runs."""
-    refusal = (
-        f" does not accept NULL (a domain with NOT NULL or a CHECK rejecting NULL): "
-        f"{table}.{target} cannot be added empty beside {source}, to be filled by the "
-        "backfill (every existing row, and every INSERT of release N-1, would break it); "
-        "change the column by hand"
-    )
+def accepts_null(column_type: str, refusal: str) -> str:
+    """PL/pgSQL refusing a type (`column_type`, an SQL text expression) that rejects NULL
+    (a domain with NOT NULL, or a CHECK failing on NULL): `'the type ' || type || refusal`.
+    A column the plan adds empty, to be filled later, cannot have it: every existing row,
+    and every INSERT of release N-1 (which omits the column), would break it."""
     return f"""  BEGIN
     EXECUTE format('SELECT NULL::%s', {column_type});
   EXCEPTION WHEN not_null_violation OR check_violation THEN
@@ -269,6 +269,9 @@ def _accepts_null(table: Name, source: str, target: str, column_type: str) -> st
       || {sql.literal(refusal)};
   END;
 """
+
+
+REJECTS_NULL = " does not accept NULL (a domain with NOT NULL or a CHECK rejecting NULL): "
 
 
 FROM_COLLATION_HELP = (
