@@ -171,11 +171,7 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
 }
 
 # Files the planner gets wrong today: the reason names the bug the harness shows.
-PLANNER_BUGS = {
-    "plans/differential/catalog-facts/02_change_the_type_of_a_collated_column.up.sql": "planner "
-    "bug: plan --from does not pass the catalog's collation (ColumnState.collation) as "
-    "change-column-type's from_collation, so the expand refuses items.name's COLLATE \"C\"",
-}
+PLANNER_BUGS: dict[str, str] = {}
 
 
 def test_the_replay_carried_from_file_to_file_is_plan_from_s_own() -> None:

@@ -254,6 +254,8 @@ def _complete_from_migrations(values: dict[str, Any], out: Path) -> None:
         for field in ("type", "from_type"):
             if field in values and values[field] is None and known and known.type:
                 values[field] = str(known.type)
+        if "from_collation" in values and values["from_collation"] is None and known:
+            values["from_collation"] = known.collation
     key = values.get("key")
     key_column = catalog.column(table, key) if key is not None else None
     if (

@@ -121,6 +121,7 @@ def _change_type(op: ops.AlterColumnType, catalog: Catalog) -> Plan:
             str(op.type),
             using=op.using,
             from_type=str(known.type),
+            from_collation=known.collation,
             indexes=catalog.index_statements(op.table),
             key=backfill_key(catalog, op.table),
         )
