@@ -21,6 +21,9 @@ from migralint.sql.ops import Name
 CASES = {
     "int to bigint": ("qty", "int", "bigint", "5000000000"),
     "varchar(10) to text": ("title", "varchar(10)", "text", "a title longer than ten"),
+    # The downs' PL/pgSQL blocks declare variables `value` and `row`: a column of that name
+    # must not make their queries ambiguous.
+    "a column named value": ("value", "int", "double precision", "1e12"),
 }
 
 

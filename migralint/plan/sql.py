@@ -94,7 +94,11 @@ _PLANNED_DYNAMIC_SQL = (
 
 def do_block(body: str, tag: str) -> str:
     """`DO $tag$ … $tag$;` around a PL/pgSQL block; one that EXECUTEs what it builds says
-    why dynamic-sql-not-checked does not apply to it."""
+    why dynamic-sql-not-checked does not apply to it. A block that declares variables
+    resolves a name its queries share with a column to the column
+    (`#variable_conflict use_column`): a table's column may be called `value` or `row`."""
+    if body.lstrip().startswith("DECLARE"):
+        body = "#variable_conflict use_column\n" + body.lstrip()
     block = f"DO {dollar_quoted(chr(10) + body.strip(chr(10)) + chr(10), tag)};"
     return _PLANNED_DYNAMIC_SQL + block if _EXECUTE.search(body) else block
 
