@@ -298,7 +298,11 @@ def plan_file(path: Path, fmt: str, out: Path) -> Planned:
     if result.exit_code != 0:
         return Planned("refused", output.splitlines()[-1] if output else f"exit {result.exit_code}")
     if not out.is_dir() or not any(out.iterdir()):
-        notes = [line for line in output.splitlines() if "kept as written" in line]
+        notes = [  # the statements kept, without the closing "nothing planned" line
+            line
+            for line in output.splitlines()
+            if "kept as written" in line and "nothing planned" not in line
+        ]
         last = (output.splitlines() or [""])[-1].removeprefix(f"{path}: ")
         # a flagged statement kept for the user to plan by hand is a refusal with its reason
         by_hand = any("plan it by hand" in line for line in notes)
