@@ -7,7 +7,7 @@ migralint/sql/facts.py) or here, on `FileInfo`, the migration's run context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -113,5 +113,6 @@ class Context:
         *,
         line: int | None = None,
         column: int | None = None,
+        covers: Sequence[ops.Op] = (),
     ) -> Violation:
-        return Violation(op, message, help, line, column)
+        return Violation(op, message, help, line, column, tuple(covers))

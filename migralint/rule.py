@@ -54,13 +54,16 @@ release N-1 declares `offline=False`."""
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """What a check yields: the engine adds the rule id and severity."""
+    """What a check yields: the engine adds the rule id and severity. `covers`: the
+    Ops of its statement a one-per-statement finding stands for, besides `op` (`plan
+    --from` plans each)."""
 
     op: ops.Op
     message: str
     help: str
     line: int | None = None
     column: int | None = None
+    covers: tuple[ops.Op, ...] = ()
 
 
 Check = Callable[[Any, "Context"], Iterable[Violation]]

@@ -14,24 +14,38 @@ T = TypeVar("T", bound=ops.Op)
 S = TypeVar("S")
 
 
+class Grouped(list[S]):
+    """What `per_statement` found, in order, with the Op each was found in (`ops`): the
+    finding on the first stands for them all (`ctx.finding(..., covers=found.ops)`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: list[ops.Op] = []
+
+    def add(self, op: ops.Op, found: S) -> None:
+        self.append(found)
+        self.ops.append(op)
+
+
 def per_statement(
     op: T,
     ctx: Context,
     judge: Callable[[T, Context], S | None],
     kinds: tuple[type[ops.Op], ...] = (),
-) -> list[S]:
+) -> Grouped[S]:
     """What `judge` finds (None: nothing) in the current Op and in the later Ops of the
     same statement of its type (or of `kinds`), each judged at its own place, when the
-    current Op is the first of the statement it finds something in; [] otherwise. The
+    current Op is the first of the statement it finds something in; empty otherwise. The
     judge keys the once-per-statement memory: two rules pass two judges. The judge sees
     every Op, on new tables too: the statements grouped here (one ALTER TABLE, a DROP of
     views or routines) name at most one table."""
     found = judge(op, ctx)
     run = statement_run(ctx)
     key = f"{judge.__module__}.{judge.__qualname__}:{run.start}"
+    results: Grouped[S] = Grouped()
     if found is None or not ctx.first_time(key):
-        return []
-    results = [found]
+        return results
+    results.add(op, found)
     here = ctx.position
     try:
         for i in run:
@@ -41,7 +55,7 @@ def per_statement(
             ctx.position = i
             more = judge(sibling, ctx)  # type: ignore[arg-type]
             if more is not None:
-                results.append(more)
+                results.add(sibling, more)
     finally:
         ctx.position = here
     return results

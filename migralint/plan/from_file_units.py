@@ -46,7 +46,8 @@ class Unit:
 
 
 class _Recorder(Linter):
-    """A Linter that also remembers which rules flagged which Op, and the file's Ops."""
+    """A Linter that also remembers which rules flagged which Op (a finding for a whole
+    statement flags each Op it covers), and the file's Ops."""
 
     def __init__(self, rules: Sequence[RuleSpec], settings: Settings) -> None:
         super().__init__(rules, settings)
@@ -65,7 +66,8 @@ class _Recorder(Linter):
                 if not any(part is ctx.file_ops for part in self.parts):
                     self.parts.append(ctx.file_ops)
                 for violation in spec.check(op, ctx):
-                    self.flagged.setdefault(id(op), set()).add(spec.id)
+                    for flagged in (op, *violation.covers):
+                        self.flagged.setdefault(id(flagged), set()).add(spec.id)
                     yield violation
 
             self._recording[spec.id] = dataclasses.replace(spec, check=check)
