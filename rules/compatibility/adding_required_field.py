@@ -27,9 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn
+from migralint.sql.ops import AddColumn, Column
 
 
 @rule(
@@ -41,16 +42,26 @@ from migralint.sql.ops import AddColumn
     offline=True,
 )
 def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
-    col = op.column
-    if col.nullable or col.default is not None or col.identity or col.serial:
+    columns = per_statement(op, ctx, _required)
+    if not columns:
         return
-    if col.generated_stored:
-        return
-    command = plan_command("add-column", op.table, column=col.name, type=str(col.type or "…"))
+    first = columns[0]
+    command = plan_command("add-column", op.table, column=first.name, type=str(first.type or "…"))
+    what = listing("NOT NULL column", [f"{op.table}.{c.name}" for c in columns])
+    each = "" if len(columns) == 1 else " (one column at a time)"
     yield ctx.finding(
         op,
-        f"adding NOT NULL column {op.table}.{col.name} without a default fails on existing "
-        "rows and breaks inserts from release N-1",
+        f"adding {what} without a default fails on existing rows and breaks inserts from "
+        "release N-1",
         f"Give it a constant DEFAULT, or add it nullable, backfill, and set NOT NULL in a later "
-        f"migration. `{command} --not-null --default …` writes the safe steps.",
+        f"migration. `{command} --not-null --default …` writes the safe steps{each}.",
+        covers=columns.ops,
     )
+
+
+def _required(op: AddColumn, ctx: Context) -> Column | None:
+    """The column, if it is NOT NULL with no default, identity, serial or generation."""
+    col = op.column
+    if col.nullable or col.default is not None or col.identity or col.serial:
+        return None
+    return None if col.generated_stored else col

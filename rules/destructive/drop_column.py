@@ -3,6 +3,7 @@
 ## What it does
 Flags `ALTER TABLE … DROP COLUMN` on a table that existed before this migration,
 outside a migration marked `-- migralint: phase=contract`.
+One ALTER TABLE dropping several columns is one finding naming them all.
 
 ## Why is this bad?
 Release N-1 still selects and inserts the column; every such query fails from the
@@ -29,6 +30,7 @@ from collections.abc import Iterator
 
 from migralint.advice import plan_command
 from migralint.checks.destructive import removal_planned
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropColumn
@@ -44,11 +46,25 @@ from migralint.sql.ops import DropColumn
 def check(op: DropColumn, ctx: Context) -> Iterator[Violation]:
     if removal_planned(ctx.file):
         return
+    columns = per_statement(op, ctx, _column)
+    if not columns:
+        return
+    names = ", ".join(columns)
+    what = listing("column", [f"{op.table}.{c}" for c in columns])
+    data, them = ("its", "it") if len(columns) == 1 else ("their", "them")
+    later = "the column" if len(columns) == 1 else "them"
+    each = "" if len(columns) == 1 else " (one per column)"
     yield ctx.finding(
         op,
-        f"dropping column {op.table}.{op.column} deletes its data and breaks release N-1, "
-        "which still reads and writes it",
-        f"Make the code ignore {op.column} and ship that release first; drop the column a "
-        "release later in a migration marked `-- migralint: phase=contract`. "
-        f"`{plan_command('drop-column', op.table, column=op.column)}` writes both steps.",
+        f"dropping {what} deletes {data} data and breaks release N-1, which still reads and "
+        f"writes {them}",
+        f"Make the code ignore {names} and ship that release first; drop {later} a release "
+        "later in a migration marked `-- migralint: phase=contract`. "
+        f"`{plan_command('drop-column', op.table, column=columns[0])}` writes both steps{each}.",
+        covers=columns.ops,
     )
+
+
+def _column(op: DropColumn, ctx: Context) -> str:
+    """Every dropped column counts: the data goes whatever the table."""
+    return op.column

@@ -4,6 +4,7 @@
 Flags `ALTER TABLE … ALTER COLUMN … SET NOT NULL` on an existing table, unless the
 column is NOT NULL already (PostgreSQL then does nothing) or, on PostgreSQL 12 or
 later, a validated `CHECK (column IS NOT NULL)` already proves it.
+One ALTER TABLE setting several columns NOT NULL is one finding naming them all.
 
 ## Why is this bad?
 PostgreSQL checks every row before it commits, holding a lock that blocks all reads
@@ -31,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.grouping import listing, per_statement
 from migralint.checks.locking import not_null_needs_no_scan
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -39,19 +41,33 @@ from migralint.sql.ops import SetNotNull
 
 @rule("setting-not-null", category="locking", aliases=["adding-not-nullable-field"])
 def check(op: SetNotNull, ctx: Context) -> Iterator[Violation]:
-    if not_null_needs_no_scan(op, ctx):
+    columns = per_statement(op, ctx, _scanned)
+    if not columns:
         return
-    command = plan_command("set-not-null", op.table, column=op.column)
+    command = plan_command("set-not-null", op.table, column=columns[0])
+    each = "" if len(columns) == 1 else " (one column at a time)"
     if ctx.pg_version < (12, 0):
         how = "PostgreSQL before 12 always scans; backfill and add a validated CHECK instead"
-    else:
+    elif len(columns) == 1:
         how = (
-            f"Add `CHECK ({op.column} IS NOT NULL) NOT VALID`, VALIDATE it in a separate "
+            f"Add `CHECK ({columns[0]} IS NOT NULL) NOT VALID`, VALIDATE it in a separate "
             "transaction, then SET NOT NULL (no scan) and drop the CHECK"
         )
+    else:
+        how = (
+            f"Add a `CHECK (<column> IS NOT NULL) NOT VALID` for each of {', '.join(columns)}, "
+            "VALIDATE them in a separate transaction, then SET NOT NULL (no scan) and drop "
+            "the CHECKs"
+        )
+    what = listing("", [f"{op.table}.{c}" for c in columns], "columns")
     yield ctx.finding(
         op,
-        f"SET NOT NULL on {op.table}.{op.column} scans the whole table while blocking "
-        "reads and writes",
-        f"{how}. `{command}` writes the steps.",
+        f"SET NOT NULL on {what} scans the whole table while blocking reads and writes",
+        f"{how}. `{command}` writes the steps{each}.",
+        covers=columns.ops,
     )
+
+
+def _scanned(op: SetNotNull, ctx: Context) -> str | None:
+    """The column, if PostgreSQL must scan the table to prove it has no NULL."""
+    return None if not_null_needs_no_scan(op, ctx) else op.column
