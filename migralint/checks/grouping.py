@@ -37,8 +37,9 @@ def per_statement(
     same statement of its type (or of `kinds`), each judged at its own place, when the
     current Op is the first of the statement it finds something in; empty otherwise. The
     judge keys the once-per-statement memory: two rules pass two judges. The judge sees
-    every Op, on new tables too: the statements grouped here (one ALTER TABLE, a DROP of
-    views or routines) name at most one table."""
+    every Op, on new tables too: one ALTER TABLE names one table, but a judge of a
+    statement that can name several (`DROP INDEX a, b`) leaves out those of new tables
+    itself, as the engine does for the first."""
     found = judge(op, ctx)
     run = statement_run(ctx)
     key = f"{judge.__module__}.{judge.__qualname__}:{run.start}"
