@@ -29,10 +29,10 @@ from collections.abc import Iterator
 
 from migralint.advice import plan_command
 from migralint.checks.destructive import removal_planned
-from migralint.checks.file_index import statement_run
+from migralint.checks.grouping import per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import DropTable
+from migralint.sql.ops import DropTable, Name
 
 
 @rule(
@@ -45,21 +45,22 @@ from migralint.sql.ops import DropTable
 def check(op: DropTable, ctx: Context) -> Iterator[Violation]:
     if removal_planned(ctx.file):
         return
-    run = statement_run(ctx)
-    if not ctx.first_time(f"drop-table:{run.start}"):
-        return  # one finding per statement, naming every table it drops
-    # the run's earlier tables were not judged: they are this migration's own
-    tables = [op.table] + [
-        t.table
-        for t in (ctx.file_ops[i] for i in run if i > ctx.position)
-        if isinstance(t, DropTable) and not ctx.is_new_table(t.table)
-    ]
-    names = ", ".join(str(t) for t in tables)
-    what = f"table {names} deletes its" if len(tables) == 1 else f"tables {names} deletes their"
+    found = per_statement(op, ctx, _existing_table)  # one finding per statement
+    if not found:
+        return
+    names = ", ".join(str(t) for t in found)
+    what = f"table {names} deletes its" if len(found) == 1 else f"tables {names} deletes their"
     yield ctx.finding(
         op,
         f"dropping {what} data and breaks release N-1, which still uses it",
         "Remove every use of the table from the code and ship that release first; then drop "
         "the table in a later migration marked `-- migralint: phase=contract`. "
         f"`{plan_command('drop-table', op.table)}` writes both steps.",
+        covers=found.ops,
     )
+
+
+def _existing_table(op: DropTable, ctx: Context) -> Name | None:
+    """The table, unless this migration created it (the engine leaves out only the first
+    table of a statement that names several)."""
+    return None if ctx.is_new_table(op.table) else op.table
