@@ -316,7 +316,9 @@ def dropped_object(op: ops.DropObject, ctx: Context, harm: str) -> Iterator[Viol
     kind = op.kind.lower()
     what = listing(kind, names, "policies" if kind == "policy" else None)
     claim = f"{what} {harm}" if len(names) == 1 else f"{what}: each {harm}"
-    yield ctx.finding(op, f"dropping {claim}{cascade_note(op)}", remove_later(what))
+    yield ctx.finding(
+        op, f"dropping {claim}{cascade_note(op)}", remove_later(what), covers=names.ops
+    )
 
 
 def _dropped_name(op: ops.DropObject, ctx: Context) -> str | None:

@@ -88,6 +88,7 @@ def check(op: DropConstraint, ctx: Context) -> Iterator[Violation]:
         f"migration (`ALTER TABLE {op.table} ADD CONSTRAINT … NOT VALID`, then VALIDATE); "
         f"if {it_is} going for good, drop {it} in a migration marked "
         f"`-- migralint: phase=contract` once no release depends on {it}.",
+        covers=found.ops,
     )
 
 

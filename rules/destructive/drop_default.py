@@ -68,6 +68,7 @@ def check(op: DropDefault, ctx: Context) -> Iterator[Violation]:
         f"dropping {what}: inserts of release N-1 that leave {listed} out will {harm}",
         f"Ship code that always writes {listed} first, then drop the default a release "
         "later in a migration marked `-- migralint: phase=contract`.",
+        covers=found.ops,
     )
 
 

@@ -66,6 +66,7 @@ def check(op: DropNotNull, ctx: Context) -> Iterator[Violation]:
         f"Make every reader of {readers} handle NULL and ship that release first. If this "
         "starts removing the column, "
         f"`{plan_command('drop-column', op.table, column=columns[0])}` writes the steps.",
+        covers=columns.ops,
     )
 
 

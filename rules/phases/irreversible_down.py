@@ -72,6 +72,7 @@ def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violati
         "Refill it in this down migration from where the data went, or add a comment saying "
         "the data is not restored (e.g. `-- data is lost: structure only`), so the rollback "
         "plan accounts for it.",
+        covers=found.ops,
     )
 
 
