@@ -313,3 +313,16 @@ def test_a_revision_marked_contract_drops_what_an_earlier_one_copied() -> None:
     assert result.files_linted == 2 and result.findings == []
     phases = {Path(i.path).name: i.phase for i in result.contexts if i.direction == "up"}
     assert phases["k2_drop_full_name.py"] == "contract"
+
+
+def test_a_scratch_column_the_revision_added_is_dropped_without_an_n_minus_1_claim() -> None:
+    """s2 converts jobs.schedule through old_schedule, a column it added itself: only
+    the drop of the original schedule, which release N-1 reads, is reported."""
+    rules = ("drop-column", "expand-contract-coupled")
+    result = lint_paths([FIXTURES / "scratch"], Settings(select=rules))
+    path = FIXTURES / "scratch" / "versions" / "s2_schedule_to_json.py"
+    original = _line(path, 'op.drop_column("jobs", "schedule")')
+    assert _at(result, path.name) == [
+        (original, "drop-column"),
+        (original, "expand-contract-coupled"),
+    ]

@@ -136,6 +136,16 @@ def statement_run(ctx: Context) -> range:
     return range(first, last + 1)
 
 
+def column_added_earlier(ctx: Context, table: ops.Name, column: str) -> bool:
+    """True when an ADD COLUMN earlier in this file added the column and no DROP COLUMN
+    has removed it since: a column of this migration's own, which release N-1 never knew."""
+    added = last_before(ctx, ops.AddColumn, added_column, (table.key, column))
+    if added is None:
+        return False
+    dropped = last_before(ctx, ops.DropColumn, dropped_column, (table.key, column))
+    return dropped is None or dropped < added
+
+
 def _start(op: ops.Op) -> tuple[int, int]:
     return op.loc.line, op.loc.column
 
@@ -146,6 +156,11 @@ def _start(op: ops.Op) -> tuple[int, int]:
 def added_column(op: ops.AddColumn) -> tuple[str, str]:
     """(table key, column) of an ADD COLUMN."""
     return op.table.key, op.column.name
+
+
+def dropped_column(op: ops.DropColumn) -> tuple[str, str]:
+    """(table key, column) of a DROP COLUMN."""
+    return op.table.key, op.column
 
 
 def created_object(op: ops.CreateObject) -> tuple[str, str]:

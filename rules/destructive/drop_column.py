@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 from migralint.advice import plan_command
 from migralint.checks.destructive import removal_planned
+from migralint.checks.file_index import column_added_earlier
 from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -65,6 +66,7 @@ def check(op: DropColumn, ctx: Context) -> Iterator[Violation]:
     )
 
 
-def _column(op: DropColumn, ctx: Context) -> str:
-    """Every dropped column counts: the data goes whatever the table."""
-    return op.column
+def _column(op: DropColumn, ctx: Context) -> str | None:
+    """Every dropped column counts, the data goes whatever the table, but a scratch
+    column this file added earlier (release N-1 never knew it)."""
+    return None if column_added_earlier(ctx, op.table, op.column) else op.column

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
+from migralint.checks.file_index import column_added_earlier
 from migralint.checks.phases import replacement_column, replacement_table
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -65,6 +66,8 @@ def check(op: Contracting, ctx: Context) -> Iterator[Violation]:
 def _column_case(
     op: ops.DropColumn | ops.RenameColumn, ctx: Context
 ) -> tuple[str, str, str] | None:
+    if column_added_earlier(ctx, op.table, op.column):
+        return None  # a scratch column of this migration: the running release never used it
     added = replacement_column(op, ctx)
     if added is None:
         return None
