@@ -326,3 +326,27 @@ def test_a_scratch_column_the_revision_added_is_dropped_without_an_n_minus_1_cla
         (original, "drop-column"),
         (original, "expand-contract-coupled"),
     ]
+
+
+IDEMPOTENCY = (
+    "create-without-if-not-exists",
+    "add-column-without-if-not-exists",
+    "drop-without-if-exists",
+)
+
+
+def test_ops_under_an_inspector_existence_test_are_guarded() -> None:
+    """g1's Ops run outside a transaction, each under a test of what the database holds
+    (has_table, get_indexes, get_columns through a name or a helper, an early return):
+    a re-run skips them. g2's conditions say nothing about what exists."""
+    result = lint_paths([FIXTURES / "existence_guards"], Settings(select=IDEMPOTENCY))
+    assert _at(result, "g1_guarded.py") == []
+    path = FIXTURES / "existence_guards" / "versions" / "g2_unguarded.py"
+    assert _at(result, "g2_unguarded.py") == sorted(
+        [
+            (_line(path, 'op.create_table("tags"'), "create-without-if-not-exists"),
+            (_line(path, 'op.create_index("ix_tags_id"'), "create-without-if-not-exists"),
+            (_line(path, 'op.add_column("jobs"'), "add-column-without-if-not-exists"),
+            (_line(path, 'op.drop_column("jobs"'), "drop-without-if-exists"),
+        ]
+    )

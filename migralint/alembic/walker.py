@@ -4,7 +4,8 @@ Followed statically: `with op.batch_alter_table(…) as batch_op:` (the table fo
 block), `with op.get_context().autocommit_block():` (its Ops run outside the
 transaction), `if` on the dialect (only the configured dialect's branch; a condition
 the reader cannot decide walks both), `for` over a literal list (once per item, else
-once), `try` (the body, not the handlers), and helper functions of the same file that
+once), `try` (the body, not the handlers), `if` on what the database holds (its Ops are
+`guarded`: see existence_guard.py), and helper functions of the same file that
 receive `op` or `batch_op` (their bodies, with the arguments bound).
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 
 from migralint.alembic.dialect_branch import DialectTest
+from migralint.alembic.existence_guard import asks_what_exists, returns_unless
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import CommitInRevision, UnreadWrite
 from migralint.alembic.source import PythonSource
@@ -54,6 +56,7 @@ class _Frame:
     autocommit: bool = False
     helpers: tuple[str, ...] = ()  # helper functions being followed (no recursion)
     certain: bool = True  # not inside a branch whose condition is unknown
+    guarded: bool = False  # under a test of what the database holds (existence_guard)
 
 
 class _Jump(Exception):
@@ -94,12 +97,16 @@ class Walker:
     def _body(self, statements: list[ast.stmt], frame: _Frame) -> Iterator[Emitted]:
         for statement in statements:
             yield from self._statement(statement, frame)
+            if not frame.guarded and returns_unless(statement, frame.scope, self.functions):
+                frame = replace(frame, guarded=True)
 
     def _statement(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
         if isinstance(node, ast.If):
             truth = DialectTest(self.dialect, frame.scope).truth(node.test)
             yield from self._calls(node.test, frame)
             branch = frame if truth is not None else replace(frame, certain=False)
+            if not frame.guarded and asks_what_exists(node.test, frame.scope, self.functions):
+                branch = replace(branch, guarded=True)
             if truth is not False:
                 yield from self._body(node.body, branch)
             if truth is not True:
@@ -176,7 +183,8 @@ class Walker:
     def _calls(self, node: ast.AST, frame: _Frame) -> Iterator[Emitted]:
         """The Ops of the calls inside one simple statement or expression, in order."""
         for call in _calls_in_order(node):
-            yield from self._call(call, frame)
+            for emitted in self._call(call, frame):
+                yield _guarded(emitted) if frame.guarded else emitted
 
     def _call(self, call: ast.Call, frame: _Frame) -> Iterator[Emitted]:
         func = call.func
@@ -242,6 +250,10 @@ class Walker:
         )
         found = _until_return(self._body(node.body, inner))
         yield from found
+
+
+def _guarded(emitted: Emitted) -> Emitted:
+    return replace(emitted, op=replace(emitted.op, guarded=True))
 
 
 def _writes_rows(call: ast.Call) -> bool:
