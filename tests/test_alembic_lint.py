@@ -350,3 +350,44 @@ def test_ops_under_an_inspector_existence_test_are_guarded() -> None:
             (_line(path, 'op.drop_column("jobs"'), "drop-without-if-exists"),
         ]
     )
+
+
+def test_an_env_py_without_lock_timeout_is_one_finding_for_the_project() -> None:
+    """env.py runs every revision: its missing lock_timeout is reported once, at its
+    `context.configure` line, naming the revisions that lock an existing table
+    without one (t2, not t1's new table nor t3, which sets its own)."""
+    project = FIXTURES / "env_lock_timeout"
+    result = lint_paths([project], Settings(select=("require-lock-timeout",)))
+    env = project / "env.py"
+    [finding] = result.findings
+    assert (finding.path, finding.line) == (str(env), _line(env, "context.configure("))
+    line = _line(project / "versions" / "t2_add_email.py", "op.add_column")
+    assert "1 of the 3 revisions" in finding.message
+    assert f"(t2_add_email.py line {line}: ACCESS EXCLUSIVE on users)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "connection.execute(text(\"SET lock_timeout = '2s'\"))",
+        'connectable = create_engine(url, connect_args={"options": "-c lock_timeout=2000"})',
+    ],
+)
+def test_a_lock_timeout_env_py_sets_holds_for_every_revision(tmp_path: Path, setting: str) -> None:
+    project = shutil.copytree(FIXTURES / "env_lock_timeout", tmp_path / "project")
+    env = project / "env.py"
+    env.write_text(
+        env.read_text().replace("context.configure(", f"{setting}\n        context.configure(")
+    )
+    result = lint_paths([project], Settings(select=("require-lock-timeout",)))
+    assert result.files_linted == 3 and result.findings == []
+
+
+def test_revisions_without_an_env_py_keep_their_own_finding(tmp_path: Path) -> None:
+    project = shutil.copytree(FIXTURES / "env_lock_timeout", tmp_path / "project")
+    (project / "env.py").unlink()
+    result = lint_paths([project], Settings(select=("require-lock-timeout",)))
+    assert _at(result, "t2_add_email.py") == [
+        (_line(project / "versions" / "t2_add_email.py", "op.add_column"), "require-lock-timeout")
+    ]
+    assert [f.path for f in result.findings] == [str(project / "versions" / "t2_add_email.py")]

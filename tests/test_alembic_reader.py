@@ -12,6 +12,7 @@ from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.front_end import AUTOCOMMIT_REASON, Part, revision_parts
 from migralint.alembic.ops import (
     CommitInRevision,
+    EnvironmentRun,
     FailingCall,
     UnjudgedTypeChange,
     UnreadWrite,
@@ -35,7 +36,7 @@ def _ops(path: Path, direction: str = "up", dialect: str = "postgres") -> list[o
         for part in _parts(path, dialect)
         if part.direction == direction
         for p in part.pieces
-        if not isinstance(p.op, (ops.EndOfFile, ops.SetSetting))
+        if not isinstance(p.op, (ops.EndOfFile, ops.SetSetting, EnvironmentRun))
     ]
 
 

@@ -51,6 +51,7 @@ class Environment:
     timeouts: tuple[tuple[str, str, int], ...] = ()  # (setting, value, line in env.py)
     dialect: str | None = None  # the database the project's URL names, when known
     replaces_url: bool = False  # env.py sets the URL at run time: alembic.ini's is not it
+    runs_at: int = 1  # the line of its `context.configure` (else `run_migrations`) call
 
     def transaction(self, dialect: str) -> tuple[str, str]:
         """(transaction mode, what says so) for a revision of this project.
@@ -71,6 +72,10 @@ class Environment:
                 "transaction"
             )
         return "per-file", "alembic runs the upgrade in one transaction"
+
+    def sets(self, name: str) -> bool:
+        """Whether env.py sets the timeout `name` to a non-zero value for every revision."""
+        return any(n == name and v.lower() not in ("0", "default") for n, v, _ in self.timeouts)
 
     def settings(self) -> list[ops.SetSetting]:
         """The timeouts env.py sets, as SET Ops placed at their line in env.py."""
@@ -106,7 +111,10 @@ def read_environment(path: Path) -> Environment:
     transactional: bool | None = None
     timeouts: list[tuple[str, str, int]] = []
     urls = _Urls()
+    runs_at: dict[str, int] = {}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _name(node.func) in ("configure", "run_migrations"):
+            runs_at[_name(node.func)] = min(node.lineno, runs_at.get(_name(node.func), node.lineno))
         if isinstance(node, ast.Call) and _name(node.func) == "configure":
             for keyword in node.keywords:
                 value = keyword.value.value if isinstance(keyword.value, ast.Constant) else None
@@ -118,8 +126,9 @@ def read_environment(path: Path) -> Environment:
             timeouts += [(m[1].lower(), m[2], node.lineno) for m in _TIMEOUT.finditer(node.value)]
         if isinstance(node, ast.Call):
             urls.read(node)
+    line = runs_at.get("configure", runs_at.get("run_migrations", 1))
     return Environment(
-        path, per_migration, transactional, tuple(timeouts), urls.dialect, urls.replaced
+        path, per_migration, transactional, tuple(timeouts), urls.dialect, urls.replaced, line
     )
 
 

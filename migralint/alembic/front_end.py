@@ -2,7 +2,8 @@
 downgrade's, each split where an `autocommit_block` leaves the transaction.
 
 Graph problems of the revision and a file that cannot be read come first, as Ops of
-their own. `# migralint: ignore rule-id -- reason` on an `op.` call's lines, or on the
+their own; env.py's settings (and, when it sets no lock_timeout, its EnvironmentRun)
+open every part. `# migralint: ignore rule-id -- reason` on an `op.` call's lines, or on the
 comment lines right above it, suppresses findings on it; `# migralint: ignore-file …`
 anywhere in the file suppresses them on the whole file.
 """
@@ -17,7 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migralint import directives
-from migralint.alembic.ops import RevisionGraphProblem, UnreadableRevision
+from migralint.alembic.environment_run import environment_run
+from migralint.alembic.ops import EnvironmentRun, RevisionGraphProblem, UnreadableRevision
 from migralint.alembic.project import VersionSet
 from migralint.alembic.render import Renderer
 from migralint.alembic.revision import Revision, read_revision
@@ -72,7 +74,9 @@ def revision_parts(
         return [Part("up", mode, reason, tuple(leading), comments.whole_file, found_comments)]
     walker = Walker(source, revision.module, dialect, pg_version)
     renderer = Renderer(path, text, dialect, version_set.folder) if render else None
+    env_run = environment_run(path, version_set, dialect, pg_version)
     settings = [Piece(op) for op in version_set.environment.settings()]
+    settings += [Piece(EnvironmentRun(loc=env_run.loc))] if env_run is not None else []
     parts: list[Part] = []
     for direction, name in _FUNCTIONS:
         end = _end(revision.module, name, str(path))
@@ -84,6 +88,7 @@ def revision_parts(
             whole_file = comments.whole_file
             parts.append(Part(direction, run_mode, run_reason, pieces, whole_file, found_comments))
         parts[-1] = _with_end(parts[-1], end)
+    leading += [Piece(env_run)] if env_run is not None and env_run.revisions else []
     parts[0] = replace(parts[0], pieces=(*leading, *parts[0].pieces))
     return parts
 

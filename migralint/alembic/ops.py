@@ -71,3 +71,21 @@ class RenderFailed(ops.Op):
     offline mode raised; the function is read statically instead."""
 
     message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevisionRun:
+    """One revision's upgrade Ops, as env.py runs it."""
+
+    path: str
+    ops: tuple[ops.Op, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnvironmentRun(ops.Op):
+    """The project's env.py, which runs every revision and sets no lock_timeout (at its
+    `context.configure` line), in each part of every revision. On the last revision in
+    upgrade order it carries every revision's upgrade Ops (`revisions`, in that order):
+    the project's judgement is made once, there."""
+
+    revisions: tuple[RevisionRun, ...] = ()

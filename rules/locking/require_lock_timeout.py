@@ -6,6 +6,12 @@ table (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW EXCLUSIVE, SHARE) when no `lock_ti
 is set before it. Reported once per file; the missing `statement_timeout` is part of
 the same finding, not a second one.
 
+An Alembic project whose `env.py` sets no `lock_timeout` gets one finding, at the
+`context.configure` call of its `env.py` (which runs every revision), naming how
+many revisions take such a lock without a timeout of their own, and the first few;
+its revisions get none of their own. A timeout env.py sets (`SET lock_timeout`,
+`options="-c lock_timeout=…"` in `connect_args`) holds for every revision.
+
 ## Why is this bad?
 The statement queues behind any long-running query on the table, and while it waits,
 every later query on the table queues behind it: a five-second `ALTER TABLE … ADD
@@ -32,10 +38,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.alembic.ops import EnvironmentRun, RevisionRun
+from migralint.checks.file_index import anywhere
 from migralint.context import Context
 from migralint.postgres import lock_taken, what_it_blocks
 from migralint.rule import Violation, rule
-from migralint.sql.ops import CreateIndex, DetachPartition, DropIndex, Op, Reindex
+from migralint.session import Session
+from migralint.sql.ops import CreateIndex, CreateTable, DetachPartition, DropIndex, Op, Reindex
+
+_NAMED = 3  # revisions the project's finding names
 
 
 def _concurrent(op: Op) -> bool:
@@ -48,9 +59,14 @@ def _concurrent(op: Op) -> bool:
     aliases=["require-timeout-settings", "require-lock-timeout", "require-statement-timeout"],
 )
 def check(op: Op, ctx: Context) -> Iterator[Violation]:
+    if isinstance(op, EnvironmentRun):
+        yield from _project(op, ctx)
+        return
     mode = lock_taken(op)
     if mode is None or ctx.session.has_timeout("lock_timeout"):
         return
+    if any(anywhere(ctx, EnvironmentRun)):
+        return  # env.py, which runs this revision, gets the project's finding
     if not ctx.first_time("require-lock-timeout"):
         return
     table = ctx.target_table(op)
@@ -72,3 +88,38 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
         f"it {what_it_blocks(mode)} for every later query on the table",
         advice,
     )
+
+
+def _project(op: EnvironmentRun, ctx: Context) -> Iterator[Violation]:
+    """The finding at env.py: which revisions lock a table with no lock_timeout set."""
+    locking = [found for run in op.revisions if (found := _first_lock(run)) is not None]
+    if not locking:
+        return
+    named = "; ".join(locking[:_NAMED]) + ("; …" if len(locking) > _NAMED else "")
+    yield ctx.finding(
+        op,
+        f"env.py sets no lock_timeout, and {len(locking)} of the {len(op.revisions)} "
+        f"revisions it runs take a table lock without one ({named}): while one waits, it "
+        "blocks every later query on its table",
+        'Set it once in env.py for every revision: `connection.execute(text("SET '
+        "lock_timeout = '2s'\"))` before `context.configure(…)`, or "
+        '`connect_args={"options": "-c lock_timeout=2000"}` on the engine; retry '
+        "on timeout, so a blocked migration fails fast instead of stalling the application.",
+    )
+
+
+def _first_lock(run: RevisionRun) -> str | None:
+    """'file line N: MODE on table' for the revision's first lock on a table it did not
+    create, taken before it sets a lock_timeout of its own; None when there is none."""
+    session, created = Session(False), set[str]()
+    for op in run.ops:
+        mode = lock_taken(op)
+        table = getattr(op, "table", None)
+        new = table is not None and table.key in created
+        if isinstance(op, CreateTable):
+            created.add(op.table.key)
+        elif mode is not None and not session.has_timeout("lock_timeout") and not new:
+            on = f" on {table}" if table is not None else ""
+            return f"{run.path.rsplit('/', 1)[-1]} line {op.loc.line}: {mode}{on}"
+        session.apply(op)
+    return None
