@@ -137,13 +137,29 @@ def statement_run(ctx: Context) -> range:
 
 
 def column_added_earlier(ctx: Context, table: ops.Name, column: str) -> bool:
-    """True when an ADD COLUMN earlier in this file added the column and no DROP COLUMN
-    has removed it since: a column of this migration's own, which release N-1 never knew."""
-    added = last_before(ctx, ops.AddColumn, added_column, (table.key, column))
-    if added is None:
-        return False
-    dropped = last_before(ctx, ops.DropColumn, dropped_column, (table.key, column))
-    return dropped is None or dropped < added
+    """True when an ADD COLUMN earlier in this file added the column (under this name, or
+    under one a RENAME COLUMN later gave it this name) and no DROP COLUMN has removed it
+    since: a column of this migration's own, which release N-1 never knew."""
+    index = file_index(ctx)
+    key, end = (table.key, column), ctx.position
+    while True:
+        added = _last(index.positions(ops.AddColumn, added_column, key), end)
+        dropped = _last(index.positions(ops.DropColumn, dropped_column, key), end)
+        renamed = _last(index.positions(ops.RenameColumn, renamed_column, key), end)
+        latest = max(added, dropped, renamed)
+        if latest < 0 or latest == dropped:
+            return False
+        if latest == added:
+            return True
+        rename = index.ops[renamed]
+        assert isinstance(rename, ops.RenameColumn)
+        key, end = (table.key, rename.column), renamed  # follow the column to its old name
+
+
+def _last(found: list[int], end: int) -> int:
+    """The last of the sorted positions `found` before `end`, else -1."""
+    k = bisect_left(found, end)
+    return found[k - 1] if k else -1
 
 
 def _start(op: ops.Op) -> tuple[int, int]:
@@ -161,6 +177,11 @@ def added_column(op: ops.AddColumn) -> tuple[str, str]:
 def dropped_column(op: ops.DropColumn) -> tuple[str, str]:
     """(table key, column) of a DROP COLUMN."""
     return op.table.key, op.column
+
+
+def renamed_column(op: ops.RenameColumn) -> tuple[str, str]:
+    """(table key, new name) of a RENAME COLUMN."""
+    return op.table.key, op.new_name
 
 
 def created_object(op: ops.CreateObject) -> tuple[str, str]:
