@@ -354,13 +354,13 @@ def test_ops_under_an_inspector_existence_test_are_guarded() -> None:
 
 def test_an_env_py_without_lock_timeout_is_one_finding_for_the_project() -> None:
     """env.py runs every revision: its missing lock_timeout is reported once, at its
-    `context.configure` line, naming the revisions that lock an existing table
+    `context.configure(connection=…)` line (not offline mode's), naming the revisions that lock an existing table
     without one (t2, not t1's new table nor t3, which sets its own)."""
     project = FIXTURES / "env_lock_timeout"
     result = lint_paths([project], Settings(select=("require-lock-timeout",)))
     env = project / "env.py"
     [finding] = result.findings
-    assert (finding.path, finding.line) == (str(env), _line(env, "context.configure("))
+    assert (finding.path, finding.line) == (str(env), _line(env, "context.configure(connection"))
     line = _line(project / "versions" / "t2_add_email.py", "op.add_column")
     assert "1 of the 3 revisions" in finding.message
     assert f"(t2_add_email.py line {line}: ACCESS EXCLUSIVE on users)" in finding.message
@@ -377,7 +377,9 @@ def test_a_lock_timeout_env_py_sets_holds_for_every_revision(tmp_path: Path, set
     project = shutil.copytree(FIXTURES / "env_lock_timeout", tmp_path / "project")
     env = project / "env.py"
     env.write_text(
-        env.read_text().replace("context.configure(", f"{setting}\n        context.configure(")
+        env.read_text().replace(
+            "context.configure(connection", f"{setting}\n        context.configure(connection"
+        )
     )
     result = lint_paths([project], Settings(select=("require-lock-timeout",)))
     assert result.files_linted == 3 and result.findings == []

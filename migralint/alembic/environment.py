@@ -51,7 +51,9 @@ class Environment:
     timeouts: tuple[tuple[str, str, int], ...] = ()  # (setting, value, line in env.py)
     dialect: str | None = None  # the database the project's URL names, when known
     replaces_url: bool = False  # env.py sets the URL at run time: alembic.ini's is not it
-    runs_at: int = 1  # the line of its `context.configure` (else `run_migrations`) call
+    # the line of its `context.configure(connection=…)` call (else another `configure`,
+    # else `run_migrations`): where it starts running the revisions
+    runs_at: int = 1
 
     def transaction(self, dialect: str) -> tuple[str, str]:
         """(transaction mode, what says so) for a revision of this project.
@@ -114,7 +116,9 @@ def read_environment(path: Path) -> Environment:
     runs_at: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _name(node.func) in ("configure", "run_migrations"):
-            runs_at[_name(node.func)] = min(node.lineno, runs_at.get(_name(node.func), node.lineno))
+            online = any(k.arg == "connection" for k in node.keywords)  # not offline mode's
+            what = "online" if online and _name(node.func) == "configure" else _name(node.func)
+            runs_at[what] = min(node.lineno, runs_at.get(what, node.lineno))
         if isinstance(node, ast.Call) and _name(node.func) == "configure":
             for keyword in node.keywords:
                 value = keyword.value.value if isinstance(keyword.value, ast.Constant) else None
@@ -126,7 +130,7 @@ def read_environment(path: Path) -> Environment:
             timeouts += [(m[1].lower(), m[2], node.lineno) for m in _TIMEOUT.finditer(node.value)]
         if isinstance(node, ast.Call):
             urls.read(node)
-    line = runs_at.get("configure", runs_at.get("run_migrations", 1))
+    line = next((runs_at[k] for k in ("online", "configure", "run_migrations") if k in runs_at), 1)
     return Environment(
         path, per_migration, transactional, tuple(timeouts), urls.dialect, urls.replaced, line
     )
