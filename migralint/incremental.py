@@ -172,7 +172,8 @@ class _SetKeys:
             return cls(None, (None,) * len(jobs), size)
         settings = linters.judged.settings
         base = [code_version(tuple(settings.rule_paths)), repr(settings)]
-        named = [key(repr(job.file), job.dialect, *_beside(job.file)) for job in jobs]
+        sets: dict[Path, str] = {}  # an Alembic version set's digest, once per set
+        named = [key(repr(job.file), job.dialect, *_beside(job.file, sets)) for job in jobs]
         by_stat = None
         if isinstance(linters.judged.contents, DiskContents) and all(stats):
             by_stat = key(*base, "stat", *named, *(repr(s) for s in stats))
@@ -214,22 +215,28 @@ def _file_key(linters: Linters, base: list[str], name: str, job: Job) -> str | N
     return key(*base, name, data)
 
 
-def _beside(file: MigrationFile) -> tuple[str, ...]:
+def _beside(file: MigrationFile, sets: dict[Path, str]) -> tuple[str, ...]:
     """What a file's Migration depends on beside its bytes and name: the run context's
-    down facts; for an Alembic revision, the names in its folder (its version set)."""
+    down facts; for an Alembic revision, the bytes of every file of its version set and
+    of env.py (its graph, its project-wide findings and its settings are read there)."""
     facts = repr(down_facts(file.path, file.tool, file.direction))
     if file.tool != "alembic":
         return (facts,)
-    folder = os.path.dirname(os.path.abspath(file.path))
-    return facts, folder, *_names(folder)
+    if file.set_root not in sets:
+        sets[file.set_root] = _version_set_digest(file.set_root)
+    return facts, sets[file.set_root]
 
 
-@functools.lru_cache(maxsize=256)
-def _names(folder: str) -> tuple[str, ...]:
-    try:
-        return tuple(sorted(os.listdir(folder)))
-    except OSError:
-        return ()
+def _version_set_digest(root: Path) -> str:
+    from migralint.alembic.project import set_files
+
+    parts: list[str | bytes] = []
+    for path in set_files(root):
+        try:
+            parts += [str(path), path.read_bytes()]
+        except OSError:
+            parts += [str(path), "missing"]
+    return key(*parts)
 
 
 def _stat(path: Path) -> tuple[int, int, int, int, int] | None:

@@ -393,3 +393,29 @@ def test_revisions_without_an_env_py_keep_their_own_finding(tmp_path: Path) -> N
         (_line(project / "versions" / "t2_add_email.py", "op.add_column"), "require-lock-timeout")
     ]
     assert [f.path for f in result.findings] == [str(project / "versions" / "t2_add_email.py")]
+
+
+def test_a_cached_run_sees_an_edit_of_env_py_or_of_another_revision(tmp_path: Path) -> None:
+    """The env.py finding is judged over the whole version set and env.py: an edit of
+    either must reach the next cached run, as it reaches a run without the cache."""
+    project = shutil.copytree(FIXTURES / "env_lock_timeout", tmp_path / "project")
+    settings = Settings(select=("require-lock-timeout",))
+    assert len(lint_paths([project], settings).findings) == 1  # fills the cache
+    t2 = project / "versions" / "t2_add_email.py"
+    original = t2.read_text()
+    t2.write_text(
+        original.replace(
+            "op.add_column", "op.execute(\"SET lock_timeout = '2s'\")\n    op.add_column", 1
+        )
+    )
+    assert lint_paths([project], settings).findings == []
+    t2.write_text(original)
+    assert len(lint_paths([project], settings).findings) == 1
+    env = project / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "context.configure(connection",
+            "connection.execute(text(\"SET lock_timeout = '2s'\"))\n        context.configure(connection",
+        )
+    )
+    assert lint_paths([project], settings).findings == []

@@ -159,12 +159,18 @@ def _ids_beside(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def _stamps(root: Path) -> dict[Path, tuple[int, int] | None]:
-    """(mtime, size) of every `.py` file of the set rooted at `root`, and of env.py."""
-    found = {Path(e.path).resolve(): _stamp(Path(e.path)) for e in _python_files(root)}
+def set_files(root: Path) -> list[Path]:
+    """Every file a revision of the set rooted at `root` is read with: its `.py` files
+    and env.py (beside them or one folder up), resolved, in a stable order."""
+    found = dict.fromkeys(Path(e.path).resolve() for e in _python_files(root))
     for folder in (root, root.parent):
-        found.setdefault((folder / "env.py").resolve(), _stamp(folder / "env.py"))
-    return found
+        found.setdefault((folder / "env.py").resolve())
+    return list(found)
+
+
+def _stamps(root: Path) -> dict[Path, tuple[int, int] | None]:
+    """(mtime, size) of every file of the set rooted at `root` (`set_files`)."""
+    return {path: _stamp(path) for path in set_files(root)}
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -181,8 +187,8 @@ _READ: dict[Path, VersionSet] = {}  # every set this process read, by its root
 class VersionSets:
     """Version sets read on demand, each once: discovery keeps one per run, the front
     end one per run (its settings). A set another run (discovery's) read is taken when
-    none of its files changed since; a set is read again when the file being linted is
-    not the one the set read (it was edited since)."""
+    none of its files changed since; a set is read again when a file of it (the one
+    being linted, another revision, env.py) changed since it was read."""
 
     def __init__(self) -> None:
         self._sets: dict[Path, VersionSet] = {}
@@ -196,7 +202,7 @@ class VersionSets:
             found = _READ.get(key)
             if found is None or not found.unchanged():
                 found = read_version_set(root)
-        elif file is not None and not found.read_as_now(file):
-            found = read_version_set(root)
+        elif file is not None and not (found.read_as_now(file) and found.unchanged()):
+            found = read_version_set(root)  # edited since: another run with these settings
         self._sets[key] = _READ[key] = found
         return found
