@@ -85,6 +85,19 @@ def test_type_changes_use_the_type_an_earlier_migration_created(tmp_path: Path) 
     assert "varchar(5)" in result.findings[0].message.lower()
 
 
+def test_a_type_change_of_a_column_this_file_added_makes_no_n_1_claim(tmp_path: Path) -> None:
+    files = {
+        "V1__create.sql": "CREATE TABLE t (id int PRIMARY KEY, n int);",
+        "V2__change.sql": "ALTER TABLE t ADD COLUMN tmp int;\n"
+        "ALTER TABLE t ALTER COLUMN tmp TYPE bigint;\nALTER TABLE t ALTER COLUMN n TYPE bigint;",
+    }
+    result = lint_tree(tmp_path, files, select=("changing-column-type",))
+    messages = {f.line: f.message for f in result.findings}
+    assert set(messages) == {2, 3}  # both rewrite the table
+    assert "release N-1" not in messages[2]  # release N-1 never knew t.tmp
+    assert "may break release N-1" in messages[3]
+
+
 def test_require_lock_timeout_is_reported_once_per_file_and_names_the_lock() -> None:
     sql = "ALTER TABLE a ADD COLUMN x int;\nALTER TABLE b ADD COLUMN y int;"
     findings = lint_text(sql, Settings(select=("require-lock-timeout",)))

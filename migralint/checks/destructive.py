@@ -12,7 +12,6 @@ from typing import Any
 from migralint.advice import remove_later, rename_in_steps
 from migralint.checks.constraint_names import generated_name
 from migralint.checks.file_index import (
-    added_column,
     after,
     anywhere,
     before,
@@ -287,11 +286,6 @@ def _constraint_state(ctx: Context, op: ops.DropConstraint) -> ConstraintState |
 
 
 # Columns
-
-
-def column_added_here(ctx: Context, table: ops.Name, column: str) -> bool:
-    """True if this migration added the column: release N-1 never reads or writes it."""
-    return any(before(ctx, ops.AddColumn, added_column, (table.key, column)))
 
 
 def known_column(ctx: Context, table: ops.Name, column: str) -> ColumnState | None:

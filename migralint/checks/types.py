@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from migralint import pgfacts
 from migralint.checks.file_index import (
     Each,
-    added_column,
     after,
     before,
+    column_added_earlier,
     created_object,
     file_index,
     table_key,
@@ -372,7 +372,7 @@ def truncated(name: str) -> str:
 def added_in_this_file(ctx: Context, table: ops.Name, column: str) -> bool:
     """True when an earlier statement of this file added the column (or created its
     table), so the release still running never writes it."""
-    return any(before(ctx, ops.AddColumn, added_column, (table.key, column))) or any(
+    return column_added_earlier(ctx, table, column) or any(
         before(ctx, ops.CreateTable, table_key, table.key)
     )
 

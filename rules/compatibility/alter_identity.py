@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.file_index import after
+from migralint.checks.types import added_in_this_file
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import AlterIdentity, Op
@@ -50,11 +51,14 @@ def check(op: AlterIdentity, ctx: Context) -> Iterator[Violation]:
         return
     by_default = op.by_default
     col = f"{op.table}.{op.column}"
+    n_1_knows = not added_in_this_file(ctx, op.table, op.column)  # else N-1 never writes it
     if op.action == "SET":
-        if by_default:
+        if by_default or not n_1_knows:
             return
         message = f"SET GENERATED ALWAYS on {col} makes release N-1's inserts that set it fail"
     elif op.action == "DROP":
+        if not n_1_knows:
+            return
         message = (
             f"DROP IDENTITY on {col}: release N-1's inserts that leave it out get NULL "
             "and fail or write rows without an id"
@@ -66,6 +70,8 @@ def check(op: AlterIdentity, ctx: Context) -> Iterator[Violation]:
             f"identity added to {col} starts at 1: inserts that leave it out collide "
             "with existing ids, and release N-1's explicit ids do not advance it"
         )
+    elif not n_1_knows:
+        return
     else:
         message = f"GENERATED ALWAYS identity on {col} makes release N-1's inserts that set it fail"
     yield ctx.finding(

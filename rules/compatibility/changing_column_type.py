@@ -41,7 +41,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.types import narrows, rebuilds_indexes, type_change_rewrites
+from migralint.checks.types import (
+    added_in_this_file,
+    narrows,
+    rebuilds_indexes,
+    type_change_rewrites,
+)
 from migralint.context import Context
 from migralint.pgfacts import unjudged
 from migralint.rule import Violation, rule
@@ -72,10 +77,10 @@ def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
         else f"may rewrite the table (whether it does cannot be judged: {unjudged(old, op.type)})"
     )
     command = plan_command("change-column-type", op.table, column=op.column, type=str(op.type))
+    n_1 = "" if added_in_this_file(ctx, op.table, op.column) else " and may break release N-1"
     yield ctx.finding(
         op,
-        f"changing {op.table}.{op.column} {change} {effect} under an ACCESS "
-        "EXCLUSIVE lock and may break release N-1",
+        f"changing {op.table}.{op.column} {change} {effect} under an ACCESS EXCLUSIVE lock{n_1}",
         f"Add a new column of type {op.type}, sync it with a trigger, backfill in batches, "
         f"switch the code, then drop the old one. `{command}` writes the phases.",
     )

@@ -31,12 +31,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.destructive import (
-    column_added_here,
     column_reworked_later,
     has_default,
     known_column,
     removal_planned,
 )
+from migralint.checks.file_index import column_added_earlier
 from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -78,7 +78,7 @@ def _harm(op: DropDefault, ctx: Context) -> tuple[str, str] | None:
         return None
     column = known_column(ctx, op.table, op.column)
     required = column is not None and not column.nullable
-    if column_added_here(ctx, op.table, op.column):
+    if column_added_earlier(ctx, op.table, op.column):
         if not required:
             return None  # N-1 never writes it and reads NULL, as before the migration
     elif column is not None and not has_default(column):

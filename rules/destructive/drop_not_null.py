@@ -31,11 +31,11 @@ from collections.abc import Iterator
 
 from migralint.advice import plan_command
 from migralint.checks.destructive import (
-    column_added_here,
     column_reworked_later,
     known_column,
     removal_planned,
 )
+from migralint.checks.file_index import column_added_earlier
 from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -72,7 +72,7 @@ def check(op: DropNotNull, ctx: Context) -> Iterator[Violation]:
 
 def _made_nullable(op: DropNotNull, ctx: Context) -> str | None:
     """The column, unless this migration added or reworks it, or it was nullable."""
-    if column_added_here(ctx, op.table, op.column) or column_reworked_later(
+    if column_added_earlier(ctx, op.table, op.column) or column_reworked_later(
         ctx, op.table, op.column
     ):
         return None

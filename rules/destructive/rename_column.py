@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.destructive import column_added_here
+from migralint.checks.file_index import column_added_earlier
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import RenameColumn
@@ -44,7 +44,7 @@ from migralint.sql.ops import RenameColumn
     offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameColumn, ctx: Context) -> Iterator[Violation]:
-    if column_added_here(ctx, op.table, op.column):
+    if column_added_earlier(ctx, op.table, op.column):
         return  # added by this migration: release N-1 never used it
     command = plan_command("rename-column", op.table, column=op.column, to=op.new_name)
     yield ctx.finding(
