@@ -24,6 +24,8 @@ def has_down_file(up: Path, tool: str) -> bool:
     would run for this engine: popx falls back to the file without an engine infix)."""
     if tool == "diesel":
         return (up.parent / "down.sql").exists()
+    if tool == "golang-migrate":  # pairs by version alone: `31_add_x.up.sql`, `31_drop_x.down.sql`
+        return _version(up.name) in _down_files(up.parent, by_version=True)
     base, _, _ = up.name.partition(".")
     engine = _engine_infix(up.name)
     return any(not infix or infix == engine for infix in _down_files(up.parent).get(base, ()))
@@ -50,14 +52,21 @@ def _engine_infix(name: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _down_files(folder: Path) -> dict[str, tuple[frozenset[str], ...]]:
-    """A folder's down files as base name (before the first dot) → each one's engines:
-    read once per folder, so an up file's question is a look-up, not a scan."""
+def _down_files(folder: Path, by_version: bool = False) -> dict[str, tuple[frozenset[str], ...]]:
+    """A folder's down files as base name (before the first dot; `by_version`: the
+    golang-migrate version before the first `_`) → each one's engines: read once per
+    folder, so an up file's question is a look-up, not a scan."""
     found: dict[str, list[frozenset[str]]] = {}
     try:
         names = [p.name for p in folder.iterdir() if p.name.lower().endswith(".down.sql")]
     except OSError:
         return {}
     for name in names:
-        found.setdefault(name.partition(".")[0], []).append(_engine_infix(name))
+        base = _version(name) if by_version else name.partition(".")[0]
+        found.setdefault(base, []).append(_engine_infix(name))
     return {base: tuple(infixes) for base, infixes in found.items()}
+
+
+def _version(name: str) -> str:
+    """golang-migrate's version of a file name: the digits before the first `_`."""
+    return name.partition("_")[0]

@@ -3,7 +3,9 @@
 ## What it does
 For tools that pair migrations (golang-migrate, popx, diesel), flags an up file that
 has no down file beside it, in a project that writes down files for its other
-migrations. Reported at the end of the up file.
+migrations. golang-migrate pairs them by version alone (`31_add_x.up.sql` with
+`31_drop_x.down.sql`); popx by the name before the engine. Reported at the end of the
+up file.
 
 ## Why is this bad?
 `migrate down` (or `diesel migration revert`) stops at this migration: rolling back
