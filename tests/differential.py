@@ -15,7 +15,9 @@ migrations do not give the planner) is a refusal at run time, not a failure.
 What cannot match between two runs is not compared: columns by position, values of
 defaults that are volatile or read the clock (their NULLs are), dates and times from
 the day of the proof on (they compare as `now`), data a file draws at random (a note),
-and sequence positions after the downs.
+sequence positions after the downs, and which row gets which id where the file fills a
+sequence column by an INSERT … SELECT without ORDER BY (PostgreSQL promises no scan
+order: the rows it inserts are compared without their drawn ids, with a note).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import functools
 import re
 import signal
 import subprocess
@@ -35,14 +38,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import psycopg
+import sqlglot
 from postgres import psql_binary
 from psycopg import sql
+from sqlglot import exp
 
 from migralint.config import Settings
 from migralint.plan import from_file
 from migralint.plan.from_file_partitions import PartitionedCatalog
 from migralint.sources.discover import discover
 from migralint.sources.layout import MigrationFile
+from migralint.sql.names import QNAME, identifier, table_name
+from migralint.sql.split import split_statements
 
 Mode = Literal["transaction", "implicit", "autocommit"]
 """How a tool sends a file: in one transaction (Flyway, diesel, dbmate), as one
@@ -472,12 +479,12 @@ _ATTEMPTS = (("varied", ROWS), ("gentle", ROWS), ("minimal", ROWS), ("minimal", 
 LEVELS = ("varied", "gentle", "empty")
 
 
-def named_tables(conn: psycopg.Connection[Any], text: str) -> list[tuple[int, str]]:
-    """(oid, regclass) of the user tables whose name occurs in `text`."""
+def named_tables(conn: psycopg.Connection[Any], text: str) -> list[tuple[int, str, str]]:
+    """(oid, regclass, name) of the user tables whose name occurs in `text`."""
     found = []
     for oid, name, regclass in conn.execute(_USER_TABLES).fetchall():
         if re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text, re.IGNORECASE):
-            found.append((oid, regclass))
+            found.append((oid, regclass, name))
     return sorted(found, key=lambda t: t[1])
 
 
@@ -486,7 +493,7 @@ def fill(conn: psycopg.Connection[Any], text: str, level: str) -> list[str]:
     the notes say which tables could not be filled."""
     if level == "empty":
         return []
-    tables = dict(named_tables(conn, text))
+    tables = {oid: regclass for oid, regclass, _ in named_tables(conn, text)}
     order: list[int] = []
     _parents_first(conn, list(tables), order, set(), tables)
     attempts = _ATTEMPTS[[a[0] for a in _ATTEMPTS].index(level) :]
@@ -647,6 +654,45 @@ def _scalar(c: _Column, values: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
+# Ids drawn in scan order: an INSERT … SELECT with no ORDER BY hands out a sequence's
+# values in whatever order the scan returns rows, which PostgreSQL does not promise (a
+# plan's backfill rewrites the rows it scans): the ids it draws cannot be paired.
+
+_INSERT_QUERY = re.compile(
+    rf"^\s*(?:WITH\b.*\bINSERT\s+INTO\b|INSERT\s+INTO\s+{QNAME}\s*(?:\([^()]*\)\s*)?[(\s]*"
+    r"(?:SELECT|WITH)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@functools.lru_cache(maxsize=64)
+def unordered_inserts(text: str) -> dict[str, frozenset[str]]:
+    """table name → the columns that the file's INSERT … SELECTs without ORDER BY (over
+    a FROM or a set operation: more than one row) name; a sequence-filled column none of
+    them names draws its values in scan order."""
+    found: dict[str, frozenset[str]] = {}
+    for statement in split_statements(text).statements:
+        if not _INSERT_QUERY.match(statement.text):
+            continue
+        try:
+            tree = sqlglot.parse_one(statement.text, read="postgres")
+        except sqlglot.errors.SqlglotError:
+            continue  # not read: compared exactly
+        query = tree.expression if isinstance(tree, exp.Insert) else None
+        while isinstance(query, exp.Subquery) and not query.args.get("order"):
+            query = query.this
+        many = isinstance(query, exp.SetOperation) or (
+            isinstance(query, exp.Select) and query.args.get("from_") is not None
+        )
+        if not many or query.args.get("order") or not isinstance(tree.this, exp.Schema):
+            continue  # ordered, one row, or no column list (every column from the query)
+        table = table_name(tree.this).name
+        named = frozenset(identifier(c) for c in tree.this.expressions)
+        found[table] = found.get(table, named) & named
+    return found
+
+
+# ---------------------------------------------------------------------------------------
 # Snapshots: the catalog and the data as {object: definition}, to compare
 
 _USER = "{n}.nspname NOT IN ('pg_catalog', 'information_schema') AND {n}.nspname NOT LIKE 'pg\\_%%'"
@@ -743,33 +789,64 @@ CATALOG: dict[str, str] = {
 }
 
 Snapshot = dict[str, str]
+Shot = Callable[[psycopg.Connection[Any]], Snapshot]  # a snapshot for one proof
 
 
-def snapshot(conn: psycopg.Connection[Any], text: str) -> Snapshot:
-    """The catalog, and the data of the tables `text` names: {"kind object": definition}."""
+def snapshot(
+    conn: psycopg.Connection[Any], text: str, drawn: dict[int, int] | None = None
+) -> Snapshot:
+    """The catalog, and the data of the tables `text` names: {"kind object": definition}.
+
+    `drawn`, sequence oid → its last value before the file ran (sequence_positions), tells
+    the ids the file drew from the others."""
     found: Snapshot = {}
     for kind, query in CATALOG.items():
         for name, definition in conn.execute(query).fetchall():
             found[f"{kind} {name}"] = definition or ""
-    for oid, regclass in named_tables(conn, text):
-        found.update(_data(conn, oid, regclass))
+    unordered = unordered_inserts(text)
+    for oid, regclass, relname in named_tables(conn, text):
+        found.update(_data(conn, oid, regclass, unordered.get(relname), drawn or {}))
     return found
 
 
-def _data(conn: psycopg.Connection[Any], oid: int, regclass: str) -> Snapshot:
+def sequence_positions(conn: psycopg.Connection[Any]) -> dict[int, int]:
+    """sequence oid → its last value, for those that gave one out."""
+    rows = conn.execute(
+        "SELECT seqrelid::int, pg_sequence_last_value(seqrelid) FROM pg_sequence"
+    ).fetchall()
+    return {oid: value for oid, value in rows if value is not None}
+
+
+_DATA_COLUMNS = """
+SELECT a.attname, coalesce(pg_get_expr(d.adbin, d.adrelid), ''),
+       a.atttypid IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype),
+       coalesce(pg_get_serial_sequence(a.attrelid::regclass::text, a.attname)::regclass::oid,
+                (SELECT dep.refobjid FROM pg_depend dep
+                 JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'
+                 WHERE dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid
+                 LIMIT 1))::int
+FROM pg_attribute a
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname
+"""
+
+
+def _data(
+    conn: psycopg.Connection[Any],
+    oid: int,
+    regclass: str,
+    named: frozenset[str] | None,
+    drawn: dict[int, int],
+) -> Snapshot:
     """Row count, a hash of the rows (columns by name) and a hash of each column. A column
     whose default differs per run (it calls a function that is not immutable, other than
     nextval, or reads the clock) is compared by its NULLs only; a date or time from the
-    day of the proof on (written from now()) compares as `now`."""
-    columns = conn.execute(
-        "SELECT a.attname, coalesce(pg_get_expr(d.adbin, d.adrelid), ''), "
-        "a.atttypid IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) "
-        "FROM pg_attribute a "
-        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-        "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname",
-        (oid,),
-    ).fetchall()
-    calls = {name for _, default, _ in columns for name in _CALL.findall(default)} - {"nextval"}
+    day of the proof on (written from now()) compares as `now`. Where the file's unordered
+    INSERT … SELECTs into the table leave a sequence-filled column out (`named`: the
+    columns all of them name), the rows are hashed once more with the values drawn
+    after `drawn` replaced: `unpaired rows`."""
+    columns = conn.execute(_DATA_COLUMNS, (oid,)).fetchall()
+    calls = {name for _, default, _, _ in columns for name in _CALL.findall(default)} - {"nextval"}
     varying = {
         name
         for (name,) in conn.execute(
@@ -783,19 +860,34 @@ def _data(conn: psycopg.Connection[Any], oid: int, regclass: str) -> Snapshot:
         else f"CASE WHEN {_q(c)} >= '{_STARTED}' THEN 'now' ELSE quote_nullable({_q(c)}::text) END"
         if temporal
         else f"quote_nullable({_q(c)}::text)"
-        for c, default, temporal in columns
+        for c, default, temporal, _ in columns
+    ]
+    unpaired = [
+        f"CASE WHEN {_q(c)}::numeric > {drawn.get(sequence, _NONE_DRAWN)} THEN 'drawn' "
+        f"ELSE {cell} END"
+        if named is not None and sequence is not None and c not in named
+        else cell
+        for (c, _, _, sequence), cell in zip(columns, cells, strict=True)
     ]
     hashes = [f"md5(string_agg({cell}, ',' ORDER BY {cell}))" for cell in cells]
-    row = " || ',' || ".join(cells) or "''"
-    query = (
-        f"SELECT count(*), md5(string_agg({row}, E'\\n' ORDER BY {row})), "
-        f"{', '.join(hashes) or 'NULL'} FROM {regclass}"
-    )
-    count, rows, *per_column = conn.execute(query).fetchone() or ()
-    found = {f"rows {regclass}": f"{count} rows, md5 {rows}"}
-    for (name, _, _), digest in zip(columns, per_column, strict=False):
+    rows = [_rows_hash(cells)] + ([_rows_hash(unpaired)] if unpaired != cells else [])
+    query = f"SELECT count(*), {', '.join(rows + hashes)} FROM {regclass}"
+    count, *digests = conn.execute(query).fetchone() or ()
+    found = {f"rows {regclass}": f"{count} rows, md5 {digests.pop(0)}"}
+    if unpaired != cells:
+        found[f"{_UNPAIRED}{regclass}"] = f"{count} rows, md5 {digests.pop(0)}"
+    for (name, _, _, _), digest in zip(columns, digests, strict=False):
         found[f"data {regclass}.{_q(name)}"] = f"md5 {digest}"
     return found
+
+
+_NONE_DRAWN = "'-Infinity'"  # a sequence that gave out no value before the file ran
+_UNPAIRED = "unpaired rows "  # a snapshot key: rows without the ids drawn in scan order
+
+
+def _rows_hash(cells: list[str]) -> str:
+    row = " || ',' || ".join(cells) or "''"
+    return f"md5(string_agg({row}, E'\\n' ORDER BY {row}))"
 
 
 def differences(expected: Snapshot, got: Snapshot) -> list[str]:
@@ -860,9 +952,10 @@ def prove(cluster: Cluster, template: str, original: Script, planned: Planned) -
         b = _Run(cluster, template)
         try:
             notes += [f"{level} rows: {n}" for n in fill(b.conn, original.text, level)]
-            before = snapshot(b.conn, original.text)
-            expected, original_error = _original(b, original)
-            result = _compare(b, expected, original_error, planned, before, original)
+            shot = functools.partial(snapshot, text=original.text, drawn=sequence_positions(b.conn))
+            before = shot(b.conn)
+            expected, original_error = _original(b, original, shot)
+            result = _compare(b, expected, original_error, planned, before, original, shot)
         finally:
             b.close()
         if result.outcome != "cannot-replay" or level == LEVELS[-1]:
@@ -878,7 +971,7 @@ _TRANSACTION_CONTROL = re.compile(
 )
 
 
-def _original(b: _Run, original: Script) -> tuple[Snapshot, str]:
+def _original(b: _Run, original: Script, shot: Shot) -> tuple[Snapshot, str]:
     """The state after `original` and its error, leaving `b` as it was: inside a
     transaction rolled back where the file runs in one, else (and to confirm an error)
     on a copy of `b`."""
@@ -887,7 +980,7 @@ def _original(b: _Run, original: Script) -> tuple[Snapshot, str]:
         try:
             with b.conn.transaction(force_rollback=True):
                 b.conn.execute(original.text.encode())
-                return snapshot(b.conn, original.text), ""
+                return shot(b.conn), ""
         except psycopg.Error:
             pass  # confirmed on a copy: a single CONCURRENTLY statement may run alone
         finally:  # nextval is not rolled back
@@ -898,7 +991,7 @@ def _original(b: _Run, original: Script) -> tuple[Snapshot, str]:
     b.conn = b.cluster.connect(b.name)
     try:
         error = a.run(original)
-        return ({} if error else snapshot(a.conn, original.text)), error
+        return ({} if error else shot(a.conn)), error
     finally:
         a.close()
 
@@ -942,6 +1035,7 @@ def _compare(
     planned: Planned,
     before: Snapshot,
     original: Script,
+    shot: Shot,
 ) -> FileResult:
     """The plan on `b`, which holds the rows of `before`, against the original's state;
     cannot-replay when both reject the rows."""
@@ -952,7 +1046,7 @@ def _compare(
         if plan_error:
             break
         if step.kept:
-            after_kept, kept_at = snapshot(b.conn, original.text), i
+            after_kept, kept_at = shot(b.conn), i
     if original_error and plan_error:
         return FileResult(path, "cannot-replay", f"{original_error}; the plan: {plan_error}")
     if original_error:
@@ -961,11 +1055,14 @@ def _compare(
         )
     if plan_error:
         if _refused_at_run_time(plan_error) and i == kept_at + 1:
-            unchanged = not differences(after_kept, snapshot(b.conn, original.text))
+            unchanged = not differences(after_kept, shot(b.conn))
             if unchanged:  # a guard of the plan stopped it before it changed anything
                 return FileResult(path, "refused", f"at run time: {plan_error}")
         return FileResult(path, "failed", plan_error)
-    diff = differences(expected, snapshot(b.conn, original.text))
+    got = shot(b.conn)
+    diff = differences(expected, got)
+    unpaired = [d for d in diff if _paired_only(d, expected, got)]
+    diff = [d for d in diff if d not in unpaired]
     random = _random_calls(original.text)
     unmatchable = [d for d in diff if random and d[2:].startswith(("data ", "rows "))]
     diff = [d for d in diff if d not in unmatchable]
@@ -975,7 +1072,13 @@ def _compare(
             f"the file calls {', '.join(sorted(random))}: its data cannot match; it differs in "
             + "; ".join(unmatchable)
         )
-    _check_downs(b, planned.steps[kept_at + 1 :], planned.detail, after_kept, original, result)
+    result.notes += [
+        f"{d[2:].split(':')[0]}: the ids the file's INSERT … SELECT without ORDER BY draws "
+        "follow the scan order, which PostgreSQL does not promise; the rows are equal "
+        "without them"
+        for d in unpaired
+    ]
+    _check_downs(b, planned.steps[kept_at + 1 :], planned.detail, after_kept, shot, result)
     return result
 
 
@@ -990,12 +1093,21 @@ def _refused_at_run_time(error: str) -> bool:
     return bool(_PLAN_GUARD.search(error))
 
 
+def _paired_only(line: str, expected: Snapshot, got: Snapshot) -> bool:
+    """Whether `line` is a `~ rows` difference gone once the ids drawn in scan order
+    are not paired (the tables' `unpaired rows` are equal)."""
+    if not line.startswith("~ rows "):
+        return False
+    unpaired = _UNPAIRED + line[len("~ rows ") :].split(": ", 1)[0]
+    return unpaired in expected and expected[unpaired] == got.get(unpaired)
+
+
 def _check_downs(
     b: _Run,
     steps: tuple[Step, ...],
     summary: str,
     restored: Snapshot,
-    original: Script,
+    shot: Shot,
     result: FileResult,
 ) -> None:
     """Run the downs of `steps` (those after the kept statements, whose down is the
@@ -1010,10 +1122,7 @@ def _check_downs(
         [f"down: {error}"]
         if error
         else [
-            f"down: {d}"
-            for d in differences(
-                _unpositioned(restored), _unpositioned(snapshot(b.conn, original.text))
-            )
+            f"down: {d}" for d in differences(_unpositioned(restored), _unpositioned(shot(b.conn)))
         ]
     )
     if not found:

@@ -30,6 +30,7 @@ from differential import (
     migration_sets,
     prove,
     prove_set,
+    unordered_inserts,
 )
 
 from migralint.config import Settings
@@ -147,6 +148,10 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     ),
     "plans/differential/partitioned/07_index_on_a_partition.up.sql": "equal",
     **{f"plans/differential/{name}": "refused" for name in REFUSALS},
+    "plans/differential/scan-order/01_init.up.sql": "kept",
+    # the renames' backfills rewrite the rows that the INSERT … SELECTs then scan
+    "plans/differential/scan-order/02_rename_then_combine_unordered.up.sql": "equal",
+    "plans/differential/scan-order/03_rename_then_combine_ordered.up.sql": "equal",
     "plans/differential/renamed-twice/02_rename.up.sql": "equal",
     "plans/differential/renamed-twice/03_rename_again.up.sql": "equal",
     "plans/differential/catalog-facts/01_init.up.sql": "kept",
@@ -268,6 +273,20 @@ def test_a_plan_that_would_keep_what_the_file_drops_too_long_is_refused(
     name: str, reason: str, fixture_results: dict[str, FileResult]
 ) -> None:
     assert fixture_results[f"plans/differential/{name}"].detail == f"migralint: error: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("name", "unpaired"),
+    [
+        ("02_rename_then_combine_unordered.up.sql", ["rows modlog"]),
+        ("03_rename_then_combine_ordered.up.sql", []),
+    ],
+)
+def test_only_ids_an_unordered_insert_select_draws_go_unpaired(
+    name: str, unpaired: list[str], fixture_results: dict[str, FileResult]
+) -> None:
+    notes = fixture_results[f"plans/differential/scan-order/{name}"].notes
+    assert [n.split(":")[0] for n in notes if "scan order" in n] == unpaired
 
 
 def test_every_fixture_file_has_an_expectation(fixture_results: dict[str, FileResult]) -> None:
@@ -430,6 +449,63 @@ def test_ids_the_original_draws_from_a_sequence_are_drawn_again_by_the_plan(
     plan = _plan(copy, down=f"DELETE FROM children WHERE id > {ROWS};")
     result = prove(cluster, seeded, Script("t.sql", copy, "transaction"), plan)
     assert (result.outcome, result.detail) == ("equal", ""), result.detail
+
+
+_COPIES = "CREATE TABLE copies (id serial PRIMARY KEY, parent_id uuid NOT NULL);\n"
+
+
+def test_ids_an_unordered_insert_select_draws_are_not_paired_with_its_rows(
+    cluster: Cluster, seeded: str
+) -> None:
+    """No ORDER BY: PostgreSQL promises no order, so which row gets which id may differ."""
+    scan = _COPIES + "INSERT INTO copies (parent_id) SELECT parent_id FROM children;"
+    plan = _plan(
+        _COPIES + "INSERT INTO copies (parent_id) SELECT parent_id FROM children ORDER BY id DESC;",
+        down="DROP TABLE copies;",
+    )
+    result = prove(cluster, seeded, Script("t.sql", scan, "transaction"), plan)
+    assert (result.outcome, result.detail) == ("equal", ""), result.detail
+    assert any(
+        n.startswith("rows copies: the ids the file's INSERT … SELECT") for n in result.notes
+    )
+
+
+def test_ids_an_ordered_insert_select_draws_are_compared_exactly(
+    cluster: Cluster, seeded: str
+) -> None:
+    ordered = _COPIES + "INSERT INTO copies (parent_id) SELECT parent_id FROM children ORDER BY id;"
+    plan = _plan(ordered.replace("ORDER BY id;", "ORDER BY id DESC;"), down="DROP TABLE copies;")
+    result = prove(cluster, seeded, Script("t.sql", ordered, "transaction"), plan)
+    assert result.outcome == "different"
+    assert result.detail.startswith(f"~ rows copies: {ROWS} rows, md5 "), result.detail
+    assert not any("scan order" in n for n in result.notes)
+
+
+def test_rows_the_file_does_not_insert_keep_their_ids_paired(cluster: Cluster, seeded: str) -> None:
+    """Only the ids drawn while the file runs are unpaired: rows there before keep theirs."""
+    scan = "INSERT INTO children (parent_id, feeling, moods, born) SELECT parent_id, feeling, moods, born FROM children;"
+    swap = " UPDATE children c SET score = o.score FROM children o WHERE (c.id, o.id) IN ((1, 2), (2, 1));"
+    result = prove(
+        cluster,
+        seeded,
+        Script("t.sql", scan, "transaction"),
+        _plan(scan + swap, summary="not restored"),
+    )
+    assert result.outcome == "different"
+    assert "~ unpaired rows children: " in result.detail, result.detail
+    assert "data children" not in result.detail  # each column holds the same values
+
+
+def test_which_insert_selects_draw_ids_in_scan_order() -> None:
+    assert unordered_inserts(
+        "INSERT INTO a (x) SELECT x FROM s;\n"
+        "WITH w AS (SELECT 1 AS x) INSERT INTO b (x, y) SELECT x, 2 FROM w;\n"
+        "INSERT INTO b (x) (SELECT x FROM s UNION SELECT x FROM t);\n"
+        "INSERT INTO c (x) SELECT x FROM s ORDER BY x;\n"
+        "INSERT INTO d (x) SELECT 1;\n"
+        "INSERT INTO e (x) VALUES (1), (2);\n"
+        "INSERT INTO f SELECT * FROM s;\n"
+    ) == {"a": frozenset({"x"}), "b": frozenset({"x"})}
 
 
 # The corpus: long, so only with `-m corpus`, and only where ../shared/corpus is.
