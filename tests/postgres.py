@@ -11,7 +11,8 @@ Unix socket in `host`, port 5432):
 
 `MIGRALINT_TEST_POSTGRES=pgserver|path` picks one; by default pgserver where it is
 installed, else the one on PATH. pytest-postgresql's DatabaseJanitor gives every test a
-fresh database on it.
+fresh database on it. Server settings (`settings`, e.g. max_locks_per_transaction) are
+given to the installed PostgreSQL's server at its start; pgserver takes none.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,12 +45,20 @@ class NoServer(RuntimeError):
 class Server:
     """A PostgreSQL for the test session, started on construction, gone after `stop`."""
 
-    def __init__(self, folder: Path, kind: str | None = None) -> None:
+    def __init__(
+        self, folder: Path, kind: str | None = None, settings: Mapping[str, str] | None = None
+    ) -> None:
         kind = kind or os.environ.get(CHOICE) or default_kind()
         if kind not in KINDS:
             raise NoServer(f"{CHOICE} must be one of {', '.join(KINDS)}, not {kind!r}")
+        if settings and kind == "pgserver":
+            raise NoServer(
+                f"pgserver takes no server settings ({', '.join(settings)}): use "
+                f"{CHOICE}=path with a PostgreSQL installed on the machine"
+            )
         self.kind = kind
-        self._cluster = _Embedded(folder) if kind == "pgserver" else _OnPath()
+        checked = _checked(settings or {})
+        self._cluster = _Embedded(folder) if kind == "pgserver" else _OnPath(checked)
         self.host = self._cluster.host
 
     def stop(self) -> None:
@@ -98,7 +108,7 @@ class _Embedded:
 class _OnPath:
     """A cluster made by initdb in a private temporary folder, its socket in the same."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: list[tuple[str, str]]) -> None:
         self._bin = bin_dir()
         self._user = unprivileged_user() if os.geteuid() == 0 else None
         self._root = Path(tempfile.mkdtemp(prefix="migralint-pg-"))  # short: a socket path
@@ -109,6 +119,7 @@ class _OnPath:
         try:
             self._run(*_INITDB, "-D", str(self._data))
             options = f"-c listen_addresses= -k {self._root} -p 5432 -c fsync=off"
+            options += "".join(f" -c {name}={value}" for name, value in settings)
             log = str(self._root / "server.log")
             self._run("pg_ctl", "-D", str(self._data), "-l", log, "-w", "-o", options, "start")
         except BaseException:
@@ -130,6 +141,19 @@ class _OnPath:
             log = self._root / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
             raise NoServer(f"{' '.join(command)} failed: {done.stderr.strip()} {tail}".strip())
+
+
+_SETTING = re.compile(r"[A-Za-z_][\w.]*")
+_VALUE = re.compile(r"[\w.+-]+")  # passed on pg_ctl's command line, which a shell reads
+
+
+def _checked(settings: Mapping[str, str]) -> list[tuple[str, str]]:
+    """`settings` as they go on the server's command line; NoServer for a name or value
+    the command line cannot carry as written."""
+    for name, value in settings.items():
+        if not _SETTING.fullmatch(name) or not _VALUE.fullmatch(value):
+            raise NoServer(f"server setting {name}={value!r}: give a name and a plain value")
+    return list(settings.items())
 
 
 def bin_dir() -> Path:

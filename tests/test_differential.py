@@ -7,7 +7,10 @@ naming the bug, so it flips when fixed. The corpus projects run with `-m corpus`
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,7 @@ from differential import (
     prove_set,
     unordered_inserts,
 )
+from postgres import NoServer, Server
 
 from migralint.config import Settings
 from migralint.plan.from_file_partitions import replayed
@@ -508,6 +512,37 @@ def test_which_insert_selects_draw_ids_in_scan_order() -> None:
     ) == {"a": frozenset({"x"}), "b": frozenset({"x"})}
 
 
+# Server settings a corpus history needs (tests/postgres.py)
+
+
+def test_a_server_setting_a_project_needs_is_the_started_servers() -> None:
+    try:
+        server = Server(
+            Path("unused"), kind="path", settings=dict(CORPUS_PROJECTS["dhis2-core"].settings)
+        )
+    except NoServer as error:
+        pytest.skip(str(error))
+    try:
+        with server.database() as conn:
+            assert conn.execute("SHOW max_locks_per_transaction").fetchone() == ("1024",)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings", "error"),
+    [
+        ("pgserver", {"max_locks_per_transaction": "1024"}, "pgserver takes no server settings"),
+        ("path", {"work_mem": "64MB; rm"}, "server setting work_mem='64MB; rm': give a name"),
+    ],
+)
+def test_a_server_setting_that_cannot_be_given_is_refused_before_the_start(
+    kind: str, settings: dict[str, str], error: str
+) -> None:
+    with pytest.raises(NoServer, match=re.escape(error)):
+        Server(Path("unused"), kind=kind, settings=settings)
+
+
 # The corpus: long, so only with `-m corpus`, and only where ../shared/corpus is.
 
 
@@ -525,9 +560,30 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
+@contextlib.contextmanager
+def _cluster_for(project: str, shared: Cluster, folder: Path) -> Iterator[Cluster]:
+    """The session's server, or one of the project's own started with the server
+    settings its history needs."""
+    settings = dict(CORPUS_PROJECTS[project].settings)
+    if not settings:
+        yield shared
+        return
+    try:
+        server = Server(folder, settings=settings)
+    except NoServer as error:
+        pytest.skip(str(error))
+    own = Cluster(server.host, timeout=shared.timeout)
+    try:
+        yield own
+    finally:
+        own.close()
+        server.stop()
+
+
 def test_the_corpus_plans_do_what_their_files_do(
     project: str,
     cluster: Cluster,
+    tmp_path: Path,
     request: pytest.FixtureRequest,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -537,9 +593,11 @@ def test_the_corpus_plans_do_what_their_files_do(
         pytest.skip(f"{project} cannot be replayed: {NOT_REPLAYABLE[project]}")
     if "corpus" not in (request.config.option.markexpr or ""):
         pytest.skip("the corpus run takes long: select it with -m corpus")
-    reports = [
-        prove_set(cluster, files, setup=setup, timeout=300) for files, setup in corpus_sets(project)
-    ]
+    with _cluster_for(project, cluster, tmp_path) as used:
+        reports = [
+            prove_set(used, files, setup=setup, timeout=300)
+            for files, setup in corpus_sets(project)
+        ]
     with capsys.disabled():
         print("\n" + "\n".join(describe(r) for r in reports))
     wrong = [
