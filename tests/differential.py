@@ -1281,13 +1281,20 @@ def describe(report: SetReport, first: int = 5) -> str:
         for r in shown:
             detail = r.detail.replace("\n", "\n      ")
             lines.append(f"  {outcome}: {r.path.relative_to(report.root)}\n      {detail}")
-    unfilled = [r for r in report.results if any("could not fill" in n for n in r.notes)]
-    if unfilled:
-        lines.append(f"  {len(unfilled)} proven file(s) ran with a table left unfilled, e.g.:")
-        lines += [
-            f"      {r.path.relative_to(report.root)}: {n}"
-            for r in unfilled[:first]
-            for n in r.notes
-            if "could not fill" in n
-        ][:first]
+    lines += _noted(report, "could not fill", "ran with a table left unfilled", first)
+    lines += _noted(report, "scan order", "had ids drawn in scan order left unpaired", first)
     return "\n".join(lines)
+
+
+def _noted(report: SetReport, marker: str, what: str, first: int) -> list[str]:
+    """How many proven files have a note containing `marker`, and the first notes."""
+    noted = [r for r in report.results if any(marker in n for n in r.notes)]
+    if not noted:
+        return []
+    shown = [
+        f"      {r.path.relative_to(report.root)}: {n}"
+        for r in noted[:first]
+        for n in r.notes
+        if marker in n
+    ]
+    return [f"  {len(noted)} proven file(s) {what}, e.g.:", *shown[:first]]
