@@ -490,7 +490,8 @@ def named_tables(conn: psycopg.Connection[Any], text: str) -> list[tuple[int, st
 
 def fill(conn: psycopg.Connection[Any], text: str, level: str) -> list[str]:
     """Insert rows into every table `text` names (and empty tables they reference first);
-    the notes say which tables could not be filled."""
+    the notes say which tables could not be filled, or were left with only the rows they
+    held (from the history, or from triggers on the tables filled before them)."""
     if level == "empty":
         return []
     tables = {oid: regclass for oid, regclass, _ in named_tables(conn, text)}
@@ -500,9 +501,19 @@ def fill(conn: psycopg.Connection[Any], text: str, level: str) -> list[str]:
     notes = []
     for oid in order:
         error = _fill_table(conn, oid, attempts)
-        if error:
+        held = _has_rows(conn, tables[oid]) if error else False
+        if error and held:
+            notes.append(f"could not add rows to {tables[oid]}, which has rows already: {error}")
+        elif error:
             notes.append(f"could not fill {tables[oid]}: {error}")
     return notes
+
+
+def _has_rows(conn: psycopg.Connection[Any], regclass: str) -> bool:
+    found = conn.execute(
+        sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.SQL(regclass))
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def _parents_first(
@@ -518,10 +529,7 @@ def _parents_first(
             continue
         seen.add(oid)
         for parent, regclass, _, _ in conn.execute(_FOREIGN_KEYS, (oid,)).fetchall():
-            empty = conn.execute(
-                sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(sql.SQL(regclass))
-            ).fetchone()
-            if parent != oid and empty and empty[0]:
+            if parent != oid and not _has_rows(conn, regclass):
                 names.setdefault(parent, regclass)
                 _parents_first(conn, [parent], order, seen, names)
         order.append(oid)

@@ -341,6 +341,27 @@ def test_rows_go_into_every_named_table_and_the_tables_it_references(
     assert counts is not None and counts[:2] == (ROWS, ROWS) and 0 < counts[2] < ROWS
 
 
+def test_a_table_its_parents_triggers_fill_is_not_reported_unfilled(
+    cluster: Cluster, seeded: str
+) -> None:
+    """Filling parents fires their triggers (lemmy's aggregates: one row per comment): a
+    child they filled keeps those rows, and is not a table the proof ran without."""
+    with cluster.connect(seeded) as conn:
+        conn.execute(
+            "CREATE TABLE parent_stats (parent_id uuid UNIQUE NOT NULL REFERENCES parents);"
+            "CREATE FUNCTION count_parent() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$BEGIN INSERT INTO parent_stats VALUES (NEW.id); RETURN NEW; END$$;"
+            "CREATE TRIGGER counted AFTER INSERT ON parents FOR EACH ROW EXECUTE FUNCTION count_parent();"
+        )
+        notes = fill(conn, "CREATE INDEX ON parent_stats (parent_id);", "varied")
+        held = conn.execute("SELECT count(*) FROM parent_stats").fetchone()
+    assert notes == [
+        "could not add rows to parent_stats, which has rows already: duplicate key value "
+        'violates unique constraint "parent_stats_parent_id_key"'
+    ]
+    assert held == (ROWS,)
+
+
 def _plan(*ups: str, down: str = "SELECT 1;", summary: str = "a plan for the test") -> Planned:
     steps = [
         Step(
