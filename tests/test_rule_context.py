@@ -98,6 +98,20 @@ def test_a_type_change_of_a_column_this_file_added_makes_no_n_1_claim(tmp_path: 
     assert "may break release N-1" in messages[3]
 
 
+def test_a_replacement_renamed_into_place_is_called_a_change_in_place(tmp_path: Path) -> None:
+    files = {
+        "V1__create.sql": "CREATE TABLE t (id uuid PRIMARY KEY);",
+        "V2__swap.sql": "ALTER TABLE t ADD COLUMN id_text text;\nUPDATE t SET id_text = id::text;\n"
+        "ALTER TABLE t DROP COLUMN id;\nALTER TABLE t RENAME COLUMN id_text TO id;",
+    }
+    result = lint_tree(tmp_path, files, select=("expand-contract-coupled",))
+    [finding] = result.findings
+    assert finding.line == 3
+    assert "a change of the column in place" in finding.message
+    assert "now of type text" in finding.message
+    assert "rolling the code back is no longer possible" not in finding.message  # N-1 finds id
+
+
 def test_require_lock_timeout_is_reported_once_per_file_and_names_the_lock() -> None:
     sql = "ALTER TABLE a ADD COLUMN x int;\nALTER TABLE b ADD COLUMN y int;"
     findings = lint_text(sql, Settings(select=("require-lock-timeout",)))

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.file_index import column_added_earlier
+from migralint.checks.file_index import after, column_added_earlier, renamed_column
 from migralint.checks.phases import replacement_column, replacement_table
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -73,7 +73,20 @@ def _column_case(
         return None
     old = f"{op.table}.{op.column}"
     harm = f"the release still running uses {old}, and rolling the code back is no longer possible"
-    if isinstance(op, ops.RenameColumn) and added.column.name == op.column:
+    if _renamed_into_place(op, added.column.name, ctx):
+        what = (
+            f"drops {old} and renames {op.table}.{added.column.name} to {op.column}: a change "
+            "of the column in place, not a rename"
+        )
+        harm = (
+            f"release N-1 keeps using {old}, now of type {added.column.type or 'another type'}"
+            " and without the old column's default, identity and constraints unless this file "
+            "re-creates them"
+        )
+        options = {"type": str(added.column.type)} if added.column.type else {}
+        command = plan_command("change-column-type", op.table, column=op.column, **options)
+        new = f"{op.table}.{added.column.name}"
+    elif isinstance(op, ops.RenameColumn) and added.column.name == op.column:
         what = f"renames {old} to {op.new_name} and adds a new {op.column} in its place"
         options = {"type": str(added.column.type)} if added.column.type else {}
         command = plan_command("change-column-type", op.table, column=op.column, **options)
@@ -89,6 +102,16 @@ def _column_case(
         f"this migration {what}: {harm}",
         _split(new, old, f"`{command}` writes the phases, sync trigger included."),
     )
+
+
+def _renamed_into_place(op: ops.DropColumn | ops.RenameColumn, new: str, ctx: Context) -> bool:
+    """True when the file later renames the replacement to the dropped column's name
+    (`ADD id_text; … DROP id; RENAME id_text TO id`): the running release still finds a
+    column of that name, of another type and without what the old one carried."""
+    if not isinstance(op, ops.DropColumn):
+        return False
+    renames = after(ctx, ops.RenameColumn, renamed_column, (op.table.key, op.column))
+    return any(rename.column == new for rename in renames)
 
 
 def _table_case(op: ops.DropTable | ops.RenameTable, ctx: Context) -> tuple[str, str, str] | None:
