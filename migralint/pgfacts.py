@@ -11,6 +11,26 @@ from itertools import pairwise
 
 from migralint.sql import ops
 
+# Identifiers
+
+NAMEDATALEN = 63  # PostgreSQL's identifier limit in bytes (NAMEDATALEN - 1)
+
+
+def object_name(first: str, second: str, label: str) -> str:
+    """PostgreSQL's makeObjectName: `first_second_label` (no `second`: `first_label`), the
+    longer of the two parts shortened first, byte by byte (never inside a character),
+    until it fits NAMEDATALEN bytes: the name an unnamed constraint or index gets."""
+    a, b = first.encode(), second.encode()
+    room = NAMEDATALEN - len(label.encode()) - 1 - (1 if b else 0)
+    while len(a) + len(b) > room:
+        if len(a) > len(b):
+            a = a[:-1]
+        else:
+            b = b[:-1]
+    parts = [p.decode(errors="ignore") for p in (a, b) if p]
+    return "_".join([*parts, label])
+
+
 # Conditions true for every row: `WHERE true` deletes or updates the whole table.
 _ALWAYS_TRUE = frozenset({"TRUE", "1 = 1", "1=1"})
 

@@ -4,7 +4,7 @@ unnamed `ADD CHECK (…)` re-creates the constraint a `DROP CONSTRAINT` removed.
 PostgreSQL's ChooseConstraintName / ChooseRelationName: `<table>_pkey`,
 `<table>_<columns>_key` / `_fkey` / `_excl`, and for a CHECK `<table>_<column>_check`
 when its expression reads exactly one column, else `<table>_check`; the table and
-column parts are shortened to fit 63 bytes (makeObjectName), and while the name is
+column parts are shortened to fit 63 bytes (pgfacts.object_name), and while the name is
 taken the label gets 1, 2, … (`<table>_check1`).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from migralint.checks.types import NAMEDATALEN
+from migralint.pgfacts import object_name
 from migralint.schema import TableState
 from migralint.sql import ops
 
@@ -38,20 +38,6 @@ def generated_name(
         n += 1
         name = object_name(table.name, "_".join(columns), f"{label}{n}")
     return name
-
-
-def object_name(first: str, second: str, label: str) -> str:
-    """PostgreSQL's makeObjectName: `first_second_label`, the longer of the two parts
-    shortened first, byte by byte (never inside a character), until it fits 63 bytes."""
-    a, b = first.encode(), second.encode()
-    room = NAMEDATALEN - len(label.encode()) - 1 - (1 if b else 0)
-    while len(a) + len(b) > room:
-        if len(a) > len(b):
-            a = a[:-1]
-        else:
-            b = b[:-1]
-    parts = [p.decode(errors="ignore") for p in (a, b) if p]
-    return "_".join([*parts, label])
 
 
 def _check_columns(expression: str | None, state: TableState | None) -> list[str]:

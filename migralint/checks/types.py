@@ -21,7 +21,7 @@ from migralint.checks.file_index import (
     table_key,
 )
 from migralint.context import Context
-from migralint.pgfacts import lossy, rewrites
+from migralint.pgfacts import NAMEDATALEN, lossy, rewrites
 from migralint.postgres import IDENTITY_COLUMNS
 from migralint.rule import Violation
 from migralint.sql import ops
@@ -324,8 +324,6 @@ def _renamed_in_this_file(ctx: Context, key: str) -> str:
 
 
 # New names
-
-NAMEDATALEN = 63  # PostgreSQL's identifier limit in bytes
 
 
 def new_names(op: ops.Op) -> Iterator[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from migralint.pgfacts import object_name
 from migralint.plan import sql
 from migralint.plan.model import PlanError
 from migralint.sql.ops import Name
@@ -94,18 +95,9 @@ def regclass(name: Name) -> str:
 
 
 def default_name(table: Name, columns: list[str], suffix: str) -> str:
-    """The name PostgreSQL gives an unnamed index or constraint: `<table>_<columns>_<suffix>`,
-    the table and column parts shortened, the longer first, until it fits 63 bytes (as
-    its makeObjectName does), so a later `DROP CONSTRAINT <that name>` finds it."""
-    first, second = table.name.encode(), "_".join(columns).encode()
-    room = sql.MAX_IDENTIFIER - len(suffix) - 1 - (1 if second else 0)
-    while len(first) + len(second) > room:
-        if len(first) > len(second):
-            first = first[:-1]
-        else:
-            second = second[:-1]
-    parts = [p.decode(errors="ignore") for p in (first, second) if p]
-    return "_".join([*parts, suffix])
+    """The name PostgreSQL gives an unnamed index or constraint (`<table>_<columns>_<suffix>`,
+    shortened as makeObjectName does), so a later `DROP CONSTRAINT <that name>` finds it."""
+    return object_name(table.name, "_".join(columns), suffix)
 
 
 def nothing(comment: str) -> str:

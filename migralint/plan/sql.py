@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+from migralint.pgfacts import NAMEDATALEN
 from migralint.plan.model import PlanError, comment, shown
 from migralint.sql.names import quote
 from migralint.sql.ops import Name
 
-MAX_IDENTIFIER = 63
+MAX_IDENTIFIER = NAMEDATALEN
 MAX_BATCH_SIZE = 1_000_000
 # A batch that meets a deadlock or a lock timeout is retried this many times in all,
 # sleeping 0.2 s, 0.4 s, 0.8 s… in between, before the backfill gives up.
