@@ -240,7 +240,7 @@ class Linter:
         front_end = front_end_for(file)
         deadline = time.monotonic() + self.settings.time_budget
         try:
-            reading = Reading(dialect, self.settings, deadline, parse_statement)
+            reading = Reading(dialect, self.settings, deadline, parse_statement, run=self)
             return front_end.read(file, data, reading)
         except Exception as error:  # a bug of ours must not hide the other files
             info = file_context(file, dialect, self.settings)  # the front end builds its own

@@ -186,9 +186,9 @@ _READ: dict[Path, VersionSet] = {}  # every set this process read, by its root
 
 class VersionSets:
     """Version sets read on demand, each once: discovery keeps one per run, the front
-    end one per run (its settings). A set another run (discovery's) read is taken when
-    none of its files changed since; a set is read again when a file of it (the one
-    being linted, another revision, env.py) changed since it was read."""
+    end one per run (the engine's Linter). A set another run (discovery's) read is taken when
+    none of its files changed since; a set is read again when the file being linted is
+    not the one the set read (it was edited since)."""
 
     def __init__(self) -> None:
         self._sets: dict[Path, VersionSet] = {}
@@ -202,7 +202,7 @@ class VersionSets:
             found = _READ.get(key)
             if found is None or not found.unchanged():
                 found = read_version_set(root)
-        elif file is not None and not (found.read_as_now(file) and found.unchanged()):
-            found = read_version_set(root)  # edited since: another run with these settings
+        elif file is not None and not found.read_as_now(file):
+            found = read_version_set(root)
         self._sets[key] = _READ[key] = found
         return found

@@ -31,12 +31,14 @@ class Reading:
     """What a front end is told besides the bytes: the dialect to read, the settings
     (run-context globs, time budget), when reading must stop (time.monotonic()), and
     for the SQL front end the statement reader (None: `sql.parse.parse_statement`;
-    the engine passes its own name for it, through which tests inject reader bugs)."""
+    the engine passes its own name for it, through which tests inject reader bugs), and
+    the run it belongs to (the engine's Linter), for what a front end keeps per run."""
 
     dialect: str
     settings: Settings
     deadline: float | None = None
     parse: StatementReader | None = None
+    run: object = None
 
 
 class FrontEnd(Protocol):

@@ -46,10 +46,10 @@ class AlembicFrontEnd:
         return Migration(file, info, self.name, text, parts)
 
     def _sets(self, reading: Reading) -> VersionSets:
-        """The version sets of this run: a run is one settings object (held, so its id
-        is not reused while it is the key)."""
-        if self._run[0] is not reading.settings:
-            self._run = (reading.settings, VersionSets())
+        """The version sets of this run (the run object is held, so its id is not reused
+        while it is the key): each set is read, or checked unchanged, once per run."""
+        if self._run[0] is not reading.run:
+            self._run = (reading.run, VersionSets())
         return self._run[1]
 
 
