@@ -50,6 +50,10 @@ def lock_taken(op: ops.Op) -> str | None:
         return ACCESS_EXCLUSIVE if op.full else None
     if isinstance(op, (ops.CreateObject, ops.DropObject)) and op.kind == "TRIGGER":
         return SHARE_ROW_EXCLUSIVE if isinstance(op, ops.CreateObject) else ACCESS_EXCLUSIVE
+    if isinstance(op, (ops.CreateObject, ops.DropObject)) and op.kind == "POLICY":
+        return ACCESS_EXCLUSIVE
+    if isinstance(op, ops.SetSchema) and op.kind == "TABLE":
+        return ACCESS_EXCLUSIVE
     if isinstance(op, _ACCESS_EXCLUSIVE_OPS):
         return ACCESS_EXCLUSIVE
     return None
