@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from migralint.sql.statements import Comment
@@ -45,6 +46,12 @@ class Suppression:
     names: frozenset[str]
     whole_file: bool
     line: int
+
+
+def switched_off(names: AbstractSet[str], suppressions: Iterable[Suppression]) -> bool:
+    """True if one of the suppressions switches off the rule known by `names` (its id
+    and aliases)."""
+    return any(ALL in s.names or names & s.names for s in suppressions)
 
 
 def suppressions(comments: Iterable[Comment]) -> list[Suppression]:

@@ -375,7 +375,7 @@ class Linter:
                 yield internal_error(info.path, failure(error), f"in rule {spec.id}", op.loc.line)
                 continue
             names = {spec.id, *spec.aliases}
-            if spec.id in per_file or _suppressed(names, suppressions):
+            if spec.id in per_file or directives.switched_off(names, suppressions):
                 continue
             yield from (_finding(spec, v) for v in violations)
 
@@ -388,10 +388,6 @@ class Linter:
         }
         rules_by_name = {n: r.id for r in self.rules for n in (r.id, *r.aliases)}
         return {rules_by_name.get(n, n) for n in ignored}
-
-
-def _suppressed(names: set[str], suppressions: Sequence[directives.Suppression]) -> bool:
-    return any(directives.ALL in s.names or names & s.names for s in suppressions)
 
 
 def _finding(spec: RuleSpec, v: Violation) -> Finding:

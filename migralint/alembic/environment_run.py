@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migralint.alembic.comments import RevisionComments
 from migralint.alembic.ops import EnvironmentRun, RevisionRun
 from migralint.alembic.project import VersionSet
 from migralint.alembic.revision import Revision
@@ -33,5 +34,8 @@ def environment_run(
 def _run(revision: Revision, dialect: str, pg_version: int) -> RevisionRun:
     assert revision.module is not None
     source = PythonSource(str(revision.path), revision.text)
+    comments = RevisionComments(source.comments())
     walker = Walker(source, revision.module, dialect, pg_version)
-    return RevisionRun(path=str(revision.path), ops=tuple(e.op for e in walker.function("upgrade")))
+    found = tuple(e.op for e in walker.function("upgrade"))
+    held = tuple((*comments.at(op.loc), *comments.whole_file) for op in found)
+    return RevisionRun(path=str(revision.path), ops=found, suppressions=held)

@@ -3,21 +3,19 @@ downgrade's, each split where an `autocommit_block` leaves the transaction.
 
 Graph problems of the revision and a file that cannot be read come first, as Ops of
 their own; env.py's settings (and, when it sets no lock_timeout, its EnvironmentRun)
-open every part. `# migralint: ignore rule-id -- reason` on an `op.` call's lines, or on the
-comment lines right above it, suppresses findings on it; `# migralint: ignore-file …`
-anywhere in the file suppresses them on the whole file.
+open every part; the file's `# migralint:` directives (alembic/comments.py) suppress
+findings on the `op.` calls they sit at, or on the whole file.
 """
 
 from __future__ import annotations
 
 import ast
 import itertools
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migralint import directives
+from migralint.alembic.comments import RevisionComments
 from migralint.alembic.environment_run import environment_run
 from migralint.alembic.ops import EnvironmentRun, RevisionGraphProblem, UnreadableRevision
 from migralint.alembic.project import VersionSet
@@ -67,7 +65,7 @@ def revision_parts(
     source = PythonSource(str(path), text)
     revision = _revision(path, text, version_set)
     found_comments = tuple(source.comments())
-    comments = _Comments(found_comments)
+    comments = RevisionComments(found_comments)
     mode, reason = version_set.environment.transaction(dialect)
     leading = [Piece(op) for op in _problems(revision, version_set, str(path))]
     if revision.module is None:
@@ -143,24 +141,3 @@ def _definition(module: ast.Module, function: str) -> ast.stmt | None:
     """The module-level `def function` (the last one wins), else the last statement."""
     nodes = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == function]
     return nodes[-1] if nodes else (module.body[-1] if module.body else None)
-
-
-class _Comments:
-    """The file's `migralint:` directives, by line."""
-
-    def __init__(self, comments: Sequence[Comment]) -> None:
-        found = directives.suppressions(comments)
-        self.whole_file = tuple(s for s in found if s.whole_file)
-        self._by_line: dict[int, list[directives.Suppression]] = defaultdict(list)
-        for suppression in found:
-            if not suppression.whole_file:
-                self._by_line[suppression.line].append(suppression)
-        self._comment_lines = {c.line for c in comments}
-
-    def at(self, loc: ops.Location) -> tuple[directives.Suppression, ...]:
-        lines = list(range(loc.line, loc.end_line + 1))
-        above = loc.line - 1
-        while above in self._comment_lines:
-            lines.append(above)
-            above -= 1
-        return tuple(s for line in lines for s in self._by_line.get(line, ()))

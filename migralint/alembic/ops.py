@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from migralint.directives import Suppression
 from migralint.problems import InputProblem
 from migralint.sql import ops
 
@@ -75,10 +77,16 @@ class RenderFailed(ops.Op):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RevisionRun:
-    """One revision's upgrade Ops, as env.py runs it."""
+    """One revision's upgrade Ops, as env.py runs it, and the suppressions that hold
+    at each (`suppressions[i]` at `ops[i]`: its own and the file's)."""
 
     path: str
     ops: tuple[ops.Op, ...]
+    suppressions: tuple[tuple[Suppression, ...], ...]
+
+    def steps(self) -> Iterator[tuple[ops.Op, tuple[Suppression, ...]]]:
+        """Each Op with the suppressions that hold at it."""
+        return zip(self.ops, self.suppressions, strict=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

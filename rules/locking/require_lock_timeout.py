@@ -9,8 +9,11 @@ the same finding, not a second one.
 An Alembic project whose `env.py` sets no `lock_timeout` gets one finding, at the
 `context.configure` call of its `env.py` (which runs every revision), naming how
 many revisions take such a lock without a timeout of their own, and the first few;
-its revisions get none of their own. A timeout env.py sets (`SET lock_timeout`,
-`options="-c lock_timeout=…"` in `connect_args`) holds for every revision.
+its revisions get none of their own. A revision that sets its own `lock_timeout`
+first, or whose locking `op.` call is suppressed for this rule (`# migralint: ignore
+require-lock-timeout`, or `ignore-file`), is not counted. A timeout env.py sets (`SET
+lock_timeout`, `options="-c lock_timeout=…"` in `connect_args`) holds for every
+revision.
 
 ## Why is this bad?
 The statement queues behind any long-running query on the table, and while it waits,
@@ -41,11 +44,14 @@ from collections.abc import Iterator
 from migralint.alembic.ops import EnvironmentRun, RevisionRun
 from migralint.checks.file_index import anywhere
 from migralint.context import Context
+from migralint.directives import switched_off
 from migralint.postgres import lock_taken, what_it_blocks
 from migralint.rule import Violation, rule
 from migralint.session import Session
 from migralint.sql.ops import CreateIndex, CreateTable, DetachPartition, DropIndex, Op, Reindex
 
+ID = "require-lock-timeout"
+ALIASES = ("require-timeout-settings", "require-lock-timeout", "require-statement-timeout")
 _NAMED = 3  # revisions the project's finding names
 
 
@@ -53,11 +59,7 @@ def _concurrent(op: Op) -> bool:
     return isinstance(op, CreateIndex | DropIndex | Reindex | DetachPartition) and op.concurrently
 
 
-@rule(
-    "require-lock-timeout",
-    category="locking",
-    aliases=["require-timeout-settings", "require-lock-timeout", "require-statement-timeout"],
-)
+@rule(ID, category="locking", aliases=ALIASES)
 def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, EnvironmentRun):
         yield from _project(op, ctx)
@@ -67,7 +69,7 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
         return
     if any(anywhere(ctx, EnvironmentRun)):
         return  # env.py, which runs this revision, gets the project's finding
-    if not ctx.first_time("require-lock-timeout"):
+    if not ctx.first_time(ID):
         return
     table = ctx.target_table(op)
     on = f" on {table}" if table else ""
@@ -110,15 +112,22 @@ def _project(op: EnvironmentRun, ctx: Context) -> Iterator[Violation]:
 
 def _first_lock(run: RevisionRun) -> str | None:
     """'file line N: MODE on table' for the revision's first lock on a table it did not
-    create, taken before it sets a lock_timeout of its own; None when there is none."""
+    create, taken before it sets a lock_timeout of its own and not suppressed for this
+    rule; None when there is none."""
     session, created = Session(False), set[str]()
-    for op in run.ops:
+    names = {ID, *ALIASES}
+    for op, suppressions in run.steps():
         mode = lock_taken(op)
         table = getattr(op, "table", None)
         new = table is not None and table.key in created
         if isinstance(op, CreateTable):
             created.add(op.table.key)
-        elif mode is not None and not session.has_timeout("lock_timeout") and not new:
+        elif (
+            mode is not None
+            and not new
+            and not session.has_timeout("lock_timeout")
+            and not switched_off(names, suppressions)  # a lock the revision accepts
+        ):
             on = f" on {table}" if table is not None else ""
             return f"{run.path.rsplit('/', 1)[-1]} line {op.loc.line}: {mode}{on}"
         session.apply(op)
