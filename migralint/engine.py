@@ -317,6 +317,7 @@ class Linter:
             ctx.position = position
             try:
                 findings.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
+                catalog.lock_timeout.replay(op, ctx)
                 ctx.session.apply(op, ctx.target_table(op))
                 if info.direction != "down":
                     catalog.apply(op)

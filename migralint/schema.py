@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from migralint.conventions import LockTimeoutConvention
 from migralint.pgfacts import null_rejected
 from migralint.sql import ops
 from migralint.sql.names import quote, quote_name
@@ -105,6 +106,7 @@ class Catalog:
         self.indexed: dict[str, set[tuple[int, frozenset[str]]]] = {}
         self.enums: dict[str, list[str]] = {}  # enum type key → values in order
         self._created: set[str] = set()
+        self.lock_timeout = LockTimeoutConvention()  # carried with the set's schema
 
     # Questions rules ask
 

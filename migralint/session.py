@@ -13,6 +13,11 @@ from migralint.sql import ops
 TIMEOUT_SETTINGS = ("lock_timeout", "statement_timeout")
 
 
+def is_timeout(value: str) -> bool:
+    """True if a timeout setting's value bounds the wait (not empty, 0 or DEFAULT)."""
+    return value.strip().lower() not in ("", "0", "0ms", "0s", "default")
+
+
 class Session:
     """Replays transaction control and SET statements of one migration file."""
 
@@ -33,8 +38,7 @@ class Session:
 
     def has_timeout(self, name: str) -> bool:
         """True if `name` (e.g. lock_timeout) is set to a non-zero value now."""
-        value = self.settings.get(name, "").strip().lower()
-        return value not in ("", "0", "0ms", "0s", "default")
+        return is_timeout(self.settings.get(name, ""))
 
     def apply(self, op: ops.Op, table: ops.Name | None = None) -> None:
         """Replay one Op; `table` is the table it locks, when the caller knows it."""

@@ -18,7 +18,11 @@ def _findings(out: str) -> list[tuple[str, str]]:
 
 def test_since_reports_only_files_changed_since_the_ref(tmp_path: Path) -> None:
     repo = released(tmp_path / "r", code_paths=False)
-    repo.put("db/V0__old_drop.sql", "V2__drop_full_name.sql")  # released below, not reported
+    # released below, not reported; it sets lock_timeout, so each later file of the set must
+    repo.write(
+        "db/V0__old_drop.sql",
+        "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN full_name;\n",
+    )
     repo.commit("an old destructive migration")
     repo.git("tag", "-f", "v1.0.0")
     repo.put("db/V2__add_nickname.sql", "V2__add_nickname.sql")
@@ -27,7 +31,7 @@ def test_since_reports_only_files_changed_since_the_ref(tmp_path: Path) -> None:
     names = {name for name, _ in _findings(out)}
     assert names == {"V2__add_nickname.sql"}, out
     assert "release base: v1.0.0" in err and "--since" in err
-    assert code == 1  # require-lock-timeout on the nickname ALTER
+    assert code == 1  # require-lock-timeout on the nickname ALTER, which sets none
 
 
 def test_since_counts_uncommitted_and_untracked_changes(tmp_path: Path) -> None:

@@ -1,10 +1,24 @@
 """A locking statement without lock_timeout can stall every query on the table.
 
 ## What it does
-Flags the first statement of a migration that takes a heavy lock on an existing
-table (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW EXCLUSIVE, SHARE) when no `lock_timeout`
-is set before it. Reported once per file; the missing `statement_timeout` is part of
-the same finding, not a second one.
+Flags a statement that takes a heavy lock (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW
+EXCLUSIVE, SHARE) on a table that existed before its migration when no `lock_timeout`
+is set before it, judged by the convention of its migration set:
+
+- when an earlier up migration of the set sets `lock_timeout` (`SET`, `SET LOCAL`,
+  `set_config(…)`), the set's convention is to set it in each file: every later
+  migration that locks without it is reported, once per file, naming the file that
+  set it;
+- otherwise the set sets it elsewhere (the migration role, the connection, a wrapper
+  script) or has decided not to, and saying so on every file is noise: the set gets
+  ONE finding, at its first such statement, which says where to set the timeout for
+  the set's tool. Files appended later do not move it, and are not reported one by
+  one; suppressing it there accepts the convention for the whole set.
+
+A file linted alone, a `check --since` run and a cached run replay the set's earlier
+migrations first, so they reach the verdicts of a folder run. Down migrations, fresh
+installs and migrations run offline neither set the convention nor get the set's
+finding. The missing `statement_timeout` is part of the same finding, not a second one.
 
 An Alembic project whose `env.py` sets no `lock_timeout` gets one finding, at the
 `context.configure` call of its `env.py` (which runs every revision), naming how
@@ -35,6 +49,8 @@ SET lock_timeout = '2s';
 SET statement_timeout = '5min';
 ALTER TABLE users ADD COLUMN nickname text;
 ```
+Or set both once where every migration of the set runs: `ALTER ROLE migrator SET
+lock_timeout = '2s'`, or `options=-c lock_timeout=2s` on the connection.
 """
 
 from __future__ import annotations
@@ -44,6 +60,7 @@ from collections.abc import Iterator
 from migralint.alembic.ops import EnvironmentRun, RevisionRun
 from migralint.checks.file_index import anywhere
 from migralint.context import Context
+from migralint.conventions import unguarded_lock
 from migralint.directives import switched_off
 from migralint.postgres import lock_taken, what_it_blocks
 from migralint.rule import Violation, rule
@@ -53,6 +70,19 @@ from migralint.sql.ops import CreateIndex, CreateTable, DetachPartition, DropInd
 ID = "require-lock-timeout"
 ALIASES = ("require-timeout-settings", "require-lock-timeout", "require-statement-timeout")
 _NAMED = 3  # revisions the project's finding names
+_CIC = "a cancelled CREATE INDEX CONCURRENTLY leaves an INVALID index behind"
+_EVERYWHERE = (
+    "the migration role (`ALTER ROLE <role> SET lock_timeout = '2s'`) or the connection "
+    "(`options=-c lock_timeout=2s`)"
+)
+# a tool's own place for a setting of every migration it runs, where it has one
+_TOOL_PLACES = {
+    "flyway": "Flyway's `initSql` (`flyway.initSql=SET lock_timeout = '2s'`), ",
+    "diesel": "`PGOPTIONS='-c lock_timeout=2s'` for `diesel migration run` (libpq reads it), ",
+}
+_STATEMENT_TIMEOUT_PLACES = {
+    "golang-migrate": " (golang-migrate: `x-statement-timeout` in its URL)"
+}
 
 
 def _concurrent(op: Op) -> bool:
@@ -64,32 +94,69 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, EnvironmentRun):
         yield from _project(op, ctx)
         return
-    mode = lock_taken(op)
-    if mode is None or ctx.session.has_timeout("lock_timeout"):
-        return
-    if any(anywhere(ctx, EnvironmentRun)):
-        return  # env.py, which runs this revision, gets the project's finding
-    if not ctx.first_time(ID):
-        return
-    table = ctx.target_table(op)
-    on = f" on {table}" if table else ""
+    mode = unguarded_lock(op, ctx)
+    if mode is None or any(anywhere(ctx, EnvironmentRun)):
+        return  # no such lock; or env.py, which runs this revision, gets the project's finding
+    convention = ctx.catalog.lock_timeout
+    set_in = convention.set_before(ctx.file.path)
+    if set_in is not None:
+        if ctx.first_time(ID):
+            yield _in_this_file(op, ctx, mode, set_in)
+    elif convention.told_at is None and ctx.file.direction != "down":
+        yield _for_the_set(op, ctx, mode)
+
+
+def _in_this_file(op: Op, ctx: Context, mode: str, set_in: str) -> Violation:
+    """The finding of a file that forgets the lock_timeout its set's files set."""
     settings = ["SET lock_timeout = '2s';"]
     if not ctx.session.has_timeout("statement_timeout"):
         settings.append("SET statement_timeout = '5min';")
-    advice = f"Start the migration with `{' '.join(settings)}` and retry on timeout, so a "
-    advice += "blocked migration fails fast instead of stalling the application."
+    advice = f"Start the migration with `{' '.join(settings)}`, as the set's earlier migrations "
+    advice += "do, and retry on timeout, so a blocked migration fails fast instead of stalling "
+    advice += "the application."
     if len(settings) > 1 and any(_concurrent(o) for o in ctx.file_ops):
-        advice += (
-            " Reset `statement_timeout = 0` before the CONCURRENTLY statements of this file: "
-            "a cancelled CREATE INDEX CONCURRENTLY leaves an INVALID index behind."
-        )
-    article = "an" if mode[0] in "AEIOU" else "a"
-    yield ctx.finding(
+        advice += f" Reset `statement_timeout = 0` before its CONCURRENTLY statements: {_CIC}."
+    name = set_in.replace("\\", "/").rsplit("/", 1)[-1]
+    return ctx.finding(
         op,
-        f"this statement takes {article} {mode} lock{on} with no lock_timeout set: while it waits, "
-        f"it {what_it_blocks(mode)} for every later query on the table",
+        f"{_locks(op, ctx, mode)} with no lock_timeout set, though earlier migrations of this "
+        f"set set one ({name}): while it waits, it {what_it_blocks(mode)} for every later "
+        "query on the table",
         advice,
     )
+
+
+def _for_the_set(op: Op, ctx: Context, mode: str) -> Violation:
+    """The set's one finding: no migration before this statement sets lock_timeout."""
+    place = _TOOL_PLACES.get(ctx.file.tool, "") + _EVERYWHERE
+    advice = (
+        f"Set it once where every migration of this set runs: {place}; or in each "
+        "migration (`SET lock_timeout = '2s';`), and each one without it is reported. "
+        "Retry on timeout: a blocked migration then fails fast instead of stalling the "
+        "application."
+    )
+    if not ctx.session.has_timeout("statement_timeout"):
+        place = _STATEMENT_TIMEOUT_PLACES.get(ctx.file.tool, "")
+        advice += (
+            f" A `statement_timeout` set the same way{place} bounds a rewrite once the lock "
+            f"is granted; reset it to 0 before CONCURRENTLY statements: {_CIC}."
+        )
+    return ctx.finding(
+        op,
+        f"{_locks(op, ctx, mode)} with no lock_timeout set, and no migration of this set "
+        f"before it sets one: while it waits, it {what_it_blocks(mode)} for every later "
+        "query on the table (one finding for the set: its later migrations are not "
+        "reported one by one)",
+        advice,
+    )
+
+
+def _locks(op: Op, ctx: Context, mode: str) -> str:
+    """'this statement takes an ACCESS EXCLUSIVE lock on users'."""
+    table = ctx.target_table(op)
+    on = f" on {table}" if table else ""
+    article = "an" if mode[0] in "AEIOU" else "a"
+    return f"this statement takes {article} {mode} lock{on}"
 
 
 def _project(op: EnvironmentRun, ctx: Context) -> Iterator[Violation]:

@@ -6,9 +6,10 @@ rewrite, a validation scan, an index build) under a heavy lock on an existing ta
 (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW EXCLUSIVE, SHARE) when `lock_timeout` is set
 but `statement_timeout` is not. Statements that hold the lock only for a catalog
 change (ADD COLUMN without a rewrite, NOT VALID constraints, renames) end at once
-once granted and are not judged. Without any `lock_timeout`, `require-lock-timeout`
-reports both settings in one finding, so this rule stays quiet. `CONCURRENTLY`
-statements take no such lock and are not judged.
+once granted and are not judged. Without a `lock_timeout` in the migration,
+`require-lock-timeout`'s finding (in the file, or the one of its set, which says where
+to set both for every migration) covers `statement_timeout` too, so this rule stays
+quiet. `CONCURRENTLY` statements take no such lock and are not judged.
 
 ## Why is this bad?
 `lock_timeout` only bounds the wait for the lock. Once granted, a table rewrite, a

@@ -1,0 +1,62 @@
+"""Conventions a migration set keeps across its files, carried with its catalog.
+
+A set replays in order into one catalog (migralint/schema.py), and the catalog is what
+a file linted alone, a `--since` run, a parallel worker and the cache carry from a
+set's earlier files to its later ones: a convention that rides on it is seen the same
+way in each of those runs as in a folder run. The engine replays each Op into it
+after the rules judged the Op, whichever rules run (a replayed file runs none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from migralint.postgres import lock_taken
+from migralint.session import is_timeout
+from migralint.sql import ops
+
+if TYPE_CHECKING:
+    from migralint.context import Context
+
+
+@dataclass
+class LockTimeoutConvention:
+    """Does the set set lock_timeout in its files, or somewhere else?
+
+    A set an earlier up migration of which sets lock_timeout (SET, SET LOCAL,
+    set_config) keeps it in its files, so a later file without it is a slip of its
+    own. A set whose files never set it before gets it elsewhere (the migration role,
+    the connection, a wrapper script) or has decided not to: it is told once, at its
+    first heavy lock on a table that existed before its file with no timeout set
+    (`told_at`), which later files do not move. Down migrations, fresh installs and
+    files run offline neither set the convention nor are told (no lock rule judges
+    them).
+    """
+
+    set_in: str | None = None  # path of the set's first up migration that sets lock_timeout
+    told_at: tuple[str, int] | None = None  # (path, line) of the set's one finding
+
+    def set_before(self, path: str) -> str | None:
+        """The path of the migration that set lock_timeout before `path`, if one did."""
+        return self.set_in if self.set_in != path else None
+
+    def replay(self, op: ops.Op, ctx: Context) -> None:
+        """Note what `op`, judged in `ctx`, says of the set's convention."""
+        info = ctx.file
+        if info.direction == "down" or info.fresh_install or info.deployment == "offline":
+            return
+        if isinstance(op, ops.SetSetting) and op.name == "lock_timeout" and is_timeout(op.value):
+            self.set_in = self.set_in or info.path
+        elif self.told_at is None and unguarded_lock(op, ctx) is not None:
+            self.told_at = (info.path, op.loc.line)
+
+
+def unguarded_lock(op: ops.Op, ctx: Context) -> str | None:
+    """The heavy lock `op` takes on a table that existed before its migration while no
+    lock_timeout is set (its mode), or None."""
+    mode = lock_taken(op)
+    if mode is None or ctx.session.has_timeout("lock_timeout"):
+        return None
+    table = ctx.target_table(op)
+    return None if table is not None and ctx.is_new_table(table) else mode
