@@ -77,7 +77,8 @@ _EVERYWHERE = (
 )
 # a tool's own place for a setting of every migration it runs, where it has one
 _TOOL_PLACES = {
-    "flyway": "Flyway's `initSql` (`flyway.initSql=SET lock_timeout = '2s'`), ",
+    "flyway": "Flyway's `initSql` (`flyway.initSql=SET lock_timeout = '2s'`; Spring Boot: "
+    "`spring.flyway.init-sqls`), ",
     "diesel": "`PGOPTIONS='-c lock_timeout=2s'` for `diesel migration run` (libpq reads it), ",
 }
 _STATEMENT_TIMEOUT_PLACES = {
