@@ -40,6 +40,28 @@ def test_a_set_that_never_sets_it_gets_one_finding_at_its_first_lock() -> None:
     assert "ALTER ROLE" in finding.help and "statement_timeout" in finding.help
 
 
+# a tool's own place to set a timeout for every migration, as the set's finding names it
+PLACES = {
+    "flyway": "`flyway.initSql=SET lock_timeout",
+    "diesel": "`PGOPTIONS='-c lock_timeout=2s'`",
+    "golang-migrate": "`x-statement-timeout`",
+}
+LAYOUTS = {
+    "flyway": ("V1__users.sql", "V2__email.sql"),
+    "diesel": ("2024-01-01-000000_users/up.sql", "2024-01-02-000000_email/up.sql"),
+    "golang-migrate": ("1_users.up.sql", "2_email.up.sql"),
+}
+
+
+@pytest.mark.parametrize("tool", sorted(LAYOUTS))
+def test_the_sets_finding_names_its_tools_own_place(tmp_path: Path, tool: str) -> None:
+    first, second = LAYOUTS[tool]
+    files = {first: "CREATE TABLE users (id int);\n", second: "ALTER TABLE users ADD email text;\n"}
+    [finding] = lint_paths([write_tree(tmp_path / "migrations", files)], SETTINGS).findings
+    assert PLACES[tool] in finding.help and "ALTER ROLE" in finding.help
+    assert not [other for other in PLACES if other != tool and PLACES[other] in finding.help]
+
+
 def test_files_appended_later_do_not_move_the_sets_finding(tmp_path: Path) -> None:
     root = shutil.copytree(UNTOLD, tmp_path / "set")
     before = lint_paths([root], SETTINGS).findings

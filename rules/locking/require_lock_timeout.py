@@ -79,7 +79,8 @@ _EVERYWHERE = (
 _TOOL_PLACES = {
     "flyway": "Flyway's `initSql` (`flyway.initSql=SET lock_timeout = '2s'`; Spring Boot: "
     "`spring.flyway.init-sqls`), ",
-    "diesel": "`PGOPTIONS='-c lock_timeout=2s'` for `diesel migration run` (libpq reads it), ",
+    "diesel": "`PGOPTIONS='-c lock_timeout=2s'` in the environment of what runs the migrations "
+    "(diesel connects through libpq, which reads it), ",
 }
 _STATEMENT_TIMEOUT_PLACES = {
     "golang-migrate": " (golang-migrate: `x-statement-timeout` in its URL)"
