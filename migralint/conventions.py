@@ -24,18 +24,18 @@ if TYPE_CHECKING:
 class LockTimeoutConvention:
     """Does the set set lock_timeout in its files, or somewhere else?
 
-    A set an earlier up migration of which sets lock_timeout (SET, SET LOCAL,
-    set_config) keeps it in its files, so a later file without it is a slip of its
-    own. A set whose files never set it before gets it elsewhere (the migration role,
-    the connection, a wrapper script) or has decided not to: it is told once, at its
-    first heavy lock on a table that existed before its file with no timeout set
-    (`told_at`), which later files do not move. Down migrations, fresh installs and
-    files run offline neither set the convention nor are told (no lock rule judges
-    them).
+    Once an up migration of the set sets lock_timeout (SET, SET LOCAL, set_config),
+    the set keeps it in its files: a later file without it is a slip of its own. A set
+    none of whose files set it so far gets it elsewhere (the migration role, the
+    connection, a wrapper script) or has decided not to: it is told once (`told`), at
+    its first heavy lock on a table that existed before its file with no timeout set,
+    and files appended later do not move that finding. Down migrations, fresh installs
+    and files run offline neither set the convention nor are told (no lock rule
+    judges them).
     """
 
     set_in: str | None = None  # path of the set's first up migration that sets lock_timeout
-    told_at: tuple[str, int] | None = None  # (path, line) of the set's one finding
+    told: bool = False  # the set has had its one finding (in a file replayed, too)
 
     def set_before(self, path: str) -> str | None:
         """The path of the migration that set lock_timeout before `path`, if one did."""
@@ -48,8 +48,8 @@ class LockTimeoutConvention:
             return
         if isinstance(op, ops.SetSetting) and op.name == "lock_timeout" and is_timeout(op.value):
             self.set_in = self.set_in or info.path
-        elif self.told_at is None and unguarded_lock(op, ctx) is not None:
-            self.told_at = (info.path, op.loc.line)
+        elif not self.told and unguarded_lock(op, ctx) is not None:
+            self.told = True
 
 
 def unguarded_lock(op: ops.Op, ctx: Context) -> str | None:

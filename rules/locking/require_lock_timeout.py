@@ -104,7 +104,7 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if set_in is not None:
         if ctx.first_time(ID):
             yield _in_this_file(op, ctx, mode, set_in)
-    elif convention.told_at is None and ctx.file.direction != "down":
+    elif not convention.told and ctx.file.direction != "down":
         yield _for_the_set(op, ctx, mode)
 
 
