@@ -124,7 +124,8 @@ class Catalog:
         return known.type if known is not None and known.type is not None else op.old_type
 
     def created_in_this_migration(self, table: ops.Name) -> bool:
-        """True if the current migration file created the table (before this statement)."""
+        """True if the current migration file created the table or materialized view
+        (before this statement)."""
         return table.key in self._created
 
     def index_table(self, index: ops.Name) -> ops.Name | None:
@@ -426,10 +427,14 @@ class Catalog:
     def _create_object(self, op: ops.CreateObject) -> None:
         if op.kind == "TYPE" and op.enum_values:
             self.enums[op.name.key] = list(op.enum_values)
+        elif op.kind == "MATERIALIZED VIEW":  # a relation no other session sees yet
+            self._created.add(op.name.key)
 
     def _drop_object(self, op: ops.DropObject) -> None:
         if op.kind == "TYPE":
             self.enums.pop(op.name.key, None)
+        elif op.kind == "MATERIALIZED VIEW":
+            self._created.discard(op.name.key)
 
     def _add_enum_value(self, op: ops.AlterTypeAddValue) -> None:
         values = self.enums.get(op.name.key)
