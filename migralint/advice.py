@@ -16,6 +16,8 @@ _OUTSIDE_TRANSACTION = {
     "popx": "move it to a `.autocommit.up.sql` migration of its own",
     "dbmate": "put it in its own migration marked `-- migrate:up transaction:false`",
     "diesel": "put it in its own migration whose `metadata.toml` says `run_in_transaction = false`",
+    "sqlx": "put it in its own migration whose first line is `-- no-transaction`",
+    "morph": "put it in its own migration whose first line is `-- morph:nontransactional`",
 }
 
 

@@ -233,3 +233,57 @@ def test_the_run_context_says_whether_an_up_file_has_its_down(tmp_path: Path) ->
     write_tree(forward_only, {"1_a.up.sql": "CREATE TABLE a (id int);\n"})
     [alone] = lint_paths([forward_only], Settings()).contexts
     assert (alone.has_down, alone.downs_written) == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "text", "marker"),
+    [
+        ("Cargo.toml", '[dependencies]\nsqlx = { version = "0.8" }\n', "-- no-transaction\n"),
+        (
+            "go.mod",
+            "module x\n\nrequire github.com/mattermost/morph v1.1.0\n",
+            "-- morph:nontransactional\n",
+        ),
+    ],
+)
+def test_sqlx_and_morph_wrap_each_file_unless_its_first_line_says_not(
+    tmp_path: Path, manifest: str, text: str, marker: str
+) -> None:
+    """golang-migrate's names, but the runner the manifest names runs each file in a
+    transaction: CONCURRENTLY fails there, unless the file starts with the marker."""
+    files = {
+        manifest: text,
+        "db/migrations/1_init.up.sql": "CREATE TABLE t (id bigint, email text);\n",
+        "db/migrations/1_init.down.sql": "DROP TABLE t;\n",
+        "db/migrations/2_idx.up.sql": _TWO_WAYS,
+        "db/migrations/2_idx.down.sql": "DROP INDEX t_email_idx;\n",
+        "db/migrations/3_idx.up.sql": marker + _TWO_WAYS.replace("t_email", "t_email2"),
+        "db/migrations/3_idx.down.sql": "DROP INDEX t_email2_idx;\n",
+    }
+    result = lint_tree(tmp_path, files, select=("concurrent-index-in-transaction",))
+    [finding] = result.findings
+    assert Path(finding.path).name == "2_idx.up.sql"
+    assert marker.strip() in finding.help
+    runner = "sqlx" if manifest == "Cargo.toml" else "morph"
+    assert {c.tool for c in result.contexts} == {runner}
+
+
+def test_without_a_runner_in_the_manifest_the_files_are_golang_migrate(tmp_path: Path) -> None:
+    files = {
+        "go.mod": "module x\n\nrequire github.com/golang-migrate/migrate/v4 v4.17.0\n",
+        "m/1_init.up.sql": "CREATE TABLE t (id bigint, email text);\n",
+        "m/2_idx.up.sql": _TWO_WAYS,
+    }
+    result = lint_tree(tmp_path, files, select=("concurrent-index-in-transaction",))
+    assert result.findings == []  # one statement: golang-migrate sends it bare
+    assert {c.tool for c in result.contexts} == {"golang-migrate"}
+
+
+def test_sqlx_files_without_a_down_are_sqlx_too(tmp_path: Path) -> None:
+    files = {
+        "Cargo.toml": '[workspace.dependencies]\nsqlx = "0.8"\n',
+        "migrations/20240101000000_init.sql": "CREATE TABLE t (id bigint, email text);\n",
+        "migrations/20240102000000_idx.sql": _TWO_WAYS,
+    }
+    result = lint_tree(tmp_path, files, select=("concurrent-index-in-transaction",))
+    assert [Path(f.path).name for f in result.findings] == ["20240102000000_idx.sql"]

@@ -33,11 +33,13 @@ from migralint.problems import (
 )
 from migralint.sources.files import kind_of, read_head, special_file
 from migralint.sources.layout import (
+    MANIFESTS,
     SNIFF_BYTES,
     Folder,
     MigrationFile,
     classify,
     is_candidate,
+    manifest_runner,
     prisma_lock_dialect,
     read_folder,
 )
@@ -46,6 +48,8 @@ _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv", ".git"})
 
 _FileId = tuple[int, int]  # (st_dev, st_ino)
 _LOCK_BYTES = 64 * 1024  # a Prisma migration_lock.toml is a few lines
+_MANIFEST_BYTES = 256 * 1024  # a Cargo.toml or go.mod; the runner is named near the top
+_MANIFEST_LEVELS = 8  # folders above a migration folder searched for a manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,7 @@ class _DiskProbe:
 
     def __init__(self) -> None:
         self._locks: dict[Path, str | None] = {}
+        self._runners: dict[Path, str | None] = {}
         self.alembic = VersionSets()
 
     def head(self, path: Path) -> str:
@@ -249,6 +254,28 @@ class _DiskProbe:
             lock = read_head(os.fspath(migrations_dir / "migration_lock.toml"), _LOCK_BYTES)
             self._locks[migrations_dir] = prisma_lock_dialect(lock.decode("utf-8", "replace"))
         return self._locks[migrations_dir]
+
+    def runner(self, folder: Path) -> str | None:
+        """From the manifests at or above `folder` that name a runner, the nearest, up to
+        the repository's root (a folder with `.git`) or _MANIFEST_LEVELS folders up."""
+        if folder not in self._runners:
+            self._runners[folder] = self._runner_above(folder)
+        return self._runners[folder]
+
+    def _runner_above(self, folder: Path) -> str | None:
+        for level, here in enumerate([folder, *folder.parents]):
+            if level > _MANIFEST_LEVELS:
+                return None
+            if here != folder and here in self._runners:
+                return self._runners[here]
+            for manifest in MANIFESTS:  # a workspace's member may leave it to the root
+                text = read_head(os.fspath(here / manifest), _MANIFEST_BYTES)
+                runner = manifest_runner(manifest, text.decode("utf-8", "replace"))
+                if runner is not None:
+                    return runner
+            if (here / ".git").exists():
+                return None
+        return None
 
 
 class _Finder:

@@ -1,7 +1,8 @@
 """What a migration file's name and folder say: its tool, set, order, direction, dialect.
 
-Pure name/path logic. The two facts that need the disk (a file's first bytes for the
-dbmate marker, Prisma's lock file) are asked of a `Probe` that the caller supplies.
+Pure name/path logic. The facts that need the disk (a file's first bytes for the dbmate
+marker, Prisma's lock file, the project manifest that names the migration runner) are
+asked of a `Probe` that the caller supplies.
 
 Every `sort_key` has the same shape, `(phase, version, sub, relative path)` with
 `phase: int`, `version: tuple[int, ...]`, `sub: int`, `relative path: str`, so any two
@@ -85,7 +86,8 @@ class MigrationFile:
     path: Path  # the file as found (joined onto the path the user gave)
     set_root: Path  # directory of the migration set; one set replays into one catalog
     sort_key: tuple[Any, ...]  # the tool's application order inside the set
-    tool: str  # flyway | golang-migrate | dbmate | goose | prisma | diesel | popx | synapse | plain
+    tool: str  # flyway | golang-migrate | sqlx | morph | dbmate | goose | prisma | diesel | popx
+    # | synapse | plain
     direction: Direction
     dialect: str | None  # postgres | mysql | sqlite | h2 | cockroach | tsql | None
     transaction: TransactionMode | None  # None: unknown, configuration decides
@@ -104,6 +106,11 @@ class Probe(Protocol):
 
     def prisma_dialect(self, migrations_dir: Path) -> str | None:
         """The dialect of `migrations_dir/migration_lock.toml` (see `prisma_lock_dialect`)."""
+        ...
+
+    def runner(self, folder: Path) -> str | None:
+        """The runner of `<version>_<name>.up.sql` files that the nearest project
+        manifest above `folder` names (see `manifest_runner`), else None."""
         ...
 
 
@@ -127,6 +134,34 @@ _NO_TRANSACTION = re.compile(
 
 
 _FLYWAY_WRAPS = "flyway runs each file in a transaction"
+
+MANIFESTS = ("Cargo.toml", "go.mod")
+"""Project manifests that say which library runs `<version>_<name>.up.sql` files."""
+_RUNNERS = {
+    "Cargo.toml": (re.compile(r"^\s*sqlx\b", re.MULTILINE), "sqlx"),
+    "go.mod": (re.compile(r"\bgithub\.com/mattermost/morph\b"), "morph"),
+}
+# The first bytes of a file that the runner then runs outside a transaction.
+_OUT_OF_TRANSACTION = {"sqlx": "-- no-transaction", "morph": "-- morph:nontransactional"}
+
+
+def manifest_runner(manifest: str, text: str) -> str | None:
+    """sqlx for a Cargo.toml that depends on it, morph for a go.mod that requires it:
+    both run each `.up.sql` file in a transaction of its own, unlike golang-migrate,
+    whose names they share."""
+    found = _RUNNERS.get(manifest)
+    return found[1] if found is not None and found[0].search(text) else None
+
+
+def _runner_transaction(runner: str, head: str) -> tuple[TransactionMode, str]:
+    """sqlx runs a file without a transaction when it starts with `-- no-transaction`
+    (morph: when its first line is `-- morph:nontransactional`), else in one."""
+    marker = _OUT_OF_TRANSACTION[runner]
+    if head.startswith(marker) if runner == "sqlx" else head.lstrip().startswith(marker):
+        return "none", f"{marker} at the start of the file"
+    return "per-file", f"{runner} runs each file in a transaction"
+
+
 _DIESEL_NO_TRANSACTION = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(?:#.*)?$", re.MULTILINE)
 
 
@@ -250,6 +285,22 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         autocommit = "autocommit" in modifiers
         popx = folder.popx or autocommit or len(version) == 20
         down = direction == "down"
+        runner = None if popx else probe.runner(folder.path)
+        if runner is not None:
+            transaction, reason = _runner_transaction(runner, probe.head(path))
+            return MigrationFile(
+                path=path,
+                set_root=folder.path,
+                sort_key=(_VERSIONED, (int(version),), int(down), name),
+                tool=runner,
+                direction="down" if down else "up",
+                dialect=dialect or folder.dialect,
+                transaction=transaction,
+                fresh_install=_is_fresh_name(name),
+                version=version,
+                transaction_reason=reason,
+                fresh_reason=_fresh_name_reason(name),
+            )
         if not popx:
             reason = "golang-migrate sends the file as one multi-statement query"
         elif autocommit:
@@ -329,7 +380,10 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         phase, number = (_SETUP if folder.synapse_root else _AFTER), ()
     tool, transaction, reason = "plain", None, ""
     head = probe.head(path) if name.lower().endswith(".sql") else ""
-    if m := _DBMATE_UP.search(head):
+    if version and name.lower().endswith(".sql") and probe.runner(folder.path) == "sqlx":
+        tool = "sqlx"  # `<version>_<name>.sql`: sqlx's migrations without a down
+        transaction, reason = _runner_transaction(tool, head)
+    elif m := _DBMATE_UP.search(head):
         tool = "dbmate"
         transaction, reason = _dbmate_transaction(m[1], "up")
     elif _GOOSE_SECTION.search(head):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-PAIRED_TOOLS = ("golang-migrate", "popx", "diesel")
+PAIRED_TOOLS = ("golang-migrate", "sqlx", "morph", "popx", "diesel")
+_BY_VERSION = ("golang-migrate", "sqlx", "morph")  # `31_add_x.up.sql`, `31_drop_x.down.sql`
 _DIALECT_INFIXES = frozenset({"postgres", "mysql", "sqlite", "sqlite3", "cockroach"})
 
 
@@ -24,7 +25,7 @@ def has_down_file(up: Path, tool: str) -> bool:
     would run for this engine: popx falls back to the file without an engine infix)."""
     if tool == "diesel":
         return (up.parent / "down.sql").exists()
-    if tool == "golang-migrate":  # pairs by version alone: `31_add_x.up.sql`, `31_drop_x.down.sql`
+    if tool in _BY_VERSION:  # pairs by version alone
         return _version(up.name) in _down_files(up.parent, by_version=True)
     base, _, _ = up.name.partition(".")
     engine = _engine_infix(up.name)
