@@ -316,6 +316,7 @@ class Linter:
             self._check_time(deadline, findings, info, op.loc.line)
             ctx.position = position
             try:
+                ctx.session.reach(op)
                 findings.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
                 catalog.lock_timeout.replay(op, ctx)
                 ctx.session.apply(op, ctx.target_table(op))

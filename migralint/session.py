@@ -2,7 +2,8 @@
 
 Whether a statement runs inside a transaction depends on how the migration tool runs
 the file (Flyway wraps it, golang-migrate sends it as one implicit transaction, popx
-`.autocommit.` files run bare) and on explicit BEGIN/COMMIT in the file itself.
+`.autocommit.` files run bare), on explicit BEGIN/COMMIT in the file itself, and on DO
+blocks: a block runs as one statement, so what it holds lasts until it ends.
 """
 
 from __future__ import annotations
@@ -31,10 +32,19 @@ class Session:
         self.access_exclusive: dict[str, ops.Op] = {}  # table key → the Op that took the lock
         self.not_valid_added: set[tuple[str, str]] = set()  # (table key, constraint name)
         self.ddl_tables: set[str] = set()  # tables changed by DDL
+        self._block_end: tuple[int, int] | None = None  # a DO block's own transaction
 
     @property
     def in_transaction(self) -> bool:
-        return self.wrapped or self.explicit
+        return self.wrapped or self.explicit or self._block_end is not None
+
+    def reach(self, op: ops.Op) -> None:
+        """The statement `op` is about to run: past the end of a DO block that ran in a
+        transaction of its own, that transaction has committed."""
+        end = self._block_end
+        if end is not None and (op.loc.line, op.loc.column) > end:
+            self._block_end = None
+            self._end_transaction()
 
     def has_timeout(self, name: str) -> bool:
         """True if `name` (e.g. lock_timeout) is set to a non-zero value now."""
@@ -48,21 +58,27 @@ class Session:
             self.explicit = True
         elif isinstance(op, ops.Commit):
             self.explicit = False
-            self.access_exclusive.clear()
-            self.not_valid_added.clear()
-            self.ddl_tables.clear()
-            for name, previous in self._local.items():
-                if previous is None:
-                    self.settings.pop(name, None)
-                else:
-                    self.settings[name] = previous
-            self._local.clear()
+            self._end_transaction()
+        elif isinstance(op, ops.DoBlock) and not self.in_transaction:
+            self._block_end = (op.loc.end_line, op.loc.end_column)
         elif isinstance(op, ops.SetSetting):
             if op.local:
                 if not self.in_transaction:
                     return  # SET LOCAL outside a transaction has no effect
                 self._local.setdefault(op.name, self.settings.get(op.name))
             self.settings[op.name] = op.value
+
+    def _end_transaction(self) -> None:
+        """What the transaction held ends with it; its SET LOCAL values too."""
+        self.access_exclusive.clear()
+        self.not_valid_added.clear()
+        self.ddl_tables.clear()
+        for name, previous in self._local.items():
+            if previous is None:
+                self.settings.pop(name, None)
+            else:
+                self.settings[name] = previous
+        self._local.clear()
 
     def _track(self, op: ops.Op, table: ops.Name) -> None:
         mode = lock_taken(op)

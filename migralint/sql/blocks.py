@@ -25,7 +25,7 @@ _OPENING_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*)?\
 # statement list.
 _INNER = re.compile(
     r"(?:\A|\b(?:BEGIN|THEN|ELSE|LOOP)\b)\s*(?P<ddl>(?:ALTER|CREATE|DROP|UPDATE|DELETE|TRUNCATE|"
-    r"INSERT|COMMENT|GRANT|REINDEX|LOCK)\b)",
+    r"INSERT|COMMENT|GRANT|REINDEX|LOCK|WITH)\b)",
     re.IGNORECASE,
 )
 # EXECUTE at the start of a PL/pgSQL statement, and the first keyword of its literal SQL.
