@@ -27,7 +27,7 @@ def test_drop_table_and_column_stay_quiet_in_a_contract_migration() -> None:
         ("drop-view", "DROP VIEW v;"),
         ("drop-schema", "DROP SCHEMA s CASCADE;"),
         ("drop-constraint", "ALTER TABLE t DROP CONSTRAINT c;"),
-        ("drop-not-null", "ALTER TABLE t ALTER COLUMN c DROP NOT NULL;"),
+        ("drop-not-null", "ALTER TABLE t ALTER COLUMN c DROP NOT NULL; UPDATE t SET c = NULL;"),
         ("drop-default", "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;"),
     ]:
         assert flagged(sql, rule), rule
@@ -136,10 +136,25 @@ def test_drop_not_null_quiet_when_new_dropped_or_already_nullable(tmp_path: Path
     )
     files = {
         "V1__a.sql": "CREATE TABLE t (a int, b int NOT NULL);",
-        "V2__b.sql": "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\nALTER TABLE t ALTER COLUMN b DROP NOT NULL;",
+        "V2__b.sql": "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\n"
+        "ALTER TABLE t ALTER COLUMN b DROP NOT NULL;\n"
+        "UPDATE t SET a = NULL, b = NULL WHERE a < 0;",
     }
     found = lint_tree(tmp_path, files, select=(rule,)).findings
     assert [f.line for f in found] == [2]
+    assert "(line 3)" in found[0].message
+
+
+def test_drop_not_null_alone_is_an_expand_step(tmp_path: Path) -> None:
+    """Release N-1 still writes every value it wrote: only NULLs the migration itself
+    writes reach it."""
+    files = {
+        "V1__a.sql": "CREATE TABLE t (a int NOT NULL, b int NOT NULL);",
+        "V2__b.sql": "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\n"
+        "UPDATE t SET b = NULL WHERE b < 0;\n"  # b is still NOT NULL: not this rule's
+        "UPDATE t SET a = 0 WHERE a < 0;",
+    }
+    assert lint_tree(tmp_path, files, select=("drop-not-null",)).findings == []
 
 
 def test_views_and_functions_dropped_and_recreated_are_redefinitions() -> None:
