@@ -134,6 +134,24 @@ def test_statements_after_access_exclusive_once_per_transaction() -> None:
     assert run(new, "statements-after-access-exclusive") == []
 
 
+def test_index_advice_fits_a_transaction_that_holds_the_table() -> None:
+    """An earlier statement's ACCESS EXCLUSIVE lock lasts until commit: a build blocks
+    reads too, and only committing first helps; a plain DROP INDEX then costs nothing."""
+    held = "BEGIN;\nALTER TABLE orders ADD COLUMN n int;\n"
+    [build] = lint_text(
+        held + "CREATE INDEX i ON orders (n);\nCOMMIT;",
+        Settings(select=("require-concurrent-index-creation",)),
+    )
+    assert "blocks reads and writes of orders" in build.message and "(line 2)" in build.message
+    assert build.help.startswith("Commit right after line 2")
+    [alone] = run("CREATE INDEX i ON orders (n);", "require-concurrent-index-creation")
+    assert "blocks all writes" in alone
+    index = "CREATE INDEX orders_e_idx ON orders (e);\n"  # so its table is known
+    drop = "DROP INDEX orders_e_idx;\nCOMMIT;"
+    assert run(index + held + drop, "require-concurrent-index-deletion") == []
+    assert run(index + "BEGIN;\n" + drop, "require-concurrent-index-deletion") != []
+
+
 def test_multiple_alter_table_is_opt_in_and_outside_transactions_only() -> None:
     sql = "ALTER TABLE u ADD COLUMN a text;\nALTER TABLE u ADD COLUMN b text;\n"
     assert rules_of_text(sql) == []

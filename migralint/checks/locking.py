@@ -53,6 +53,21 @@ class HeldLocks:
         return None
 
 
+def held_by_earlier(op: ops.Op, ctx: Context) -> tuple[ops.Name, ops.Op] | None:
+    """(its table, the Op that took the lock) when an earlier statement of the open
+    transaction holds ACCESS EXCLUSIVE on the existing table `op` works on: until
+    commit, nobody else reads or writes it, whatever `op` itself takes."""
+    table = ctx.target_table(op)
+    if table is None or not ctx.session.in_transaction:
+        return None
+    return HeldLocks(ctx).on(table.key)
+
+
+def held_lock(table: ops.Name, taken: ops.Op) -> str:
+    """`` `<statement>` (line N) holds ACCESS EXCLUSIVE on <table> ``, for messages."""
+    return f"`{statement_text(taken)}` (line {taken.loc.line}) holds ACCESS EXCLUSIVE on {table}"
+
+
 def statement_text(op: ops.Op, width: int = 70) -> str:
     """The statement that produced `op` on one line, shortened, for messages: its
     words joined by single spaces, trailing semicolons dropped, cut with … past

@@ -3,7 +3,9 @@
 ## What it does
 Flags `CREATE INDEX` without `CONCURRENTLY` on a table that existed before this
 migration, unless it is `IF NOT EXISTS` of an index earlier migrations created
-(PostgreSQL then builds nothing).
+(PostgreSQL then builds nothing). When an earlier statement of the same transaction
+holds ACCESS EXCLUSIVE on the table, the finding says so: the build then blocks reads
+too, and the fix starts with committing after that statement.
 
 ## Why is this bad?
 A plain CREATE INDEX holds a SHARE lock for the whole build: every INSERT, UPDATE
@@ -29,6 +31,7 @@ from collections.abc import Iterator
 
 from migralint.advice import outside_transaction
 from migralint.checks.idempotency import index_already_exists
+from migralint.checks.locking import held_by_earlier, held_lock
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import CreateIndex
@@ -43,11 +46,19 @@ def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
     if op.concurrently or index_already_exists(op, ctx.catalog):
         return
     name = op.name or "the index"
+    held = held_by_earlier(op, ctx)
+    harm, first = f"blocks all writes to {op.table.name}", ""
+    if held is not None:  # an earlier statement's lock, held until commit whatever this takes
+        harm = f"blocks reads and writes of {op.table.name}, as {held_lock(*held)},"
+        first = (
+            f"Commit right after line {held[1].loc.line} (its lock is held until commit, so no "
+            f"build in this transaction spares {op.table.name}); then "
+        )
     yield ctx.finding(
         op,
-        f"creating {name} on {op.table} without CONCURRENTLY blocks all writes to "
-        f"{op.table.name} while the index builds",
-        "Use `CREATE INDEX CONCURRENTLY …`, after `DROP INDEX CONCURRENTLY IF EXISTS …` so a "
-        "re-run rebuilds what a failed build left INVALID (IF NOT EXISTS would keep it); it "
-        f"cannot run in a transaction, so {outside_transaction(ctx.file.tool)}.",
+        f"creating {name} on {op.table} without CONCURRENTLY {harm} while the index builds",
+        f"{first}{'u' if first else 'U'}se `CREATE INDEX CONCURRENTLY …`, after "
+        "`DROP INDEX CONCURRENTLY IF EXISTS …` so a re-run rebuilds what a failed build left "
+        "INVALID (IF NOT EXISTS would keep it); "
+        f"it cannot run in a transaction, so {outside_transaction(ctx.file.tool)}.",
     )

@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `DROP INDEX` without `CONCURRENTLY`, unless the index belongs to a table created
-in this same migration.
+in this same migration, or an earlier statement of the same transaction holds ACCESS
+EXCLUSIVE on its table (until commit nobody else uses the table anyway: the drop
+waits for no one and blocks no one more).
 One DROP INDEX of several indexes is one finding naming them all.
 
 ## Why is this bad?
@@ -26,6 +28,7 @@ from collections.abc import Iterator
 
 from migralint.advice import outside_transaction
 from migralint.checks.grouping import listing, per_statement
+from migralint.checks.locking import held_by_earlier
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropIndex
@@ -57,8 +60,10 @@ def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
 
 def _locking(op: DropIndex, ctx: Context) -> str | None:
     """The index's name, if it is dropped without CONCURRENTLY from a table that existed
-    before the migration (one DROP INDEX can name indexes of several tables)."""
+    before the migration (one DROP INDEX can name indexes of several tables) and that
+    the transaction does not hold ACCESS EXCLUSIVE on already (then the drop waits for
+    nobody and blocks nobody more)."""
     table = ctx.target_table(op)
     if op.concurrently or (table is not None and ctx.is_new_table(table)):
         return None
-    return str(op.name)
+    return None if held_by_earlier(op, ctx) else str(op.name)
