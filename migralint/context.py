@@ -114,5 +114,7 @@ class Context:
         line: int | None = None,
         column: int | None = None,
         covers: Sequence[ops.Op] = (),
+        about: Sequence[str] = (),
+        aside: str = "",
     ) -> Violation:
-        return Violation(op, message, help, line, column, tuple(covers))
+        return Violation(op, message, help, line, column, tuple(covers), tuple(about), aside)

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from migralint import __version__, directives
+from migralint import __version__, directives, overlaps
 from migralint.cache import Cache
 from migralint.config import Settings, find_config, load_settings, trusting
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
 from migralint.incremental import Job, Linters, Migrations, Verdict, lint_in_sets
 from migralint.migration import Migration, Part, failure
+from migralint.overlaps import Flagged
 from migralint.problems import FileTooSlow, InputProblem
 from migralint.rule import RuleSpec, Violation
 from migralint.rulepack import RuleSet, load_rules
@@ -270,7 +271,8 @@ class Linter:
     def judge_problem(self, problem: InputProblem, info: FileInfo) -> list[Finding]:
         """The findings the rule pack reports for a path it could not lint (fully)."""
         ctx = Context(info, Catalog(), Session(False), self.settings)
-        return list(self._judge(problem, ctx, [], self._per_file_ignores(info.path)))
+        found = list(self._judge(problem, ctx, [], self._per_file_ignores(info.path)))
+        return self._findings(found)
 
     def lint_source(
         self,
@@ -312,28 +314,44 @@ class Linter:
         if new_migration:
             catalog.start_migration()
         whole_file = list(part.file_suppressions)
+        judged: list[Finding | Flagged] = []
         for position, (op, suppressed) in enumerate(parsed):
-            self._check_time(deadline, findings, info, op.loc.line)
+            self._check_time(deadline, lambda: findings + self._findings(judged), info, op.loc.line)
             ctx.position = position
             try:
                 ctx.session.reach(op)
-                findings.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
+                judged.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
                 catalog.lock_timeout.replay(op, ctx)
                 ctx.session.apply(op, ctx.target_table(op))
                 if info.direction != "down":
                     catalog.apply(op)
             except Exception as error:  # the catalog's bug costs this statement only
-                findings.append(
+                judged.append(
                     internal_error(
                         info.path, failure(error), "replaying this statement", op.loc.line
                     )
                 )
-        return findings
+        return findings + self._findings(judged)
+
+    def settle(self, flagged: list[Flagged]) -> list[Flagged]:
+        """The findings of one part, one per cause (see migralint/overlaps.py)."""
+        return overlaps.settle(flagged)[0]
+
+    def _findings(self, judged: Sequence[Finding | Flagged]) -> list[Finding]:
+        """Findings from what `_judge` yielded, each cause once."""
+        flagged = [j for j in judged if isinstance(j, tuple)]
+        findings = [j for j in judged if isinstance(j, Finding)]
+        return findings + [as_finding(spec, v) for spec, v in self.settle(flagged)]
 
     def _check_time(
-        self, deadline: float | None, findings: list[Finding], info: FileInfo, line: int
+        self,
+        deadline: float | None,
+        so_far: Callable[[], list[Finding]],
+        info: FileInfo,
+        line: int,
     ) -> None:
-        """Raise _OutOfTime, with a file-too-slow finding at `line`, past the deadline."""
+        """Raise _OutOfTime, with the findings `so_far` and a file-too-slow finding at
+        `line`, past the deadline."""
         if deadline is None or time.monotonic() <= deadline:
             return
         message = (
@@ -341,7 +359,7 @@ class Linter:
             f"{self.settings.time_budget:g} s; the rest of it was not checked"
         )
         late = self.judge_problem(FileTooSlow.at(info.path, message, line), info)
-        raise _OutOfTime([*findings, *late])
+        raise _OutOfTime([*so_far(), *late])
 
     def _wrapped(self, info: FileInfo) -> bool:
         """Does the tool run this file inside one transaction?"""
@@ -357,8 +375,8 @@ class Linter:
         ctx: Context,
         suppressions: Sequence[directives.Suppression],
         per_file: set[str],
-    ) -> Iterator[Finding]:
-        """The findings of every rule that wants the Op; a rule that raises is reported."""
+    ) -> Iterator[Finding | Flagged]:
+        """What every rule that wants the Op flags; a rule that raises is reported."""
         info = ctx.file
         table = ctx.target_table(op)
         new_table = table is not None and ctx.is_new_table(table)
@@ -379,7 +397,7 @@ class Linter:
             names = {spec.id, *spec.aliases}
             if spec.id in per_file or directives.switched_off(names, suppressions):
                 continue
-            yield from (_finding(spec, v) for v in violations)
+            yield from ((spec, v) for v in violations)
 
     def _per_file_ignores(self, path: str) -> set[str]:
         ignored = {
@@ -392,7 +410,8 @@ class Linter:
         return {rules_by_name.get(n, n) for n in ignored}
 
 
-def _finding(spec: RuleSpec, v: Violation) -> Finding:
+def as_finding(spec: RuleSpec, v: Violation) -> Finding:
+    """The finding a rule's violation makes: its rule, severity and place."""
     loc = v.op.loc
     line = v.line or loc.line
     column = v.column or loc.column

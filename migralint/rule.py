@@ -56,7 +56,9 @@ release N-1 declares `offline=False`."""
 class Violation:
     """What a check yields: the engine adds the rule id and severity. `covers`: the
     Ops of its statement a one-per-statement finding stands for, besides `op` (`plan
-    --from` plans each)."""
+    --from` plans each). `about`: what it is about (`table.column` or table keys), when
+    not just its Ops; `aside`: the fact it adds when another finding of one cause
+    stands for it (see migralint/overlaps.py)."""
 
     op: ops.Op
     message: str
@@ -64,6 +66,8 @@ class Violation:
     line: int | None = None
     column: int | None = None
     covers: tuple[ops.Op, ...] = ()
+    about: tuple[str, ...] = ()
+    aside: str = ""
 
 
 Check = Callable[[Any, "Context"], Iterable[Violation]]

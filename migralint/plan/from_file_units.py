@@ -14,10 +14,12 @@ import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from migralint import overlaps
 from migralint.config import Settings
 from migralint.context import Context
-from migralint.engine import Linter
-from migralint.findings import Severity
+from migralint.engine import Linter, as_finding
+from migralint.findings import Finding, Severity
+from migralint.overlaps import Flagged
 from migralint.plan.model import PlanError
 from migralint.rule import RuleSpec, Violation
 from migralint.schema import Catalog
@@ -53,7 +55,15 @@ class _Recorder(Linter):
         super().__init__(rules, settings)
         self.flagged: dict[int, set[str]] = {}  # id(Op) → rule ids
         self.parts: list[list[ops.Op]] = []  # the Ops of each section linted (dbmate, goose)
+        self.folded: list[Finding] = []  # findings another finding of one cause stands for
         self._recording: dict[str, RuleSpec] = {}
+
+    def settle(self, flagged: list[Flagged]) -> list[Flagged]:
+        """One finding per cause, as `check` reports; the dropped ones still flag their
+        Ops here, so a statement is planned as it is without the overlap."""
+        kept, dropped = overlaps.settle(flagged)
+        self.folded += [as_finding(spec, v) for spec, v in dropped]
+        return kept
 
     def rules_for(self, op_type: type[ops.Op]) -> list[RuleSpec]:
         return [self._recorded(spec) for spec in super().rules_for(op_type)]
@@ -105,7 +115,7 @@ def units(
         stmt_ops = [op for op in file_ops if start <= (op.loc.line, op.loc.column) <= end]
         if not stmt_ops:
             stmt_ops = parse_statement(stmt, path, dialect)
-        here = [f for f in findings if start <= (f.line, f.column) <= end]
+        here = [f for f in findings + recorder.folded if start <= (f.line, f.column) <= end]
         # Suppressions apply to a whole statement: a rule's finding on it stands for every
         # Op of it that the rule flagged.
         flags = tuple(

@@ -5,7 +5,9 @@ Flags `SET NOT NULL`, `ADD CONSTRAINT … NOT NULL col` and a `CHECK (col IS NOT
 on a column that the same migration added without a default (nor identity, nor a
 generated expression) and gives none anywhere in the migration: a later
 `SET DEFAULT` in the same file is in place when release N-1's inserts come, so they
-get it.
+get it. It stands for `setting-not-null` on the same statement; on a column that
+replaces one the migration drops or renames away, `expand-contract-coupled` stands
+for it (release N-1 fails on the removal).
 
 ## Why is this bad?
 During the deploy, release N-1 keeps inserting rows, and it does not know the
@@ -60,6 +62,7 @@ def check(op: SetNotNull | AddConstraint, ctx: Context) -> Iterator[Violation]:
         f"release N-1 does not write {it}, so its INSERTs fail from here on",
         f"Give {', '.join(columns)} a default in the ADD COLUMN (`DEFAULT …`), or make {it} "
         "NOT NULL in a later release, once no running release inserts rows without it.",
+        about=[f"{op.table.key}.{c}" for c in columns],
     )
 
 

@@ -3,7 +3,9 @@
 ## What it does
 Flags `ALTER TABLE … DROP COLUMN` on a table that existed before this migration,
 outside a migration marked `-- migralint: phase=contract`.
-One ALTER TABLE dropping several columns is one finding naming them all.
+One ALTER TABLE dropping several columns is one finding naming them all. A column
+this migration replaces (backfilled into a new one) is `expand-contract-coupled`'s
+finding instead.
 
 ## Why is this bad?
 Release N-1 still selects and inserts the column; every such query fails from the

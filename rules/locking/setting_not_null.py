@@ -6,6 +6,10 @@ column is NOT NULL already (PostgreSQL then does nothing) or, on PostgreSQL 12 o
 later, a validated `CHECK (column IS NOT NULL)` already proves it.
 One ALTER TABLE setting several columns NOT NULL is one finding naming them all.
 
+On a column the same migration added without a default, `new-column-made-required`
+stands for it: its fix (a default in the ADD COLUMN, or NOT NULL a release later)
+removes the scan too.
+
 ## Why is this bad?
 PostgreSQL checks every row before it commits, holding a lock that blocks all reads
 and writes of the table for the whole scan. It also breaks release N-1 if that

@@ -7,7 +7,9 @@ index, changes or copies rows, or (with no `lock_timeout` set) locks another tab
 while an ACCESS EXCLUSIVE lock taken earlier in the same transaction on an existing
 table is still held. Reported once per transaction; it names the table held and the
 statement that took the lock. (UPDATEs are the `backfill-with-ddl` rule; DDL that
-locks the held table itself is judged by its own rule.)
+locks the held table itself is judged by its own rule.) When a locking rule flags the
+statement for what it does itself (an index build, a validated constraint, a
+rewrite), that finding stands for this one and says which lock is held meanwhile.
 
 ## Why is this bad?
 Locks are released only at commit. A brief `ALTER TABLE … ADD COLUMN` followed by a
@@ -39,12 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.locking import (
-    HeldLocks,
-    other_tables_locked,
-    statement_text,
-    work_under_lock,
-)
+from migralint.checks.locking import HeldLocks, held_lock, other_tables_locked, work_under_lock
 from migralint.context import Context
 from migralint.postgres import lock_taken
 from migralint.rule import Violation, rule
@@ -72,11 +69,13 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if not ctx.first_time(f"statements-after-access-exclusive:{first_op.loc.line}"):
         return
     why = work or f"must also lock {locked[0]}"
+    holds = held_lock(first_table, first_op)
     yield ctx.finding(
         op,
-        f"this statement {why} while `{statement_text(first_op)}` (line {first_op.loc.line}) "
-        f"still holds an ACCESS EXCLUSIVE lock on {first_table}, so {first_table} is closed "
-        "to reads and writes until the transaction commits",
+        f"this statement {why} while {holds}, so {first_table} is closed to reads and writes "
+        "until the transaction commits",
         "Commit right after the statement that takes the ACCESS EXCLUSIVE lock, or move this "
         "statement to a separate migration, so the lock is held only for an instant.",
+        aside=f"meanwhile {holds}, so {first_table} stays closed to reads and writes until the "
+        "transaction commits: commit right after that statement",
     )

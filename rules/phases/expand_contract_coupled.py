@@ -4,7 +4,9 @@
 Flags the `DROP COLUMN` / `RENAME COLUMN` (or `DROP TABLE` / `RENAME TABLE`) of an
 existing column or table when the same migration added its replacement: a new column
 backfilled from it or renamed to its name, or a new table filled from it or renamed to
-its name.
+its name. Its finding stands for `drop-column`, `drop-table`, `rename-column` and
+`rename-table` on the same statement, and for `new-column-made-required` on the
+replacement: one cause, one finding.
 
 ## Why is this bad?
 Expand and contract belong to different releases. Coupled in one migration, the
@@ -58,14 +60,16 @@ def check(op: Contracting, ctx: Context) -> Iterator[Violation]:
         found = _table_case(op, ctx)
     if found is None:
         return
-    key, coupled, help = found
+    key, coupled, help, about = found
     if ctx.first_time(f"expand-contract-coupled:{key}"):
-        yield ctx.finding(op, coupled, help)
+        yield ctx.finding(op, coupled, help, about=about)
 
 
-def _column_case(
-    op: ops.DropColumn | ops.RenameColumn, ctx: Context
-) -> tuple[str, str, str] | None:
+# (key, message, help, the keys of what is replaced and what replaces it)
+Coupling = tuple[str, str, str, tuple[str, str]]
+
+
+def _column_case(op: ops.DropColumn | ops.RenameColumn, ctx: Context) -> Coupling | None:
     if column_added_earlier(ctx, op.table, op.column):
         return None  # a scratch column of this migration: the running release never used it
     added = replacement_column(op, ctx)
@@ -101,6 +105,7 @@ def _column_case(
         key,
         f"this migration {what}: {harm}",
         _split(new, old, f"`{command}` writes the phases, sync trigger included."),
+        (f"{op.table.key}.{op.column}", key),
     )
 
 
@@ -114,7 +119,7 @@ def _renamed_into_place(op: ops.DropColumn | ops.RenameColumn, new: str, ctx: Co
     return any(rename.column == new for rename in renames)
 
 
-def _table_case(op: ops.DropTable | ops.RenameTable, ctx: Context) -> tuple[str, str, str] | None:
+def _table_case(op: ops.DropTable | ops.RenameTable, ctx: Context) -> Coupling | None:
     table = replacement_table(op, ctx)
     if table is None:
         return None
@@ -128,7 +133,12 @@ def _table_case(op: ops.DropTable | ops.RenameTable, ctx: Context) -> tuple[str,
         what = f"creates {table} and {verb} {old}, which it replaces"
         new = str(table)
     how = f"Keep both tables in sync (trigger or dual writes) until the code uses {new}."
-    return f"table:{table.key}", f"this migration {what}: {harm}", _split(new, old, how)
+    return (
+        f"table:{table.key}",
+        f"this migration {what}: {harm}",
+        _split(new, old, how),
+        (op.table.key, table.key),
+    )
 
 
 def _split(new: str, old: str, how: str) -> str:

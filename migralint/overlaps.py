@@ -1,0 +1,186 @@
+"""One finding per cause: when two rules flag one cause, the finding that says more
+stands for both.
+
+`OVERLAPS` declares each pair: the rule whose finding is dropped, the rules whose
+finding then stands for it, and where the two must meet (one statement, or anywhere in
+the migration). A finding is dropped only when one kept finding is about everything it
+is about (its `about`, else the `table.column` or table keys of its Ops) and is at least
+as severe (the exit code never changes); the dropped finding's `aside`, when it has
+one, is added to the kept message. `plan --from` still plans the Ops of a dropped
+finding (its recorder keeps them: see migralint/plan/from_file_units.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from migralint.rule import RuleSpec, Violation
+from migralint.sql import ops
+
+Flagged = tuple[RuleSpec, Violation]
+
+STATEMENT = "statement"
+MIGRATION = "migration"
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A finding of `dropped` that a finding of one of `kept` stands for, met in `scope`."""
+
+    dropped: str
+    kept: frozenset[str]
+    scope: str
+    why: str
+
+
+# Rules whose finding on a statement says what the statement itself does under its
+# lock: the lock a statement earlier in its transaction holds is the same cause.
+_OWN_LOCK_RULES = frozenset(
+    {
+        "adding-exclusion-constraint",
+        "adding-field-with-default",
+        "adding-foreign-key-constraint",
+        "adding-generated-column",
+        "adding-primary-key",
+        "adding-unique-constraint",
+        "changing-column-type",
+        "cluster-table",
+        "constraint-missing-not-valid",
+        "refresh-materialized-view",
+        "require-concurrent-index-creation",
+        "require-concurrent-index-deletion",
+        "require-concurrent-reindex",
+        "setting-not-null",
+        "vacuum-full",
+    }
+)
+
+OVERLAPS: tuple[Overlap, ...] = (
+    Overlap(
+        "drop-column",
+        frozenset({"expand-contract-coupled"}),
+        STATEMENT,
+        "the column's data lives on in its replacement; what breaks is release N-1, "
+        "which the coupled finding says and plans",
+    ),
+    Overlap(
+        "drop-table",
+        frozenset({"expand-contract-coupled"}),
+        STATEMENT,
+        "the table's rows were copied into its replacement; what breaks is release N-1",
+    ),
+    Overlap(
+        "rename-column",
+        frozenset({"expand-contract-coupled"}),
+        STATEMENT,
+        "the rename is half of a replacement: the coupled finding names both halves",
+    ),
+    Overlap(
+        "rename-table",
+        frozenset({"expand-contract-coupled"}),
+        STATEMENT,
+        "the rename is half of a replacement: the coupled finding names both halves",
+    ),
+    Overlap(
+        "new-column-made-required",
+        frozenset({"expand-contract-coupled"}),
+        MIGRATION,
+        "the required column replaces one this migration removes: release N-1 fails on "
+        "the removal, and its INSERTs write the old column, not the new one",
+    ),
+    Overlap(
+        "setting-not-null",
+        frozenset({"new-column-made-required"}),
+        STATEMENT,
+        "the column is new: giving it a default in its ADD COLUMN (instant) or making it "
+        "required a release later fixes the broken INSERTs and the scan at once",
+    ),
+    Overlap(
+        "statements-after-access-exclusive",
+        _OWN_LOCK_RULES,
+        STATEMENT,
+        "the statement's own locking finding says what it does; the lock held since an "
+        "earlier statement is added to its message",
+    ),
+)
+
+_BY_DROPPED: dict[str, list[Overlap]] = {}
+for _overlap in OVERLAPS:
+    _BY_DROPPED.setdefault(_overlap.dropped, []).append(_overlap)
+
+
+def subjects(v: Violation) -> frozenset[str]:
+    """What a finding is about: its `about`, else the `table.column` (or table, or
+    object) keys of its Ops."""
+    return frozenset(v.about or (_subject(op) for op in (v.op, *v.covers)))
+
+
+def _subject(op: ops.Op) -> str:
+    column = getattr(op, "column", None)
+    name = column.name if isinstance(column, ops.Column) else column
+    table = getattr(op, "table", None)
+    if isinstance(table, ops.Name):
+        return f"{table.key}.{name}" if isinstance(name, str) else table.key
+    return str(getattr(op, "name", type(op).__name__))
+
+
+def _statement(v: Violation) -> tuple[str, int, int]:
+    loc = v.op.loc
+    return loc.path, loc.line, loc.column
+
+
+def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
+    """(kept, dropped): the findings of one migration part, each cause once, in order;
+    the kept ones carry the asides of those they stand for."""
+    facts = [(subjects(v), _statement(v)) for _, v in flagged]
+    target: dict[int, int] = {}
+    for i, (spec, _) in enumerate(flagged):
+        j = _standing_for(i, spec, flagged, facts)
+        if j is not None:
+            target[i] = j
+    asides: dict[int, list[str]] = {}
+    for i in target:
+        root = i
+        while root in target:  # a chain ends: the table has no cycle (tested)
+            root = target[root]
+        aside = flagged[i][1].aside
+        if aside and aside not in asides.setdefault(root, []):
+            asides[root].append(aside)
+    kept = [
+        (spec, _with_asides(v, asides.get(i, [])))
+        for i, (spec, v) in enumerate(flagged)
+        if i not in target
+    ]
+    return kept, [f for i, f in enumerate(flagged) if i in target]
+
+
+def _standing_for(
+    i: int,
+    spec: RuleSpec,
+    flagged: Sequence[Flagged],
+    facts: Sequence[tuple[frozenset[str], tuple[str, int, int]]],
+) -> int | None:
+    """The index of the finding that stands for finding `i`, if one does; `facts`: each
+    finding's subjects and statement."""
+    overlaps = _BY_DROPPED.get(spec.id)
+    if not overlaps:
+        return None
+    about, statement = facts[i]
+    for overlap in overlaps:
+        for j, (other, _) in enumerate(flagged):
+            if (
+                j != i
+                and other.id in overlap.kept
+                and other.severity >= spec.severity
+                and (overlap.scope == MIGRATION or facts[j][1] == statement)
+                and about <= facts[j][0]
+            ):
+                return j
+    return None
+
+
+def _with_asides(v: Violation, asides: list[str]) -> Violation:
+    if not asides:
+        return v
+    return replace(v, message="; ".join([v.message, *asides]))

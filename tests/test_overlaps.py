@@ -1,0 +1,94 @@
+"""One finding per cause (migralint/overlaps.py): each case under fixtures/overlaps/ is
+a migration set whose last file says, in `-- stands:` and `-- dropped:` comments,
+which rule's finding stands for the other's. The dropped rule flags the file when it
+runs alone, so the case proves the overlap, not a quiet rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import REPO, lint_tree
+
+from migralint.cli import main
+from migralint.config import Settings
+from migralint.engine import lint_paths
+from migralint.findings import Severity
+from migralint.overlaps import MIGRATION, OVERLAPS, STATEMENT
+from migralint.rulepack import load_rules
+
+CASES = sorted(p for p in (REPO / "fixtures" / "overlaps").iterdir() if p.is_dir())
+
+
+def _declared(judged: Path, key: str) -> str:
+    [value] = [
+        line.removeprefix(f"-- {key}:").strip()
+        for line in judged.read_text().splitlines()
+        if line.startswith(f"-- {key}:")
+    ]
+    return value
+
+
+def _rules_on(case: Path, settings: Settings) -> list[str]:
+    judged = sorted(case.glob("*.sql"))[-1]
+    found = lint_paths([case], settings).findings
+    return [f.rule for f in found if Path(f.path) == judged]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_one_finding_stands_for_the_other(case: Path) -> None:
+    judged = sorted(case.glob("*.sql"))[-1]
+    stands, dropped = _declared(judged, "stands"), _declared(judged, "dropped")
+    assert dropped in _rules_on(case, Settings(select=(dropped,)))
+    every = _rules_on(case, Settings())
+    assert stands in every and dropped not in every, every
+
+
+def test_the_table_names_rules_that_exist_and_has_no_cycle() -> None:
+    known = {spec.id for spec in load_rules().rules}
+    kept_by = {}
+    for overlap in OVERLAPS:
+        assert overlap.scope in (STATEMENT, MIGRATION) and overlap.why
+        assert {overlap.dropped, *overlap.kept} <= known, overlap
+        kept_by.setdefault(overlap.dropped, set()).update(overlap.kept)
+
+    def reaches(rule: str, seen: frozenset[str]) -> bool:
+        return any(k in seen or reaches(k, seen | {k}) for k in kept_by.get(rule, ()))
+
+    assert not any(reaches(rule, frozenset({rule})) for rule in kept_by)
+
+
+def test_the_held_lock_is_said_in_the_finding_that_stands() -> None:
+    case = REPO / "fixtures" / "overlaps" / "held_lock_foreign_key"
+    [found] = [f for f in lint_paths([case]).findings if f.rule == "adding-foreign-key-constraint"]
+    assert "meanwhile `ALTER TABLE users ADD COLUMN tenant_ref int` (line 5)" in found.message
+    assert "commit right after that statement" in found.message
+
+
+def test_a_less_severe_finding_never_stands_for_a_more_severe_one() -> None:
+    """The exit code follows the findings: lowering the kept rule keeps both."""
+    case = REPO / "fixtures" / "overlaps" / "coupled_drop_column"
+    lowered = Settings(severity={"expand-contract-coupled": Severity.WARNING})
+    assert {"drop-column", "expand-contract-coupled"} <= set(_rules_on(case, lowered))
+
+
+def test_a_statement_dropping_more_than_the_replaced_column_keeps_both(tmp_path: Path) -> None:
+    """drop-column names t.other too, which the coupled finding does not cover."""
+    files = {
+        "V1__a.sql": "CREATE TABLE t (id int PRIMARY KEY, a text, other text);",
+        "V2__b.sql": "ALTER TABLE t ADD COLUMN b text;\nUPDATE t SET b = a WHERE b IS NULL;\n"
+        "ALTER TABLE t DROP COLUMN a, DROP COLUMN other;",
+    }
+    rules = [f.rule for f in lint_tree(tmp_path, files).findings if f.line == 3]
+    assert {"drop-column", "expand-contract-coupled"} <= set(rules)
+
+
+def test_plan_from_still_plans_what_a_dropped_finding_flagged(tmp_path: Path) -> None:
+    """drop-column stands behind the coupled finding: its DROP COLUMN is planned as before."""
+    case = REPO / "fixtures" / "overlaps" / "coupled_drop_column"
+    result = CliRunner().invoke(
+        main, ["plan", "--from", str(case / "V2__change.sql"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Dropping users.email in three migrations" in result.output
