@@ -116,5 +116,6 @@ class Context:
         covers: Sequence[ops.Op] = (),
         about: Sequence[str] = (),
         aside: str = "",
+        cause: str = "",
     ) -> Violation:
-        return Violation(op, message, help, line, column, tuple(covers), tuple(about), aside)
+        return Violation(op, message, help, line, column, tuple(covers), tuple(about), aside, cause)

@@ -22,16 +22,20 @@ Flagged = tuple[RuleSpec, Violation]
 
 STATEMENT = "statement"
 MIGRATION = "migration"
+LOCK_WAIT = "lock wait without lock_timeout"  # a `cause`
 
 
 @dataclass(frozen=True)
 class Overlap:
-    """A finding of `dropped` that a finding of one of `kept` stands for, met in `scope`."""
+    """A finding of `dropped` that a finding of one of `kept` stands for, met in `scope`;
+    with a `cause`, one of the dropped rule's findings reporting that cause, which the
+    kept rule reports for the migration as a whole."""
 
     dropped: str
     kept: frozenset[str]
     scope: str
     why: str
+    cause: str = ""  # set: only a finding reporting this `cause`, whatever it is about
 
 
 # Rules whose finding on a statement says what the statement itself does under its
@@ -103,6 +107,14 @@ OVERLAPS: tuple[Overlap, ...] = (
         "the statement's own locking finding says what it does; the lock held since an "
         "earlier statement is added to its message",
     ),
+    Overlap(
+        "statements-after-access-exclusive",
+        frozenset({"require-lock-timeout"}),
+        MIGRATION,
+        "waiting with no lock_timeout for another table's lock is the missing "
+        "lock_timeout, whose fix (SET lock_timeout) ends both findings",
+        cause=LOCK_WAIT,
+    ),
 )
 
 _BY_DROPPED: dict[str, list[Overlap]] = {}
@@ -167,14 +179,17 @@ def _standing_for(
     if not overlaps:
         return None
     about, statement = facts[i]
+    cause = flagged[i][1].cause
     for overlap in overlaps:
+        if overlap.cause and overlap.cause != cause:
+            continue
         for j, (other, _) in enumerate(flagged):
             if (
                 j != i
                 and other.id in overlap.kept
                 and other.severity >= spec.severity
                 and (overlap.scope == MIGRATION or facts[j][1] == statement)
-                and about <= facts[j][0]
+                and (overlap.cause or about <= facts[j][0])
             ):
                 return j
     return None

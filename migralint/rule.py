@@ -58,7 +58,8 @@ class Violation:
     Ops of its statement a one-per-statement finding stands for, besides `op` (`plan
     --from` plans each). `about`: what it is about (`table.column` or table keys), when
     not just its Ops; `aside`: the fact it adds when another finding of one cause
-    stands for it (see migralint/overlaps.py)."""
+    stands for it; `cause`: the cause it reports, when another rule reports that cause
+    for the whole migration (see migralint/overlaps.py)."""
 
     op: ops.Op
     message: str
@@ -68,6 +69,7 @@ class Violation:
     covers: tuple[ops.Op, ...] = ()
     about: tuple[str, ...] = ()
     aside: str = ""
+    cause: str = ""
 
 
 Check = Callable[[Any, "Context"], Iterable[Violation]]

@@ -62,8 +62,12 @@ def test_the_table_names_rules_that_exist_and_has_no_cycle() -> None:
 def test_the_held_lock_is_said_in_the_finding_that_stands() -> None:
     case = REPO / "fixtures" / "overlaps" / "held_lock_foreign_key"
     [found] = [f for f in lint_paths([case]).findings if f.rule == "adding-foreign-key-constraint"]
-    assert "meanwhile `ALTER TABLE users ADD COLUMN tenant_ref int` (line 5)" in found.message
-    assert "commit right after that statement" in found.message
+    held = "`ALTER TABLE users ADD COLUMN tenant_ref int` (line 5) holds ACCESS EXCLUSIVE on users"
+    assert f"line 6 then waits for a lock on tenants while {held}" in found.message
+    assert found.message.endswith("commit right after that statement")
+    case = REPO / "fixtures" / "overlaps" / "lock_wait_without_timeout"
+    [found] = [f for f in lint_paths([case]).findings if f.rule == "require-lock-timeout"]
+    assert "line 6 then waits for a lock on accounts while" in found.message
 
 
 def test_a_less_severe_finding_never_stands_for_a_more_severe_one() -> None:

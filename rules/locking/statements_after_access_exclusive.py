@@ -9,7 +9,9 @@ table is still held. Reported once per transaction; it names the table held and 
 statement that took the lock. (UPDATEs are the `backfill-with-ddl` rule; DDL that
 locks the held table itself is judged by its own rule.) When a locking rule flags the
 statement for what it does itself (an index build, a validated constraint, a
-rewrite), that finding stands for this one and says which lock is held meanwhile.
+rewrite), that finding stands for this one and says which lock is held meanwhile; a
+mere wait for another table's lock is the missing lock_timeout, and
+`require-lock-timeout`'s finding in the same migration says it instead.
 
 ## Why is this bad?
 Locks are released only at commit. A brief `ALTER TABLE … ADD COLUMN` followed by a
@@ -43,6 +45,7 @@ from collections.abc import Iterator
 
 from migralint.checks.locking import HeldLocks, held_lock, other_tables_locked, work_under_lock
 from migralint.context import Context
+from migralint.overlaps import LOCK_WAIT
 from migralint.postgres import lock_taken
 from migralint.rule import Violation, rule
 from migralint.sql.ops import Op, Update
@@ -70,12 +73,17 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
         return
     why = work or f"must also lock {locked[0]}"
     holds = held_lock(first_table, first_op)
+    closed = f"so {first_table} stays closed to reads and writes"
+    if work:
+        aside = f"meanwhile {holds}, {closed} until the transaction commits"
+    else:  # the wait itself: with no lock_timeout, as long as the other table's slowest query
+        aside = f"line {op.loc.line} then waits for a lock on {locked[0]} while {holds}, {closed}"
     yield ctx.finding(
         op,
         f"this statement {why} while {holds}, so {first_table} is closed to reads and writes "
         "until the transaction commits",
         "Commit right after the statement that takes the ACCESS EXCLUSIVE lock, or move this "
         "statement to a separate migration, so the lock is held only for an instant.",
-        aside=f"meanwhile {holds}, so {first_table} stays closed to reads and writes until the "
-        "transaction commits: commit right after that statement",
+        aside=f"{aside}: commit right after that statement",
+        cause="" if work else LOCK_WAIT,
     )
