@@ -4,7 +4,8 @@
 Flags the `DROP COLUMN` / `RENAME COLUMN` (or `DROP TABLE` / `RENAME TABLE`) of an
 existing column or table when the same migration added its replacement: a new column
 backfilled from it or renamed to its name, or a new table filled from it or renamed to
-its name. Its finding stands for `drop-column`, `drop-table`, `rename-column` and
+its name. One DROP TABLE of several replaced tables is one finding naming them all.
+Its finding stands for `drop-column`, `drop-table`, `rename-column` and
 `rename-table` on the same statement, and for `new-column-made-required` on the
 replacement: one cause, one finding.
 
@@ -38,6 +39,7 @@ from collections.abc import Iterator
 
 from migralint.advice import plan_command
 from migralint.checks.file_index import after, column_added_earlier, renamed_column
+from migralint.checks.grouping import per_statement
 from migralint.checks.phases import replacement_column, replacement_table
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -66,7 +68,7 @@ def check(op: Contracting, ctx: Context) -> Iterator[Violation]:
 
 
 # (key, message, help, the keys of what is replaced and what replaces it)
-Coupling = tuple[str, str, str, tuple[str, str]]
+Coupling = tuple[str, str, str, tuple[str, ...]]
 
 
 def _column_case(op: ops.DropColumn | ops.RenameColumn, ctx: Context) -> Coupling | None:
@@ -120,25 +122,40 @@ def _renamed_into_place(op: ops.DropColumn | ops.RenameColumn, new: str, ctx: Co
 
 
 def _table_case(op: ops.DropTable | ops.RenameTable, ctx: Context) -> Coupling | None:
-    table = replacement_table(op, ctx)
-    if table is None:
+    """One finding per statement: `DROP TABLE a, b` of two replaced tables names both."""
+    if isinstance(op, ops.DropTable):
+        found = list(per_statement(op, ctx, _replaced))
+    else:
+        found = [pair for pair in [_replaced(op, ctx)] if pair is not None]
+    if not found:
         return None
-    old = str(op.table)
+    table = found[0][1]
+    old = ", ".join(str(o) for o, _ in found)
     harm = f"the release still running uses {old}, and rolling the code back is no longer possible"
     if table.key == op.table.key:
         what = f"renames {old} away and creates a new {old} in its place"
         new = "the new table under a new name"
     else:
         verb = "drops" if isinstance(op, ops.DropTable) else "renames"
-        what = f"creates {table} and {verb} {old}, which it replaces"
-        new = str(table)
+        news = list(dict.fromkeys(str(t) for _, t in found))
+        new = ", ".join(news)
+        which = "it replaces" if len(news) == 1 else "they replace"
+        what = f"creates {new} and {verb} {old}, which {which}"
     how = f"Keep both tables in sync (trigger or dual writes) until the code uses {new}."
     return (
         f"table:{table.key}",
         f"this migration {what}: {harm}",
         _split(new, old, how),
-        (op.table.key, table.key),
+        tuple(t.key for pair in found for t in pair),
     )
+
+
+def _replaced(
+    op: ops.DropTable | ops.RenameTable, ctx: Context
+) -> tuple[ops.Name, ops.Name] | None:
+    """(the table `op` removes, the table this file creates to replace it), if one does."""
+    table = replacement_table(op, ctx)
+    return None if table is None else (op.table, table)
 
 
 def _split(new: str, old: str, how: str) -> str:
