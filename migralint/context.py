@@ -117,5 +117,17 @@ class Context:
         about: Sequence[str] = (),
         aside: str = "",
         cause: str = "",
+        caused_by: ops.Op | None = None,
     ) -> Violation:
-        return Violation(op, message, help, line, column, tuple(covers), tuple(about), aside, cause)
+        return Violation(
+            op,
+            message,
+            help,
+            line,
+            column,
+            tuple(covers),
+            about=tuple(about),
+            aside=aside,
+            cause=cause,
+            caused_by=caused_by,
+        )

@@ -2,10 +2,12 @@
 stands for both.
 
 `OVERLAPS` declares each pair: the rule whose finding is dropped, the rules whose
-finding then stands for it, and where the two must meet (one statement, or anywhere in
-the migration). A finding is dropped only when one kept finding is about everything it
-is about (its `about`, else the `table.column` or table keys of its Ops) and is at least
-as severe (the exit code never changes); the dropped finding's `aside`, when it has
+finding then stands for it, and where the two must meet: one statement, anywhere in
+the migration, or the earlier statement the dropped finding names as its cause
+(`caused_by`). A finding is dropped only when one kept finding is at least as severe
+(the exit code never changes) and, on one statement or in the migration, is about
+everything it is about (its `about`, else the `table.column` or table keys of its Ops)
+or reports its `cause`; the dropped finding's `aside`, when it has
 one, is added to the kept message. `plan --from` still plans the Ops of a dropped
 finding (its recorder keeps them: see migralint/plan/from_file_units.py).
 """
@@ -22,6 +24,8 @@ Flagged = tuple[RuleSpec, Violation]
 
 STATEMENT = "statement"
 MIGRATION = "migration"
+CAUSE = "the statement it is caused by"  # the dropped finding's `caused_by`
+ANY_RULE = frozenset({"*"})
 LOCK_WAIT = "lock wait without lock_timeout"  # a `cause`
 
 
@@ -108,6 +112,13 @@ OVERLAPS: tuple[Overlap, ...] = (
         "earlier statement is added to its message",
     ),
     Overlap(
+        "require-concurrent-index-deletion",
+        ANY_RULE,
+        CAUSE,
+        "the table is locked since an earlier statement of the transaction, whose finding "
+        "is the cause: until commit the drop waits for no one and blocks no one more",
+    ),
+    Overlap(
         "statements-after-access-exclusive",
         frozenset({"require-lock-timeout"}),
         MIGRATION,
@@ -137,15 +148,15 @@ def _subject(op: ops.Op) -> str:
     return str(getattr(op, "name", type(op).__name__))
 
 
-def _statement(v: Violation) -> tuple[str, int, int]:
-    loc = v.op.loc
+def _statement(op: ops.Op) -> tuple[str, int, int]:
+    loc = op.loc
     return loc.path, loc.line, loc.column
 
 
 def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
     """(kept, dropped): the findings of one migration part, each cause once, in order;
     the kept ones carry the asides of those they stand for."""
-    facts = [(subjects(v), _statement(v)) for _, v in flagged]
+    facts = [(subjects(v), _statement(v.op)) for _, v in flagged]
     target: dict[int, int] = {}
     for i, (spec, _) in enumerate(flagged):
         j = _standing_for(i, spec, flagged, facts)
@@ -179,17 +190,23 @@ def _standing_for(
     if not overlaps:
         return None
     about, statement = facts[i]
-    cause = flagged[i][1].cause
+    v = flagged[i][1]
     for overlap in overlaps:
-        if overlap.cause and overlap.cause != cause:
+        if overlap.cause and overlap.cause != v.cause:
             continue
+        if overlap.scope == CAUSE:
+            if v.caused_by is None:
+                continue
+            meet: tuple[str, int, int] | None = _statement(v.caused_by)
+        else:
+            meet = statement if overlap.scope == STATEMENT else None
         for j, (other, _) in enumerate(flagged):
             if (
                 j != i
-                and other.id in overlap.kept
+                and (overlap.kept is ANY_RULE or other.id in overlap.kept)
                 and other.severity >= spec.severity
-                and (overlap.scope == MIGRATION or facts[j][1] == statement)
-                and (overlap.cause or about <= facts[j][0])
+                and (meet is None or facts[j][1] == meet)
+                and (overlap.scope == CAUSE or overlap.cause or about <= facts[j][0])
             ):
                 return j
     return None

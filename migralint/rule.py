@@ -59,7 +59,8 @@ class Violation:
     --from` plans each). `about`: what it is about (`table.column` or table keys), when
     not just its Ops; `aside`: the fact it adds when another finding of one cause
     stands for it; `cause`: the cause it reports, when another rule reports that cause
-    for the whole migration (see migralint/overlaps.py)."""
+    for the whole migration; `caused_by`: the earlier Op whose findings are its cause
+    (see migralint/overlaps.py)."""
 
     op: ops.Op
     message: str
@@ -70,6 +71,7 @@ class Violation:
     about: tuple[str, ...] = ()
     aside: str = ""
     cause: str = ""
+    caused_by: ops.Op | None = None
 
 
 Check = Callable[[Any, "Context"], Iterable[Violation]]

@@ -15,7 +15,7 @@ from migralint.cli import main
 from migralint.config import Settings
 from migralint.engine import lint_paths
 from migralint.findings import Severity
-from migralint.overlaps import MIGRATION, OVERLAPS, STATEMENT
+from migralint.overlaps import ANY_RULE, CAUSE, MIGRATION, OVERLAPS, STATEMENT
 from migralint.rulepack import load_rules
 
 CASES = sorted(p for p in (REPO / "fixtures" / "overlaps").iterdir() if p.is_dir())
@@ -51,8 +51,8 @@ def test_the_table_names_rules_that_exist_and_has_no_cycle() -> None:
     known = {spec.id for spec in load_rules().rules}
     kept_by = {}
     for overlap in OVERLAPS:
-        assert overlap.scope in (STATEMENT, MIGRATION) and overlap.why
-        assert {overlap.dropped, *overlap.kept} <= known, overlap
+        assert overlap.scope in (STATEMENT, MIGRATION, CAUSE) and overlap.why
+        assert {overlap.dropped, *overlap.kept} <= known | ANY_RULE, overlap
         kept_by.setdefault(overlap.dropped, set()).update(overlap.kept)
 
     def reaches(rule: str, seen: frozenset[str]) -> bool:
@@ -67,6 +67,9 @@ def test_the_held_lock_is_said_in_the_finding_that_stands() -> None:
     held = "`ALTER TABLE users ADD COLUMN tenant_ref int` (line 5) holds ACCESS EXCLUSIVE on users"
     assert f"line 6 then waits for a lock on tenants while {held}" in found.message
     assert found.message.endswith("commit right after that statement")
+    case = REPO / "fixtures" / "overlaps" / "held_lock_drop_index"
+    [found] = [f for f in lint_paths([case]).findings if f.rule == "drop-column"]
+    assert "line 8 drops index orders_customer_idx under this lock" in found.message
     case = REPO / "fixtures" / "overlaps" / "lock_wait_without_timeout"
     [found] = [f for f in lint_paths([case]).findings if f.rule == "require-lock-timeout"]
     assert "line 6 then waits for a lock on accounts while" in found.message

@@ -2,9 +2,10 @@
 
 ## What it does
 Flags `DROP INDEX` without `CONCURRENTLY`, unless the index belongs to a table created
-in this same migration, or an earlier statement of the same transaction holds ACCESS
-EXCLUSIVE on its table (until commit nobody else uses the table anyway: the drop
-waits for no one and blocks no one more).
+in this same migration. When an earlier statement of the same transaction holds
+ACCESS EXCLUSIVE on its table, the drop waits for no one and blocks no one more
+until commit: that statement's finding, if it has one, stands for this one and says
+so (moved out of the transaction, the drop must become concurrent).
 One DROP INDEX of several indexes is one finding naming them all.
 
 ## Why is this bad?
@@ -31,7 +32,7 @@ from migralint.checks.grouping import listing, per_statement
 from migralint.checks.locking import held_by_earlier
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import DropIndex
+from migralint.sql.ops import DropIndex, Op
 
 
 @rule(
@@ -40,9 +41,12 @@ from migralint.sql.ops import DropIndex
     aliases=["require-concurrent-index-deletion"],
 )
 def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
-    names = per_statement(op, ctx, _locking)
-    if not names:
+    found = per_statement(op, ctx, _locking)
+    if not found:
         return
+    names = [name for name, _ in found]
+    takers = {id(taker): taker for _, taker in found}
+    taker = next(iter(takers.values())) if len(takers) == 1 else None
     if len(names) == 1:
         what, tables = f"index {names[0]}", "its table"
         how = "Use `DROP INDEX CONCURRENTLY IF EXISTS …`"
@@ -54,16 +58,20 @@ def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
         f"dropping {what} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {tables}, "
         "blocking reads and writes",
         f"{how}; it cannot run in a transaction, so {outside_transaction(ctx.file.tool)}.",
-        covers=names.ops,
+        covers=found.ops,
+        caused_by=taker,
+        aside=f"line {op.loc.line} drops {what} under this lock, which costs nothing more now; "
+        "moved out of this transaction, it must become DROP INDEX CONCURRENTLY",
     )
 
 
-def _locking(op: DropIndex, ctx: Context) -> str | None:
-    """The index's name, if it is dropped without CONCURRENTLY from a table that existed
-    before the migration (one DROP INDEX can name indexes of several tables) and that
-    the transaction does not hold ACCESS EXCLUSIVE on already (then the drop waits for
-    nobody and blocks nobody more)."""
+def _locking(op: DropIndex, ctx: Context) -> tuple[str, Op | None] | None:
+    """(the index's name, the earlier Op of the transaction that holds ACCESS EXCLUSIVE on
+    its table already, if one does: then the drop waits for nobody and blocks nobody
+    more), if it is dropped without CONCURRENTLY from a table that existed before the
+    migration (one DROP INDEX can name indexes of several tables)."""
     table = ctx.target_table(op)
     if op.concurrently or (table is not None and ctx.is_new_table(table)):
         return None
-    return None if held_by_earlier(op, ctx) else str(op.name)
+    held = held_by_earlier(op, ctx)
+    return str(op.name), held[1] if held else None
