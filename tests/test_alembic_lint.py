@@ -317,15 +317,16 @@ def test_a_revision_marked_contract_drops_what_an_earlier_one_copied() -> None:
 
 def test_a_scratch_column_the_revision_added_is_dropped_without_an_n_minus_1_claim() -> None:
     """s2 converts jobs.schedule through old_schedule, a column it added itself: only
-    the drop of the original schedule, which release N-1 reads, is reported."""
-    rules = ("drop-column", "expand-contract-coupled")
-    result = lint_paths([FIXTURES / "scratch"], Settings(select=rules))
+    the drop of the original schedule, which release N-1 reads, is reported (once: the
+    coupled finding stands for drop-column's, see migralint/overlaps.py)."""
     path = FIXTURES / "scratch" / "versions" / "s2_schedule_to_json.py"
     original = _line(path, 'op.drop_column("jobs", "schedule")')
-    assert _at(result, path.name) == [
-        (original, "drop-column"),
-        (original, "expand-contract-coupled"),
-    ]
+    for rules, found in [
+        (("drop-column",), "drop-column"),
+        (("drop-column", "expand-contract-coupled"), "expand-contract-coupled"),
+    ]:
+        result = lint_paths([FIXTURES / "scratch"], Settings(select=rules))
+        assert _at(result, path.name) == [(original, found)]
 
 
 IDEMPOTENCY = (
