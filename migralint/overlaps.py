@@ -156,10 +156,10 @@ def _statement(op: ops.Op) -> tuple[str, int, int]:
 def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
     """(kept, dropped): the findings of one migration part, each cause once, in order;
     the kept ones carry the asides of those they stand for."""
-    facts = [(subjects(v), _statement(v.op)) for _, v in flagged]
+    found = _Found(flagged)
     target: dict[int, int] = {}
     for i, (spec, _) in enumerate(flagged):
-        j = _standing_for(i, spec, flagged, facts)
+        j = found.standing_for(i, spec)
         if j is not None:
             target[i] = j
     asides: dict[int, list[str]] = {}
@@ -178,38 +178,50 @@ def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
     return kept, [f for i, f in enumerate(flagged) if i in target]
 
 
-def _standing_for(
-    i: int,
-    spec: RuleSpec,
-    flagged: Sequence[Flagged],
-    facts: Sequence[tuple[frozenset[str], tuple[str, int, int]]],
-) -> int | None:
-    """The index of the finding that stands for finding `i`, if one does; `facts`: each
-    finding's subjects and statement."""
-    overlaps = _BY_DROPPED.get(spec.id)
-    if not overlaps:
-        return None
-    about, statement = facts[i]
-    v = flagged[i][1]
-    for overlap in overlaps:
-        if overlap.cause and overlap.cause != v.cause:
-            continue
-        if overlap.scope == CAUSE:
-            if v.caused_by is None:
+class _Found:
+    """The findings of a part, indexed by statement and by rule, so that finding the one
+    that stands for each takes time in proportion to the findings it may meet."""
+
+    def __init__(self, flagged: Sequence[Flagged]) -> None:
+        self.flagged = flagged
+        self.subjects = [subjects(v) for _, v in flagged]
+        self.statements = [_statement(v.op) for _, v in flagged]
+        self.by_statement: dict[tuple[str, int, int], list[int]] = {}
+        self.by_rule: dict[str, list[int]] = {}
+        for i, (spec, _) in enumerate(flagged):
+            self.by_statement.setdefault(self.statements[i], []).append(i)
+            self.by_rule.setdefault(spec.id, []).append(i)
+
+    def standing_for(self, i: int, spec: RuleSpec) -> int | None:
+        """The index of the finding that stands for finding `i`, if one does."""
+        v = self.flagged[i][1]
+        for overlap in _BY_DROPPED.get(spec.id, ()):
+            if overlap.cause and overlap.cause != v.cause:
                 continue
-            meet: tuple[str, int, int] | None = _statement(v.caused_by)
-        else:
-            meet = statement if overlap.scope == STATEMENT else None
-        for j, (other, _) in enumerate(flagged):
-            if (
-                j != i
-                and (overlap.kept is ANY_RULE or other.id in overlap.kept)
-                and other.severity >= spec.severity
-                and (meet is None or facts[j][1] == meet)
-                and (overlap.scope == CAUSE or overlap.cause or about <= facts[j][0])
-            ):
-                return j
-    return None
+            if overlap.scope == CAUSE:
+                if v.caused_by is None:
+                    continue
+                candidates = self.by_statement.get(_statement(v.caused_by), [])
+            elif overlap.scope == STATEMENT:
+                candidates = self.by_statement[self.statements[i]]
+            elif overlap.kept is ANY_RULE:
+                candidates = list(range(len(self.flagged)))
+            else:
+                candidates = sorted(j for k in overlap.kept for j in self.by_rule.get(k, ()))
+            for j in candidates:
+                other = self.flagged[j][0]
+                if (
+                    j != i
+                    and (overlap.kept is ANY_RULE or other.id in overlap.kept)
+                    and other.severity >= spec.severity
+                    and (
+                        overlap.scope == CAUSE
+                        or overlap.cause
+                        or self.subjects[i] <= self.subjects[j]
+                    )
+                ):
+                    return j
+        return None
 
 
 def _with_asides(v: Violation, asides: list[str]) -> Violation:
