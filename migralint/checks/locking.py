@@ -63,6 +63,16 @@ def held_by_earlier(op: ops.Op, ctx: Context) -> tuple[ops.Name, ops.Op] | None:
     return HeldLocks(ctx).on(table.key)
 
 
+def lock_wait_unbounded(ctx: Context) -> bool:
+    """True when a lock wait here is known to have no lock_timeout: none is set in the
+    session, and the set does not leave it to the role or the connection (a set whose
+    files never set it, told so once by require-lock-timeout: see LockTimeoutConvention)."""
+    if ctx.session.has_timeout("lock_timeout"):
+        return False
+    convention = ctx.catalog.lock_timeout
+    return convention.set_in is not None or not convention.told
+
+
 def held_lock(table: ops.Name, taken: ops.Op) -> str:
     """`` `<statement>` (line N) holds ACCESS EXCLUSIVE on <table> ``, for messages."""
     return f"`{statement_text(taken)}` (line {taken.loc.line}) holds ACCESS EXCLUSIVE on {table}"

@@ -11,7 +11,9 @@ locks the held table itself is judged by its own rule.) When a locking rule flag
 statement for what it does itself (an index build, a validated constraint, a
 rewrite), that finding stands for this one and says which lock is held meanwhile; a
 mere wait for another table's lock is the missing lock_timeout, and
-`require-lock-timeout`'s finding in the same migration says it instead.
+`require-lock-timeout`'s finding in the same migration says it instead. Such a wait
+is not reported in a set whose files never set `lock_timeout` (it may come from the
+role or the connection): `require-lock-timeout` tells that set once.
 
 ## Why is this bad?
 Locks are released only at commit. A brief `ALTER TABLE … ADD COLUMN` followed by a
@@ -43,7 +45,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.locking import HeldLocks, held_lock, other_tables_locked, work_under_lock
+from migralint.checks.locking import (
+    HeldLocks,
+    held_lock,
+    lock_wait_unbounded,
+    other_tables_locked,
+    work_under_lock,
+)
 from migralint.context import Context
 from migralint.overlaps import LOCK_WAIT
 from migralint.postgres import lock_taken
@@ -64,7 +72,7 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if work and table is not None and table.key in held and lock_taken(op) is not None:
         work = None  # DDL that locks the table itself: its own locking rule judges it
     locked = []
-    if not ctx.session.has_timeout("lock_timeout"):  # with one, the wait is bounded
+    if lock_wait_unbounded(ctx):  # with a lock_timeout, the wait is bounded
         locked = list(other_tables_locked(op, ctx, held))
     if work is None and not locked:
         return
