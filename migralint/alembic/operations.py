@@ -125,6 +125,11 @@ class _Args:
     def flag(self, name: str) -> bool:
         return self.value(name) is True
 
+    def not_valid(self) -> bool:
+        """`postgresql_not_valid=True`: SQLAlchemy adds the constraint NOT VALID on
+        PostgreSQL (other dialects ignore the option)."""
+        return self.site.dialect == "postgres" and self.flag("postgresql_not_valid")
+
     def text(self, name: str, *, required: bool = True) -> str | None:
         node = self.named.get(name)
         found = self.site.scope.text(node)
@@ -308,6 +313,7 @@ def _create_foreign_key(a: _Args) -> list[ops.Op]:
         a.text("constraint_name", required=False),
         a.columns("local_cols"),
         references=ref,
+        not_valid=a.not_valid(),
     )
     return _constraint(a, constraint, "source_table")
 
@@ -325,7 +331,9 @@ def _create_primary_key(a: _Args) -> list[ops.Op]:
 def _create_check(a: _Args) -> list[ops.Op]:
     name = a.text("constraint_name", required=False)
     expression = a.text("condition", required=False) or "<expression>"
-    return _constraint(a, ops.Constraint("check", name, expression=expression))
+    return _constraint(
+        a, ops.Constraint("check", name, expression=expression, not_valid=a.not_valid())
+    )
 
 
 def _create_exclude(a: _Args) -> list[ops.Op]:
