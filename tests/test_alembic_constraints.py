@@ -1,5 +1,6 @@
-"""Alembic constraint operations read as SQL's: `postgresql_not_valid=True` is the
-`NOT VALID` SQLAlchemy writes on PostgreSQL, so the scan-free re-add is not flagged."""
+"""Alembic constraints and indexes read as the SQL SQLAlchemy writes for them:
+`postgresql_not_valid=True` is `NOT VALID` on PostgreSQL, so the scan-free re-add is
+not flagged, and `sa.Column(…, index=True)` is the CREATE INDEX after the column."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 from migralint.config import Settings
 from migralint.engine import lint_paths
 
-NOT_VALID = Path(__file__).resolve().parents[1] / "fixtures" / "alembic" / "not_valid"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
+NOT_VALID = FIXTURES / "not_valid"
 _SCANS = ("adding-foreign-key-constraint", "constraint-missing-not-valid")
 
 
@@ -31,4 +33,23 @@ def test_without_postgresql_not_valid_the_same_re_adds_are_flagged(tmp_path: Pat
     assert _scans(project) == [
         ("n2_cascade.py", 16, "adding-foreign-key-constraint"),
         ("n2_cascade.py", 26, "constraint-missing-not-valid"),
+    ]
+
+
+def test_a_column_with_index_true_gets_the_index_sqlalchemy_writes() -> None:
+    """i1's users.team_id has `index=True`, so i2's foreign key finds ix_users_team_id;
+    i2's new flag with `index=True` builds ix_users_is_draft on the existing users,
+    as `--alembic-render` shows."""
+    project = FIXTURES / "column_index"
+    rules = ("require-concurrent-index-creation", "foreign-key-without-index")
+    static = lint_paths([project], Settings(select=rules))
+    rendered = lint_paths([project], Settings(select=rules, alembic_render=True))
+    found = [
+        (Path(f.path).name, f.line, f.rule, f.message.split(" on ")[0]) for f in static.findings
+    ]
+    assert found == [
+        ("i2_flags.py", 16, "require-concurrent-index-creation", "creating ix_users_is_draft")
+    ]
+    assert [(f.line, f.message) for f in rendered.findings] == [
+        (f.line, f.message) for f in static.findings
     ]

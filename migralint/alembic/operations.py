@@ -176,18 +176,14 @@ def _unresolved(site: Site, reason: str) -> UnresolvedCall:
 
 def _add_column(a: _Args) -> list[ops.Op]:
     node = a.node("column")
-    column = (
-        schema_items.column(node, a.site.scope)
-        if isinstance(node, ast.Call) and schema_items.callee(node) == "Column"
-        else None
-    )
-    if column is None:
+    column = None
+    if isinstance(node, ast.Call) and schema_items.callee(node) == "Column":
+        column = schema_items.column(node, a.site.scope)
+    if not isinstance(node, ast.Call) or column is None:
         raise _Missing("the column is not a literal `sa.Column(…)`")
-    return [
-        ops.AddColumn(
-            loc=a.site.loc, table=a.table(), column=column, if_not_exists=a.flag("if_not_exists")
-        )
-    ]
+    loc, table = a.site.loc, a.table()
+    add = ops.AddColumn(loc=loc, table=table, column=column, if_not_exists=a.flag("if_not_exists"))
+    return [add, *schema_items.column_index(node, column, table, loc, a.site.scope)]
 
 
 def _drop_column(a: _Args) -> list[ops.Op]:
@@ -242,8 +238,10 @@ def _type_change(a: _Args, loc: ops.Location, table: ops.Name, column: str) -> l
 
 def _create_table(a: _Args) -> list[ops.Op]:
     scope = a.site.scope
+    loc, table = a.site.loc, a.table()
     columns: list[ops.Column] = []
     constraints: list[ops.Constraint] = []
+    indexes: list[ops.Op] = []
     for item in a.extra:
         if not isinstance(item, ast.Call):
             continue
@@ -251,17 +249,17 @@ def _create_table(a: _Args) -> list[ops.Op]:
             if (column := schema_items.column(item, scope)) is None:
                 raise _Missing("a column's name is not a literal string")
             columns.append(column)
+            indexes += schema_items.column_index(item, column, table, loc, scope)
         elif (constraint := schema_items.table_constraint(item, scope)) is not None:
             constraints.append(constraint)
-    return [
-        ops.CreateTable(
-            loc=a.site.loc,
-            table=a.table(),
-            columns=schema_items.with_serial_key(columns, constraints, a.extra, scope),
-            constraints=tuple(constraints),
-            if_not_exists=a.flag("if_not_exists"),
-        )
-    ]
+    create = ops.CreateTable(
+        loc=loc,
+        table=table,
+        columns=schema_items.with_serial_key(columns, constraints, a.extra, scope),
+        constraints=tuple(constraints),
+        if_not_exists=a.flag("if_not_exists"),
+    )
+    return [create, *indexes]
 
 
 def _drop_table(a: _Args) -> list[ops.Op]:
