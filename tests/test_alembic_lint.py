@@ -86,9 +86,34 @@ def test_a_type_change_without_existing_type_or_history_is_not_judged(tmp_path: 
         "down_revision = None\n\n\ndef upgrade():\n"
         '    op.alter_column("users", "name", type_=sa.String(100))\n'
     )
-    result = lint_paths([tmp_path], Settings())
-    assert [(f.rule, f.line) for f in result.findings] == [("alembic-type-change-unjudged", 9)]
-    assert "cannot be judged" in result.findings[0].message
+    result = lint_paths([tmp_path], Settings(select=("compatibility",)))
+    assert [(f.rule, f.line) for f in result.findings] == [("changing-column-type", 9)]
+    assert "cannot be judged: the old type is unknown" in result.findings[0].message
+
+
+def test_without_existing_type_the_creating_revision_gives_the_old_type(tmp_path: Path) -> None:
+    """As SQL's ALTER COLUMN TYPE is judged: e2 narrows e1's varchar(255) (values that do
+    not fit make it fail), and widens e1's integer to bigint (a rewrite), both without
+    existing_type; the same rules judge them as SQL's."""
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    head = 'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "{}"\n'
+    (versions / "e1_create.py").write_text(
+        head.format("e1") + "down_revision = None\n\n\ndef upgrade():\n"
+        '    op.create_table("users", sa.Column("name", sa.String(255)), '
+        'sa.Column("visits", sa.Integer()))\n'
+    )
+    (versions / "e2_retype.py").write_text(
+        head.format("e2") + 'down_revision = "e1"\n\n\ndef upgrade():\n'
+        '    op.alter_column("users", "name", type_=sa.String(50))\n'
+        '    op.alter_column("users", "visits", type_=sa.BigInteger())\n'
+    )
+    result = lint_paths([tmp_path], Settings(select=("compatibility",)))
+    assert [(f.rule, f.line) for f in result.findings] == [
+        ("narrowing-column-type", 9),
+        ("changing-column-type", 10),
+    ]
+    assert "from integer to bigint" in result.findings[1].message
 
 
 @pytest.mark.parametrize(

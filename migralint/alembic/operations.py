@@ -221,19 +221,20 @@ def _alter_column(a: _Args) -> list[ops.Op]:
 
 def _type_change(a: _Args, loc: ops.Location, table: ops.Name, column: str) -> list[ops.Op]:
     """The AlterColumnType SQL's ALTER COLUMN TYPE reads, with the old type it states
-    (`existing_type`), when both types are known; else an UnjudgedTypeChange."""
+    (`existing_type`; else the catalog's, from the revision that created the column);
+    an UnjudgedTypeChange when the new type is not one migralint can read."""
     scope = a.site.scope
     new = schema_items.data_type(a.node("type_"), scope)
+    if new is None:
+        written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
+        return [UnjudgedTypeChange(loc=loc, table=table, column=column, written=written)]
     existing = schema_items.data_type(a.node("existing_type"), scope)
-    if new is not None and existing is not None:
-        using = a.text("postgresql_using", required=False)
-        return [
-            ops.AlterColumnType(
-                loc=loc, table=table, column=column, type=new, using=using, old_type=existing
-            )
-        ]
-    written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
-    return [UnjudgedTypeChange(loc=loc, table=table, column=column, type=new, written=written)]
+    using = a.text("postgresql_using", required=False)
+    return [
+        ops.AlterColumnType(
+            loc=loc, table=table, column=column, type=new, using=using, old_type=existing
+        )
+    ]
 
 
 def _create_table(a: _Args) -> list[ops.Op]:
