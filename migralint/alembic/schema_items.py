@@ -169,7 +169,8 @@ def column(node: ast.Call, scope: Scope) -> ops.Column | None:
     for item in rest:
         if isinstance(item, ast.Call) and callee(item) == "ForeignKey" and item.args:
             target = scope.text(item.args[0]) or ""
-            constraints.append(ops.Constraint("foreign_key", references=_reference(target)))
+            fk = ops.Constraint("foreign_key", columns=(name,), references=_reference(target))
+            constraints.append(fk)
     return ops.Column(
         name=name,
         type=data_type(type_node, scope),
