@@ -22,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import site
 import sys
+import sysconfig
 import traceback
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -146,10 +148,16 @@ def _isolated(paths: list[str]) -> contextlib.Generator[None]:
         sys.modules.update(saved_modules)
 
 
+# The standard library's and site-packages' folders (not the prefixes: an application
+# checked out in /usr/src/app is no part of a Python installed in /usr).
 _INSTALLATION = tuple(
     {
         os.path.join(os.path.realpath(p), "")
-        for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
+        for p in [
+            *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+            *site.getsitepackages(),
+            site.getusersitepackages(),
+        ]
     }
 )
 
