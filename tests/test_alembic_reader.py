@@ -347,3 +347,17 @@ def test_rows_written_through_the_orm_or_run_time_sql_are_unread_writes() -> Non
     ]
     assert built.call == "connection.execute"
     assert not [op for op in _ops(refill / "f3_drop_bio.py", "down") if isinstance(op, UnreadWrite)]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "not_valid"), [("postgres", True), ("cockroach", True), ("mysql", False)]
+)
+def test_postgresql_not_valid_holds_where_postgresqls_compiler_renders(
+    dialect: str, not_valid: bool
+) -> None:
+    path = FIXTURES / "not_valid" / "versions" / "n2_cascade.py"
+    added = [op for op in _ops(path, dialect=dialect) if isinstance(op, ops.AddConstraint)]
+    assert [(c.constraint.kind, c.constraint.not_valid) for c in added] == [
+        ("foreign_key", not_valid),
+        ("check", not_valid),
+    ]

@@ -52,6 +52,8 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "create_table_comment": (("table_name", "comment"), ("comment",)),
     "drop_table_comment": (("table_name",), ()),
 }
+# The dialects SQLAlchemy compiles with PostgreSQL's DDL compiler (`postgresql_*` options).
+_POSTGRESQL_COMPILED = ("postgres", "cockroach")
 # Operations that change nothing in the database by themselves.
 NO_OP_METHODS = frozenset(
     {
@@ -126,9 +128,9 @@ class _Args:
         return self.value(name) is True
 
     def not_valid(self) -> bool:
-        """`postgresql_not_valid=True`: SQLAlchemy adds the constraint NOT VALID on
-        PostgreSQL (other dialects ignore the option)."""
-        return self.site.dialect == "postgres" and self.flag("postgresql_not_valid")
+        """`postgresql_not_valid=True`: SQLAlchemy adds the constraint NOT VALID with
+        PostgreSQL's compiler (CockroachDB's dialect is one); other dialects ignore it."""
+        return self.site.dialect in _POSTGRESQL_COMPILED and self.flag("postgresql_not_valid")
 
     def text(self, name: str, *, required: bool = True) -> str | None:
         node = self.named.get(name)
