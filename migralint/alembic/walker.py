@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.existence_guard import asks_what_exists, returns_unless
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
-from migralint.alembic.ops import CommitInRevision, UnreadWrite
+from migralint.alembic.ops import CommitInRevision, UnreadWrite, UnresolvedCall
 from migralint.alembic.source import PythonSource
 from migralint.alembic.values import UNRESOLVED, Scope, assignments
 from migralint.sql import ops
@@ -127,6 +127,7 @@ class Walker:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
         else:
+            yield from self._given_op_elsewhere(node, frame)
             yield from self._calls(node, frame)
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
@@ -159,8 +160,6 @@ class Walker:
         return ops.Name(name, schema) if name else None
 
     def _unresolved_batch(self, call: ast.Call) -> Emitted:
-        from migralint.alembic.ops import UnresolvedCall
-
         reason = "the table name is not a literal string: the block was not checked"
         return Emitted(
             UnresolvedCall(
@@ -216,6 +215,27 @@ class Walker:
         elif _writes_rows(call):
             loc = self.source.location(call)
             yield Emitted(UnreadWrite(loc=loc, call=self.source.segment(func)), frame.autocommit)
+
+    def _given_op_elsewhere(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
+        """A call made for its effect (its value unused) to a function of another module
+        that is given `op` or a batch: what it does to the database is not read."""
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not isinstance(call, ast.Call) or self._is_op(call, frame):
+            return
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            return  # a helper of this file: followed
+        given = [*call.args, *(k.value for k in call.keywords)]
+        handles = frame.op_names | frame.batches.keys()
+        if not any(isinstance(a, ast.Name) and a.id in handles for a in given):
+            return
+        loc, name = self.source.location(call), self.source.segment(func)
+        reason = "a function of another module is given `op`: what it does was not checked"
+        for op in (
+            UnresolvedCall(loc=loc, call=name, reason=reason),
+            UnreadWrite(loc=loc, call=name),
+        ):
+            yield Emitted(op, frame.autocommit)
 
     def _is_op(self, call: ast.expr, frame: _Frame) -> bool:
         func = call.func if isinstance(call, ast.Call) else None
