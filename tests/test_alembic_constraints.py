@@ -72,3 +72,13 @@ def test_a_columns_foreign_key_is_on_that_column_as_in_sql() -> None:
         ("c3_unlink.py", "drop-constraint", "dropping constraint users_team_id_fkey on users"),
     ]
     assert "rows may now point at missing parents" in result.findings[2].message
+
+
+def test_a_foreign_keys_source_schema_names_its_table() -> None:
+    """create_foreign_key's schema is `source_schema`: the key is on shop.orders, whose
+    user_id s1 indexed."""
+    rules = ("adding-foreign-key-constraint", "foreign-key-without-index")
+    result = lint_paths([FIXTURES / "schemas"], Settings(select=rules))
+    assert [f.message.split(" blocks")[0] for f in result.findings] == [
+        "adding a validated foreign key on shop.orders (user_id) → shop.users"
+    ]

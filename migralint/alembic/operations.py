@@ -143,10 +143,10 @@ class _Args:
             raise _Missing(f"argument `{name}` is not a literal string")
         return found
 
-    def table(self, name: str = "table_name") -> ops.Name:
+    def table(self, name: str = "table_name", schema: str = "schema") -> ops.Name:
         if self.site.batch is not None:
             return self.site.batch
-        return ops.Name(self.text(name) or "", self.text("schema", required=False))
+        return ops.Name(self.text(name) or "", self.text(schema, required=False))
 
     def columns(self, name: str) -> tuple[str, ...]:
         node = self.named.get(name)
@@ -302,8 +302,11 @@ def _drop_index(a: _Args) -> list[ops.Op]:
     ]
 
 
-def _constraint(a: _Args, constraint: ops.Constraint, table: str = "table_name") -> list[ops.Op]:
-    return [ops.AddConstraint(loc=a.site.loc, table=a.table(table), constraint=constraint)]
+def _constraint(
+    a: _Args, constraint: ops.Constraint, table: ops.Name | None = None
+) -> list[ops.Op]:
+    table = table or a.table()
+    return [ops.AddConstraint(loc=a.site.loc, table=table, constraint=constraint)]
 
 
 def _create_foreign_key(a: _Args) -> list[ops.Op]:
@@ -316,7 +319,7 @@ def _create_foreign_key(a: _Args) -> list[ops.Op]:
         references=ref,
         not_valid=a.not_valid(),
     )
-    return _constraint(a, constraint, "source_table")
+    return _constraint(a, constraint, a.table("source_table", "source_schema"))
 
 
 def _create_unique(a: _Args) -> list[ops.Op]:
