@@ -142,7 +142,7 @@ def _isolated(paths: list[str]) -> contextlib.Generator[None]:
         yield
     finally:
         sys.path[:] = saved_path
-        for name in [n for n, m in sys.modules.items() if n not in saved_modules]:
+        for name in [n for n in sys.modules if n not in saved_modules]:
             if not _installed(sys.modules[name]):
                 del sys.modules[name]
         sys.modules.update(saved_modules)

@@ -217,8 +217,9 @@ class Walker:
             yield Emitted(UnreadWrite(loc=loc, call=self.source.segment(func)), frame.autocommit)
 
     def _given_op_elsewhere(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
-        """A call made for its effect (its value unused) to a function of another module
-        that is given `op` or a batch: what it does to the database is not read."""
+        """A call made for its effect (its value unused) to a function the walker does
+        not follow (another module's, a nested one) that is given `op` or a batch: what
+        it does to the database is not read."""
         call = node.value if isinstance(node, ast.Expr) else None
         if not isinstance(call, ast.Call) or self._is_op(call, frame):
             return
@@ -230,7 +231,7 @@ class Walker:
         if not any(isinstance(a, ast.Name) and a.id in handles for a in given):
             return
         loc, name = self.source.location(call), self.source.segment(func)
-        reason = "a function of another module is given `op`: what it does was not checked"
+        reason = "a function not defined at the top of this file is given `op`: not checked"
         for op in (
             UnresolvedCall(loc=loc, call=name, reason=reason),
             UnreadWrite(loc=loc, call=name),
