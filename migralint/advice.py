@@ -18,6 +18,7 @@ _OUTSIDE_TRANSACTION = {
     "diesel": "put it in its own migration whose `metadata.toml` says `run_in_transaction = false`",
     "sqlx": "put it in its own migration whose first line is `-- no-transaction`",
     "morph": "put it in its own migration whose first line is `-- morph:nontransactional`",
+    "alembic": "run it in a `with op.get_context().autocommit_block():` block of its revision",
 }
 
 

@@ -86,7 +86,7 @@ def test_every_operation_of_the_upgrade_in_order() -> None:
         "SetNotNull",  # email nullable=False
         "AlterColumnType",  # name, varchar(50) → varchar(100) (existing_type)
         "AlterColumnType",  # user_id, with existing_type
-        "UnjudgedTypeChange",  # amount, without existing_type
+        "AlterColumnType",  # amount, without existing_type: a1 created it numeric(10,2)
         "SetDefault",
         "RenameColumn",
         "CreateIndex",
@@ -109,8 +109,9 @@ def test_every_operation_of_the_upgrade_in_order() -> None:
     assert isinstance(retype, ops.AlterColumnType) and retype.column == "user_id"
     assert retype.type == ops.DataType("bigint", sql="bigint")
     assert retype.old_type == ops.DataType("integer", sql="integer")
-    unjudged = found[4]
-    assert isinstance(unjudged, UnjudgedTypeChange) and unjudged.column == "amount"
+    amount = found[4]
+    assert isinstance(amount, ops.AlterColumnType) and amount.column == "amount"
+    assert amount.old_type is None  # the catalog knows it from a1
     rename = found[6]
     assert isinstance(rename, ops.RenameColumn) and (rename.column, rename.new_name) == (
         "email",
@@ -176,7 +177,7 @@ def test_downgrade_is_read_separately() -> None:
         ("postgres", ["DropConstraint:awards_team_id_fkey", "AddColumn:awards"]),
         (
             "mysql",
-            ["DropConstraint:awards_ibfk_1", "AddColumn:awards", "UnjudgedTypeChange:awards"],
+            ["DropConstraint:awards_ibfk_1", "AddColumn:awards", "AlterColumnType:awards"],
         ),
         ("sqlite", []),
     ],
@@ -346,3 +347,17 @@ def test_rows_written_through_the_orm_or_run_time_sql_are_unread_writes() -> Non
     ]
     assert built.call == "connection.execute"
     assert not [op for op in _ops(refill / "f3_drop_bio.py", "down") if isinstance(op, UnreadWrite)]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "not_valid"), [("postgres", True), ("cockroach", True), ("mysql", False)]
+)
+def test_postgresql_not_valid_holds_where_postgresqls_compiler_renders(
+    dialect: str, not_valid: bool
+) -> None:
+    path = FIXTURES / "not_valid" / "versions" / "n2_cascade.py"
+    added = [op for op in _ops(path, dialect=dialect) if isinstance(op, ops.AddConstraint)]
+    assert [(c.constraint.kind, c.constraint.not_valid) for c in added] == [
+        ("foreign_key", not_valid),
+        ("check", not_valid),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -100,3 +101,17 @@ def test_prepend_sys_path_lets_a_revision_import_the_application() -> None:
     assert "accounts.legacy_code" in rendered.findings[0].message
     static = lint_paths([project], Settings(select=("destructive", "correctness")))
     assert [f.rule for f in static.findings] == ["alembic-unresolved-op"]
+
+
+def test_two_projects_rendered_in_one_run_each_import_their_own_app() -> None:
+    """Both projects have `app.names` and a revision `a1_drop_legacy.py`: what the first
+    imported is forgotten after it, so the second reads its own names."""
+    projects = [FIXTURES / "app_import", FIXTURES / "app_import_other"]
+    before = sys.path[:]
+    for order in (projects, projects[::-1]):
+        rendered = lint_paths(order, Settings(alembic_render=True, select=("drop-column",)))
+        assert sorted(f.message.split(" deletes")[0] for f in rendered.findings) == [
+            "dropping column accounts.legacy_code",
+            "dropping column sessions.old_token",
+        ]
+    assert "app" not in sys.modules and sys.path == before

@@ -29,6 +29,7 @@ def _flagged(spec: RuleSpec, section: str, tmp_path: Path) -> bool:
 
 def test_there_are_alembic_rules() -> None:
     assert {r.id for r in RULES} == {
+        "alembic-batch-recreate",
         "alembic-commit-in-revision",
         "alembic-failing-op",
         "alembic-render-failed",

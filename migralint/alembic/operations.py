@@ -52,6 +52,8 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "create_table_comment": (("table_name", "comment"), ("comment",)),
     "drop_table_comment": (("table_name",), ()),
 }
+# The dialects SQLAlchemy compiles with PostgreSQL's DDL compiler (`postgresql_*` options).
+_POSTGRESQL_COMPILED = ("postgres", "cockroach")
 # Operations that change nothing in the database by themselves.
 NO_OP_METHODS = frozenset(
     {
@@ -125,6 +127,11 @@ class _Args:
     def flag(self, name: str) -> bool:
         return self.value(name) is True
 
+    def not_valid(self) -> bool:
+        """`postgresql_not_valid=True`: SQLAlchemy adds the constraint NOT VALID with
+        PostgreSQL's compiler (CockroachDB's dialect is one); other dialects ignore it."""
+        return self.site.dialect in _POSTGRESQL_COMPILED and self.flag("postgresql_not_valid")
+
     def text(self, name: str, *, required: bool = True) -> str | None:
         node = self.named.get(name)
         found = self.site.scope.text(node)
@@ -136,10 +143,10 @@ class _Args:
             raise _Missing(f"argument `{name}` is not a literal string")
         return found
 
-    def table(self, name: str = "table_name") -> ops.Name:
+    def table(self, name: str = "table_name", schema: str = "schema") -> ops.Name:
         if self.site.batch is not None:
             return self.site.batch
-        return ops.Name(self.text(name) or "", self.text("schema", required=False))
+        return ops.Name(self.text(name) or "", self.text(schema, required=False))
 
     def columns(self, name: str) -> tuple[str, ...]:
         node = self.named.get(name)
@@ -171,18 +178,14 @@ def _unresolved(site: Site, reason: str) -> UnresolvedCall:
 
 def _add_column(a: _Args) -> list[ops.Op]:
     node = a.node("column")
-    column = (
-        schema_items.column(node, a.site.scope)
-        if isinstance(node, ast.Call) and schema_items.callee(node) == "Column"
-        else None
-    )
-    if column is None:
+    column = None
+    if isinstance(node, ast.Call) and schema_items.callee(node) == "Column":
+        column = schema_items.column(node, a.site.scope)
+    if not isinstance(node, ast.Call) or column is None:
         raise _Missing("the column is not a literal `sa.Column(…)`")
-    return [
-        ops.AddColumn(
-            loc=a.site.loc, table=a.table(), column=column, if_not_exists=a.flag("if_not_exists")
-        )
-    ]
+    loc, table = a.site.loc, a.table()
+    add = ops.AddColumn(loc=loc, table=table, column=column, if_not_exists=a.flag("if_not_exists"))
+    return [add, *schema_items.column_index(node, column, table, loc, a.site.scope)]
 
 
 def _drop_column(a: _Args) -> list[ops.Op]:
@@ -220,25 +223,28 @@ def _alter_column(a: _Args) -> list[ops.Op]:
 
 def _type_change(a: _Args, loc: ops.Location, table: ops.Name, column: str) -> list[ops.Op]:
     """The AlterColumnType SQL's ALTER COLUMN TYPE reads, with the old type it states
-    (`existing_type`), when both types are known; else an UnjudgedTypeChange."""
+    (`existing_type`; else the catalog's, from the revision that created the column);
+    an UnjudgedTypeChange when the new type is not one migralint can read."""
     scope = a.site.scope
     new = schema_items.data_type(a.node("type_"), scope)
+    if new is None:
+        written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
+        return [UnjudgedTypeChange(loc=loc, table=table, column=column, written=written)]
     existing = schema_items.data_type(a.node("existing_type"), scope)
-    if new is not None and existing is not None:
-        using = a.text("postgresql_using", required=False)
-        return [
-            ops.AlterColumnType(
-                loc=loc, table=table, column=column, type=new, using=using, old_type=existing
-            )
-        ]
-    written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
-    return [UnjudgedTypeChange(loc=loc, table=table, column=column, type=new, written=written)]
+    using = a.text("postgresql_using", required=False)
+    return [
+        ops.AlterColumnType(
+            loc=loc, table=table, column=column, type=new, using=using, old_type=existing
+        )
+    ]
 
 
 def _create_table(a: _Args) -> list[ops.Op]:
     scope = a.site.scope
+    loc, table = a.site.loc, a.table()
     columns: list[ops.Column] = []
     constraints: list[ops.Constraint] = []
+    indexes: list[ops.Op] = []
     for item in a.extra:
         if not isinstance(item, ast.Call):
             continue
@@ -246,17 +252,17 @@ def _create_table(a: _Args) -> list[ops.Op]:
             if (column := schema_items.column(item, scope)) is None:
                 raise _Missing("a column's name is not a literal string")
             columns.append(column)
+            indexes += schema_items.column_index(item, column, table, loc, scope)
         elif (constraint := schema_items.table_constraint(item, scope)) is not None:
             constraints.append(constraint)
-    return [
-        ops.CreateTable(
-            loc=a.site.loc,
-            table=a.table(),
-            columns=schema_items.with_serial_key(columns, constraints, a.extra, scope),
-            constraints=tuple(constraints),
-            if_not_exists=a.flag("if_not_exists"),
-        )
-    ]
+    create = ops.CreateTable(
+        loc=loc,
+        table=table,
+        columns=schema_items.with_serial_key(columns, constraints, a.extra, scope),
+        constraints=tuple(constraints),
+        if_not_exists=a.flag("if_not_exists"),
+    )
+    return [create, *indexes]
 
 
 def _drop_table(a: _Args) -> list[ops.Op]:
@@ -296,8 +302,11 @@ def _drop_index(a: _Args) -> list[ops.Op]:
     ]
 
 
-def _constraint(a: _Args, constraint: ops.Constraint, table: str = "table_name") -> list[ops.Op]:
-    return [ops.AddConstraint(loc=a.site.loc, table=a.table(table), constraint=constraint)]
+def _constraint(
+    a: _Args, constraint: ops.Constraint, table: ops.Name | None = None
+) -> list[ops.Op]:
+    table = table or a.table()
+    return [ops.AddConstraint(loc=a.site.loc, table=table, constraint=constraint)]
 
 
 def _create_foreign_key(a: _Args) -> list[ops.Op]:
@@ -308,8 +317,9 @@ def _create_foreign_key(a: _Args) -> list[ops.Op]:
         a.text("constraint_name", required=False),
         a.columns("local_cols"),
         references=ref,
+        not_valid=a.not_valid(),
     )
-    return _constraint(a, constraint, "source_table")
+    return _constraint(a, constraint, a.table("source_table", "source_schema"))
 
 
 def _create_unique(a: _Args) -> list[ops.Op]:
@@ -325,7 +335,9 @@ def _create_primary_key(a: _Args) -> list[ops.Op]:
 def _create_check(a: _Args) -> list[ops.Op]:
     name = a.text("constraint_name", required=False)
     expression = a.text("condition", required=False) or "<expression>"
-    return _constraint(a, ops.Constraint("check", name, expression=expression))
+    return _constraint(
+        a, ops.Constraint("check", name, expression=expression, not_valid=a.not_valid())
+    )
 
 
 def _create_exclude(a: _Args) -> list[ops.Op]:

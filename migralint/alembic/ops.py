@@ -44,12 +44,18 @@ class UnreadWrite(ops.Op):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BatchRecreate(ops.TableOp):
+    """`batch_alter_table(…, recreate="always")` outside SQLite: Alembic copies the
+    table's rows into a new table, drops the original and renames the copy to its name,
+    instead of altering it (its "move and copy")."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnjudgedTypeChange(ops.TableOp):
-    """`alter_column(type_=…)` whose old type (`existing_type`) or new type migralint
-    cannot read: `type` is None when the new type is unknown, `written` its source."""
+    """`alter_column(type_=…)` to a type migralint cannot read (an application's own
+    type): `written` is its source."""
 
     column: str
-    type: ops.DataType | None
     written: str = ""
 
 

@@ -5,7 +5,8 @@ This EXECUTES the revision file's code: its module body when it is loaded, then 
 function (env.py is not run: the MigrationContext is configured here, for the linted
 dialect, with `as_sql=True`). As `alembic` does, the `prepend_sys_path` folders of the
 project's `alembic.ini` (relative to its folder) come first on `sys.path` meanwhile,
-so a revision can import the application.
+so a revision can import the application; the modules it imports from the project
+are forgotten afterwards, so two projects' `app` packages (or helpers) do not mix.
 
 Each statement Alembic writes is placed at the innermost line of the revision file on
 the call stack as it is written: the `op.` call (for a `batch_alter_table` block,
@@ -21,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import site
 import sys
+import sysconfig
 import traceback
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -65,7 +68,7 @@ class Renderer:
             return []
         capture = _Capture(self._code_path)
         try:
-            with _quiet(), _on_sys_path(self._sys_path):
+            with _quiet(), _isolated(self._sys_path):
                 _run(function, self.dialect, capture)
         except (Exception, SystemExit) as error:
             return self._failed(f"{name}() failed", error, line)
@@ -79,7 +82,7 @@ class Renderer:
         from alembic.util.pyfiles import load_module_py
 
         try:
-            with _quiet(), _on_sys_path(self._sys_path):
+            with _quiet(), _isolated(self._sys_path):
                 return load_module_py(f"_migralint_render_{abs(hash(self.path))}", self.path), None
         except (Exception, SystemExit) as error:
             return None, self._failed("loading the revision failed", error, 1)
@@ -128,13 +131,42 @@ def _prepended_paths(version_folder: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def _on_sys_path(paths: list[str]) -> contextlib.Generator[None]:
-    saved = sys.path[:]
+def _isolated(paths: list[str]) -> contextlib.Generator[None]:
+    """The revision's code runs with `paths` first on `sys.path`; afterwards `sys.path`
+    and `sys.modules` are as before, but for the modules it imported from the Python
+    installation (SQLAlchemy's dialects, say): the project's own (its `app`, its
+    helpers) are forgotten, so another project's revisions import theirs."""
+    saved_path, saved_modules = sys.path[:], dict(sys.modules)
     sys.path[:0] = paths
     try:
         yield
     finally:
-        sys.path[:] = saved
+        sys.path[:] = saved_path
+        for name in [n for n in sys.modules if n not in saved_modules]:
+            if not _installed(sys.modules[name]):
+                del sys.modules[name]
+        sys.modules.update(saved_modules)
+
+
+# The standard library's and site-packages' folders (not the prefixes: an application
+# checked out in /usr/src/app is no part of a Python installed in /usr).
+_INSTALLATION = tuple(
+    {
+        os.path.join(os.path.realpath(p), "")
+        for p in [
+            *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+            *site.getsitepackages(),
+            site.getusersitepackages(),
+        ]
+    }
+)
+
+
+def _installed(module: ModuleType) -> bool:
+    """True for a built-in module or one whose files lie in the Python installation."""
+    places = [getattr(module, "__file__", None), *getattr(module, "__path__", ())]
+    found = [os.path.realpath(p) for p in places if isinstance(p, str)]
+    return all(p.startswith(_INSTALLATION) for p in found)
 
 
 @contextlib.contextmanager

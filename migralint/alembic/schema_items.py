@@ -6,9 +6,11 @@ None: rules then do not guess."""
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import replace
 
 from migralint.alembic.values import UNRESOLVED, Scope
+from migralint.pgfacts import NAMEDATALEN
 from migralint.postgres import is_volatile_expression
 from migralint.sql import ops
 
@@ -162,12 +164,13 @@ def column(node: ast.Call, scope: Scope) -> ops.Column | None:
     constraints: list[ops.Constraint] = []
     if primary:
         constraints.append(ops.Constraint("primary_key", columns=(name,)))
-    if scope.value(kw.get("unique")) is True:
-        constraints.append(ops.Constraint("unique", columns=(name,)))
+    if scope.value(kw.get("unique")) is True and not _indexed(node, scope):
+        constraints.append(ops.Constraint("unique", columns=(name,)))  # else a UNIQUE index
     for item in rest:
         if isinstance(item, ast.Call) and callee(item) == "ForeignKey" and item.args:
             target = scope.text(item.args[0]) or ""
-            constraints.append(ops.Constraint("foreign_key", references=_reference(target)))
+            fk = ops.Constraint("foreign_key", columns=(name,), references=_reference(target))
+            constraints.append(fk)
     return ops.Column(
         name=name,
         type=data_type(type_node, scope),
@@ -176,6 +179,29 @@ def column(node: ast.Call, scope: Scope) -> ops.Column | None:
         identity=any(callee(item) == "Identity" for item in rest),
         constraints=tuple(constraints),
     )
+
+
+def column_index(
+    node: ast.Call, column: ops.Column, table: ops.Name, loc: ops.Location, scope: Scope
+) -> list[ops.CreateIndex]:
+    """The CREATE INDEX SQLAlchemy writes after the table or the column for
+    `sa.Column(…, index=True)`: `ix_<table>_<column>` (its default naming convention,
+    shortened as it does past 63 bytes), UNIQUE with `unique=True`."""
+    if not _indexed(node, scope):
+        return []
+    unique = scope.value(next((k.value for k in node.keywords if k.arg == "unique"), None))
+    name = f"ix_{table.name}_{column.name}"
+    if len(name) > NAMEDATALEN:
+        name = f"{name[: NAMEDATALEN - 8]}_{hashlib.md5(name.encode()).hexdigest()[-4:]}"
+    return [
+        ops.CreateIndex(
+            loc=loc, table=table, name=name, columns=(column.name,), unique=unique is True
+        )
+    ]
+
+
+def _indexed(node: ast.Call, scope: Scope) -> bool:
+    return scope.value(next((k.value for k in node.keywords if k.arg == "index"), None)) is True
 
 
 def _reference(target: str, columns: tuple[str, ...] = ()) -> ops.ForeignKeyRef:

@@ -1,12 +1,13 @@
 """Walk an `upgrade()` / `downgrade()` body and collect the Ops it performs, in order.
 
 Followed statically: `with op.batch_alter_table(…) as batch_op:` (the table for the
-block), `with op.get_context().autocommit_block():` (its Ops run outside the
-transaction), `if` on the dialect (only the configured dialect's branch; a condition
-the reader cannot decide walks both), `for` over a literal list (once per item, else
-once), `try` (the body, not the handlers), `if` on what the database holds (its Ops are
-`guarded`: see existence_guard.py), and helper functions of the same file that
-receive `op` or `batch_op` (their bodies, with the arguments bound).
+block; with `recreate="always"`, first a BatchRecreate of it), `with
+op.get_context().autocommit_block():` (its Ops run outside the transaction), `if` on
+the dialect (only the configured dialect's branch; a condition the reader cannot
+decide walks both), `for` over a literal list (once per item, else once), `try` (the
+body, not the handlers), `if` on what the database holds (its Ops are `guarded`: see
+existence_guard.py), and helper functions of the same file that receive `op` or
+`batch_op` (their bodies, with the arguments bound).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.existence_guard import asks_what_exists, returns_unless
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
-from migralint.alembic.ops import CommitInRevision, UnreadWrite
+from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
 from migralint.alembic.source import PythonSource
 from migralint.alembic.values import UNRESOLVED, Scope, assignments
 from migralint.sql import ops
@@ -127,6 +128,7 @@ class Walker:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
         else:
+            yield from self._given_op_elsewhere(node, frame)
             yield from self._calls(node, frame)
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
@@ -143,6 +145,9 @@ class Walker:
             elif method == "batch_alter_table" and self._is_op(call, frame):
                 assert isinstance(call, ast.Call)
                 table = self._batch_table(call, frame.scope)
+                if table is not None and _recreates(call, frame.scope):
+                    loc = self.source.location(call)
+                    yield Emitted(BatchRecreate(loc=loc, table=table), inner.autocommit)
                 target = item.optional_vars
                 if isinstance(target, ast.Name) and table is not None:
                     inner = replace(inner, batches={**inner.batches, target.id: table})
@@ -159,8 +164,6 @@ class Walker:
         return ops.Name(name, schema) if name else None
 
     def _unresolved_batch(self, call: ast.Call) -> Emitted:
-        from migralint.alembic.ops import UnresolvedCall
-
         reason = "the table name is not a literal string: the block was not checked"
         return Emitted(
             UnresolvedCall(
@@ -217,6 +220,28 @@ class Walker:
             loc = self.source.location(call)
             yield Emitted(UnreadWrite(loc=loc, call=self.source.segment(func)), frame.autocommit)
 
+    def _given_op_elsewhere(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
+        """A call made for its effect (its value unused) to a function the walker does
+        not follow (another module's, a nested one) that is given `op` or a batch: what
+        it does to the database is not read."""
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not isinstance(call, ast.Call) or self._is_op(call, frame):
+            return
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            return  # a helper of this file: followed
+        given = [*call.args, *(k.value for k in call.keywords)]
+        handles = frame.op_names | frame.batches.keys()
+        if not any(isinstance(a, ast.Name) and a.id in handles for a in given):
+            return
+        loc, name = self.source.location(call), self.source.segment(func)
+        reason = "a function not defined at the top of this file is given `op`: not checked"
+        for op in (
+            UnresolvedCall(loc=loc, call=name, reason=reason),
+            UnreadWrite(loc=loc, call=name),
+        ):
+            yield Emitted(op, frame.autocommit)
+
     def _is_op(self, call: ast.expr, frame: _Frame) -> bool:
         func = call.func if isinstance(call, ast.Call) else None
         return (
@@ -250,6 +275,12 @@ class Walker:
         )
         found = _until_return(self._body(node.body, inner))
         yield from found
+
+
+def _recreates(call: ast.Call, scope: Scope) -> bool:
+    """Whether the batch block moves and copies its table on every database."""
+    recreate = next((k.value for k in call.keywords if k.arg == "recreate"), None)
+    return scope.value(recreate) == "always"
 
 
 def _guarded(emitted: Emitted) -> Emitted:

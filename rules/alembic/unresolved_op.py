@@ -4,7 +4,9 @@
 Flags an `op.` call of a revision that the static reader cannot translate: an
 operation it does not know (a plugin's `op.sync_enum_values`, a custom operation),
 an argument that is not a literal (a table name computed at run time, `**kwargs`),
-or `op.execute()` of SQL built at run time. The rest of the revision is still read.
+`op.execute()` of SQL built at run time, or a function of another module called for
+its effect with `op` or a batch (`drop_foreign_keys(op, "orders")`), whose operations
+are not read. The rest of the revision is still read.
 
 ## Why is this bad?
 migralint reads revisions without running them, so a pull request cannot execute

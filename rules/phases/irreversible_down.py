@@ -5,7 +5,10 @@ In down migrations, flags `ADD COLUMN` and `CREATE TABLE` that bring back what t
 migration dropped, unless the down file also refills it (an `UPDATE` or `INSERT` into
 that table; in an Alembic `downgrade()`, also rows written through the application's
 models or SQL built at run time, whose table cannot be read) or a comment in it says
-the data is not restored.
+the data is not restored. In an Alembic revision the `downgrade()` is judged only when
+the revision is marked `# migralint: phase=contract`: otherwise the `upgrade()` in the
+same file is told its drop deletes the data (drop-column, drop-table), and that is the
+one finding of that loss.
 
 ## Why is this bad?
 The rollback looks complete, and the previous release starts against a column that is
@@ -31,6 +34,7 @@ import re
 from collections.abc import Iterator
 
 from migralint.alembic.ops import UnreadWrite
+from migralint.checks.destructive import removal_planned
 from migralint.checks.file_index import after, table_key
 from migralint.checks.grouping import listing, per_statement
 from migralint.checks.phases import rebuild_source
@@ -58,6 +62,8 @@ _REFILLS = (ops.Update, ops.Insert)
 def check(op: ops.AddColumn | ops.CreateTable, ctx: Context) -> Iterator[Violation]:
     if ctx.file.direction != "down" or any(_NOTE.search(c.text) for c in ctx.comments):
         return
+    if ctx.file.tool == "alembic" and not removal_planned(ctx.file):
+        return  # the upgrade's own drop finding, in this file, reports the loss
     found = per_statement(op, ctx, _recreated_empty)
     if not found:
         return
