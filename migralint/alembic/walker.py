@@ -19,6 +19,7 @@ from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.existence_guard import asks_what_exists, returns_unless
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import CommitInRevision, UnreadWrite
+from migralint.alembic.sessions import joins_migration
 from migralint.alembic.source import PythonSource
 from migralint.alembic.values import UNRESOLVED, Scope, assignments
 from migralint.sql import ops
@@ -57,6 +58,7 @@ class _Frame:
     helpers: tuple[str, ...] = ()  # helper functions being followed (no recursion)
     certain: bool = True  # not inside a branch whose condition is unknown
     guarded: bool = False  # under a test of what the database holds (existence_guard)
+    sessions: frozenset[str] = frozenset()  # names of sessions that join the migration
 
 
 class _Jump(Exception):
@@ -92,7 +94,7 @@ class Walker:
             for other in self.functions.values():
                 if other.name.startswith(f"{name}_"):
                     found += self.function(other.name)
-        return found
+        return _after_leading_commits(found)
 
     def _body(self, statements: list[ast.stmt], frame: _Frame) -> Iterator[Emitted]:
         for statement in statements:
@@ -140,6 +142,8 @@ class Walker:
             method = _method(call)
             if method == "autocommit_block":
                 inner = replace(inner, autocommit=True)
+            elif isinstance(item.optional_vars, ast.Name) and self._joins(call, frame):
+                inner = replace(inner, sessions=inner.sessions | {item.optional_vars.id})
             elif method == "batch_alter_table" and self._is_op(call, frame):
                 assert isinstance(call, ast.Call)
                 table = self._batch_table(call, frame.scope)
@@ -210,7 +214,7 @@ class Walker:
                 found = [UnreadWrite(loc=loc, call=self.source.segment(func))]
             for op in found:
                 yield Emitted(op, frame.autocommit)
-        elif method == "commit" and not call.args:
+        elif method == "commit" and not call.args and not self._joins(target, frame):
             text = self.source.segment(func)
             yield Emitted(CommitInRevision(loc=self.source.location(call), call=text))
         elif _writes_rows(call):
@@ -225,6 +229,11 @@ class Walker:
             and func.value.id in frame.op_names
         )
 
+    def _joins(self, node: ast.expr, frame: _Frame) -> bool:
+        """Whether `node` is a session that joins the migration's transaction."""
+        named = isinstance(node, ast.Name) and node.id in frame.sessions
+        return named or joins_migration(node, frame.scope, frame.op_names)
+
     def _helper(self, call: ast.Call, node: ast.FunctionDef, frame: _Frame) -> Iterator[Emitted]:
         """Follow a same-file function, binding `op`/`batch_op` and static arguments."""
         if node.name in frame.helpers or len(frame.helpers) >= _MAX_HELPER_DEPTH:
@@ -235,21 +244,36 @@ class Walker:
         op_names = set(self.op_names - set(params))
         batches: dict[str, ops.Name] = {}
         bound: dict[str, ast.expr] = {}
+        sessions: set[str] = set()
         for name in params:
             arg = given.get(name)
             if isinstance(arg, ast.Name) and arg.id in frame.op_names:
                 op_names.add(name)
             elif isinstance(arg, ast.Name) and arg.id in frame.batches:
                 batches[name] = frame.batches[arg.id]
+            elif arg is not None and self._joins(arg, frame):
+                sessions.add(name)
             else:
                 value = frame.scope.value(arg) if arg is not None else UNRESOLVED
                 bound[name] = ast.Constant(value=value)
         scope = self.module_scope.child(_local_names(node, set()) | bound)
         inner = _Frame(
-            scope, frozenset(op_names), batches, frame.autocommit, (*frame.helpers, node.name)
+            scope,
+            frozenset(op_names),
+            batches,
+            frame.autocommit,
+            (*frame.helpers, node.name),
+            sessions=frozenset(sessions),
         )
         found = _until_return(self._body(node.body, inner))
         yield from found
+
+
+def _after_leading_commits(found: list[Emitted]) -> list[Emitted]:
+    """The Ops without commits that come before anything else the function does: such a
+    commit ends the earlier revisions' transaction, and leaves nothing half-applied."""
+    first = (i for i, e in enumerate(found) if not isinstance(e.op, CommitInRevision))
+    return found[next(first, len(found)) :]
 
 
 def _guarded(emitted: Emitted) -> Emitted:

@@ -1,8 +1,13 @@
 """`.commit()` inside an Alembic revision: a failure after it leaves the revision half-applied.
 
 ## What it does
-Flags a call of `.commit()` in `upgrade()` or `downgrade()`: `db.session.commit()`,
-`session.commit()`, `connection.commit()`.
+Flags a call of `.commit()` in `upgrade()` or `downgrade()` that commits the
+migration's transaction, or another connection's, after the revision has begun:
+`db.session.commit()` (the application's session), `op.get_bind().commit()`
+(SQLAlchemy 2.x). Not flagged: a session bound to the migration's connection
+(`orm.Session(bind=op.get_bind())`, `sessionmaker(bind=bind)()`), which joins its
+transaction, so its `commit()` commits nothing; and a commit before anything else the
+function does, which leaves nothing of the revision half-applied.
 
 ## Why is this bad?
 Alembic runs the revision inside its transaction and records the new version only
