@@ -1,0 +1,51 @@
+"""What the static reader makes of code real revisions write: dialect guards on the
+dialect's class, tables named through models and loops, commits that end the
+transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migralint.alembic.front_end import revision_parts
+from migralint.alembic.ops import EnvironmentRun
+from migralint.alembic.project import read_version_set
+from migralint.sql import ops
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
+
+
+def _ops(path: Path, dialect: str = "postgres") -> list[ops.Op]:
+    """The upgrade's Ops of the revision at `path`, without env.py's and the end."""
+    parts = revision_parts(path, path.read_text(), dialect, read_version_set(path.parent))
+    skipped = (ops.EndOfFile, ops.SetSetting, EnvironmentRun)
+    return [
+        p.op
+        for part in parts
+        if part.direction == "up"
+        for p in part.pieces
+        if not isinstance(p.op, skipped)
+    ]
+
+
+def _lines(path: Path, text: str) -> list[int]:
+    return [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "statements"),
+    [
+        ("postgres", ["jsonb", "ix_slices_owner", "weight", "legacy"]),
+        ("mysql", ["MEDIUMTEXT"]),
+        ("sqlite", ["legacy"]),
+    ],
+)
+def test_isinstance_of_the_dialect_class_is_a_dialect_branch(
+    dialect: str, statements: list[str]
+) -> None:
+    path = FIXTURES / "dialect_classes" / "versions" / "a1_dialect_classes.py"
+    found = _ops(path, dialect)
+    assert not any(isinstance(op, ops.Unparsed) for op in found)
+    expected = [line for text in statements for line in _lines(path, text)]
+    assert [op.loc.line for op in found] == expected
