@@ -49,3 +49,28 @@ def test_isinstance_of_the_dialect_class_is_a_dialect_branch(
     assert not any(isinstance(op, ops.Unparsed) for op in found)
     expected = [line for text in statements for line in _lines(path, text)]
     assert [op.loc.line for op in found] == expected
+
+
+def test_tables_named_by_models_loops_and_helpers_are_read() -> None:
+    path = FIXTURES / "models" / "migrations" / "versions" / "a1_models_loops_helpers.py"
+    found = _ops(path)
+    described = [
+        (type(op).__name__, op.table.name if isinstance(op, ops.TableOp) else None) for op in found
+    ]
+    assert described == [
+        ("CreateTable", "notes"),  # a model imported from the project
+        ("CreateIndex", "reminders"),  # … under another name
+        ("DropTable", "archives"),  # a model of the revision
+        ("RenameTable", "note_tags"),  # a loop over pairs, unpacked
+        ("RenameTable", "note_links"),
+        ("SetNotNull", "notes"),  # a loop over a dict's items
+        ("SetNotNull", "labels"),
+        ("AddColumn", "notes"),  # a helper returning sa.Column, its default argument
+        ("AddColumn", "labels"),  # … called with an argument, through a name
+        ("UnresolvedCall", None),  # a model of a module outside the project
+        ("UnresolvedCall", None),  # a name no static reading gives: once, not per item
+    ]
+    columns = [op.column.name for op in found if isinstance(op, ops.AddColumn)]
+    assert columns == ["owner_id", "labeller_id"]
+    unresolved = [op.loc.line for op in found if not isinstance(op, ops.TableOp)]
+    assert unresolved == _lines(path, "Stranger.__tablename__") + _lines(path, "constraint_name(")

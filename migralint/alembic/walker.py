@@ -3,10 +3,13 @@
 Followed statically: `with op.batch_alter_table(…) as batch_op:` (the table for the
 block), `with op.get_context().autocommit_block():` (its Ops run outside the
 transaction), `if` on the dialect (only the configured dialect's branch; a condition
-the reader cannot decide walks both), `for` over a literal list (once per item, else
-once), `try` (the body, not the handlers), `if` on what the database holds (its Ops are
-`guarded`: see existence_guard.py), and helper functions of the same file that
-receive `op` or `batch_op` (their bodies, with the arguments bound).
+the reader cannot decide walks both), `for` over a literal list, tuple or dict
+(`.items()`, unpacked into several names: once per item, else once; the same Op
+repeated at one place is kept once), `try` (the body, not the handlers), `if` on what
+the database holds (its Ops are `guarded`: see existence_guard.py), helper functions
+of the same file that receive `op` or `batch_op` (their bodies, with the arguments
+bound) or return one expression (`sa.Column(…)`, in the call's arguments), and model
+classes' `__tablename__` (models.py).
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.existence_guard import asks_what_exists, returns_unless
+from migralint.alembic.models import model_tables
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import CommitInRevision, UnreadWrite
 from migralint.alembic.sessions import joins_migration
 from migralint.alembic.source import PythonSource
-from migralint.alembic.values import UNRESOLVED, Scope, assignments
+from migralint.alembic.values import UNRESOLVED, Scope, assignments, iterated, unpacked
 from migralint.sql import ops
 
 _MAX_HELPER_DEPTH = 8
@@ -77,7 +82,8 @@ class Walker:
         self.source = source
         self.dialect = dialect
         self.pg_version = pg_version
-        self.module_scope = Scope(assignments(module.body))
+        tables = model_tables(module, Path(source.path))
+        self.module_scope = Scope(assignments(module.body) | tables)
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
         self.op_names = frozenset({"op", *_imported_op_names(module)})
 
@@ -94,7 +100,7 @@ class Walker:
             for other in self.functions.values():
                 if other.name.startswith(f"{name}_"):
                     found += self.function(other.name)
-        return _after_leading_commits(found)
+        return _once_each(_after_leading_commits(found))
 
     def _body(self, statements: list[ast.stmt], frame: _Frame) -> Iterator[Emitted]:
         for statement in statements:
@@ -134,6 +140,10 @@ class Walker:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):  # later statements see this value
                     frame.scope.bind(target.id, node.value)
+                else:  # `table, column = item.split(".")`
+                    value = frame.scope.value(node.value)
+                    for name, bound in (unpacked(target, value) or {}).items():
+                        frame.scope.bind(name, bound)
 
     def _with(self, node: ast.With | ast.AsyncWith, frame: _Frame) -> Iterator[Emitted]:
         inner = frame
@@ -174,11 +184,13 @@ class Walker:
 
     def _for(self, node: ast.For | ast.AsyncFor, frame: _Frame) -> Iterator[Emitted]:
         yield from self._calls(node.iter, frame)
-        items = frame.scope.value(node.iter)
-        if isinstance(node.target, ast.Name) and isinstance(items, tuple) and items:
-            for item in items[:_MAX_UNROLL]:
-                bound = frame.scope.child({node.target.id: ast.Constant(value=item)})
-                if (yield from _loop_pass(self._body(node.body, replace(frame, scope=bound)))):
+        items = iterated(node.iter, frame.scope)
+        names = [unpacked(node.target, item) for item in items[:_MAX_UNROLL]]
+        if names and all(n is not None for n in names):
+            for bound in names:
+                assert bound is not None
+                inner = replace(frame, scope=frame.scope.child(bound))
+                if (yield from _loop_pass(self._body(node.body, inner))):
                     return  # a `break` known to run
         else:
             yield from _loop_pass(self._body(node.body, frame))
@@ -204,7 +216,8 @@ class Walker:
             if method in NO_OP_METHODS:
                 return
             loc = self.source.location(call)
-            site = Site(call, method, loc, frame.scope, self.dialect, self.pg_version, batch)
+            inlined, scope = self._inlined(call, frame.scope)
+            site = Site(inlined, method, loc, scope, self.dialect, self.pg_version, batch)
             for op in operation_ops(site):
                 yield Emitted(op, frame.autocommit)
         elif method == "execute" and call.args:
@@ -228,6 +241,30 @@ class Walker:
             and isinstance(func.value, ast.Name)
             and func.value.id in frame.op_names
         )
+
+    def _inlined(self, call: ast.Call, scope: Scope) -> tuple[ast.Call, Scope]:
+        """The call with each argument that is (or names) the result of a same-file
+        helper returning one expression (`def _column(): return sa.Column(…)`) replaced by
+        that expression, and the scope that binds the helpers' parameters."""
+        bound: dict[str, ast.expr] = {}
+
+        def argument(node: ast.expr) -> ast.expr:
+            value = scope.lookup(node.id) if isinstance(node, ast.Name) else node
+            if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
+                return node
+            helper = self.functions.get(value.func.id)
+            returned = _returned(helper) if helper is not None else None
+            if helper is None or returned is None:
+                return node
+            bound.update(_arguments(helper, value, scope))
+            return returned
+
+        args = [argument(a) for a in call.args]
+        keywords = [ast.keyword(k.arg, argument(k.value)) for k in call.keywords]
+        if not bound and all(a is b for a, b in zip(args, call.args, strict=True)):
+            return call, scope
+        inlined = ast.copy_location(ast.Call(call.func, args, keywords), call)
+        return inlined, scope.child(bound)
 
     def _joins(self, node: ast.expr, frame: _Frame) -> bool:
         """Whether `node` is a session that joins the migration's transaction."""
@@ -267,6 +304,40 @@ class Walker:
         )
         found = _until_return(self._body(node.body, inner))
         yield from found
+
+
+def _returned(node: ast.FunctionDef) -> ast.expr | None:
+    """What a function whose body is one `return <expression>` (after its docstring)
+    returns."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    only = body[0] if len(body) == 1 else None
+    return only.value if isinstance(only, ast.Return) else None
+
+
+def _arguments(node: ast.FunctionDef, call: ast.Call, scope: Scope) -> dict[str, ast.expr]:
+    """The function's parameters bound to the static values of the call's arguments
+    (or their defaults); what is not static is unknown."""
+    params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    given = dict(
+        zip(params[len(params) - len(node.args.defaults) :], node.args.defaults, strict=True)
+    )
+    given.update(zip(params, call.args, strict=False))
+    given.update({k.arg: k.value for k in call.keywords if k.arg})
+    return {p: ast.Constant(value=scope.value(given.get(p))) for p in params}
+
+
+def _once_each(found: list[Emitted]) -> list[Emitted]:
+    """The Ops without repeats of the same Op at the same place: a loop or a helper that
+    does one thing several times over (or cannot be read each time) is one Op."""
+    seen: set[Emitted] = set()
+    kept = []
+    for emitted in found:
+        if emitted not in seen:
+            kept.append(emitted)
+            seen.add(emitted)
+    return kept
 
 
 def _after_leading_commits(found: list[Emitted]) -> list[Emitted]:
