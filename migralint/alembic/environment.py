@@ -30,6 +30,7 @@ _TIMEOUT = re.compile(
 )
 _ENV_SIZE = 1 << 20
 _INI_LEVELS = 4  # how far above the version folder alembic.ini may be
+NESTING = 3  # how far below a `versions` folder a revision's folder may be
 # SQLAlchemy URL schemes (before `+driver`) → migralint's dialects.
 _SCHEMES = {
     "postgresql": "postgres",
@@ -94,7 +95,7 @@ def find_environment(version_folder: Path) -> Environment:
     found = next(
         (
             read_environment(folder / "env.py")
-            for folder in (version_folder, version_folder.parent)
+            for folder in script_folders(version_folder)
             if (folder / "env.py").is_file()
         ),
         Environment(),
@@ -102,6 +103,15 @@ def find_environment(version_folder: Path) -> Environment:
     if found.dialect is None and not found.replaces_url:
         return replace(found, dialect=_ini_dialect(version_folder))
     return found
+
+
+def script_folders(version_folder: Path) -> list[Path]:
+    """Where the env.py of a version folder's revisions may be, nearest first: the folder
+    and the one above it; for a folder below `versions/` (a per-dialect tree,
+    `versions/postgresql/`), every folder up to the one above `versions`."""
+    chain = [version_folder, *version_folder.parents][: NESTING + 2]
+    versions = next((i for i, p in enumerate(chain) if p.name == "versions"), None)
+    return chain[: versions + 2] if versions is not None else chain[:2]
 
 
 def read_environment(path: Path) -> Environment:
