@@ -48,10 +48,12 @@ _MAX_UNROLL = 64
 
 @dataclass(frozen=True)
 class Emitted:
-    """One Op and whether it runs inside an `autocommit_block` (outside the transaction)."""
+    """One Op and whether it runs outside the transaction: in an `autocommit_block`, or
+    after a COMMIT sent as SQL (`outside` then says so)."""
 
     op: ops.Op
     autocommit: bool = False
+    outside: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Walker:
         self.module_scope = Scope(assignments(module.body) | tables)
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
         self.op_names = frozenset({"op", *_imported_op_names(module)})
+        self._outside = ""  # why the Ops from here on run outside the transaction
 
     def function(self, name: str) -> list[Emitted]:
         """The Ops of module-level function `name` ([] when it is not defined)."""
@@ -95,6 +98,7 @@ class Walker:
         params = {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
         op_names = self.op_names | ({"op"} & params)
         scope = self.module_scope.child(_local_names(node, params - {"op"}))
+        self._outside = ""
         found = _until_return(self._body(node.body, _Frame(scope, op_names)))
         if _dispatches_by_name(node):  # the multidb template: globals()[f"upgrade_{db}"]()
             for other in self.functions.values():
@@ -200,7 +204,13 @@ class Walker:
         """The Ops of the calls inside one simple statement or expression, in order."""
         for call in _calls_in_order(node):
             for emitted in self._call(call, frame):
+                if not emitted.autocommit:
+                    emitted = replace(emitted, op=_as_commit(emitted.op, self.source, call))
+                if self._outside and not emitted.autocommit:
+                    emitted = replace(emitted, autocommit=True, outside=self._outside)
                 yield _guarded(emitted) if frame.guarded else emitted
+                if _sends_commit(emitted):
+                    self._outside = _after_commit(emitted.op.loc.line)
 
     def _call(self, call: ast.Call, frame: _Frame) -> Iterator[Emitted]:
         func = call.func
@@ -306,6 +316,25 @@ class Walker:
         yield from found
 
 
+def _as_commit(op: ops.Op, source: PythonSource, call: ast.Call) -> ops.Op:
+    """A COMMIT sent as SQL ends Alembic's transaction: a commit in the revision."""
+    if isinstance(op, ops.Commit) and not op.rollback:
+        return CommitInRevision(loc=op.loc, call=source.segment(call), raw=True)
+    return op
+
+
+def _sends_commit(emitted: Emitted) -> bool:
+    op = emitted.op
+    return isinstance(op, CommitInRevision) and op.raw and not emitted.autocommit
+
+
+def _after_commit(line: int) -> str:
+    return (
+        f"after the COMMIT sent at line {line}: outside Alembic's transaction (psycopg2; "
+        "psycopg 3 opens a new one)"
+    )
+
+
 def _returned(node: ast.FunctionDef) -> ast.expr | None:
     """What a function whose body is one `return <expression>` (after its docstring)
     returns."""
@@ -328,6 +357,12 @@ def _arguments(node: ast.FunctionDef, call: ast.Call, scope: Scope) -> dict[str,
     return {p: ast.Constant(value=scope.value(given.get(p))) for p in params}
 
 
+def _leaves_nothing(op: ops.Op) -> bool:
+    """A commit through SQLAlchemy: first in the revision, it commits only what earlier
+    revisions did (a COMMIT sent as SQL is judged wherever it is)."""
+    return isinstance(op, CommitInRevision) and not op.raw
+
+
 def _once_each(found: list[Emitted]) -> list[Emitted]:
     """The Ops without repeats of the same Op at the same place: a loop or a helper that
     does one thing several times over (or cannot be read each time) is one Op."""
@@ -343,7 +378,7 @@ def _once_each(found: list[Emitted]) -> list[Emitted]:
 def _after_leading_commits(found: list[Emitted]) -> list[Emitted]:
     """The Ops without commits that come before anything else the function does: such a
     commit ends the earlier revisions' transaction, and leaves nothing half-applied."""
-    first = (i for i, e in enumerate(found) if not isinstance(e.op, CommitInRevision))
+    first = (i for i, e in enumerate(found) if not _leaves_nothing(e.op))
     return found[next(first, len(found)) :]
 
 
