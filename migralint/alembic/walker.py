@@ -366,12 +366,10 @@ def _leaves_nothing(op: ops.Op) -> bool:
 def _once_each(found: list[Emitted]) -> list[Emitted]:
     """The Ops without repeats of the same Op at the same place: a loop or a helper that
     does one thing several times over (or cannot be read each time) is one Op."""
-    seen: set[Emitted] = set()
-    kept = []
+    kept: list[Emitted] = []
     for emitted in found:
-        if emitted not in seen:
+        if emitted not in kept[-_MAX_UNROLL:]:  # a repeat comes within one unrolled loop
             kept.append(emitted)
-            seen.add(emitted)
     return kept
 
 
