@@ -66,7 +66,7 @@ def test_tables_named_by_models_loops_and_helpers_are_read() -> None:
         ("SetNotNull", "notes"),  # a loop over a dict's items
         ("SetNotNull", "labels"),
         ("AddColumn", "notes"),  # a helper returning sa.Column, its default argument
-        ("AddColumn", "labels"),  # … called with an argument, through a name
+        ("AddColumn", "labels"),  # … through a name; a model on prepend_sys_path
         ("UnresolvedCall", None),  # a model of a module outside the project
         ("UnresolvedCall", None),  # a name no static reading gives: once, not per item
     ]

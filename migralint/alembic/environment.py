@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -191,15 +192,30 @@ def find_ini(version_folder: Path) -> Path | None:
 
 def _ini_dialect(version_folder: Path) -> str | None:
     """The dialect of `sqlalchemy.url` in the nearest `alembic.ini` above the folder."""
+    return dialect_of_url(ini_option(version_folder, "sqlalchemy.url"))
+
+
+def prepend_sys_path(version_folder: Path) -> list[Path]:
+    """The folders `prepend_sys_path` of the nearest `alembic.ini` puts first on
+    `sys.path`, relative to that file's folder (where `alembic` runs)."""
+    ini = find_ini(version_folder)
+    separators = rf"[\s,{re.escape(os.pathsep)}]+"  # alembic's legacy splitting
+    entries = re.split(separators, ini_option(version_folder, "prepend_sys_path"))
+    here = str(ini.parent) if ini is not None else ""
+    return [ini.parent / e.replace("%(here)s", here) for e in entries if e and ini is not None]
+
+
+def ini_option(version_folder: Path, name: str) -> str:
+    """An `[alembic]` option of the nearest `alembic.ini` above the folder ("" if none)."""
     ini = find_ini(version_folder)
     if ini is None:
-        return None
+        return ""
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(read_file(str(ini), _ENV_SIZE).decode("utf-8", "replace"))
     except (InputError, configparser.Error):
-        return None
-    return dialect_of_url(parser.get("alembic", "sqlalchemy.url", fallback=""))
+        return ""
+    return parser.get("alembic", name, fallback="")
 
 
 def _name(node: ast.expr) -> str:

@@ -4,8 +4,9 @@ A model class defined in the revision, or imported from a module of the project
 (`from app.models import Scorer`), names its table with a literal `__tablename__ = "…"`
 in its body. The module is found the way Python would find it from the project root
 (the nearest folder above the revision with a `pyproject.toml`, `setup.py`,
-`setup.cfg` or `.git`), read with `ast` and never imported; a module outside the
-project, or a class without a literal `__tablename__`, leaves the name unresolved.
+`setup.cfg` or `.git`) or from a folder `prepend_sys_path` in `alembic.ini` names
+inside it, read with `ast` and never imported; a module outside the project, or a
+class without a literal `__tablename__`, leaves the name unresolved.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import ast
 from functools import lru_cache
 from pathlib import Path
 
+from migralint.alembic.environment import prepend_sys_path
 from migralint.sources.files import InputError, read_file
 
 TABLENAME = "__tablename__"
@@ -26,15 +28,26 @@ def model_tables(module: ast.Module, path: Path) -> dict[str, ast.expr]:
     """`Model.__tablename__` → its literal, for the classes the revision defines or
     imports from the project."""
     found = {f"{name}.{TABLENAME}": table for name, table in _tables(module).items()}
-    root = project_root(path.parent)
+    roots = _import_roots(path.parent)
     for node in module.body:
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
-        imported = _module_tables(root, node.module) if root is not None else {}
+        module_name = node.module
+        imported = next((t for t in (_module_tables(r, module_name) for r in roots) if t), {})
         for alias in node.names:
             if alias.name in imported:
                 found[f"{alias.asname or alias.name}.{TABLENAME}"] = imported[alias.name]
     return found
+
+
+def _import_roots(folder: Path) -> list[Path]:
+    """Where imports of the revisions in `folder` are looked up: `prepend_sys_path`'s
+    folders inside the project, then the project root."""
+    root = project_root(folder)
+    if root is None:
+        return []
+    inside = [p for p in prepend_sys_path(folder) if p.resolve().is_relative_to(root.resolve())]
+    return [*inside, root]
 
 
 def project_root(folder: Path) -> Path | None:
