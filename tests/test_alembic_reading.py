@@ -67,6 +67,7 @@ def test_tables_named_by_models_loops_and_helpers_are_read() -> None:
         ("SetNotNull", "labels"),
         ("AddColumn", "notes"),  # a helper returning sa.Column, its default argument
         ("AddColumn", "labels"),  # … through a name; a model on prepend_sys_path
+        ("RenameConstraint", "links"),  # a helper's keyword-only parameters and default
         ("UnresolvedCall", None),  # a model of a module outside the project
         ("UnresolvedCall", None),  # a name no static reading gives: once, not per item
     ]

@@ -285,9 +285,8 @@ class Walker:
         """Follow a same-file function, binding `op`/`batch_op` and static arguments."""
         if node.name in frame.helpers or len(frame.helpers) >= _MAX_HELPER_DEPTH:
             return
-        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-        given: dict[str, ast.expr] = dict(zip(params, call.args, strict=False))
-        given.update({k.arg: k.value for k in call.keywords if k.arg})
+        given = _given(node, call)
+        params = list(given)
         op_names = set(self.op_names - set(params))
         batches: dict[str, ops.Name] = {}
         bound: dict[str, ast.expr] = {}
@@ -348,13 +347,23 @@ def _returned(node: ast.FunctionDef) -> ast.expr | None:
 def _arguments(node: ast.FunctionDef, call: ast.Call, scope: Scope) -> dict[str, ast.expr]:
     """The function's parameters bound to the static values of the call's arguments
     (or their defaults); what is not static is unknown."""
-    params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-    given = dict(
-        zip(params[len(params) - len(node.args.defaults) :], node.args.defaults, strict=True)
-    )
-    given.update(zip(params, call.args, strict=False))
-    given.update({k.arg: k.value for k in call.keywords if k.arg})
-    return {p: ast.Constant(value=scope.value(given.get(p))) for p in params}
+    given = _given(node, call)
+    return {p: ast.Constant(value=scope.value(arg)) for p, arg in given.items()}
+
+
+def _given(node: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr | None]:
+    """Each parameter of the function (keyword-only ones too) → the expression the call
+    passes for it, else its default, else None."""
+    args = node.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    given: dict[str, ast.expr | None] = dict.fromkeys(positional)
+    given |= dict.fromkeys(a.arg for a in args.kwonlyargs)
+    with_defaults = positional[len(positional) - len(args.defaults) :]
+    given |= dict(zip(with_defaults, args.defaults, strict=True))
+    given |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d}
+    given |= dict(zip(positional, call.args, strict=False))
+    given |= {k.arg: k.value for k in call.keywords if k.arg in given}
+    return given
 
 
 def _leaves_nothing(op: ops.Op) -> bool:
