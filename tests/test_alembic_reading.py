@@ -11,6 +11,8 @@ import pytest
 from migralint.alembic.front_end import revision_parts
 from migralint.alembic.ops import EnvironmentRun
 from migralint.alembic.project import read_version_set
+from migralint.config import Settings
+from migralint.engine import lint_paths
 from migralint.sql import ops
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
@@ -75,3 +77,14 @@ def test_tables_named_by_models_loops_and_helpers_are_read() -> None:
     assert columns == ["owner_id", "labeller_id"]
     unresolved = [op.loc.line for op in found if not isinstance(op, ops.TableOp)]
     assert unresolved == _lines(path, "Stranger.__tablename__") + _lines(path, "constraint_name(")
+
+
+def test_a_rule_gives_one_finding_per_line_a_loop_repeats() -> None:
+    path = FIXTURES / "models" / "migrations" / "versions" / "a1_models_loops_helpers.py"
+    result = lint_paths([path.parent], Settings())
+    (line,) = _lines(path, "op.rename_table(old, new)")
+    renames = [f for f in result.findings if f.rule == "rename-table" and f.line == line]
+    assert [f.message for f in renames] == [
+        "renaming table note_tags to labels breaks release N-1, which still queries "
+        "note_tags (and 1 more like it from this line, repeated by a loop or a helper)"
+    ]
