@@ -266,6 +266,10 @@ class Linter:
             return Linted([internal_error(path, failure(error))], "internal error")
         if migration.problem is not None:
             findings += self.judge_problem(migration.problem, migration.context)
+        if migration.context.tool == "alembic":
+            from migralint.alembic.repeats import one_per_place
+
+            findings = one_per_place(findings)
         return Linted(findings, migration.unfinished)
 
     def judge_problem(self, problem: InputProblem, info: FileInfo) -> list[Finding]:

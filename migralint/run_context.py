@@ -3,8 +3,9 @@
 `file_context` makes a migration's run context (`FileInfo`) from its layout, its
 section, the folder beside it and the configuration; the front end completes it from
 the text (phase, schema-dump header). `show_context` prints, per set (folder): the
-tool, how its files run (transaction or not, and what says so),
-its fresh installs, its up/down counts and its deployment mode. A value no file or
+tool, its files' dialect, how they run (transaction or not, and what says so),
+its fresh installs, its up/down counts (files, not the parts an Alembic revision's
+`autocommit_block` splits it into) and its deployment mode. A value no file or
 setting states is marked "assumed", with the setting that states it.
 """
 
@@ -93,9 +94,10 @@ def show_context(contexts: Iterable[FileInfo], settings: Settings) -> str:
 
 def _block(root: str, infos: Sequence[FileInfo], settings: Settings) -> str:
     tools = ", ".join(sorted({i.tool for i in infos}))
-    directions = Counter(i.direction for i in infos)
+    directions = Counter(d for d, _ in {(i.direction, i.path) for i in infos})  # files
     counts = ", ".join(f"{n} {d}" for d, n in sorted(directions.items(), key=_up_first))
     lines = [f"{root}  ({tools}: {counts})"]
+    lines += _grouped("dialect", infos, root, lambda i: i.dialect)
     lines += _grouped("transaction", infos, root, lambda i: _transaction(i, settings))
     fresh = [i for i in infos if i.fresh_install]
     if fresh:

@@ -175,6 +175,7 @@ def test_show_context_of_a_diesel_set(tmp_path: Path) -> None:
     )
     assert _show_context(tmp_path).splitlines() == [
         f"{tmp_path}  (diesel: 2 up, 2 down)",
+        "  dialect       postgres",
         "  transaction   one transaction per file: diesel runs each up.sql and down.sql in a "
         "transaction",
         "                no transaction: metadata.toml: run_in_transaction = false "
@@ -198,6 +199,7 @@ def test_show_context_of_plain_files_says_what_is_assumed(tmp_path: Path) -> Non
     )
     assert _show_context(tmp_path, "--deployment", "offline").splitlines() == [
         f"{tmp_path}  (dbmate, plain: 3 up, 1 down)",
+        "  dialect       postgres",
         "  transaction   no transaction (assumed: the layout does not say; set "
         '[tool.migralint.transaction] "<glob>" = "per-file" | "implicit" | "none", or '
         "assume_in_transaction = true)",

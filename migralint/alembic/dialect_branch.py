@@ -1,5 +1,7 @@
 """Which side of an `if` on the database dialect runs: `op.get_bind().dialect.name ==
-"mysql"`, `str(bind.engine.url).startswith("postgres")`, `dialect in (…)`, `not`,
+"mysql"`, `str(bind.engine.url).startswith("postgres")`, `dialect in (…)`,
+`isinstance(bind.dialect, MySQLDialect)` (or `PGDialect`, `postgresql.dialect`, …: a
+class named after the database; a driver's subclass counts as its database), `not`,
 `and`, `or`. Only the branch for the configured dialect is linted; a condition that is
 not about the dialect is unknown (None), and then both branches are."""
 
@@ -17,6 +19,17 @@ SQLALCHEMY_NAMES = {
     "sqlite": "sqlite",
 }
 _MAX_DEPTH = 30
+# how SQLAlchemy's dialect modules and classes start (lowercased) → its dialect name
+_CLASS_PREFIXES = (
+    ("postgresql", "postgresql"),
+    ("pgdialect", "postgresql"),
+    ("mysql", "mysql"),
+    ("mariadb", "mysql"),
+    ("sqlite", "sqlite"),
+    ("cockroachdb", "cockroachdb"),
+    ("mssql", "mssql"),
+    ("oracle", "oracle"),
+)
 
 
 class DialectTest:
@@ -46,6 +59,8 @@ class DialectTest:
             return self._bool_op(node, deeper)
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return self._compare(node.left, node.ops[0], node.comparators[0], deeper)
+        if isinstance(node, ast.Call) and _called(node) == "isinstance" and len(node.args) == 2:
+            return self._instance(node.args[0], node.args[1], deeper)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             method = node.func.attr
             subject = self.value(node.func.value, deeper)
@@ -55,6 +70,15 @@ class DialectTest:
             if method in ("startswith", "endswith") and isinstance(argument, (str, tuple)):
                 return getattr(subject, method)(argument)
         return None
+
+    def _instance(self, subject: ast.expr, classes: ast.expr, depth: int) -> bool | None:
+        """`isinstance(bind.dialect, MySQLDialect)`: None unless every class names a
+        database."""
+        if self._kind(subject, depth) != "object":
+            return None
+        options = classes.elts if isinstance(classes, ast.Tuple) else [classes]
+        names = [_class_dialect(c) for c in options]
+        return None if None in names else self.name in names
 
     def _bool_op(self, node: ast.BoolOp, depth: int) -> bool | None:
         values = [self.truth(v, depth) for v in node.values]
@@ -119,6 +143,26 @@ class DialectTest:
                 if func.attr == "get_backend_name":
                     return "name"
         return None
+
+
+def _called(call: ast.Call) -> str:
+    return call.func.id if isinstance(call.func, ast.Name) else ""
+
+
+def _class_dialect(node: ast.expr) -> str | None:
+    """The dialect a class reference names: `MySQLDialect`, `PGDialect_psycopg2`,
+    `postgresql.dialect`, `sa.dialects.sqlite.base.SQLiteDialect`; else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr.lower())
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id.lower())
+    for part in reversed(parts):
+        found = next((d for prefix, d in _CLASS_PREFIXES if part.startswith(prefix)), None)
+        if found is not None:
+            return found
+    return None
 
 
 _COMPARE = {

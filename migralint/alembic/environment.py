@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ _TIMEOUT = re.compile(
 )
 _ENV_SIZE = 1 << 20
 _INI_LEVELS = 4  # how far above the version folder alembic.ini may be
+NESTING = 3  # how far below a `versions` folder a revision's folder may be
 # SQLAlchemy URL schemes (before `+driver`) → migralint's dialects.
 _SCHEMES = {
     "postgresql": "postgres",
@@ -94,7 +96,7 @@ def find_environment(version_folder: Path) -> Environment:
     found = next(
         (
             read_environment(folder / "env.py")
-            for folder in (version_folder, version_folder.parent)
+            for folder in script_folders(version_folder)
             if (folder / "env.py").is_file()
         ),
         Environment(),
@@ -102,6 +104,15 @@ def find_environment(version_folder: Path) -> Environment:
     if found.dialect is None and not found.replaces_url:
         return replace(found, dialect=_ini_dialect(version_folder))
     return found
+
+
+def script_folders(version_folder: Path) -> list[Path]:
+    """Where the env.py of a version folder's revisions may be, nearest first: the folder
+    and the one above it; for a folder below `versions/` (a per-dialect tree,
+    `versions/postgresql/`), every folder up to the one above `versions`."""
+    chain = [version_folder, *version_folder.parents][: NESTING + 2]
+    versions = next((i for i, p in enumerate(chain) if p.name == "versions"), None)
+    return chain[: versions + 2] if versions is not None else chain[:2]
 
 
 def read_environment(path: Path) -> Environment:
@@ -181,15 +192,30 @@ def find_ini(version_folder: Path) -> Path | None:
 
 def _ini_dialect(version_folder: Path) -> str | None:
     """The dialect of `sqlalchemy.url` in the nearest `alembic.ini` above the folder."""
+    return dialect_of_url(ini_option(version_folder, "sqlalchemy.url"))
+
+
+def prepend_sys_path(version_folder: Path) -> list[Path]:
+    """The folders `prepend_sys_path` of the nearest `alembic.ini` puts first on
+    `sys.path`, relative to that file's folder (where `alembic` runs)."""
+    ini = find_ini(version_folder)
+    separators = rf"[\s,{re.escape(os.pathsep)}]+"  # alembic's legacy splitting
+    entries = re.split(separators, ini_option(version_folder, "prepend_sys_path"))
+    here = str(ini.parent) if ini is not None else ""
+    return [ini.parent / e.replace("%(here)s", here) for e in entries if e and ini is not None]
+
+
+def ini_option(version_folder: Path, name: str) -> str:
+    """An `[alembic]` option of the nearest `alembic.ini` above the folder ("" if none)."""
     ini = find_ini(version_folder)
     if ini is None:
-        return None
+        return ""
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(read_file(str(ini), _ENV_SIZE).decode("utf-8", "replace"))
     except (InputError, configparser.Error):
-        return None
-    return dialect_of_url(parser.get("alembic", "sqlalchemy.url", fallback=""))
+        return ""
+    return parser.get("alembic", name, fallback="")
 
 
 def _name(node: ast.expr) -> str:

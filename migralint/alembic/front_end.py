@@ -79,10 +79,10 @@ def revision_parts(
     for direction, name in _FUNCTIONS:
         end = _end(revision.module, name, str(path))
         emitted = _emitted(walker, renderer, name, _start(revision.module, name))
-        runs = itertools.groupby(emitted, key=lambda e: e.autocommit) if emitted else [(False, [])]
-        for autocommit, run in runs:
+        runs = itertools.groupby(emitted, key=_outside) if emitted else [(None, [])]
+        for outside, run in runs:
             pieces = (*settings, *(Piece(e.op, comments.at(e.op.loc)) for e in run))
-            run_mode, run_reason = ("none", AUTOCOMMIT_REASON) if autocommit else (mode, reason)
+            run_mode, run_reason = ("none", outside) if outside else (mode, reason)
             whole_file = comments.whole_file
             parts.append(Part(direction, run_mode, run_reason, pieces, whole_file, found_comments))
         parts[-1] = _with_end(parts[-1], end)
@@ -104,6 +104,13 @@ def _emitted(walker: Walker, renderer: Renderer | None, name: str, line: int) ->
         return rendered
     failure = [Emitted(rendered)] if rendered is not None else []
     return failure + walker.function(name)
+
+
+def _outside(emitted: Emitted) -> str | None:
+    """Why the Op runs outside the transaction; None inside it."""
+    if not emitted.autocommit:
+        return None
+    return emitted.outside or AUTOCOMMIT_REASON
 
 
 def _with_end(part: Part, end: ops.EndOfFile) -> Part:

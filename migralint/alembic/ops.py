@@ -29,9 +29,11 @@ class FailingCall(ops.Op):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommitInRevision(ops.Op):
-    """A `.commit()` inside a revision: what ran before it stays if the rest fails."""
+    """A `.commit()` inside a revision: what ran before it stays if the rest fails;
+    `raw`: a COMMIT sent as SQL (`op.execute("COMMIT")`), behind SQLAlchemy's back."""
 
     call: str  # "db.session.commit"
+    raw: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

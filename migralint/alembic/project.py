@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from migralint.alembic.environment import Environment, find_environment
+from migralint.alembic.environment import NESTING, Environment, find_environment, script_folders
 from migralint.alembic.graph import Graph, build_graph
 from migralint.alembic.revision import Problem, Revision, read_revision
 from migralint.sources.files import InputError, read_file, read_head
@@ -28,7 +28,6 @@ _HEAD_BYTES = 8192
 _LONG_HEAD_BYTES = 256 * 1024  # when the first bytes end inside the module docstring
 _NOT_REVISIONS = frozenset({"env.py", "__init__.py", "setup.py", "conftest.py"})
 MAX_REVISION_BYTES = 4 << 20
-_NESTING = 3  # how far above a folder its `versions` folder may be
 
 
 def _has_identifiers(name: str, head: str) -> bool:
@@ -94,10 +93,10 @@ class VersionSet:
 
 def set_root(folder: Path) -> Path:
     """The folder whose revisions form one graph with those of `folder`: the `versions`
-    folder at most `_NESTING` levels above it (Alembic's recursive_version_locations),
+    folder at most `NESTING` levels above it (Alembic's recursive_version_locations),
     or the innermost folder named after a database below that (a per-dialect tree);
     else `folder` itself."""
-    chain = [folder, *folder.parents][: _NESTING + 1]
+    chain = [folder, *folder.parents][: NESTING + 1]
     versions = next((i for i, p in enumerate(chain) if p.name == "versions"), None)
     if versions is None:
         return folder
@@ -161,9 +160,10 @@ def _ids_beside(root: Path) -> frozenset[str]:
 
 def set_files(root: Path) -> list[Path]:
     """Every file a revision of the set rooted at `root` is read with: its `.py` files
-    and env.py (beside them or one folder up), resolved, in a stable order."""
+    and the env.py that may run them (environment.script_folders), resolved, in a
+    stable order."""
     found = dict.fromkeys(Path(e.path).resolve() for e in _python_files(root))
-    for folder in (root, root.parent):
+    for folder in script_folders(root):
         found.setdefault((folder / "env.py").resolve())
     return list(found)
 

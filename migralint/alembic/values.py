@@ -121,6 +121,9 @@ class Scope:
             return self._dict(node, deeper)
         if isinstance(node, ast.Subscript):
             return self._item(node, deeper)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            bound = self.lookup(f"{node.value.id}.{node.attr}")  # Model.__tablename__
+            return self.value(bound, deeper) if bound is not None else UNRESOLVED
         return UNRESOLVED
 
     def _dict(self, node: ast.Dict, depth: int) -> object:
@@ -181,6 +184,12 @@ class Scope:
             return self.value(node.args[0], depth)
         if name in _SAME_TEXT and isinstance(func, ast.Attribute):  # text(…).bindparams(…)
             return self.value(func.value, depth)
+        if name == "split" and isinstance(func, ast.Attribute) and len(node.args) <= 1:
+            text = self.value(func.value, depth)
+            sep = self.value(node.args[0], depth) if node.args else None
+            if isinstance(text, str) and (sep is None or isinstance(sep, str)):
+                return tuple(text.split(sep))
+            return UNRESOLVED
         if name == "format" and isinstance(func, ast.Attribute):
             template = self.value(func.value, depth)
             args = [self.value(a, depth) for a in node.args]
@@ -192,3 +201,39 @@ class Scope:
             except (IndexError, KeyError, ValueError):
                 return UNRESOLVED
         return UNRESOLVED
+
+
+_DICT_VIEWS = frozenset({"items", "keys", "values"})
+
+
+def iterated(node: ast.expr, scope: Scope) -> tuple[object, ...]:
+    """The items a `for` over `node` takes, when known statically: a literal list or
+    tuple, a dict's keys, or `.items()` / `.keys()` / `.values()` of a dict; else ()."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _DICT_VIEWS
+        and not node.args
+    ):
+        found = scope.value(node.func.value)
+        return tuple(getattr(found, node.func.attr)()) if isinstance(found, dict) else ()
+    found = scope.value(node)
+    return tuple(found) if isinstance(found, (tuple, dict)) else ()
+
+
+def unpacked(target: ast.expr, value: object) -> dict[str, ast.expr] | None:
+    """The names an assignment target binds to `value` (`old, new` to a pair), each as a
+    constant; None when the value does not fit the target."""
+    if isinstance(target, ast.Name):
+        return {target.id: ast.Constant(value=value)}
+    if not isinstance(target, (ast.Tuple, ast.List)) or value is UNRESOLVED:
+        return None
+    if not isinstance(value, tuple) or len(value) != len(target.elts):
+        return None
+    bound: dict[str, ast.expr] = {}
+    for element, item in zip(target.elts, value, strict=True):
+        inner = unpacked(element, item)
+        if inner is None:
+            return None
+        bound.update(inner)
+    return bound

@@ -4,10 +4,13 @@ Followed statically: `with op.batch_alter_table(…) as batch_op:` (the table fo
 block; with `recreate="always"`, first a BatchRecreate of it), `with
 op.get_context().autocommit_block():` (its Ops run outside the transaction), `if` on
 the dialect (only the configured dialect's branch; a condition the reader cannot
-decide walks both), `for` over a literal list (once per item, else once), `try` (the
-body, not the handlers), `if` on what the database holds (its Ops are `guarded`: see
-existence_guard.py), and helper functions of the same file that receive `op` or
-`batch_op` (their bodies, with the arguments bound).
+decide walks both), `for` over a literal list, tuple or dict (`.items()`, unpacked
+into several names: once per item, else once; the same Op repeated at one place is
+kept once), `try` (the body, not the handlers), `if` on what the database holds (its
+Ops are `guarded`: see existence_guard.py), helper functions of the same file that
+receive `op` or `batch_op` (their bodies, with the arguments bound) or return one
+expression (`sa.Column(…)`, in the call's arguments), and model classes'
+`__tablename__` (models.py).
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.existence_guard import asks_what_exists, returns_unless
+from migralint.alembic.models import model_tables
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
+from migralint.alembic.sessions import joins_migration
 from migralint.alembic.source import PythonSource
-from migralint.alembic.values import UNRESOLVED, Scope, assignments
+from migralint.alembic.values import UNRESOLVED, Scope, assignments, iterated, unpacked
 from migralint.sql import ops
 
 _MAX_HELPER_DEPTH = 8
@@ -43,10 +49,12 @@ _MAX_UNROLL = 64
 
 @dataclass(frozen=True)
 class Emitted:
-    """One Op and whether it runs inside an `autocommit_block` (outside the transaction)."""
+    """One Op and whether it runs outside the transaction: in an `autocommit_block`, or
+    after a COMMIT sent as SQL (`outside` then says so)."""
 
     op: ops.Op
     autocommit: bool = False
+    outside: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class _Frame:
     helpers: tuple[str, ...] = ()  # helper functions being followed (no recursion)
     certain: bool = True  # not inside a branch whose condition is unknown
     guarded: bool = False  # under a test of what the database holds (existence_guard)
+    sessions: frozenset[str] = frozenset()  # names of sessions that join the migration
 
 
 class _Jump(Exception):
@@ -76,9 +85,11 @@ class Walker:
         self.source = source
         self.dialect = dialect
         self.pg_version = pg_version
-        self.module_scope = Scope(assignments(module.body))
+        tables = model_tables(module, Path(source.path))
+        self.module_scope = Scope(assignments(module.body) | tables)
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
         self.op_names = frozenset({"op", *_imported_op_names(module)})
+        self._outside = ""  # why the Ops from here on run outside the transaction
 
     def function(self, name: str) -> list[Emitted]:
         """The Ops of module-level function `name` ([] when it is not defined)."""
@@ -88,12 +99,13 @@ class Walker:
         params = {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
         op_names = self.op_names | ({"op"} & params)
         scope = self.module_scope.child(_local_names(node, params - {"op"}))
+        self._outside = ""
         found = _until_return(self._body(node.body, _Frame(scope, op_names)))
         if _dispatches_by_name(node):  # the multidb template: globals()[f"upgrade_{db}"]()
             for other in self.functions.values():
                 if other.name.startswith(f"{name}_"):
                     found += self.function(other.name)
-        return found
+        return _once_each(_after_leading_commits(found))
 
     def _body(self, statements: list[ast.stmt], frame: _Frame) -> Iterator[Emitted]:
         for statement in statements:
@@ -134,6 +146,10 @@ class Walker:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):  # later statements see this value
                     frame.scope.bind(target.id, node.value)
+                else:  # `table, column = item.split(".")`
+                    value = frame.scope.value(node.value)
+                    for name, bound in (unpacked(target, value) or {}).items():
+                        frame.scope.bind(name, bound)
 
     def _with(self, node: ast.With | ast.AsyncWith, frame: _Frame) -> Iterator[Emitted]:
         inner = frame
@@ -142,6 +158,8 @@ class Walker:
             method = _method(call)
             if method == "autocommit_block":
                 inner = replace(inner, autocommit=True)
+            elif isinstance(item.optional_vars, ast.Name) and self._joins(call, frame):
+                inner = replace(inner, sessions=inner.sessions | {item.optional_vars.id})
             elif method == "batch_alter_table" and self._is_op(call, frame):
                 assert isinstance(call, ast.Call)
                 table = self._batch_table(call, frame.scope)
@@ -173,11 +191,13 @@ class Walker:
 
     def _for(self, node: ast.For | ast.AsyncFor, frame: _Frame) -> Iterator[Emitted]:
         yield from self._calls(node.iter, frame)
-        items = frame.scope.value(node.iter)
-        if isinstance(node.target, ast.Name) and isinstance(items, tuple) and items:
-            for item in items[:_MAX_UNROLL]:
-                bound = frame.scope.child({node.target.id: ast.Constant(value=item)})
-                if (yield from _loop_pass(self._body(node.body, replace(frame, scope=bound)))):
+        items = iterated(node.iter, frame.scope)
+        names = [unpacked(node.target, item) for item in items[:_MAX_UNROLL]]
+        if names and all(n is not None for n in names):
+            for bound in names:
+                assert bound is not None
+                inner = replace(frame, scope=frame.scope.child(bound))
+                if (yield from _loop_pass(self._body(node.body, inner))):
                     return  # a `break` known to run
         else:
             yield from _loop_pass(self._body(node.body, frame))
@@ -187,7 +207,13 @@ class Walker:
         """The Ops of the calls inside one simple statement or expression, in order."""
         for call in _calls_in_order(node):
             for emitted in self._call(call, frame):
+                if not emitted.autocommit:
+                    emitted = replace(emitted, op=_as_commit(emitted.op, self.source, call))
+                if self._outside and not emitted.autocommit:
+                    emitted = replace(emitted, autocommit=True, outside=self._outside)
                 yield _guarded(emitted) if frame.guarded else emitted
+                if _sends_commit(emitted):
+                    self._outside = _after_commit(emitted.op.loc.line)
 
     def _call(self, call: ast.Call, frame: _Frame) -> Iterator[Emitted]:
         func = call.func
@@ -203,7 +229,8 @@ class Walker:
             if method in NO_OP_METHODS:
                 return
             loc = self.source.location(call)
-            site = Site(call, method, loc, frame.scope, self.dialect, self.pg_version, batch)
+            inlined, scope = self._inlined(call, frame.scope)
+            site = Site(inlined, method, loc, scope, self.dialect, self.pg_version, batch)
             for op in operation_ops(site):
                 yield Emitted(op, frame.autocommit)
         elif method == "execute" and call.args:
@@ -213,7 +240,7 @@ class Walker:
                 found = [UnreadWrite(loc=loc, call=self.source.segment(func))]
             for op in found:
                 yield Emitted(op, frame.autocommit)
-        elif method == "commit" and not call.args:
+        elif method == "commit" and not call.args and not self._joins(target, frame):
             text = self.source.segment(func)
             yield Emitted(CommitInRevision(loc=self.source.location(call), call=text))
         elif _writes_rows(call):
@@ -250,28 +277,64 @@ class Walker:
             and func.value.id in frame.op_names
         )
 
+    def _inlined(self, call: ast.Call, scope: Scope) -> tuple[ast.Call, Scope]:
+        """The call with each argument that is (or names) the result of a same-file
+        helper returning one expression (`def _column(): return sa.Column(…)`) replaced by
+        that expression, and the scope that binds the helpers' parameters."""
+        bound: dict[str, ast.expr] = {}
+
+        def argument(node: ast.expr) -> ast.expr:
+            value = scope.lookup(node.id) if isinstance(node, ast.Name) else node
+            if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
+                return node
+            helper = self.functions.get(value.func.id)
+            returned = _returned(helper) if helper is not None else None
+            if helper is None or returned is None:
+                return node
+            bound.update(_arguments(helper, value, scope))
+            return returned
+
+        args = [argument(a) for a in call.args]
+        keywords = [ast.keyword(k.arg, argument(k.value)) for k in call.keywords]
+        if not bound and all(a is b for a, b in zip(args, call.args, strict=True)):
+            return call, scope
+        inlined = ast.copy_location(ast.Call(call.func, args, keywords), call)
+        return inlined, scope.child(bound)
+
+    def _joins(self, node: ast.expr, frame: _Frame) -> bool:
+        """Whether `node` is a session that joins the migration's transaction."""
+        named = isinstance(node, ast.Name) and node.id in frame.sessions
+        return named or joins_migration(node, frame.scope, frame.op_names)
+
     def _helper(self, call: ast.Call, node: ast.FunctionDef, frame: _Frame) -> Iterator[Emitted]:
         """Follow a same-file function, binding `op`/`batch_op` and static arguments."""
         if node.name in frame.helpers or len(frame.helpers) >= _MAX_HELPER_DEPTH:
             return
-        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-        given: dict[str, ast.expr] = dict(zip(params, call.args, strict=False))
-        given.update({k.arg: k.value for k in call.keywords if k.arg})
+        given = _given(node, call)
+        params = list(given)
         op_names = set(self.op_names - set(params))
         batches: dict[str, ops.Name] = {}
         bound: dict[str, ast.expr] = {}
+        sessions: set[str] = set()
         for name in params:
             arg = given.get(name)
             if isinstance(arg, ast.Name) and arg.id in frame.op_names:
                 op_names.add(name)
             elif isinstance(arg, ast.Name) and arg.id in frame.batches:
                 batches[name] = frame.batches[arg.id]
+            elif arg is not None and self._joins(arg, frame):
+                sessions.add(name)
             else:
                 value = frame.scope.value(arg) if arg is not None else UNRESOLVED
                 bound[name] = ast.Constant(value=value)
         scope = self.module_scope.child(_local_names(node, set()) | bound)
         inner = _Frame(
-            scope, frozenset(op_names), batches, frame.autocommit, (*frame.helpers, node.name)
+            scope,
+            frozenset(op_names),
+            batches,
+            frame.autocommit,
+            (*frame.helpers, node.name),
+            sessions=frozenset(sessions),
         )
         found = _until_return(self._body(node.body, inner))
         yield from found
@@ -281,6 +344,80 @@ def _recreates(call: ast.Call, scope: Scope) -> bool:
     """Whether the batch block moves and copies its table on every database."""
     recreate = next((k.value for k in call.keywords if k.arg == "recreate"), None)
     return scope.value(recreate) == "always"
+
+
+def _as_commit(op: ops.Op, source: PythonSource, call: ast.Call) -> ops.Op:
+    """A COMMIT sent as SQL ends Alembic's transaction: a commit in the revision."""
+    if isinstance(op, ops.Commit) and not op.rollback:
+        return CommitInRevision(loc=op.loc, call=source.segment(call), raw=True)
+    return op
+
+
+def _sends_commit(emitted: Emitted) -> bool:
+    op = emitted.op
+    return isinstance(op, CommitInRevision) and op.raw and not emitted.autocommit
+
+
+def _after_commit(line: int) -> str:
+    return (
+        f"after the COMMIT sent at line {line}: outside Alembic's transaction (psycopg2; "
+        "psycopg 3 opens a new one)"
+    )
+
+
+def _returned(node: ast.FunctionDef) -> ast.expr | None:
+    """What a function whose body is one `return <expression>` (after its docstring)
+    returns."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    only = body[0] if len(body) == 1 else None
+    return only.value if isinstance(only, ast.Return) else None
+
+
+def _arguments(node: ast.FunctionDef, call: ast.Call, scope: Scope) -> dict[str, ast.expr]:
+    """The function's parameters bound to the static values of the call's arguments
+    (or their defaults); what is not static is unknown."""
+    given = _given(node, call)
+    return {p: ast.Constant(value=scope.value(arg)) for p, arg in given.items()}
+
+
+def _given(node: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr | None]:
+    """Each parameter of the function (keyword-only ones too) → the expression the call
+    passes for it, else its default, else None."""
+    args = node.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    given: dict[str, ast.expr | None] = dict.fromkeys(positional)
+    given |= dict.fromkeys(a.arg for a in args.kwonlyargs)
+    with_defaults = positional[len(positional) - len(args.defaults) :]
+    given |= dict(zip(with_defaults, args.defaults, strict=True))
+    given |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d}
+    given |= dict(zip(positional, call.args, strict=False))
+    given |= {k.arg: k.value for k in call.keywords if k.arg in given}
+    return given
+
+
+def _leaves_nothing(op: ops.Op) -> bool:
+    """A commit through SQLAlchemy: first in the revision, it commits only what earlier
+    revisions did (a COMMIT sent as SQL is judged wherever it is)."""
+    return isinstance(op, CommitInRevision) and not op.raw
+
+
+def _once_each(found: list[Emitted]) -> list[Emitted]:
+    """The Ops without repeats of the same Op at the same place: a loop or a helper that
+    does one thing several times over (or cannot be read each time) is one Op."""
+    kept: list[Emitted] = []
+    for emitted in found:
+        if emitted not in kept[-_MAX_UNROLL:]:  # a repeat comes within one unrolled loop
+            kept.append(emitted)
+    return kept
+
+
+def _after_leading_commits(found: list[Emitted]) -> list[Emitted]:
+    """The Ops without commits that come before anything else the function does: such a
+    commit ends the earlier revisions' transaction, and leaves nothing half-applied."""
+    first = (i for i, e in enumerate(found) if not _leaves_nothing(e.op))
+    return found[next(first, len(found)) :]
 
 
 def _guarded(emitted: Emitted) -> Emitted:

@@ -1,8 +1,15 @@
 """`.commit()` inside an Alembic revision: a failure after it leaves the revision half-applied.
 
 ## What it does
-Flags a call of `.commit()` in `upgrade()` or `downgrade()`: `db.session.commit()`,
-`session.commit()`, `connection.commit()`.
+Flags a call of `.commit()` in `upgrade()` or `downgrade()` that commits the
+migration's transaction, or another connection's, after the revision has begun:
+`db.session.commit()` (the application's session), `op.get_bind().commit()`
+(SQLAlchemy 2.x). Not flagged: a session bound to the migration's connection
+(`orm.Session(bind=op.get_bind())`, `sessionmaker(bind=bind)()`), which joins its
+transaction, so its `commit()` commits nothing; and a commit before anything else the
+function does, which leaves nothing of the revision half-applied. A COMMIT sent as
+SQL (`op.execute("COMMIT")`) is flagged wherever it is: SQLAlchemy does not see it, and
+what the statements after it run in depends on the driver.
 
 ## Why is this bad?
 Alembic runs the revision inside its transaction and records the new version only
@@ -53,6 +60,18 @@ from migralint.rule import DIALECTS, Violation, rule
     on_new_tables=True,
 )
 def check(op: CommitInRevision, ctx: Context) -> Iterator[Violation]:
+    if op.raw:
+        yield ctx.finding(
+            op,
+            f"`{op.call}` ends Alembic's transaction behind SQLAlchemy's back: what ran "
+            "before it stays if a later statement fails, and the statements after it run "
+            "outside any transaction (psycopg2) or in one the driver opens (psycopg 3, "
+            "where CONCURRENTLY still fails)",
+            "Put the statements that cannot run in a transaction in `with "
+            "op.get_context().autocommit_block():`, which commits and runs them in "
+            "autocommit mode with every driver.",
+        )
+        return
     yield ctx.finding(
         op,
         f"`{op.call}()` inside the revision: if anything after it fails, the revision is "

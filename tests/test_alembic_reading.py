@@ -1,0 +1,90 @@
+"""What the static reader makes of code real revisions write: dialect guards on the
+dialect's class, tables named through models and loops, commits that end the
+transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migralint.alembic.front_end import revision_parts
+from migralint.alembic.ops import EnvironmentRun
+from migralint.alembic.project import read_version_set
+from migralint.config import Settings
+from migralint.engine import lint_paths
+from migralint.sql import ops
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
+
+
+def _ops(path: Path, dialect: str = "postgres") -> list[ops.Op]:
+    """The upgrade's Ops of the revision at `path`, without env.py's and the end."""
+    parts = revision_parts(path, path.read_text(), dialect, read_version_set(path.parent))
+    skipped = (ops.EndOfFile, ops.SetSetting, EnvironmentRun)
+    return [
+        p.op
+        for part in parts
+        if part.direction == "up"
+        for p in part.pieces
+        if not isinstance(p.op, skipped)
+    ]
+
+
+def _lines(path: Path, text: str) -> list[int]:
+    return [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "statements"),
+    [
+        ("postgres", ["jsonb", "ix_slices_owner", "weight", "legacy"]),
+        ("mysql", ["MEDIUMTEXT"]),
+        ("sqlite", ["legacy"]),
+    ],
+)
+def test_isinstance_of_the_dialect_class_is_a_dialect_branch(
+    dialect: str, statements: list[str]
+) -> None:
+    path = FIXTURES / "dialect_classes" / "versions" / "a1_dialect_classes.py"
+    found = _ops(path, dialect)
+    assert not any(isinstance(op, ops.Unparsed) for op in found)
+    expected = [line for text in statements for line in _lines(path, text)]
+    assert [op.loc.line for op in found] == expected
+
+
+def test_tables_named_by_models_loops_and_helpers_are_read() -> None:
+    path = FIXTURES / "models" / "migrations" / "versions" / "a1_models_loops_helpers.py"
+    found = _ops(path)
+    described = [
+        (type(op).__name__, op.table.name if isinstance(op, ops.TableOp) else None) for op in found
+    ]
+    assert described == [
+        ("CreateTable", "notes"),  # a model imported from the project
+        ("CreateIndex", "reminders"),  # … under another name
+        ("DropTable", "archives"),  # a model of the revision
+        ("RenameTable", "note_tags"),  # a loop over pairs, unpacked
+        ("RenameTable", "note_links"),
+        ("SetNotNull", "notes"),  # a loop over a dict's items
+        ("SetNotNull", "labels"),
+        ("AddColumn", "notes"),  # a helper returning sa.Column, its default argument
+        ("AddColumn", "labels"),  # … through a name; a model on prepend_sys_path
+        ("RenameConstraint", "links"),  # a helper's keyword-only parameters and default
+        ("UnresolvedCall", None),  # a model of a module outside the project
+        ("UnresolvedCall", None),  # a name no static reading gives: once, not per item
+    ]
+    columns = [op.column.name for op in found if isinstance(op, ops.AddColumn)]
+    assert columns == ["owner_id", "labeller_id"]
+    unresolved = [op.loc.line for op in found if not isinstance(op, ops.TableOp)]
+    assert unresolved == _lines(path, "Stranger.__tablename__") + _lines(path, "constraint_name(")
+
+
+def test_a_rule_gives_one_finding_per_line_a_loop_repeats() -> None:
+    path = FIXTURES / "models" / "migrations" / "versions" / "a1_models_loops_helpers.py"
+    result = lint_paths([path.parent], Settings())
+    (line,) = _lines(path, "op.rename_table(old, new)")
+    renames = [f for f in result.findings if f.rule == "rename-table" and f.line == line]
+    assert [f.message for f in renames] == [
+        "renaming table note_tags to labels breaks release N-1, which still queries "
+        "note_tags (and 1 more like it from this line, repeated by a loop or a helper)"
+    ]
