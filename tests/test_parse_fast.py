@@ -1,0 +1,219 @@
+"""The fast DDL readers (`sql/fast_ddl.py`) give exactly the Ops of the sqlglot path.
+
+Differential: each statement is read twice, by `parse_statement` as the engine calls it
+and with `fast=False`, which sends it to sqlglot; the Ops must be equal (dataclass
+equality, locations included). Run on every fixture statement, on a slice of the shared
+corpus when it is present, on every word sqlglot's reader knows in every name position,
+and on every type and default spelling the readers write themselves.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from helpers import CORPUS, REPO
+
+from migralint.sql import fast_ddl, ops
+from migralint.sql.normalise import blank_comments
+from migralint.sql.parse import parse_statement
+from migralint.sql.split import split_statements
+
+DIALECTS = sorted(fast_ddl.DIALECTS)
+
+
+def same_both_ways(sql: str, path: str = "m.sql", dialect: str = "postgres") -> int:
+    """Assert that every statement of `sql` the fast readers read reads the same with
+    sqlglot (any other takes the same code path both ways); how many they read."""
+    read = 0
+    for stmt in split_statements(sql, dialect).statements:
+        if not fast_reads(stmt.text, dialect):
+            continue
+        read += 1
+        fast = parse_statement(stmt, path, dialect)
+        assert fast == parse_statement(stmt, path, dialect, fast=False), f"{path}:{stmt.line}"
+    return read
+
+
+def fast_reads(statement: str, dialect: str = "postgres") -> bool:
+    """Do the fast readers read this statement (rather than leave it to sqlglot)?"""
+    text = blank_comments(statement, dialect)
+    return fast_ddl.read_ddl(text, ops.Location("m.sql", 1, 1, 1, 1)) is not None
+
+
+def sql_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and ".sql" in p.name)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_every_fixture_statement_reads_the_same(dialect: str) -> None:
+    read = sum(
+        same_both_ways(path.read_text(encoding="utf-8", errors="replace"), str(path), dialect)
+        for path in sql_files(REPO / "fixtures")
+    )
+    assert read > 100  # the fixtures exercise the fast readers, not only the fallback
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+def test_a_corpus_slice_reads_the_same() -> None:
+    """Every fourth SQL file of the corpus, whatever its engine (the readers must agree
+    with sqlglot on any text, or leave it to sqlglot)."""
+    read = sum(
+        same_both_ways(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        for path in sql_files(CORPUS)[::4]
+    )
+    assert read > 1000
+
+
+# Every name position the readers know, one word in all of them.
+NAME_TEMPLATES = (
+    "CREATE TABLE {w} ({w} int CONSTRAINT {w} REFERENCES {w}.{w} ({w}) NOT NULL, {w} text, "
+    "CONSTRAINT {w} UNIQUE ({w}), FOREIGN KEY ({w}) REFERENCES {w}, PRIMARY KEY ({w}))",
+    "CREATE UNIQUE INDEX {w} ON {w} USING {w} ({w} DESC, {w}) INCLUDE ({w})",
+    "ALTER TABLE {w} ADD COLUMN {w} int, DROP COLUMN {w}, DROP {w} CASCADE, ALTER COLUMN {w} "
+    "SET NOT NULL, ALTER {w} TYPE text, ALTER {w} SET DEFAULT 0, DROP CONSTRAINT {w}, "
+    "ADD {w} int, ADD CONSTRAINT {w} FOREIGN KEY ({w}) REFERENCES {w}.{w} ({w})",
+    "ALTER TABLE t RENAME {w} TO {w}",
+    "ALTER TABLE {w} RENAME TO {w}",
+)
+
+
+def sqlglot_words() -> set[str]:
+    """Every word of sqlglot's PostgreSQL tokenizer and parser tables."""
+    from sqlglot.dialects.postgres import Postgres
+
+    found: set[str] = set()
+    for table in (Postgres.Tokenizer, Postgres.Parser):
+        for attribute in dir(table):
+            value = getattr(table, attribute, None)
+            if isinstance(value, (dict, set, frozenset)):
+                keys = (k for k in value if isinstance(k, str))
+                found.update(w for k in keys for w in k.split() if re.fullmatch(r"\w+", w))
+    return found
+
+
+def test_every_word_sqlglot_knows_reads_the_same_as_a_name() -> None:
+    """A bare word is a name for the fast readers unless it is in NOT_NAMES: every word
+    sqlglot gives a meaning of its own must read the same in every name position."""
+    words = sqlglot_words() | {w.lower() for w in fast_ddl.NOT_NAMES}
+    read = sum(
+        same_both_ways(template.format(w=word.lower()))
+        for word, template in itertools.product(sorted(words), NAME_TEMPLATES)
+    )
+    assert read > len(words)
+
+
+TYPES = [
+    *(" ".join(spelling) for spelling in fast_ddl.TYPES),
+    *fast_ddl.ZONED,
+    *(f"{base} {zone} time zone" for base in fast_ddl.ZONED for zone in ("with", "without")),
+    '"Status"',
+    '"My ""odd"" type"',
+]
+
+
+@pytest.mark.parametrize("spelling", TYPES)
+def test_every_type_spelling_reads_the_same(spelling: str) -> None:
+    forms = [spelling, spelling.upper(), spelling.title()] if '"' not in spelling else [spelling]
+    params = ["", "(4)", "(10, 2)", "(10,2)", "( 3 )"]
+    read = 0
+    for form, param, array in itertools.product(forms, params, ["", "[]"]):
+        words = form.split(" ", 1)
+        typed = f"{words[0]}{param} {words[1]}" if len(words) > 1 else form + param
+        for written in {typed, form + param}:  # parameters inside and after the words
+            read += same_both_ways(
+                f"CREATE TABLE t (c {written}{array});\n"
+                f"ALTER TABLE t ALTER COLUMN c TYPE {written}{array}, ADD d {written}{array};\n"
+                f"ALTER TABLE t ADD e text DEFAULT 'x'::{written}{array}"
+            )
+    assert read
+
+
+DEFAULTS = [
+    *fast_ddl.CONSTANTS,
+    *(f"{call}()" for call in fast_ddl.CALLS),
+    *(f"{call.lower()}()" for call in fast_ddl.CALLS),
+    "0",
+    "-1",
+    "- 1",
+    "12.50",
+    "0.0001",
+    "''",
+    "'it''s'",
+    "'{}'::jsonb",
+    "'[]'::JSONB",
+    "'{}'::text[]",
+    "'A'::\"Status\"",
+    "'x'::character varying",
+    "'2000-01-01'::timestamp without time zone",
+    "NULL::text",
+    "1::bigint",
+    "now()::timestamp",
+    "(now())",
+    "E'a\\nb'",
+    "'a\\b'",
+    "nextval('s'::regclass)",
+]
+
+
+@pytest.mark.parametrize("default", DEFAULTS)
+def test_every_default_spelling_reads_the_same(default: str) -> None:
+    same_both_ways(
+        f"CREATE TABLE t (c text DEFAULT {default} NOT NULL, d int NOT NULL DEFAULT {default});\n"
+        f"ALTER TABLE t ALTER COLUMN c SET DEFAULT {default};\n"
+        f"ALTER TABLE t ADD COLUMN IF NOT EXISTS e text DEFAULT {default}"
+    )
+
+
+READ_FAST = [
+    'CREATE TABLE "TaskRun" ("id" TEXT NOT NULL, "status" "TaskRunStatus" NOT NULL DEFAULT '
+    "'PENDING', \"createdAt\" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "
+    'CONSTRAINT "TaskRun_pkey" PRIMARY KEY ("id"))',
+    "CREATE INDEX ON t (a)",
+    "CREATE TABLE IF NOT EXISTS public.person (id serial PRIMARY KEY, name varchar(255) NOT "
+    "NULL UNIQUE, team_id int REFERENCES team (id) ON DELETE CASCADE ON UPDATE NO ACTION, "
+    "n bigint GENERATED BY DEFAULT AS IDENTITY, at timestamp with time zone DEFAULT now())",
+    'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "TaskRun_key" ON ONLY "TaskRun" USING '
+    'btree ("friendlyId" DESC NULLS LAST, b)',
+    'ALTER TABLE "TaskRun" ADD CONSTRAINT "TaskRun_fk" FOREIGN KEY ("projectId") REFERENCES '
+    '"Project"("id") ON DELETE RESTRICT ON UPDATE CASCADE',
+    "ALTER TABLE ONLY t ADD CONSTRAINT t_fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID",
+    "ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS a text NOT NULL DEFAULT '', "
+    "DROP COLUMN IF EXISTS b CASCADE, ALTER COLUMN c DROP NOT NULL, ALTER c SET DATA TYPE bigint",
+    "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_pkey, ADD PRIMARY KEY (a, b)",
+    "ALTER TABLE t RENAME COLUMN a TO b",
+    "ALTER TABLE s.t RENAME TO u",
+]
+
+
+@pytest.mark.parametrize("sql", READ_FAST)
+def test_frequent_shapes_are_read_fast_and_the_same(sql: str) -> None:
+    assert fast_reads(sql)
+    same_both_ways(sql)
+
+
+LEFT_TO_SQLGLOT = [
+    "CREATE TABLE t (a int CHECK (a > 0))",  # an expression, written by sqlglot
+    "CREATE TABLE t (a citext)",  # a bare user-defined type
+    "CREATE TABLE t (a int) PARTITION BY RANGE (a)",
+    "CREATE TEMP TABLE t (a int)",
+    "CREATE TABLE t (LIKE u)",
+    'CREATE TABLE t (a text COLLATE "C")',
+    "CREATE INDEX i ON t (lower(a))",
+    "CREATE INDEX i ON t (a) WHERE deleted_at IS NULL",
+    "CREATE INDEX i ON t (a) WITH (fillfactor = 70)",
+    "ALTER TABLE t ALTER COLUMN a TYPE bigint USING a::bigint",
+    "ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX i",
+    "ALTER TABLE t ADD CONSTRAINT p PRIMARY KEY (a) NOT VALID",
+    "ALTER TABLE t ADD COLUMN a int, RENAME COLUMN b TO c",
+    "ALTER TABLE t ADD COLUMN a text DEFAULT E'x'",
+    "ALTER TABLE t ALTER COLUMN a SET DEFAULT lower('X')",
+    "ALTER TABLE t OWNER TO admin",
+]
+
+
+@pytest.mark.parametrize("sql", LEFT_TO_SQLGLOT)
+def test_other_shapes_are_left_to_sqlglot(sql: str) -> None:
+    assert not fast_reads(sql)
