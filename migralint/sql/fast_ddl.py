@@ -266,8 +266,11 @@ def _builtin(c: _Cursor, first: Token) -> tuple[str, str, tuple[int, ...]]:
 def _default(c: _Cursor) -> ops.Default:
     """A default: a literal, a literal string cast to a type, or a call of `CALLS`."""
     token = c.next()
-    if token.kind == STRING:
-        sql = token.text
+    if token.kind == STRING or (token.kind == WORD and token.value == "ARRAY"):
+        if token.kind == WORD:  # the empty ARRAY[]
+            c.expect_punct("[")
+            c.expect_punct("]")
+        sql = token.text if token.kind == STRING else "ARRAY[]"
         if c.take_punct("::"):
             sql = f"CAST({sql} AS {_type(c).sql})"
     elif token.kind == NUMBER:
@@ -307,9 +310,11 @@ def _references(c: _Cursor) -> ops.ForeignKeyRef:
 
 
 def _deferrable(c: _Cursor) -> bool:
-    """One DEFERRABLE / NOT DEFERRABLE / INITIALLY … clause, which no Op keeps."""
+    """One DEFERRABLE / NOT DEFERRABLE / INITIALLY … / MATCH … clause, which no Op keeps."""
     return (
-        c.take("DEFERRABLE")
+        c.take("MATCH", "SIMPLE")
+        or c.take("MATCH", "FULL")
+        or c.take("DEFERRABLE")
         or c.take("NOT", "DEFERRABLE")
         or c.take("INITIALLY", "DEFERRED")
         or c.take("INITIALLY", "IMMEDIATE")
@@ -403,7 +408,8 @@ def _create_table(c: _Cursor, loc: ops.Location) -> ops.CreateTable:
 
 def _create_index(c: _Cursor, loc: ops.Location, unique: bool) -> ops.CreateIndex:
     """`CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS] name] ON [ONLY] t
-    [USING method] (columns [ASC|DESC] [NULLS FIRST|LAST]) [INCLUDE (…)]` (past INDEX)."""
+    [USING method] (columns [ASC|DESC] [NULLS FIRST|LAST]) [INCLUDE (…)] [WHERE c IS
+    [NOT] NULL]` (past INDEX)."""
     concurrently = c.take("CONCURRENTLY")
     if_not_exists = c.take("IF", "NOT", "EXISTS")
     name = None if c.at("ON") and not if_not_exists else _name(c)
@@ -419,6 +425,7 @@ def _create_index(c: _Cursor, loc: ops.Location, unique: bool) -> ops.CreateInde
     c.expect_punct(")")
     if c.take("INCLUDE"):
         _names(c)
+    where = _null_test(c) if c.take("WHERE") else None
     return ops.CreateIndex(
         loc=loc,
         table=table,
@@ -427,7 +434,21 @@ def _create_index(c: _Cursor, loc: ops.Location, unique: bool) -> ops.CreateInde
         unique=unique,
         concurrently=concurrently,
         if_not_exists=if_not_exists,
+        where=where,
     )
+
+
+def _null_test(c: _Cursor) -> str:
+    """`[(] column IS [NOT] NULL [)]` (past WHERE), as sqlglot writes it."""
+    paren = c.take_punct("(")
+    written = _column_reference(c)[0]
+    c.expect("IS")
+    test = "IS NOT NULL" if c.take("NOT") else "IS NULL"
+    c.expect("NULL")
+    if paren:
+        c.expect_punct(")")
+        return f"({written} {test})"
+    return f"{written} {test}"
 
 
 def _index_column(c: _Cursor) -> str:
@@ -512,4 +533,26 @@ def _action(c: _Cursor, table: ops.Name, loc: ops.Location) -> ops.Op:
         return ops.SetDefault(loc=loc, table=table, column=column, default=_default(c))
     if not c.take("TYPE"):
         c.expect("SET", "DATA", "TYPE")
-    return ops.AlterColumnType(loc=loc, table=table, column=column, type=_type(c))
+    dtype = _type(c)
+    using, casts = _using(c, column) if c.take("USING") else (None, None)
+    return ops.AlterColumnType(
+        loc=loc, table=table, column=column, type=dtype, using=using, using_casts=casts
+    )
+
+
+def _using(c: _Cursor, column: str) -> tuple[str, tuple[ops.DataType, ...] | None]:
+    """`USING name[::type…]` (past USING): its SQL as sqlglot writes it, and the casts it
+    applies to the column (None when it names another)."""
+    written, name = _column_reference(c)
+    casts: list[ops.DataType] = []
+    while c.take_punct("::"):
+        casts.append(_type(c))
+        written = f"CAST({written} AS {casts[-1].sql})"
+    return written, tuple(casts) if name == column else None
+
+
+def _column_reference(c: _Cursor) -> tuple[str, str]:
+    """A column named in an expression: as sqlglot writes it, and its name."""
+    start = c.i
+    name = _name(c)
+    return c.tokens[start].text, name
