@@ -94,10 +94,11 @@ class _Reject(Exception):
 class _Cursor:
     """The tokens of one statement and the reader's position in them."""
 
-    __slots__ = ("i", "tokens")
+    __slots__ = ("i", "tokens", "words")
 
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
+        self.words = [t.value if t.kind == WORD else None for t in tokens]  # for `at`
         self.i = 0
 
     def done(self) -> bool:
@@ -112,13 +113,9 @@ class _Cursor:
 
     def at(self, *words: str) -> bool:
         """Do the next tokens spell `words` (upper-case bare words)?"""
-        end = self.i + len(words)
-        if end > len(self.tokens):
-            return False
-        return all(
-            t.kind == WORD and t.value == w
-            for t, w in zip(self.tokens[self.i : end], words, strict=True)
-        )
+        if len(words) == 1:
+            return self.i < len(self.words) and self.words[self.i] == words[0]
+        return tuple(self.words[self.i : self.i + len(words)]) == words
 
     def take(self, *words: str) -> bool:
         if self.at(*words):
