@@ -18,13 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from migralint.sql import commands, fast_ddl, ops
-from migralint.sql.alter_table import (
-    alter_table_fallback,
-    alter_table_ops,
-    mysql_options,
-    special_actions,
-    split_actions,
-)
+from migralint.sql.alter_actions import mysql_options, special_actions, split_actions
 from migralint.sql.facts import statement_facts, with_text_facts
 from migralint.sql.names import QNAME, parse_name
 from migralint.sql.normalise import SKIPPED, blank_comments, normalise
@@ -248,6 +242,7 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
     import sqlglot
     from sqlglot import exp
 
+    from migralint.sql.alter_table import alter_table_ops
     from migralint.sql.sqlglot_ops import tree_ops
 
     try:
@@ -282,6 +277,8 @@ def _sqlglot_dialect(dialect: str) -> Dialect:
 def _fallback(first: str, text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     """Keyword readings for ALTER TABLE and CREATE forms that sqlglot cannot model."""
     if first == "ALTER":
+        from migralint.sql.alter_table import alter_table_fallback
+
         return alter_table_fallback(text, loc, dialect)
     if first == "CREATE":
         return commands.create_object(text, loc, dialect)
