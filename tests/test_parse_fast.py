@@ -77,6 +77,7 @@ NAME_TEMPLATES = (
     "ADD {w} int, ADD CONSTRAINT {w} FOREIGN KEY ({w}) REFERENCES {w}.{w} ({w})",
     "ALTER TABLE t RENAME {w} TO {w}",
     "ALTER TABLE {w} RENAME TO {w}",
+    "ALTER TABLE {w} RENAME CONSTRAINT {w} TO {w}",
     "CREATE INDEX i ON t (a) WHERE {w} IS NULL",
     "CREATE INDEX i ON t (a) WHERE ({w} IS NOT NULL)",
     "ALTER TABLE t ALTER {w} TYPE int USING {w}::int, ALTER c TYPE text USING {w}",
@@ -114,7 +115,17 @@ TYPES = [
     *(f"{base} {zone} time zone" for base in fast_ddl.ZONED for zone in ("with", "without")),
     '"Status"',
     '"My ""odd"" type"',
+    '"public"."Status"',
+    '"pg_catalog"."text"',
+    '"app"."Status"',
+    '"a"."b"."c"',
+    '"serial8"',
+    '"varbit"',
+    'public."Status"',
 ]
+
+
+NOT_READ_TYPES = {'"a"."b"."c"', '"serial8"', '"varbit"', 'public."Status"'}  # left to sqlglot
 
 
 @pytest.mark.parametrize("spelling", TYPES)
@@ -132,7 +143,7 @@ def test_every_type_spelling_reads_the_same(spelling: str) -> None:
                 f"ALTER TABLE t ALTER c TYPE {written}{array} USING c::{written}{array}::text;\n"
                 f"ALTER TABLE t ADD e text DEFAULT 'x'::{written}{array}"
             )
-    assert read
+    assert read or spelling in NOT_READ_TYPES
 
 
 DEFAULTS = [
@@ -191,6 +202,8 @@ READ_FAST = [
     "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_pkey, ADD PRIMARY KEY (a, b)",
     "ALTER TABLE t RENAME COLUMN a TO b",
     "ALTER TABLE s.t RENAME TO u",
+    'ALTER TABLE t RENAME CONSTRAINT a_fkey TO "B_fkey"',
+    'CREATE TABLE "public"."Run" ("status" "public"."RunStatus" NOT NULL DEFAULT \'A\'::"public"."RunStatus")',
     'ALTER TABLE t ALTER COLUMN "At" TYPE timestamptz USING "At"::timestamp::timestamptz',
     "ALTER TABLE t ALTER COLUMN a TYPE timestamptz USING b",
     "CREATE INDEX i ON t (a) WHERE (b IS NOT NULL)",

@@ -1,6 +1,7 @@
 """ALTER TABLE read by its keywords alone, without sqlglot: the head (`ALTER TABLE
 name actions`), the action list split on its commas, and the actions sqlglot keeps as
-opaque text (SET SCHEMA, DETACH PARTITION, identity changes) or does not model
+opaque text or misreads (SET SCHEMA, DETACH PARTITION, identity changes, RENAME
+CONSTRAINT) or does not model
 (MySQL's ALGORITHM= and LOCK= clauses).
 """
 
@@ -65,16 +66,36 @@ _MYSQL_OPTION = re.compile(
 )
 
 
+_RENAME_CONSTRAINT = re.compile(
+    r"RENAME\s+CONSTRAINT\s+(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
+)
+
+
+def rename_constraint(
+    action: str, table: ops.Name, loc: ops.Location, dialect: str
+) -> ops.RenameConstraint | None:
+    """`RENAME CONSTRAINT a TO b`, or None for another action."""
+    m = _RENAME_CONSTRAINT.match(action)
+    if m is None:
+        return None
+    old, new = fold(m["old"], dialect), fold(m["new"], dialect)
+    return ops.RenameConstraint(loc=loc, table=table, name=old, new_name=new)
+
+
 def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
-    """Ops for an ALTER TABLE made only of actions sqlglot reads as opaque text:
-    SET SCHEMA, DETACH PARTITION and identity changes; None for any other action list."""
+    """Ops for an ALTER TABLE made only of actions sqlglot reads as opaque text or
+    misreads: SET SCHEMA, DETACH PARTITION, identity changes and RENAME CONSTRAINT
+    (which sqlglot takes for a table rename when the old name is one of its words, as
+    `log` or `format`); None for any other action list."""
     head = HEAD.match(text)
     if not head:
         return None
     table = parse_name(head["name"], dialect)
     found: list[ops.Op] = []
     for _, action in split_actions(head["actions"]):
-        if m := _SET_SCHEMA.match(action):
+        if renamed := rename_constraint(action, table, loc, dialect):
+            found.append(renamed)
+        elif m := _SET_SCHEMA.match(action):
             schema = fold(m["schema"], dialect)
             found.append(ops.SetSchema(loc=loc, kind="TABLE", name=table, new_schema=schema))
         elif m := _DETACH.match(action):

@@ -12,7 +12,7 @@ import re
 from sqlglot import exp
 
 from migralint.sql import ops
-from migralint.sql.alter_actions import HEAD, split_actions
+from migralint.sql.alter_actions import HEAD, rename_constraint, split_actions
 from migralint.sql.names import IDENT, QNAME, fold, identifier, parse_name, table_name
 from migralint.sql.normalise import normalise
 from migralint.sql.sqlglot_ops import column, constraint, data_type, default
@@ -24,9 +24,6 @@ _USING_INDEX = re.compile(
     _F,
 )
 _VALIDATE = re.compile(r"VALIDATE\s+CONSTRAINT\s+(?P<name>" + IDENT + r")\s*$", _F)
-_RENAME_CONSTRAINT = re.compile(
-    r"RENAME\s+CONSTRAINT\s+(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
-)
 _RENAME_COLUMN = re.compile(
     r"RENAME\s+(?:COLUMN\s+)?(?!TO\s)(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
 )
@@ -273,13 +270,9 @@ def _fallback_action(
     m = _VALIDATE.match(action)
     if m:
         return [ops.ValidateConstraint(loc=loc, table=table, name=fold(m["name"], dialect))]
-    m = _RENAME_CONSTRAINT.match(action)
-    if m:
-        return [
-            ops.RenameConstraint(
-                loc=loc, table=table, name=fold(m["old"], dialect), new_name=fold(m["new"], dialect)
-            )
-        ]
+    renamed = rename_constraint(action, table, loc, dialect)
+    if renamed is not None:
+        return [renamed]
     m = _RENAME_TABLE.match(action)
     if m:
         return [ops.RenameTable(loc=loc, table=table, new_name=parse_name(m["new"], dialect).name)]

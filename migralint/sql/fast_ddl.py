@@ -84,6 +84,7 @@ CONSTANTS = {
     "CURRENT_TIMESTAMP": "CURRENT_TIMESTAMP",
 }
 _SERIALS = frozenset({"serial", "bigserial", "smallserial"})
+_PG_ALIASES = frozenset({"serial2", "serial4", "serial8", "varbit"})  # sqlglot_ops renames these
 _REFERENTIAL_ACTIONS = (("CASCADE",), ("RESTRICT",), ("NO", "ACTION"), ("SET", "NULL"))
 
 
@@ -224,7 +225,8 @@ def _type(c: _Cursor) -> ops.DataType:
     optionally an array (`[]`)."""
     token = c.next()
     if token.kind == QUOTED:
-        name, sql, params = token.value, token.text, ()
+        name, sql = _user_type(c, token)
+        params = ()
     elif token.kind == WORD and token.value in ZONED:
         params = _params(c, 1)
         zoned = c.take("WITH", "TIME", "ZONE")
@@ -242,6 +244,23 @@ def _type(c: _Cursor) -> ops.DataType:
         c.expect_punct("]")
         sql += "[]"
     return ops.DataType(name, params, array=array, sql=sql)
+
+
+def _user_type(c: _Cursor, first: Token) -> tuple[str, str]:
+    """A quoted user-defined type, maybe schema-qualified (`"public"."Status"`): its
+    name without `public.` or `pg_catalog.`, and its SQL as written."""
+    parts, written = [first.value], [first.text]
+    while c.take_punct("."):
+        token = c.next()
+        if token.kind != QUOTED:
+            raise _Reject
+        parts.append(token.value)
+        written.append(token.text)
+    if len(parts) > 2 or parts[-1] in _PG_ALIASES:
+        raise _Reject
+    if len(parts) > 1 and parts[0] in ("public", "pg_catalog"):
+        parts = parts[-1:]
+    return ".".join(parts), ".".join(written)
 
 
 def _builtin(c: _Cursor, first: Token) -> tuple[str, str, tuple[int, ...]]:
@@ -483,10 +502,15 @@ def _alter_table(c: _Cursor, text: str, loc: ops.Location) -> list[ops.Op]:
 
 
 def _rename(c: _Cursor, table: ops.Name, loc: ops.Location) -> ops.Op:
-    """`RENAME [COLUMN] a TO b` or `RENAME TO t`, the statement's only action."""
+    """`RENAME [COLUMN] a TO b`, `RENAME CONSTRAINT a TO b` or `RENAME TO t`, the
+    statement's only action."""
     c.expect("RENAME")
     if c.take("TO"):
         return ops.RenameTable(loc=loc, table=table, new_name=_qualified(c).name)
+    if c.take("CONSTRAINT"):
+        old = _name(c)
+        c.expect("TO")
+        return ops.RenameConstraint(loc=loc, table=table, name=old, new_name=_name(c))
     c.take("COLUMN")
     old = _name(c)
     c.expect("TO")
