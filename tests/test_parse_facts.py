@@ -12,7 +12,7 @@ TEXT = st.text(alphabet='aAbB1_$"` \t\n\x1c(,.x', max_size=40)
 NAME = st.text(alphabet="aAbB1_$", min_size=1, max_size=3)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(text=TEXT, name=NAME, start=st.integers(0, 5))
 def test_the_scan_finds_the_first_match_of_the_expression(text: str, name: str, start: int) -> None:
     expected = facts.definition_offset(text, name, start)

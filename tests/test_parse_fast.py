@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from helpers import CORPUS, REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migralint.sql import fast_ddl, ops
 from migralint.sql.normalise import blank_comments
@@ -157,6 +159,7 @@ DEFAULTS = [
     "0.0001",
     "''",
     "'it''s'",
+    "'café'",
     "'{}'::jsonb",
     "'[]'::JSONB",
     "'{}'::text[]",
@@ -203,6 +206,7 @@ READ_FAST = [
     "ALTER TABLE t RENAME COLUMN a TO b",
     "ALTER TABLE s.t RENAME TO u",
     'ALTER TABLE t RENAME CONSTRAINT a_fkey TO "B_fkey"',
+    'CREATE TABLE "Café" ("naïve" text)',
     'CREATE TABLE "public"."Run" ("status" "public"."RunStatus" NOT NULL DEFAULT \'A\'::"public"."RunStatus")',
     'ALTER TABLE t ALTER COLUMN "At" TYPE timestamptz USING "At"::timestamp::timestamptz',
     "ALTER TABLE t ALTER COLUMN a TYPE timestamptz USING b",
@@ -237,9 +241,91 @@ LEFT_TO_SQLGLOT = [
     "ALTER TABLE t ADD COLUMN a text DEFAULT E'x'",
     "ALTER TABLE t ALTER COLUMN a SET DEFAULT lower('X')",
     "ALTER TABLE t OWNER TO admin",
+    "CREATE TABLE t (a\u00a0int)",  # white space sqlglot may read otherwise
+    "CREATE TABLE t (a varchar(\u0663))",  # a digit, but not an ASCII one
 ]
 
 
 @pytest.mark.parametrize("sql", LEFT_TO_SQLGLOT)
 def test_other_shapes_are_left_to_sqlglot(sql: str) -> None:
     assert not fast_reads(sql)
+
+
+# Random statements of the readers' shapes (and near them): any they read must read
+# the same. Pieces combine in any order and number, as a migration may write them.
+NAMES = st.sampled_from(["a", "b", '"Q"', "key", "public.t", '"s"."T"'])
+TYPES_ = st.sampled_from(
+    [
+        "int",
+        "text",
+        "varchar(3)",
+        "numeric(4, 2)",
+        '"E"',
+        "text[]",
+        "timestamp(3) with time zone",
+        "serial",
+        "bigint",
+        "citext",
+    ]
+)
+DEFAULT_VALUES = st.sampled_from(
+    ["0", "-1", "'x'", "'x'::text", "now()", "NULL", "TRUE", "ARRAY[]::text[]", "1::int", "(1)"]
+)
+COLUMN_CLAUSES = st.one_of(
+    st.sampled_from(
+        [
+            "NOT NULL",
+            "NULL",
+            "PRIMARY KEY",
+            "UNIQUE",
+            "REFERENCES u",
+            "REFERENCES u (id) ON DELETE CASCADE",
+            "GENERATED ALWAYS AS IDENTITY",
+            "CONSTRAINT k UNIQUE",
+            "CONSTRAINT k NOT NULL",
+            "CHECK (a > 0)",
+            "DEFERRABLE",
+            'COLLATE "C"',
+        ]
+    ),
+    DEFAULT_VALUES.map("DEFAULT {}".format),
+)
+COLUMNS = st.builds(
+    lambda n, t, cs: " ".join([n, t, *cs]), NAMES, TYPES_, st.lists(COLUMN_CLAUSES, max_size=4)
+)
+TABLE_CONSTRAINTS = st.sampled_from([
+    "PRIMARY KEY (a)", "CONSTRAINT k PRIMARY KEY (a, b)", "UNIQUE (a)",
+    "FOREIGN KEY (a) REFERENCES u (id) ON UPDATE NO ACTION", "CONSTRAINT c CHECK (a > 0)",
+])  # fmt: skip
+ACTIONS = st.one_of(
+    COLUMNS.map("ADD COLUMN {}".format),
+    COLUMNS.map("ADD COLUMN IF NOT EXISTS {}".format),
+    COLUMNS.map("ADD {}".format),
+    TABLE_CONSTRAINTS.map("ADD {}".format),
+    st.builds("DROP {} {} {}".format, st.sampled_from(["", "COLUMN", "CONSTRAINT"]),
+              st.sampled_from(["", "IF EXISTS"]), NAMES),
+    st.builds("ALTER COLUMN {} {}".format, NAMES, st.one_of(
+        st.sampled_from(["SET NOT NULL", "DROP NOT NULL", "DROP DEFAULT"]),
+        DEFAULT_VALUES.map("SET DEFAULT {}".format),
+        TYPES_.map("TYPE {}".format),
+        st.builds("TYPE {} USING {}::{}".format, TYPES_, NAMES, TYPES_),
+    )),
+)  # fmt: skip
+STATEMENTS = st.one_of(
+    st.builds("CREATE TABLE {} ({})".format, NAMES,
+              st.lists(st.one_of(COLUMNS, TABLE_CONSTRAINTS), min_size=1, max_size=4).map(", ".join)),
+    st.builds("ALTER TABLE {} {}{}".format, NAMES,
+              st.lists(ACTIONS, min_size=1, max_size=3).map(", ".join),
+              st.sampled_from(["", " NOT VALID"])),
+    st.builds("CREATE {}INDEX {} ON {} ({}){}".format, st.sampled_from(["", "UNIQUE "]),
+              st.sampled_from(["i", "CONCURRENTLY i", "IF NOT EXISTS i", ""]), NAMES,
+              st.lists(st.sampled_from(["a", '"Q" DESC', "b NULLS LAST", "lower(a)"]),
+                       min_size=1, max_size=3).map(", ".join),
+              st.sampled_from(["", " WHERE a IS NULL", " WHERE (b IS NOT NULL)", " WHERE a = 1"])),
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(sql=STATEMENTS)
+def test_random_statements_of_these_shapes_read_the_same(sql: str) -> None:
+    same_both_ways(sql)

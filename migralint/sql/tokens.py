@@ -1,9 +1,10 @@
 """A statement's text as a flat list of simple tokens, for the fast DDL readers.
 
-Only what those readers accept is told apart: bare words, quoted identifiers, plain
-string literals, unsigned numbers and punctuation. Everything else (E'…' and other
-prefixed strings, strings holding a backslash, dollar quotes, operators, non-ASCII
-words) is an `OTHER` token, which no reader accepts: such a statement goes to sqlglot.
+Only what those readers accept is told apart: bare ASCII words, quoted identifiers,
+plain string literals, unsigned numbers and punctuation, between ASCII white space.
+Everything else (E'…' and other prefixed strings, strings holding a backslash, dollar
+quotes, operators, non-ASCII words, digits or spaces) is an `OTHER` token, which no
+reader accepts: such a statement goes to sqlglot.
 Comments must already be blanked (`normalise.blank_comments`).
 """
 
@@ -23,8 +24,9 @@ _TOKEN = re.compile(
     | (?P<punct>::|[(),.\[\]-])
     | (?P<other>\S)
     )""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # other white space, digits and letters are OTHER tokens
 )
+_WHITE = " \t\n\r\f\v"
 
 
 class Token(NamedTuple):
@@ -38,7 +40,7 @@ class Token(NamedTuple):
 def tokenize(text: str) -> list[Token]:
     """The tokens of `text`; trailing white space yields none."""
     found: list[Token] = []
-    end = len(text.rstrip())
+    end = len(text.rstrip(_WHITE))
     pos = 0
     while pos < end:
         m = _TOKEN.match(text, pos)
