@@ -135,7 +135,8 @@ def test_every_type_spelling_reads_the_same(spelling: str) -> None:
     forms = [spelling, spelling.upper(), spelling.title()] if '"' not in spelling else [spelling]
     params = ["", "(4)", "(10, 2)", "(10,2)", "( 3 )"]
     read = 0
-    for form, param, array in itertools.product(forms, params, ["", "[]"]):
+    arrays = ["", "[]", " ARRAY", " array", " ARRAY[4]"]
+    for form, param, array in itertools.product(forms, params, arrays):
         words = form.split(" ", 1)
         typed = f"{words[0]}{param} {words[1]}" if len(words) > 1 else form + param
         for written in {typed, form + param}:  # parameters inside and after the words

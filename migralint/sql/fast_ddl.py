@@ -128,10 +128,12 @@ class _Cursor:
         if not self.take(*words):
             raise _Reject
 
-    def at_punct(self, mark: str) -> bool:
-        if self.i >= len(self.tokens):
+    def at_punct(self, mark: str, ahead: int = 0) -> bool:
+        """Is the next token (or the one `ahead` of it) the punctuation `mark`?"""
+        i = self.i + ahead
+        if i >= len(self.tokens):
             return False
-        token = self.tokens[self.i]
+        token = self.tokens[i]
         return token.kind == PUNCT and token.value == mark
 
     def take_punct(self, mark: str) -> bool:
@@ -222,7 +224,7 @@ def _params(c: _Cursor, allowed: int) -> tuple[int, ...]:
 
 def _type(c: _Cursor) -> ops.DataType:
     """A column type: a built-in of the tables above or a quoted user-defined name,
-    optionally an array (`[]`)."""
+    optionally an array (`[]` or `ARRAY`)."""
     token = c.next()
     if token.kind == QUOTED:
         name, sql = _user_type(c, token)
@@ -242,6 +244,9 @@ def _type(c: _Cursor) -> ops.DataType:
     array = c.take_punct("[")
     if array:
         c.expect_punct("]")
+    elif c.at("ARRAY") and not c.at_punct("[", ahead=1):  # the standard's `text ARRAY`
+        array = c.take("ARRAY")
+    if array:
         sql += "[]"
     return ops.DataType(name, params, array=array, sql=sql)
 
