@@ -6,10 +6,12 @@ pure-Python sqlglot is most of a cold run's time. These readers walk the stateme
 tokens (`tokens.tokenize`) through a closed grammar of those shapes and build the
 same Ops `sqlglot_ops` and `alter_table` build from sqlglot's tree, types and
 defaults written the way sqlglot writes them. Whatever is not exactly one of those
-shapes (a CHECK, an expression, a WHERE, a type or function outside the tables here,
-a name sqlglot reads as a keyword) returns None, and the statement goes to sqlglot.
-`tests/test_parse_fast.py` runs both paths on every fixture statement and on a
-corpus slice and requires identical Ops.
+shapes (a CHECK, an expression, a WHERE beyond `col IS [NOT] NULL`, a type or
+function outside the tables here, a name sqlglot reads as a keyword) returns None,
+and the statement goes to sqlglot. `tests/test_parse_fast.py` runs both paths on
+every fixture statement, a corpus slice, every word sqlglot knows in every name
+position, every type and default spelling here and random statements of these
+shapes, and requires identical Ops.
 """
 
 from __future__ import annotations
@@ -285,7 +287,7 @@ def _builtin(c: _Cursor, first: Token) -> tuple[str, str, tuple[int, ...]]:
 
 
 def _default(c: _Cursor) -> ops.Default:
-    """A default: a literal, a literal string cast to a type, or a call of `CALLS`."""
+    """A default: a literal, a string or `ARRAY[]` cast to a type, or a call of `CALLS`."""
     token = c.next()
     if token.kind == STRING or (token.kind == WORD and token.value == "ARRAY"):
         if token.kind == WORD:  # the empty ARRAY[]
