@@ -43,6 +43,17 @@ def test_describing_commands_do_not_import_sqlglot(args: tuple[str, ...]) -> Non
     assert _run(*args) == {"code": 0, "sqlglot": False}
 
 
-def test_the_probe_sees_sqlglot_when_a_file_is_checked(tmp_path: Path) -> None:
-    (tmp_path / "V1__x.sql").write_text("ALTER TABLE t DROP COLUMN c;\n", encoding="utf-8")
+def test_the_probe_sees_sqlglot_when_a_file_needs_it(tmp_path: Path) -> None:
+    sql = "ALTER TABLE t DROP COLUMN c, ADD CONSTRAINT k CHECK (d > 0);\n"  # CHECK: sqlglot
+    (tmp_path / "V1__x.sql").write_text(sql, encoding="utf-8")
     assert _run("check", str(tmp_path), cwd=tmp_path) == {"code": 1, "sqlglot": True}
+
+
+def test_plain_ddl_is_checked_without_sqlglot(tmp_path: Path) -> None:
+    """The fast readers read it all, and the catalog needs no tree of it."""
+    sql = (
+        "CREATE TABLE t (id bigint PRIMARY KEY, c text NOT NULL DEFAULT '');\n"
+        "CREATE INDEX t_c ON t (c);\nALTER TABLE users ADD COLUMN n int NOT NULL;\n"
+    )
+    (tmp_path / "V1__x.sql").write_text(sql, encoding="utf-8")
+    assert _run("check", str(tmp_path), cwd=tmp_path) == {"code": 1, "sqlglot": False}

@@ -453,6 +453,10 @@ TASK = N("TaskRun", "public")
             "ALTER TABLE t RENAME CONSTRAINT a TO b",
             [RenameConstraint(loc=LOC, table=N("t"), name="a", new_name="b")],
         ),
+        (  # not a table renamed `constraint`, as sqlglot reads it when the name is its word
+            "ALTER TABLE t RENAME CONSTRAINT log TO x",
+            [RenameConstraint(loc=LOC, table=N("t"), name="log", new_name="x")],
+        ),
         (
             "ALTER TABLE t DROP CONSTRAINT IF EXISTS t_o_fk",
             [DropConstraint(loc=LOC, table=N("t"), name="t_o_fk", if_exists=True)],

@@ -25,7 +25,7 @@ from migralint.rule import RuleSpec, Violation
 from migralint.schema import Catalog
 from migralint.sources.layout import MigrationFile, sections
 from migralint.sql import ops
-from migralint.sql.alter_table import _HEAD, split_actions
+from migralint.sql.alter_actions import HEAD, split_actions
 from migralint.sql.parse import parse_statement
 from migralint.sql.split import split_statements
 from migralint.sql.statements import Statement
@@ -188,7 +188,7 @@ def _statement_units(
 
 def _head(stmt: Statement) -> str | None:
     """`ALTER TABLE [IF EXISTS] [ONLY] name ` as written, if the statement is one."""
-    head = _HEAD.match(stmt.text)
+    head = HEAD.match(stmt.text)
     return stmt.text[: head.start("actions")] if head else None
 
 
@@ -202,7 +202,7 @@ def _alter_table_actions(
 ) -> list[Unit] | None:
     """One unit per action of a multi-action ALTER TABLE, or None if the statement is no
     such ALTER TABLE or its actions, parsed one by one, do not read as the whole does."""
-    head = _HEAD.match(stmt.text)
+    head = HEAD.match(stmt.text)
     if head is None:
         return None
     actions = split_actions(head["actions"])

@@ -12,27 +12,18 @@ import re
 from sqlglot import exp
 
 from migralint.sql import ops
-from migralint.sql.facts import sets_sequence_start
+from migralint.sql.alter_actions import HEAD, rename_constraint, split_actions
 from migralint.sql.names import IDENT, QNAME, fold, identifier, parse_name, table_name
 from migralint.sql.normalise import normalise
 from migralint.sql.sqlglot_ops import column, constraint, data_type, default
 
 _F = re.IGNORECASE | re.DOTALL
-_HEAD = re.compile(
-    r"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<name>"
-    + QNAME
-    + r")\s*\*?\s+(?P<actions>.+)$",
-    _F,
-)
 _USING_INDEX = re.compile(
     r"ADD\s+(?:CONSTRAINT\s+(?P<name>" + IDENT + r")\s+)?(?P<kind>UNIQUE|PRIMARY\s+KEY)\s+"
     r"USING\s+INDEX\s+(?P<index>" + IDENT + r")",
     _F,
 )
 _VALIDATE = re.compile(r"VALIDATE\s+CONSTRAINT\s+(?P<name>" + IDENT + r")\s*$", _F)
-_RENAME_CONSTRAINT = re.compile(
-    r"RENAME\s+CONSTRAINT\s+(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
-)
 _RENAME_COLUMN = re.compile(
     r"RENAME\s+(?:COLUMN\s+)?(?!TO\s)(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
 )
@@ -248,36 +239,10 @@ def _modify_column_ops(
     return found
 
 
-def split_actions(text: str) -> list[tuple[int, str]]:
-    """Split an action list on commas outside parentheses and quotes: (offset, action) pairs."""
-    bounds: list[tuple[int, int]] = []
-    depth, start, quote = 0, 0, ""
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            bounds.append((start, i))
-            start = i + 1
-    bounds.append((start, len(text)))
-    parts = []
-    for begin, stop in bounds:
-        part = text[begin:stop]
-        if part.strip():
-            parts.append((begin + len(part) - len(part.lstrip()), part.strip()))
-    return parts
-
-
 def alter_table_fallback(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     """Ops for an ALTER TABLE that sqlglot could not model; an unknown action makes the
     whole statement Unparsed, pointing at that action. None if the head is not ALTER TABLE."""
-    head = _HEAD.match(text)
+    head = HEAD.match(text)
     if not head:
         return None
     table = parse_name(head["name"], dialect)
@@ -305,13 +270,9 @@ def _fallback_action(
     m = _VALIDATE.match(action)
     if m:
         return [ops.ValidateConstraint(loc=loc, table=table, name=fold(m["name"], dialect))]
-    m = _RENAME_CONSTRAINT.match(action)
-    if m:
-        return [
-            ops.RenameConstraint(
-                loc=loc, table=table, name=fold(m["old"], dialect), new_name=fold(m["new"], dialect)
-            )
-        ]
+    renamed = rename_constraint(action, table, loc, dialect)
+    if renamed is not None:
+        return [renamed]
     m = _RENAME_TABLE.match(action)
     if m:
         return [ops.RenameTable(loc=loc, table=table, new_name=parse_name(m["new"], dialect).name)]
@@ -370,75 +331,3 @@ def _sqlglot_action(
             named.set("this", None)
     not_valid = bool(tree.args.get("not_valid"))
     return [op for a in actions for op in _action_ops(a, table, loc, dialect, not_valid)]
-
-
-_SET_SCHEMA = re.compile(r"SET\s+SCHEMA\s+(?P<schema>" + IDENT + r")\s*$", _F)
-_DETACH = re.compile(
-    r"DETACH\s+PARTITION\s+(?P<partition>"
-    + QNAME
-    + r")(?:\s+(?P<mode>CONCURRENTLY|FINALIZE))?\s*$",
-    _F,
-)
-_IDENTITY = re.compile(
-    r"ALTER\s+(?:COLUMN\s+)?(?P<column>" + IDENT + r")\s+(?P<action>ADD\s+GENERATED|"
-    r"DROP\s+IDENTITY|SET\s+GENERATED)\b",
-    _F,
-)
-_BY_DEFAULT = re.compile(r"\bGENERATED\s+BY\s+DEFAULT\b", _F)
-_MYSQL_OPTION = re.compile(
-    r"\b(?P<name>ALGORITHM|LOCK)\s*(?:=\s*)?(?P<value>COPY|SHARED|EXCLUSIVE)\b", _F
-)
-
-
-def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
-    """Ops for an ALTER TABLE made only of actions sqlglot reads as opaque text:
-    SET SCHEMA, DETACH PARTITION and identity changes; None for any other action list."""
-    head = _HEAD.match(text)
-    if not head:
-        return None
-    table = parse_name(head["name"], dialect)
-    found: list[ops.Op] = []
-    for _, action in split_actions(head["actions"]):
-        if m := _SET_SCHEMA.match(action):
-            schema = fold(m["schema"], dialect)
-            found.append(ops.SetSchema(loc=loc, kind="TABLE", name=table, new_schema=schema))
-        elif m := _DETACH.match(action):
-            mode = (m["mode"] or "").upper()
-            partition = parse_name(m["partition"], dialect)
-            found.append(
-                ops.DetachPartition(
-                    loc=loc,
-                    table=table,
-                    partition=partition,
-                    concurrently=bool(mode),
-                    finalize=mode == "FINALIZE",
-                )
-            )
-        elif m := _IDENTITY.match(action):
-            action_word = m["action"].split()[0].upper()
-            column = fold(m["column"], dialect)
-            found.append(
-                ops.AlterIdentity(
-                    loc=loc,
-                    table=table,
-                    column=column,
-                    action=action_word,
-                    by_default=bool(_BY_DEFAULT.search(action)),
-                    sets_start=sets_sequence_start(action),
-                )
-            )
-        else:
-            return None
-    return found or None
-
-
-def mysql_options(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
-    """ALGORITHM=COPY / LOCK=SHARED|EXCLUSIVE clauses of a MySQL ALTER TABLE."""
-    head = _HEAD.match(text)
-    if dialect != "mysql" or not head:
-        return []
-    table = parse_name(head["name"], dialect)
-    return [
-        ops.AlterTableOption(loc=loc, table=table, name=m["name"].upper(), value=m["value"].upper())
-        for m in _MYSQL_OPTION.finditer(head["actions"])
-    ]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from migralint.sql import ops
-from migralint.sql.alter_table import split_actions
+from migralint.sql.alter_actions import split_actions
 from migralint.sql.blocks import executes, loops
 from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
 from migralint.sql.normalise import SKIPPED

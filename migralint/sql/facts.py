@@ -66,13 +66,48 @@ def _one_line(text: str, width: int) -> str:
 
 def _position(loc: ops.Location, text: str, name: str) -> tuple[int, int] | None:
     """Where the definition of column `name` starts inside a CREATE TABLE's text."""
-    start = text.find("(")
-    pattern = r'(?<![\w$"`])["`]?' + re.escape(name) + r'["`]?\s+\S'
-    m = re.compile(pattern, re.IGNORECASE).search(text, max(start, 0))
-    if m is None:
+    start = max(text.find("("), 0)
+    if text.isascii() and _PLAIN_NAME.fullmatch(name):
+        at = ascii_definition_offset(text.lower(), name.lower(), start)
+    else:  # case-insensitive matching beyond ASCII: the regular expression's own
+        at = definition_offset(text, name, start)
+    if at is None:
         return None
-    before = text[: m.start()]
+    before = text[:at]
     newline = before.rfind("\n")
     line = loc.line + before.count("\n")
-    column = m.start() - newline if newline >= 0 else loc.column + m.start()
+    column = at - newline if newline >= 0 else loc.column + at
     return line, column
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_$]+")
+_NOT_BEFORE = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"`')
+_QUOTES = frozenset('"`')
+
+
+def definition_offset(text: str, name: str, start: int) -> int | None:
+    """Where, from `start` on, `name` first stands as a word (maybe quoted) followed by
+    more text: the start of its column definition."""
+    pattern = r'(?<![\w$"`])["`]?' + re.escape(name) + r'["`]?\s+\S'
+    m = re.compile(pattern, re.IGNORECASE).search(text, start)
+    return None if m is None else m.start()
+
+
+def ascii_definition_offset(text: str, name: str, start: int) -> int | None:
+    """`definition_offset` for lower-case ASCII `text` and a plain `name`, without
+    compiling an expression for each name: the same first match, found by `str.find`."""
+    end = len(text)
+    i = text.find(name, start)
+    while i >= 0:
+        at = i - 1 if i > 0 and text[i - 1] in _QUOTES else i
+        if at >= start and (at == 0 or text[at - 1] not in _NOT_BEFORE):
+            k = i + len(name)
+            if k < end and text[k] in _QUOTES:
+                k += 1
+            if k < end and text[k].isspace():
+                while k < end and text[k].isspace():
+                    k += 1
+                if k < end:
+                    return at
+        i = text.find(name, i + 1)
+    return None

@@ -17,14 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from migralint.sql import commands, ops
-from migralint.sql.alter_table import (
-    alter_table_fallback,
-    alter_table_ops,
-    mysql_options,
-    special_actions,
-    split_actions,
-)
+from migralint.sql import commands, fast_ddl, ops
+from migralint.sql.alter_actions import mysql_options, special_actions, split_actions
 from migralint.sql.facts import statement_facts, with_text_facts
 from migralint.sql.names import QNAME, parse_name
 from migralint.sql.normalise import SKIPPED, blank_comments, normalise
@@ -142,9 +136,12 @@ def location(stmt: Statement, path: str) -> ops.Location:
     )
 
 
-def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> list[ops.Op]:
+def parse_statement(
+    stmt: Statement, path: str, dialect: str = "postgres", *, fast: bool = True
+) -> list[ops.Op]:
     """The Ops one statement performs. SQL that does not parse is an `Unparsed` Op; a
-    bug in a reader raises, and the engine reports it as `internal-error`."""
+    bug in a reader raises, and the engine reports it as `internal-error`. `fast=False`
+    sends the DDL shapes `fast_ddl` reads to sqlglot instead (to compare the two)."""
     loc = location(stmt, path)
     depth, too_deep = _nesting(stmt.text)
     if too_deep is not None:
@@ -152,7 +149,7 @@ def parse_statement(stmt: Statement, path: str, dialect: str = "postgres") -> li
         return [ops.Unparsed.at(loc, error, too_deep)]
     try:
         with _stack_room(depth):
-            return with_text_facts(_parse(stmt.text, loc, dialect), stmt.text)
+            return with_text_facts(_parse(stmt.text, loc, dialect, fast), stmt.text)
     except RecursionError:  # deeper than the raised limit allows: the SQL, not a bug
         return [ops.Unparsed.at(loc, "statement nested too deeply to read")]
 
@@ -196,7 +193,7 @@ def _stack_room(depth: int) -> Iterator[None]:
         sys.setrecursionlimit(limit)
 
 
-def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
+def _parse(text: str, loc: ops.Location, dialect: str, fast: bool) -> list[ops.Op]:
     if text.startswith("\\"):  # a psql meta-command: the splitter makes each its own statement
         return [ops.Raw(loc=loc, kind="psql meta-command", command=text[1:])]
     text = blank_comments(text, dialect)
@@ -228,6 +225,10 @@ def _parse(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:
         return found or [ops.Raw(loc=loc, kind=" ".join(keywords[:2]))]
     if first == "RENAME" and dialect == "mysql":
         return _mysql_rename_tables(text, loc)
+    if fast and first in ("CREATE", "ALTER") and dialect in fast_ddl.DIALECTS:
+        found = fast_ddl.read_ddl(text, loc)
+        if found is not None:
+            return found
     if first == "ALTER":
         special = special_actions(text, loc, dialect)
         if special is not None:
@@ -241,6 +242,7 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
     import sqlglot
     from sqlglot import exp
 
+    from migralint.sql.alter_table import alter_table_ops
     from migralint.sql.sqlglot_ops import tree_ops
 
     try:
@@ -275,6 +277,8 @@ def _sqlglot_dialect(dialect: str) -> Dialect:
 def _fallback(first: str, text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     """Keyword readings for ALTER TABLE and CREATE forms that sqlglot cannot model."""
     if first == "ALTER":
+        from migralint.sql.alter_table import alter_table_fallback
+
         return alter_table_fallback(text, loc, dialect)
     if first == "CREATE":
         return commands.create_object(text, loc, dialect)
