@@ -1,0 +1,42 @@
+"""The PostgreSQL facts behind the fixtures added for squawk's rule classes (issue 10):
+what rewrites a table and what PostgreSQL accepts, on a real PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import REPO
+
+FIXTURES = REPO / "fixtures" / "sql"
+
+
+def filenode(db: Any, relation: str) -> Any:
+    return db.execute("SELECT pg_relation_filenode(%s::regclass)", (relation,)).fetchone()
+
+
+def run_each(db: Any, fixture: str) -> None:
+    """Each statement of a fixture on its own, as a tool running it outside a transaction."""
+    lines = (FIXTURES / fixture).read_text().splitlines()
+    code = "\n".join(line for line in lines if not line.startswith("--"))
+    for statement in filter(str.strip, code.split(";")):
+        db.execute(statement)
+
+
+def test_vacuum_full_false_keeps_the_table_and_full_rewrites_it(db: Any) -> None:
+    db.autocommit = True  # VACUUM cannot run in a transaction block
+    db.execute("CREATE TABLE accounts (id bigint)")
+    before = filenode(db, "accounts")
+    run_each(db, "vacuum-full/clean_full_false.sql")
+    assert filenode(db, "accounts") == before
+    run_each(db, "vacuum-full/flagged_full_option.sql")
+    assert filenode(db, "accounts") != before
+
+
+def test_widening_a_varchar_array_rewrites_the_table_unlike_a_varchar(db: Any) -> None:
+    db.execute((FIXTURES / "prefer-text-field" / "flagged_varchar_array.sql").read_text())
+    db.execute("ALTER TABLE posts ADD COLUMN title varchar(20)")
+    before = filenode(db, "posts")
+    db.execute("ALTER TABLE posts ALTER COLUMN title TYPE varchar(40)")
+    assert filenode(db, "posts") == before
+    db.execute("ALTER TABLE posts ALTER COLUMN tags TYPE varchar(40)[]")
+    assert filenode(db, "posts") != before
