@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
+import pytest
 from helpers import REPO
 
 FIXTURES = REPO / "fixtures" / "sql"
@@ -40,3 +42,22 @@ def test_widening_a_varchar_array_rewrites_the_table_unlike_a_varchar(db: Any) -
     assert filenode(db, "posts") == before
     db.execute("ALTER TABLE posts ALTER COLUMN tags TYPE varchar(40)[]")
     assert filenode(db, "posts") != before
+
+
+def test_postgres_takes_parts_of_one_column_and_rejects_the_whole_beside_a_part(
+    db: Any,
+) -> None:
+    base = FIXTURES / "ban-duplicate-column-assignments"
+    db.execute("CREATE TYPE point2 AS (x int, y int)")
+    db.execute("CREATE TABLE k (tags text[], location point2)")
+    db.execute((base / "clean_parts_of_one_column.sql").read_text())
+    db.execute("UPDATE k SET tags[1] = 'a', tags[1] = 'b'")  # one element twice: allowed too
+    with pytest.raises(psycopg.errors.SyntaxError):
+        db.execute((base / "flagged_whole_and_part.sql").read_text())
+
+
+def test_postgres_cuts_names_to_63_bytes_so_two_long_names_are_one_column(db: Any) -> None:
+    db.execute(f"CREATE TABLE k ({'a' * 63} int)")
+    text = FIXTURES / "ban-duplicate-column-assignments" / "flagged_names_cut_to_63_bytes.sql"
+    with pytest.raises(psycopg.errors.SyntaxError):
+        db.execute(text.read_text())

@@ -445,9 +445,10 @@ class Update(TableOp):
     """UPDATE: a backfill when it rewrites existing rows. `assignments` is None when
     the front end could not read its SET list."""
 
-    columns: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # the column of each SET target, in order
     where: str | None = None
     # read from the same SET list and WHERE, so not compared
+    partial: tuple[bool, ...] = field(default=(), compare=False)  # per target: a[1], a.x
     assignments: tuple[Assignment, ...] | None = field(default=None, compare=False)
     where_columns: frozenset[str] = field(default=frozenset(), compare=False)
 
