@@ -61,3 +61,15 @@ def test_postgres_cuts_names_to_63_bytes_so_two_long_names_are_one_column(db: An
     text = FIXTURES / "ban-duplicate-column-assignments" / "flagged_names_cut_to_63_bytes.sql"
     with pytest.raises(psycopg.errors.SyntaxError):
         db.execute(text.read_text())
+
+
+def test_a_renamed_sequence_keeps_its_defaults_and_fails_callers_of_the_old_name(
+    db: Any,
+) -> None:
+    db.execute("CREATE SEQUENCE order_numbers")
+    db.execute("CREATE TABLE orders (id bigint DEFAULT nextval('order_numbers'), note text)")
+    db.execute((FIXTURES / "rename-sequence" / "flagged_existing_sequence.sql").read_text())
+    db.execute("INSERT INTO orders (note) VALUES ('the default follows the rename')")
+    assert db.execute("SELECT id FROM orders").fetchone() == (1,)
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        db.execute("SELECT nextval('order_numbers')")  # release N-1's call
