@@ -73,3 +73,13 @@ def test_a_renamed_sequence_keeps_its_defaults_and_fails_callers_of_the_old_name
     assert db.execute("SELECT id FROM orders").fetchone() == (1,)
     with pytest.raises(psycopg.errors.UndefinedTable):
         db.execute("SELECT nextval('order_numbers')")  # release N-1's call
+
+
+def test_a_domain_constraint_not_valid_still_rejects_new_writes(db: Any) -> None:
+    db.execute("CREATE DOMAIN positive_amount AS numeric")
+    db.execute("CREATE TABLE payments (amount positive_amount)")
+    db.execute("INSERT INTO payments VALUES (-1)")  # kept: NOT VALID skips existing rows
+    flagged = FIXTURES / "new-write-restriction" / "flagged_domain_constraint.sql"
+    db.execute(flagged.read_text())
+    with pytest.raises(psycopg.errors.CheckViolation):
+        db.execute("INSERT INTO payments VALUES (-2)")  # release N-1's write
