@@ -3,11 +3,15 @@ what rewrites a table and what PostgreSQL accepts, on a real PostgreSQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from helpers import REPO
+
+from migralint.config import Settings
+from migralint.engine import lint_paths
 
 FIXTURES = REPO / "fixtures" / "sql"
 
@@ -83,3 +87,33 @@ def test_a_domain_constraint_not_valid_still_rejects_new_writes(db: Any) -> None
     db.execute(flagged.read_text())
     with pytest.raises(psycopg.errors.CheckViolation):
         db.execute("INSERT INTO payments VALUES (-2)")  # release N-1's write
+
+
+def test_a_view_column_renamed_fails_queries_of_the_old_name_and_is_flagged(db: Any) -> None:
+    db.execute("CREATE TABLE users (id bigint, full_name text)")
+    db.execute("CREATE VIEW user_profiles AS SELECT id, full_name FROM users")
+    fixture = FIXTURES / "rename-column" / "flagged_view_column.sql"
+    db.execute(fixture.read_text())
+    with pytest.raises(psycopg.errors.UndefinedColumn):
+        db.execute("SELECT full_name FROM user_profiles")  # release N-1's query
+    [finding] = lint_paths([fixture], Settings(select=("renaming-column",))).findings
+    assert "column full_name of view user_profiles" in finding.message
+    assert "CREATE OR REPLACE VIEW may append name" in finding.help
+
+
+def test_routine_and_foreign_table_renames_reach_the_rename_rules(tmp_path: Path) -> None:
+    sql = (
+        "ALTER ROUTINE calculate_discount(numeric) RENAME TO discount_for;\n"
+        "ALTER FOREIGN TABLE remote_users RENAME TO external_users;\n"
+        "ALTER FOREIGN TABLE external_users RENAME COLUMN full_name TO name;\n"
+        "ALTER MATERIALIZED VIEW totals RENAME total TO amount;\n"
+    )
+    (tmp_path / "001_renames.sql").write_text(sql)
+    select = ("renaming-object", "renaming-table", "renaming-column")
+    found = [(f.line, f.rule) for f in lint_paths([tmp_path], Settings(select=select)).findings]
+    assert found == [
+        (1, "rename-function"),
+        (2, "rename-table"),
+        (3, "rename-column"),
+        (4, "rename-column"),
+    ]

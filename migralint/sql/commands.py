@@ -181,14 +181,44 @@ def alter_domain_add_constraint(text: str, loc: ops.Location, dialect: str) -> l
 
 _RENAME_OBJECT = re.compile(
     r"ALTER\s+(?P<kind>INDEX|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|SCHEMA|TYPE|DOMAIN|FUNCTION|"
-    r"PROCEDURE|TRIGGER|POLICY)\s+(?:IF\s+EXISTS\s+)?(?P<name>" + QNAME + r")(?:\s*\([^)]*\))?"
+    r"PROCEDURE|ROUTINE|TRIGGER|POLICY)\s+(?:IF\s+EXISTS\s+)?(?P<name>"
+    + QNAME
+    + r")(?:\s*\([^)]*\))?"
     r"(?:\s+ON\s+" + QNAME + r")?\s+RENAME\s+(?:(?P<what>VALUE|ATTRIBUTE)\s+(?P<old>\S+)\s+)?"
     r"TO\s+(?P<new>" + IDENT + r"|'(?:[^']|'')*')\s*$",
     _F,
 )
 
 
+# A column of a view or foreign table, or a foreign table itself: renamed like a table's.
+_RENAME_RELATION = re.compile(
+    r"ALTER\s+(?P<kind>VIEW|MATERIALIZED\s+VIEW|FOREIGN\s+TABLE)\s+(?:IF\s+EXISTS\s+)?"
+    r"(?P<name>" + QNAME + r")\s+RENAME\s+(?:(?P<column>COLUMN\s+)?(?P<old>" + IDENT + r")\s+)?"
+    r"TO\s+(?P<new>" + IDENT + r")\s*$",
+    _F,
+)
+
+
+def rename_relation(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """ALTER VIEW | MATERIALIZED VIEW | FOREIGN TABLE … RENAME [COLUMN] a TO b, and
+    ALTER FOREIGN TABLE … RENAME TO b (a view's own rename is `rename_object`'s)."""
+    m = _RENAME_RELATION.match(text)
+    if not m or (m["old"] is None and not m["kind"].upper().startswith("FOREIGN")):
+        return None
+    name, new = parse_name(m["name"], dialect), fold(m["new"], dialect)
+    if m["old"] is None:
+        return [ops.RenameTable(loc=loc, table=name, new_name=new)]
+    kind = " ".join(m["kind"].lower().split())
+    return [
+        ops.RenameColumn(
+            loc=loc, table=name, column=fold(m["old"], dialect), new_name=new, relation=kind
+        )
+    ]
+
+
 def rename_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    if found := rename_relation(text, loc, dialect):
+        return found
     m = _RENAME_OBJECT.match(text)
     if not m:
         return None

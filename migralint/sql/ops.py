@@ -192,6 +192,7 @@ class DropColumn(TableOp):
 class RenameColumn(TableOp):
     column: str
     new_name: str
+    relation: str = "table"  # or "view", "materialized view", "foreign table"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
