@@ -117,3 +117,15 @@ def test_routine_and_foreign_table_renames_reach_the_rename_rules(tmp_path: Path
         (3, "rename-column"),
         (4, "rename-column"),
     ]
+
+
+def test_drop_routine_drops_a_function_and_is_flagged_like_drop_function(db: Any) -> None:
+    db.execute(
+        "CREATE FUNCTION calculate_discount(numeric) RETURNS numeric AS 'SELECT $1' LANGUAGE sql"
+    )
+    fixture = FIXTURES / "drop-function" / "flagged_drop_routine.sql"
+    db.execute(fixture.read_text())
+    with pytest.raises(psycopg.errors.UndefinedFunction):
+        db.execute("SELECT calculate_discount(1)")  # release N-1's call
+    [finding] = lint_paths([fixture], Settings(select=("ban-drop-function",))).findings
+    assert finding.rule == "drop-function" and "calculate_discount" in finding.message

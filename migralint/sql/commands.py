@@ -31,7 +31,7 @@ def _names(text: str, dialect: str) -> list[ops.Name]:
 
 _DROP = re.compile(
     r"DROP\s+(?P<kind>TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|SCHEMA|DATABASE|TYPE|SEQUENCE|"
-    r"FUNCTION|PROCEDURE|EXTENSION|DOMAIN|TRIGGER|POLICY|RULE|AGGREGATE|COLLATION|SERVER|"
+    r"FUNCTION|PROCEDURE|ROUTINE|EXTENSION|DOMAIN|TRIGGER|POLICY|RULE|AGGREGATE|COLLATION|SERVER|"
     r"FOREIGN\s+TABLE|PUBLICATION|SUBSCRIPTION|OPERATOR|CAST|ROLE|USER|EVENT\s+TRIGGER)\s+"
     r"(?P<concurrently>CONCURRENTLY\s+)?(?P<if_exists>IF\s+EXISTS\s+)?"
     r"(?P<names>.*?\S)(?:\s+ON\s+(?P<table>" + QNAME + r"))?"
@@ -413,7 +413,9 @@ def maintenance(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | No
 
 _SET_SCHEMA = re.compile(
     r"ALTER\s+(?P<kind>VIEW|MATERIALIZED\s+VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|"
-    r"EXTENSION)\s+(?:IF\s+EXISTS\s+)?(?P<name>" + QNAME + r")(?:\s*\([^)]*\))?\s+SET\s+SCHEMA\s+"
+    r"ROUTINE|EXTENSION)\s+(?:IF\s+EXISTS\s+)?(?P<name>"
+    + QNAME
+    + r")(?:\s*\([^)]*\))?\s+SET\s+SCHEMA\s+"
     r"(?P<schema>" + IDENT + r")\s*$",
     _F,
 )
