@@ -129,3 +129,15 @@ def test_drop_routine_drops_a_function_and_is_flagged_like_drop_function(db: Any
         db.execute("SELECT calculate_discount(1)")  # release N-1's call
     [finding] = lint_paths([fixture], Settings(select=("ban-drop-function",))).findings
     assert finding.rule == "drop-function" and "calculate_discount" in finding.message
+
+
+def test_postgres_rejects_an_insert_listing_a_column_twice_and_takes_parts(db: Any) -> None:
+    base = FIXTURES / "ban-duplicate-column-assignments"
+    db.execute("CREATE TYPE point2 AS (x int, y int)")
+    db.execute("CREATE TABLE k (a int, b int, tags text[], location point2)")
+    db.execute((base / "clean_insert_parts_of_one_column.sql").read_text())
+    with pytest.raises(psycopg.errors.DuplicateColumn):
+        db.execute((base / "flagged_insert_column_list.sql").read_text())
+    select = Settings(select=("ban-duplicate-column-assignments",))
+    [finding] = lint_paths([base / "flagged_insert_column_list.sql"], select).findings
+    assert finding.message == "INSERT INTO k lists a more than once: PostgreSQL rejects it"

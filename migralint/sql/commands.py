@@ -370,14 +370,38 @@ def insert(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     if not m:
         return None
     head = text[: m.end() + 400]
+    targets = _insert_targets(head[m.end() :], dialect)
     return [
         ops.Insert(
             loc=loc,
             table=parse_name(m["name"], dialect),
             on_conflict=bool(_ON_CONFLICT.search(text)),
             from_query=bool(_FROM_QUERY.search(head)),
+            columns=tuple(column for column, _ in targets),
+            partial=tuple(part for _, part in targets),
         )
     ]
+
+
+_INSERT_TARGETS = re.compile(
+    r"\s*(?:AS\s+" + IDENT + r"\s*)?\((?P<targets>[^()]*)\)\s*(?:VALUES|SELECT|WITH|DEFAULT|"
+    r"OVERRIDING|\()",
+    _F,
+)
+
+
+def _insert_targets(rest: str, dialect: str) -> list[tuple[str, bool]]:
+    """An INSERT's column list (what follows its table name): each target's column, and
+    whether only part of it is written (an element `a[1]`, a field `a.x`)."""
+    m = _INSERT_TARGETS.match(rest)
+    if not m:
+        return []
+    targets = (t.strip() for t in m["targets"].split(","))
+    return [(fold(base, dialect), base != t) for t in targets if (base := _column_of(t))]
+
+
+def _column_of(target: str) -> str:
+    return re.split(r"[.\[]", target, maxsplit=1)[0].strip()
 
 
 _VACUUM = re.compile(

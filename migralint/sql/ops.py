@@ -481,6 +481,9 @@ class Insert(TableOp):
     on_conflict: bool = False
     from_query: bool = False
     skips_existing: bool = False  # its query has an anti-join: NOT EXISTS, NOT IN, EXCEPT, IS NULL
+    # its column list, when it has one: each target's column, and whether only part of it
+    columns: tuple[str, ...] = field(default=(), compare=False)
+    partial: tuple[bool, ...] = field(default=(), compare=False)  # a[1], a.x
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
