@@ -53,6 +53,8 @@ PLANNED_FINDINGS: dict[type[ops.Op], frozenset[str]] = {
 def _rename_column(op: ops.RenameColumn, catalog: Catalog) -> Plan:
     from migralint.plan import rename_column
 
+    if op.relation != "table":
+        raise PlanError(f"{op.table} is a {op.relation}: rename-column plans a table's column")
     _refuse_copy(op, catalog)
     indexes = catalog.index_statements(op.table)
     return rename_column.plan(

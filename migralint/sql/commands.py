@@ -31,7 +31,7 @@ def _names(text: str, dialect: str) -> list[ops.Name]:
 
 _DROP = re.compile(
     r"DROP\s+(?P<kind>TABLE|INDEX|VIEW|MATERIALIZED\s+VIEW|SCHEMA|DATABASE|TYPE|SEQUENCE|"
-    r"FUNCTION|PROCEDURE|EXTENSION|DOMAIN|TRIGGER|POLICY|RULE|AGGREGATE|COLLATION|SERVER|"
+    r"FUNCTION|PROCEDURE|ROUTINE|EXTENSION|DOMAIN|TRIGGER|POLICY|RULE|AGGREGATE|COLLATION|SERVER|"
     r"FOREIGN\s+TABLE|PUBLICATION|SUBSCRIPTION|OPERATOR|CAST|ROLE|USER|EVENT\s+TRIGGER)\s+"
     r"(?P<concurrently>CONCURRENTLY\s+)?(?P<if_exists>IF\s+EXISTS\s+)?"
     r"(?P<names>.*?\S)(?:\s+ON\s+(?P<table>" + QNAME + r"))?"
@@ -181,14 +181,44 @@ def alter_domain_add_constraint(text: str, loc: ops.Location, dialect: str) -> l
 
 _RENAME_OBJECT = re.compile(
     r"ALTER\s+(?P<kind>INDEX|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|SCHEMA|TYPE|DOMAIN|FUNCTION|"
-    r"PROCEDURE|TRIGGER|POLICY)\s+(?:IF\s+EXISTS\s+)?(?P<name>" + QNAME + r")(?:\s*\([^)]*\))?"
+    r"PROCEDURE|ROUTINE|TRIGGER|POLICY)\s+(?:IF\s+EXISTS\s+)?(?P<name>"
+    + QNAME
+    + r")(?:\s*\([^)]*\))?"
     r"(?:\s+ON\s+" + QNAME + r")?\s+RENAME\s+(?:(?P<what>VALUE|ATTRIBUTE)\s+(?P<old>\S+)\s+)?"
     r"TO\s+(?P<new>" + IDENT + r"|'(?:[^']|'')*')\s*$",
     _F,
 )
 
 
+# A column of a view or foreign table, or a foreign table itself: renamed like a table's.
+_RENAME_RELATION = re.compile(
+    r"ALTER\s+(?P<kind>VIEW|MATERIALIZED\s+VIEW|FOREIGN\s+TABLE)\s+(?:IF\s+EXISTS\s+)?"
+    r"(?P<name>" + QNAME + r")\s+RENAME\s+(?:(?P<column>COLUMN\s+)?(?P<old>" + IDENT + r")\s+)?"
+    r"TO\s+(?P<new>" + IDENT + r")\s*$",
+    _F,
+)
+
+
+def rename_relation(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    """ALTER VIEW | MATERIALIZED VIEW | FOREIGN TABLE … RENAME [COLUMN] a TO b, and
+    ALTER FOREIGN TABLE … RENAME TO b (a view's own rename is `rename_object`'s)."""
+    m = _RENAME_RELATION.match(text)
+    if not m or (m["old"] is None and not m["kind"].upper().startswith("FOREIGN")):
+        return None
+    name, new = parse_name(m["name"], dialect), fold(m["new"], dialect)
+    if m["old"] is None:
+        return [ops.RenameTable(loc=loc, table=name, new_name=new)]
+    kind = " ".join(m["kind"].lower().split())
+    return [
+        ops.RenameColumn(
+            loc=loc, table=name, column=fold(m["old"], dialect), new_name=new, relation=kind
+        )
+    ]
+
+
 def rename_object(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
+    if found := rename_relation(text, loc, dialect):
+        return found
     m = _RENAME_OBJECT.match(text)
     if not m:
         return None
@@ -340,14 +370,38 @@ def insert(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     if not m:
         return None
     head = text[: m.end() + 400]
+    targets = _insert_targets(head[m.end() :], dialect)
     return [
         ops.Insert(
             loc=loc,
             table=parse_name(m["name"], dialect),
             on_conflict=bool(_ON_CONFLICT.search(text)),
             from_query=bool(_FROM_QUERY.search(head)),
+            columns=tuple(column for column, _ in targets),
+            partial=tuple(part for _, part in targets),
         )
     ]
+
+
+_INSERT_TARGETS = re.compile(
+    r"\s*(?:AS\s+" + IDENT + r"\s*)?\((?P<targets>[^()]*)\)\s*(?:VALUES|SELECT|WITH|DEFAULT|"
+    r"OVERRIDING|\()",
+    _F,
+)
+
+
+def _insert_targets(rest: str, dialect: str) -> list[tuple[str, bool]]:
+    """An INSERT's column list (what follows its table name): each target's column, and
+    whether only part of it is written (an element `a[1]`, a field `a.x`)."""
+    m = _INSERT_TARGETS.match(rest)
+    if not m:
+        return []
+    targets = (t.strip() for t in m["targets"].split(","))
+    return [(fold(base, dialect), base != t) for t in targets if (base := _column_of(t))]
+
+
+def _column_of(target: str) -> str:
+    return re.split(r"[.\[]", target, maxsplit=1)[0].strip()
 
 
 _VACUUM = re.compile(
@@ -383,7 +437,9 @@ def maintenance(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | No
 
 _SET_SCHEMA = re.compile(
     r"ALTER\s+(?P<kind>VIEW|MATERIALIZED\s+VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|"
-    r"EXTENSION)\s+(?:IF\s+EXISTS\s+)?(?P<name>" + QNAME + r")(?:\s*\([^)]*\))?\s+SET\s+SCHEMA\s+"
+    r"ROUTINE|EXTENSION)\s+(?:IF\s+EXISTS\s+)?(?P<name>"
+    + QNAME
+    + r")(?:\s*\([^)]*\))?\s+SET\s+SCHEMA\s+"
     r"(?P<schema>" + IDENT + r")\s*$",
     _F,
 )

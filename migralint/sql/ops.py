@@ -192,6 +192,7 @@ class DropColumn(TableOp):
 class RenameColumn(TableOp):
     column: str
     new_name: str
+    relation: str = "table"  # or "view", "materialized view", "foreign table"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -445,9 +446,10 @@ class Update(TableOp):
     """UPDATE: a backfill when it rewrites existing rows. `assignments` is None when
     the front end could not read its SET list."""
 
-    columns: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # the column of each SET target, in order
     where: str | None = None
     # read from the same SET list and WHERE, so not compared
+    partial: tuple[bool, ...] = field(default=(), compare=False)  # per target: a[1], a.x
     assignments: tuple[Assignment, ...] | None = field(default=None, compare=False)
     where_columns: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -479,6 +481,9 @@ class Insert(TableOp):
     on_conflict: bool = False
     from_query: bool = False
     skips_existing: bool = False  # its query has an anti-join: NOT EXISTS, NOT IN, EXCEPT, IS NULL
+    # its column list, when it has one: each target's column, and whether only part of it
+    columns: tuple[str, ...] = field(default=(), compare=False)
+    partial: tuple[bool, ...] = field(default=(), compare=False)  # a[1], a.x
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -231,7 +231,7 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
         return ops.Delete(loc=loc, table=table, where=_where_sql(where))
     targets = (e.this for e in tree.expressions if isinstance(e, exp.EQ))
     assigned = tuple(
-        identifier(column, dialect)
+        _set_target(column, dialect)
         for target in targets
         for column in (target.expressions if isinstance(target, exp.Tuple) else [target])
     )
@@ -240,11 +240,24 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
     return ops.Update(
         loc=loc,
         table=table,
-        columns=assigned,
+        columns=tuple(column for column, _ in assigned),
         where=_where_sql(where),
+        partial=tuple(part for _, part in assigned),
         assignments=changes,
         where_columns=read,
     )
+
+
+def _set_target(target: exp.Expression, dialect: str) -> tuple[str, bool]:
+    """The column a SET target assigns, and whether only part of it: an array element
+    (`a[1]`) or, on PostgreSQL, a field of a composite column (`a.x`, whose first name
+    is the column; MySQL's `t.a` names the table first)."""
+    element = isinstance(target, exp.Bracket)
+    while isinstance(target, exp.Bracket):
+        target = target.this
+    if isinstance(target, exp.Column) and target.table and dialect in ("postgres", "cockroach"):
+        return identifier(target.parts[0], dialect), True
+    return identifier(target, dialect), element
 
 
 def _where_sql(where: exp.Expression | None) -> str | None:

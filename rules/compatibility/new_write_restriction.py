@@ -3,9 +3,10 @@
 ## What it does
 Opt-in. Flags a CHECK, FOREIGN KEY, UNIQUE or PRIMARY KEY constraint, a unique
 index, or SET NOT NULL added on columns that already existed, of a table that
-already existed. Constraints on columns this same migration added pass: no running
-release writes those yet. `NOT VALID` does not help here: it skips the check of
-existing rows, but new writes are checked at once.
+already existed, and a constraint added to a domain that already existed (it binds
+every column of that type). Constraints on columns this same migration added pass:
+no running release writes those yet. `NOT VALID` does not help here: it skips the
+check of existing rows, but new writes are checked at once.
 
 ## Why is this bad?
 Release N-1 was written without the constraint. During the rollout, and after a
@@ -31,11 +32,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from migralint.checks.destructive import created_here
 from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import added_in_this_file
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddConstraint, CreateIndex, SetNotNull
+from migralint.sql.ops import AddConstraint, AlterDomainAddConstraint, CreateIndex, SetNotNull
 
 _KINDS = {
     "check": "a CHECK",
@@ -55,8 +57,13 @@ _KINDS = {
     enabled_by_default=False,
     on_down=False,
 )
-def check(op: AddConstraint | CreateIndex | SetNotNull, ctx: Context) -> Iterator[Violation]:
+def check(
+    op: AddConstraint | AlterDomainAddConstraint | CreateIndex | SetNotNull, ctx: Context
+) -> Iterator[Violation]:
     if ctx.file.phase == "contract":
+        return
+    if isinstance(op, AlterDomainAddConstraint):
+        yield from _domain(op, ctx)
         return
     if isinstance(op, SetNotNull):
         what, columns = "NOT NULL", (op.column,)
@@ -74,10 +81,25 @@ def check(op: AddConstraint | CreateIndex | SetNotNull, ctx: Context) -> Iterato
         return
     names = ", ".join(existing) or "existing columns"
     yield ctx.finding(
+        op, f"{what} on {op.table} ({names}) rejects writes that release N-1 may still make", _LATER
+    )
+
+
+_LATER = (
+    "Deploy code that only writes rows satisfying it first, then add it in a later "
+    "migration (mark that file `-- migralint: phase=contract`)."
+)
+
+
+def _domain(op: AlterDomainAddConstraint, ctx: Context) -> Iterator[Violation]:
+    """A domain's new constraint checks every later write to every column of the domain."""
+    if created_here(ctx, "DOMAIN", op.name):
+        return
+    yield ctx.finding(
         op,
-        f"{what} on {op.table} ({names}) rejects writes that release N-1 may still make",
-        "Deploy code that only writes rows satisfying it first, then add it in a later "
-        "migration (mark that file `-- migralint: phase=contract`).",
+        f"a constraint on domain {op.name} rejects writes to its columns that release N-1 "
+        "may still make",
+        _LATER,
     )
 
 

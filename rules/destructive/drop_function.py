@@ -1,8 +1,8 @@
 """Dropping a function or procedure breaks the code that still calls it.
 
 ## What it does
-Flags `DROP FUNCTION`, `DROP PROCEDURE` and `DROP AGGREGATE` of a routine this
-migration neither created nor re-creates, outside a migration marked `-- migralint:
+Flags `DROP FUNCTION`, `DROP PROCEDURE`, `DROP ROUTINE` and `DROP AGGREGATE` of a
+routine this migration neither created nor re-creates, outside a migration marked `-- migralint:
 phase=contract`. Dropping and creating a routine of the same name in one migration
 (to change its signature or return type, which `CREATE OR REPLACE` cannot do) stays
 quiet.
@@ -47,5 +47,5 @@ from migralint.sql.ops import DropObject
     on_down=False,
 )
 def check(op: DropObject, ctx: Context) -> Iterator[Violation]:
-    if op.kind in ("FUNCTION", "PROCEDURE", "AGGREGATE"):
+    if op.kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE"):
         yield from dropped_object(op, ctx, "breaks release N-1 wherever it still calls it")

@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `ALTER TABLE … RENAME COLUMN` on a table that existed before this migration,
-unless the same migration added the column (release N-1 never used it).
+unless the same migration added the column (release N-1 never used it); and
+`ALTER VIEW | MATERIALIZED VIEW | FOREIGN TABLE … RENAME COLUMN`, which breaks the
+queries of release N-1 that select the old name just the same.
 
 ## Why is this bad?
 During a rollout and during a rollback, release N-1 still reads and writes the old
@@ -46,6 +48,15 @@ from migralint.sql.ops import RenameColumn
 def check(op: RenameColumn, ctx: Context) -> Iterator[Violation]:
     if column_added_earlier(ctx, op.table, op.column):
         return  # added by this migration: release N-1 never used it
+    if op.relation != "table":
+        yield ctx.finding(
+            op,
+            f"renaming column {op.column} of {op.relation} {op.table} to {op.new_name} breaks "
+            f"release N-1, which still selects {op.column}",
+            f"Give the {op.relation} the new column beside the old one{_append(op)}, switch "
+            f"the code, then drop {op.column} a release later.",
+        )
+        return
     command = plan_command("rename-column", op.table, column=op.column, to=op.new_name)
     yield ctx.finding(
         op,
@@ -55,3 +66,8 @@ def check(op: RenameColumn, ctx: Context) -> Iterator[Violation]:
         f"backfill, switch the code, then drop {op.column} a release later. `{command}` writes "
         "the expand, migrate and contract migrations.",
     )
+
+
+def _append(op: RenameColumn) -> str:
+    """How a view gains the new column: CREATE OR REPLACE VIEW may add columns at the end."""
+    return f" (CREATE OR REPLACE VIEW may append {op.new_name})" if "view" in op.relation else ""

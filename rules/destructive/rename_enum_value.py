@@ -38,6 +38,7 @@ from migralint.sql.ops import AlterTypeAddValue, RenameObject
 @rule(
     "rename-enum-value",
     category="destructive",
+    aliases=["renaming-object"],
     dialects=("postgres",),
     on_down=False,
     offline=False,

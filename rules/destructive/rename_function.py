@@ -1,8 +1,8 @@
 """Renaming a function or procedure breaks the code that still calls it.
 
 ## What it does
-Flags `ALTER FUNCTION … RENAME TO` and `ALTER PROCEDURE … RENAME TO` of a routine
-this migration did not create, unless the migration creates a routine under the old
+Flags `ALTER FUNCTION`, `ALTER PROCEDURE` and `ALTER ROUTINE … RENAME TO` of a
+routine this migration did not create, unless the migration creates a routine under the old
 name again (a wrapper for release N-1).
 
 ## Why is this bad?
@@ -43,7 +43,7 @@ from migralint.sql.ops import RenameObject
     offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
-    if op.kind in ("FUNCTION", "PROCEDURE"):
+    if op.kind in ("FUNCTION", "PROCEDURE", "ROUTINE"):
         yield from renamed_object(
             op,
             ctx,

@@ -39,6 +39,7 @@ from migralint.sql import ops
     "commit-without-begin",
     category="transactions",
     severity="warning",
+    aliases=["transaction-nesting"],
     dialects=("postgres", "mysql", "cockroach"),
 )
 def check(op: ops.Commit, ctx: Context) -> Iterator[Violation]:

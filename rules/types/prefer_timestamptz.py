@@ -37,7 +37,7 @@ from migralint.sql.ops import AddColumn, AlterColumnType, CreateTable
     category="types",
     severity="info",
     enabled_by_default=False,
-    aliases=["prefer-timestamptz"],
+    aliases=["prefer-timestamptz", "prefer-timestamp-tz"],
     dialects=("postgres", "cockroach"),
     on_new_tables=True,
     on_down=False,
