@@ -50,8 +50,10 @@ def test_a_column_with_index_true_gets_the_index_sqlalchemy_writes() -> None:
     assert found == [
         ("i2_flags.py", 16, "require-concurrent-index-creation", "creating ix_users_is_draft")
     ]
-    assert [(f.line, f.message) for f in rendered.findings] == [
-        (f.line, f.message) for f in static.findings
+    # the same finding; each quotes the statement holding the lock as it read it (the
+    # rendered SQL, or the op call)
+    assert [(f.line, f.message.split(" as `")[0]) for f in rendered.findings] == [
+        (f.line, f.message.split(" as `")[0]) for f in static.findings
     ]
 
 
