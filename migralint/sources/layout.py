@@ -153,6 +153,23 @@ def manifest_runner(manifest: str, text: str) -> str | None:
     return found[1] if found is not None and found[0].search(text) else None
 
 
+def _up_down_runs(
+    runner: str | None, popx: bool, autocommit: bool, probe: Probe, path: Path
+) -> tuple[str, TransactionMode, str]:
+    """(tool, transaction, reason) of a `<version>_<name>.up|down.sql` file."""
+    if runner is not None:
+        return (runner, *_runner_transaction(runner, probe.head(path)))
+    if not popx:
+        return (
+            "golang-migrate",
+            "implicit",
+            "golang-migrate sends the file as one multi-statement query",
+        )
+    if autocommit:
+        return "popx", "none", "popx: autocommit in the file name"
+    return "popx", "per-file", "popx runs each file in a transaction"
+
+
 def _runner_transaction(runner: str, head: str) -> tuple[TransactionMode, str]:
     """sqlx runs a file without a transaction when it starts with `-- no-transaction`
     (morph: when its first line is `-- morph:nontransactional`), else in one."""
@@ -286,36 +303,16 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         popx = folder.popx or autocommit or len(version) == 20
         down = direction == "down"
         runner = None if popx else probe.runner(folder.path)
-        if runner is not None:
-            transaction, reason = _runner_transaction(runner, probe.head(path))
-            return MigrationFile(
-                path=path,
-                set_root=folder.path,
-                sort_key=(_VERSIONED, (int(version),), int(down), name),
-                tool=runner,
-                direction="down" if down else "up",
-                dialect=dialect or folder.dialect,
-                transaction=transaction,
-                fresh_install=_is_fresh_name(name),
-                version=version,
-                transaction_reason=reason,
-                fresh_reason=_fresh_name_reason(name),
-            )
-        if not popx:
-            reason = "golang-migrate sends the file as one multi-statement query"
-        elif autocommit:
-            reason = "popx: autocommit in the file name"
-        else:
-            reason = "popx runs each file in a transaction"
+        tool, transaction, reason = _up_down_runs(runner, popx, autocommit, probe, path)
         return MigrationFile(
             path=path,
             set_root=folder.path,
             # popx takes an engine-specific file before the all-engines one of a version
             sort_key=(_VERSIONED, (int(version),), 2 * down + (dialect is None), name),
-            tool="popx" if popx else "golang-migrate",
+            tool=tool,
             direction="down" if down else "up",
             dialect=dialect or folder.dialect,
-            transaction=("none" if autocommit else "per-file") if popx else "implicit",
+            transaction=transaction,
             fresh_install=_is_fresh_name(name),
             version=version,
             transaction_reason=reason,
