@@ -256,9 +256,9 @@ class Linter:
         deadline = time.monotonic() + self.settings.time_budget
         findings: list[Finding] = []
         try:
-            for part in migration.parts:
+            for index, part in enumerate(migration.parts):  # one migration: parts share "new"
                 findings += self.judge_part(
-                    part, catalog, deadline, migration.comments, new_migration
+                    part, catalog, deadline, migration.comments, new_migration and index == 0
                 )
         except _OutOfTime as late:
             return Linted(findings + late.findings, FileTooSlow.reason)

@@ -454,3 +454,12 @@ def test_a_cached_run_sees_an_edit_of_env_py_or_of_another_revision(tmp_path: Pa
         )
     )
     assert lint_paths([project], settings).findings == []
+
+
+def test_parts_of_one_revision_share_what_it_created() -> None:
+    """The ops after an autocommit block belong to the same revision as the CREATE TABLE
+    before it: the new table gets no lock or N-1 finding; a table from an earlier
+    revision does."""
+    result = lint_paths([FIXTURES / "parts"], Settings())
+    assert _at(result, "a1_create_then_autocommit.py") == []
+    assert "adding-required-field" in {r for _, r in _at(result, "b2_existing_table.py")}
