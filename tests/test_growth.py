@@ -148,7 +148,7 @@ def judge(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], float]:
 
 
 @pytest.mark.parametrize("case", [case for case, _ in CASES], ids=lambda c: c.__name__)
-def test_four_times_the_statements_take_under_five_times_as_long(
+def test_four_times_the_statements_take_under_eight_times_as_long(
     judge: Callable[[str], float], case: Callable[[int], str]
 ) -> None:
     judge(case(100), runs=1)  # parse each distinct statement once, untimed
@@ -157,8 +157,9 @@ def test_four_times_the_statements_take_under_five_times_as_long(
     for _ in range(5):  # interleaved, so both sizes see the machine's load alike
         small = min(small, judge(small_text, runs=1))
         large = min(large, judge(large_text, runs=1))
-    # Linear work is 4x; "about 5x" leaves room for a loaded machine; quadratic is 16x.
-    assert large < 6 * small, f"{case.__name__}: {small:.3f} s at 1000, {large:.3f} s at 4000"
+    # Linear work is 4x, quadratic 16x: 8x (their geometric mean) tells them apart even on a
+    # loaded machine, where the larger heap's cache misses inflate even this process's CPU.
+    assert large < 8 * small, f"{case.__name__}: {small:.3f} s at 1000, {large:.3f} s at 4000"
 
 
 def test_the_file_that_took_226_s_at_ten_times_its_size(judge: Callable[[str], float]) -> None:
