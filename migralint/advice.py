@@ -19,6 +19,9 @@ _OUTSIDE_TRANSACTION = {
     "sqlx": "put it in its own migration whose first line is `-- no-transaction`",
     "morph": "put it in its own migration whose first line is `-- morph:nontransactional`",
     "alembic": "run it in a `with op.get_context().autocommit_block():` block of its revision",
+    "atlas": "put it in its own migration whose header is `-- atlas:txmode none` followed by "
+    "a blank line",
+    "sqitch": "put it in a deploy script of its own, outside the script's BEGIN … COMMIT",
 }
 
 

@@ -223,7 +223,7 @@ def check(
 
         # beside a machine-readable report, on stderr, so the report stays parseable
         click.echo(
-            render_context(result.contexts, settings),
+            render_context(result.contexts, settings, result.not_run),
             nl=False,
             err=fmt != "text" and not statistics,
         )

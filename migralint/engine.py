@@ -59,6 +59,7 @@ class LintResult:
     contexts: list[FileInfo] = field(default_factory=list)  # how each migration runs
     migrations: Migrations = field(default_factory=Migrations)  # every file linted, in order
     rules: tuple[RuleSpec, ...] = ()  # the rules that judged them
+    not_run: tuple[MigrationFile, ...] = ()  # files their tool's manifest does not list
 
     def fails(self, at: Severity = Severity.ERROR) -> bool:
         return any(f.severity >= at for f in self.findings)
@@ -122,6 +123,7 @@ def lint_paths(
     replay = Linter([], settings, contents)
     found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
     result = LintResult(missing=found.missing, unusable=found.unusable, rules=tuple(linter.rules))
+    result.not_run = tuple(f for f in found.not_run if scope is None or scope.reports(f.path))
     for problem in found.rejected:
         if scope is not None and not scope.reports(Path(problem.loc.path)):
             continue
@@ -327,7 +329,7 @@ class Linter:
                 judged.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
                 catalog.lock_timeout.replay(op, ctx)
                 ctx.session.apply(op, ctx.target_table(op))
-                if info.direction != "down":
+                if info.direction not in ("down", "verify"):
                     catalog.apply(op)
             except Exception as error:  # the catalog's bug costs this statement only
                 judged.append(
@@ -391,6 +393,7 @@ class Linter:
                 or (new_table and not spec.on_new_tables)
                 or (info.direction == "down" and not spec.runs_on_down(self.settings.lint_downs))
                 or (info.deployment == "offline" and not spec.runs_offline)
+                or (info.direction == "verify" and not isinstance(op, _VERIFY_CHECKS))
             ):
                 continue
             try:
@@ -423,6 +426,11 @@ def as_finding(spec: RuleSpec, v: Violation) -> Finding:
     return Finding(
         spec.id, spec.severity, v.message, v.help, loc.path, line, column, end_line, end_column
     )
+
+
+_VERIFY_CHECKS = (ops.Unparsed, InputProblem)
+"""What a verify script (sqitch's verify/, which only checks a deploy and changes
+nothing) is judged for: syntax and input problems."""
 
 
 class _OutOfTime(Exception):

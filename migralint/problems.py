@@ -58,3 +58,8 @@ class FileTooLarge(InputProblem):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FileTooSlow(InputProblem):
     reason: ClassVar[str] = "time budget exceeded"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MalformedManifest(InputProblem):
+    reason: ClassVar[str] = "unreadable manifest"

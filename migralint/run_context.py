@@ -5,8 +5,9 @@ section, the folder beside it and the configuration; the front end completes it 
 the text (phase, schema-dump header). `show_context` prints, per set (folder): the
 tool, its files' dialect, how they run (transaction or not, and what says so),
 its fresh installs, its up/down counts (files, not the parts an Alembic revision's
-`autocommit_block` splits it into) and its deployment mode. A value no file or
-setting states is marked "assumed", with the setting that states it.
+`autocommit_block` splits it into), its deployment mode, and the files its tool's
+manifest does not list (never run, so not linted). A value no file or setting states is
+marked "assumed", with the setting that states it.
 """
 
 from __future__ import annotations
@@ -83,20 +84,31 @@ def matching(table: Mapping[str, str], path: str) -> tuple[str, str] | None:
     return next((item for item in table.items() if path_matches(path, item[0])), None)
 
 
-def show_context(contexts: Iterable[FileInfo], settings: Settings) -> str:
-    """The run context of every migration set, one block per set."""
+def show_context(
+    contexts: Iterable[FileInfo], settings: Settings, not_run: Iterable[MigrationFile] = ()
+) -> str:
+    """The run context of every migration set, one block per set; `not_run`: the files
+    their tool's manifest does not list."""
     by_set: dict[str, list[FileInfo]] = defaultdict(list)
     for info in contexts:
         by_set[info.set_root].append(info)
-    blocks = [_block(root, infos, settings) for root, infos in sorted(by_set.items())]
+    skipped: dict[str, list[MigrationFile]] = defaultdict(list)
+    for file in not_run:
+        skipped[str(file.set_root)].append(file)
+    roots = sorted(set(by_set) | set(skipped))
+    blocks = [_block(root, by_set[root], skipped[root], settings) for root in roots]
     return "".join(blocks) or "no migrations found\n"
 
 
-def _block(root: str, infos: Sequence[FileInfo], settings: Settings) -> str:
-    tools = ", ".join(sorted({i.tool for i in infos}))
+def _block(
+    root: str, infos: Sequence[FileInfo], skipped: Sequence[MigrationFile], settings: Settings
+) -> str:
+    tools = ", ".join(sorted({i.tool for i in infos} | {f.tool for f in skipped}))
     directions = Counter(d for d, _ in {(i.direction, i.path) for i in infos})  # files
     counts = ", ".join(f"{n} {d}" for d, n in sorted(directions.items(), key=_up_first))
-    lines = [f"{root}  ({tools}: {counts})"]
+    lines = [f"{root}  ({tools}: {counts or 'no migration'})", *_not_run(skipped, root)]
+    if not infos:
+        return "\n".join(lines) + "\n\n"
     lines += _grouped("dialect", infos, root, lambda i: i.dialect)
     lines += _grouped("transaction", infos, root, lambda i: _transaction(i, settings))
     fresh = [i for i in infos if i.fresh_install]
@@ -115,6 +127,18 @@ def _block(root: str, infos: Sequence[FileInfo], settings: Settings) -> str:
         setting = f'lint_downs = "{settings.lint_downs}"; "{other}" to change'
         lines.append(_row("down files", f"{how} ({setting})"))
     return "\n".join(lines) + "\n\n"
+
+
+def _not_run(skipped: Sequence[MigrationFile], root: str) -> list[str]:
+    """One row per reason a manifest gives for files it does not run."""
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for file in skipped:
+        by_reason[file.not_run].append(_relative(str(file.path), root))
+    rows = []
+    for n, (reason, names) in enumerate(sorted(by_reason.items())):
+        files = f"{len(names)} file{'s' if len(names) > 1 else ''}"
+        rows.append(_row("" if n else "not run", f"{files} {reason}: skipped [{_names(names)}]"))
+    return rows
 
 
 def _transaction(info: FileInfo, settings: Settings) -> str:
@@ -146,7 +170,7 @@ def _grouped(
     `list_first`), then the others with the files they cover."""
     groups: dict[str, list[str]] = defaultdict(list)
     for info in infos:
-        groups[describe(info)].append(_relative(info, root))
+        groups[describe(info)].append(_relative(info.path, root))
     ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
     rows = []
     for n, (text, files) in enumerate(ordered):
@@ -166,13 +190,12 @@ def _names(files: Sequence[str]) -> str:
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
-def _relative(info: FileInfo, root: str) -> str:
-    path = Path(info.path)
+def _relative(path: str, root: str) -> str:
     try:
-        return str(path.relative_to(root))
+        return str(Path(path).relative_to(root))
     except ValueError:
-        return str(path)
+        return path
 
 
 def _up_first(item: tuple[str, int]) -> int:
-    return ("up", "down", "repeatable").index(item[0])
+    return ("up", "down", "repeatable", "verify").index(item[0])

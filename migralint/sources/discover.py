@@ -2,7 +2,10 @@
 
 Directories are walked with `os.scandir`; a file given explicitly is always taken. Each
 file is read at most once and only when its name says nothing (the dbmate marker);
-Prisma's lock file is read once per migrations folder.
+Prisma's lock file is read once per migrations folder, a tool's manifest (sqitch.plan,
+atlas.sum) once per project. A file its tool's manifest does not list is `not_run`; a
+manifest that cannot be read is a finding at its line, and its files are then read as
+an ordinary folder's.
 
 The walk never leaves the tree: a symlink is followed only when it resolves inside one
 of the given folders (a given symlink: inside its own folder), and every path it does
@@ -27,10 +30,12 @@ from migralint.alembic.project import VersionSets
 from migralint.gitignore import GitIgnore
 from migralint.problems import (
     InputProblem,
+    MalformedManifest,
     SymlinkLoop,
     SymlinkOutsideTree,
     UnreadableFile,
 )
+from migralint.sources import atlas, sqitch
 from migralint.sources.files import kind_of, read_head, special_file
 from migralint.sources.layout import (
     MANIFESTS,
@@ -50,6 +55,7 @@ _FileId = tuple[int, int]  # (st_dev, st_ino)
 _LOCK_BYTES = 64 * 1024  # a Prisma migration_lock.toml is a few lines
 _MANIFEST_BYTES = 256 * 1024  # a Cargo.toml or go.mod; the runner is named near the top
 _MANIFEST_LEVELS = 8  # folders above a migration folder searched for a manifest
+_PLAN_BYTES = 4 * 1024 * 1024  # a sqitch.plan or atlas.sum: a line per migration
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class Discovery:
     missing: tuple[str, ...]
     rejected: tuple[InputProblem, ...] = ()
     unusable: tuple[tuple[str, str], ...] = ()
+    not_run: tuple[MigrationFile, ...] = ()  # files their tool's manifest does not list
 
 
 def discover(
@@ -81,10 +88,11 @@ def discover(
     missing = [path for path in given if not finder.add(path)]
     files = sorted(finder.files, key=lambda f: (str(f.set_root), f.sort_key))
     return Discovery(
-        files=tuple(files),
+        files=tuple(f for f in files if not f.not_run),
         missing=tuple(missing),
-        rejected=tuple(finder.rejected),
+        rejected=(*finder.rejected, *finder.probe.problems),
         unusable=tuple(finder.unusable),
+        not_run=tuple(f for f in files if f.not_run),
     )
 
 
@@ -244,6 +252,10 @@ class _DiskProbe:
     def __init__(self) -> None:
         self._locks: dict[Path, str | None] = {}
         self._runners: dict[Path, str | None] = {}
+        self._sqitch: dict[Path, sqitch.Project | None] = {}
+        self._folder_marks: dict[Path, tuple[bool, bool]] = {}
+        self._sums: dict[Path, atlas.Sum | None] = {}
+        self.problems: list[InputProblem] = []  # manifests that cannot be read
         self.alembic = VersionSets()
 
     def head(self, path: Path) -> str:
@@ -262,6 +274,65 @@ class _DiskProbe:
             self._runners[folder] = self._runner_above(folder)
         return self._runners[folder]
 
+    def sqitch(self, folder: Path) -> sqitch.Project | None:
+        """The Sqitch project whose sqitch.conf or sqitch.plan is at or above `folder`,
+        the nearest, up to the repository's root or _MANIFEST_LEVELS folders up."""
+        if folder not in self._sqitch:
+            self._sqitch[folder] = self._sqitch_above(folder)
+        return self._sqitch[folder]
+
+    def _sqitch_above(self, folder: Path) -> sqitch.Project | None:
+        for level, here in enumerate([folder, *folder.parents]):
+            if level > _MANIFEST_LEVELS:
+                return None
+            if here != folder and here in self._sqitch:
+                return self._sqitch[here]
+            holds_sqitch, repository_root = self._marks(here)
+            if holds_sqitch:
+                config = _text(here / sqitch.CONFIG, _MANIFEST_BYTES) or ""
+                project = sqitch.project(here, sqitch.read_config(config), self._plan_text)
+                self._sqitch[here] = project
+                if project is not None:
+                    self._report(project.plan_path, project.plan.problem, "sqitch.plan")
+                return project
+            if repository_root:
+                return None
+        return None
+
+    def _marks(self, here: Path) -> tuple[bool, bool]:
+        """(holds a sqitch.conf or sqitch.plan, is a repository's root), each folder
+        looked at once per run."""
+        if here not in self._folder_marks:
+            folder = os.fspath(here)
+            holds = any(os.path.isfile(os.path.join(folder, n)) for n in sqitch.MARKERS)
+            self._folder_marks[here] = (holds, os.path.exists(os.path.join(folder, ".git")))
+        return self._folder_marks[here]
+
+    def _plan_text(self, path: Path) -> str | None:
+        return _text(path, _PLAN_BYTES) if path.is_file() else None
+
+    def atlas_sum(self, folder: Path) -> atlas.Sum | None:
+        if folder not in self._sums:
+            text = _text(folder / atlas.SUM, _PLAN_BYTES)
+            listed = atlas.read_sum(text) if text is not None else None
+            if listed is not None:
+                self._report(folder / atlas.SUM, listed.problem, atlas.SUM)
+            self._sums[folder] = listed
+        return self._sums[folder]
+
+    def _report(self, path: Path, problem: tuple[int, str] | None, what: str) -> None:
+        """A manifest that cannot be read: a finding at its line, once."""
+        if problem is not None:
+            line, message = problem
+            self.problems.append(
+                MalformedManifest.at(
+                    os.fspath(path),
+                    f"{what} cannot be read: {message}; the folder is linted as an "
+                    "ordinary one (every file, in name order)",
+                    line,
+                )
+            )
+
     def _runner_above(self, folder: Path) -> str | None:
         for level, here in enumerate([folder, *folder.parents]):
             if level > _MANIFEST_LEVELS:
@@ -278,6 +349,12 @@ class _DiskProbe:
         return None
 
 
+def _text(path: Path, size: int) -> str | None:
+    """A manifest's text (None when it is not a readable regular file)."""
+    data = read_head(os.fspath(path), size)
+    return data.decode("utf-8", "replace") if data or path.is_file() else None
+
+
 class _Finder:
     """Collects migration files once each, following symlinks inside the tree only."""
 
@@ -285,7 +362,7 @@ class _Finder:
         self._exclude = exclude
         self._fresh = fresh
         self._roots = roots
-        self._probe = _DiskProbe()
+        self.probe = _DiskProbe()
         self._seen_files: set[_FileId] = set()
         self._seen_dirs: set[_FileId] = set()
         self._folders: dict[str, Folder] = {}
@@ -445,12 +522,12 @@ class _Finder:
             return
         self._seen_files.add(file_id)
         if name.endswith(".py"):
-            revision = revision_file(folder.path, name, self._probe.alembic, folder.dialect)
+            revision = revision_file(folder.path, name, self.probe.alembic, folder.dialect)
             if revision is None:
                 return
             migration = revision
         else:
-            migration = classify(folder, name, self._probe)
+            migration = classify(folder, name, self.probe)
         if (
             self._fresh
             and not migration.fresh_install

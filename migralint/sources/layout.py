@@ -1,8 +1,9 @@
 """What a migration file's name and folder say: its tool, set, order, direction, dialect.
 
 Pure name/path logic. The facts that need the disk (a file's first bytes for the dbmate
-marker, Prisma's lock file, the project manifest that names the migration runner) are
-asked of a `Probe` that the caller supplies.
+marker, Prisma's lock file, the project manifest that names the migration runner, the
+tool manifest that lists the files that run: a `sqitch.plan`, an `atlas.sum`) are asked
+of a `Probe` that the caller supplies.
 
 Every `sort_key` has the same shape, `(phase, version, sub, relative path)` with
 `phase: int`, `version: tuple[int, ...]`, `sub: int`, `relative path: str`, so any two
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-Direction = Literal["up", "down", "repeatable"]
+from migralint.sources import atlas, sqitch
+
+Direction = Literal["up", "down", "repeatable", "verify"]
 TransactionMode = Literal["per-file", "implicit", "none"]
 
 SNIFF_BYTES = 4096
@@ -87,7 +90,7 @@ class MigrationFile:
     set_root: Path  # directory of the migration set; one set replays into one catalog
     sort_key: tuple[Any, ...]  # the tool's application order inside the set
     tool: str  # flyway | golang-migrate | sqlx | morph | dbmate | goose | prisma | diesel | popx
-    # | synapse | plain
+    # | synapse | sqitch | atlas | plain
     direction: Direction
     dialect: str | None  # postgres | mysql | sqlite | h2 | cockroach | tsql | None
     transaction: TransactionMode | None  # None: unknown, configuration decides
@@ -95,6 +98,7 @@ class MigrationFile:
     version: str  # version text from the name, "" if none
     transaction_reason: str = ""  # what says how the tool runs it ("" when unknown)
     fresh_reason: str = ""  # what says it is a fresh install ("" when it is not)
+    not_run: str = ""  # why its tool never runs it ("not in sqitch.plan"; "" when it does)
 
 
 class Probe(Protocol):
@@ -113,6 +117,14 @@ class Probe(Protocol):
         manifest above `folder` names (see `manifest_runner`), else None."""
         ...
 
+    def sqitch(self, folder: Path) -> sqitch.Project | None:
+        """The Sqitch project (sqitch.conf or sqitch.plan) at or above `folder`, else None."""
+        ...
+
+    def atlas_sum(self, folder: Path) -> atlas.Sum | None:
+        """The `atlas.sum` of `folder`, read (None when it has none)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Folder:
@@ -126,6 +138,7 @@ class Folder:
     flyway_prefix: str  # this folder relative to `flyway_root`, with a trailing "/" or ""
     flyway_configured: frozenset[str] = frozenset()  # `X.sql` names that have `X.sql.conf`
     diesel_metadata: bool = False  # holds a diesel `metadata.toml`
+    atlas_sum: bool = False  # holds an Atlas `atlas.sum`
 
 
 _NO_TRANSACTION = re.compile(
@@ -203,6 +216,74 @@ def _diesel_transaction(folder: Folder, probe: Probe) -> tuple[TransactionMode, 
     return "per-file", "diesel runs each up.sql and down.sql in a transaction"
 
 
+_SQITCH_RUNS = (
+    "sqitch runs each script with psql --file: no transaction but the script's own BEGIN … COMMIT"
+)
+_SQITCH_DIRECTIONS: dict[str, Direction] = {"deploy": "up", "verify": "verify", "revert": "down"}
+
+
+def _sqitch_file(
+    project: sqitch.Project | None, path: Path, folder: Folder
+) -> MigrationFile | None:
+    """A deploy, verify or revert script of a readable Sqitch project, in its plan's
+    order (one the plan does not name never runs); None for any other file."""
+    if project is None or project.plan.problem is not None:
+        return None
+    script = project.script(path)
+    if script is None:
+        return None
+    kind, name = script
+    place = project.plan.scripts.get(name)
+    return MigrationFile(
+        path=path,
+        set_root=project.top,
+        sort_key=(
+            _VERSIONED,
+            (place,) if place is not None else (),
+            sqitch.SCRIPT_KINDS.index(kind),
+            f"{kind}/{name}",
+        ),
+        tool="sqitch",
+        direction=_SQITCH_DIRECTIONS[kind],
+        dialect=project.dialect or _name_dialect(path.name) or folder.dialect,
+        transaction="none",
+        fresh_install=False,
+        version=name,
+        transaction_reason=_SQITCH_RUNS,
+        not_run="" if place is not None else f"not in {project.plan_path.name}",
+    )
+
+
+def _atlas_file(listed: atlas.Sum, path: Path, head: str, dialect: str | None) -> MigrationFile:
+    """A file of an Atlas migration folder, in its atlas.sum's order; one the sum does
+    not list is not a migration."""
+    place = listed.files.get(path.name)
+    mode = atlas.txmode(head)
+    transaction: TransactionMode = "none" if mode == "none" else "per-file"
+    reason = (
+        f"-- atlas:txmode {mode}"
+        if mode in ("none", "file")
+        else "atlas runs each file in a transaction (--tx-mode file, its default)"
+    )
+    checkpoint = atlas.is_checkpoint(head)
+    return MigrationFile(
+        path=path,
+        set_root=path.parent,
+        sort_key=(_VERSIONED, (place,) if place is not None else (), 0, path.name),
+        tool="atlas",
+        direction="up",
+        dialect=dialect,
+        transaction=transaction,
+        fresh_install=checkpoint or _is_fresh_name(path.name),
+        version=_leading_number(path.name),
+        transaction_reason=reason,
+        fresh_reason="an Atlas checkpoint (-- atlas:checkpoint)"
+        if checkpoint
+        else _fresh_name_reason(path.name),
+        not_run="" if place is not None else f"not in {atlas.SUM}",
+    )
+
+
 def is_candidate(name: str) -> bool:
     """Whether a directory walk should pick up a file with this name."""
     return name.lower().endswith(CANDIDATE_SUFFIXES) or name.endswith(".py")
@@ -227,6 +308,7 @@ def read_folder(path: Path, names: Iterable[str]) -> Folder:
         flyway_prefix=prefix,
         flyway_configured=frozenset(n[: -len(".conf")] for n in names if n.endswith(".sql.conf")),
         diesel_metadata="metadata.toml" in names,
+        atlas_sum=atlas.SUM in names,
     )
 
 
@@ -235,6 +317,9 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
     path = folder.path / name
     dialect = _name_dialect(name)
     parent, grandparent = folder.path.name, folder.path.parent.name
+
+    if (sqitch_file := _sqitch_file(probe.sqitch(folder.path), path, folder)) is not None:
+        return sqitch_file
 
     if parent.isdecimal() and grandparent in ("delta", "full_schemas"):
         full = grandparent == "full_schemas"
@@ -386,6 +471,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
     elif _GOOSE_SECTION.search(head):
         tool = "goose"
         transaction, reason = _goose_transaction(head)
+    elif folder.atlas_sum and (listed := probe.atlas_sum(folder.path)) and not listed.problem:
+        return _atlas_file(listed, path, head, dialect or folder.dialect)
     return MigrationFile(
         path=path,
         set_root=folder.path,

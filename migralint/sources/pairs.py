@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-PAIRED_TOOLS = ("golang-migrate", "sqlx", "morph", "popx", "diesel")
+PAIRED_TOOLS = ("golang-migrate", "sqlx", "morph", "popx", "diesel", "sqitch")
 _BY_VERSION = ("golang-migrate", "sqlx", "morph")  # `31_add_x.up.sql`, `31_drop_x.down.sql`
 _DIALECT_INFIXES = frozenset({"postgres", "mysql", "sqlite", "sqlite3", "cockroach"})
 
@@ -25,6 +25,9 @@ def has_down_file(up: Path, tool: str) -> bool:
     would run for this engine: popx falls back to the file without an engine infix)."""
     if tool == "diesel":
         return (up.parent / "down.sql").exists()
+    if tool == "sqitch":
+        revert = _sqitch_revert(up)
+        return revert is not None and revert.is_file()
     if tool in _BY_VERSION:  # pairs by version alone
         return _version(up.name) in _down_files(up.parent, by_version=True)
     base, _, _ = up.name.partition(".")
@@ -36,7 +39,34 @@ def writes_down_files(up: Path, tool: str) -> bool:
     """True when the project writes down migrations at all (else a missing one is policy)."""
     if tool == "diesel":
         return _diesel_writes_downs(up.parent.parent)
+    if tool == "sqitch":
+        revert = _sqitch_revert(up)
+        return revert is not None and _sqitch_writes_reverts(revert.parents[_depth(up)])
     return bool(_down_files(up.parent))
+
+
+def _sqitch_revert(deploy: Path) -> Path | None:
+    """The revert script of a sqitch deploy script: the same name under the project's
+    `revert/` beside its `deploy/` (a project that configures other folders has none
+    found, so a missing one is not reported)."""
+    parts = deploy.parts
+    if "deploy" not in parts[:-1]:
+        return None
+    at = len(parts) - 1 - parts[::-1].index("deploy")
+    return Path(*parts[:at], "revert", *parts[at + 1 :])
+
+
+def _depth(deploy: Path) -> int:
+    """How many folders below `deploy/` the script is (a change named `a/b`: 1)."""
+    return deploy.parts[::-1].index("deploy") - 1
+
+
+@functools.lru_cache(maxsize=64)
+def _sqitch_writes_reverts(folder: Path) -> bool:
+    try:
+        return any(folder.rglob("*.sql"))
+    except OSError:
+        return False
 
 
 @functools.lru_cache(maxsize=64)

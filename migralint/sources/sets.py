@@ -53,9 +53,9 @@ class _Walked:
 def _earlier(
     file: MigrationFile, settings: Settings, sets: dict[Path, _Walked], keys: _Keys
 ) -> list[tuple[MigrationFile, str]]:
-    """The migrations a folder run over the file's set applies before it, but downs
-    (a down changes no catalog: the engine replays only ups), with their keys; those
-    returned for an earlier file of the set are not returned again."""
+    """The migrations a folder run over the file's set applies before it, but downs and
+    verify scripts (they change no catalog: the engine replays only ups), with their
+    keys; those returned for an earlier file of the set are not returned again."""
     if file.set_root not in sets:
         found = discover(
             [file.set_root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
@@ -66,7 +66,7 @@ def _earlier(
             key = keys.of(walked.path)
             in_set = ups.setdefault(walked.set_root, [])
             place.setdefault(key, (walked.set_root, len(in_set)))
-            if walked.direction != "down":
+            if walked.direction not in ("down", "verify"):
                 in_set.append((walked, key))
         sets[file.set_root] = _Walked(ups, place, {})
     walked_set = sets[file.set_root]

@@ -1,0 +1,50 @@
+"""Tool manifest that cannot be read: a `sqitch.plan` or `atlas.sum` with a bad line.
+
+## What it does
+Reports the first line of a migration tool's manifest (the file that lists which
+migrations run and in which order: Sqitch's `sqitch.plan`, Atlas's `atlas.sum`) that
+migralint cannot read. The folder is then linted as an ordinary one: every file, in
+name order, with no file left out and no transaction assumed.
+
+## Why is this bad?
+The tool refuses a manifest it cannot read, so no migration of the set deploys; and
+without the manifest migralint cannot tell which files run, in which order, or how,
+so its findings on the set may be about files that never run.
+
+## Example
+An `atlas.sum` that is empty (its first line must be the folder's `h1:` hash):
+```sql file=20240101000000_users.sql siblings=atlas.sum
+CREATE TABLE users (id bigint PRIMARY KEY);
+```
+
+## Use instead
+Let the tool write its manifest (`atlas migrate hash`, `sqitch add`), and commit it
+with the migrations:
+```sql file=20240101000000_users.sql
+CREATE TABLE users (id bigint PRIMARY KEY);
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migralint.context import Context
+from migralint.problems import MalformedManifest
+from migralint.rule import DIALECTS, Violation, rule
+
+
+@rule(
+    "malformed-manifest",
+    category="correctness",
+    dialects=DIALECTS,
+    on_fresh_install=True,
+    on_new_tables=True,
+)
+def check(op: MalformedManifest, ctx: Context) -> Iterator[Violation]:
+    yield ctx.finding(
+        op,
+        op.message,
+        "Write the manifest with its tool (`atlas migrate hash`, `sqitch add` / `sqitch "
+        "rework`) and commit it with the migrations.",
+    )
