@@ -355,3 +355,156 @@ def test_show_context_of_an_atlas_folder() -> None:
     assert lines[4] == (
         "                no transaction: -- atlas:txmode none [20240103000000_email_index.sql]"
     )
+
+
+# Liquibase
+
+LIQUIBASE = LAYOUTS / "liquibase" / "src" / "main" / "resources" / "db" / "changelog"
+
+
+def test_the_master_changelog_lists_the_sql_that_runs_in_its_order() -> None:
+    found = discover([LIQUIBASE])
+    assert [(f.path.relative_to(LIQUIBASE).as_posix(), f.direction) for f in found.files] == [
+        ("changes/users.sql", "up"),  # include, from the search path above the changelog
+        ("changes/later/002-email.sql", "up"),  # includeAll, by name
+        ("changes/later/003-widen.sql", "up"),
+        ("sql/email_index.sql", "up"),  # a changeSet's sqlFile
+        ("sql/email_index_rollback.sql", "down"),  # the sqlFile of its <rollback>
+    ]
+    assert {f.set_root for f in found.files} == {LIQUIBASE}
+    transactions = {f.path.name: f.transaction for f in found.files}
+    assert transactions["email_index.sql"] == "none"  # runInTransaction="false"
+    assert transactions["users.sql"] == "per-file"
+    assert [(f.path.name, f.not_run) for f in found.not_run] == [
+        ("drop_users.sql", "not in db.changelog-master.xml")
+    ]
+
+
+def test_each_changeset_is_a_unit_and_its_rollback_the_down() -> None:
+    result = lint_paths([LIQUIBASE], Settings())
+    parts = [
+        (Path(c.path).name, c.direction, c.transaction)
+        for c in result.contexts
+        if c.path.endswith("002-email.sql")
+    ]
+    assert parts == [
+        ("002-email.sql", "up", "per-file"),
+        ("002-email.sql", "down", "per-file"),
+        ("002-email.sql", "up", "none"),  # --changeset ana:4 runInTransaction:false
+        ("002-email.sql", "down", "none"),
+    ]
+    # the index on the table the file's first changeset created is not lock advice
+    # (they deploy together); the widening follows the earlier file; the draft the
+    # master does not include is not linted
+    assert [(Path(f.path).name, f.rule, f.line) for f in result.findings] == [
+        ("002-email.sql", "require-lock-timeout", 4),
+        ("002-email.sql", "create-without-if-not-exists", 8),
+        ("email_index.sql", "concurrent-index-if-not-exists", 1),
+    ]
+
+
+def test_a_rollback_is_judged_as_a_down_at_its_own_line(tmp_path: Path) -> None:
+    files = {
+        "changelog.sql": "--liquibase formatted sql\n\n--changeset a:1\n"
+        "CREATE TABLE t (id bigint);\n--changeset a:2\nALTER TABLE t ADD COLUMN note text;\n"
+        "--rollback ALTER TABLE t DROP COLUMN note;\n--changeset a:3\n"
+        "CREATE INDEX CONCURRENTLY t_note_idx ON t (note);\n--rollback DROP INDEX t_note_idx;\n",
+    }
+    result = lint_tree(tmp_path, files, select=("correctness", "transactions", "locking"))
+    found = [(f.rule, f.line, f.column) for f in result.findings]
+    # the index build runs in the changeset's transaction; the plain DROP INDEX of its
+    # rollback gets no lock advice: a rollback is not an online rollout
+    assert ("concurrent-index-in-transaction", 9, 1) in found
+    assert not [f for f in found if f[1] == 10]
+    downs = [c for c in result.contexts if c.direction == "down"]
+    assert len(downs) == 2
+
+
+def test_the_changeset_list_without_a_master_follows_the_file_names(tmp_path: Path) -> None:
+    files = {
+        "b.sql": "--liquibase formatted sql\n--changeset a:2\nALTER TABLE t ADD COLUMN x int;\n",
+        "a.sql": "--liquibase formatted sql\n--changeset a:1\nCREATE TABLE t (id int);\n",
+    }
+    write_tree(tmp_path, files)
+    assert [(f.path.name, f.tool) for f in discover([tmp_path]).files] == [
+        ("a.sql", "liquibase"),
+        ("b.sql", "liquibase"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changelog", "bad", "line"),
+    [
+        (
+            "db.changelog-master.xml",
+            '<databaseChangeLog>\n  <include file="missing.sql"\n'
+            '           relativeToChangelogFile="true"/>\n</databaseChangeLog>\n',
+            2,  # where the include starts
+        ),
+        ("db.changelog-master.xml", "<databaseChangeLog>\n  <include file=\n", 2),
+        (
+            "db.changelog-master.xml",
+            '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e "x">]>\n<databaseChangeLog/>\n',
+            2,
+        ),
+        ("db.changelog-master.json", '{"databaseChangeLog": [\n  {"include": }\n]}\n', 2),
+        (
+            "db.changelog-master.yaml",
+            "databaseChangeLog:\n  - include:\n      file: nowhere.sql\n",
+            2,
+        ),
+    ],
+)
+def test_a_changelog_that_cannot_be_read_is_a_finding_and_the_folder_is_ordinary(
+    tmp_path: Path, changelog: str, bad: str, line: int
+) -> None:
+    files = {changelog: bad, "changes/001_users.sql": "CREATE TABLE users (id bigint);\n"}
+    result = lint_tree(tmp_path, files, select=("malformed-manifest",))
+    assert [(Path(f.path).name, f.rule, f.line) for f in result.findings] == [
+        (changelog, "malformed-manifest", line)
+    ]
+    assert [c.tool for c in result.contexts] == ["plain"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "db.changelog-master.yaml",
+            "databaseChangeLog:\n  - include:\n      file: changes/b.sql\n"
+            "      relativeToChangelogFile: true\n  - changeSet:\n      id: 2\n"
+            "      author: a\n      runInTransaction: false\n      changes:\n"
+            "        - sqlFile:\n            path: changes/a.sql\n"
+            "            relativeToChangelogFile: true\n",
+        ),
+        (
+            "db.changelog-master.json",
+            '{"databaseChangeLog": [\n  {"include": {"file": "changes/b.sql",'
+            ' "relativeToChangelogFile": true}},\n  {"changeSet": {"id": "2", "author": "a",'
+            ' "runInTransaction": false, "changes": [\n    {"sqlFile": {"path": "changes/a.sql",'
+            ' "relativeToChangelogFile": true}}]}}\n]}\n',
+        ),
+    ],
+)
+def test_yaml_and_json_master_changelogs(tmp_path: Path, name: str, text: str) -> None:
+    files = {
+        name: text,
+        "changes/a.sql": "CREATE INDEX CONCURRENTLY t_x_idx ON t (x);\n",
+        "changes/b.sql": "--liquibase formatted sql\n--changeset a:1\nCREATE TABLE t (x int);\n",
+        "changes/c.sql": "DROP TABLE t;\n",
+    }
+    write_tree(tmp_path, files)
+    found = discover([tmp_path])
+    assert [(f.path.name, f.transaction) for f in found.files] == [
+        ("b.sql", "per-file"),
+        ("a.sql", "none"),
+    ]
+    assert [f.path.name for f in found.not_run] == ["c.sql"]
+
+
+def test_a_changelog_named_file_that_is_not_liquibases_changes_nothing(tmp_path: Path) -> None:
+    files = {"CHANGELOG.json": '{"versions": []}\n', "001_init.sql": "CREATE TABLE t (id int);\n"}
+    write_tree(tmp_path, files)
+    found = discover([tmp_path])
+    assert [(f.path.name, f.tool) for f in found.files] == [("001_init.sql", "plain")]
+    assert found.rejected == ()

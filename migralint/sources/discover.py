@@ -3,9 +3,9 @@
 Directories are walked with `os.scandir`; a file given explicitly is always taken. Each
 file is read at most once and only when its name says nothing (the dbmate marker);
 Prisma's lock file is read once per migrations folder, a tool's manifest (sqitch.plan,
-atlas.sum) once per project. A file its tool's manifest does not list is `not_run`; a
-manifest that cannot be read is a finding at its line, and its files are then read as
-an ordinary folder's.
+atlas.sum, a Liquibase master changelog and what it includes) once per project. A file
+its tool's manifest does not list is `not_run`; a manifest that cannot be read is a
+finding at its line, and its files are then read as an ordinary folder's.
 
 The walk never leaves the tree: a symlink is followed only when it resolves inside one
 of the given folders (a given symlink: inside its own folder), and every path it does
@@ -35,11 +35,12 @@ from migralint.problems import (
     SymlinkOutsideTree,
     UnreadableFile,
 )
-from migralint.sources import atlas, sqitch
+from migralint.sources import atlas, liquibase, sqitch
 from migralint.sources.files import kind_of, read_head, special_file
 from migralint.sources.layout import (
     MANIFESTS,
     SNIFF_BYTES,
+    Changelogs,
     Folder,
     MigrationFile,
     classify,
@@ -253,7 +254,9 @@ class _DiskProbe:
         self._locks: dict[Path, str | None] = {}
         self._runners: dict[Path, str | None] = {}
         self._sqitch: dict[Path, sqitch.Project | None] = {}
-        self._folder_marks: dict[Path, tuple[bool, bool]] = {}
+        self._folder_marks: dict[str, _Marks] = {}
+        self._above_of: dict[str, _Above] = {}
+        self._changelogs: dict[Path, Changelogs | None] = {}
         self._sums: dict[Path, atlas.Sum | None] = {}
         self.problems: list[InputProblem] = []  # manifests that cannot be read
         self.alembic = VersionSets()
@@ -277,36 +280,86 @@ class _DiskProbe:
     def sqitch(self, folder: Path) -> sqitch.Project | None:
         """The Sqitch project whose sqitch.conf or sqitch.plan is at or above `folder`,
         the nearest, up to the repository's root or _MANIFEST_LEVELS folders up."""
-        if folder not in self._sqitch:
-            self._sqitch[folder] = self._sqitch_above(folder)
-        return self._sqitch[folder]
+        here = self._above(folder).sqitch
+        if here is None:
+            return None
+        if here not in self._sqitch:
+            config = _text(here / sqitch.CONFIG, _MANIFEST_BYTES) or ""
+            project = sqitch.project(here, sqitch.read_config(config), self._plan_text)
+            if project is not None:
+                self._report(project.plan_path, project.plan.problem, "sqitch.plan")
+            self._sqitch[here] = project
+        return self._sqitch[here]
 
-    def _sqitch_above(self, folder: Path) -> sqitch.Project | None:
-        for level, here in enumerate([folder, *folder.parents]):
-            if level > _MANIFEST_LEVELS:
-                return None
-            if here != folder and here in self._sqitch:
-                return self._sqitch[here]
-            holds_sqitch, repository_root = self._marks(here)
-            if holds_sqitch:
-                config = _text(here / sqitch.CONFIG, _MANIFEST_BYTES) or ""
-                project = sqitch.project(here, sqitch.read_config(config), self._plan_text)
-                self._sqitch[here] = project
-                if project is not None:
-                    self._report(project.plan_path, project.plan.problem, "sqitch.plan")
-                return project
-            if repository_root:
-                return None
-        return None
+    def liquibase(self, folder: Path) -> Changelogs | None:
+        """The master changelogs of the nearest folder at or above `folder` that holds
+        changelog-named files, up to the repository's root or _MANIFEST_LEVELS up; None
+        when there is none or they cannot be read (then a finding at the line)."""
+        found = self._above(folder).changelogs
+        if found is None:
+            return None
+        here, names = found
+        if here not in self._changelogs:
+            self._changelogs[here] = self._read_changelogs(here, names)
+        return self._changelogs[here]
 
-    def _marks(self, here: Path) -> tuple[bool, bool]:
-        """(holds a sqitch.conf or sqitch.plan, is a repository's root), each folder
-        looked at once per run."""
+    def _above(self, folder: Path) -> _Above:
+        """The nearest folders at or above `folder` that hold a Sqitch project's marker
+        or changelog-named files, up to the repository's root or _MANIFEST_LEVELS up:
+        each folder's answer once, each folder above listed once per run."""
+        key = os.fspath(folder)
+        if key not in self._above_of:
+            sqitch_root: Path | None = None
+            changelogs: tuple[Path, tuple[str, ...]] | None = None
+            here = key
+            for _ in range(_MANIFEST_LEVELS + 1):
+                marks = self._marks(here)
+                if marks.sqitch and sqitch_root is None:
+                    sqitch_root = Path(here)
+                if marks.changelogs and changelogs is None:
+                    changelogs = (Path(here), marks.changelogs)
+                parent = os.path.dirname(here) or os.curdir
+                if marks.repository_root or parent == here:
+                    break
+                here = parent
+            self._above_of[key] = _Above(sqitch_root, changelogs)
+        return self._above_of[key]
+
+    def _marks(self, here: str) -> _Marks:
+        """What a folder above a migration holds, each folder listed once per run."""
         if here not in self._folder_marks:
-            folder = os.fspath(here)
-            holds = any(os.path.isfile(os.path.join(folder, n)) for n in sqitch.MARKERS)
-            self._folder_marks[here] = (holds, os.path.exists(os.path.join(folder, ".git")))
+            try:
+                names = os.listdir(here)
+            except OSError:
+                names = []
+            self._folder_marks[here] = _Marks(
+                sqitch=any(n in sqitch.MARKERS for n in names),
+                repository_root=".git" in names,
+                changelogs=tuple(sorted(n for n in names if liquibase.is_changelog_name(n))),
+            )
         return self._folder_marks[here]
+
+    def _read_changelogs(self, here: Path, names: tuple[str, ...]) -> Changelogs | None:
+        """The files the folder's master changelogs (those no other one includes) run,
+        masters in name order; None, and the problem reported, if one cannot be read
+        or names what is not there."""
+        read: dict[Path, liquibase.Followed] = {}
+        for name in names:
+            try:
+                read[here / name] = liquibase.follow(here / name, self._plan_text, _sorted_files)
+            except liquibase.ChangelogError as error:
+                self._report(error.path, (error.line, error.message), error.path.name)
+                return None
+        masters = [
+            path
+            for path in read
+            if not any(path in other.changelogs for o, other in read.items() if o != path)
+        ]
+        entries: dict[str, tuple[int, liquibase.Entry]] = {}
+        for master in masters:
+            for entry in read[master].entries:
+                entries.setdefault(os.path.normpath(entry.path), (len(entries), entry))
+        return Changelogs(here, masters[0].name, entries) if entries else None
 
     def _plan_text(self, path: Path) -> str | None:
         return _text(path, _PLAN_BYTES) if path.is_file() else None
@@ -347,6 +400,24 @@ class _DiskProbe:
             if (here / ".git").exists():
                 return None
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    sqitch: bool  # holds a sqitch.conf or sqitch.plan
+    repository_root: bool  # holds `.git`
+    changelogs: tuple[str, ...]  # names of (possible) Liquibase master changelogs
+
+
+@dataclass(frozen=True, slots=True)
+class _Above:
+    sqitch: Path | None  # the nearest folder holding sqitch.conf or sqitch.plan
+    changelogs: tuple[Path, tuple[str, ...]] | None  # nearest changelog-named files
+
+
+def _sorted_files(folder: Path) -> list[Path]:
+    """A folder's files, by path, its subfolders' too (Liquibase's includeAll order)."""
+    return sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
 
 
 def _text(path: Path, size: int) -> str | None:

@@ -2,8 +2,8 @@
 
 Pure name/path logic. The facts that need the disk (a file's first bytes for the dbmate
 marker, Prisma's lock file, the project manifest that names the migration runner, the
-tool manifest that lists the files that run: a `sqitch.plan`, an `atlas.sum`) are asked
-of a `Probe` that the caller supplies.
+tool manifest that lists the files that run: a `sqitch.plan`, an `atlas.sum`, a Liquibase
+master changelog) are asked of a `Probe` that the caller supplies.
 
 Every `sort_key` has the same shape, `(phase, version, sub, relative path)` with
 `phase: int`, `version: tuple[int, ...]`, `sub: int`, `relative path: str`, so any two
@@ -12,13 +12,14 @@ keys compare without a type error, even across tools sharing one folder.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from migralint.sources import atlas, sqitch
+from migralint.sources import atlas, liquibase, sqitch
 
 Direction = Literal["up", "down", "repeatable", "verify"]
 TransactionMode = Literal["per-file", "implicit", "none"]
@@ -90,7 +91,7 @@ class MigrationFile:
     set_root: Path  # directory of the migration set; one set replays into one catalog
     sort_key: tuple[Any, ...]  # the tool's application order inside the set
     tool: str  # flyway | golang-migrate | sqlx | morph | dbmate | goose | prisma | diesel | popx
-    # | synapse | sqitch | atlas | plain
+    # | synapse | sqitch | atlas | liquibase | plain
     direction: Direction
     dialect: str | None  # postgres | mysql | sqlite | h2 | cockroach | tsql | None
     transaction: TransactionMode | None  # None: unknown, configuration decides
@@ -124,6 +125,20 @@ class Probe(Protocol):
     def atlas_sum(self, folder: Path) -> atlas.Sum | None:
         """The `atlas.sum` of `folder`, read (None when it has none)."""
         ...
+
+    def liquibase(self, folder: Path) -> Changelogs | None:
+        """The readable Liquibase master changelogs nearest at or above `folder`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Changelogs:
+    """What a folder's Liquibase master changelogs run: each SQL file (its normalised
+    path) → its place and entry; the files below `root` they do not name never run."""
+
+    root: Path
+    master: str  # the (first) master changelog's name
+    entries: dict[str, tuple[int, liquibase.Entry]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +299,37 @@ def _atlas_file(listed: atlas.Sum, path: Path, head: str, dialect: str | None) -
     )
 
 
+_LIQUIBASE_RUNS = "liquibase runs each changeset in a transaction"
+
+
+def _liquibase_file(
+    changelogs: Changelogs, path: Path, dialect: str | None, probe: Probe
+) -> MigrationFile:
+    """A SQL file below a Liquibase master changelog: in its order, as an up, or a down
+    (a `sqlFile` of a `<rollback>`); one it does not name never runs."""
+    found = changelogs.entries.get(os.path.normpath(path))
+    place, entry = found if found is not None else (None, None)
+    transaction: TransactionMode = "per-file"
+    reason = _LIQUIBASE_RUNS
+    if entry is not None and not entry.in_transaction:
+        transaction, reason = "none", f"{entry.changelog.name}: runInTransaction false"
+    relative = os.path.relpath(path, changelogs.root)
+    return MigrationFile(
+        path=path,
+        set_root=changelogs.root,
+        sort_key=(_VERSIONED, (place,) if place is not None else (), 0, relative),
+        tool="liquibase",
+        direction="down" if entry is not None and entry.direction == "down" else "up",
+        dialect=dialect,
+        transaction=transaction,
+        fresh_install=_is_fresh_name(path.name),
+        version=_leading_number(path.name),
+        transaction_reason=reason,
+        fresh_reason=_fresh_name_reason(path.name),
+        not_run="" if entry is not None else f"not in {changelogs.master}",
+    )
+
+
 def is_candidate(name: str) -> bool:
     """Whether a directory walk should pick up a file with this name."""
     return name.lower().endswith(CANDIDATE_SUFFIXES) or name.endswith(".py")
@@ -320,6 +366,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
 
     if (sqitch_file := _sqitch_file(probe.sqitch(folder.path), path, folder)) is not None:
         return sqitch_file
+    if name.lower().endswith(".sql") and (changelogs := probe.liquibase(folder.path)):
+        return _liquibase_file(changelogs, path, dialect or folder.dialect, probe)
 
     if parent.isdecimal() and grandparent in ("delta", "full_schemas"):
         full = grandparent == "full_schemas"
@@ -471,6 +519,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
     elif _GOOSE_SECTION.search(head):
         tool = "goose"
         transaction, reason = _goose_transaction(head)
+    elif liquibase.FORMATTED.match(head):
+        tool, transaction, reason = "liquibase", "per-file", _LIQUIBASE_RUNS
     elif folder.atlas_sum and (listed := probe.atlas_sum(folder.path)) and not listed.problem:
         return _atlas_file(listed, path, head, dialect or folder.dialect)
     return MigrationFile(
@@ -502,8 +552,11 @@ class Section:
 
 
 def sections(tool: str, text: str) -> list[Section] | None:
-    """The up and down sections of a dbmate or goose file (None for other tools, or a
-    file without markers). What precedes the first marker belongs to the first section."""
+    """The up and down sections of a dbmate or goose file, the changesets of a Liquibase
+    formatted SQL changelog (None for other tools, or a file without markers). What
+    precedes the first marker belongs to the first section."""
+    if tool == "liquibase":
+        return _changeset_sections(text) if liquibase.FORMATTED.match(text) else None
     marker = {"dbmate": _DBMATE_SECTION, "goose": _GOOSE_SECTION}.get(tool)
     if marker is None:
         return None
@@ -522,6 +575,26 @@ def sections(tool: str, text: str) -> list[Section] | None:
         blank = re.sub(r"[^\n]", " ", text[:start])
         parts.append(Section(direction, blank + text[start:end], transaction, reason))
     return parts
+
+
+def _changeset_sections(text: str) -> list[Section] | None:
+    """Each changeset of a formatted SQL changelog as an up section, followed by its
+    `--rollback` SQL as a down section; one transaction each (the engine judges the
+    parts of one file as one migration: what the first creates is new to the others)."""
+    parts = []
+    for changeset in liquibase.changesets(text):
+        transaction: TransactionMode = "per-file" if changeset.in_transaction else "none"
+        reason = (
+            "liquibase runs each changeset in a transaction"
+            if changeset.in_transaction
+            else "--changeset … runInTransaction:false"
+        )
+        blank = re.sub(r"[^\n]", " ", text[: changeset.start])
+        up = blank + text[changeset.start : changeset.end]
+        parts.append(Section("up", up, transaction, reason))
+        if changeset.rollback:
+            parts.append(Section("down", changeset.rollback, transaction, reason))
+    return parts or None
 
 
 def _dbmate_transaction(options: str, direction: str) -> tuple[TransactionMode, str]:

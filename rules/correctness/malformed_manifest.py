@@ -1,10 +1,12 @@
-"""Tool manifest that cannot be read: a `sqitch.plan` or `atlas.sum` with a bad line.
+"""Tool manifest that cannot be read: a `sqitch.plan`, `atlas.sum` or Liquibase changelog.
 
 ## What it does
 Reports the first line of a migration tool's manifest (the file that lists which
-migrations run and in which order: Sqitch's `sqitch.plan`, Atlas's `atlas.sum`) that
-migralint cannot read. The folder is then linted as an ordinary one: every file, in
-name order, with no file left out and no transaction assumed.
+migrations run and in which order: Sqitch's `sqitch.plan`, Atlas's `atlas.sum`, a
+Liquibase master changelog and the changelogs it includes) that migralint cannot read,
+or whose `include` names a file that is not there. The folder is then linted as an
+ordinary one: every file, in name order, with no file left out and no transaction
+assumed.
 
 ## Why is this bad?
 The tool refuses a manifest it cannot read, so no migration of the set deploys; and
@@ -18,8 +20,8 @@ CREATE TABLE users (id bigint PRIMARY KEY);
 ```
 
 ## Use instead
-Let the tool write its manifest (`atlas migrate hash`, `sqitch add`), and commit it
-with the migrations:
+Let the tool write its manifest (`atlas migrate hash`, `sqitch add`), keep a
+changelog's includes pointing at files that exist, and commit it with the migrations:
 ```sql file=20240101000000_users.sql
 CREATE TABLE users (id bigint PRIMARY KEY);
 ```
@@ -46,5 +48,6 @@ def check(op: MalformedManifest, ctx: Context) -> Iterator[Violation]:
         op,
         op.message,
         "Write the manifest with its tool (`atlas migrate hash`, `sqitch add` / `sqitch "
-        "rework`) and commit it with the migrations.",
+        "rework`), point a changelog's includes at files that exist, and commit it with the "
+        "migrations.",
     )
