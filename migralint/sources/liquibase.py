@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
@@ -167,16 +167,15 @@ def _resolve(changelog: Path, ref: _Reference) -> Path | None:
     return None
 
 
-def _references(changelog: Path, text: str) -> Iterator[_Reference]:
+def _references(changelog: Path, text: str) -> list[_Reference]:
+    """What a changelog includes, by its format."""
     suffix = changelog.suffix.lower()
     if suffix == ".xml":
-        return iter(_xml_references(changelog, text))
+        return _xml_references(changelog, text)
     if suffix == ".json":
-        return iter(_json_references(changelog, text))
+        return _json_references(changelog, text)
     if suffix in (".yaml", ".yml"):
-        return iter(_yaml_references(text))
-    if FORMATTED.match(text):
-        return iter(())
+        return _yaml_references(text)
     raise ChangelogError(changelog, 1, "not a changelog migralint reads (XML, YAML, JSON)")
 
 
@@ -262,52 +261,56 @@ def _walk_mapping(
 _YAML_KEY = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.*?)\s*$")
 
 
+@dataclass
+class _Open:
+    """A YAML include/includeAll/sqlFile mapping being read: its keys below it."""
+
+    kind: str
+    indent: int
+    line: int
+    direction: str
+    in_transaction: bool
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def reference(self) -> _Reference:
+        return _Reference(
+            kind=self.kind,
+            target=self.keys.get("file") or self.keys.get("path") or "",
+            relative=_truthy(self.keys.get("relativeToChangelogFile"), False),
+            direction=self.direction,
+            in_transaction=self.in_transaction,
+            line=self.line,
+        )
+
+
 def _yaml_references(text: str) -> list[_Reference]:
     """The references of a YAML changelog, read by indentation (the block style
-    Liquibase writes: `- include:` then `file:` below it)."""
+    Liquibase writes: `- include:` then `file:` below it); a changeSet's
+    `runInTransaction: false` and a `rollback:` above a sqlFile count for it."""
     refs: list[_Reference] = []
-    open_keys: list[tuple[int, str]] = []  # (indent, key) of the mappings around a line
-    current: dict[str, object] | None = None
-    tx_by_indent: list[tuple[int, bool]] = []
+    around: list[tuple[int, str]] = []  # (indent, key) of the mappings around a line
+    no_transaction: list[int] = []  # indents of `runInTransaction: false` in force
+    current: _Open | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
         m = _YAML_KEY.match(raw)
-        if m is None:
+        if m is None or raw.lstrip().startswith("#"):
             continue
         indent = len(m["indent"]) + (2 if raw.lstrip().startswith("- ") else 0)
-        while open_keys and open_keys[-1][0] >= indent:
-            open_keys.pop()
-        tx_by_indent = [(i, t) for i, t in tx_by_indent if i < indent or i == indent]
         key, value = m["key"], m["value"].strip("'\"")
-        if current is not None and indent > int(current["indent"]):  # type: ignore[call-overload]
-            current[key] = value
+        if current is not None and indent > current.indent:
+            current.keys[key] = value
             continue
         if current is not None:
-            refs.append(_yaml_reference(current))
+            refs.append(current.reference())
             current = None
-        if key == "runInTransaction":
-            tx_by_indent.append((indent, value.lower() != "false"))
+        around = [(i, k) for i, k in around if i < indent]
+        no_transaction = [i for i in no_transaction if i <= indent]
+        if key == "runInTransaction" and value.lower() == "false":
+            no_transaction.append(indent)
         if key in _KINDS and not value:
-            current = {
-                "kind": key,
-                "indent": indent,
-                "line": number,
-                "direction": "down" if any(k == "rollback" for _, k in open_keys) else "up",
-                "tx": all(t for _, t in tx_by_indent),
-            }
-        open_keys.append((indent, key))
+            down = any(k == "rollback" for _, k in around)
+            current = _Open(key, indent, number, "down" if down else "up", not no_transaction)
+        around.append((indent, key))
     if current is not None:
-        refs.append(_yaml_reference(current))
+        refs.append(current.reference())
     return refs
-
-
-def _yaml_reference(found: dict[str, object]) -> _Reference:
-    return _Reference(
-        kind=str(found["kind"]),
-        target=str(found.get("file") or found.get("path") or ""),
-        relative=_truthy(found.get("relativeToChangelogFile"), False),
-        direction=str(found["direction"]),
-        in_transaction=bool(found["tx"]),
-        line=int(found["line"]),  # type: ignore[call-overload]
-    )
