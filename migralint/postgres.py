@@ -6,9 +6,14 @@ that ask them keep the front ends' and planner's calls as they were.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from migralint import pgfacts
 from migralint.sql import ops
 from migralint.sql.ops import DataType
+
+if TYPE_CHECKING:
+    from migralint.schema import Catalog
 
 
 def is_volatile_expression(sql: str) -> bool:
@@ -54,6 +59,9 @@ def lock_taken(op: ops.Op) -> str | None:
         return ACCESS_EXCLUSIVE
     if isinstance(op, ops.SetSchema) and op.kind == "TABLE":
         return ACCESS_EXCLUSIVE
+    if isinstance(op, ops.AlterTableAction):
+        mode = action_lock(op)
+        return None if mode == SHARE_UPDATE_EXCLUSIVE else mode
     if isinstance(op, _ACCESS_EXCLUSIVE_OPS):
         return ACCESS_EXCLUSIVE
     return None
@@ -76,6 +84,91 @@ _ACCESS_EXCLUSIVE_OPS = (
     ops.AlterIdentity,
     ops.Cluster,
 )
+
+
+# The lock each ALTER TABLE action read as an AlterTableAction takes on its table:
+# AlterTableGetLockLevel in PostgreSQL's tablecmds.c, each checked against pg_locks in
+# tests/test_lock_facts.py. Triggers change what writes do, so their switches block
+# writes only; the planner's and vacuum's settings block DDL and VACUUM only; the rest
+# change what every query sees.
+ACTION_LOCKS = {
+    "ENABLE TRIGGER": SHARE_ROW_EXCLUSIVE,
+    "DISABLE TRIGGER": SHARE_ROW_EXCLUSIVE,
+    "ENABLE RULE": ACCESS_EXCLUSIVE,
+    "DISABLE RULE": ACCESS_EXCLUSIVE,
+    "ENABLE ROW LEVEL SECURITY": ACCESS_EXCLUSIVE,
+    "DISABLE ROW LEVEL SECURITY": ACCESS_EXCLUSIVE,
+    "FORCE ROW LEVEL SECURITY": ACCESS_EXCLUSIVE,
+    "NO FORCE ROW LEVEL SECURITY": ACCESS_EXCLUSIVE,
+    "OWNER TO": ACCESS_EXCLUSIVE,
+    "REPLICA IDENTITY": ACCESS_EXCLUSIVE,
+    "SET": SHARE_UPDATE_EXCLUSIVE,  # storage parameters, but see ACCESS_EXCLUSIVE_OPTIONS
+    "RESET": SHARE_UPDATE_EXCLUSIVE,
+    "CLUSTER ON": SHARE_UPDATE_EXCLUSIVE,
+    "SET WITHOUT CLUSTER": SHARE_UPDATE_EXCLUSIVE,
+    "SET WITHOUT OIDS": ACCESS_EXCLUSIVE,
+    "SET LOGGED": ACCESS_EXCLUSIVE,
+    "SET UNLOGGED": ACCESS_EXCLUSIVE,
+    "SET TABLESPACE": ACCESS_EXCLUSIVE,
+    "SET ACCESS METHOD": ACCESS_EXCLUSIVE,
+    "INHERIT": ACCESS_EXCLUSIVE,
+    "NO INHERIT": ACCESS_EXCLUSIVE,
+    "OF": ACCESS_EXCLUSIVE,
+    "NOT OF": ACCESS_EXCLUSIVE,
+    "ATTACH PARTITION": SHARE_UPDATE_EXCLUSIVE,  # on the parent; the partition: other_locks
+    "ALTER CONSTRAINT": ACCESS_EXCLUSIVE,
+    "ALTER COLUMN SET STATISTICS": SHARE_UPDATE_EXCLUSIVE,
+    "ALTER COLUMN SET": SHARE_UPDATE_EXCLUSIVE,  # n_distinct and the other column options
+    "ALTER COLUMN RESET": SHARE_UPDATE_EXCLUSIVE,
+    "ALTER COLUMN SET STORAGE": ACCESS_EXCLUSIVE,  # may add a TOAST table
+    "ALTER COLUMN SET COMPRESSION": ACCESS_EXCLUSIVE,
+    "ALTER COLUMN SET EXPRESSION": ACCESS_EXCLUSIVE,
+    "ALTER COLUMN DROP EXPRESSION": ACCESS_EXCLUSIVE,
+    "ALTER COLUMN SET SEQUENCE OPTION": ACCESS_EXCLUSIVE,  # an identity's INCREMENT, RESTART, …
+}
+# Storage parameters a table's SET (…) / RESET (…) takes ACCESS EXCLUSIVE for (the
+# lockmode of each in PostgreSQL's reloptions.c); the others need SHARE UPDATE EXCLUSIVE.
+ACCESS_EXCLUSIVE_OPTIONS = frozenset(
+    {"user_catalog_table", "security_barrier", "security_invoker", "check_option"}
+)
+# Actions that write the whole table anew under their ACCESS EXCLUSIVE lock.
+REWRITING_ACTIONS = frozenset(
+    {
+        "SET LOGGED",
+        "SET UNLOGGED",
+        "SET TABLESPACE",
+        "SET ACCESS METHOD",
+        "ALTER COLUMN SET EXPRESSION",
+    }
+)
+
+
+def action_lock(op: ops.AlterTableAction) -> str:
+    """The lock an ALTER TABLE action takes on its own table."""
+    if op.action in ("SET", "RESET") and ACCESS_EXCLUSIVE_OPTIONS.intersection(op.options):
+        return ACCESS_EXCLUSIVE
+    return ACTION_LOCKS[op.action]
+
+
+def other_locks(op: ops.Op, catalog: Catalog) -> list[tuple[ops.Name, str]]:
+    """The locks worth a lock_timeout a statement takes on tables besides its own:
+    SHARE ROW EXCLUSIVE on the table a foreign key it adds references (the key's
+    triggers go on both tables), ACCESS EXCLUSIVE on the table a foreign key it drops
+    referenced (as the catalog knows the key) and on the partition it attaches or
+    detaches (a concurrent detach too, in its second transaction)."""
+    if isinstance(op, ops.AddConstraint | ops.AddColumn):
+        found = op.column.constraints if isinstance(op, ops.AddColumn) else (op.constraint,)
+        return [(c.references.table, SHARE_ROW_EXCLUSIVE) for c in found if c.references]
+    if isinstance(op, ops.DropConstraint):
+        state = catalog.table(op.table)
+        dropped = state.constraints.get(op.name) if state is not None else None
+        if dropped is not None and dropped.references is not None:
+            return [(dropped.references.table, ACCESS_EXCLUSIVE)]
+    if isinstance(op, ops.AlterTableAction) and op.action == "ATTACH PARTITION" and op.other:
+        return [(op.other, ACCESS_EXCLUSIVE)]
+    if isinstance(op, ops.DetachPartition):
+        return [(op.partition, ACCESS_EXCLUSIVE)]
+    return []
 
 
 # Lock modes that block other sessions' writes (INSERT/UPDATE/DELETE take ROW EXCLUSIVE,
