@@ -154,21 +154,34 @@ def other_locks(op: ops.Op, catalog: Catalog) -> list[tuple[ops.Name, str]]:
     """The locks worth a lock_timeout a statement takes on tables besides its own:
     SHARE ROW EXCLUSIVE on the table a foreign key it adds references (the key's
     triggers go on both tables), ACCESS EXCLUSIVE on the table a foreign key it drops
-    referenced (as the catalog knows the key) and on the partition it attaches or
+    or rebuilds referenced (`foreign_keys_dropped`) and on the partition it attaches or
     detaches (a concurrent detach too, in its second transaction)."""
     if isinstance(op, ops.AddConstraint | ops.AddColumn):
         found = op.column.constraints if isinstance(op, ops.AddColumn) else (op.constraint,)
         return [(c.references.table, SHARE_ROW_EXCLUSIVE) for c in found if c.references]
-    if isinstance(op, ops.DropConstraint):
-        state = catalog.table(op.table)
-        dropped = state.constraints.get(op.name) if state is not None else None
-        if dropped is not None and dropped.references is not None:
-            return [(dropped.references.table, ACCESS_EXCLUSIVE)]
     if isinstance(op, ops.AlterTableAction) and op.action == "ATTACH PARTITION" and op.other:
         return [(op.other, ACCESS_EXCLUSIVE)]
     if isinstance(op, ops.DetachPartition):
         return [(op.partition, ACCESS_EXCLUSIVE)]
-    return []
+    referenced = dict.fromkeys(ref.table for ref in foreign_keys_dropped(op, catalog))
+    return [(table, ACCESS_EXCLUSIVE) for table in referenced]
+
+
+def foreign_keys_dropped(op: ops.Op, catalog: Catalog) -> list[ops.ForeignKeyRef]:
+    """What the foreign keys of its table that a statement drops or rebuilds reference,
+    as the catalog knows them: the one DROP CONSTRAINT names, those on a column dropped
+    or retyped (ALTER COLUMN TYPE builds them anew), every one of a table dropped."""
+    state = catalog.table(op.table) if isinstance(op, ops.TableOp) else None
+    if state is None or not isinstance(
+        op, ops.DropConstraint | ops.DropColumn | ops.AlterColumnType | ops.DropTable
+    ):
+        return []
+    keys = [(name, c) for name, c in state.constraints.items() if c.references is not None]
+    if isinstance(op, ops.DropConstraint):
+        keys = [(name, c) for name, c in keys if name == op.name]
+    elif isinstance(op, ops.DropColumn | ops.AlterColumnType):
+        keys = [(name, c) for name, c in keys if op.column in c.columns]
+    return [c.references for _, c in keys if c.references is not None]
 
 
 # Lock modes that block other sessions' writes (INSERT/UPDATE/DELETE take ROW EXCLUSIVE,

@@ -34,6 +34,15 @@ def test_an_attached_partition_is_scanned_under_the_held_lock() -> None:
     assert found.startswith("this statement scans measurements_2 while")
 
 
+def test_the_actions_of_one_statement_are_not_after_each_other() -> None:
+    assert _messages("one_statement_is_not_after_itself", "statements-after-access-exclusive") == []
+
+
+def test_a_dropped_table_holds_the_tables_its_foreign_keys_reference() -> None:
+    [found] = _messages("dropped_table_holds_its_parent", "backfill-with-ddl")
+    assert "DROP TABLE child holds ACCESS EXCLUSIVE on parent" in found
+
+
 def _run(sql: str, rule: str) -> list[str]:
     found = lint_text(sql, Settings(select=(rule,)))
     return [f.message for f in found if f.rule == rule]

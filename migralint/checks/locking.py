@@ -41,13 +41,22 @@ class HeldLocks:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.on(key) is not None
 
-    def first(self, besides: str | None = None) -> tuple[ops.Name, ops.Op] | None:
-        """The oldest lock held (on a table other than the one keyed `besides`): (table,
-        the Op that took it)."""
-        for key, held in self._ctx.session.access_exclusive.items():
-            if key != besides and self._holds(*held):
-                return held
+    def first(
+        self, besides: str | None = None, before: ops.Op | None = None
+    ) -> tuple[ops.Name, ops.Op] | None:
+        """The oldest lock held (on a table other than the one keyed `besides`, taken by
+        a statement before the one of `before`): (table, the Op that took it)."""
+        for key, (table, taken) in self._ctx.session.access_exclusive.items():
+            if key == besides or (before is not None and same_statement(taken, before)):
+                continue
+            if self._holds(table, taken):
+                return table, taken
         return None
+
+
+def same_statement(a: ops.Op, b: ops.Op) -> bool:
+    """True when both Ops come from one statement (an ALTER TABLE's actions)."""
+    return (a.loc.path, a.loc.line, a.loc.column) == (b.loc.path, b.loc.line, b.loc.column)
 
 
 def held_by_earlier(op: ops.Op, ctx: Context) -> tuple[ops.Name, ops.Op] | None:

@@ -70,12 +70,12 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
     own = table.key if table is not None and lock_taken(op) is not None else None
     # DDL on a table held already is its own locking rule's to judge for that table; its
     # work keeps the other tables held closed all the same
-    working_while = held.first(besides=own if own in held else None)
+    working_while = held.first(besides=own if own in held else None, before=op)
     work = work_under_lock(op, ctx) if working_while is not None else None
     locked = []
     if lock_wait_unbounded(ctx):  # with a lock_timeout, the wait is bounded
         locked = list(other_tables_locked(op, ctx, held))
-    first = working_while if work else held.first()
+    first = working_while if work else held.first(before=op)
     if first is None or (work is None and not locked):
         return
     first_table, first_op = first
