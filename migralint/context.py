@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from migralint.config import Settings
+from migralint.postgres import lock_taken, other_locks
 from migralint.rule import Violation
 from migralint.schema import Catalog
 from migralint.session import Session
@@ -96,7 +97,17 @@ class Context:
             return op.name
         if isinstance(op, (ops.Vacuum, ops.Cluster)):
             return op.name
+        if isinstance(op, ops.SetSchema) and op.kind == "TABLE":
+            return op.name
         return getattr(op, "table", None)
+
+    def tables_locked(self, op: ops.Op) -> list[tuple[ops.Name, str]]:
+        """(table, mode) of each lock worth a lock_timeout the Op takes: on its own table
+        (`postgres.lock_taken`) and on the others it names (`postgres.other_locks`)."""
+        table, mode = self.target_table(op), lock_taken(op)
+        own = [(table, mode)] if table is not None and mode is not None else []
+        key = table.key if table is not None else None
+        return own + [(t, m) for t, m in other_locks(op, self.catalog) if t.key != key]
 
     def first_time(self, key: str) -> bool:
         """True once per file for `key`: for rules that report a file-wide gap once."""

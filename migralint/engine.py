@@ -328,7 +328,7 @@ class Linter:
                 ctx.session.reach(op)
                 judged.extend(self._judge(op, ctx, suppressed + whole_file, per_file))
                 catalog.lock_timeout.replay(op, ctx)
-                ctx.session.apply(op, ctx.target_table(op))
+                ctx.session.apply(op, ctx.tables_locked(op))
                 if info.direction not in ("down", "verify"):
                     catalog.apply(op)
             except Exception as error:  # the catalog's bug costs this statement only

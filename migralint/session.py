@@ -8,7 +8,9 @@ blocks: a block runs as one statement, so what it holds lasts until it ends.
 
 from __future__ import annotations
 
-from migralint.postgres import ACCESS_EXCLUSIVE, lock_taken
+from collections.abc import Sequence
+
+from migralint.postgres import ACCESS_EXCLUSIVE
 from migralint.sql import ops
 
 TIMEOUT_SETTINGS = ("lock_timeout", "statement_timeout")
@@ -29,9 +31,10 @@ class Session:
         self.settings: dict[str, str] = {}
         self._local: dict[str, str | None] = {}  # SET LOCAL values and what they shadow
         # What the open transaction holds and did; cleared when it ends.
-        self.access_exclusive: dict[str, ops.Op] = {}  # table key → the Op that took the lock
+        # table key → (the table, the Op that took ACCESS EXCLUSIVE on it)
+        self.access_exclusive: dict[str, tuple[ops.Name, ops.Op]] = {}
         self.not_valid_added: set[tuple[str, str]] = set()  # (table key, constraint name)
-        self.ddl_tables: set[str] = set()  # tables changed by DDL
+        self.ddl_tables: set[str] = set()  # tables DDL locked
         self._block_end: tuple[int, int] | None = None  # a DO block's own transaction
 
     @property
@@ -50,10 +53,11 @@ class Session:
         """True if `name` (e.g. lock_timeout) is set to a non-zero value now."""
         return is_timeout(self.settings.get(name, ""))
 
-    def apply(self, op: ops.Op, table: ops.Name | None = None) -> None:
-        """Replay one Op; `table` is the table it locks, when the caller knows it."""
-        if table is not None and self.in_transaction:
-            self._track(op, table)
+    def apply(self, op: ops.Op, locks: Sequence[tuple[ops.Name, str]] = ()) -> None:
+        """Replay one Op; `locks` are the (table, mode) it takes, when the caller knows
+        them (`Context.tables_locked`)."""
+        if self.in_transaction:
+            self._track(op, locks)
         if isinstance(op, ops.Begin):
             self.explicit = True
         elif isinstance(op, ops.Commit):
@@ -80,11 +84,10 @@ class Session:
                 self.settings[name] = previous
         self._local.clear()
 
-    def _track(self, op: ops.Op, table: ops.Name) -> None:
-        mode = lock_taken(op)
-        if mode is not None:
+    def _track(self, op: ops.Op, locks: Sequence[tuple[ops.Name, str]]) -> None:
+        for table, mode in locks:
             self.ddl_tables.add(table.key)
-        if mode == ACCESS_EXCLUSIVE:
-            self.access_exclusive.setdefault(table.key, op)
+            if mode == ACCESS_EXCLUSIVE:
+                self.access_exclusive.setdefault(table.key, (table, op))
         if isinstance(op, ops.AddConstraint) and op.constraint.not_valid and op.constraint.name:
-            self.not_valid_added.add((table.key, op.constraint.name))
+            self.not_valid_added.add((op.table.key, op.constraint.name))

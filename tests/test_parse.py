@@ -16,6 +16,7 @@ from migralint.sql.ops import (
     AddConstraint,
     AlterColumnType,
     AlterIdentity,
+    AlterTableAction,
     AlterTypeAddValue,
     Begin,
     Cluster,
@@ -467,7 +468,7 @@ TASK = N("TaskRun", "public")
         ),
         (
             "ALTER TABLE t ENABLE ROW LEVEL SECURITY",
-            [Raw(loc=LOC, kind="ALTER TABLE ENABLE ROW")],
+            [AlterTableAction(loc=LOC, table=N("t"), action="ENABLE ROW LEVEL SECURITY")],
         ),
         (
             "ALTER TABLE t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY (START WITH 10)",
@@ -487,7 +488,7 @@ TASK = N("TaskRun", "public")
         ),
         (
             "ALTER TABLE t ALTER CONSTRAINT t_o_fk DEFERRABLE",
-            [Raw(loc=LOC, kind="ALTER TABLE ALTER CONSTRAINT")],
+            [AlterTableAction(loc=LOC, table=N("t"), action="ALTER CONSTRAINT")],
         ),
         (
             "ALTER TABLE t ADD COLUMN a int, ADD COLUMN b text, DROP COLUMN c",
@@ -646,12 +647,19 @@ def test_table_level_not_null_keeps_error_positions() -> None:
         (
             "ALTER TABLE trash RESET (\n  autovacuum_analyze_scale_factor,\n"
             "  autovacuum_vacuum_threshold\n)",
-            [Raw(loc=LOC, kind="ALTER TABLE RESET")],
+            [
+                AlterTableAction(
+                    loc=LOC,
+                    table=N("trash"),
+                    action="RESET",
+                    options=("autovacuum_analyze_scale_factor", "autovacuum_vacuum_threshold"),
+                )
+            ],
         ),
         (
             "ALTER TABLE t ALTER COLUMN a SET ( n_distinct = 1), ADD COLUMN b int",
             [
-                Raw(loc=LOC, kind="ALTER TABLE ALTER COLUMN"),
+                AlterTableAction(loc=LOC, table=N("t"), action="ALTER COLUMN SET"),
                 AddColumn(loc=LOC, table=N("t"), column=Column("b", T("integer"))),
             ],
         ),

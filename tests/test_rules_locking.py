@@ -126,7 +126,8 @@ def test_statements_after_access_exclusive_once_per_transaction() -> None:
     assert run(split, "statements-after-access-exclusive") == []
     # a lock_timeout bounds the wait for another table's lock
     bounded = "SET lock_timeout = '1s';\n" + sql.replace(
-        "CREATE INDEX i1", "ALTER TABLE customers ADD c int; --"
+        "CREATE INDEX i1 ON customers (email);\nCREATE INDEX i2",
+        "ALTER TABLE customers ADD c int; --",
     )
     assert run(bounded, "statements-after-access-exclusive") == []
     # the lock on a table this migration created blocks no one

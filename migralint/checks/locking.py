@@ -11,7 +11,7 @@ from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import rebuilds_indexes, type_change_rewrites
 from migralint.context import Context
 from migralint.pgfacts import routine_volatile, volatile_call
-from migralint.postgres import NOT_NULL_FROM_VALID_CHECK, lock_taken
+from migralint.postgres import NOT_NULL_FROM_VALID_CHECK, REWRITING_ACTIONS
 from migralint.sql import ops
 
 
@@ -28,29 +28,35 @@ class HeldLocks:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def _held(self, op: ops.Op) -> ops.Name | None:
-        """The table `op` holds locked for others, or None."""
-        table = self._ctx.target_table(op)
-        if isinstance(op, ops.DropTable) or table is None or self._ctx.is_new_table(table):
-            return None
-        return table
+    def _holds(self, table: ops.Name, op: ops.Op) -> bool:
+        """True when the lock `op` took on `table` keeps others out of a table in use."""
+        dropped = isinstance(op, ops.DropTable) and op.table.key == table.key
+        return not dropped and not self._ctx.is_new_table(table)
 
     def on(self, key: str) -> tuple[ops.Name, ops.Op] | None:
         """(table, the Op that took the lock) for the table with this key, if held."""
-        op = self._ctx.session.access_exclusive.get(key)
-        table = self._held(op) if op is not None else None
-        return (table, op) if table is not None and op is not None and table.key == key else None
+        held = self._ctx.session.access_exclusive.get(key)
+        return held if held is not None and self._holds(*held) else None
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.on(key) is not None
 
-    def first(self) -> tuple[ops.Name, ops.Op] | None:
-        """The oldest lock held: (table, the Op that took it)."""
-        for op in self._ctx.session.access_exclusive.values():
-            table = self._held(op)
-            if table is not None:
-                return table, op
+    def first(
+        self, besides: str | None = None, before: ops.Op | None = None
+    ) -> tuple[ops.Name, ops.Op] | None:
+        """The oldest lock held (on a table other than the one keyed `besides`, taken by
+        a statement before the one of `before`): (table, the Op that took it)."""
+        for key, (table, taken) in self._ctx.session.access_exclusive.items():
+            if key == besides or (before is not None and same_statement(taken, before)):
+                continue
+            if self._holds(table, taken):
+                return table, taken
         return None
+
+
+def same_statement(a: ops.Op, b: ops.Op) -> bool:
+    """True when both Ops come from one statement (an ALTER TABLE's actions)."""
+    return (a.loc.path, a.loc.line, a.loc.column) == (b.loc.path, b.loc.line, b.loc.column)
 
 
 def held_by_earlier(op: ops.Op, ctx: Context) -> tuple[ops.Name, ops.Op] | None:
@@ -129,6 +135,18 @@ def work_under_lock(op: ops.Op, ctx: Context) -> str | None:
         return f"rewrites {op.name or 'every table'}"
     if isinstance(op, ops.RefreshMaterializedView):
         return f"recomputes {op.name}"
+    if isinstance(op, ops.AlterTableAction):
+        return _action_work(op)
+    return None
+
+
+def _action_work(op: ops.AlterTableAction) -> str | None:
+    """What an ALTER TABLE action does that takes long: a rewrite, or the scan of the
+    partition it attaches (to prove its rows fit the bound)."""
+    if op.action in REWRITING_ACTIONS:
+        return f"rewrites {op.table}"
+    if op.action == "ATTACH PARTITION" and op.other is not None:
+        return f"scans {op.other}"
     return None
 
 
@@ -164,15 +182,9 @@ def not_null_needs_no_scan(op: ops.SetNotNull, ctx: Context) -> bool:
 
 
 def other_tables_locked(op: ops.Op, ctx: Context, held: Container[str]) -> Iterator[ops.Name]:
-    """Existing tables, not already held, that `op` must lock: its own table and, for a
-    foreign key, the referenced one."""
-    tables: list[ops.Name] = []
-    table = ctx.target_table(op)
-    if table is not None and lock_taken(op) is not None:
-        tables.append(table)
-    if isinstance(op, ops.AddConstraint | ops.AddColumn):
-        tables += [c.references.table for c in constraints_of(op) if c.references is not None]
-    for t in tables:
+    """Existing tables, not already held, that `op` must lock: its own table and the
+    others it locks (a foreign key's referenced table, a partition)."""
+    for t, _ in ctx.tables_locked(op):
         if t.key not in held and not ctx.is_new_table(t):
             yield t
 

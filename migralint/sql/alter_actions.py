@@ -1,8 +1,8 @@
 """ALTER TABLE read by its keywords alone, without sqlglot: the head (`ALTER TABLE
 name actions`), the action list split on its commas, and the actions sqlglot keeps as
 opaque text or misreads (SET SCHEMA, DETACH PARTITION, identity changes, RENAME
-CONSTRAINT) or does not model
-(MySQL's ALGORITHM= and LOCK= clauses).
+CONSTRAINT, the actions that matter only for their lock) or does not model (MySQL's
+ALGORITHM= and LOCK= clauses).
 """
 
 from __future__ import annotations
@@ -82,50 +82,103 @@ def rename_constraint(
     return ops.RenameConstraint(loc=loc, table=table, name=old, new_name=new)
 
 
-def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
-    """Ops for an ALTER TABLE made only of actions sqlglot reads as opaque text or
-    misreads: SET SCHEMA, DETACH PARTITION, identity changes and RENAME CONSTRAINT
-    (which sqlglot takes for a table rename when the old name is one of its words, as
-    `log` or `format`); None for any other action list."""
+def special_actions(text: str, loc: ops.Location, dialect: str) -> list[ops.Op | None] | None:
+    """For each action of an ALTER TABLE, the Op `special_action` reads from it, or None
+    for an action it does not read; None when it reads none of them."""
     head = HEAD.match(text)
     if not head:
         return None
     table = parse_name(head["name"], dialect)
-    found: list[ops.Op] = []
-    for _, action in split_actions(head["actions"]):
-        if renamed := rename_constraint(action, table, loc, dialect):
-            found.append(renamed)
-        elif m := _SET_SCHEMA.match(action):
-            schema = fold(m["schema"], dialect)
-            found.append(ops.SetSchema(loc=loc, kind="TABLE", name=table, new_schema=schema))
-        elif m := _DETACH.match(action):
-            mode = (m["mode"] or "").upper()
-            partition = parse_name(m["partition"], dialect)
-            found.append(
-                ops.DetachPartition(
-                    loc=loc,
-                    table=table,
-                    partition=partition,
-                    concurrently=bool(mode),
-                    finalize=mode == "FINALIZE",
-                )
-            )
-        elif m := _IDENTITY.match(action):
-            action_word = m["action"].split()[0].upper()
-            column = fold(m["column"], dialect)
-            found.append(
-                ops.AlterIdentity(
-                    loc=loc,
-                    table=table,
-                    column=column,
-                    action=action_word,
-                    by_default=bool(_BY_DEFAULT.search(action)),
-                    sets_start=sets_sequence_start(action),
-                )
-            )
-        else:
-            return None
-    return found or None
+    found = [special_action(a, table, loc, dialect) for _, a in split_actions(head["actions"])]
+    return None if all(op is None for op in found) else found
+
+
+def special_action(action: str, table: ops.Name, loc: ops.Location, dialect: str) -> ops.Op | None:
+    """The Op of one action sqlglot reads as opaque text or misreads: SET SCHEMA, DETACH
+    PARTITION, identity changes, RENAME CONSTRAINT (which sqlglot takes for a table
+    rename when the old name is one of its words, as `log` or `format`) and the actions
+    that matter only for their lock (`table_action`); None for any other action."""
+    if renamed := rename_constraint(action, table, loc, dialect):
+        return renamed
+    if m := _SET_SCHEMA.match(action):
+        schema = fold(m["schema"], dialect)
+        return ops.SetSchema(loc=loc, kind="TABLE", name=table, new_schema=schema)
+    if m := _DETACH.match(action):
+        mode = (m["mode"] or "").upper()
+        return ops.DetachPartition(
+            loc=loc,
+            table=table,
+            partition=parse_name(m["partition"], dialect),
+            concurrently=bool(mode),
+            finalize=mode == "FINALIZE",
+        )
+    if m := _IDENTITY.match(action):
+        return ops.AlterIdentity(
+            loc=loc,
+            table=table,
+            column=fold(m["column"], dialect),
+            action=m["action"].split()[0].upper(),
+            by_default=bool(_BY_DEFAULT.search(action)),
+            sets_start=sets_sequence_start(action),
+        )
+    return table_action(action, table, loc, dialect)
+
+
+# PostgreSQL's ALTER TABLE actions that only switch or store something (AlterTableAction),
+# each with what follows it: `\s*$` nothing, `_NAMED` an object's name (and maybe more),
+# `_ARGUMENT` something.
+_NAMED = r"\s+(?P<other>" + QNAME + r")(?:\s+.*)?$"
+_ARGUMENT = r"\s+\S.*$"
+_TABLE_ACTIONS = re.compile(
+    r"(?P<action>(?:ENABLE|DISABLE)\s+(?:(?:ALWAYS|REPLICA)\s+)?(?P<switched>TRIGGER|RULE))"
+    + _ARGUMENT
+    + r"|(?P<security>(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY)\s*$"
+    + r"|(?P<named>OWNER\s+TO|REPLICA\s+IDENTITY|CLUSTER\s+ON|SET\s+TABLESPACE|"
+    r"SET\s+ACCESS\s+METHOD|ALTER\s+CONSTRAINT)"
+    + _ARGUMENT
+    + r"|(?P<bare>SET\s+(?:WITHOUT\s+(?:CLUSTER|OIDS)|LOGGED|UNLOGGED)|NOT\s+OF)\s*$"
+    + r"|(?P<linked>ATTACH\s+PARTITION|(?:NO\s+)?INHERIT|OF)"
+    + _NAMED
+    + r"|(?P<options>SET|RESET)\s*\((?P<names>.*)\)\s*$",
+    _F,
+)
+_COLUMN_ACTION = re.compile(
+    r"ALTER\s+(?:COLUMN\s+)?" + IDENT + r"\s+(?:(?P<action>SET\s+(?:STATISTICS|STORAGE|"
+    r"COMPRESSION|EXPRESSION)|DROP\s+EXPRESSION)\b|(?P<options>SET|RESET)\s*\(|"
+    r"(?P<sequence>RESTART|SET\s+(?:INCREMENT|START|MINVALUE|MAXVALUE|NO|CACHE|CYCLE|"
+    r"SEQUENCE)\b))",
+    _F,
+)
+_OPTION_NAME = re.compile(r"(?:^|,)\s*(?P<name>[\w.]+)")
+
+
+def table_action(
+    action: str, table: ops.Name, loc: ops.Location, dialect: str
+) -> ops.AlterTableAction | None:
+    """One of PostgreSQL's ALTER TABLE actions that change only how the table is guarded,
+    stored or replicated (ENABLE TRIGGER, OWNER TO, SET (…), ATTACH PARTITION, ALTER
+    COLUMN … SET STORAGE, …), named as `postgres.ACTION_LOCKS` names it; None for any
+    other action."""
+    if m := _COLUMN_ACTION.match(action):
+        name = m["action"] or m["options"] or "SET SEQUENCE OPTION"
+        words = "ALTER COLUMN " + " ".join(name.upper().split())
+        return ops.AlterTableAction(loc=loc, table=table, action=words)
+    m = _TABLE_ACTIONS.match(action)
+    if m is None:
+        return None
+    if m["switched"]:  # ENABLE ALWAYS / REPLICA TRIGGER is a switch like any other
+        words = f"{m['action'].split()[0]} {m['switched']}"
+    else:
+        words = m["security"] or m["named"] or m["bare"] or m["linked"] or m["options"]
+    other = parse_name(m["other"], dialect) if m["other"] else None
+    options = tuple(o["name"].lower() for o in _OPTION_NAME.finditer(m["names"] or ""))
+    return ops.AlterTableAction(
+        loc=loc,
+        table=table,
+        action=" ".join(words.upper().split()),
+        other=other,
+        options=options,
+    )
 
 
 def mysql_options(text: str, loc: ops.Location, dialect: str) -> list[ops.Op]:

@@ -12,7 +12,7 @@ import re
 from sqlglot import exp
 
 from migralint.sql import ops
-from migralint.sql.alter_actions import HEAD, rename_constraint, split_actions
+from migralint.sql.alter_actions import HEAD, special_action, split_actions
 from migralint.sql.names import IDENT, QNAME, fold, identifier, parse_name, table_name
 from migralint.sql.normalise import normalise
 from migralint.sql.sqlglot_ops import column, constraint, data_type, default
@@ -32,22 +32,15 @@ _RENAME_INDEX = re.compile(
     r"RENAME\s+(?:INDEX|KEY)\s+(?P<old>" + IDENT + r")\s+TO\s+(?P<new>" + IDENT + r")\s*$", _F
 )
 _ADD_COLUMNS = re.compile(r"ADD\s+(?:COLUMN\s+)?\((?P<columns>.*)\)\s*$", _F)
-# Actions that change nothing a rule looks at (PostgreSQL's, then MySQL's table options).
+# MySQL's table options and partition maintenance, which change nothing a rule looks at
+# (PostgreSQL's actions of that kind are `alter_actions.table_action`'s).
 _OPAQUE = re.compile(
-    r"(?P<kind>(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+(?:ROW\s+LEVEL\s+SECURITY|(?:ALWAYS\s+|"
-    r"REPLICA\s+)?TRIGGER|(?:ALWAYS\s+|REPLICA\s+)?RULE|KEYS)|REPLICA\s+IDENTITY|OWNER\s+TO|"
-    r"(?:SET|RESET)(?=\s*\()|CLUSTER\s+ON|SET\s+WITHOUT|SET\s+(?:LOGGED|UNLOGGED|TABLESPACE|SCHEMA|"
-    r"ACCESS\s+METHOD)|(?:NO\s+)?INHERIT|OF\s|NOT\s+OF|ATTACH\s+PARTITION|DETACH\s+PARTITION|"
-    r"ALTER\s+(?:CONSTRAINT|CHECK)|ALTER\s+(?:COLUMN\s+)?"
-    + IDENT
-    + r"\s+(?:(?:SET|RESET)\s+(?:STATISTICS|"
-    r"STORAGE|COMPRESSION|GENERATED|EXPRESSION|INCREMENT|START|MINVALUE|MAXVALUE|NO|CACHE|CYCLE|"
-    r"\()|ADD\s+GENERATED|DROP\s+(?:IDENTITY|EXPRESSION)|RESTART)|"
-    r"CONVERT\s+TO|(?:DEFAULT\s+)?(?:CHARSET|CHARACTER\s+SET|COLLATE)|ENGINE|AUTO_INCREMENT|"
+    r"(?P<kind>(?:ENABLE|DISABLE)\s+KEYS|ALTER\s+CHECK|CONVERT\s+TO|"
+    r"(?:DEFAULT\s+)?(?:CHARSET|CHARACTER\s+SET|COLLATE)|ENGINE|AUTO_INCREMENT|"
     r"ALGORITHM|LOCK|ROW_FORMAT|COMMENT|KEY_BLOCK_SIZE|STATS_\w+|FORCE|ORDER\s+BY|"
     r"(?:DISCARD|IMPORT)\s+TABLESPACE|ALTER\s+INDEX|(?:ADD|DROP|TRUNCATE|COALESCE|REORGANIZE|"
     r"EXCHANGE|ANALYZE|CHECK|OPTIMIZE|REBUILD|REPAIR)\s+PARTITION|REMOVE\s+PARTITIONING|"
-    r"PARTITION\s+BY)(?:(?<!\w)|(?!\w))",  # a word ends here, unless the kind ends with `(`
+    r"PARTITION\s+BY)\b",
     _F,
 )
 # PostgreSQL 18's table-level not-null constraint.
@@ -270,9 +263,9 @@ def _fallback_action(
     m = _VALIDATE.match(action)
     if m:
         return [ops.ValidateConstraint(loc=loc, table=table, name=fold(m["name"], dialect))]
-    renamed = rename_constraint(action, table, loc, dialect)
-    if renamed is not None:
-        return [renamed]
+    special = special_action(action, table, loc, dialect)
+    if special is not None:
+        return [special]
     m = _RENAME_TABLE.match(action)
     if m:
         return [ops.RenameTable(loc=loc, table=table, new_name=parse_name(m["new"], dialect).name)]

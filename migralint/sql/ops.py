@@ -387,6 +387,22 @@ class AlterIdentity(TableOp):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AlterTableAction(TableOp):
+    """An ALTER TABLE action that changes nothing the catalog or a rule reads, only how
+    PostgreSQL guards, stores or replicates the table (ENABLE TRIGGER, OWNER TO, SET (…),
+    REPLICA IDENTITY, ATTACH PARTITION, …): what it costs is the lock it takes.
+
+    `action` names it the way `postgres.ACTION_LOCKS` does ("DISABLE TRIGGER", "ALTER
+    COLUMN SET STORAGE"); `other` is the second table it names (the partition attached,
+    the parent inherited); `options` the storage parameters a SET (…) or RESET (…) names,
+    lower-case."""
+
+    action: str
+    other: Name | None = None
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AlterTableOption(TableOp):
     """A MySQL online-DDL clause: ALGORITHM=COPY, LOCK=SHARED, ..."""
 

@@ -232,9 +232,22 @@ def _parse(text: str, loc: ops.Location, dialect: str, fast: bool) -> list[ops.O
     if first == "ALTER":
         special = special_actions(text, loc, dialect)
         if special is not None:
-            return special
+            return _special_alter_table(special, text, loc, dialect)
         return _sqlglot_ops(text, loc, dialect, first) + mysql_options(text, loc, dialect)
     return _sqlglot_ops(text, loc, dialect, first)
+
+
+def _special_alter_table(
+    special: list[ops.Op | None], text: str, loc: ops.Location, dialect: str
+) -> list[ops.Op]:
+    """The Ops of an ALTER TABLE with actions sqlglot cannot model (`special_actions`):
+    theirs, where every action is one; else each action read on its own, as sqlglot
+    would drop or misread them among the others."""
+    from migralint.sql.alter_table import alter_table_fallback
+
+    if None not in special:
+        return [op for op in special if op is not None]
+    return alter_table_fallback(text, loc, dialect) or [ops.Raw(loc=loc, kind="ALTER TABLE")]
 
 
 def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list[ops.Op]:

@@ -7,10 +7,12 @@ index, changes or copies rows, or (with no `lock_timeout` set) locks another tab
 while an ACCESS EXCLUSIVE lock taken earlier in the same transaction on an existing
 table is still held. Reported once per transaction; it names the table held and the
 statement that took the lock. (UPDATEs are the `backfill-with-ddl` rule; DDL that
-locks the held table itself is judged by its own rule.) When a locking rule flags the
-statement for what it does itself (an index build, a validated constraint, a
-rewrite), that finding stands for this one and says which lock is held meanwhile; a
-mere wait for another table's lock is the missing lock_timeout, and
+locks a held table itself is judged by its own rule for that table, and reported here
+only for another table held meanwhile.) The locks held are PostgreSQL's, on every table
+a statement locks: a foreign key dropped holds the table it referenced too. When a
+locking rule flags the statement for what it does itself (an index build, a validated
+constraint, a rewrite), that finding stands for this one and says which lock is held
+meanwhile; a mere wait for another table's lock is the missing lock_timeout, and
 `require-lock-timeout`'s finding in the same migration says it instead. Such a wait
 is not reported in a set whose files never set `lock_timeout` (it may come from the
 role or the connection): `require-lock-timeout` tells that set once.
@@ -64,17 +66,17 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, Update) or not ctx.session.in_transaction:
         return
     held = HeldLocks(ctx)
-    first = held.first()
-    if first is None:
-        return
     table = ctx.target_table(op)
-    work = work_under_lock(op, ctx)
-    if work and table is not None and table.key in held and lock_taken(op) is not None:
-        work = None  # DDL that locks the table itself: its own locking rule judges it
+    own = table.key if table is not None and lock_taken(op) is not None else None
+    # DDL on a table held already is its own locking rule's to judge for that table; its
+    # work keeps the other tables held closed all the same
+    working_while = held.first(besides=own if own in held else None, before=op)
+    work = work_under_lock(op, ctx) if working_while is not None else None
     locked = []
     if lock_wait_unbounded(ctx):  # with a lock_timeout, the wait is bounded
         locked = list(other_tables_locked(op, ctx, held))
-    if work is None and not locked:
+    first = working_while if work else held.first(before=op)
+    if first is None or (work is None and not locked):
         return
     first_table, first_op = first
     if not ctx.first_time(f"statements-after-access-exclusive:{first_op.loc.line}"):
