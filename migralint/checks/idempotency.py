@@ -206,6 +206,21 @@ def _found(ctx: Context, keys: _KeyIndex, key: ObjectKey | None, where: Where) -
     )
 
 
+def touched_positions(ctx: Context, key: ObjectKey, created: bool) -> list[int]:
+    """Where the file's statements create (or drop) the object, in file order, matched
+    as `same_object` matches."""
+    keys = _CREATED if created else _DROPPED
+    index = file_index(ctx)
+    if key[0] not in PER_TABLE_KINDS:
+        return index.positions(ops.Op, keys.whole, key)
+    if len(key) == 2:
+        return index.positions(ops.Op, keys.head, key)
+    both = index.positions(ops.Op, keys.whole, key) + index.positions(
+        ops.Op, keys.tableless, key[:2]
+    )
+    return sorted(both)
+
+
 def dropped_before(ctx: Context, key: ObjectKey | None) -> bool:
     """True when an earlier statement of this file drops the object: a re-run re-creates it."""
     return _found(ctx, _DROPPED, key, before)

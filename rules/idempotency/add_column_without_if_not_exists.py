@@ -5,6 +5,9 @@ Where re-running the migration matters (no transaction around it and a later sta
 that can fail, a Flyway repeatable migration, a file marked
 `-- migralint: phase=expand`), flags `ALTER TABLE … ADD COLUMN` without
 `IF NOT EXISTS`, unless the same file dropped the column first or a DO block guards it.
+One statement is one finding, at the action its re-run stops at, naming every column
+it adds without `IF NOT EXISTS` (see `drop-without-if-exists` for a statement that
+stops at one of its drops first).
 
 ## Why is this bad?
 After a partial failure the column is already there, and the re-run stops with
@@ -30,10 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.idempotency import created_key, dropped_before, rerun_reason
+from migralint.checks.idempotency import rerun_reason
+from migralint.checks.statement_rerun import fail_next, failing_here
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn
+from migralint.sql import ops
 
 
 @rule(
@@ -44,23 +48,37 @@ from migralint.sql.ops import AddColumn
     dialects=("postgres", "cockroach"),
     on_new_tables=True,
 )
-def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
-    if op.if_not_exists or dropped_before(ctx, created_key(op)):
+def check(op: ops.AddColumn, ctx: Context) -> Iterator[Violation]:
+    added = failing_here(ctx, _adds_column)
+    if not added:
         return
     why = rerun_reason(op, ctx)
     if why is None:
         return
-    column = op.column.name
+    columns = [a.column.name for a in added if isinstance(a, ops.AddColumn)]
+    if len(columns) == 1:
+        what = f"ADD COLUMN {op.table}.{columns[0]} fails with 'already exists'"
+    else:
+        names = ", ".join(f"{op.table}.{c}" for c in columns)
+        what = (
+            f"ADD COLUMN of {len(columns)} columns ({names}) fails with 'already exists' at "
+            f"{op.table}.{columns[0]}"
+        )
     if ctx.pg_version >= (9, 6):
-        help = f"Write `ALTER TABLE {op.table} ADD COLUMN IF NOT EXISTS {column} …`."
+        each = "" if len(columns) == 1 else " (each of them)"
+        help = f"Write `ALTER TABLE {op.table} ADD COLUMN IF NOT EXISTS {columns[0]} …`{each}."
     else:
         help = (
             "PostgreSQL before 9.6 has no ADD COLUMN IF NOT EXISTS: guard it in a DO block "
-            f"that checks information_schema.columns for {op.table}.{column}."
+            f"that checks information_schema.columns for {op.table}.{columns[0]}."
         )
     yield ctx.finding(
         op,
-        f"ADD COLUMN {op.table}.{column} fails with 'already exists' when the migration runs "
-        f"again: {why}",
-        help,
+        f"{what} when the migration runs again: {why}",
+        help + fail_next(ctx, _adds_column),
+        covers=added,
     )
+
+
+def _adds_column(op: ops.Op) -> bool:
+    return isinstance(op, ops.AddColumn)

@@ -6,7 +6,10 @@ that can fail, a Flyway repeatable migration, a file marked
 `-- migralint: phase=expand`), flags `CREATE TABLE`, `CREATE INDEX`, `CREATE SCHEMA`,
 `CREATE SEQUENCE`, `CREATE EXTENSION` and `CREATE MATERIALIZED VIEW` without
 `IF NOT EXISTS`, and `ADD CONSTRAINT`, which has no `IF NOT EXISTS` in PostgreSQL,
-unless the same file drops the object first or a DO block guards it.
+unless the same file drops the object first or a DO block guards it. An unnamed
+constraint re-adds the one PostgreSQL named `<table>_pkey`, `<table>_check` … unless the
+statement drops that name first. One statement is one finding, at the action its
+re-run stops at, naming every action of it this rule flags.
 
 ## Why is this bad?
 A migration that fails halfway outside a transaction leaves its first statements
@@ -36,12 +39,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.idempotency import created_key, dropped_before, rerun_reason
+from migralint.checks.idempotency import rerun_reason
+from migralint.checks.statement_rerun import (
+    IF_NOT_EXISTS_KINDS,
+    action,
+    duplicated_here,
+    fail_next,
+    failing_here,
+)
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql import ops
 
-_IF_NOT_EXISTS_KINDS = ("SCHEMA", "SEQUENCE", "EXTENSION", "MATERIALIZED VIEW")
 Creating = ops.CreateTable | ops.CreateIndex | ops.CreateObject | ops.AddConstraint
 
 
@@ -54,14 +63,26 @@ Creating = ops.CreateTable | ops.CreateIndex | ops.CreateObject | ops.AddConstra
     on_new_tables=True,
 )
 def check(op: Creating, ctx: Context) -> Iterator[Violation]:
-    what = _unguarded(op)
-    if what is None or dropped_before(ctx, created_key(op)):
+    found = failing_here(ctx, _flagged) or duplicated_here(ctx, _flagged)
+    if not found:
         return
     why = rerun_reason(op, ctx)
     if why is None:
         return
-    message, help = what
-    yield ctx.finding(op, f"{message} when the migration runs again: {why}", help)
+    message, help = _unguarded(op) or ("", "")
+    if len(found) > 1:
+        rest = ", ".join(action(o) for o in found[1:])
+        message += f" (and so does {rest}, in the same statement)"
+    yield ctx.finding(
+        op,
+        f"{message} when the migration runs again: {why}",
+        help + fail_next(ctx, _flagged),
+        covers=found,
+    )
+
+
+def _flagged(op: ops.Op) -> bool:
+    return isinstance(op, Creating) and _unguarded(op) is not None
 
 
 def _unguarded(op: Creating) -> tuple[str, str] | None:
@@ -77,7 +98,7 @@ def _unguarded(op: Creating) -> tuple[str, str] | None:
         return None if op.if_not_exists else _index(op)
     if isinstance(op, ops.AddConstraint):
         return _constraint(op)
-    if op.kind not in _IF_NOT_EXISTS_KINDS or op.if_not_exists:
+    if op.kind not in IF_NOT_EXISTS_KINDS or op.if_not_exists:
         return None
     return (
         f"CREATE {op.kind} {op.name} fails with 'already exists'",

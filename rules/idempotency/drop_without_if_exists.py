@@ -6,7 +6,10 @@ that can fail, a Flyway repeatable migration, a file marked
 `-- migralint: phase=expand`), flags `DROP TABLE`, `DROP INDEX`, `DROP VIEW`,
 `DROP FUNCTION`, `DROP TYPE`, `DROP TRIGGER` … and `ALTER TABLE … DROP COLUMN` /
 `DROP CONSTRAINT` without `IF EXISTS`. A drop of something the same file created just
-before is left alone.
+before is left alone, and so is one the same statement re-creates (`DROP CONSTRAINT
+q_pkey, …, ADD PRIMARY KEY (k)`: PostgreSQL names the new key q_pkey). One statement
+is one finding, at the action its re-run stops at (an ALTER TABLE runs its drops
+first), naming every drop of it that fails.
 
 ## Why is this bad?
 After a partial failure the object is already gone, and the re-run stops with "does
@@ -31,7 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.idempotency import created_before, dropped_key, rerun_reason
+from migralint.checks.idempotency import rerun_reason
+from migralint.checks.statement_rerun import action, fail_next, failing_here
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql import ops
@@ -49,29 +53,26 @@ Dropping = ops.DropTable | ops.DropIndex | ops.DropObject | ops.DropColumn | ops
     on_new_tables=True,
 )
 def check(op: Dropping, ctx: Context) -> Iterator[Violation]:
-    if op.if_exists or created_before(ctx, dropped_key(op)):
+    dropped = failing_here(ctx, _drops)
+    if not dropped:
         return
     why = rerun_reason(op, ctx)
     if why is None:
         return
-    what = _described(op)
+    what = action(op)
+    if len(dropped) > 1:
+        what = f"{', '.join(action(d) for d in dropped)}: the statement"
+    guarded = "; ".join(f"`{_guarded(d)}`" for d in dropped if isinstance(d, Dropping))
     yield ctx.finding(
         op,
         f"{what} fails with 'does not exist' when the migration runs again: {why}",
-        f"Write it with IF EXISTS: `{_guarded(op)}`.",
+        f"Write it with IF EXISTS: {guarded}." + fail_next(ctx, _drops),
+        covers=dropped,
     )
 
 
-def _described(op: Dropping) -> str:
-    if isinstance(op, ops.DropTable):
-        return f"DROP TABLE {op.table}"
-    if isinstance(op, ops.DropColumn):
-        return f"DROP COLUMN {op.table}.{op.column}"
-    if isinstance(op, ops.DropConstraint):
-        return f"DROP CONSTRAINT {op.name} on {op.table}"
-    if isinstance(op, ops.DropIndex):
-        return f"DROP INDEX {op.name}"
-    return f"DROP {op.kind} {op.name}"
+def _drops(op: ops.Op) -> bool:
+    return isinstance(op, Dropping)
 
 
 def _guarded(op: Dropping) -> str:

@@ -2,7 +2,8 @@
 
 ## What it does
 Flags `ALTER TABLE … ADD COLUMN … GENERATED ALWAYS AS (…) STORED` on an existing
-table.
+table: one finding per statement, naming every stored generated column it adds (they
+share one rewrite).
 
 ## Why is this bad?
 PostgreSQL computes the expression for every existing row and rewrites the table and
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.postgres import VIRTUAL_GENERATED_COLUMNS
 from migralint.rule import Violation, rule
@@ -34,18 +36,35 @@ from migralint.sql.ops import AddColumn
 
 @rule("adding-generated-column", category="locking", aliases=["adding-field-with-default"])
 def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
-    col = op.column
-    if not col.generated_stored:
+    columns = per_statement(op, ctx, _stored_generated)
+    if not columns:
         return
+    names = ", ".join(columns)
+    plural = len(columns) > 1
+    them = "them" if plural else "it"
     help = (
-        f"Add {col.name} as a plain column, keep it filled for new rows with a trigger, and "
-        f"backfill {op.table} in batches."
+        f"Add {names} as {'plain columns' if plural else 'a plain column'}, keep {them} filled "
+        f"for new rows with a trigger, and backfill {op.table} in batches."
     )
     if ctx.pg_version >= VIRTUAL_GENERATED_COLUMNS:
-        help += " Or declare it `GENERATED ALWAYS AS (…) VIRTUAL`, which adds it without a rewrite."
+        help += (
+            f" Or declare {them} `GENERATED ALWAYS AS (…) VIRTUAL`, which adds {them} without "
+            "a rewrite."
+        )
+    what = listing(
+        "the stored generated column",
+        [f"{op.table}.{c}" for c in columns],
+        "stored generated columns",
+    )
     yield ctx.finding(
         op,
-        f"adding the stored generated column {op.table}.{col.name} rewrites the whole table "
-        "under an ACCESS EXCLUSIVE lock, blocking reads and writes",
+        f"adding {what} rewrites the whole table under an ACCESS EXCLUSIVE lock, blocking "
+        "reads and writes",
         help,
+        covers=columns.ops,
     )
+
+
+def _stored_generated(op: AddColumn, ctx: Context) -> str | None:
+    """The column's name, if it is a stored generated column."""
+    return op.column.name if op.column.generated_stored else None

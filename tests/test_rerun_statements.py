@@ -1,0 +1,101 @@
+"""Re-run safety judged per statement (issue 10): one statement is atomic, so a re-run
+fails once, at the first action PostgreSQL runs that fails given what the statement
+(and the file before it) left; every claim is checked by running the fixture twice on
+a real PostgreSQL, statement by statement, as a tool running it without a transaction
+does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from helpers import REPO
+
+from migralint.config import Settings
+from migralint.engine import lint_paths
+from migralint.sql.split import split_statements
+
+FIXTURES = REPO / "fixtures" / "sql"
+RERUN_RULES = (
+    "add-column-without-if-not-exists",
+    "concurrent-index-if-not-exists",
+    "create-without-if-not-exists",
+    "drop-without-if-exists",
+)
+
+
+def found(entry: Path, *select: str, **settings: Any) -> list[tuple[str, int, str, str]]:
+    """(rule, line, message, help) of the selected rules on the last file of a set."""
+    judged = entry if entry.is_file() else sorted(entry.glob("*.sql"))[-1]
+    result = lint_paths([entry], Settings(select=select, **settings))
+    return [
+        (f.rule, f.line, f.message, f.help)
+        for f in result.findings
+        if f.rule in select and Path(f.path) == judged
+    ]
+
+
+def run_unwrapped(db: Any, path: Path) -> None:
+    """Run the file's statements one by one, each committed (no transaction around)."""
+    db.autocommit = True
+    for statement in split_statements(path.read_text()).statements:
+        db.execute(statement.text)
+
+
+def migrations(entry: Path) -> list[Path]:
+    return sorted(entry.glob("*.sql"))
+
+
+def test_one_statement_adding_three_stored_columns_is_one_finding_per_rule(db: Any) -> None:
+    entry = FIXTURES / "adding-generated-column" / "flagged_three_columns_one_statement"
+    rules = ("adding-generated-column", "add-column-without-if-not-exists")
+    [rerun, rewrite] = sorted(found(entry, *rules))
+    assert (rerun[0], rewrite[0]) == rules[::-1]
+    assert "3 stored generated columns (events.kind, events.size, events.tag)" in rewrite[2]
+    assert "(events.kind, events.size, events.tag)" in rerun[2]
+    assert "at events.kind" in rerun[2]
+    first, second = migrations(entry)
+    run_unwrapped(db, first)
+    run_unwrapped(db, second)
+    with pytest.raises(psycopg.errors.DuplicateColumn, match='column "kind"'):
+        run_unwrapped(db, second)
+
+
+def test_a_key_swap_fails_on_a_rerun_only_at_its_drop_column(db: Any) -> None:
+    entry = FIXTURES / "drop-without-if-exists" / "flagged_key_swap_stops_at_drop_column"
+    on_alter = [f for f in found(entry, *RERUN_RULES) if f[1] == 5]
+    assert [(rule, message.split(" fails")[0]) for rule, _, message, _ in on_alter] == [
+        ("drop-without-if-exists", "DROP COLUMN queue_items.id")
+    ]
+    first, second = migrations(entry)
+    run_unwrapped(db, first)
+    run_unwrapped(db, second)
+    with pytest.raises(psycopg.errors.UndefinedColumn, match='column "id"'):
+        run_unwrapped(db, second)
+
+
+def test_a_key_swap_with_a_guarded_drop_column_runs_twice(db: Any) -> None:
+    entry = FIXTURES / "drop-without-if-exists" / "clean_key_swap_guarded_drop"
+    assert [f for f in found(entry, *RERUN_RULES) if f[1] == 5] == []
+    first, second = migrations(entry)
+    run_unwrapped(db, first)
+    run_unwrapped(db, second)
+    run_unwrapped(db, second)
+    key = db.execute(
+        "SELECT conname::text FROM pg_constraint WHERE conrelid = 'queue_items'::regclass"
+    ).fetchall()
+    assert key == [("queue_items_pkey",)]
+
+
+def test_an_alter_table_runs_its_drops_before_its_adds(db: Any) -> None:
+    entry = FIXTURES / "drop-without-if-exists" / "flagged_drops_run_before_adds"
+    [(rule, _, message, help)] = [f for f in found(entry, *RERUN_RULES) if f[1] == 5]
+    assert rule == "drop-without-if-exists" and "DROP COLUMN accounts.legacy_flag" in message
+    assert "Then ADD COLUMN accounts.flags fails on the re-run too" in help
+    first, second = migrations(entry)
+    run_unwrapped(db, first)
+    run_unwrapped(db, second)
+    with pytest.raises(psycopg.errors.UndefinedColumn, match='column "legacy_flag"'):
+        run_unwrapped(db, second)
