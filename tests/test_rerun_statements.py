@@ -99,3 +99,45 @@ def test_an_alter_table_runs_its_drops_before_its_adds(db: Any) -> None:
     run_unwrapped(db, second)
     with pytest.raises(psycopg.errors.UndefinedColumn, match='column "legacy_flag"'):
         run_unwrapped(db, second)
+
+
+def _fail_then_rerun(db: Any, index_file: Path, table: str, column: str) -> bool:
+    """Build the index over duplicates (it fails, INVALID), remove them, run the file
+    again: is the index valid then?"""
+    db.autocommit = True
+    db.execute(f"INSERT INTO {table} ({column}) VALUES ('x'), ('x')")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        run_unwrapped(db, index_file)
+    db.execute(f"DELETE FROM {table} WHERE ctid <> (SELECT min(ctid) FROM {table})")
+    run_unwrapped(db, index_file)
+    [(valid,)] = db.execute(
+        "SELECT indisvalid FROM pg_index WHERE indrelid = %s::regclass", (table,)
+    ).fetchall()
+    return bool(valid)
+
+
+def test_a_do_block_dropping_invalid_indexes_first_makes_the_rerun_rebuild(db: Any) -> None:
+    entry = FIXTURES / "concurrent-index-if-not-exists" / "clean_do_block_drops_invalid"
+    assert found(entry, "concurrent-index-if-not-exists") == []
+    create, index = migrations(entry)
+    run_unwrapped(db, create)
+    assert _fail_then_rerun(db, index, "events", "event_key")
+
+
+def test_without_the_do_block_the_rerun_keeps_the_invalid_index(db: Any) -> None:
+    flagged = FIXTURES / "concurrent-index-if-not-exists" / "flagged_if_not_exists.sql"
+    [(_, _, message, _)] = found(flagged, "concurrent-index-if-not-exists")
+    assert "skips it (IF NOT EXISTS)" in message
+    db.autocommit = True
+    db.execute("CREATE TABLE users (id bigint, email text)")
+    assert not _fail_then_rerun(db, flagged, "users", "email")
+
+
+def test_dynamic_sql_that_cannot_drop_the_index_leaves_the_claim(tmp_path: Path) -> None:
+    (tmp_path / "001_t.sql").write_text("CREATE TABLE IF NOT EXISTS t (k text);\n")
+    (tmp_path / "002_i.sql").write_text(
+        "DO $$ BEGIN EXECUTE format('ALTER TABLE %I SET (fillfactor = 90)', 't'); END $$;\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_k ON t (k);\n"
+    )
+    [(_, line, _, _)] = found(tmp_path, "concurrent-index-if-not-exists")
+    assert line == 2

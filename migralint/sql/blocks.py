@@ -71,6 +71,15 @@ def executes(block: ops.DoBlock) -> tuple[ops.Execute, ...]:
     return tuple(dynamic)
 
 
+_WORD = re.compile(r"[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*")
+
+
+def words(block: ops.DoBlock) -> frozenset[str]:
+    """The lower-cased words of the block's body, in string literals too (`'by_k'`)."""
+    found = _body(block.loc.statement)
+    return frozenset(w.lower() for w in _WORD.findall(found[1])) if found else frozenset()
+
+
 _LOOP_TOKEN = re.compile(r"\bEND\s+LOOP\b|\bLOOP\b", re.IGNORECASE)
 
 

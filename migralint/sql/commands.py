@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from migralint.sql import ops
 from migralint.sql.alter_actions import split_actions
-from migralint.sql.blocks import executes, loops
+from migralint.sql.blocks import executes, loops, words
 from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
 from migralint.sql.normalise import SKIPPED
 
@@ -350,7 +350,8 @@ def do_block(text: str, loc: ops.Location, dialect: str) -> list[ops.Op] | None:
     if not m:
         return None
     block = ops.DoBlock(loc=loc, body=m["body"])
-    return [dataclasses.replace(block, executes=executes(block), loops=loops(block))]
+    facts = {"executes": executes(block), "loops": loops(block), "words": words(block)}
+    return [dataclasses.replace(block, **facts)]
 
 
 _INSERT = re.compile(

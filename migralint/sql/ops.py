@@ -346,6 +346,9 @@ class DoBlock(Op):
     # (line, column) of each outermost LOOP … END LOOP of the body: its first and last
     # character in the file
     loops: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
+    # the lower-cased words of the body, string literals included: what a rule may ask
+    # of dynamic SQL it cannot read (could it name this index?)
+    words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,26 +35,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.dynamic_sql import unread
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DoBlock
 
-_READS_ONLY = frozenset({"SELECT", "WITH", "VALUES", "SHOW", "EXPLAIN", "TABLE"})
-
 
 @rule("dynamic-sql-not-checked", category="correctness", severity="info")
 def check(op: DoBlock, ctx: Context) -> Iterator[Violation]:
-    unread = [e for e in op.executes if e.keyword not in _READS_ONLY]
-    if not unread:
+    dynamic = unread(op)
+    if not dynamic:
         return
-    what = sorted({e.keyword or "SQL held in a variable" for e in unread})
-    lines = ", ".join(str(e.line) for e in unread)
+    what = sorted({e.keyword or "SQL held in a variable" for e in dynamic})
+    lines = ", ".join(str(e.line) for e in dynamic)
     yield ctx.finding(
         op,
-        f"this DO block builds SQL at run time (EXECUTE on line{'s' if len(unread) > 1 else ''} "
+        f"this DO block builds SQL at run time (EXECUTE on line{'s' if len(dynamic) > 1 else ''} "
         f"{lines}: {', '.join(what)}): those statements were not checked",
         "Write the statements out where you can, so every rule checks them; otherwise review "
         "what the EXECUTE runs by hand (its table, its lock, whether it can run twice).",
-        line=unread[0].line,
-        column=unread[0].column,
+        line=dynamic[0].line,
+        column=dynamic[0].column,
     )

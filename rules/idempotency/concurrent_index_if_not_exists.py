@@ -3,7 +3,10 @@
 ## What it does
 Flags `CREATE INDEX CONCURRENTLY IF NOT EXISTS` on an existing table unless an
 earlier statement of the same file drops the index (`DROP INDEX CONCURRENTLY IF
-EXISTS`).
+EXISTS`), or may: a DO block before it whose dynamic SQL (which no rule reads, see
+`dynamic-sql-not-checked`) names the index or runs a DROP of an index, as blocks that
+drop the INVALID indexes a failed build left do. Whether such a block covers this
+index is for its reviewer to say.
 
 ## Why is this bad?
 A concurrent build that fails (a deadlock, a duplicate in a unique index, a
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.checks.dynamic_sql import index_dropper_before
 from migralint.checks.idempotency import created_key, dropped_before
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -38,7 +42,11 @@ from migralint.sql.ops import CreateIndex
 
 @rule("concurrent-index-if-not-exists", category="idempotency", severity="warning")
 def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
-    if not (op.concurrently and op.if_not_exists) or dropped_before(ctx, created_key(op)):
+    if not (op.concurrently and op.if_not_exists and op.name) or dropped_before(
+        ctx, created_key(op)
+    ):
+        return
+    if index_dropper_before(ctx, op.name) is not None:
         return
     yield ctx.finding(
         op,
