@@ -20,6 +20,7 @@ from migralint.sql.split import split_statements
 FIXTURES = REPO / "fixtures" / "sql"
 RERUN_RULES = (
     "add-column-without-if-not-exists",
+    "add-enum-value-without-if-not-exists",
     "concurrent-index-if-not-exists",
     "create-without-if-not-exists",
     "drop-without-if-exists",
@@ -141,3 +142,24 @@ def test_dynamic_sql_that_cannot_drop_the_index_leaves_the_claim(tmp_path: Path)
     )
     [(_, line, _, _)] = found(tmp_path, "concurrent-index-if-not-exists")
     assert line == 2
+
+
+def test_adding_an_enum_value_twice_fails_without_if_not_exists(db: Any) -> None:
+    base = FIXTURES / "add-enum-value-without-if-not-exists"
+    flagged, clean = base / "flagged_goose_no_transaction", base / "clean_if_not_exists"
+    [(_, line, message, help)] = found(flagged, "add-enum-value-without-if-not-exists")
+    assert line == 5 and "'enum label already exists'" in message
+    assert "ADD VALUE IF NOT EXISTS 'cancelled'" in help
+    assert found(clean, "add-enum-value-without-if-not-exists") == []
+    create, add = migrations(flagged)
+    run_unwrapped(db, create)
+    run_unwrapped(db, add)
+    with pytest.raises(psycopg.errors.DuplicateObject, match="already exists"):
+        run_unwrapped(db, add)
+    run_unwrapped(db, migrations(clean)[1])  # IF NOT EXISTS: a notice, no error
+
+
+def test_an_enum_value_added_in_a_transaction_is_not_a_rerun_risk(tmp_path: Path) -> None:
+    (tmp_path / "V1__type.sql").write_text("CREATE TYPE s AS ENUM ('a');\n")
+    (tmp_path / "V2__value.sql").write_text("ALTER TYPE s ADD VALUE 'b';\nSELECT 1;\n")
+    assert found(tmp_path, "add-enum-value-without-if-not-exists") == []  # Flyway wraps it
