@@ -163,3 +163,17 @@ def test_an_enum_value_added_in_a_transaction_is_not_a_rerun_risk(tmp_path: Path
     (tmp_path / "V1__type.sql").write_text("CREATE TYPE s AS ENUM ('a');\n")
     (tmp_path / "V2__value.sql").write_text("ALTER TYPE s ADD VALUE 'b';\nSELECT 1;\n")
     assert found(tmp_path, "add-enum-value-without-if-not-exists") == []  # Flyway wraps it
+
+
+def test_a_first_migration_that_only_creates_is_judged_for_reruns(db: Any) -> None:
+    """Not a fresh install (that is a dump used instead of the history): its re-run
+    after a failure midway stops at its first CREATE; a fresh_install glob says so."""
+    entry = FIXTURES / "create-without-if-not-exists" / "flagged_first_migration_creates_only"
+    assert [line for _, line, _, _ in found(entry, "create-without-if-not-exists")] == [5, 6]
+    declared = found(entry, "create-without-if-not-exists", fresh_install=("**/schema.sql",))
+    assert declared == []
+    [first, _] = split_statements((entry / "schema.sql").read_text()).statements
+    db.autocommit = True
+    db.execute(first.text)  # the tool stopped after the first statement
+    with pytest.raises(psycopg.errors.DuplicateTable):
+        run_unwrapped(db, entry / "schema.sql")
