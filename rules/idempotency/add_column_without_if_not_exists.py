@@ -59,10 +59,9 @@ def check(op: ops.AddColumn, ctx: Context) -> Iterator[Violation]:
     if len(columns) == 1:
         what = f"ADD COLUMN {op.table}.{columns[0]} fails with 'already exists'"
     else:
-        names = ", ".join(f"{op.table}.{c}" for c in columns)
         what = (
-            f"ADD COLUMN of {len(columns)} columns ({names}) fails with 'already exists' at "
-            f"{op.table}.{columns[0]}"
+            f"ADD COLUMN of {len(columns)} columns to {op.table} ({', '.join(columns)}) fails "
+            f"with 'already exists' at {columns[0]}"
         )
     if ctx.pg_version >= (9, 6):
         each = "" if len(columns) == 1 else " (each of them)"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.grouping import listing, per_statement
+from migralint.checks.grouping import per_statement
 from migralint.context import Context
 from migralint.postgres import VIRTUAL_GENERATED_COLUMNS
 from migralint.rule import Violation, rule
@@ -51,10 +51,10 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
             f" Or declare {them} `GENERATED ALWAYS AS (…) VIRTUAL`, which adds {them} without "
             "a rewrite."
         )
-    what = listing(
-        "the stored generated column",
-        [f"{op.table}.{c}" for c in columns],
-        "stored generated columns",
+    what = (
+        f"{len(columns)} stored generated columns to {op.table} ({names})"
+        if plural
+        else f"the stored generated column {op.table}.{names}"
     )
     yield ctx.finding(
         op,
