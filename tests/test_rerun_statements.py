@@ -176,3 +176,15 @@ def test_a_first_migration_that_only_creates_is_judged_for_reruns(db: Any) -> No
     db.execute(first.text)  # the tool stopped after the first statement
     with pytest.raises(psycopg.errors.DuplicateTable):
         run_unwrapped(db, entry / "schema.sql")
+
+
+def test_an_alter_table_adds_its_columns_before_its_constraints(db: Any) -> None:
+    entry = FIXTURES / "add-column-without-if-not-exists" / "flagged_columns_run_before_constraints"
+    [(rule, _, message, help)] = [f for f in found(entry, *RERUN_RULES) if f[1] == 5]
+    assert rule == "add-column-without-if-not-exists" and "orders.currency" in message
+    assert "Then ADD CONSTRAINT orders_total_check on orders fails on the re-run too" in help
+    first, second = migrations(entry)
+    run_unwrapped(db, first)
+    run_unwrapped(db, second)
+    with pytest.raises(psycopg.errors.DuplicateColumn, match='column "currency"'):
+        run_unwrapped(db, second)
