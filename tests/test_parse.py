@@ -950,7 +950,11 @@ def test_transactions_and_do_blocks() -> None:
             Commit(loc=LOC),
             Begin(loc=LOC),
             Commit(loc=LOC),
-            DoBlock(loc=LOC, body="$$ BEGIN PERFORM 1; END $$"),
+            DoBlock(
+                loc=LOC,
+                body="$$ BEGIN PERFORM 1; END $$",
+                words=frozenset({"begin", "perform", "end"}),
+            ),
         ],
     )
 
