@@ -16,13 +16,13 @@ PostgreSQL 12 it cannot run inside one), so it is exactly where re-runs happen.
 ## Example
 ```sql
 ALTER TYPE order_status ADD VALUE 'refunded';
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_status ON orders (status);
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS refunded_at timestamptz;
 ```
 
 ## Use instead
 ```sql
 ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded';
-CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_status ON orders (status);
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS refunded_at timestamptz;
 ```
 """
 
