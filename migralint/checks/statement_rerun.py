@@ -52,7 +52,8 @@ class _Step:
 
 
 def statement_rerun(ctx: Context) -> Rerun:
-    """The re-run of the statement holding the current Op, worked out once."""
+    """The re-run of the statement holding the current Op, worked out once per statement
+    (with the catalog as the first of its actions judged finds it)."""
     run = statement_run(ctx)
     memo: dict[int, Rerun] = file_index(ctx).derived(_new_memo, ctx)
     if run.start not in memo:
@@ -63,8 +64,7 @@ def statement_rerun(ctx: Context) -> Rerun:
 def failing_here(ctx: Context, mine: Callable[[ops.Op], bool]) -> list[ops.Op]:
     """The statement's failing actions that `mine` claims, when the statement stops at
     the current Op and `mine` claims it; else []."""
-    rerun = statement_rerun(ctx)
-    return _claimed(ctx, rerun.failing, mine)
+    return _claimed(ctx, statement_rerun(ctx).failing, mine)
 
 
 def duplicated_here(ctx: Context, mine: Callable[[ops.Op], bool]) -> list[ops.Op]:
