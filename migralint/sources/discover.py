@@ -35,7 +35,7 @@ from migralint.problems import (
     SymlinkOutsideTree,
     UnreadableFile,
 )
-from migralint.sources import atlas, liquibase, sqitch
+from migralint.sources import atlas, liquibase, sqitch, temporal
 from migralint.sources.files import kind_of, read_head, special_file
 from migralint.sources.layout import (
     MANIFESTS,
@@ -258,6 +258,7 @@ class _DiskProbe:
         self._above_of: dict[str, _Above] = {}
         self._changelogs: dict[Path, Changelogs | None] = {}
         self._sums: dict[Path, atlas.Sum | None] = {}
+        self._manifests: dict[Path, temporal.Manifest] = {}
         self.problems: list[InputProblem] = []  # manifests that cannot be read
         self.alembic = VersionSets()
 
@@ -372,6 +373,15 @@ class _DiskProbe:
                 self._report(folder / atlas.SUM, listed.problem, atlas.SUM)
             self._sums[folder] = listed
         return self._sums[folder]
+
+    def temporal(self, folder: Path, version: temporal.VersionFolder) -> temporal.Manifest:
+        if folder not in self._manifests:
+            path = folder / temporal.MANIFEST
+            text = _text(path, _MANIFEST_BYTES)
+            manifest = temporal.read_manifest(text or "", version)
+            self._report(path, manifest.problem, f"{folder.name}/{temporal.MANIFEST}")
+            self._manifests[folder] = manifest
+        return self._manifests[folder]
 
     def _report(self, path: Path, problem: tuple[int, str] | None, what: str) -> None:
         """A manifest that cannot be read: a finding at its line, once."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from migralint.sources import atlas, liquibase, sqitch
+from migralint.sources import atlas, liquibase, sqitch, temporal
 
 Direction = Literal["up", "down", "repeatable", "verify"]
 TransactionMode = Literal["per-file", "implicit", "none"]
@@ -91,7 +91,7 @@ class MigrationFile:
     set_root: Path  # directory of the migration set; one set replays into one catalog
     sort_key: tuple[Any, ...]  # the tool's application order inside the set
     tool: str  # flyway | golang-migrate | sqlx | morph | dbmate | goose | prisma | diesel | popx
-    # | synapse | sqitch | atlas | liquibase | plain
+    # | synapse | sqitch | atlas | liquibase | temporal-sql-tool | plain
     direction: Direction
     dialect: str | None  # postgres | mysql | sqlite | h2 | cockroach | tsql | None
     transaction: TransactionMode | None  # None: unknown, configuration decides
@@ -130,6 +130,10 @@ class Probe(Protocol):
         """The readable Liquibase master changelogs nearest at or above `folder`."""
         ...
 
+    def temporal(self, folder: Path, version: temporal.VersionFolder) -> temporal.Manifest:
+        """The `manifest.json` of the version folder `folder`, read."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Changelogs:
@@ -154,6 +158,8 @@ class Folder:
     flyway_configured: frozenset[str] = frozenset()  # `X.sql` names that have `X.sql.conf`
     diesel_metadata: bool = False  # holds a diesel `metadata.toml`
     atlas_sum: bool = False  # holds an Atlas `atlas.sum`
+    temporal_manifest: bool = False  # holds a temporal-sql-tool `manifest.json`
+    beside_versioned: bool = False  # holds a `versioned/` folder (temporal-sql-tool's)
 
 
 _NO_TRANSACTION = re.compile(
@@ -299,6 +305,77 @@ def _atlas_file(listed: atlas.Sum, path: Path, head: str, dialect: str | None) -
     )
 
 
+def _temporal_file(
+    folder: Folder, path: Path, dialect: str | None, probe: Probe
+) -> MigrationFile | None:
+    """A file of a temporal-sql-tool schema: in a version folder of `versioned/`, in
+    version order, then its manifest's (one it does not list never runs); in a Cadence
+    squash folder, a set of its own; setup-schema's `schema.sql` beside `versioned/`.
+    None for any other file."""
+    parent, name = folder.path.name, path.name
+    in_versioned = folder.path.parent.name == temporal.VERSIONED
+    dialect = dialect or folder.dialect
+    if name == temporal.SETUP_SCHEMA and folder.beside_versioned:
+        return _temporal(path, folder.path, (_SETUP, (), 0, name), dialect, fresh=_SETUP_SCHEMA)
+    version = temporal.version_folder(parent)
+    if version is None:
+        if not (in_versioned and temporal.skipped_folder(parent)):
+            return None
+        key = (_AFTER, (), 0, f"{parent}/{name}")
+        return _temporal(path, folder.path.parent, key, dialect, not_run=_NO_VERSION)
+    if not (in_versioned or folder.temporal_manifest):
+        return None
+    manifest = probe.temporal(folder.path, version) if folder.temporal_manifest else None
+    listed = manifest.files if manifest is not None and manifest.problem is None else None
+    place = listed.index(name) if listed is not None and name in listed else None
+    key = (_VERSIONED, version.order, place or 0, f"{parent}/{name}")
+    reason = temporal.RUNS
+    if listed is None:
+        why = "has no manifest.json" if manifest is None else "has a manifest.json it refuses"
+        reason += f"; {parent} {why} (the tool stops there): all its files linted"
+    not_run = f"not in {parent}/{temporal.MANIFEST}" if listed is not None and place is None else ""
+    if version.start is None:
+        return _temporal(path, folder.path.parent, key, dialect, version, reason, not_run=not_run)
+    reason += (
+        f"; squash folder {parent}: a shortcut from {version.start} to {version.version}, "
+        "judged on its own (not replayed into the versions it replaces)"
+    )
+    empty = temporal.version_order(version.start) == (0, 0, 0)
+    fresh = f"a squash folder from {version.start}: the whole schema" if empty else ""
+    return _temporal(path, folder.path, key, dialect, version, reason, fresh, not_run)
+
+
+_SETUP_SCHEMA = "temporal-sql-tool setup-schema's initial schema (beside versioned/)"
+_NO_VERSION = "in a folder named like a version that is none: the tool skips it"
+
+
+def _temporal(
+    path: Path,
+    set_root: Path,
+    sort_key: tuple[Any, ...],
+    dialect: str | None,
+    version: temporal.VersionFolder | None = None,
+    reason: str = temporal.RUNS,
+    fresh: str = "",
+    not_run: str = "",
+) -> MigrationFile:
+    """A temporal-sql-tool file: an up, its statements each run on its own."""
+    return MigrationFile(
+        path=path,
+        set_root=set_root,
+        sort_key=sort_key,
+        tool=temporal.TOOL,
+        direction="up",
+        dialect=dialect,
+        transaction="none",
+        fresh_install=bool(fresh),
+        version=version.version if version is not None else "",
+        transaction_reason=reason,
+        fresh_reason=fresh,
+        not_run=not_run,
+    )
+
+
 _LIQUIBASE_RUNS = "liquibase runs each changeset in a transaction"
 
 
@@ -355,6 +432,8 @@ def read_folder(path: Path, names: Iterable[str]) -> Folder:
         flyway_configured=frozenset(n[: -len(".conf")] for n in names if n.endswith(".sql.conf")),
         diesel_metadata="metadata.toml" in names,
         atlas_sum=atlas.SUM in names,
+        temporal_manifest=temporal.MANIFEST in names,
+        beside_versioned=temporal.VERSIONED in names,
     )
 
 
@@ -368,6 +447,8 @@ def classify(folder: Folder, name: str, probe: Probe) -> MigrationFile:
         return sqitch_file
     if name.lower().endswith(".sql") and (changelogs := probe.liquibase(folder.path)):
         return _liquibase_file(changelogs, path, dialect or folder.dialect, probe)
+    if (versioned := _temporal_file(folder, path, dialect, probe)) is not None:
+        return versioned
 
     if parent.isdecimal() and grandparent in ("delta", "full_schemas"):
         full = grandparent == "full_schemas"

@@ -1,12 +1,14 @@
-"""Tool manifest that cannot be read: a `sqitch.plan`, `atlas.sum` or Liquibase changelog.
+"""Tool manifest that cannot be read: `sqitch.plan`, `atlas.sum`, a changelog, `manifest.json`.
 
 ## What it does
 Reports the first line of a migration tool's manifest (the file that lists which
 migrations run and in which order: Sqitch's `sqitch.plan`, Atlas's `atlas.sum`, a
-Liquibase master changelog and the changelogs it includes) that migralint cannot read,
-or whose `include` names a file that is not there. The folder is then linted as an
-ordinary one: every file, in name order, with no file left out and no transaction
-assumed.
+Liquibase master changelog and the changelogs it includes, a temporal-sql-tool version
+folder's `manifest.json`) that migralint cannot read, or whose `include` names a file
+that is not there, or that the tool refuses (a `manifest.json` whose `CurrVersion` is not
+its folder's version, or without `MinCompatibleVersion` or `SchemaUpdateCqlFiles`).
+The folder is then linted as an ordinary one: every file, in name order, with no file
+left out.
 
 ## Why is this bad?
 The tool refuses a manifest it cannot read, so no migration of the set deploys; and
