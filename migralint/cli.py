@@ -218,6 +218,8 @@ def check(
                 result = lint_paths(targets, settings, ruleset, cache=cache, on_file=on_file)
     except (cfg.ConfigError, GitError) as error:
         _fail(str(error))
+    for notice in _never_run(targets, result):
+        _notice(notice)
     if show_context:
         from migralint.run_context import show_context as render_context
 
@@ -232,6 +234,17 @@ def check(
         _closing_summary(result, time.monotonic() - started, color)
     # nothing changed since REF is a green run, not an empty folder
     sys.exit(_exit_code([] if in_git else targets, result, exit_zero))
+
+
+def _never_run(targets: Sequence[Path], result: LintResult) -> list[str]:
+    """A notice for each file given by its own path that its tool's manifest never runs
+    (not linted, and no finding says so)."""
+    given = {path.resolve() for path in targets if path.is_file()}
+    return [
+        f"{file.path}: not linted: its tool never runs it ({file.not_run})"
+        for file in result.not_run
+        if file.path.resolve() in given
+    ]
 
 
 def _choose_rules(

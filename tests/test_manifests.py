@@ -1,4 +1,4 @@
-"""Tools whose manifest lists the files that run: Sqitch's sqitch.plan, Atlas's atlas.sum.
+"""Tools whose manifest lists the files that run: Sqitch's sqitch.plan, Atlas's atlas.sum, …
 
 The manifest gives the order (not the file names), which files are migrations at all
 (a file it does not list never runs, so it is not linted, and --show-context says so),
@@ -144,6 +144,26 @@ def test_a_script_not_in_the_plan_given_alone_is_not_linted() -> None:
     result = lint_paths([SQITCH / "deploy" / "drop_posts.sql"], Settings())
     assert (result.findings, result.files_linted) == ([], 0)
     assert _names(result.not_run, SQITCH) == ["deploy/drop_posts.sql"]
+
+
+@pytest.mark.parametrize(
+    ("given", "manifest"),
+    [
+        (SQITCH / "deploy" / "drop_posts.sql", "not in sqitch.plan"),
+        (ATLAS / "scratch.sql", "not in atlas.sum"),
+        (LAYOUTS / "temporal" / "versioned" / "v0.2" / "draft.sql", "not in v0.2/manifest.json"),
+    ],
+)
+def test_a_file_given_that_never_runs_says_so_on_stderr(given: Path, manifest: str) -> None:
+    """Not a green run with "0 files linted" and nothing else: a notice names the file
+    and the manifest, and the run stays green (nothing that runs was wrong)."""
+    ran = CliRunner().invoke(main, ["check", str(given)])
+    assert ran.exit_code == 0, ran.output
+    assert ran.stderr == (
+        f"migralint: notice: {given}: not linted: its tool never runs it ({manifest})\n"
+    )
+    listed = CliRunner().invoke(main, ["check", str(given.parent)])
+    assert "notice" not in listed.stderr  # a folder's unlisted files: --show-context lists them
 
 
 def test_reworked_changes_follow_the_plan() -> None:

@@ -3,7 +3,8 @@
 Pure name/path logic. The facts that need the disk (a file's first bytes for the dbmate
 marker, Prisma's lock file, the project manifest that names the migration runner, the
 tool manifest that lists the files that run: a `sqitch.plan`, an `atlas.sum`, a Liquibase
-master changelog) are asked of a `Probe` that the caller supplies.
+master changelog, a temporal-sql-tool `manifest.json`) are asked of a `Probe` that the
+caller supplies.
 
 Every `sort_key` has the same shape, `(phase, version, sub, relative path)` with
 `phase: int`, `version: tuple[int, ...]`, `sub: int`, `relative path: str`, so any two
