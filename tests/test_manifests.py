@@ -8,6 +8,8 @@ finding at its line, and the folder is linted as an ordinary one.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from helpers import lint_tree, write_tree
 from migralint.cli import main
 from migralint.config import Settings
 from migralint.engine import lint_paths
+from migralint.problems import MalformedManifest
 from migralint.sources.discover import discover
 from migralint.sources.sqitch import read_plan
 
@@ -298,10 +301,10 @@ def test_atlas_findings_follow_what_runs() -> None:
 
 def test_the_sum_order_is_the_order_not_the_names(tmp_path: Path) -> None:
     files = {
-        "atlas.sum": "h1:x=\nb.sql h1:y=\na.sql h1:z=\n",
         "a.sql": "ALTER TABLE t ALTER COLUMN note TYPE varchar(200);\n",
         "b.sql": "CREATE TABLE t (id bigint, note varchar(100));\n",
     }
+    files["atlas.sum"] = _atlas_sum(files, ["b.sql", "a.sql"])
     write_tree(tmp_path, files)
     assert [f.path.name for f in discover([tmp_path]).files] == ["b.sql", "a.sql"]
     # the widening is judged after b.sql created the column, also given alone
@@ -311,13 +314,13 @@ def test_the_sum_order_is_the_order_not_the_names(tmp_path: Path) -> None:
 
 def test_an_atlas_checkpoint_is_a_fresh_install_and_nolint_is_honoured(tmp_path: Path) -> None:
     files = {
-        "atlas.sum": "h1:x=\n1_init.sql h1:y=\n2_checkpoint.sql h1:z=\n3_drop.sql h1:w=\n",
         "1_init.sql": "CREATE TABLE t (id bigint, note text, old text);\n",
         "2_checkpoint.sql": "-- atlas:checkpoint v2\n\nDROP TABLE IF EXISTS t;\n"
         "CREATE TABLE t (id bigint, note text, old text);\n",
         "3_drop.sql": "-- atlas:nolint DS103\nALTER TABLE t DROP COLUMN old;\n"
         "ALTER TABLE t DROP COLUMN note;\n",
     }
+    files["atlas.sum"] = _atlas_sum(files, sorted(files))
     result = lint_tree(tmp_path, files, select=("drop-table", "drop-column"))
     assert [(Path(f.path).name, f.rule, f.line) for f in result.findings] == [
         ("3_drop.sql", "drop-column", 3)
@@ -362,6 +365,66 @@ def test_another_tools_files_beside_an_atlas_sum_keep_their_tool(tmp_path: Path)
         ("2_b.sql", "goose"),
     ]
     assert found.not_run == ()
+
+
+def _atlas_sum(files: dict[str, str], order: list[str], ignored: tuple[str, ...] = ()) -> str:
+    """The atlas.sum `atlas migrate hash` writes for `files` (in `order`): each line the
+    base64 SHA-256 over the names and bytes up to its file, the first over the lines;
+    an `ignored` file (`-- atlas:sum ignore`) adds its name only, and no line."""
+    running, lines = hashlib.sha256(), []
+    for name in order:
+        running.update(name.encode())
+        if name in ignored:
+            continue
+        running.update(files[name].encode())
+        lines.append((name, base64.b64encode(running.copy().digest()).decode()))
+    total = hashlib.sha256(b"".join(n.encode() + h.encode() for n, h in lines))
+    head = base64.b64encode(total.digest()).decode()
+    return "".join([f"h1:{head}\n", *(f"{n} h1:{h}\n" for n, h in lines)])
+
+
+def test_the_atlas_fixtures_sum_is_atlass_own_hash() -> None:
+    """The fixture's atlas.sum was written by `atlas migrate hash`: the hash above is
+    Atlas's, and the folder's files match it (no finding)."""
+    listed = [line.split()[0] for line in (ATLAS / "atlas.sum").read_text().splitlines()[1:]]
+    files = {name: (ATLAS / name).read_text() for name in listed}
+    assert _atlas_sum(files, listed) == (ATLAS / "atlas.sum").read_text()
+    assert [f for f in discover([ATLAS]).rejected if isinstance(f, MalformedManifest)] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (
+            {"2_b.sql": "CREATE TABLE u (id bigint, note text);\n"},
+            3,
+            "2_b.sql does not match its hash: it was edited after `atlas migrate hash`",
+        ),
+        ({"2_b.sql": None}, 3, "2_b.sql is listed but not in the folder"),
+        ({"atlas.sum": "first"}, 1, "the first line is not the hash of the lines below it"),
+    ],
+)
+def test_a_file_that_no_longer_matches_the_sum_is_a_finding_at_its_line(
+    tmp_path: Path, change: dict[str, str | None], line: int, message: str
+) -> None:
+    files = {
+        "1_a.sql": "CREATE TABLE t (id bigint);\n",
+        "2_b.sql": "CREATE TABLE u (id bigint);\n",
+        "3_c.sql": "-- atlas:sum ignore\n\nSELECT 1;\n",  # hashed by its name only
+        "4_d.sql": "ALTER TABLE t ADD COLUMN note text;\n",
+    }
+    sums = _atlas_sum(files, sorted(files), ignored=("3_c.sql",))
+    clean = lint_tree(tmp_path / "clean", {**files, "atlas.sum": sums}, select=("correctness",))
+    assert [f.rule for f in clean.findings] == []
+    assert "3_c.sql" not in sums
+    if change.get("atlas.sum") == "first":
+        change = {"atlas.sum": "h1:AAAA" + sums[sums.index("=\n") :]}
+    tree = {**files, "atlas.sum": sums, **change}
+    result = lint_tree(tmp_path / "changed", {k: v for k, v in tree.items() if v is not None})
+    [refused] = [f for f in result.findings if f.rule == "malformed-manifest"]
+    assert (Path(refused.path).name, refused.line) == ("atlas.sum", line)
+    assert refused.message.startswith(f"atlas.sum: {message}")
+    assert refused.message.endswith("Atlas refuses the folder until `atlas migrate hash`")
 
 
 def test_show_context_of_an_atlas_folder() -> None:

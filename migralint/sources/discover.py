@@ -57,6 +57,7 @@ _LOCK_BYTES = 64 * 1024  # a Prisma migration_lock.toml is a few lines
 _MANIFEST_BYTES = 256 * 1024  # a Cargo.toml or go.mod; the runner is named near the top
 _MANIFEST_LEVELS = 8  # folders above a migration folder searched for a manifest
 _PLAN_BYTES = 4 * 1024 * 1024  # a sqitch.plan or atlas.sum: a line per migration
+_HASHED_BYTES = 1 << 40  # an Atlas migration file, read whole to check its hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +372,8 @@ class _DiskProbe:
             listed = atlas.read_sum(text) if text is not None else None
             if listed is not None:
                 self._report(folder / atlas.SUM, listed.problem, atlas.SUM)
+            if listed is not None and listed.problem is None:
+                self._check_sum(folder, listed)
             self._sums[folder] = listed
         return self._sums[folder]
 
@@ -382,6 +385,25 @@ class _DiskProbe:
             self._report(path, manifest.problem, f"{folder.name}/{temporal.MANIFEST}")
             self._manifests[folder] = manifest
         return self._manifests[folder]
+
+    def _check_sum(self, folder: Path, listed: atlas.Sum) -> None:
+        """A file that no longer matches its hash: a finding at the sum's line (Atlas
+        refuses the folder); its files are still linted in the sum's order."""
+
+        def read(name: str) -> bytes | None:
+            path = folder / name
+            return read_head(os.fspath(path), _HASHED_BYTES) if path.is_file() else None
+
+        try:
+            names = [n for n in os.listdir(folder) if n.endswith(".sql") and n not in listed.files]
+        except OSError:
+            names = []
+        ignored = [n for n in names if atlas.ignores_sum(self.head(folder / n))]
+        found = atlas.mismatch(listed, read, ignored)
+        if found is not None:
+            line, message = found
+            refused = f"{atlas.SUM}: {message}; Atlas refuses the folder until `atlas migrate hash`"
+            self.problems.append(MalformedManifest.at(os.fspath(folder / atlas.SUM), refused, line))
 
     def _report(self, path: Path, problem: tuple[int, str] | None, what: str) -> None:
         """A manifest that cannot be read: a finding at its line, once."""

@@ -8,7 +8,9 @@ folder's `manifest.json`) that migralint cannot read, or whose `include` names a
 that is not there, or that the tool refuses (a `manifest.json` whose `CurrVersion` is not
 its folder's version, or without `MinCompatibleVersion` or `SchemaUpdateCqlFiles`).
 The folder is then linted as an ordinary one: every file, in name order, with no file
-left out.
+left out. An `atlas.sum` that a listed file no longer matches (edited after `atlas
+migrate hash`, or gone) is reported at that file's line; its files are still linted in
+the sum's order.
 
 ## Why is this bad?
 The tool refuses a manifest it cannot read, so no migration of the set deploys; and
