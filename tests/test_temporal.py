@@ -60,14 +60,32 @@ def test_the_versions_run_in_version_order_each_in_its_manifests_order() -> None
 def test_setup_schema_and_a_squash_from_zero_are_fresh_installs_of_their_own() -> None:
     found = discover([TEMPORAL])
     others = {f.path.name: f for f in found.files if f.set_root != VERSIONED}
-    assert set(others) == {"schema.sql", "schema_0_10.sql"}
+    assert set(others) == {"schema.sql", "schema_0_10.sql", "from_0_2.sql"}
     setup, squash = others["schema.sql"], others["schema_0_10.sql"]
     assert (setup.set_root, setup.fresh_install) == (TEMPORAL, True)
     assert (
         setup.fresh_reason == "temporal-sql-tool setup-schema's initial schema (beside versioned/)"
     )
     assert (squash.set_root, squash.fresh_install) == (VERSIONED / "s0.0-0.10", True)
-    assert "not replayed into the versions it replaces" in squash.transaction_reason
+    later = others["from_0_2.sql"]
+    assert (later.set_root, later.fresh_install) == (VERSIONED / "s0.2-0.10", False)
+    assert later.transaction_reason.endswith(
+        "squash folder s0.2-0.10: a shortcut from 0.2 to 0.10, judged after the versions up "
+        "to 0.2, not replayed into those after"
+    )
+
+
+def test_a_squash_is_judged_after_the_versions_up_to_its_start(tmp_path: Path) -> None:
+    """s0.2-0.10 widens v0.1's varchar(255) column: instant after v0.1 and v0.2, in a
+    folder run and given alone; with no history the old type is unknown."""
+    squash = VERSIONED / "s0.2-0.10" / "from_0_2.sql"
+    select = Settings(select=("changing-column-type", "add-column-without-if-not-exists"))
+    for given in (TEMPORAL, squash):
+        found = lint_paths([given], select).findings
+        assert [f for f in found if f.path == str(squash)] == []
+    alone = tmp_path / "from_0_2.sql"
+    alone.write_bytes(squash.read_bytes())
+    assert [f.rule for f in lint_paths([alone], select).findings] == ["changing-column-type"]
 
 
 def test_findings_follow_the_history_the_tool_applies() -> None:
@@ -203,6 +221,8 @@ def test_postgresql_runs_both_paths_to_the_same_schema_and_widens_in_place(pg_se
     found = discover([TEMPORAL]).files
     plain = [f for f in found if f.set_root == VERSIONED]
     [squash] = [f for f in found if f.path.name == "schema_0_10.sql"]
+    [later] = [f for f in found if f.path.name == "from_0_2.sql"]
+    up_to_0_2 = [f for f in plain if f.version in ("0.1", "0.2")]
 
     def run(conn, files) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
         for file in files:
@@ -216,8 +236,8 @@ def test_postgresql_runs_both_paths_to_the_same_schema_and_widens_in_place(pg_se
             " FROM information_schema.columns WHERE table_name = 'executions' ORDER BY 1"
         ).fetchall()
 
-    with pg_server.database() as one, pg_server.database() as other:
-        assert run(one, plain) == run(other, [squash])
+    with pg_server.database() as one, pg_server.database() as two, pg_server.database() as three:
+        assert run(one, plain) == run(two, [squash]) == run(three, [*up_to_0_2, later])
 
 
 def _relfilenode(conn) -> object:  # type: ignore[no-untyped-def]

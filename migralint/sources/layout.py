@@ -13,10 +13,11 @@ keys compare without a type error, even across tools sharing one folder.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -101,6 +102,9 @@ class MigrationFile:
     transaction_reason: str = ""  # what says how the tool runs it ("" when unknown)
     fresh_reason: str = ""  # what says it is a fresh install ("" when it is not)
     not_run: str = ""  # why its tool never runs it ("not in sqitch.plan"; "" when it does)
+    # an alternative path (a squash folder): the set whose ups sorting before the key are
+    # its history, replayed into its own catalog first
+    branches_from: tuple[Path, tuple[Any, ...]] | None = None
 
 
 class Probe(Protocol):
@@ -339,11 +343,12 @@ def _temporal_file(
         return _temporal(path, folder.path.parent, key, dialect, version, reason, not_run=not_run)
     reason += (
         f"; squash folder {parent}: a shortcut from {version.start} to {version.version}, "
-        "judged on its own (not replayed into the versions it replaces)"
+        f"judged after the versions up to {version.start}, not replayed into those after"
     )
-    empty = temporal.version_order(version.start) == (0, 0, 0)
-    fresh = f"a squash folder from {version.start}: the whole schema" if empty else ""
-    return _temporal(path, folder.path, key, dialect, version, reason, fresh, not_run)
+    start = temporal.version_order(version.start)
+    fresh = f"a squash folder from {version.start}: the whole schema" if not any(start) else ""
+    squash = _temporal(path, folder.path, key, dialect, version, reason, fresh, not_run)
+    return replace(squash, branches_from=(folder.path.parent, (_VERSIONED, start, math.inf)))
 
 
 _SETUP_SCHEMA = "temporal-sql-tool setup-schema's initial schema (beside versioned/)"

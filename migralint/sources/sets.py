@@ -5,6 +5,10 @@ verdicts a run over `migrations/` gives it: a widening of a column an earlier fi
 created is instant there, and an error without that history. So the earlier files of
 its set are found (the set's folder walked as a folder run walks it) and replayed into
 the catalog first, without being reported.
+
+An alternative path (a Cadence squash folder, from version A to B) is a set of its own,
+always judged after its history: the ups of the set it branches from up to A, replayed
+into its catalog first, unreported; nothing of it is replayed into that set.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from migralint.config import Settings
 from migralint.sources.discover import discover
@@ -29,7 +34,12 @@ def with_earlier(
     alone = {keys.of(Path(p)) for p in given if Path(p).is_file()}
     taken = {keys.of(f.path) for f in files}
     sets: dict[Path, _Walked] = {}
+    branched: set[Path] = set()
     for file in files:
+        if file.branches_from is not None and file.set_root not in branched:
+            branched.add(file.set_root)
+            for earlier in _history(file.branches_from, settings, sets, keys):
+                yield replace(earlier, set_root=file.set_root), False
         if keys.of(file.path) in alone:
             for earlier, key in _earlier(file, settings, sets, keys):
                 if key not in taken:
@@ -56,9 +66,34 @@ def _earlier(
     """The migrations a folder run over the file's set applies before it, but downs and
     verify scripts (they change no catalog: the engine replays only ups), with their
     keys; those returned for an earlier file of the set are not returned again."""
-    if file.set_root not in sets:
+    walked_set = _walked(file.set_root, settings, sets, keys)
+    here = walked_set.place.get(keys.of(file.path))
+    if here is None:
+        return []
+    root, before = here
+    handed = walked_set.handed.get(root, 0)
+    walked_set.handed[root] = max(handed, before)
+    return walked_set.ups[root][handed:before]
+
+
+def _history(
+    branch: tuple[Path, tuple[Any, ...]],
+    settings: Settings,
+    sets: dict[Path, _Walked],
+    keys: _Keys,
+) -> list[MigrationFile]:
+    """The ups of the set an alternative path branches from that sort before its key."""
+    root, before = branch
+    return [
+        f for f, _ in _walked(root, settings, sets, keys).ups.get(root, []) if f.sort_key < before
+    ]
+
+
+def _walked(root: Path, settings: Settings, sets: dict[Path, _Walked], keys: _Keys) -> _Walked:
+    """The set folder `root` walked as a folder run walks it, once per run."""
+    if root not in sets:
         found = discover(
-            [file.set_root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
+            [root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
         )
         ups: dict[Path, list[tuple[MigrationFile, str]]] = {}
         place: dict[str, tuple[Path, int]] = {}
@@ -68,15 +103,8 @@ def _earlier(
             place.setdefault(key, (walked.set_root, len(in_set)))
             if walked.direction not in ("down", "verify"):
                 in_set.append((walked, key))
-        sets[file.set_root] = _Walked(ups, place, {})
-    walked_set = sets[file.set_root]
-    here = walked_set.place.get(keys.of(file.path))
-    if here is None:
-        return []
-    root, before = here
-    handed = walked_set.handed.get(root, 0)
-    walked_set.handed[root] = max(handed, before)
-    return walked_set.ups[root][handed:before]
+        sets[root] = _Walked(ups, place, {})
+    return sets[root]
 
 
 class _Keys:
