@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from migralint.conventions import LockTimeoutConvention
-from migralint.pgfacts import null_rejected
+from migralint.pgfacts import null_rejected, routine_volatile
 from migralint.sql import ops
 from migralint.sql.names import quote, quote_name
 
@@ -114,6 +114,9 @@ class Catalog:
         self.created_a_table = False
         self.history_gap: str | None = None
         self.index_names_given: set[str] = set()  # bare names ALTER INDEX … RENAME gave
+        # function name (lower-case, schema left out) → routine_volatile: is a default
+        # calling it computed per row (None: cannot be told)
+        self.functions: dict[str, bool | None] = {}
 
     # Questions rules ask
 
@@ -491,7 +494,14 @@ class Catalog:
         leading = self.indexed.setdefault(table_key, set())
         leading.update((n, frozenset(columns[:n])) for n in range(len(columns) + 1))
 
+    def function_volatility(self, op: ops.CreateObject) -> bool | None:
+        """routine_volatile of the function a CREATE FUNCTION defines, given the
+        functions defined so far (which its inlined body may call)."""
+        return routine_volatile(op.volatility, op.language, op.inlined, self.functions)
+
     def _create_object(self, op: ops.CreateObject) -> None:
+        if op.kind == "FUNCTION":
+            self.functions[op.name.name.lower()] = self.function_volatility(op)
         if op.kind == "TYPE" and op.enum_values:
             self.enums[op.name.key] = list(op.enum_values)
         elif op.kind == "MATERIALIZED VIEW":  # a relation no other session sees yet
@@ -499,6 +509,8 @@ class Catalog:
             self.materialized_views.add(op.name.key)
 
     def _drop_object(self, op: ops.DropObject) -> None:
+        if op.kind == "FUNCTION":
+            self.functions.pop(op.name.name.lower(), None)
         if op.kind == "TYPE":
             self.enums.pop(op.name.key, None)
         elif op.kind == "MATERIALIZED VIEW":
@@ -513,6 +525,8 @@ class Catalog:
             values.append(op.value)
 
     def _rename_object(self, op: ops.RenameObject) -> None:
+        if op.kind == "FUNCTION" and op.name.name.lower() in self.functions:
+            self.functions[op.new_name.lower()] = self.functions.pop(op.name.name.lower())
         if op.kind == "TYPE" and op.old_name is None:
             self._rename_column_types(op.name, op.new_name)
         if op.kind == "TYPE" and op.name.key in self.enums:

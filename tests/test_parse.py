@@ -830,7 +830,9 @@ def test_drops() -> None:
         (
             "CREATE OR REPLACE FUNCTION s.touch() RETURNS trigger AS $$ BEGIN NEW.at = now(); "
             "RETURN NEW; END; $$ LANGUAGE plpgsql",
-            CreateObject(loc=LOC, kind="FUNCTION", name=N("touch", "s"), or_replace=True),
+            CreateObject(
+                loc=LOC, kind="FUNCTION", name=N("touch", "s"), or_replace=True, language="plpgsql"
+            ),
         ),
         (
             "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'",
