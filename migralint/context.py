@@ -124,6 +124,7 @@ class Context:
         aside: str = "",
         cause: str = "",
         caused_by: ops.Op | None = None,
+        rewrites: bool = False,
     ) -> Violation:
         return Violation(
             op,
@@ -136,4 +137,5 @@ class Context:
             aside=aside,
             cause=cause,
             caused_by=caused_by,
+            rewrites=rewrites,
         )

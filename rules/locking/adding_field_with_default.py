@@ -64,4 +64,5 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
         f"lock: {why}",
         f"Add {col.name} without a default, then `ALTER TABLE {op.table} ALTER COLUMN "
         f"{col.name} SET DEFAULT …` for new rows, and backfill existing rows in batches.",
+        rewrites=True,
     )

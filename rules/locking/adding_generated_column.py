@@ -48,4 +48,5 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
         f"adding the stored generated column {op.table}.{col.name} rewrites the whole table "
         "under an ACCESS EXCLUSIVE lock, blocking reads and writes",
         help,
+        rewrites=True,
     )
