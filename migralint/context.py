@@ -85,6 +85,12 @@ class Context:
         """True when this migration created the table, so no other code uses it yet."""
         return self.catalog.created_in_this_migration(table)
 
+    def drops_nothing(self, op: ops.Op) -> bool:
+        """True for `DROP INDEX [CONCURRENTLY] IF EXISTS x` when the catalog knows x does
+        not exist (Catalog.index_absent): PostgreSQL finds nothing, takes no lock and
+        does nothing."""
+        return isinstance(op, ops.DropIndex) and op.if_exists and self.catalog.index_absent(op.name)
+
     def target_table(self, op: ops.Op) -> ops.Name | None:
         """The table an Op locks or changes, where there is one."""
         if isinstance(op, ops.TableOp):
@@ -129,6 +135,7 @@ class Context:
         aside: str = "",
         cause: str = "",
         caused_by: ops.Op | None = None,
+        rewrites: bool = False,
     ) -> Violation:
         return Violation(
             op,
@@ -141,4 +148,5 @@ class Context:
             aside=aside,
             cause=cause,
             caused_by=caused_by,
+            rewrites=rewrites,
         )

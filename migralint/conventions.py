@@ -56,7 +56,7 @@ def unguarded_lock(op: ops.Op, ctx: Context) -> str | None:
     """The heavy lock `op` takes on a table that existed before its migration while no
     lock_timeout is set (its mode), or None."""
     mode = lock_taken(op)
-    if mode is None or ctx.session.has_timeout("lock_timeout"):
+    if mode is None or ctx.session.has_timeout("lock_timeout") or ctx.drops_nothing(op):
         return None
     table = ctx.target_table(op)
     return None if table is not None and ctx.is_new_table(table) else mode

@@ -8,7 +8,8 @@ the migration, or the earlier statement the dropped finding names as its cause
 (the exit code never changes) and, on one statement or in the migration, is about
 everything it is about (its `about`, else the `table.column` or table keys of its Ops)
 or reports its `cause`; the dropped finding's `aside`, when it has
-one, is added to the kept message. `plan --from` still plans the Ops of a dropped
+one, is added to the kept message. Then one rule's findings about one table are one
+(migralint/folding.py). `plan --from` still plans the Ops of a dropped or folded
 finding (its recorder keeps them: see migralint/plan/from_file_units.py).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from migralint import folding
 from migralint.rule import RuleSpec, Violation
 from migralint.sql import ops
 
@@ -155,27 +157,36 @@ def _statement(op: ops.Op) -> tuple[str, int, int]:
 
 def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
     """(kept, dropped): the findings of one migration part, each cause once, in order;
-    the kept ones carry the asides of those they stand for."""
+    the kept ones carry the asides of those they stand for, and name the findings of
+    their rule and table they fold (migralint/folding.py)."""
     found = _Found(flagged)
     target: dict[int, int] = {}
     for i, (spec, _) in enumerate(flagged):
         j = found.standing_for(i, spec)
         if j is not None:
             target[i] = j
+    survivors = [i for i in range(len(flagged)) if i not in target]
+    folds = folding.groups([flagged[i] for i in survivors])
+    folded = {survivors[r]: [survivors[o] for o in others] for r, others in folds.items()}
+    into = {o: r for r, others in folded.items() for o in others}
     asides: dict[int, list[str]] = {}
     for i in target:
         root = i
         while root in target:  # a chain ends: the table has no cycle (tested)
             root = target[root]
+        root = into.get(root, root)
         aside = flagged[i][1].aside
         if aside and aside not in asides.setdefault(root, []):
             asides[root].append(aside)
-    kept = [
-        (spec, _with_asides(v, asides.get(i, [])))
-        for i, (spec, v) in enumerate(flagged)
-        if i not in target
-    ]
-    return kept, [f for i, f in enumerate(flagged) if i in target]
+    kept = []
+    for i in survivors:
+        if i in into:
+            continue
+        spec, v = flagged[i]
+        if i in folded:
+            v = folding.standing_for(v, [flagged[o][1] for o in folded[i]])
+        kept.append((spec, _with_asides(v, asides.get(i, []))))
+    return kept, [f for i, f in enumerate(flagged) if i in target or i in into]
 
 
 class _Found:

@@ -302,15 +302,32 @@ VOLATILE_BUILTINS = frozenset(
 )
 
 
-def routine_volatile(volatility: str, language: str) -> bool | None:
+def routine_volatile(
+    volatility: str,
+    language: str,
+    inlined: str | None = None,
+    defined: Mapping[str, bool | None] | None = None,
+) -> bool | None:
     """Whether a default calling a function the migrations define is computed per row,
     from its CREATE FUNCTION's volatility clause and language: without a clause it is
-    VOLATILE, PostgreSQL's default. None when that cannot be told: a VOLATILE `LANGUAGE
-    sql` function whose body is one expression is inlined, and then that expression
-    decides; a language the statement does not name."""
+    VOLATILE, PostgreSQL's default. A VOLATILE `LANGUAGE sql` one is judged by what
+    its calls become (`inlined`, see migralint/sql/routines.py): called as declared,
+    it is volatile; inlined, it is volatile when its expression calls a volatile
+    function (a built-in, or one of `defined`). None when that cannot be told: an
+    inlined expression without one (whether the declared VOLATILE or the expression
+    decides depends on the server's release), a body not read, a language the
+    statement does not name."""
     if volatility in ("immutable", "stable"):
         return False
-    return None if language in ("sql", "") else True
+    if language == "":
+        return None
+    if language != "sql":
+        return True
+    if inlined is None:
+        return None
+    if inlined == "" or volatile_call(inlined, defined or {}) is not None:
+        return True
+    return None
 
 
 def volatile_call(sql: str, defined: Mapping[str, bool | None]) -> str | None:

@@ -60,7 +60,8 @@ class Violation:
     not just its Ops; `aside`: the fact it adds when another finding of one cause
     stands for it; `cause`: the cause it reports, when another rule reports that cause
     for the whole migration; `caused_by`: the earlier Op whose findings are its cause
-    (see migralint/overlaps.py)."""
+    (see migralint/overlaps.py); `rewrites`: it reports a rewrite of its table (see
+    migralint/folding.py)."""
 
     op: ops.Op
     message: str
@@ -72,6 +73,7 @@ class Violation:
     aside: str = ""
     cause: str = ""
     caused_by: ops.Op | None = None
+    rewrites: bool = False
 
 
 Check = Callable[[Any, "Context"], Iterable[Violation]]

@@ -9,10 +9,11 @@ say; an unknown table is simply unknown, never an error.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from migralint.conventions import LockTimeoutConvention
-from migralint.pgfacts import null_rejected
+from migralint.pgfacts import null_rejected, routine_volatile
 from migralint.sql import ops
 from migralint.sql.names import quote, quote_name
 
@@ -107,6 +108,15 @@ class Catalog:
         self.enums: dict[str, list[str]] = {}  # enum type key → values in order
         self._created: set[str] = set()
         self.lock_timeout = LockTimeoutConvention()  # carried with the set's schema
+        self.materialized_views: set[str] = set()  # keys: relations that take indexes too
+        # Whether the catalog knows every relation and index of the database: the set has
+        # created a table, and `history_gap` (why it may not know them all) is None.
+        self.created_a_table = False
+        self.history_gap: str | None = None
+        self.index_names_given: set[str] = set()  # bare names ALTER INDEX … RENAME gave
+        # function name (lower-case, schema left out) → routine_volatile: is a default
+        # calling it computed per row (None: cannot be told)
+        self.functions: dict[str, bool | None] = {}
 
     # Questions rules ask
 
@@ -196,6 +206,29 @@ class Catalog:
             for i in self.index_definitions.values()
         )
 
+    def knows_every_index(self) -> bool:
+        """True when the replay accounts for every relation of the database: the set
+        created a table and every statement so far worked on tables it created, in a
+        form whose indexes the catalog follows (see `index_absent`)."""
+        return self.created_a_table and self.history_gap is None
+
+    def index_absent(self, index: ops.Name) -> bool:
+        """True when no index of this name exists (in any schema, whatever the
+        search_path): the catalog knows every index, and none of the indexes or
+        PRIMARY KEY / UNIQUE / EXCLUDE constraints it knows has the name."""
+        if not self.knows_every_index():
+            return False
+        name = index.name
+        if name in self.index_names_given:
+            return False
+        if any(key.rpartition(".")[2] == name for key in self.index_definitions):
+            return False
+        return not any(
+            c.kind in _INDEXED_KINDS and constraint == name
+            for state in self.tables.values()
+            for constraint, c in state.constraints.items()
+        )
+
     def has_valid_not_null_check(self, table: ops.Name, column: str) -> bool:
         """True if a valid CHECK proves the column NOT NULL (pgfacts.null_rejected)."""
         state = self.tables.get(table.key)
@@ -208,9 +241,43 @@ class Catalog:
         self._created.clear()
 
     def apply(self, op: ops.Op) -> None:
+        if self.history_gap is None:
+            self.history_gap = self._gap(op)
         handler = _HANDLERS.get(type(op))
         if handler is not None:
             handler(self, op)
+
+    def _gap(self, op: ops.Op) -> str | None:
+        """Why, after `op`, the catalog may not know every index of the database: a
+        statement it cannot read or follow, or one on a relation the set did not create
+        (which predates the set, with indexes the catalog never saw)."""
+        if isinstance(op, ops.Unparsed) or (isinstance(op, ops.DoBlock) and op.executes):
+            return f"line {op.loc.line}: a statement whose effect is not read"
+        if isinstance(op, ops.Raw) and op.kind.split()[0] in ("CREATE", "ALTER", "CALL"):
+            return f"line {op.loc.line}: {op.kind} is not followed"
+        if isinstance(op, ops.CreateTable):
+            return _generated_index_names(op)
+        if isinstance(op, ops.CreateIndex) and op.name is None:
+            return f"line {op.loc.line}: an index PostgreSQL names itself"
+        if isinstance(op, ops.DropTable) and op.if_exists:
+            return None
+        if isinstance(op, ops.TableOp) and not self._known_relation(op.table):
+            return f"{op.table} predates the set"
+        if isinstance(op, ops.DropIndex | ops.RenameObject) and self._needed_but_absent(op):
+            return f"index {op.name} predates the set"
+        return None
+
+    def _needed_but_absent(self, op: ops.DropIndex | ops.RenameObject) -> bool:
+        """True when the statement needs an index the catalog says does not exist
+        (DROP INDEX without IF EXISTS, ALTER INDEX … RENAME): it exists after all."""
+        if isinstance(op, ops.DropIndex) and op.if_exists:
+            return False
+        if isinstance(op, ops.RenameObject) and op.kind != "INDEX":
+            return False
+        return self.index_absent(op.name)
+
+    def _known_relation(self, table: ops.Name) -> bool:
+        return table.key in self.tables or table.key in self.materialized_views
 
     def _create_table(self, op: ops.CreateTable) -> None:
         from migralint.sql.table_clauses import partitioning
@@ -230,6 +297,9 @@ class Catalog:
             self._add_constraint(state, op.table, c)
         self.tables[op.table.key] = state
         self._created.add(op.table.key)
+        self.created_a_table = True
+        if split.partitioned or split.parent:  # partitions' indexes get generated names
+            self.history_gap = self.history_gap or f"{op.table} is partitioned"
 
     def _drop_table(self, op: ops.DropTable) -> None:
         self._forget_table(op.table.key)
@@ -424,17 +494,30 @@ class Catalog:
         leading = self.indexed.setdefault(table_key, set())
         leading.update((n, frozenset(columns[:n])) for n in range(len(columns) + 1))
 
+    def function_volatility(self, op: ops.CreateObject) -> bool | None:
+        """routine_volatile of the function a CREATE FUNCTION defines, given the
+        functions defined so far (which its inlined body may call)."""
+        return routine_volatile(op.volatility, op.language, op.inlined, self.functions)
+
     def _create_object(self, op: ops.CreateObject) -> None:
+        if op.kind == "FUNCTION":
+            self.functions[op.name.name.lower()] = self.function_volatility(op)
         if op.kind == "TYPE" and op.enum_values:
             self.enums[op.name.key] = list(op.enum_values)
         elif op.kind == "MATERIALIZED VIEW":  # a relation no other session sees yet
             self._created.add(op.name.key)
+            self.materialized_views.add(op.name.key)
 
     def _drop_object(self, op: ops.DropObject) -> None:
+        if op.kind == "FUNCTION":
+            self.functions.pop(op.name.name.lower(), None)
         if op.kind == "TYPE":
             self.enums.pop(op.name.key, None)
         elif op.kind == "MATERIALIZED VIEW":
             self._created.discard(op.name.key)
+            self.materialized_views.discard(op.name.key)
+            for index, _ in self._indexes_on(op.name.key):
+                del self.index_definitions[index]
 
     def _add_enum_value(self, op: ops.AlterTypeAddValue) -> None:
         values = self.enums.get(op.name.key)
@@ -442,11 +525,14 @@ class Catalog:
             values.append(op.value)
 
     def _rename_object(self, op: ops.RenameObject) -> None:
+        if op.kind == "FUNCTION" and op.name.name.lower() in self.functions:
+            self.functions[op.new_name.lower()] = self.functions.pop(op.name.name.lower())
         if op.kind == "TYPE" and op.old_name is None:
             self._rename_column_types(op.name, op.new_name)
         if op.kind == "TYPE" and op.name.key in self.enums:
             self.enums[ops.Name(op.new_name, op.name.schema).key] = self.enums.pop(op.name.key)
         elif op.kind == "INDEX":
+            self.index_names_given.add(op.new_name)
             self._rename_constraint_index(op.name, op.new_name)
 
     def _rename_column_types(self, name: ops.Name, new_name: str) -> None:
@@ -475,6 +561,17 @@ class Catalog:
 
     def _drop_index(self, op: ops.DropIndex) -> None:
         self.index_definitions.pop(op.name.key, None)
+
+
+_LIKE = re.compile(r"\(\s*LIKE\b", re.IGNORECASE)
+
+
+def _generated_index_names(op: ops.CreateTable) -> str | None:
+    """Why a CREATE TABLE gives indexes names the catalog does not follow: `LIKE …
+    INCLUDING INDEXES` copies them under generated names."""
+    if _LIKE.search(op.loc.statement):
+        return f"line {op.loc.line}: {op.table} copies another table's indexes"
+    return None
 
 
 def _renamed(columns: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:

@@ -242,6 +242,15 @@ def test_create_table_inline_and_table_constraints() -> None:
             "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)",
             CreateTable(loc=LOC, table=N("p1")),
         ),
+        (  # PostgreSQL's SELECT … INTO creates the table, as CREATE TABLE … AS does
+            "SELECT id, score INTO s.stats FROM post",
+            CreateTable(loc=LOC, table=N("stats", "s"), as_query=True),
+        ),
+        (
+            "WITH p AS (SELECT 1 AS id) SELECT * INTO TEMP stats FROM p",
+            CreateTable(loc=LOC, table=N("stats"), temporary=True, as_query=True),
+        ),
+        ("SELECT 'into' AS word", Raw(loc=LOC, kind="SELECT")),
     ],
 )
 def test_create_table_forms(sql: str, expected: ops.Op) -> None:
@@ -829,7 +838,9 @@ def test_drops() -> None:
         (
             "CREATE OR REPLACE FUNCTION s.touch() RETURNS trigger AS $$ BEGIN NEW.at = now(); "
             "RETURN NEW; END; $$ LANGUAGE plpgsql",
-            CreateObject(loc=LOC, kind="FUNCTION", name=N("touch", "s"), or_replace=True),
+            CreateObject(
+                loc=LOC, kind="FUNCTION", name=N("touch", "s"), or_replace=True, language="plpgsql"
+            ),
         ),
         (
             "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'",

@@ -334,10 +334,16 @@ FUNCTIONS = [
     (f"LANGUAGE plpgsql VOLATILE {BODY}", True),
     (f"STABLE LANGUAGE 'plpgsql' {BODY}", False),
     (f'LANGUAGE "plpgsql" IMMUTABLE {BODY}', False),
+    (f"{BODY} LANGUAGE plpgsql", True),  # the clauses after the body
+    (f"{BODY} LANGUAGE plpgsql STABLE", False),
     ("LANGUAGE sql AS $$ SELECT 'immutable' $$", None),  # inlined: a constant
     ("LANGUAGE sql RETURN 'x'", None),
-    ("LANGUAGE sql AS $$ SELECT relname::text FROM pg_class LIMIT 1 $$", None),  # not inlined
-    ("LANGUAGE sql AS $$ SELECT random()::text $$", None),  # inlined: still volatile
+    ("AS $$ SELECT now()::text $$ LANGUAGE sql", None),  # inlined: STABLE now()
+    ("LANGUAGE sql AS $$ SELECT relname::text FROM pg_class LIMIT 1 $$", True),  # not inlined
+    ("LANGUAGE sql AS $$ SELECT (SELECT 'x') $$", True),  # a sub-query: not inlined
+    ("LANGUAGE sql SECURITY DEFINER AS $$ SELECT 'x' $$", True),  # never inlined
+    ("LANGUAGE sql AS $$ SELECT random()::text $$", True),  # inlined: still volatile
+    ("AS 'SELECT md5(random()::text)' LANGUAGE sql", True),
 ]
 
 
@@ -354,13 +360,17 @@ def adds_with_rewrite(db: Any, default: str) -> bool:
 
 def test_a_default_calling_a_defined_function_rewrites_as_routine_volatile_says(db: Any) -> None:
     """Without a volatility clause a function is VOLATILE and its default rewrites;
-    STABLE and IMMUTABLE ones do not; a LANGUAGE sql one may go either way (its
-    inlined body decides), so migralint does not judge it."""
+    STABLE and IMMUTABLE ones do not. A LANGUAGE sql one PostgreSQL does not inline
+    keeps its declared VOLATILE; an inlined one is its expression: volatile when that
+    calls a volatile function, else not judged (this server plans the default first
+    and keeps the table's file; a release that judges the declared volatility would
+    rewrite)."""
     unjudged = set()
     for k, (rest, verdict) in enumerate(FUNCTIONS):
         sql = f"CREATE FUNCTION f{k}() RETURNS text {rest}"
         create = read_function(sql + ";")
-        assert pgfacts.routine_volatile(create.volatility, create.language) is verdict, sql
+        judged = pgfacts.routine_volatile(create.volatility, create.language, create.inlined)
+        assert judged is verdict, sql
         db.execute(sql)
         [declared] = db.execute(
             f"SELECT provolatile FROM pg_proc WHERE proname = 'f{k}'"
@@ -372,7 +382,7 @@ def test_a_default_calling_a_defined_function_rewrites_as_routine_volatile_says(
         else:
             assert rewrote == verdict, sql
             assert (pgfacts.volatile_call(f"f{k}()", {f"f{k}": verdict}) is not None) == rewrote
-    assert unjudged == {True, False}  # the LANGUAGE sql ones differ: none can be judged
+    assert unjudged == {False}  # the inlined non-volatile ones keep the table's file here
 
 
 def test_volatile_builtins_are_volatile_and_their_defaults_rewrite(db: Any) -> None:
@@ -387,6 +397,19 @@ def test_volatile_builtins_are_volatile_and_their_defaults_rewrite(db: Any) -> N
         assert (kinds == ["v"]) == (name in pgfacts.VOLATILE_BUILTINS), name
     assert adds_with_rewrite(db, "random()::text")
     assert not adds_with_rewrite(db, "now()::text")
+    for volatile in ("gen_random_uuid()::text", "clock_timestamp()::text"):
+        assert adds_with_rewrite(db, volatile), volatile
+    db.execute("CREATE SEQUENCE s")
+    assert adds_with_rewrite(db, "nextval('s')::text")
+    for stable in ("current_timestamp::text", "statement_timestamp()::text"):
+        assert not adds_with_rewrite(db, stable), stable
+        assert pgfacts.volatile_call(stable, {}) is None
+    stable_builtins = ("now", "statement_timestamp", "transaction_timestamp", "txid_current")
+    declared = db.execute(
+        "SELECT DISTINCT provolatile::text FROM pg_proc WHERE proname = ANY(%s)",
+        (list(stable_builtins),),
+    ).fetchall()
+    assert declared == [("s",)]
     assert pgfacts.volatile_call("pg_catalog.random()::text", {}) == "random"
     assert pgfacts.volatile_call("extensions.uuid_generate_v4()", {}) == "uuid_generate_v4"
     assert pgfacts.volatile_call("app.next_code()", {"next_code": True}) == "next_code"

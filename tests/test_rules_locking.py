@@ -27,8 +27,20 @@ def test_lock_timeout_is_one_finding_naming_the_mode_and_both_settings() -> None
     cic = sql + "CREATE INDEX CONCURRENTLY i ON users (a);\n"
     help = lint_text(cic, Settings(select=("require-lock-timeout",)))[0].help
     assert "INVALID index" in help
-    ignored = "-- squawk-ignore require-statement-timeout\nALTER TABLE users ADD COLUMN a text;"
+    ignored = "-- squawk-ignore require-timeout-settings\nALTER TABLE users ADD COLUMN a text;"
     assert run(ignored, "require-lock-timeout") == []
+
+
+def test_require_statement_timeout_names_only_the_opt_in_rule() -> None:
+    """The opt-in rule's id is no alias of require-lock-timeout: selecting it, or
+    suppressing it, reaches that rule alone."""
+    sql = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN a TYPE bigint;\n"
+    selected = lint_text(sql, Settings(select=("require-statement-timeout",)))
+    assert {f.rule for f in selected} == {"require-statement-timeout"}
+    bare = "ALTER TABLE users ALTER COLUMN a TYPE bigint;\n"
+    assert [f.rule for f in lint_text(bare, Settings(select=("require-statement-timeout",)))] == []
+    ignored = "-- squawk-ignore require-statement-timeout\n" + bare
+    assert len(run(ignored, "require-lock-timeout")) == 1
 
 
 def test_reindex_advice_depends_on_the_version() -> None:

@@ -115,6 +115,15 @@ def recreated_later(ctx: Context, kind: str, name: ops.Name, table: ops.Name | N
     return _same_object_in(ctx, after, kind, name, table)
 
 
+def refilled_under_its_name(ctx: Context, table: ops.Name) -> bool:
+    """True if the migration creates the table again after this statement and fills it:
+    from a query (`CREATE TABLE … AS`, `SELECT … INTO`) or by INSERTs. Its rows are
+    rebuilt, as a derived table's are, and N-1 finds it under its name: a redefinition,
+    like a view's drop and re-create, not data thrown away."""
+    recreated = list(after(ctx, ops.CreateTable, table_key, table.key))
+    return any(c.as_query for c in recreated) or (bool(recreated) and refilled_later(ctx, table))
+
+
 def owned_by_this_migration(op: ops.DropObject, ctx: Context) -> bool:
     """A drop that removes nothing N-1 relies on: the object is this migration's own,
     or it comes back under the same name (unless CASCADE took table columns with it)."""

@@ -152,22 +152,27 @@ def _action_work(op: ops.AlterTableAction) -> str | None:
 
 def volatile_default(col: ops.Column, ctx: Context) -> str | None:
     """The function a new column's default calls that PostgreSQL computes per row (so
-    ADD COLUMN rewrites the table): a volatile built-in, or a function this file
-    defined before without IMMUTABLE or STABLE. None when there is none, or it cannot
-    be told (a function defined elsewhere, or an inlinable `LANGUAGE sql` one)."""
+    ADD COLUMN rewrites the table): a volatile built-in, or a function the migrations
+    defined before without IMMUTABLE or STABLE (pgfacts.routine_volatile). None when
+    there is none, or it cannot be told (a function defined outside the migrations, or
+    a `LANGUAGE sql` one inlined into an expression that calls no volatile function)."""
     if col.default is None:
         return None
     return volatile_call(col.default.sql, defined_functions(ctx))
 
 
 def defined_functions(ctx: Context) -> dict[str, bool | None]:
-    """Name → `routine_volatile` of the functions this file created before the
-    current statement (the last definition of a name wins, as CREATE OR REPLACE)."""
-    return {
-        op.name.name.lower(): routine_volatile(op.volatility, op.language)
-        for op in ctx.file_ops[: ctx.position]
-        if isinstance(op, ops.CreateObject) and op.kind == "FUNCTION"
-    }
+    """Name → `routine_volatile` of the functions the set's migrations created before
+    the current statement: the catalog's, and this file's own (a down file is not
+    replayed into the catalog); the last definition of a name wins, as CREATE OR
+    REPLACE."""
+    found = dict(ctx.catalog.functions)
+    for op in ctx.file_ops[: ctx.position]:
+        if isinstance(op, ops.CreateObject) and op.kind == "FUNCTION":
+            found[op.name.name.lower()] = routine_volatile(
+                op.volatility, op.language, op.inlined, found
+            )
+    return found
 
 
 def not_null_needs_no_scan(op: ops.SetNotNull, ctx: Context) -> bool:

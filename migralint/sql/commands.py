@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from migralint.sql import ops
+from migralint.sql import ops, routines
 from migralint.sql.alter_actions import split_actions
 from migralint.sql.blocks import executes, loops, words
 from migralint.sql.names import IDENT, QNAME, fold, leading_name, parse_name
@@ -117,17 +117,20 @@ _LANGUAGE = re.compile(r"\bLANGUAGE\b", re.IGNORECASE)
 _LANGUAGE_NAME = re.compile(r"\s*[\"']?(\w+)")
 
 
-def _routine_clauses(text: str) -> dict[str, str]:
+def _routine_clauses(text: str) -> dict[str, str | None]:
     """The volatility and language a CREATE FUNCTION states, read outside its quoted
-    body (a `BEGIN ATOMIC` body is SQL that names neither). The language may be
-    quoted (`LANGUAGE 'sql'`, `LANGUAGE "plpgsql"`)."""
+    body (a `BEGIN ATOMIC` body is SQL that names neither), and for a `LANGUAGE sql`
+    one what its calls are inlined as. The language may be quoted (`LANGUAGE 'sql'`,
+    `LANGUAGE "plpgsql"`)."""
     head = _SKIPPED.sub(lambda m: " " * len(m[0]), text)  # same length: same positions
     volatility = _VOLATILITY.search(head)
     keyword = _LANGUAGE.search(head)
     language = _LANGUAGE_NAME.match(text, keyword.end()) if keyword else None
+    name = language[1].lower() if language else ""
     return {
         "volatility": volatility[0].lower() if volatility else "",
-        "language": language[1].lower() if language else "",
+        "language": name,
+        "inlined": routines.inlined(text) if name == "sql" else None,
     }
 
 

@@ -22,7 +22,7 @@ _F = re.IGNORECASE | re.DOTALL
 # One left open runs to the end, as the database reads it (and each is scanned once).
 SKIPPED = (
     r"'(?:[^']|'')*(?:'|\Z)|\"(?:[^\"]|\"\")*(?:\"|\Z)|`[^`]*(?:`|\Z)|--[^\n]*|"
-    r"/\*.*?(?:\*/|\Z)|(?<![\w$])\$(?P<tag>[^\W\d]\w*)?\$.*?(?:\$(?P=tag)\$|\Z)"
+    r"/\*.*?(?:\*/|\Z)|(?<![\w$])\$(?P<tag>[^\W\d]\w*|)\$.*?(?:\$(?P=tag)\$|\Z)"
 )
 # The word (or closing bracket, or quoted name) just before a position.
 _PREVIOUS = re.compile(r'(?:[\w$]+|"[^"]*"|[)\]])\s*\Z')

@@ -299,6 +299,9 @@ class CreateObject(Op):
     # lower-case ("" when the statement has none)
     volatility: str = ""
     language: str = ""
+    # LANGUAGE sql: the expression its calls are inlined as (routines.inlined), "" when
+    # PostgreSQL calls it as declared, None when its body is not read
+    inlined: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -96,6 +96,9 @@ _RECOGNISERS: dict[str, tuple[commands.Recogniser, ...]] = {
     "REPLACE": (commands.insert,),
 }
 
+# PostgreSQL's `SELECT … INTO t FROM …` creates t (MySQL's INTO names variables or files).
+_SELECT_INTO_DIALECTS = ("postgres", "cockroach")
+_INTO = re.compile(r"\bINTO\b", re.IGNORECASE)
 _LEADING_WORDS = re.compile(r"[A-Za-z]+(?:\s+[A-Za-z]+){0,4}")
 # CREATE forms that sqlglot models well; other CREATEs go to the keyword recogniser.
 _SQLGLOT_CREATE = re.compile(
@@ -207,6 +210,10 @@ def _parse(text: str, loc: ops.Location, dialect: str, fast: bool) -> list[ops.O
     for recognise in _RECOGNISERS.get(first, ()):
         found = recognise(text, loc, dialect)
         if found is not None:
+            return found
+    if first == "SELECT" and dialect in _SELECT_INTO_DIALECTS and _INTO.search(text):
+        found = _sqlglot_ops(text, loc, dialect, first)  # `SELECT … INTO t`: a CREATE TABLE
+        if not isinstance(found[0], ops.Unparsed):
             return found
     if first in ("SELECT", "REINDEX"):  # not set_config(); SQLite's bare `REINDEX name`
         return [ops.Raw(loc=loc, kind=first)]

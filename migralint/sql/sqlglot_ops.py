@@ -204,11 +204,23 @@ def tree_ops(tree: exp.Expression, loc: ops.Location, dialect: str) -> list[ops.
         return _create(tree, loc, dialect)
     if isinstance(tree, (exp.Update, exp.Delete, exp.Insert)):
         return [_dml(tree, loc, dialect)]
+    if isinstance(tree, exp.Select) and isinstance(tree.args.get("into"), exp.Into):
+        return [_select_into(tree.args["into"], loc, dialect)]
     if isinstance(tree, exp.Transaction):
         return [ops.Begin(loc=loc)]
     if isinstance(tree, (exp.Commit, exp.Rollback)):
         return [ops.Commit(loc=loc, rollback=isinstance(tree, exp.Rollback))]
     return [ops.Raw(loc=loc, kind=type(tree).__name__.upper())]
+
+
+def _select_into(into: exp.Into, loc: ops.Location, dialect: str) -> ops.CreateTable:
+    """PostgreSQL's `SELECT … INTO [TEMP | UNLOGGED] [TABLE] t`: CREATE TABLE t AS SELECT …"""
+    return ops.CreateTable(
+        loc=loc,
+        table=table_name(into.this, dialect),
+        temporary=bool(into.args.get("temporary")),
+        as_query=True,
+    )
 
 
 def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect: str) -> ops.Op:

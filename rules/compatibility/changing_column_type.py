@@ -83,4 +83,5 @@ def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
         f"changing {op.table}.{op.column} {change} {effect} under an ACCESS EXCLUSIVE lock{n_1}",
         f"Add a new column of type {op.type}, sync it with a trigger, backfill in batches, "
         f"switch the code, then drop the old one. `{command}` writes the phases.",
+        rewrites=bool(rewrite),
     )

@@ -3,7 +3,8 @@
 ## What it does
 Opt-in. Flags `DROP INDEX` of an index on an existing table, unless the same migration
 created the index, creates another on the same table (a replacement), or is marked
-`-- migralint: phase=contract`.
+`-- migralint: phase=contract`; `DROP INDEX IF EXISTS` of an index the catalog knows
+does not exist drops nothing (see require-concurrent-index-deletion).
 
 ## Why is this bad?
 Queries that used the index fall back to scans the moment it is gone: on a large,
@@ -47,7 +48,7 @@ from migralint.sql.ops import CreateIndex, DropIndex
     on_down=False,
 )
 def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
-    if removal_planned(ctx.file):
+    if removal_planned(ctx.file) or ctx.drops_nothing(op):
         return
     table = ctx.target_table(op)
     if any(anywhere(ctx, CreateIndex, index_name, op.name.name)) or (

@@ -3,7 +3,9 @@
 ## What it does
 Flags `DROP TABLE` of a table that existed before this migration, outside a
 migration marked `-- migralint: phase=contract`: one finding per statement, naming
-every such table it drops.
+every such table it drops. A table the same migration creates again under its name
+and fills (`CREATE TABLE … AS SELECT`, `SELECT … INTO`, or `CREATE TABLE` then
+`INSERT`) is redefined, not lost, and is not flagged.
 
 ## Why is this bad?
 The data is gone for good: a rollback of the code cannot bring it back. During the
@@ -28,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import plan_command
-from migralint.checks.destructive import removal_planned
+from migralint.checks.destructive import refilled_under_its_name, removal_planned
 from migralint.checks.grouping import per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -62,5 +64,7 @@ def check(op: DropTable, ctx: Context) -> Iterator[Violation]:
 
 def _existing_table(op: DropTable, ctx: Context) -> Name | None:
     """The table, unless this migration created it (the engine leaves out only the first
-    table of a statement that names several)."""
-    return None if ctx.is_new_table(op.table) else op.table
+    table of a statement that names several) or fills it again under its name."""
+    if ctx.is_new_table(op.table) or refilled_under_its_name(ctx, op.table):
+        return None
+    return op.table

@@ -2,12 +2,15 @@
 
 ## What it does
 Flags `ADD COLUMN … DEFAULT` on an existing table when the default is volatile
-(`random()`, `gen_random_uuid()`, `clock_timestamp()`, a serial or identity column,
-or a function the same file defines without `IMMUTABLE` or `STABLE`: PostgreSQL
-makes it VOLATILE), and any default before PostgreSQL 11 (set `pg_version`).
-A function migralint cannot see (defined in another file or outside the
-migrations), or a `LANGUAGE sql` one that the planner may inline into a constant,
-is not judged: the rule does not guess.
+(`random()`, `gen_random_uuid()`, `clock_timestamp()`, `nextval()`, a serial or
+identity column, or a function this migration or an earlier one of its set defines
+without `IMMUTABLE` or `STABLE`: PostgreSQL makes it VOLATILE), and any default
+before PostgreSQL 11 (set `pg_version`). `now()` and `current_timestamp` are STABLE:
+computed once, no rewrite. A `LANGUAGE sql` function whose body is one `SELECT expr`
+with nothing else is inlined into that expression, which then decides: flagged when
+it calls a volatile function, not judged otherwise (the declared VOLATILE or the
+expression decides, by server release). A function migralint cannot see (defined
+outside the migrations) is not judged: the rule does not guess.
 
 ## Why is this bad?
 PostgreSQL 11+ stores a constant default in the catalog and adds the column
@@ -45,7 +48,7 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
     if col.serial or col.identity:
         why = f"a {col.type or 'identity'} column fills every existing row from a sequence"
     elif col.default is not None and (function := volatile_default(col, ctx)):
-        defined = " (this file defines it neither IMMUTABLE nor STABLE)"
+        defined = " (the migrations define it without IMMUTABLE or STABLE)"
         why = (
             f"its default calls {function}(), which is volatile"
             f"{defined if function in defined_functions(ctx) else ''}, "
@@ -61,4 +64,5 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
         f"lock: {why}",
         f"Add {col.name} without a default, then `ALTER TABLE {op.table} ALTER COLUMN "
         f"{col.name} SET DEFAULT …` for new rows, and backfill existing rows in batches.",
+        rewrites=True,
     )

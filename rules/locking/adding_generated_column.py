@@ -62,6 +62,7 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
         "reads and writes",
         help,
         covers=columns.ops,
+        rewrites=True,
     )
 
 

@@ -2,10 +2,16 @@
 
 ## What it does
 Flags `DROP INDEX` without `CONCURRENTLY`, unless the index belongs to a table created
-in this same migration. When an earlier statement of the same transaction holds
-ACCESS EXCLUSIVE on its table, the drop waits for no one and blocks no one more
-until commit: that statement's finding, if it has one, stands for this one and says
-so (moved out of the transaction, the drop must become concurrent).
+in this same migration, or the statement is `DROP INDEX IF EXISTS` of an index that
+does not exist: when the migration set created every table it has touched and every
+index the catalog follows, and none has that name, PostgreSQL takes no lock and does
+nothing (a set that works on a table it did not create, runs dynamic SQL or a
+statement migralint cannot read, or builds an index PostgreSQL names, such as an
+unnamed `CREATE INDEX` or a partition's, is never assumed to know every index).
+When an earlier statement of the same transaction holds ACCESS EXCLUSIVE on its
+table, the drop waits for no one and blocks no one more until commit: that
+statement's finding, if it has one, stands for this one and says so (moved out of
+the transaction, the drop must become concurrent).
 One DROP INDEX of several indexes is one finding naming them all.
 
 ## Why is this bad?
@@ -71,7 +77,7 @@ def _locking(op: DropIndex, ctx: Context) -> tuple[str, Op | None] | None:
     more), if it is dropped without CONCURRENTLY from a table that existed before the
     migration (one DROP INDEX can name indexes of several tables)."""
     table = ctx.target_table(op)
-    if op.concurrently or (table is not None and ctx.is_new_table(table)):
+    if op.concurrently or (table is not None and ctx.is_new_table(table)) or ctx.drops_nothing(op):
         return None
     held = held_by_earlier(op, ctx)
     return str(op.name), held[1] if held else None

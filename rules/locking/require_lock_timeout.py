@@ -68,7 +68,8 @@ from migralint.session import Session
 from migralint.sql.ops import CreateIndex, CreateTable, DetachPartition, DropIndex, Op, Reindex
 
 ID = "require-lock-timeout"
-ALIASES = ("require-timeout-settings", "require-lock-timeout", "require-statement-timeout")
+# squawk's name; `require-statement-timeout` is an opt-in rule of its own, never an alias
+ALIASES = ("require-timeout-settings",)
 _NAMED = 3  # revisions the project's finding names
 _CIC = "a cancelled CREATE INDEX CONCURRENTLY leaves an INVALID index behind"
 _EVERYWHERE = (

@@ -1,0 +1,92 @@
+"""One rule's findings about one table in one migration are one finding
+(migralint/folding.py), on the sets under fixtures/folding/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import REPO
+
+from migralint import folding
+from migralint.cli import main
+from migralint.config import Settings
+from migralint.engine import LintResult, lint_paths
+from migralint.rule import RuleSpec, Violation
+
+FOLDING = REPO / "fixtures" / "folding"
+TYPES = FOLDING / "type_changes"
+INDEXES = FOLDING / "indexes"
+
+
+def judged(case: Path, rule: str, **settings: object) -> LintResult:
+    result = lint_paths([case], Settings(select=(rule,), **settings))  # type: ignore[arg-type]
+    last = sorted(case.glob("*.sql"))[-1]
+    result.findings = [f for f in result.findings if Path(f.path) == last]
+    return result
+
+
+def unfolded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_groups(flagged: list[tuple[RuleSpec, Violation]]) -> dict[int, list[int]]:
+        return {}
+
+    monkeypatch.setattr(folding, "groups", no_groups)
+
+
+def test_three_rewrites_of_one_table_are_one_finding_naming_the_others() -> None:
+    found = judged(TYPES, "changing-column-type").findings
+    assert [(f.line, f.message.split(" from ")[0]) for f in found] == [
+        (3, "changing collection_shares.collection_id"),
+        (6, "changing files.owner_id"),
+    ]
+    shares = found[0].message
+    assert "also lines 4, 5: from_user_id, to_user_id" in shares
+    assert "collection_shares is rewritten 3 times" in shares
+    assert "one ALTER TABLE with all these actions rewrites it once" in shares
+    assert "also" not in found[1].message
+
+
+def test_one_finding_names_every_index_built_on_the_table() -> None:
+    [found] = judged(INDEXES, "require-concurrent-index-creation").findings
+    assert found.line == 2
+    names = [f"idx_post_c{i}" for i in range(2, 23)]
+    assert f"also lines {', '.join(map(str, range(3, 24)))}: {', '.join(names)}" in found.message
+    assert "rewritten" not in found.message  # an index build is no rewrite
+
+
+def test_folding_keeps_the_exit_code_and_every_rule_and_severity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folded = lint_paths([TYPES, INDEXES], Settings())
+    kinds = {(f.path, f.rule, f.severity) for f in folded.findings}
+    unfolded(monkeypatch)
+    every = lint_paths([TYPES, INDEXES], Settings())
+    assert len(every.findings) > len(folded.findings)
+    assert {(f.path, f.rule, f.severity) for f in every.findings} == kinds
+    assert every.fails() == folded.fails()
+
+
+def test_a_suppression_silences_its_own_line_of_a_group(tmp_path: Path) -> None:
+    case = Path(shutil.copytree(TYPES, tmp_path / "types"))
+    migration = case / "2_bigint.up.sql"
+    lines = migration.read_text().splitlines()
+    lines[2] = "-- migralint: ignore changing-column-type -- a small table\n" + lines[2]
+    migration.write_text("\n".join(lines) + "\n")
+    found = judged(case, "changing-column-type").findings
+    first = found[0]
+    assert first.line == 5 and first.message.startswith("changing collection_shares.from_user_id")
+    assert "also line 6: to_user_id" in first.message
+    assert "collection_id" not in first.message  # its cause is silenced, not folded in
+
+
+def test_plan_from_plans_every_folded_statement(tmp_path: Path) -> None:
+    case = Path(shutil.copytree(TYPES, tmp_path / "types"))
+    result = CliRunner().invoke(
+        main,
+        ["plan", "--from", str(case / "2_bigint.up.sql"), "--out", str(tmp_path / "plan")],
+    )
+    assert result.exit_code == 0, result.output
+    for line, column in ((3, "collection_id"), (4, "from_user_id"), (5, "to_user_id")):
+        assert f"line {line}: " in result.output and column in result.output
