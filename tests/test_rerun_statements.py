@@ -188,3 +188,21 @@ def test_an_alter_table_adds_its_columns_before_its_constraints(db: Any) -> None
     run_unwrapped(db, second)
     with pytest.raises(psycopg.errors.DuplicateColumn, match='column "currency"'):
         run_unwrapped(db, second)
+
+
+def test_an_assumed_transaction_mode_is_called_assumed(tmp_path: Path) -> None:
+    """A plain folder does not say how its tool runs a file: the re-run finding says the
+    no-transaction mode is assumed; a layout that states it (popx's `.autocommit.`) and
+    the configuration (`[transaction]`) are stated as fact."""
+    statement = "CREATE TABLE t (id int);\nCREATE TABLE u (id int);\n"
+    plain = tmp_path / "plain" / "001_a.sql"
+    popx = tmp_path / "popx" / "20240101000000000000_a.autocommit.up.sql"
+    for path in (plain, popx):
+        path.parent.mkdir()
+        path.write_text(statement)
+    [assumed, *_] = found(plain, "create-without-if-not-exists")
+    assert "outside a transaction (assumed: `--show-context`" in assumed[2]
+    [stated, *_] = found(popx, "create-without-if-not-exists")
+    assert "outside a transaction, so a later failure" in stated[2]
+    configured = found(plain, "create-without-if-not-exists", transaction={"*.sql": "none"})
+    assert configured and "assumed" not in configured[0][2]

@@ -39,12 +39,15 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
             )
     if ctx.session.in_transaction or implicit:
         return None  # the open transaction rolls the rest of the file back on failure
+    outside = "this migration runs outside a transaction"
+    if ctx.file.transaction is None:  # neither the layout nor the configuration says
+        outside += " (assumed: `--show-context` says how to state it)"
     if not statements_after(ctx, op):
         return (
-            "this migration runs outside a transaction: if the tool stops before it records "
-            "the migration as applied, the next deploy runs the statement again"
+            f"{outside}: if the tool stops before it records the migration as applied, the "
+            "next deploy runs the statement again"
         )
-    return "this migration runs outside a transaction, so a later failure leaves it half-applied"
+    return f"{outside}, so a later failure leaves it half-applied"
 
 
 def _rolls_back(op: ops.Commit) -> bool:
