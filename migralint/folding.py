@@ -1,13 +1,14 @@
-"""One cause, one finding: a rule's findings about one table in one migration part, that
-say the same of different columns or indexes, are one finding.
+"""One cause, one finding: a rule's findings in one migration part that say the same of
+different tables, columns or indexes are one finding.
 
-Three `ALTER COLUMN … TYPE` statements on one table, or 22 indexes built on one table
-without CONCURRENTLY, are one decision for the author (how to change that table), so
-the first finding stands for the group: it stays at its statement and names the other
-lines and what they touch ("also lines 4, 5: from_user_id, to_user_id"). When the
-findings report rewrites (`Violation.rewrites`) from several statements, it says how
-many times the table is rewritten, and that one ALTER TABLE with all the actions
-rewrites it once.
+Three `ALTER COLUMN … TYPE` statements on one table, 22 indexes built on one table
+without CONCURRENTLY, or one retyping of the id columns of forty tables, are one
+decision for the author (how to make that change), so the first finding stands for the
+group: it stays at its statement and names the other lines and what they touch ("also
+lines 4, 5: from_user_id, to_user_id"; across tables, `table.column`; past
+`_LISTED` lines, how many more). When the findings report rewrites
+(`Violation.rewrites`) from several statements on one table, it says how many times the
+table is rewritten, and that one ALTER TABLE with all its actions rewrites it once.
 
 Folding changes no exit code (the findings of one rule share its severity) and no plan:
 `plan --from` still plans the Op of every folded finding (overlaps.settle returns them
@@ -28,23 +29,27 @@ from migralint.sql import ops
 Flagged = tuple[RuleSpec, Violation]
 
 
+_LISTED = 25  # lines a folded finding names one by one; past them, how many more
+
+
 def groups(flagged: Sequence[Flagged]) -> dict[int, list[int]]:
     """Index of the first finding → indexes of the later ones it stands for: findings
-    of one rule about one table whose messages say the same but for the names of what
+    of one rule whose messages say the same but for the tables and the names of what
     they touch (a different fact, such as a claim about release N-1 that one of them
     does not make, keeps its own finding)."""
-    found: dict[tuple[str, str, str], list[int]] = {}
+    found: dict[tuple[str, str], list[int]] = {}
     for i, (spec, v) in enumerate(flagged):
         table = _table(v.op)
         if table is not None:
-            found.setdefault((spec.id, table.key, _shape(v, table)), []).append(i)
+            found.setdefault((spec.id, _shape(v, table)), []).append(i)
     return {group[0]: group[1:] for group in found.values() if len(group) > 1}
 
 
 def _shape(v: Violation, table: ops.Name) -> str:
-    """The message with the names of what the finding touches masked."""
+    """The message with its table and the names of what the finding touches masked."""
     shape = v.message
-    for name in sorted(_names(v, table), key=len, reverse=True):
+    names = {*_names(v, table), str(table), table.key, table.name}
+    for name in sorted(names, key=len, reverse=True):
         shape = re.sub(rf"(?<![\w$]){re.escape(name)}(?![\w$])", "…", shape)
     return shape
 
@@ -58,24 +63,66 @@ def standing_for(v: Violation, others: Sequence[Violation]) -> Violation:
     """`v`, its message naming the lines and objects of `others`, covering their Ops."""
     table = _table(v.op)
     assert table is not None
+    one_table = all(_key(o) == table.key for o in others)
     line = _line(v)
     lines = list(dict.fromkeys(_line(o) for o in others if _line(o) != line))
-    names = list(dict.fromkeys(n for o in others for n in _names(o, table)))
-    what = f": {', '.join(names)}" if names else ""
-    if lines:
+    names = list(dict.fromkeys(n for o in others for n in _touched(o, one_table)))
+    what = f": {_listing(names)}" if names else ""
+    if len(lines) > _LISTED:
+        note = f"also {len(lines)} more statements (lines {lines[0]}–{lines[-1]}){what}"
+    elif lines:
         label = "line" if len(lines) == 1 else "lines"
         note = f"also {label} {', '.join(map(str, lines))}{what}"
     else:
-        note = f"also {', '.join(names)} in this statement" if names else ""
+        note = f"also {_listing(names)} in this statement" if names else ""
     notes = [note] if note else []
-    statements = len({(x.op.loc.line, x.op.loc.column) for x in (v, *others)})
-    if statements > 1 and v.rewrites and all(o.rewrites for o in others):
+    rewritten = _rewritten_again(v, others)
+    if len(rewritten) == 1:
+        [(again, times)] = rewritten.items()
         notes.append(
-            f"{table} is rewritten {statements} times, once per statement: one ALTER TABLE "
-            "with all these actions rewrites it once"
+            f"{again} is rewritten {times} times, once per statement: one ALTER TABLE with "
+            "all its actions rewrites it once"
+        )
+    elif rewritten:
+        times = ", ".join(f"{t} {n} times" for t, n in rewritten.items())
+        notes.append(
+            f"rewritten once per statement ({times}): one ALTER TABLE per table with all "
+            "its actions rewrites it once"
         )
     covers = tuple(dict.fromkeys((*v.covers, *(op for o in others for op in (o.op, *o.covers)))))
     return replace(v, message="; ".join([v.message, *notes]), covers=covers)
+
+
+def _touched(v: Violation, one_table: bool) -> list[str]:
+    """What a folded finding touches: names on its table, `table.name` across tables."""
+    table = _table(v.op)
+    assert table is not None
+    names = _names(v, table)
+    if one_table:
+        return names
+    return [f"{table}.{n}" for n in names] if names else [str(table)]
+
+
+def _listing(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:_LISTED])
+    return shown if len(items) <= _LISTED else f"{shown} and {len(items) - _LISTED} more"
+
+
+def _rewritten_again(v: Violation, others: Sequence[Violation]) -> dict[str, int]:
+    """Table key → statements that rewrite it, for the tables the group rewrites in more
+    than one statement (empty unless every finding reports a rewrite)."""
+    group = (v, *others)
+    if not all(x.rewrites for x in group):
+        return {}
+    statements: dict[str, set[tuple[int, int]]] = {}
+    for x in group:
+        statements.setdefault(_key(x), set()).add((x.op.loc.line, x.op.loc.column))
+    return {t: len(s) for t, s in statements.items() if len(s) > 1}
+
+
+def _key(v: Violation) -> str:
+    table = _table(v.op)
+    return table.key if table is not None else ""
 
 
 def _line(v: Violation) -> int:

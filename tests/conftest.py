@@ -39,3 +39,12 @@ def pg_server():  # type: ignore[no-untyped-def]
 def db(pg_server):  # type: ignore[no-untyped-def]
     with pg_server.database() as conn:
         yield conn
+
+
+@pytest.fixture
+def one_finding_per_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding off (migralint/folding.py): for tests of how each finding of a statement
+    is rendered, whose statements one rule would otherwise report as one finding."""
+    from migralint import folding
+
+    monkeypatch.setattr(folding, "groups", lambda flagged: {})

@@ -176,14 +176,18 @@ def test_whole_corpus_lints_without_a_traceback() -> None:
 
 def test_statistics_counts_findings_per_rule(tmp_path: Path) -> None:
     write_tree(
-        tmp_path, {"V1__a.sql": "DROP TABLE a;\nDROP TABLE b;\nALTER TABLE c DROP COLUMN d;\n"}
+        tmp_path,
+        {
+            "V1__a.sql": "DROP TABLE a;\nALTER TABLE c DROP COLUMN d;\n",
+            "V2__b.sql": "DROP TABLE b;\n",
+        },
     )
     code, out, _ = run("check", "--statistics", "--select", "destructive", str(tmp_path))
     assert code == 1
     assert out.splitlines() == [
         "     2  drop-table   error",
         "     1  drop-column  error",
-        "1 file linted: 3 errors",
+        "2 files linted: 3 errors",
     ]
 
 

@@ -35,17 +35,31 @@ def unfolded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(folding, "groups", no_groups)
 
 
-def test_three_rewrites_of_one_table_are_one_finding_naming_the_others() -> None:
-    found = judged(TYPES, "changing-column-type").findings
-    assert [(f.line, f.message.split(" from ")[0]) for f in found] == [
-        (3, "changing collection_shares.collection_id"),
-        (6, "changing files.owner_id"),
-    ]
-    shares = found[0].message
-    assert "also lines 4, 5: from_user_id, to_user_id" in shares
-    assert "collection_shares is rewritten 3 times" in shares
-    assert "one ALTER TABLE with all these actions rewrites it once" in shares
-    assert "also" not in found[1].message
+def test_one_rules_rewrites_in_one_migration_are_one_finding_naming_the_others() -> None:
+    [found] = judged(TYPES, "changing-column-type").findings
+    assert found.line == 3
+    assert found.message.startswith("changing collection_shares.collection_id from int")
+    assert (
+        "also lines 4, 5, 6: collection_shares.from_user_id, collection_shares.to_user_id, "
+        "files.owner_id" in found.message
+    )
+    assert "collection_shares is rewritten 3 times" in found.message
+    assert "one ALTER TABLE with all its actions rewrites it once" in found.message
+    assert "files is rewritten" not in found.message  # once: nothing to combine
+
+
+def test_past_the_listed_lines_a_folded_finding_counts_the_rest(tmp_path: Path) -> None:
+    tables = [f"t{i}" for i in range(40)]
+    (tmp_path / "1_create.up.sql").write_text(
+        "".join(f"CREATE TABLE {t} (id int);\n" for t in tables)
+    )
+    (tmp_path / "2_bigint.up.sql").write_text(
+        "".join(f"ALTER TABLE {t} ALTER COLUMN id TYPE bigint;\n" for t in tables)
+    )
+    [found] = judged(tmp_path, "changing-column-type").findings
+    assert found.line == 1
+    assert "also 39 more statements (lines 2–40): t1.id, t2.id" in found.message
+    assert found.message.endswith("t25.id and 14 more")
 
 
 def test_one_finding_names_every_index_built_on_the_table() -> None:
@@ -77,7 +91,7 @@ def test_a_suppression_silences_its_own_line_of_a_group(tmp_path: Path) -> None:
     found = judged(case, "changing-column-type").findings
     first = found[0]
     assert first.line == 5 and first.message.startswith("changing collection_shares.from_user_id")
-    assert "also line 6: to_user_id" in first.message
+    assert "also lines 6, 7: collection_shares.to_user_id, files.owner_id" in first.message
     assert "collection_id" not in first.message  # its cause is silenced, not folded in
 
 

@@ -162,6 +162,7 @@ def test_github_encoding_of_data_and_properties() -> None:
 
 def test_github_commands_carry_place_title_and_level_and_no_sql_can_forge_one(
     tmp_path: Path,
+    one_finding_per_statement: None,
 ) -> None:
     result = lint(tmp_path, {"1_x,y:z%.sql": HOSTILE, "2_t.sql": "CREATE TABLE t (id int);\n"})
     out = render("github", result, tmp_path)
@@ -295,7 +296,9 @@ def test_markdown_summarises_thousands_of_findings_under_the_comment_limit(
     assert markdown.size(small) < 5_000
 
 
-def test_markdown_puts_hostile_names_in_code_only(tmp_path: Path) -> None:
+def test_markdown_puts_hostile_names_in_code_only(
+    tmp_path: Path, one_finding_per_statement: None
+) -> None:
     name = "1_@octocat ![x](https:__e.org_p.png) <img src=x> `a``b` |c|.sql"
     result = lint(tmp_path, {name: HOSTILE + 'DROP TABLE "``` @octocat";\n'})
     out = render("markdown", result, tmp_path)

@@ -59,7 +59,9 @@ def test_text_output_escapes_forged_commands_and_terminal_sequences(
     assert "\\x1b]0;pwned\\x07y" in out and "\\u202etxt.exe" in out and "a\\rb" in out
 
 
-def test_json_output_escapes_the_same_names(tmp_path: Path) -> None:
+def test_json_output_escapes_the_same_names(
+    tmp_path: Path, one_finding_per_statement: None
+) -> None:
     write_tree(tmp_path, {"1_hostile.sql": HOSTILE})
     code, out = check("--format", "json", str(tmp_path))
     assert code == 1

@@ -3,6 +3,8 @@ for the next statement, diesel-guard's `-- safety-assured:start … end` blocks.
 
 from __future__ import annotations
 
+import re
+
 from helpers import REPO
 
 from migralint import directives
@@ -14,8 +16,14 @@ FIXTURE = REPO / "fixtures" / "sql" / "other_linters_directives.sql"
 
 
 def flagged_lines(*select: str) -> list[int]:
+    """The lines reported: each finding's own, and those a folded finding names
+    ("also lines 8, 15: …", migralint/folding.py)."""
     result = lint_paths([FIXTURE], Settings(select=select))
-    return sorted(f.line for f in result.findings)
+    lines = [f.line for f in result.findings]
+    for f in result.findings:
+        named = re.search(r"also lines? ([\d, ]+)", f.message)
+        lines += [int(n) for n in named[1].split(", ")] if named else []
+    return sorted(lines)
 
 
 def test_atlas_nolint_silences_its_statement_all_rules_or_the_named_check() -> None:
