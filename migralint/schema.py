@@ -117,6 +117,7 @@ class Catalog:
         # function name (lower-case, schema left out) → routine_volatile: is a default
         # calling it computed per row (None: cannot be told)
         self.functions: dict[str, bool | None] = {}
+        self.trigger_functions: set[str] = set()  # names, as above: RETURNS trigger
 
     # Questions rules ask
 
@@ -502,6 +503,10 @@ class Catalog:
     def _create_object(self, op: ops.CreateObject) -> None:
         if op.kind == "FUNCTION":
             self.functions[op.name.name.lower()] = self.function_volatility(op)
+            if op.returns_trigger:
+                self.trigger_functions.add(op.name.name.lower())
+            else:
+                self.trigger_functions.discard(op.name.name.lower())
         if op.kind == "TYPE" and op.enum_values:
             self.enums[op.name.key] = list(op.enum_values)
         elif op.kind == "MATERIALIZED VIEW":  # a relation no other session sees yet
@@ -511,6 +516,7 @@ class Catalog:
     def _drop_object(self, op: ops.DropObject) -> None:
         if op.kind == "FUNCTION":
             self.functions.pop(op.name.name.lower(), None)
+            self.trigger_functions.discard(op.name.name.lower())
         if op.kind == "TYPE":
             self.enums.pop(op.name.key, None)
         elif op.kind == "MATERIALIZED VIEW":
@@ -527,6 +533,9 @@ class Catalog:
     def _rename_object(self, op: ops.RenameObject) -> None:
         if op.kind == "FUNCTION" and op.name.name.lower() in self.functions:
             self.functions[op.new_name.lower()] = self.functions.pop(op.name.name.lower())
+        if op.kind == "FUNCTION" and op.name.name.lower() in self.trigger_functions:
+            self.trigger_functions.discard(op.name.name.lower())
+            self.trigger_functions.add(op.new_name.lower())
         if op.kind == "TYPE" and op.old_name is None:
             self._rename_column_types(op.name, op.new_name)
         if op.kind == "TYPE" and op.name.key in self.enums:

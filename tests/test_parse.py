@@ -839,7 +839,12 @@ def test_drops() -> None:
             "CREATE OR REPLACE FUNCTION s.touch() RETURNS trigger AS $$ BEGIN NEW.at = now(); "
             "RETURN NEW; END; $$ LANGUAGE plpgsql",
             CreateObject(
-                loc=LOC, kind="FUNCTION", name=N("touch", "s"), or_replace=True, language="plpgsql"
+                loc=LOC,
+                kind="FUNCTION",
+                name=N("touch", "s"),
+                or_replace=True,
+                language="plpgsql",
+                returns_trigger=True,
             ),
         ),
         (

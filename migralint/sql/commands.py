@@ -115,13 +115,16 @@ _SKIPPED = re.compile(SKIPPED, _F)
 _VOLATILITY = re.compile(r"\bIMMUTABLE\b|\bSTABLE\b|\bVOLATILE\b", re.IGNORECASE)
 _LANGUAGE = re.compile(r"\bLANGUAGE\b", re.IGNORECASE)
 _LANGUAGE_NAME = re.compile(r"\s*[\"']?(\w+)")
+_RETURNS_TRIGGER = re.compile(
+    r"\bRETURNS\s+(?:(?:pg_catalog|\"pg_catalog\")\.)?\"?(?:event_)?trigger\b", re.IGNORECASE
+)
 
 
-def _routine_clauses(text: str) -> dict[str, str | None]:
+def _routine_clauses(text: str) -> dict[str, str | bool | None]:
     """The volatility and language a CREATE FUNCTION states, read outside its quoted
-    body (a `BEGIN ATOMIC` body is SQL that names neither), and for a `LANGUAGE sql`
-    one what its calls are inlined as. The language may be quoted (`LANGUAGE 'sql'`,
-    `LANGUAGE "plpgsql"`)."""
+    body (a `BEGIN ATOMIC` body is SQL that names neither), whether it returns a trigger,
+    and for a `LANGUAGE sql` one what its calls are inlined as. The language may be
+    quoted (`LANGUAGE 'sql'`, `LANGUAGE "plpgsql"`)."""
     head = _SKIPPED.sub(lambda m: " " * len(m[0]), text)  # same length: same positions
     volatility = _VOLATILITY.search(head)
     keyword = _LANGUAGE.search(head)
@@ -131,6 +134,7 @@ def _routine_clauses(text: str) -> dict[str, str | None]:
         "volatility": volatility[0].lower() if volatility else "",
         "language": name,
         "inlined": routines.inlined(text) if name == "sql" else None,
+        "returns_trigger": bool(_RETURNS_TRIGGER.search(head)),
     }
 
 

@@ -302,6 +302,7 @@ class CreateObject(Op):
     # LANGUAGE sql: the expression its calls are inlined as (routines.inlined), "" when
     # PostgreSQL calls it as declared, None when its body is not read
     inlined: str | None = None
+    returns_trigger: bool = False  # CREATE FUNCTION … RETURNS trigger / event_trigger
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,7 +3,8 @@
 ## What it does
 Flags `ALTER FUNCTION`, `ALTER PROCEDURE` and `ALTER ROUTINE … RENAME TO` of a
 routine this migration did not create, unless the migration creates a routine under the old
-name again (a wrapper for release N-1).
+name again (a wrapper for release N-1), or the set's migrations created it `RETURNS
+trigger` (no query calls a trigger function, and its triggers follow the rename).
 
 ## Why is this bad?
 Release N-1 keeps calling the old name during the rollout and after a rollback of the
@@ -43,10 +44,16 @@ from migralint.sql.ops import RenameObject
     offline=False,  # harms release N-1 only, which an offline deploy does not run
 )
 def check(op: RenameObject, ctx: Context) -> Iterator[Violation]:
-    if op.kind in ("FUNCTION", "PROCEDURE", "ROUTINE"):
+    if op.kind in ("FUNCTION", "PROCEDURE", "ROUTINE") and not _trigger_function(op, ctx):
         yield from renamed_object(
             op,
             ctx,
             f"breaks release N-1, which still calls {op.name.name}",
             f"a {op.kind.lower()} named {op.name.name} that calls the renamed one",
         )
+
+
+def _trigger_function(op: RenameObject, ctx: Context) -> bool:
+    """True for a function the set's migrations created `RETURNS trigger`: no query can
+    call it, and its triggers follow the rename."""
+    return op.name.name.lower() in ctx.catalog.trigger_functions
