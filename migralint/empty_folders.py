@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from migralint.engine import LintResult
+from migralint.result import LintResult
 from migralint.sources.layout import CANDIDATE_SUFFIXES
 
 WHAT_IS_READ = (
