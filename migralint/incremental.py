@@ -99,7 +99,9 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
         work = _SetLint(linters)
         items = [(keyed[n], [jobs[i] for i in sets[n]]) for n in todo]
         sizes = [keyed[n].size for n in todo]
-        for n, results in zip(todo, ordered_map(work, items, sizes), strict=True):
+        dialects = {job.dialect for job in jobs}
+        done = ordered_map(work, items, sizes, prepare=lambda: _preload(dialects))
+        for n, results in zip(todo, done, strict=True):
             found[n] = results
     ordered: list[Result] = [None] * len(jobs)
     for members, results in zip(sets, found, strict=True):
@@ -113,6 +115,14 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
                     )
                 ordered[i] = (verdict, migration)
     return ordered
+
+
+def _preload(dialects: set[str]) -> None:
+    """Before the workers fork: the statement readers and sqlglot, which a run large
+    enough to share out reads some statement with, imported once instead of per worker."""
+    from migralint.sql.parse import preload
+
+    preload(dialects)
 
 
 @dataclass(frozen=True)
