@@ -23,7 +23,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -138,6 +137,8 @@ class Cache:
         try:
             self._prepare()
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only a run that writes pays for its import
+
             data = packed((entry, value))
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:

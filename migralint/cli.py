@@ -175,7 +175,6 @@ def check(
     --staged, the repository)."""
     from migralint import config as cfg
     from migralint.config import settings_for
-    from migralint.sources.git import GitError
     from migralint.terminal import interactive
 
     if since is not None and staged:
@@ -211,7 +210,7 @@ def check(
             result, rules = run.result, ruleset.rules
         else:
             settings, result, rules = _lint(targets, settings, rule_options, no_cache, watched)
-    except (cfg.ConfigError, GitError) as error:
+    except (cfg.ConfigError, _git_error()) as error:  # evaluated only when one is raised
         _fail(str(error))
     for notice in _never_run(targets, result):
         _notice(notice)
@@ -240,6 +239,13 @@ def _never_run(targets: Sequence[Path], result: LintResult) -> list[str]:
         for file in result.not_run
         if file.path.resolve() in given
     ]
+
+
+def _git_error() -> type[Exception]:
+    """GitError, from a module a run outside git need not import."""
+    from migralint.sources.git import GitError
+
+    return GitError
 
 
 def _lint(
