@@ -151,6 +151,24 @@ def test_fresh_files_keep_no_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert linted
 
 
+def test_a_liquibase_run_keeps_no_answer(
+    tmp_path: Path, settled_now: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its includes resolve against every folder above a changelog: not all watched."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "fixtures" / "layouts" / "liquibase", root)
+    (root / ".git").mkdir()
+    first = check(root, cache=tmp_path / "cache")
+    assert first.exit_code == 1
+    linted: list[object] = []
+    lint_paths = engine.lint_paths
+    monkeypatch.setattr(
+        engine, "lint_paths", lambda *a, **k: linted.append(a) or lint_paths(*a, **k)
+    )
+    assert check(root, cache=tmp_path / "cache").stdout == first.stdout
+    assert linted
+
+
 _PROBE = """
 import json, sys
 from migralint.cli import main
