@@ -233,6 +233,8 @@ def check(
 def _never_run(targets: Sequence[Path], result: LintResult) -> list[str]:
     """A notice for each file given by its own path that its tool's manifest never runs
     (not linted, and no finding says so)."""
+    if not result.not_run:  # the usual case: no given path need be resolved
+        return []
     given = {path.resolve() for path in targets if path.is_file()}
     return [
         f"{file.path}: not linted: its tool never runs it ({file.not_run})"
