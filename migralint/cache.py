@@ -23,14 +23,15 @@ import io
 import os
 import pickle
 import sys
-import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from migralint import __version__
 
 CACHE_DIR_ENV = "MIGRALINT_CACHE_DIR"
-FORMAT = "v1"  # bump when the layout of an entry changes
+FORMAT = "v2"  # bump when the layout of an entry changes
+SETTLED_SECONDS = 2.0  # past any file system's timestamp granularity
 _PACKAGE = Path(__file__).resolve().parent
 _SAFE = frozenset(
     [("builtins", n) for n in ("frozenset", "set", "tuple", "list", "dict", "slice")]
@@ -60,21 +61,48 @@ def key(*parts: bytes | str) -> str:
 @functools.cache
 def code_version(packs: Sequence[Path] = ()) -> str:
     """The key of the code that produces results: migralint's own modules, the built-in
-    rule pack, the configured `packs`, and the Python version; any edit changes it."""
+    rule pack, the configured `packs`, and the Python version; any edit changes it. A
+    module counts by its path and stat (an edit, checkout or install changes it), not
+    its bytes, which every start would read; by its bytes when it changed within
+    SETTLED_SECONDS (a same-size rewrite within one clock tick keeps the stat)."""
     from migralint.rulepack import builtin_pack
 
     folders = (_PACKAGE, builtin_pack(), *packs)
     parts: list[bytes | str] = [__version__, sys.version, FORMAT]
     for folder in folders:
-        for path in _sources(folder):
-            parts += [str(path), path.read_bytes()]
+        for path in _sources(os.fspath(folder)):
+            st = file_stat(path)
+            parts += [path, repr(st) if settled([st]) else Path(path).read_bytes()]
     return key(*parts)
 
 
-def _sources(folder: Path) -> Iterable[Path]:
-    if not folder.is_dir():
-        return ()
-    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+def _sources(folder: str) -> list[str]:
+    """The `.py` files under `folder`, sorted, not those of `__pycache__`."""
+    found: list[str] = []
+    for here, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if f != "__pycache__"]
+        found += (os.path.join(here, name) for name in files if name.endswith(".py"))
+    return sorted(found)
+
+
+Stat = tuple[int, int, int, int, int] | None  # size, mtime, ctime, inode, device; None: absent
+
+
+def file_stat(path: str | Path) -> Stat:
+    """(size, mtime, ctime, inode, device) of `path`, following symlinks: a write, a
+    replacement or a chmod changes one of them; None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+def settled(stats: Iterable[Stat], seconds: float = SETTLED_SECONDS) -> bool:
+    """Nothing changed within `seconds`: a later change must show in its stat (a file
+    rewritten within one tick of the clock, with the same size, would not)."""
+    newest = max((max(s[1], s[2]) for s in stats if s), default=0)
+    return newest < time.time_ns() - int(seconds * 1e9)
 
 
 class Cache:
@@ -94,7 +122,7 @@ class Cache:
             return None
         try:
             data = (self.root / entry[:2] / entry[2:]).read_bytes()
-            stored, value = _ValuesOnly(io.BytesIO(data)).load()
+            stored, value = unpacked(data)  # type: ignore[misc]
         except Exception:  # any damage to an entry is a miss, never an error
             return None
         return value if stored == entry else None
@@ -109,7 +137,9 @@ class Cache:
         try:
             self._prepare()
             target.parent.mkdir(parents=True, exist_ok=True)
-            data = pickle.dumps((entry, value), protocol=pickle.HIGHEST_PROTOCOL)
+            import tempfile  # only a run that writes pays for its import
+
+            data = packed((entry, value))
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -131,6 +161,16 @@ class Cache:
             if not marker.exists():
                 marker.write_text(text)
         self._ready = True
+
+
+def packed(value: object) -> bytes:
+    """`value` pickled, to keep inside an entry and unpickle (`unpacked`) only if asked for."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpacked(data: bytes) -> object:
+    """What `packed` made, built as an entry is (migralint's value types only)."""
+    return _ValuesOnly(io.BytesIO(data)).load()
 
 
 class _ValuesOnly(pickle.Unpickler):

@@ -24,8 +24,8 @@ from migralint.report import FORMATS
 
 if TYPE_CHECKING:
     from migralint.config import Settings
-    from migralint.engine import LintResult
     from migralint.progress import Progress
+    from migralint.result import LintResult
     from migralint.rule import RuleSpec
     from migralint.rulepack import RuleSet
 
@@ -174,10 +174,7 @@ def check(
     """Lint migration files and folders (default: the current folder; with --since or
     --staged, the repository)."""
     from migralint import config as cfg
-    from migralint.cache import Cache, cache_dir
-    from migralint.engine import lint_paths, settings_for
-    from migralint.rulepack import load_rules
-    from migralint.sources.git import GitError
+    from migralint.config import settings_for
     from migralint.terminal import interactive
 
     if since is not None and staged:
@@ -198,25 +195,22 @@ def check(
             alembic_render=alembic_render or None,
         )
         _notice(cfg.rule_paths_notice(settings))
-        ruleset = load_rules(settings.rule_paths)
+        rule_options = (select, ignore, extend_select, extend_ignore)
         if in_git:
             from migralint.release.check import lint_changed
             from migralint.release.pack import with_release_rules
+            from migralint.rulepack import load_rules
 
-            ruleset = with_release_rules(ruleset)
-        settings = _choose_rules(settings, ruleset, select, ignore, extend_select, extend_ignore)
-        # a git run lints only the changed files: a count of the whole tree would be wrong
-        with _progress(watched and not in_git) as progress:
-            if in_git:
-                run = lint_changed(list(paths), settings, ruleset, since=since, staged=staged)
-                for notice in run.notices:
-                    _notice(notice)
-                result = run.result
-            else:
-                cache = Cache(None if no_cache else cache_dir())
-                on_file = progress.update if progress is not None else None
-                result = lint_paths(targets, settings, ruleset, cache=cache, on_file=on_file)
-    except (cfg.ConfigError, GitError) as error:
+            ruleset = with_release_rules(load_rules(settings.rule_paths))
+            settings = _choose_rules(settings, ruleset, *rule_options)
+            # no progress bar: a count of the whole tree would be wrong for a git run
+            run = lint_changed(list(paths), settings, ruleset, since=since, staged=staged)
+            for notice in run.notices:
+                _notice(notice)
+            result, rules = run.result, ruleset.rules
+        else:
+            settings, result, rules = _lint(targets, settings, rule_options, no_cache, watched)
+    except (cfg.ConfigError, _git_error()) as error:  # evaluated only when one is raised
         _fail(str(error))
     for notice in _never_run(targets, result):
         _notice(notice)
@@ -229,7 +223,7 @@ def check(
             nl=False,
             err=fmt != "text" and not statistics,
         )
-    _report(result, fmt, statistics, color, ruleset.rules, summary=not watched)
+    _report(result, fmt, statistics, color, rules, summary=not watched)
     if watched:
         _closing_summary(result, time.monotonic() - started, color)
     # nothing changed since REF is a green run, not an empty folder
@@ -239,12 +233,54 @@ def check(
 def _never_run(targets: Sequence[Path], result: LintResult) -> list[str]:
     """A notice for each file given by its own path that its tool's manifest never runs
     (not linted, and no finding says so)."""
+    if not result.not_run:  # the usual case: no given path need be resolved
+        return []
     given = {path.resolve() for path in targets if path.is_file()}
     return [
         f"{file.path}: not linted: its tool never runs it ({file.not_run})"
         for file in result.not_run
         if file.path.resolve() in given
     ]
+
+
+def _git_error() -> type[Exception]:
+    """GitError, from a module a run outside git need not import."""
+    from migralint.sources.git import GitError
+
+    return GitError
+
+
+def _lint(
+    targets: list[Path],
+    settings: Settings,
+    rule_options: tuple[tuple[str, ...], ...],
+    no_cache: bool,
+    watched: bool,
+) -> tuple[Settings, LintResult, Sequence[RuleSpec]]:
+    """The run over `targets`: the last identical run's answer when nothing it looked
+    at changed (see migralint/rerun.py: no rule is loaded), else linted and kept."""
+    from migralint.cache import Cache, cache_dir
+    from migralint.rerun import Rerun
+    from migralint.rulepack import PackRules
+
+    cache = Cache(None if no_cache else cache_dir())
+    again = None
+    if cache.enabled and not settings.alembic_render:  # a render imports from anywhere
+        again = Rerun(cache, targets, settings, map(repr, rule_options))
+        answer = again.lookup()
+        if answer is not None:
+            return answer[0], answer[1], PackRules(answer[0].rule_paths)
+    from migralint.engine import lint_paths
+    from migralint.rulepack import load_rules
+
+    ruleset = load_rules(settings.rule_paths)
+    settings = _choose_rules(settings, ruleset, *rule_options)
+    with _progress(watched) as progress:
+        on_file = progress.update if progress is not None else None
+        result = lint_paths(targets, settings, ruleset, cache=cache, on_file=on_file)
+    if again is not None:
+        again.store(settings, result)
+    return settings, result, ruleset.rules
 
 
 def _choose_rules(
@@ -340,8 +376,7 @@ def list_rules(fmt: str, config: Path | None, load_rule_paths: bool | None) -> N
     """List every rule: id, category, default severity and what it flags."""
     import json
 
-    from migralint.config import ConfigError, rule_paths_notice
-    from migralint.engine import settings_for
+    from migralint.config import ConfigError, rule_paths_notice, settings_for
     from migralint.release.pack import with_release_rules
     from migralint.rulepack import load_rules
 

@@ -510,3 +510,15 @@ def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     if not isinstance(data[key], Mapping):
         raise ConfigError(f"{where}{key!r} must be a table")
     return data[key]
+
+
+def settings_for(
+    paths: Sequence[str | Path], config: Path | None = None, *, load_rule_paths: bool | None = None
+) -> Settings:
+    """Settings from the given file, or from the one found above the first path.
+
+    Its `rule_paths` are kept only when `load_rule_paths` (None: the environment, see
+    `config.trusting`) enables them; `config.rule_paths_notice` says what was left out.
+    """
+    found = config or find_config(Path(paths[0]) if paths else Path.cwd())
+    return trusting(load_settings(found) if found else Settings(), load_rule_paths)

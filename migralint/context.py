@@ -8,10 +8,10 @@ migralint/sql/facts.py) or here, on `FileInfo`, the migration's run context.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from migralint.config import Settings
+from migralint.fileinfo import FileInfo
 from migralint.postgres import lock_taken, other_locks
 from migralint.rule import Violation
 from migralint.schema import Catalog
@@ -20,35 +20,6 @@ from migralint.sql import ops
 from migralint.sql.statements import Comment
 
 T = TypeVar("T", bound=ops.Op)
-
-
-@dataclass(frozen=True, slots=True)
-class FileInfo:
-    """How the migration tool treats the file being linted."""
-
-    path: str
-    tool: str = "plain"
-    direction: str = "up"  # up | down | repeatable
-    dialect: str = "postgres"
-    transaction: str | None = None  # per-file | implicit | none | None (unknown)
-    fresh_install: bool = False
-    deployment: str = "online"  # online | offline: is the application running meanwhile
-    set_root: str = ""  # the folder of its migration set
-    # what says so; "" when migralint assumes it (see show_context)
-    transaction_reason: str = ""
-    fresh_reason: str = ""
-    deployment_reason: str = ""
-    phase: str | None = None  # expand | migrate | contract, from the phase marker
-    statements: int = 0  # how many statements the file holds
-    # an up file of a tool that pairs it with a down file: has it one (None: not such a
-    # file), and does its project write down files at all
-    has_down: bool | None = None
-    downs_written: bool = False
-
-    @property
-    def name(self) -> str:
-        """The file's name, without its folder."""
-        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 class Context:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from migralint.engine import LintResult
+from migralint.result import LintResult
 from migralint.sources.layout import CANDIDATE_SUFFIXES
 
 WHAT_IS_READ = (
@@ -19,12 +19,11 @@ WHAT_IS_READ = (
 
 def empty_folders(given: Sequence[Path], result: LintResult) -> list[Path]:
     """The given folders under which the run linted, skipped or reported no file."""
+    folders = [path for path in given if _is_folder(path)]
+    if not folders:  # files given (a hook's run): nothing to look for
+        return []
     found = {os.path.abspath(p) for p in _paths(result)}
-    return [
-        folder
-        for folder in given
-        if _is_folder(folder) and not any(_under(p, os.path.abspath(folder)) for p in found)
-    ]
+    return [f for f in folders if not any(_under(p, os.path.abspath(f)) for p in found)]
 
 
 def _paths(result: LintResult) -> Iterable[str]:

@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from migralint import __version__, directives, overlaps
 from migralint.cache import Cache
-from migralint.config import Settings, find_config, load_settings, trusting
+from migralint.config import Settings, settings_for
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
-from migralint.incremental import Job, Linters, Migrations, Verdict, lint_in_sets
+from migralint.incremental import Job, Linters, lint_in_sets
 from migralint.migration import Migration, Part, failure
 from migralint.overlaps import Flagged
 from migralint.problems import FileTooSlow, InputProblem
+from migralint.result import LintResult
 from migralint.rule import RuleSpec, Violation
 from migralint.rulepack import RuleSet, load_rules
 from migralint.run_context import file_context, path_matches
@@ -45,40 +46,6 @@ from migralint.sql.statements import Comment, Statement
 SUPPORTED_DIALECTS = ("postgres", "mysql", "sqlite", "cockroach")
 
 
-@dataclass
-class LintResult:
-    """Findings plus an account of every file: linted, or skipped and why; the
-    Migrations read and the rules run, so that formats never read a file."""
-
-    findings: list[Finding] = field(default_factory=list)
-    files_linted: int = 0
-    skipped: dict[str, str] = field(default_factory=dict)  # path → reason
-    missing: tuple[str, ...] = ()
-    unusable: tuple[tuple[str, str], ...] = ()  # given paths that cannot be used: (path, why)
-    sources: dict[str, str] = field(default_factory=dict)  # path → the text that was linted
-    contexts: list[FileInfo] = field(default_factory=list)  # how each migration runs
-    migrations: Migrations = field(default_factory=Migrations)  # every file linted, in order
-    rules: tuple[RuleSpec, ...] = ()  # the rules that judged them
-    not_run: tuple[MigrationFile, ...] = ()  # files their tool's manifest does not list
-
-    def fails(self, at: Severity = Severity.ERROR) -> bool:
-        return any(f.severity >= at for f in self.findings)
-
-    def add(self, verdict: Verdict, migration: Migration | Callable[[], Migration]) -> None:
-        """Account for one linted (or unreadable) migration: its verdict, and its
-        Migration (or how to load it from the cache)."""
-        linted = verdict.linted
-        self.migrations.append(migration)
-        self.findings.extend(linted.findings)
-        self.contexts.extend(verdict.contexts)
-        if verdict.text is not None:
-            self.sources[verdict.path] = verdict.text
-        if linted.unfinished:
-            self.skipped[verdict.path] = linted.unfinished
-        else:
-            self.files_linted += 1
-
-
 class Scope(Protocol):
     """Which files a run reports (`check --since/--staged`): a file it does not `include`
     is left out, one it does not `report` is replayed for context only, and what the
@@ -89,18 +56,6 @@ class Scope(Protocol):
     def reports(self, path: Path) -> bool: ...
 
     def unreleased(self, path: Path) -> bool: ...
-
-
-def settings_for(
-    paths: Sequence[str | Path], config: Path | None = None, *, load_rule_paths: bool | None = None
-) -> Settings:
-    """Settings from the given file, or from the one found above the first path.
-
-    Its `rule_paths` are kept only when `load_rule_paths` (None: the environment, see
-    `config.trusting`) enables them; `config.rule_paths_notice` says what was left out.
-    """
-    found = config or find_config(Path(paths[0]) if paths else Path.cwd())
-    return trusting(load_settings(found) if found else Settings(), load_rule_paths)
 
 
 def lint_paths(

@@ -235,7 +235,7 @@ class GitIgnore:
     def __init__(self, root: str | Path) -> None:
         self._root = os.path.abspath(root)
         top = _repository_top(self._root)
-        inherited = _read_patterns(_exclude_file(top), top) if top else []
+        inherited = _read_patterns(exclude_file(top), top) if top else []
         here = top or self._root
         for folder in _folders_between(here, self._root):
             inherited += _read_patterns(os.path.join(folder, ".gitignore"), folder)
@@ -291,7 +291,7 @@ def _folders_between(top: str, root: str) -> list[str]:
     return folders
 
 
-def _exclude_file(top: str) -> str:
+def exclude_file(top: str) -> str:
     """`info/exclude` of the repository's git folder (shared by its worktrees)."""
     git = os.path.join(top, ".git")
     if os.path.isfile(git):  # a worktree or submodule: `gitdir: <path>`

@@ -26,18 +26,16 @@ an internal error), keeps no results: its findings say why, and may not come nex
 
 from __future__ import annotations
 
-import functools
-import os
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
-from migralint.cache import Cache, code_version, key
+from migralint.cache import SETTLED_SECONDS, Cache, code_version, file_stat, key, settled
 from migralint.context import FileInfo
 from migralint.migration import Migration
 from migralint.parallel import ordered_map
+from migralint.result import Stored
 from migralint.schema import Catalog
 from migralint.sources.contents import DiskContents
 from migralint.sources.files import InputError
@@ -46,8 +44,6 @@ from migralint.sources.pairs import down_facts
 
 if TYPE_CHECKING:
     from migralint.engine import Linted, Linter
-
-SETTLED_SECONDS = 2.0  # past any file system's timestamp granularity
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,43 +79,6 @@ Result = tuple[Verdict, "Migration | Callable[[], Migration]"] | None  # None: o
 _Done = tuple[Verdict, "Migration | str"] | None
 
 
-class Migrations(Sequence[Migration]):
-    """The Migrations of a run, in order; those a cache hit answered are unpickled
-    when first asked for (a report never asks)."""
-
-    def __init__(self) -> None:
-        self._items: list[Migration | Callable[[], Migration]] = []
-
-    def append(self, item: Migration | Callable[[], Migration]) -> None:
-        self._items.append(item)
-
-    @overload
-    def __getitem__(self, index: int) -> Migration: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Migration]: ...
-    def __getitem__(self, index: int | slice) -> Migration | list[Migration]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        item = self._items[index]
-        if not isinstance(item, Migration):
-            item = self._items[index] = item()
-        return item
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __iter__(self) -> Iterator[Migration]:
-        return (self[i] for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return list(self) == list(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"Migrations({len(self)} files)"
-
-
 @dataclass(frozen=True)
 class Linters:
     """What the work needs: the linter with the rules, one without (for files only
@@ -140,7 +99,9 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
         work = _SetLint(linters)
         items = [(keyed[n], [jobs[i] for i in sets[n]]) for n in todo]
         sizes = [keyed[n].size for n in todo]
-        for n, results in zip(todo, ordered_map(work, items, sizes), strict=True):
+        dialects = {job.dialect for job in jobs}
+        done = ordered_map(work, items, sizes, prepare=lambda: _preload(dialects))
+        for n, results in zip(todo, done, strict=True):
             found[n] = results
     ordered: list[Result] = [None] * len(jobs)
     for members, results in zip(sets, found, strict=True):
@@ -148,9 +109,20 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
             if done is not None:
                 verdict, migration = done
                 if isinstance(migration, str):
-                    migration = functools.partial(_load, linters, migration, jobs[i])
+                    job, judged = jobs[i], linters.judged
+                    migration = Stored(
+                        linters.cache, migration, job.file, job.dialect, judged.settings, judged
+                    )
                 ordered[i] = (verdict, migration)
     return ordered
+
+
+def _preload(dialects: set[str]) -> None:
+    """Before the workers fork: the statement readers and sqlglot, which a run large
+    enough to share out reads some statement with, imported once instead of per worker."""
+    from migralint.sql.parse import preload
+
+    preload(dialects)
 
 
 @dataclass(frozen=True)
@@ -165,7 +137,7 @@ class _SetKeys:
 
     @classmethod
     def of(cls, linters: Linters, jobs: Sequence[Job]) -> _SetKeys:
-        stats = [_stat(job.file.path) for job in jobs]
+        stats = [file_stat(job.file.path) for job in jobs]
         size = sum(s[0] if s else 0 for s in stats)
         cache = linters.cache
         if not cache.enabled:  # no keys: nor a read of each file for them
@@ -181,7 +153,7 @@ class _SetKeys:
         if not (isinstance(files, tuple) and len(files) == len(jobs)):
             pairs = zip(named, jobs, strict=True)
             files = tuple(_file_key(linters, base, name, job) for name, job in pairs)
-            if by_stat and _settled(stats):
+            if by_stat and settled(stats, SETTLED_SECONDS):
                 cache.put(by_stat, files)
         if not all(files):
             return cls(None, files, size)
@@ -237,21 +209,6 @@ def _version_set_digest(root: Path) -> str:
         except OSError:
             parts += [str(path), "missing"]
     return key(*parts)
-
-
-def _stat(path: Path) -> tuple[int, int, int, int, int] | None:
-    """(size, mtime, ctime, inode, device): a change of the bytes changes one of them."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
-
-
-def _settled(stats: Sequence[tuple[int, int, int, int, int] | None]) -> bool:
-    """No file changed within SETTLED_SECONDS: a later change must show in its stat."""
-    newest = max((max(s[1], s[2]) for s in stats if s), default=0)
-    return newest < time.time_ns() - int(SETTLED_SECONDS * 1e9)
 
 
 class _SetLint:
@@ -320,9 +277,3 @@ def _hit(cache: Cache, keys: _SetKeys, jobs: int) -> list[_Done] | None:
         return None
     pairs = zip(verdicts, keys.files, strict=True)  # every entry is a str: `whole` is set
     return [(v, entry) if v is not None else None for v, entry in pairs]  # type: ignore[misc]
-
-
-def _load(linters: Linters, entry: str, job: Job) -> Migration:
-    """A Migration from the cache, or, if its entry was lost since, the file read again."""
-    found = linters.cache.get(entry)
-    return found if isinstance(found, Migration) else linters.judged.read(job.file, job.dialect)

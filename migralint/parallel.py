@@ -40,16 +40,21 @@ def ordered_map(
     *,
     jobs: int | None = None,
     serial_below: int | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> list[R]:
     """`[work(item) for item in items]`, shared among `jobs` processes when the `sizes`
     (bytes, one per item) add up to `serial_below` (default SERIAL_BELOW) or more and
     there is more than one item and core. The largest items start first so that no
     core waits on the last one. `work` is given to each worker once, when it starts,
-    and never pickled per item."""
+    and never pickled per item. `prepare()` runs here before the workers start (only
+    if they do): what it imports or builds, each forked worker inherits instead of
+    doing it again."""
     jobs = min(jobs or available_cores(), len(items))
     threshold = SERIAL_BELOW if serial_below is None else serial_below
     if jobs < 2 or sum(sizes) < threshold:
         return [work(item) for item in items]
+    if prepare is not None:
+        prepare()
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     results: list[R | None] = [None] * len(items)
     with _context().Pool(jobs, initializer=_Worker.start, initargs=(work, items)) as pool:

@@ -14,10 +14,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 from migralint.config import ConfigError, Settings, suggest
-from migralint.problems import InputProblem
-from migralint.rule import CATEGORIES, RuleSpec
+
+if TYPE_CHECKING:
+    from migralint.rule import RuleSpec
 
 
 def builtin_pack() -> Path:
@@ -30,6 +32,8 @@ def builtin_pack() -> Path:
 @functools.cache
 def load_pack(folder: Path) -> tuple[RuleSpec, ...]:
     """Every rule defined in the pack's modules, in path order."""
+    from migralint.rule import RuleSpec
+
     if not folder.is_dir():
         raise ConfigError(f"rule pack {folder} is not a folder")
     package = "migralint_pack_" + hashlib.sha1(str(folder).encode()).hexdigest()[:10]
@@ -74,6 +78,8 @@ class RuleSet:
 
     def resolve(self, name: str, where: str = "") -> list[RuleSpec]:
         """Rules a selector names: an id, an alias, a category, or ALL."""
+        from migralint.rule import CATEGORIES
+
         if name.upper() == "ALL":
             return list(self.rules)
         if name in CATEGORIES:
@@ -126,7 +132,31 @@ def load_rules(extra_packs: Sequence[Path] = ()) -> RuleSet:
     return RuleSet(tuple(rules))
 
 
+class PackRules(Sequence["RuleSpec"]):
+    """`load_rules(packs).rules`, loaded when first asked for: what a report of a run
+    answered from the cache is given, since most formats never ask."""
+
+    def __init__(self, packs: Sequence[Path] = ()) -> None:
+        self._packs = tuple(packs)
+
+    @functools.cached_property
+    def _rules(self) -> tuple[RuleSpec, ...]:
+        return load_rules(self._packs).rules
+
+    @overload
+    def __getitem__(self, index: int) -> RuleSpec: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RuleSpec]: ...
+    def __getitem__(self, index: int | slice) -> RuleSpec | Sequence[RuleSpec]:
+        return self._rules[index]
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
 def _about_inputs(spec: RuleSpec) -> bool:
+    from migralint.problems import InputProblem
+
     return all(issubclass(t, InputProblem) for t in spec.op_types)
 
 

@@ -49,3 +49,25 @@ def test_jobs_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert available_cores() == 3
     monkeypatch.setenv("MIGRALINT_JOBS", "zero")
     assert available_cores() >= 1
+
+
+_PREPARED: list[int] = []
+
+
+def _prepare() -> None:
+    _PREPARED.append(os.getpid())
+
+
+def _prepared_here(n: int) -> tuple[list[int], int]:
+    return list(_PREPARED), os.getpid()
+
+
+def test_what_prepare_builds_the_workers_inherit_and_a_serial_run_skips_it() -> None:
+    _PREPARED.clear()
+    ordered_map(_prepared_here, [1, 2], [10, 10], jobs=2, serial_below=100, prepare=_prepare)
+    assert _PREPARED == []  # no pool, nothing to prepare for
+    results = ordered_map(
+        _prepared_here, [1, 2, 3], [10] * 3, jobs=2, serial_below=0, prepare=_prepare
+    )
+    assert [os.getpid()] == _PREPARED  # once, here
+    assert all(seen == [os.getpid()] and pid != os.getpid() for seen, pid in results)

@@ -252,3 +252,36 @@ def test_a_rename_changes_only_the_column_references(
     from migralint.sql.references import rename_in_expression
 
     assert rename_in_expression(condition, old, new) == renamed
+
+
+@pytest.mark.parametrize(
+    ("condition", "old", "renamed"),
+    [
+        ('"A""b" > 0', 'A"b', "z > 0"),  # a doubled quote: not written as the name
+        ('"Mixed" > 0 AND MIXED > 1', "mixed", '"Mixed" > 0 AND z > 1'),  # folded case
+    ],
+)
+def test_a_rename_finds_names_written_otherwise(condition: str, old: str, renamed: str) -> None:
+    from migralint.sql.references import rename_in_expression
+
+    assert rename_in_expression(condition, old, "z") == renamed
+
+
+def test_a_rename_of_a_name_the_text_cannot_hold_parses_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A column renamed on a table re-parses only the indexes and checks that name it."""
+    from migralint.sql import references
+
+    def refuse(text: str) -> None:
+        raise AssertionError(f"parsed {text!r}")
+
+    monkeypatch.setattr(references, "_tree", refuse)
+    index = "CREATE INDEX i ON t (b, lower(email)) WHERE c > 0"
+    assert references.rename_in_index(index, "a", "z") == index
+    assert references.rename_index_columns(index, ("b", "lower(email)"), "a", "z") == (
+        "b",
+        "lower(email)",
+    )
+    assert references.rename_in_expression("c > 0", "a", "z") == "c > 0"
+    assert references.rename_index_table(index, "u", "v") == index

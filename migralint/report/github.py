@@ -7,10 +7,10 @@ own encoding: `%`, CR and LF in the message; also `:` and `,` in properties."""
 
 from __future__ import annotations
 
-from migralint.engine import LintResult
 from migralint.report.model import Entry, entries
 from migralint.report.options import ReportOptions
 from migralint.report.text import summary
+from migralint.result import LintResult
 
 _DATA = {"%": "%25", "\r": "%0D", "\n": "%0A"}
 _PROPERTY = {**_DATA, ":": "%3A", ",": "%2C"}

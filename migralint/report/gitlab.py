@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migralint.engine import LintResult
 from migralint.report.model import Entry, entries
 from migralint.report.options import ReportOptions
 from migralint.report.ruleinfo import help_uri
+from migralint.result import LintResult
 
 
 def render(result: LintResult, options: ReportOptions) -> str:

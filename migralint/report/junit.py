@@ -10,10 +10,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from migralint.engine import LintResult
 from migralint.report.escape import visible_xml
 from migralint.report.model import Entry, entries, place
 from migralint.report.options import ReportOptions
+from migralint.result import LintResult
 
 
 def render(result: LintResult, options: ReportOptions) -> str:

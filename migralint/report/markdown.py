@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from migralint.engine import LintResult
 from migralint.findings import Severity
 from migralint.report.escape import visible
 from migralint.report.model import entries
 from migralint.report.options import ReportOptions
 from migralint.report.text import Sources, details, plain
+from migralint.result import LintResult
 
 MARKER = "<!-- migralint report -->"
 TABLE_ROWS = 50  # rules listed before the rest are summed up in one row

@@ -7,11 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from migralint.engine import LintResult
 from migralint.findings import Finding, Severity
 from migralint.report.escape import uri_path, visible
 from migralint.report.fingerprint import fingerprints
 from migralint.report.options import ReportOptions
+from migralint.result import LintResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from migralint.report.options import ReportOptions
 
 if TYPE_CHECKING:
-    from migralint.engine import LintResult
+    from migralint.result import LintResult
 
 Render = Callable[["LintResult", ReportOptions], str]
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from migralint.engine import LintResult
 from migralint.findings import Severity
 from migralint.report.escape import visible, visible_lines
 from migralint.report.options import ReportOptions
-from migralint.rule import RuleSpec
-from migralint.ruledocs import parse_doc
+from migralint.result import LintResult
+
+if TYPE_CHECKING:  # a text report of a run answered from the cache loads no rule
+    from migralint.rule import RuleSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ def _info(rule_id: str, spec: RuleSpec | None, docs_url: str) -> RuleInfo:
     uri = help_uri(rule_id, docs_url)
     if spec is None:
         return RuleInfo(visible(rule_id), visible(rule_id), visible(rule_id), "", "", uri, None)
+    from migralint.ruledocs import parse_doc
+
     what = parse_doc(spec).sections.get("What it does", "") or spec.summary
     return RuleInfo(
         visible(rule_id),

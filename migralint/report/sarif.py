@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from migralint import __version__
-from migralint.engine import LintResult
 from migralint.report.model import LEVELS, Entry, entries
 from migralint.report.options import ReportOptions
 from migralint.report.ruleinfo import RuleInfo, rule_infos
+from migralint.result import LintResult
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from migralint.engine import LintResult
 from migralint.findings import Finding, Severity
 from migralint.report.escape import source_lines, visible, visible_width
 from migralint.report.options import ReportOptions
 from migralint.report.ruleinfo import doc_link
+from migralint.result import LintResult
 
 Style = Callable[[str, str], str]
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "help": "32"}

@@ -13,7 +13,7 @@ import functools
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -284,6 +284,15 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
     if isinstance(tree, (exp.Condition, exp.Alias)):
         return [ops.Unparsed.at(loc, "not a SQL statement")]
     return tree_ops(tree, loc, dialect)
+
+
+def preload(dialects: Iterable[str]) -> None:
+    """Import sqlglot, its readers for `dialects` and the modules that read its trees now
+    (before worker processes fork, so that each inherits them instead of importing them)."""
+    from migralint.sql import alter_table, assignments, references, sqlglot_ops  # noqa: F401
+
+    for dialect in dialects:
+        _sqlglot_dialect(dialect)
 
 
 @functools.cache

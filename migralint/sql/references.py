@@ -10,6 +10,8 @@ then forgets the constraint or index rather than keep one PostgreSQL dropped).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Iterator
 
 import sqlglot
@@ -20,11 +22,23 @@ from migralint.sql.names import identifier, quote
 from migralint.sql.normalise import normalise
 
 
+@functools.lru_cache(maxsize=1024)
 def _tree(text: str) -> exp.Expression | None:
+    """The text parsed, once (a rename asks for an index's keys and its statement, a
+    drop whether it reads the column): read-only to every caller."""
     try:
         return sqlglot.parse_one(normalise(text, "postgres"), read="postgres")
     except SqlglotError:
         return None
+
+
+def _may_name(text: str, name: str) -> bool:
+    """Can `text` refer to `name` (a folded identifier)? Only if it is written in it as a
+    word, in any case, unless escaped: `U&"…"`, or a quote doubled inside a quoted name.
+    A rename of a name the text cannot hold leaves it as it is, without parsing it."""
+    lowered = text.lower()
+    word = rf"(?<![\w$]){re.escape(name.lower())}(?![\w$])"
+    return "u&" in lowered or '"' in name or re.search(word, lowered) is not None
 
 
 def _columns(nodes: Iterable[exp.Expression | None]) -> Iterator[exp.Identifier]:
@@ -64,6 +78,8 @@ def _expression(text: str, clause: bool) -> tuple[list[exp.Identifier], int] | N
 def rename_in_expression(text: str, old: str, new: str, clause: bool = False) -> str:
     """A CHECK's condition (or with `clause`, a table constraint such as `EXCLUDE …`)
     with column `old` renamed `new`."""
+    if not _may_name(text, old):
+        return text
     found = _expression(text, clause)
     return text if found is None else _replaced(text, found[0], old, new, found[1])
 
@@ -104,6 +120,8 @@ def _index_names(statement: str) -> list[exp.Identifier] | None:
 
 def rename_in_index(statement: str, old: str, new: str) -> str:
     """A CREATE INDEX statement with column `old` renamed `new`."""
+    if not _may_name(statement, old):
+        return statement
     names = _index_names(statement)
     return statement if names is None else _replaced(statement, names, old, new)
 
@@ -119,6 +137,8 @@ def rename_index_columns(
 ) -> tuple[str, ...]:
     """An index's key `columns` (names, or expressions as SQL, one for each entry of the
     CREATE INDEX `statement`) with column `old` renamed `new`."""
+    if not any(_may_name(text, old) for text in (statement, *columns)):
+        return columns
     found = _index(statement)
     entries = found[1] if found else []
     if len(entries) != len(columns):
@@ -133,6 +153,8 @@ def rename_index_columns(
 
 def rename_index_table(statement: str, old: str, new: str) -> str:
     """A CREATE INDEX statement on table `old` (unqualified name) as one on `new`."""
+    if not _may_name(statement, old):
+        return statement
     found = _index(statement)
     table = found[0].args.get("table") if found else None
     names = [table.this] if isinstance(table, exp.Table) else []
