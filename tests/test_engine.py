@@ -17,9 +17,10 @@ DROPS = "DROP TABLE a;\nDROP TABLE b;\nDROP TABLE c;\n"
 def test_one_bad_statement_does_not_hide_the_others(tmp_path: Path) -> None:
     sql = "ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT;\n" + DROPS
     result = lint_tree(tmp_path, {"V1__x.sql": sql}, select=("syntax-error", "drop-table"))
-    assert rules_of(result) == ["syntax-error", "drop-table", "drop-table", "drop-table"]
-    error = result.findings[0]
+    assert rules_of(result) == ["syntax-error", "drop-table"]  # the drops fold into one
+    error, drops = result.findings
     assert error.line == 1 and error.column > 1
+    assert drops.line == 2 and "also lines 3, 4" in drops.message
 
 
 def test_syntax_error_points_inside_a_multiline_statement(tmp_path: Path) -> None:
