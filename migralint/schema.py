@@ -146,6 +146,18 @@ class Catalog:
         schema, _, name = created.table.key.rpartition(".")
         return ops.Name(name, schema or None)
 
+    def unique_already(self, table: ops.Name, columns: set[str], where: str | None) -> bool:
+        """True when a unique index the catalog knows on `table` covers some of `columns`
+        under the same predicate: the rows are unique on `columns` already, so a unique
+        index on them cannot fail on existing data."""
+        return any(
+            i.unique
+            and i.table.key == table.key
+            and set(i.columns) <= columns
+            and _predicate(i.where) == _predicate(where)
+            for i in self.index_definitions.values()
+        )
+
     def index_statements(self, table: ops.Name) -> str | None:
         """The table's indexes, UNIQUE and validated CHECK constraints as CREATE INDEX and
         ALTER TABLE … ADD CONSTRAINT statements, `;`-separated, as a plan's `--indexes`
@@ -642,3 +654,8 @@ _HANDLERS = {
     ops.AlterTypeAddValue: Catalog._add_enum_value,
     ops.RenameObject: Catalog._rename_object,
 }
+
+
+def _predicate(where: str | None) -> str:
+    """A partial index's WHERE, compared without case, spaces or parentheses."""
+    return re.sub(r"[\s()]+", "", where or "").lower()

@@ -3,7 +3,10 @@
 ## What it does
 Flags `CREATE UNIQUE INDEX` (or `ADD … UNIQUE` / `PRIMARY KEY`) on an existing table
 when a later statement of the same migration updates the indexed columns or deletes
-rows of that table: the clean-up runs after the index it is meant to enable.
+rows of that table: the clean-up runs after the index it is meant to enable. Not when a
+unique index the migrations created already covers some of those columns under the
+same predicate (a down re-creating the index its up replaced): the rows are unique
+already.
 
 ## Why is this bad?
 The index build checks the existing rows. If duplicates exist, which the later
@@ -46,11 +49,13 @@ def check(op: CreateIndex | AddConstraint, ctx: Context) -> Iterator[Violation]:
     if isinstance(op, CreateIndex):
         if not op.unique or index_already_exists(op, ctx.catalog):
             return
-        columns = set(op.columns)
+        columns, where = set(op.columns), op.where
     else:
         if op.constraint.kind not in ("unique", "primary_key") or op.constraint.using_index:
             return
-        columns = set(op.constraint.columns)
+        columns, where = set(op.constraint.columns), None
+    if ctx.catalog.unique_already(op.table, columns, where):
+        return
     candidates = [first_after(ctx, Delete, table_key, op.table.key)]
     candidates += [first_after(ctx, Update, _updated, (op.table.key, c)) for c in columns]
     first = min((p for p in candidates if p is not None), default=None)
