@@ -359,7 +359,7 @@ class Linter:
             names = {spec.id, *spec.aliases}
             if spec.id in per_file or directives.switched_off(names, suppressions):
                 continue
-            yield from ((spec, v) for v in violations)
+            yield from ((spec, overlaps.held_lock_cause(spec, v, ctx)) for v in violations)
 
     def _per_file_ignores(self, path: str) -> set[str]:
         ignored = {

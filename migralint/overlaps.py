@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from migralint import folding
+from migralint.checks.locking import held_by_earlier, work_under_lock
+from migralint.context import Context
 from migralint.rule import RuleSpec, Violation
 from migralint.sql import ops
 
@@ -130,6 +132,34 @@ OVERLAPS: tuple[Overlap, ...] = (
     ),
 )
 
+# A locking finding on a table an earlier statement of the transaction holds ACCESS
+# EXCLUSIVE on already (see held_lock_cause): the earlier statement's own locking
+# finding is the cause, and the later work only keeps its lock longer.
+OVERLAPS += tuple(
+    Overlap(
+        rule,
+        _OWN_LOCK_RULES,
+        CAUSE,
+        "the table is locked since an earlier statement of the transaction, whose own "
+        "locking finding is the cause: this statement's work keeps that lock held longer, "
+        "which the kept finding names",
+    )
+    for rule in sorted(_OWN_LOCK_RULES - {"require-concurrent-index-deletion"})
+)
+
+# An index a statement builds while the same statement rewrites its table: one lock,
+# one wait, the rewrite's finding says it.
+OVERLAPS += tuple(
+    Overlap(
+        rule,
+        frozenset({"adding-field-with-default", "adding-generated-column", "changing-column-type"}),
+        STATEMENT,
+        "the statement rewrites the table under ACCESS EXCLUSIVE, and builds the index "
+        "under that same lock: the rewrite's finding is the cause",
+    )
+    for rule in ("adding-primary-key", "adding-unique-constraint")
+)
+
 _BY_DROPPED: dict[str, list[Overlap]] = {}
 for _overlap in OVERLAPS:
     _BY_DROPPED.setdefault(_overlap.dropped, []).append(_overlap)
@@ -239,3 +269,19 @@ def _with_asides(v: Violation, asides: list[str]) -> Violation:
     if not asides:
         return v
     return replace(v, message="; ".join([v.message, *asides]))
+
+
+def held_lock_cause(spec: RuleSpec, v: Violation, ctx: Context) -> Violation:
+    """A locking finding (of `_OWN_LOCK_RULES`) on a table that an earlier statement of
+    the open transaction holds ACCESS EXCLUSIVE on: caused by that statement, and saying,
+    as an aside for its finding, what this one does under its lock."""
+    if spec.id not in _OWN_LOCK_RULES or v.caused_by is not None:
+        return v
+    held = held_by_earlier(v.op, ctx)
+    if held is None or _statement(held[1]) == _statement(v.op):
+        return v
+    if type(held[1]) is type(v.op):  # a repeat of the same change: folding's (folding.py)
+        return v
+    work = work_under_lock(v.op, ctx) or "changes it"
+    aside = f"then line {v.op.loc.line} {work} under this lock"
+    return replace(v, caused_by=held[1], aside=aside)
