@@ -67,7 +67,7 @@ class Context:
         if isinstance(op, ops.TableOp):
             return op.table
         if isinstance(op, ops.DropIndex):
-            return self.catalog.index_table(op.name)
+            return op.table or self.catalog.index_table(op.name)
         if isinstance(op, ops.Reindex) and op.target == "INDEX":
             return self.catalog.index_table(op.name)
         if isinstance(op, ops.Reindex) and op.target == "TABLE":

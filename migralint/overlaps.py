@@ -132,6 +132,13 @@ OVERLAPS: tuple[Overlap, ...] = (
     ),
 )
 
+# Locking findings whose whole cost, on a table already held, is holding it longer: not a
+# foreign key (it also locks the table it references), not a DROP INDEX (its own pair).
+_HELD_LOCK_WORK = _OWN_LOCK_RULES - {
+    "adding-foreign-key-constraint",
+    "require-concurrent-index-deletion",
+}
+
 # A locking finding on a table an earlier statement of the transaction holds ACCESS
 # EXCLUSIVE on already (see held_lock_cause): the earlier statement's own locking
 # finding is the cause, and the later work only keeps its lock longer.
@@ -144,7 +151,7 @@ OVERLAPS += tuple(
         "locking finding is the cause: this statement's work keeps that lock held longer, "
         "which the kept finding names",
     )
-    for rule in sorted(_OWN_LOCK_RULES - {"require-concurrent-index-deletion"})
+    for rule in sorted(_HELD_LOCK_WORK)
 )
 
 # An index a statement builds while the same statement rewrites its table: one lock,
@@ -272,10 +279,10 @@ def _with_asides(v: Violation, asides: list[str]) -> Violation:
 
 
 def held_lock_cause(spec: RuleSpec, v: Violation, ctx: Context) -> Violation:
-    """A locking finding (of `_OWN_LOCK_RULES`) on a table that an earlier statement of
+    """A locking finding (of `_HELD_LOCK_WORK`) on a table that an earlier statement of
     the open transaction holds ACCESS EXCLUSIVE on: caused by that statement, and saying,
     as an aside for its finding, what this one does under its lock."""
-    if spec.id not in _OWN_LOCK_RULES or v.caused_by is not None:
+    if spec.id not in _HELD_LOCK_WORK or v.caused_by is not None:
         return v
     held = held_by_earlier(v.op, ctx)
     if held is None or _statement(held[1]) == _statement(v.op):

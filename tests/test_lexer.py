@@ -216,7 +216,9 @@ def test_a_drop_hidden_after_a_meta_command_separator_is_flagged() -> None:
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
-def test_finding_positions_are_the_same_whatever_the_line_ends(newline: str) -> None:
+def test_finding_positions_are_the_same_whatever_the_line_ends(
+    newline: str, one_finding_per_statement: None
+) -> None:
     sql = newline.join(
         [
             "SELECT 1; -- one",

@@ -173,7 +173,7 @@ def test_the_engine_judges_whatever_front_end_is_registered(
 
 
 def test_reading_past_the_time_budget_judges_what_was_read_and_says_where_it_stopped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_finding_per_statement: None
 ) -> None:
     """Reading and judging get `time_budget` each: the statements read before the
     budget ran out are judged, and file-too-slow names the line reading reached."""
@@ -231,7 +231,9 @@ def test_a_file_given_alone_replays_the_earlier_ups_and_reads_no_down(tmp_path: 
     assert "changing-column-type" not in {f.rule for f in result.findings}
 
 
-def test_statements_inside_a_safety_assured_block_carry_its_suppression() -> None:
+def test_statements_inside_a_safety_assured_block_carry_its_suppression(
+    one_finding_per_statement: None,
+) -> None:
     """diesel-guard's `-- safety-assured:start … end` silences every rule on the
     statements between them; after the end, or after a start never closed, nothing."""
     fixture = REPO / "fixtures" / "sql" / "other_linters_directives.sql"

@@ -298,6 +298,7 @@ def _drop_index(a: _Args) -> list[ops.Op]:
             name=ops.Name(a.text("index_name") or "", schema),
             concurrently=a.flag("postgresql_concurrently"),
             if_exists=a.flag("if_exists"),
+            table=a.table() if a.site.batch is not None or a.has("table_name") else None,
         )
     ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterator
 
-from migralint.checks.file_index import before, created_object, last_before
+from migralint.checks.file_index import anywhere, before, created_object, last_before, table_key
 from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import rebuilds_indexes, type_change_rewrites
 from migralint.context import Context
@@ -29,9 +29,12 @@ class HeldLocks:
         self._ctx = ctx
 
     def _holds(self, table: ops.Name, op: ops.Op) -> bool:
-        """True when the lock `op` took on `table` keeps others out of a table in use."""
+        """True when the lock `op` took on `table` keeps others out of a table in use
+        (not one the migration drops: out of use, drop-table's finding)."""
         dropped = isinstance(op, ops.DropTable) and op.table.key == table.key
-        return not dropped and not self._ctx.is_new_table(table)
+        if dropped or self._ctx.is_new_table(table):
+            return False
+        return next(anywhere(self._ctx, ops.DropTable, table_key, table.key), None) is None
 
     def on(self, key: str) -> tuple[ops.Name, ops.Op] | None:
         """(table, the Op that took the lock) for the table with this key, if held."""

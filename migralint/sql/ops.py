@@ -272,6 +272,7 @@ class DropIndex(Op):
     concurrently: bool = False
     if_exists: bool = False
     cascade: bool = False
+    table: Name | None = None  # when the statement says (Alembic's `table_name=`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,6 +12,9 @@ When an earlier statement of the same transaction holds ACCESS EXCLUSIVE on its
 table, the drop waits for no one and blocks no one more until commit: that
 statement's finding, if it has one, stands for this one and says so (moved out of
 the transaction, the drop must become concurrent).
+A drop of an index whose table a later statement of the migration drops is not
+reported either: the DROP TABLE takes the same lock right after, and drop-table says
+what it costs (Alembic's autogenerate writes the index drops first).
 One DROP INDEX of several indexes is one finding naming them all.
 
 ## Why is this bad?
@@ -34,11 +37,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.advice import outside_transaction
+from migralint.checks.file_index import after, table_key
 from migralint.checks.grouping import listing, per_statement
 from migralint.checks.locking import held_by_earlier
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import DropIndex, Op
+from migralint.sql.ops import DropIndex, DropTable, Op
 
 
 @rule(
@@ -66,8 +70,8 @@ def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
         f"{how}; it cannot run in a transaction, so {outside_transaction(ctx.file.tool)}.",
         covers=found.ops,
         caused_by=taker,
-        aside=f"line {op.loc.line} drops {what} under this lock, which costs nothing more now; "
-        "moved out of this transaction, it must become DROP INDEX CONCURRENTLY",
+        aside=f"then line {op.loc.line} drops {what} under this lock (nothing more now; out "
+        "of this transaction, DROP INDEX CONCURRENTLY)",
     )
 
 
@@ -79,5 +83,7 @@ def _locking(op: DropIndex, ctx: Context) -> tuple[str, Op | None] | None:
     table = ctx.target_table(op)
     if op.concurrently or (table is not None and ctx.is_new_table(table)) or ctx.drops_nothing(op):
         return None
+    if table is not None and next(after(ctx, DropTable, table_key, table.key), None):
+        return None  # the table goes next, under the same lock: drop-table's finding
     held = held_by_earlier(op, ctx)
     return str(op.name), held[1] if held else None
