@@ -262,3 +262,14 @@ def test_set_schema() -> None:
     assert flagged("CREATE TABLE o (id int); ALTER TABLE o SET SCHEMA b;", "set-schema") == []
     bridged = "ALTER TABLE o SET SCHEMA b; CREATE VIEW o AS SELECT * FROM b.o;"
     assert flagged(bridged, "set-schema") == []
+
+
+def test_a_table_whose_rows_were_copied_first_is_not_said_to_lose_its_data() -> None:
+    from helpers import REPO
+
+    from migralint.engine import lint_paths
+
+    case = REPO / "fixtures" / "sql" / "drop-table" / "flagged_rows_copied_first"
+    [found] = [f for f in lint_paths([case]).findings if f.rule == "drop-table"]
+    assert "deletes" not in found.message and "breaks release N-1" in found.message
+    assert "copied into event_logs on line 1: the data lives on there" in found.message

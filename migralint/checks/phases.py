@@ -153,6 +153,21 @@ def _tables_read(op: ops.Insert | ops.CreateTable) -> Each:
     return Each(op.loc.facts.reads)
 
 
+def copied_into(op: ops.DropTable, ctx: Context) -> ops.Insert | None:
+    """The earlier INSERT … SELECT of this migration that copies rows of the table `op`
+    drops into another table, if one does: the data lives on there."""
+    for position in _reading(ctx, ops.Insert, op.table.name):
+        insert = ctx.file_ops[position]
+        if (
+            position < ctx.position
+            and isinstance(insert, ops.Insert)
+            and insert.from_query
+            and insert.table.key != op.table.key
+        ):
+            return insert
+    return None
+
+
 def _reading(ctx: Context, op_type: type[ops.Op], name: str) -> list[int]:
     """Where the Ops of `op_type` stand whose statement reads the table `name` (FROM or JOIN)."""
     return file_index(ctx).positions(op_type, _tables_read, name.lower())

@@ -8,7 +8,8 @@ and fills (`CREATE TABLE … AS SELECT`, `SELECT … INTO`, or `CREATE TABLE` th
 `INSERT`) is redefined, not lost, and is not flagged.
 
 ## Why is this bad?
-The data is gone for good: a rollback of the code cannot bring it back. During the
+The data is gone for good: a rollback of the code cannot bring it back (unless the
+migration copied its rows into another table first, which the finding then says). During the
 rollout, release N-1 still reads and writes the table and fails on every query.
 
 ## Example
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from migralint.advice import plan_command
 from migralint.checks.destructive import refilled_under_its_name, removal_planned
 from migralint.checks.grouping import per_statement
+from migralint.checks.phases import copied_into
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropTable, Name
@@ -51,10 +53,18 @@ def check(op: DropTable, ctx: Context) -> Iterator[Violation]:
     if not found:
         return
     names = ", ".join(str(t) for t in found)
-    what = f"table {names} deletes its" if len(found) == 1 else f"tables {names} deletes their"
+    copy = copied_into(op, ctx) if len(found) == 1 else None
+    if copy is not None:
+        message = (
+            f"dropping table {names} breaks release N-1, which still uses it (its rows were "
+            f"copied into {copy.table} on line {copy.loc.line}: the data lives on there)"
+        )
+    else:
+        what = f"table {names} deletes its" if len(found) == 1 else f"tables {names} deletes their"
+        message = f"dropping {what} data and breaks release N-1, which still uses it"
     yield ctx.finding(
         op,
-        f"dropping {what} data and breaks release N-1, which still uses it",
+        message,
         "Remove every use of the table from the code and ship that release first; then drop "
         "the table in a later migration marked `-- migralint: phase=contract`. "
         f"`{plan_command('drop-table', op.table)}` writes both steps.",
