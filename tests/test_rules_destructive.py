@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import lint_tree
+from helpers import REPO, lint_tree
 
 from migralint.config import Settings
-from migralint.engine import lint_text
+from migralint.engine import lint_paths, lint_text
 
 
 def flagged(sql: str, rule: str, **settings: object) -> list[str]:
@@ -265,10 +265,6 @@ def test_set_schema() -> None:
 
 
 def test_a_table_whose_rows_were_copied_first_is_not_said_to_lose_its_data() -> None:
-    from helpers import REPO
-
-    from migralint.engine import lint_paths
-
     case = REPO / "fixtures" / "sql" / "drop-table" / "flagged_rows_copied_first"
     [found] = [f for f in lint_paths([case]).findings if f.rule == "drop-table"]
     assert "deletes" not in found.message and "breaks release N-1" in found.message
