@@ -37,9 +37,11 @@ def test_lock_rules_fire_on_an_existing_table() -> None:
     """
     assert rules_in(sql, assume_in_transaction=True) == [
         "require-concurrent-index-creation",
-        "constraint-missing-not-valid",
-        "setting-not-null",
+        "constraint-missing-not-valid",  # and the SET NOT NULL's scan under its lock
     ]
+    [*_, check] = lint_text(sql, Settings(assume_in_transaction=True, ignore=("idempotency",)))
+    assert "then line 5 scans orders under this lock" in check.message
+    assert rules_in(sql, assume_in_transaction=False)[-1] == "setting-not-null"  # on its own
 
 
 def test_set_not_null_after_a_validated_check_is_safe_from_pg12() -> None:
