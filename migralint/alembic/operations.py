@@ -184,8 +184,26 @@ def _add_column(a: _Args) -> list[ops.Op]:
     if not isinstance(node, ast.Call) or column is None:
         raise _Missing("the column is not a literal `sa.Column(…)`")
     loc, table = a.site.loc, a.table()
+    column = schema_items.as_added(column, node, a.site.scope)
     add = ops.AddColumn(loc=loc, table=table, column=column, if_not_exists=a.flag("if_not_exists"))
-    return [add, *schema_items.column_index(node, column, table, loc, a.site.scope)]
+    return [
+        add,
+        *schema_items.column_index(node, column, table, loc, a.site.scope),
+        *_unread_keys(a.site, [node]),
+    ]
+
+
+def _unread_keys(site: Site, columns: list[ast.expr]) -> list[ops.Op]:
+    """An UnresolvedCall when one of the `sa.Column(…)`s adds a foreign key whose target
+    is not known statically: the rest of the call is read, the key is not."""
+    unread = any(
+        isinstance(c, ast.Call)
+        and schema_items.callee(c) == "Column"
+        and schema_items.unread_foreign_keys(c, site.scope)
+        for c in columns
+    )
+    reason = "a foreign key's target is not a literal string: that key was not checked"
+    return [_unresolved(site, reason)] if unread else []
 
 
 def _drop_column(a: _Args) -> list[ops.Op]:
@@ -262,7 +280,7 @@ def _create_table(a: _Args) -> list[ops.Op]:
         constraints=tuple(constraints),
         if_not_exists=a.flag("if_not_exists"),
     )
-    return [create, *indexes]
+    return [create, *indexes, *_unread_keys(a.site, a.extra)]
 
 
 def _drop_table(a: _Args) -> list[ops.Op]:

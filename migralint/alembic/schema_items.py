@@ -166,9 +166,9 @@ def column(node: ast.Call, scope: Scope) -> ops.Column | None:
         constraints.append(ops.Constraint("primary_key", columns=(name,)))
     if scope.value(kw.get("unique")) is True and not _indexed(node, scope):
         constraints.append(ops.Constraint("unique", columns=(name,)))  # else a UNIQUE index
-    for item in rest:
-        if isinstance(item, ast.Call) and callee(item) == "ForeignKey" and item.args:
-            target = scope.text(item.args[0]) or ""
+    for item in _foreign_keys(rest):
+        target = scope.text(item.args[0])
+        if target is not None:  # else left out: see unread_foreign_keys
             fk = ops.Constraint("foreign_key", columns=(name,), references=_reference(target))
             constraints.append(fk)
     return ops.Column(
@@ -179,6 +179,17 @@ def column(node: ast.Call, scope: Scope) -> ops.Column | None:
         identity=any(callee(item) == "Identity" for item in rest),
         constraints=tuple(constraints),
     )
+
+
+def _foreign_keys(items: list[ast.expr]) -> list[ast.Call]:
+    return [i for i in items if isinstance(i, ast.Call) and callee(i) == "ForeignKey" and i.args]
+
+
+def unread_foreign_keys(node: ast.Call, scope: Scope) -> bool:
+    """Whether an `sa.Column(…)` names a foreign key whose target is not known
+    statically (`sa.ForeignKey(column.replace(…))` of a value not read): `column()`
+    leaves that key out."""
+    return any(scope.text(fk.args[0]) is None for fk in _foreign_keys(node.args[1:]))
 
 
 def column_index(
@@ -247,6 +258,15 @@ def strings(nodes: list[ast.expr], scope: Scope) -> tuple[str, ...]:
 
 
 _SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def as_added(column: ops.Column, node: ast.Call, scope: Scope) -> ops.Column:
+    """The column as `op.add_column` renders it: `primary_key=True` gives NOT NULL (and,
+    for an integer column SQLAlchemy autoincrements, SERIAL / BIGSERIAL: a sequence
+    default that fills every row) but no PRIMARY KEY constraint."""
+    (serial,) = with_serial_key([column], [], [node], scope)
+    kept = tuple(k for k in serial.constraints if k.kind != "primary_key")
+    return replace(serial, constraints=kept)
 
 
 def with_serial_key(

@@ -184,6 +184,10 @@ class Scope:
             return self.value(node.args[0], depth)
         if name in _SAME_TEXT and isinstance(func, ast.Attribute):  # text(…).bindparams(…)
             return self.value(func.value, depth)
+        if name in _STRING_METHODS and isinstance(func, ast.Attribute):
+            return _string_method(name, self.value(func.value, depth), node, depth, self)
+        if name in _ORDERINGS and isinstance(func, ast.Name) and len(node.args) == 1:
+            return _ordered(name, self.value(node.args[0], depth), node)
         if name == "split" and isinstance(func, ast.Attribute) and len(node.args) <= 1:
             text = self.value(func.value, depth)
             sep = self.value(node.args[0], depth) if node.args else None
@@ -201,6 +205,39 @@ class Scope:
             except (IndexError, KeyError, ValueError):
                 return UNRESOLVED
         return UNRESOLVED
+
+
+# str methods whose result is known from the string and literal arguments
+_STRING_METHODS = frozenset({"replace", "lower", "upper", "strip", "lstrip", "rstrip"})
+# builtins that give a sequence's items in a known order: `for t in reversed(TABLES)`
+_ORDERINGS = frozenset({"reversed", "sorted", "list", "tuple"})
+
+
+def _string_method(name: str, text: object, node: ast.Call, depth: int, scope: Scope) -> object:
+    """`column.replace("_", ".")`, `name.lower()`: the string it returns."""
+    args = [scope.value(a, depth) for a in node.args]
+    if not isinstance(text, str) or node.keywords or not all(isinstance(a, str) for a in args):
+        return UNRESOLVED
+    try:
+        return getattr(text, name)(*args)
+    except TypeError:  # the wrong number of arguments
+        return UNRESOLVED
+
+
+def _ordered(name: str, items: object, node: ast.Call) -> object:
+    """`reversed(TABLES)`, `sorted(TABLES)`, `list(TABLES)`: the items in that order (a
+    dict gives its keys, as iterating it does)."""
+    if node.keywords or not isinstance(items, (tuple, dict)):
+        return UNRESOLVED
+    found = tuple(items)
+    if name == "reversed":
+        return found[::-1]
+    if name == "sorted":
+        try:
+            return tuple(sorted(found))  # type: ignore[type-var]
+        except TypeError:  # items that do not compare
+            return UNRESOLVED
+    return found
 
 
 _DICT_VIEWS = frozenset({"items", "keys", "values"})

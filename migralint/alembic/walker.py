@@ -90,6 +90,7 @@ class Walker:
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
         self.op_names = frozenset({"op", *_imported_op_names(module)})
         self._outside = ""  # why the Ops from here on run outside the transaction
+        self._runs: dict[tuple[int, int], tuple[frozenset[str], int]] = {}
 
     def function(self, name: str) -> list[Emitted]:
         """The Ops of module-level function `name` ([] when it is not defined)."""
@@ -231,14 +232,14 @@ class Walker:
             loc = self.source.location(call)
             inlined, scope = self._inlined(call, frame.scope)
             site = Site(inlined, method, loc, scope, self.dialect, self.pg_version, batch)
-            for op in operation_ops(site):
+            for op in self._run(operation_ops(site)):
                 yield Emitted(op, frame.autocommit)
         elif method == "execute" and call.args:
             loc = self.source.location(call)
             found = executed(call.args[0], frame.scope, loc, self.dialect)
             if found is None:
                 found = [UnreadWrite(loc=loc, call=self.source.segment(func))]
-            for op in found:
+            for op in self._run(found):
                 yield Emitted(op, frame.autocommit)
         elif method == "commit" and not call.args and not self._joins(target, frame):
             text = self.source.segment(func)
@@ -246,6 +247,19 @@ class Walker:
         elif _writes_rows(call):
             loc = self.source.location(call)
             yield Emitted(UnreadWrite(loc=loc, call=self.source.segment(func)), frame.autocommit)
+
+    def _run(self, found: list[ops.Op]) -> list[ops.Op]:
+        """The Ops of one run of a call, numbered as a statement of its own when the
+        call ran before (in a loop, a helper called again) on other tables: rules then
+        judge, and name, each table's run apart; runs on the same table stay one."""
+        if not found:
+            return found
+        at = (found[0].loc.line, found[0].loc.column)
+        tables = frozenset(op.table.key for op in found if isinstance(op, ops.TableOp))
+        last = self._runs.get(at)
+        number = 0 if last is None else last[1] + (last[0] != tables)
+        self._runs[at] = (tables, number)
+        return [replace(op, loc=replace(op.loc, execution=number)) for op in found]
 
     def _given_op_elsewhere(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
         """A call made for its effect (its value unused) to a function the walker does

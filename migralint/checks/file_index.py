@@ -125,7 +125,7 @@ def last_before(
 def statement_run(ctx: Context) -> range:
     """Positions of the Ops read from the same statement as the current one (a DROP
     TABLE of several tables, an ALTER TABLE of several actions): consecutive, at one
-    start line and column."""
+    start line and column, in one run of it (`Location.execution`)."""
     ops_ = ctx.file_ops
     at = _start(ops_[ctx.position])
     first = last = ctx.position
@@ -162,8 +162,8 @@ def _last(found: list[int], end: int) -> int:
     return found[k - 1] if k else -1
 
 
-def _start(op: ops.Op) -> tuple[int, int]:
-    return op.loc.line, op.loc.column
+def _start(op: ops.Op) -> tuple[int, int, int]:
+    return op.loc.line, op.loc.column, op.loc.execution
 
 
 # Keys several checks look Ops up by

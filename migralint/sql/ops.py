@@ -38,6 +38,9 @@ class Location:
     end_column: int
     statement: str = field(default="", repr=False, compare=False)
     facts: StatementFacts = field(default=NO_FACTS, repr=False, compare=False)
+    # Which run of the statement, when a front end repeats one on other objects (an
+    # Alembic call in a loop or in a helper called again): each run is a statement.
+    execution: int = field(default=0, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
