@@ -324,7 +324,7 @@ class Linter:
 
     def _wrapped(self, info: FileInfo) -> bool:
         """Does the tool run this file inside one transaction?"""
-        if info.transaction == "per-file":
+        if info.transaction in ("per-file", "per-run"):  # per-run: one for every file run
             return True
         if info.transaction == "implicit":  # one multi-statement query: a single one is bare
             return info.statements > 1

@@ -14,7 +14,7 @@ class FileInfo:
     tool: str = "plain"
     direction: str = "up"  # up | down | repeatable
     dialect: str = "postgres"
-    transaction: str | None = None  # per-file | implicit | none | None (unknown)
+    transaction: str | None = None  # per-file | per-run | implicit | none | None (unknown)
     fresh_install: bool = False
     deployment: str = "online"  # online | offline: is the application running meanwhile
     set_root: str = ""  # the folder of its migration set
@@ -28,6 +28,7 @@ class FileInfo:
     # file), and does its project write down files at all
     has_down: bool | None = None
     downs_written: bool = False
+    graph: str = ""  # the set's revision graph, for a tool that has one ("1 head")
 
     @property
     def name(self) -> str:

@@ -24,6 +24,7 @@ from migralint.sources.pairs import down_facts
 
 _MODES = {
     "per-file": "one transaction per file",
+    "per-run": "one transaction for all the files a run applies",
     "implicit": "one multi-statement query (an implicit transaction; one statement runs bare)",
     "none": "no transaction",
 }
@@ -110,6 +111,8 @@ def _block(
     if not infos:
         return "\n".join(lines) + "\n\n"
     lines += _grouped("dialect", infos, root, lambda i: i.dialect)
+    graphs = [i for i in infos if i.graph]
+    lines += _grouped("graph", graphs, root, lambda i: i.graph) if graphs else []
     lines += _grouped("transaction", infos, root, lambda i: _transaction(i, settings))
     fresh = [i for i in infos if i.fresh_install]
     if fresh:
@@ -146,7 +149,8 @@ def _transaction(info: FileInfo, settings: Settings) -> str:
         return f"{_MODES[info.transaction]}: {info.transaction_reason}"
     if settings.assume_in_transaction:
         return f"{_MODES['per-file']}: config: assume_in_transaction = true"
-    return f"{_MODES['none']} (assumed: the layout does not say; {_SET_TRANSACTION})"
+    why = info.transaction_reason or "the layout does not say"
+    return f"{_MODES['none']} (assumed: {why}; {_SET_TRANSACTION})"
 
 
 def _fresh(info: FileInfo) -> str:

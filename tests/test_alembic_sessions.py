@@ -47,7 +47,7 @@ def test_a_commit_sent_as_sql_is_one_finding_and_ends_the_transaction() -> None:
     assert _RULE in rules
     assert not rules & {"transaction-in-wrapped-file", "concurrent-index-in-transaction"}
     after = {i.transaction for i in result.contexts if i.path.endswith("i9_raw_commit_first.py")}
-    assert after == {"per-file", "none"}
+    assert after == {"per-run", "none"}
 
 
 @pytest.mark.parametrize(

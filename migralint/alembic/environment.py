@@ -1,7 +1,10 @@
 """What a project's `env.py` says about how revisions run, read statically.
 
-`context.configure(transaction_per_migration=True)` gives each revision its own
-transaction, `transactional_ddl=False` runs them without one; timeouts set in `env.py`
+`alembic upgrade` runs every pending revision in one transaction;
+`context.configure(transaction_per_migration=True)` gives each revision its own,
+`transactional_ddl=False` too; on the connection the caller hands env.py
+(`config.attributes["connection"]`, read in env.py or in the project's function it
+hands `context` to) the caller decides; timeouts set in `env.py`
 (`SET lock_timeout …`, `-c lock_timeout=…` in connect options) hold for every
 revision. Without an `env.py` (or a setting in it), Alembic's defaults apply.
 
@@ -14,13 +17,13 @@ scripts, unless `env.py` replaces that URL at run time (`set_main_option(
 from __future__ import annotations
 
 import ast
-import configparser
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from migralint.alembic.imports import imported_module
+from migralint.alembic.ini import ini_option
 from migralint.sources.files import InputError, read_file
 from migralint.sql import ops
 
@@ -30,7 +33,6 @@ _TIMEOUT = re.compile(
     re.IGNORECASE,
 )
 _ENV_SIZE = 1 << 20
-_INI_LEVELS = 4  # how far above the version folder alembic.ini may be
 NESTING = 3  # how far below a `versions` folder a revision's folder may be
 # SQLAlchemy URL schemes (before `+driver`) → migralint's dialects.
 _SCHEMES = {
@@ -56,16 +58,24 @@ class Environment:
     # the line of its `context.configure(connection=…)` call (else another `configure`,
     # else `run_migrations`): where it starts running the revisions
     runs_at: int = 1
+    connection_from_caller: bool = False  # configure(connection=config.attributes[…])
 
-    def transaction(self, dialect: str) -> tuple[str, str]:
-        """(transaction mode, what says so) for a revision of this project.
+    def transaction(self, dialect: str) -> tuple[str | None, str]:
+        """(transaction mode, what says so) for a revision of this project; None when
+        the caller decides (env.py runs on the connection it is handed).
 
-        Alembic runs every revision inside a connection transaction: one for the whole
-        upgrade when the dialect has transactional DDL (and env.py does not ask for one
-        per revision), else one per revision. What that transaction covers is the
-        database's business: MySQL commits each DDL statement implicitly.
+        Alembic runs every revision inside a connection transaction: one for every
+        revision `alembic upgrade` applies when the dialect has transactional DDL (and
+        env.py does not ask for one per revision), else one per revision. What that
+        transaction covers is the database's business: MySQL commits each DDL
+        statement implicitly.
         """
         where = self.path.name if self.path else "env.py"
+        if self.connection_from_caller:
+            return None, (
+                f"{where} runs on the connection its caller hands it (config.attributes): "
+                "the caller decides whether that is in a transaction (AUTOCOMMIT or not)"
+            )
         if dialect == "mysql":
             return "none", "alembic on MySQL: each DDL statement commits implicitly"
         if self.transaction_per_migration:
@@ -75,7 +85,10 @@ class Environment:
                 f"{where}: transactional_ddl=False: alembic runs each revision in its own "
                 "transaction"
             )
-        return "per-file", "alembic runs the upgrade in one transaction"
+        return "per-run", (
+            "alembic upgrade, on transactional DDL (transaction_per_migration=True in "
+            f"{where} would give each revision its own)"
+        )
 
     def sets(self, name: str) -> bool:
         """Whether env.py sets the timeout `name` to a non-zero value for every revision."""
@@ -125,7 +138,10 @@ def read_environment(path: Path) -> Environment:
     timeouts: list[tuple[str, str, int]] = []
     urls = _Urls()
     runs_at: dict[str, int] = {}
-    for node in ast.walk(tree):
+    caller = False
+    nodes = [*ast.walk(tree), *(n for f in _delegated(tree, path.parent) for n in ast.walk(f))]
+    from_caller = _from_caller(nodes)
+    for node in nodes:
         if isinstance(node, ast.Call) and _name(node.func) in ("configure", "run_migrations"):
             online = any(k.arg == "connection" for k in node.keywords)  # not offline mode's
             what = "online" if online and _name(node.func) == "configure" else _name(node.func)
@@ -133,6 +149,8 @@ def read_environment(path: Path) -> Environment:
         if isinstance(node, ast.Call) and _name(node.func) == "configure":
             for keyword in node.keywords:
                 value = keyword.value.value if isinstance(keyword.value, ast.Constant) else None
+                if keyword.arg == "connection" and _given_by_caller(keyword.value, from_caller):
+                    caller = True
                 if keyword.arg == "transaction_per_migration" and isinstance(value, bool):
                     per_migration = value if per_migration is None else per_migration or value
                 if keyword.arg == "transactional_ddl" and isinstance(value, bool):
@@ -143,8 +161,64 @@ def read_environment(path: Path) -> Environment:
             urls.read(node)
     line = next((runs_at[k] for k in ("online", "configure", "run_migrations") if k in runs_at), 1)
     return Environment(
-        path, per_migration, transactional, tuple(timeouts), urls.dialect, urls.replaced, line
+        path,
+        per_migration,
+        transactional,
+        tuple(timeouts),
+        urls.dialect,
+        urls.replaced,
+        line,
+        caller,
     )
+
+
+def _delegated(tree: ast.Module, folder: Path) -> list[ast.FunctionDef]:
+    """The functions of the project's modules env.py hands its `context` to
+    (`run_migrations_online(context, config, …)` imported from the application): they
+    configure and run the revisions in its place."""
+    imported = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level
+        for alias in node.names
+    }
+    found: list[ast.FunctionDef] = []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        given = [*call.args, *(k.value for k in call.keywords)]
+        where = imported.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if where is None or not any(isinstance(a, ast.Name) and a.id == "context" for a in given):
+            continue
+        module = imported_module(folder, where[0])
+        found += [
+            n
+            for n in (module.body if module is not None else [])
+            if isinstance(n, ast.FunctionDef) and n.name == where[1]
+        ]
+    return found
+
+
+def _from_caller(nodes: list[ast.AST]) -> frozenset[str]:
+    """Names assigned what the caller put in the Alembic config's `attributes`."""
+    return frozenset(
+        target.id
+        for node in nodes
+        if isinstance(node, ast.Assign) and _caller_attribute(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
+
+
+def _given_by_caller(node: ast.expr, names: frozenset[str]) -> bool:
+    return (isinstance(node, ast.Name) and node.id in names) or _caller_attribute(node)
+
+
+def _caller_attribute(node: ast.expr) -> bool:
+    """`config.attributes.get("connection")`, `config.attributes["connection"]`."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value if node.func.attr == "get" else node
+    elif isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr == "attributes"
 
 
 class _Urls:
@@ -184,38 +258,9 @@ def dialect_of_url(url: str) -> str | None:
     return _SCHEMES.get(scheme.partition("+")[0].strip().lower()) if found else None
 
 
-def find_ini(version_folder: Path) -> Path | None:
-    """The nearest `alembic.ini` above a version folder (Alembic's configuration)."""
-    folders = [version_folder, *version_folder.parents][:_INI_LEVELS]
-    return next((f / "alembic.ini" for f in folders if (f / "alembic.ini").is_file()), None)
-
-
 def _ini_dialect(version_folder: Path) -> str | None:
     """The dialect of `sqlalchemy.url` in the nearest `alembic.ini` above the folder."""
     return dialect_of_url(ini_option(version_folder, "sqlalchemy.url"))
-
-
-def prepend_sys_path(version_folder: Path) -> list[Path]:
-    """The folders `prepend_sys_path` of the nearest `alembic.ini` puts first on
-    `sys.path`, relative to that file's folder (where `alembic` runs)."""
-    ini = find_ini(version_folder)
-    separators = rf"[\s,{re.escape(os.pathsep)}]+"  # alembic's legacy splitting
-    entries = re.split(separators, ini_option(version_folder, "prepend_sys_path"))
-    here = str(ini.parent) if ini is not None else ""
-    return [ini.parent / e.replace("%(here)s", here) for e in entries if e and ini is not None]
-
-
-def ini_option(version_folder: Path, name: str) -> str:
-    """An `[alembic]` option of the nearest `alembic.ini` above the folder ("" if none)."""
-    ini = find_ini(version_folder)
-    if ini is None:
-        return ""
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(read_file(str(ini), _ENV_SIZE).decode("utf-8", "replace"))
-    except (InputError, configparser.Error):
-        return ""
-    return parser.get("alembic", name, fallback="")
 
 
 def _name(node: ast.expr) -> str:

@@ -44,7 +44,7 @@ class Part:
     """A run of Ops of one direction that shares one transaction mode."""
 
     direction: str
-    transaction: str
+    transaction: str | None  # None: the caller of env.py decides
     transaction_reason: str
     pieces: tuple[Piece, ...]
     file_suppressions: tuple[directives.Suppression, ...] = ()

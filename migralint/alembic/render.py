@@ -29,8 +29,8 @@ import traceback
 from pathlib import Path
 from types import FrameType, ModuleType
 
-from migralint.alembic.environment import find_ini
 from migralint.alembic.execute_sql import sql_ops
+from migralint.alembic.ini import find_ini
 from migralint.alembic.ops import RenderFailed
 from migralint.alembic.walker import Emitted
 from migralint.sql import ops

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from migralint import directives
 from migralint.alembic import front_end
-from migralint.alembic.project import VersionSets
+from migralint.alembic.project import VersionSet, VersionSets
 from migralint.context import FileInfo
 from migralint.frontends import Reading
 from migralint.frontends.sql import decode
@@ -40,6 +40,7 @@ class AlembicFrontEnd:
         found = front_end.revision_parts(
             file.path, text, info.dialect, version_set, pg_version, render
         )
+        info = replace(info, graph=_graph(version_set))
         parts = tuple(
             _part(part, info, text, leading if i == 0 else ()) for i, part in enumerate(found)
         )
@@ -51,6 +52,14 @@ class AlembicFrontEnd:
         if self._run[0] is not reading.run:
             self._run = (reading.run, VersionSets())
         return self._run[1]
+
+
+def _graph(version_set: VersionSet) -> str:
+    """`88 revisions, 1 head`; several heads are named."""
+    heads = version_set.graph.heads
+    named = f": {', '.join(heads)}" if len(heads) > 1 else ""
+    plural = "" if len(heads) == 1 else "s"
+    return f"{len(version_set.revisions)} revisions, {len(heads)} head{plural}{named}"
 
 
 def _part(part: front_end.Part, info: FileInfo, text: str, leading: tuple[ops.Op, ...]) -> Part:
