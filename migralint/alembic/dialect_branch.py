@@ -1,5 +1,7 @@
 """Which side of an `if` on the database dialect runs: `op.get_bind().dialect.name ==
-"mysql"`, `str(bind.engine.url).startswith("postgres")`, `dialect in (…)`,
+"mysql"` (or `bind.engine.name`, `op.get_context().dialect.name`),
+`str(bind.engine.url).startswith("postgres")`, `"sqlite" in
+inspector.dialect.dialect_description` (`<name>+<driver>`), `dialect in (…)`,
 `isinstance(bind.dialect, MySQLDialect)` (or `PGDialect`, `postgresql.dialect`, …: a
 class named after the database; a driver's subclass counts as its database), `not`,
 `and`, `or`. Only the branch for the configured dialect is linted; a condition that is
@@ -114,6 +116,8 @@ class DialectTest:
             return self.name
         if kind == "url":
             return f"{self.name}://"
+        if kind == "description":  # `postgresql+psycopg2`: the driver is not known
+            return f"{self.name}+"
         return None
 
     def _kind(self, node: ast.expr, depth: int) -> str | None:
@@ -128,6 +132,8 @@ class DialectTest:
                 return "object"
             if node.attr == "name" and self._kind(node.value, deeper) == "object":
                 return "name"
+            if node.attr == "dialect_description" and self._kind(node.value, deeper) == "object":
+                return "description"
             if node.attr in ("url",):
                 return "url"
             if node.attr == "drivername" and self._kind(node.value, deeper) == "url":
