@@ -279,6 +279,8 @@ class Linter:
         for position, (op, suppressed) in enumerate(parsed):
             self._check_time(deadline, lambda: findings + self._findings(judged), info, op.loc.line)
             ctx.position = position
+            if op.runs_if_absent is not None and catalog.holds(op.runs_if_absent):
+                continue  # its guard finds the object there: the statement does not run
             try:
                 ctx.session.reach(op)
                 judged.extend(self._judge(op, ctx, suppressed + whole_file, per_file))

@@ -128,6 +128,15 @@ class Catalog:
         state = self.tables.get(table.key)
         return state.columns.get(column) if state else None
 
+    def holds(self, thing: ops.Absent) -> bool:
+        """Whether the replayed migrations left this table, column or index in place
+        (False also when the catalog does not know)."""
+        if thing.kind == "column":
+            return self.column(thing.table, thing.name) is not None
+        if thing.kind == "index":
+            return self.index_table(ops.Name(thing.name, thing.table.schema)) is not None
+        return self.table(thing.table) is not None
+
     def type_before(self, op: ops.AlterColumnType) -> ops.DataType | None:
         """The column's type before the change: as the migrations left it, else as the
         change itself states it (Alembic's existing_type); None when neither says."""

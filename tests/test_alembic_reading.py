@@ -88,3 +88,18 @@ def test_a_rule_gives_one_finding_per_line_a_loop_repeats() -> None:
         "renaming table note_tags to labels breaks release N-1, which still queries "
         "note_tags (and 1 more like it from this line, repeated by a loop or a helper)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "tables"),
+    [
+        ("postgres", ["pg_only", "not_mysql"]),
+        ("sqlite", ["sqlite_only", "not_mysql", "sqlite_context", "sqlite_tail"]),
+        ("mysql", ["mysql_context"]),
+    ],
+)
+def test_every_way_of_asking_the_dialect_picks_its_branch(dialect: str, tables: list[str]) -> None:
+    path = FIXTURES / "dialect_forms" / "versions" / "d1_dialect_forms.py"
+    found = _ops(path, dialect)
+    assert [op.table.name for op in found if isinstance(op, ops.CreateTable)] == tables
+    assert len(found) == len(tables)  # nothing unresolved

@@ -139,13 +139,15 @@ def read_environment(path: Path) -> Environment:
     urls = _Urls()
     runs_at: dict[str, int] = {}
     caller = False
-    nodes = [*ast.walk(tree), *(n for f in _delegated(tree, path.parent) for n in ast.walk(f))]
-    from_caller = _from_caller(nodes)
-    for node in nodes:
+    # each node with the line of env.py it stands at: a delegated function's, its call's
+    nodes = [(n, getattr(n, "lineno", 1)) for n in ast.walk(tree)]
+    nodes += [(n, at) for at, f in _delegated(tree, path.parent) for n in ast.walk(f)]
+    from_caller = _from_caller([n for n, _ in nodes])
+    for node, lineno in nodes:
         if isinstance(node, ast.Call) and _name(node.func) in ("configure", "run_migrations"):
             online = any(k.arg == "connection" for k in node.keywords)  # not offline mode's
             what = "online" if online and _name(node.func) == "configure" else _name(node.func)
-            runs_at[what] = min(node.lineno, runs_at.get(what, node.lineno))
+            runs_at[what] = min(lineno, runs_at.get(what, lineno))
         if isinstance(node, ast.Call) and _name(node.func) == "configure":
             for keyword in node.keywords:
                 value = keyword.value.value if isinstance(keyword.value, ast.Constant) else None
@@ -156,7 +158,7 @@ def read_environment(path: Path) -> Environment:
                 if keyword.arg == "transactional_ddl" and isinstance(value, bool):
                     transactional = value if transactional is None else transactional and value
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            timeouts += [(m[1].lower(), m[2], node.lineno) for m in _TIMEOUT.finditer(node.value)]
+            timeouts += [(m[1].lower(), m[2], lineno) for m in _TIMEOUT.finditer(node.value)]
         if isinstance(node, ast.Call):
             urls.read(node)
     line = next((runs_at[k] for k in ("online", "configure", "run_migrations") if k in runs_at), 1)
@@ -172,17 +174,18 @@ def read_environment(path: Path) -> Environment:
     )
 
 
-def _delegated(tree: ast.Module, folder: Path) -> list[ast.FunctionDef]:
+def _delegated(tree: ast.Module, folder: Path) -> list[tuple[int, ast.FunctionDef]]:
     """The functions of the project's modules env.py hands its `context` to
-    (`run_migrations_online(context, config, …)` imported from the application): they
-    configure and run the revisions in its place."""
+    (`run_migrations_online(context, config, …)` imported from the application), each
+    with the line of env.py that calls it: they configure and run the revisions in its
+    place."""
     imported = {
         alias.asname or alias.name: (node.module, alias.name)
         for node in tree.body
         if isinstance(node, ast.ImportFrom) and node.module and not node.level
         for alias in node.names
     }
-    found: list[ast.FunctionDef] = []
+    found: list[tuple[int, ast.FunctionDef]] = []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
         given = [*call.args, *(k.value for k in call.keywords)]
         where = imported.get(call.func.id) if isinstance(call.func, ast.Name) else None
@@ -190,7 +193,7 @@ def _delegated(tree: ast.Module, folder: Path) -> list[ast.FunctionDef]:
             continue
         module = imported_module(folder, where[0])
         found += [
-            n
+            (call.lineno, n)
             for n in (module.body if module is not None else [])
             if isinstance(n, ast.FunctionDef) and n.name == where[1]
         ]

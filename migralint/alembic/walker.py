@@ -21,7 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from migralint.alembic.dialect_branch import DialectTest
-from migralint.alembic.existence_guard import asks_what_exists, returns_unless
+from migralint.alembic.existence_guard import (
+    absent_when,
+    asks_what_exists,
+    present_when,
+    returns_unless,
+)
 from migralint.alembic.models import model_tables
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
@@ -66,6 +71,7 @@ class _Frame:
     helpers: tuple[str, ...] = ()  # helper functions being followed (no recursion)
     certain: bool = True  # not inside a branch whose condition is unknown
     guarded: bool = False  # under a test of what the database holds (existence_guard)
+    absent: ops.Absent | None = None  # … which runs the Ops only while this is missing
     sessions: frozenset[str] = frozenset()  # names of sessions that join the migration
 
 
@@ -112,19 +118,23 @@ class Walker:
         for statement in statements:
             yield from self._statement(statement, frame)
             if not frame.guarded and returns_unless(statement, frame.scope, self.functions):
-                frame = replace(frame, guarded=True)
+                assert isinstance(statement, ast.If)
+                absent = _absent_after(statement, frame.scope)
+                frame = replace(frame, guarded=True, absent=frame.absent or absent)
 
     def _statement(self, node: ast.stmt, frame: _Frame) -> Iterator[Emitted]:
         if isinstance(node, ast.If):
             truth = DialectTest(self.dialect, frame.scope).truth(node.test)
             yield from self._calls(node.test, frame)
             branch = frame if truth is not None else replace(frame, certain=False)
+            body = orelse = branch
             if not frame.guarded and asks_what_exists(node.test, frame.scope, self.functions):
-                branch = replace(branch, guarded=True)
+                body = replace(branch, guarded=True, absent=absent_when(node.test, frame.scope))
+                orelse = replace(branch, guarded=True, absent=present_when(node.test, frame.scope))
             if truth is not False:
-                yield from self._body(node.body, branch)
+                yield from self._body(node.body, body)
             if truth is not True:
-                yield from self._body(node.orelse, branch)
+                yield from self._body(node.orelse, orelse)
         elif isinstance(node, (ast.Continue, ast.Break, ast.Return)):
             if isinstance(node, ast.Return) and node.value is not None:
                 yield from self._calls(node.value, frame)
@@ -212,7 +222,7 @@ class Walker:
                     emitted = replace(emitted, op=_as_commit(emitted.op, self.source, call))
                 if self._outside and not emitted.autocommit:
                     emitted = replace(emitted, autocommit=True, outside=self._outside)
-                yield _guarded(emitted) if frame.guarded else emitted
+                yield _guarded(emitted, frame.absent) if frame.guarded else emitted
                 if _sends_commit(emitted):
                     self._outside = _after_commit(emitted.op.loc.line)
 
@@ -434,8 +444,19 @@ def _after_leading_commits(found: list[Emitted]) -> list[Emitted]:
     return found[next(first, len(found)) :]
 
 
-def _guarded(emitted: Emitted) -> Emitted:
-    return replace(emitted, op=replace(emitted.op, guarded=True))
+def _guarded(emitted: Emitted, absent: ops.Absent | None) -> Emitted:
+    op = emitted.op
+    return replace(
+        emitted, op=replace(op, guarded=True, runs_if_absent=op.runs_if_absent or absent)
+    )
+
+
+def _absent_after(node: ast.If, scope: Scope) -> ops.Absent | None:
+    """What `if <test>: return` (or its `else: return`) leaves the rest of the function
+    to run only without."""
+    if node.body and isinstance(node.body[-1], ast.Return):
+        return present_when(node.test, scope)
+    return absent_when(node.test, scope)
 
 
 def _writes_rows(call: ast.Call) -> bool:

@@ -123,16 +123,29 @@ class Column:
         return self.type is not None and self.type.name in ("serial", "bigserial", "smallserial")
 
 
+@dataclass(frozen=True, slots=True)
+class Absent:
+    """What a statement's guard requires to be missing (an Alembic `if "ix" not in
+    [i["name"] for i in inspector.get_indexes("t")]:`): a table, or a column or index
+    `name` of `table`."""
+
+    kind: str  # table | column | index
+    table: Name
+    name: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Op:
     """Base of every operation.
 
     `guarded`: the statement runs inside a DO block under an `IF [NOT] EXISTS` check or
-    an exception handler, so running it again is safe.
+    an exception handler, so running it again is safe. `runs_if_absent`: it runs only
+    while that object is missing; where the catalog holds it, it does not run at all.
     """
 
     loc: Location
     guarded: bool = False
+    runs_if_absent: Absent | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
