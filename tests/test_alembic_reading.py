@@ -103,3 +103,24 @@ def test_every_way_of_asking_the_dialect_picks_its_branch(dialect: str, tables: 
     found = _ops(path, dialect)
     assert [op.table.name for op in found if isinstance(op, ops.CreateTable)] == tables
     assert len(found) == len(tables)  # nothing unresolved
+
+
+@pytest.mark.parametrize(
+    ("dialect", "body"),
+    [("postgres", "text"), ("mysql", "longtext")],
+)
+def test_types_named_through_the_project_and_variants_are_read(dialect: str, body: str) -> None:
+    path = FIXTURES / "project_types" / "app" / "migrations" / "versions" / "t2_types.py"
+    found = _ops(path, dialect)
+    types = [op.type.sql if isinstance(op, ops.AlterColumnType) else None for op in found]
+    assert types == [
+        "varchar(512)",  # CompatibleTypes.UniqueText = db.String(512), in app/types.py
+        body,  # db.Text().with_variant(LONGTEXT, "mysql")
+        "varchar(64)",  # a constant of app/types.py
+        "varchar(32)",  # a constant of the revision
+        "varchar(128)",  # Flask-SQLAlchemy's db.String
+        body,  # sa.Text().with_variant(…) written in place
+        "text",  # class LongText(db.Text): the type it derives from
+        None,  # a type of a module not in the project: not guessed
+    ]
+    assert type(found[-1]).__name__ == "UnjudgedTypeChange"

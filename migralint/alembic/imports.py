@@ -41,17 +41,11 @@ def project_root(folder: Path) -> Path | None:
 
 
 def _package_root(folder: Path) -> Path | None:
-    """The folder above the top package holding `folder` (or the nearest package above
-    it: Alembic's script folder is often no package of its own)."""
+    """The folder above the topmost package holding `folder` (folders between without an
+    `__init__.py` are namespace packages: Alembic's script folder often is one)."""
     chain = [folder, *folder.parents][:_LEVELS]
-    inside = [(c / "__init__.py").is_file() for c in chain]
-    first = next((i for i, is_package in enumerate(inside) if is_package), None)
-    if first is None:
-        return None
-    top = first
-    while top + 1 < len(chain) and inside[top + 1]:
-        top += 1
-    return chain[top].parent
+    packages = [c for c in chain if (c / "__init__.py").is_file()]
+    return packages[-1].parent if packages else None
 
 
 def _inside(path: Path, root: Path) -> bool:

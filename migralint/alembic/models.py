@@ -1,9 +1,14 @@
-"""Table names revisions take from models: `op.drop_table(Scorer.__tablename__)`.
+"""Names a revision takes from classes and from the project's modules:
+`op.drop_table(Scorer.__tablename__)`, `type_=MySQLCompatabilityTypes.UniqueText`,
+`type_=LongText` (`class LongText(db.Text)`).
 
-A model class defined in the revision, or imported from a module of the project
-(`from app.models import Scorer`, found as imports.py says), names its table with a
-literal `__tablename__ = "…"` in its body; a module not found, or a class without a
-literal `__tablename__`, leaves the name unresolved.
+A class defined in the revision, or a name imported from a module of the project
+(`from app.models import Scorer`, found as imports.py says, read and never imported),
+gives: each class's body assignments as `Class.attribute`, a class with one base
+as that base (a type's subclass is judged as the type), and a module's own top-level
+assignments under their name. An imported expression is taken only when every name in
+it is one of its module's imports (`db.String(512)`, with `db` = sqlalchemy) or one of
+these names of its module: anything else of the other module leaves the name unresolved.
 """
 
 from __future__ import annotations
@@ -13,39 +18,75 @@ from pathlib import Path
 
 from migralint.alembic.imports import imported_module
 
-TABLENAME = "__tablename__"
+_MAX_DEPTH = 8
 
 
-def model_tables(module: ast.Module, path: Path) -> dict[str, ast.expr]:
-    """`Model.__tablename__` → its literal, for the classes the revision defines or
-    imports from the project."""
-    found = {f"{name}.{TABLENAME}": table for name, table in _tables(module).items()}
+def class_names(module: ast.Module, path: Path) -> dict[str, ast.expr]:
+    """`Class.attribute` (and `Class`) → its expression, for the classes the revision
+    defines, and the names it imports from the project's modules."""
+    found = _classes(module)
     for node in module.body:
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
-        imported = _module_tables(path.parent, node.module)
+        imported = imported_module(path.parent, node.module)
+        if imported is None:
+            continue
+        exported = _exported(imported)
         for alias in node.names:
-            if alias.name in imported:
-                found[f"{alias.asname or alias.name}.{TABLENAME}"] = imported[alias.name]
+            local = alias.asname or alias.name
+            for name, value in exported.items():
+                head, dot, rest = name.partition(".")
+                if head == alias.name:
+                    found[f"{local}{dot}{rest}"] = value
     return found
 
 
-def _module_tables(folder: Path, dotted: str) -> dict[str, ast.expr]:
-    module = imported_module(folder, dotted)
-    return _tables(module) if module is not None else {}
-
-
-def _tables(module: ast.Module) -> dict[str, ast.expr]:
-    """Module-level classes whose body assigns a literal string to `__tablename__`."""
+def _classes(module: ast.Module) -> dict[str, ast.expr]:
+    """Each module-level class's body assignments as `Class.attribute`, and the class
+    itself as its only base."""
     found: dict[str, ast.expr] = {}
     for node in module.body:
         if not isinstance(node, ast.ClassDef):
             continue
+        if len(node.bases) == 1 and not node.keywords:
+            found[node.name] = node.bases[0]
         for item in node.body:
-            targets = item.targets if isinstance(item, ast.Assign) else []
-            value = item.value if isinstance(item, ast.Assign) else None
-            if any(isinstance(t, ast.Name) and t.id == TABLENAME for t in targets) and (
-                isinstance(value, ast.Constant) and isinstance(value.value, str)
-            ):
-                found[node.name] = value
+            if isinstance(item, ast.Assign) and len(item.targets) == 1:
+                target = item.targets[0]
+                if isinstance(target, ast.Name):
+                    found[f"{node.name}.{target.id}"] = item.value
     return found
+
+
+def _exported(module: ast.Module) -> dict[str, ast.expr]:
+    """The names another module gives (its classes' and its own top-level assignments),
+    each resolved within that module, kept when nothing in it is left to that module."""
+    own = _classes(module)
+    for node in module.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                own[target.id] = node.value
+    imports = _import_aliases(module)
+    exported = {}
+    for name, value in own.items():
+        resolved = _within(value, own)
+        if all(n.id in imports for n in ast.walk(resolved) if isinstance(n, ast.Name)):
+            exported[name] = resolved
+    return exported
+
+
+def _within(node: ast.expr, own: dict[str, ast.expr], depth: int = 0) -> ast.expr:
+    """A name of the module replaced by what it names there (`LongText = LongText`)."""
+    if depth < _MAX_DEPTH and isinstance(node, ast.Name) and node.id in own:
+        return _within(own[node.id], own, depth + 1)
+    return node
+
+
+def _import_aliases(module: ast.Module) -> frozenset[str]:
+    """The names a module's top-level imports bind (`import sqlalchemy as db` → db)."""
+    names: set[str] = set()
+    for node in module.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return frozenset(names)

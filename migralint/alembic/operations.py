@@ -180,7 +180,7 @@ def _add_column(a: _Args) -> list[ops.Op]:
     node = a.node("column")
     column = None
     if isinstance(node, ast.Call) and schema_items.callee(node) == "Column":
-        column = schema_items.column(node, a.site.scope)
+        column = schema_items.column(node, a.site.scope, a.site.dialect)
     if not isinstance(node, ast.Call) or column is None:
         raise _Missing("the column is not a literal `sa.Column(…)`")
     loc, table = a.site.loc, a.table()
@@ -244,11 +244,11 @@ def _type_change(a: _Args, loc: ops.Location, table: ops.Name, column: str) -> l
     (`existing_type`; else the catalog's, from the revision that created the column);
     an UnjudgedTypeChange when the new type is not one migralint can read."""
     scope = a.site.scope
-    new = schema_items.data_type(a.node("type_"), scope)
+    new = schema_items.data_type(a.node("type_"), scope, a.site.dialect)
     if new is None:
         written = ast.unparse(a.node("type_"))  # type: ignore[arg-type]
         return [UnjudgedTypeChange(loc=loc, table=table, column=column, written=written)]
-    existing = schema_items.data_type(a.node("existing_type"), scope)
+    existing = schema_items.data_type(a.node("existing_type"), scope, a.site.dialect)
     using = a.text("postgresql_using", required=False)
     return [
         ops.AlterColumnType(
@@ -267,7 +267,7 @@ def _create_table(a: _Args) -> list[ops.Op]:
         if not isinstance(item, ast.Call):
             continue
         if schema_items.callee(item) == "Column":
-            if (column := schema_items.column(item, scope)) is None:
+            if (column := schema_items.column(item, scope, a.site.dialect)) is None:
                 raise _Missing("a column's name is not a literal string")
             columns.append(column)
             indexes += schema_items.column_index(item, column, table, loc, scope)

@@ -9,6 +9,7 @@ import ast
 import hashlib
 from dataclasses import replace
 
+from migralint.alembic.dialect_branch import SQLALCHEMY_NAMES
 from migralint.alembic.values import UNRESOLVED, Scope
 from migralint.pgfacts import NAMEDATALEN
 from migralint.postgres import is_volatile_expression
@@ -60,6 +61,7 @@ _TYPES = {
     "longblob": "longblob",
 }
 _SIZED = ("length", "precision")
+_MAX_TYPE_DEPTH = 16
 _KNOWN_FUNCTIONS = {"now": "now()", "current_timestamp": "CURRENT_TIMESTAMP"}
 
 
@@ -72,15 +74,35 @@ def callee(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
-def data_type(node: ast.expr | None, scope: Scope) -> ops.DataType | None:
-    """`sa.String(255)`, `sa.Integer`, `postgresql.JSONB()`; None when unknown."""
-    if node is None:
+def data_type(
+    node: ast.expr | None, scope: Scope, dialect: str = "postgres", depth: int = 0
+) -> ops.DataType | None:
+    """`sa.String(255)`, `db.Integer`, `postgresql.JSONB()`, a name bound to a type
+    (`UniqueText = db.String(512)`, `class LongText(db.Text)`), `sa.Text().with_variant(
+    LONGTEXT, "mysql")` (the variant on its dialect only); None when unknown."""
+    if node is None or depth > _MAX_TYPE_DEPTH:
         return None
+    deeper = depth + 1
+    bound = _bound(node, scope)
+    if bound is not None:
+        return data_type(bound, scope, dialect, deeper)
     name = callee(node).lower()
     if name in ("array",) and isinstance(node, ast.Call) and node.args:
-        inner = data_type(node.args[0], scope)
+        inner = data_type(node.args[0], scope, dialect, deeper)
         return ops.DataType(inner.name if inner else "array", array=True, sql=f"{inner}[]")
-    if name == "enum" or name in ("variant", "with_variant"):
+    if (
+        name == "with_variant"
+        and isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+    ):
+        variants = scope.value(node.args[1]) if len(node.args) == 2 else UNRESOLVED
+        names = variants if isinstance(variants, tuple) else (variants,)
+        if not all(isinstance(v, str) for v in names):
+            return None
+        ours = SQLALCHEMY_NAMES.get(dialect, dialect)
+        chosen = node.args[0] if ours in names else node.func.value
+        return data_type(chosen, scope, dialect, deeper)
+    if name == "enum" or name == "variant":
         return _enum(node, scope) if name == "enum" else None
     canonical = _TYPES.get(name)
     if canonical is None:
@@ -90,6 +112,16 @@ def data_type(node: ast.expr | None, scope: Scope) -> ops.DataType | None:
         canonical = "timestamptz" if canonical == "timestamp" else "timetz"
     sql = f"{canonical}({', '.join(map(str, params))})" if params else canonical
     return ops.DataType(canonical, params, sql=sql)
+
+
+def _bound(node: ast.expr, scope: Scope) -> ast.expr | None:
+    """What a name (`UniqueText`, `Types.UniqueText`) is bound to, None for anything
+    else (`sa.Text` names no binding: a module's attribute)."""
+    if isinstance(node, ast.Name):
+        return scope.lookup(node.id)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return scope.lookup(f"{node.value.id}.{node.attr}")
+    return None
 
 
 def _enum(node: ast.expr, scope: Scope) -> ops.DataType:
@@ -146,7 +178,7 @@ def _unknown() -> ops.Default:
     return ops.Default("<unknown>")
 
 
-def column(node: ast.Call, scope: Scope) -> ops.Column | None:
+def column(node: ast.Call, scope: Scope, dialect: str = "postgres") -> ops.Column | None:
     """An `sa.Column(name, type, *constraints, nullable=…, server_default=…)`."""
     args = list(node.args)
     name = scope.text(args[0]) if args else None
@@ -173,7 +205,7 @@ def column(node: ast.Call, scope: Scope) -> ops.Column | None:
             constraints.append(fk)
     return ops.Column(
         name=name,
-        type=data_type(type_node, scope),
+        type=data_type(type_node, scope, dialect),
         nullable=nullable_value is not False,
         default=server_default(kw.get("server_default"), scope),
         identity=any(callee(item) == "Identity" for item in rest),

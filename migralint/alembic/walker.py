@@ -9,8 +9,8 @@ into several names: once per item, else once; the same Op repeated at one place 
 kept once), `try` (the body, not the handlers), `if` on what the database holds (its
 Ops are `guarded`: see existence_guard.py), helper functions of the same file that
 receive `op` or `batch_op` (their bodies, with the arguments bound) or return one
-expression (`sa.Column(…)`, in the call's arguments), and model classes'
-`__tablename__` (models.py).
+expression (`sa.Column(…)`, in the call's arguments), and names from classes and the
+project's modules (`Model.__tablename__`, a type constant: models.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from migralint.alembic.existence_guard import (
     present_when,
     returns_unless,
 )
-from migralint.alembic.models import model_tables
+from migralint.alembic.models import class_names
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
 from migralint.alembic.sessions import joins_migration
@@ -91,8 +91,8 @@ class Walker:
         self.source = source
         self.dialect = dialect
         self.pg_version = pg_version
-        tables = model_tables(module, Path(source.path))
-        self.module_scope = Scope(assignments(module.body) | tables)
+        names = class_names(module, Path(source.path))
+        self.module_scope = Scope(names | assignments(module.body))
         self.functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
         self.op_names = frozenset({"op", *_imported_op_names(module)})
         self._outside = ""  # why the Ops from here on run outside the transaction
