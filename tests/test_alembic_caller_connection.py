@@ -48,8 +48,8 @@ def test_concurrently_is_not_judged_as_inside_a_transaction_only_assumed(project
 def test_alembic_upgrade_runs_every_pending_revision_in_one_transaction() -> None:
     shown = _show_context(CALLER / "own_engine")
     assert shown[3] == (
-        "  transaction   one transaction for all the files a run applies: alembic upgrade, "
-        "on transactional DDL (transaction_per_migration=True in env.py would give each "
+        "  transaction   one transaction for all the files a run applies: env.py: alembic "
+        "upgrade, on transactional DDL (transaction_per_migration=True would give each "
         "revision its own)"
     )
 

@@ -6,7 +6,9 @@
 (`config.attributes["connection"]`, read in env.py or in the project's function it
 hands `context` to) the caller decides; timeouts set in `env.py`
 (`SET lock_timeout …`, `-c lock_timeout=…` in connect options) hold for every
-revision. Without an `env.py` (or a setting in it), Alembic's defaults apply.
+revision. A tree without an `env.py` of its own (a plugin's) is run with the project's
+(the nearest script folder with `versions/` beside a folder above it); without any
+`env.py` (or a setting in it), Alembic's defaults apply.
 
 The database the project runs on is the one its URL names: a literal URL or
 `dialect_name` in `env.py`, else `sqlalchemy.url` in the `alembic.ini` above the
@@ -33,6 +35,7 @@ _TIMEOUT = re.compile(
     re.IGNORECASE,
 )
 _ENV_SIZE = 1 << 20
+_PROJECT_LEVELS = 5  # how far above a tree without env.py the project's may be
 NESTING = 3  # how far below a `versions` folder a revision's folder may be
 # SQLAlchemy URL schemes (before `+driver`) → migralint's dialects.
 _SCHEMES = {
@@ -59,6 +62,7 @@ class Environment:
     # else `run_migrations`): where it starts running the revisions
     runs_at: int = 1
     connection_from_caller: bool = False  # configure(connection=config.attributes[…])
+    borrowed: bool = False  # the project's env.py, for a tree that has none
 
     def transaction(self, dialect: str) -> tuple[str | None, str]:
         """(transaction mode, what says so) for a revision of this project; None when
@@ -71,6 +75,8 @@ class Environment:
         statement implicitly.
         """
         where = self.path.name if self.path else "env.py"
+        if self.path and self.borrowed:
+            where = f"{self.path.parent.name}/env.py (the project's: this tree has none)"
         if self.connection_from_caller:
             return None, (
                 f"{where} runs on the connection its caller hands it (config.attributes): "
@@ -86,8 +92,8 @@ class Environment:
                 "transaction"
             )
         return "per-run", (
-            "alembic upgrade, on transactional DDL (transaction_per_migration=True in "
-            f"{where} would give each revision its own)"
+            f"{where}: alembic upgrade, on transactional DDL "
+            "(transaction_per_migration=True would give each revision its own)"
         )
 
     def sets(self, name: str) -> bool:
@@ -106,17 +112,26 @@ class Environment:
 def find_environment(version_folder: Path) -> Environment:
     """The `env.py` of the script folder above a version folder, read statically, with
     the database of the project's `alembic.ini` when env.py keeps its URL."""
-    found = next(
-        (
-            read_environment(folder / "env.py")
-            for folder in script_folders(version_folder)
-            if (folder / "env.py").is_file()
-        ),
-        Environment(),
+    own = next(
+        (f / "env.py" for f in script_folders(version_folder) if (f / "env.py").is_file()), None
     )
+    path = own or _project_environment(version_folder)
+    found = Environment() if path is None else read_environment(path)
+    found = replace(found, borrowed=own is None and path is not None)
     if found.dialect is None and not found.replaces_url:
-        return replace(found, dialect=_ini_dialect(version_folder))
+        return replace(found, dialect=_ini_dialect(path.parent if path else version_folder))
     return found
+
+
+def _project_environment(version_folder: Path) -> Path | None:
+    """For a revision tree without an `env.py` of its own (a plugin's, which the
+    application runs with its own settings): the `env.py` of the nearest Alembic
+    script folder (one holding `versions/`) beside a folder above the tree."""
+    for ancestor in [*version_folder.parents][:_PROJECT_LEVELS]:
+        for env in sorted(ancestor.glob("*/env.py")):
+            if (env.parent / "versions").is_dir() and not version_folder.is_relative_to(env.parent):
+                return env
+    return None
 
 
 def script_folders(version_folder: Path) -> list[Path]:
