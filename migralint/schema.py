@@ -9,6 +9,7 @@ say; an unknown table is simply unknown, never an error.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field, replace
 
@@ -326,6 +327,15 @@ class Catalog:
     def _drop_table(self, op: ops.DropTable) -> None:
         self._forget_table(op.table.key)
 
+    def _unknown_change(self, op: ops.UnknownChange) -> None:
+        """What the catalog knew of the matching tables (their columns, constraints and
+        indexes) is no longer known; whether this migration created them still is."""
+        for key in [k for k in self.tables if _matches(k, op.tables)]:
+            del self.tables[key]
+            self.indexed.pop(key, None)
+            for index, _ in self._indexes_on(key):
+                del self.index_definitions[index]
+
     def _forget_table(self, key: str) -> None:
         """Drop what the catalog knows of a table: its indexes, the foreign keys that
         reference it (a DROP TABLE that succeeds took them, with CASCADE) and its
@@ -639,9 +649,15 @@ def _file_not_null_check(state: TableState, name: str, filed: bool) -> None:
             names.discard(name)
 
 
+def _matches(key: str, pattern: str) -> bool:
+    """Whether a table key (`s.t`, or `t` in the default schema) matches a name glob."""
+    return fnmatch.fnmatchcase(key, pattern) or fnmatch.fnmatchcase(key.rpartition(".")[2], pattern)
+
+
 _HANDLERS = {
     ops.CreateTable: Catalog._create_table,
     ops.DropTable: Catalog._drop_table,
+    ops.UnknownChange: Catalog._unknown_change,
     ops.RenameTable: Catalog._rename_table,
     ops.AddColumn: Catalog._add_column,
     ops.DropColumn: Catalog._drop_column,

@@ -6,8 +6,9 @@
 (`config.attributes["connection"]`, read in env.py or in the project's function it
 hands `context` to) the caller decides; timeouts set in `env.py`
 (`SET lock_timeout …`, `-c lock_timeout=…` in connect options) hold for every
-revision. A tree without an `env.py` of its own (a plugin's) is run with the project's
-(the nearest script folder with `versions/` beside a folder above it); without any
+revision. A tree without an `env.py` of its own that is no `versions/` folder (a
+plugin's) is run with the project's (the nearest script folder with `versions/` beside a
+folder above it); without any
 `env.py` (or a setting in it), Alembic's defaults apply.
 
 The database the project runs on is the one its URL names: a literal URL or
@@ -124,9 +125,12 @@ def find_environment(version_folder: Path) -> Environment:
 
 
 def _project_environment(version_folder: Path) -> Path | None:
-    """For a revision tree without an `env.py` of its own (a plugin's, which the
-    application runs with its own settings): the `env.py` of the nearest Alembic
-    script folder (one holding `versions/`) beside a folder above the tree."""
+    """For a revision tree that is no script folder's `versions/` and has no `env.py`
+    (a plugin's, which the application's env.py runs through `version_locations`): the
+    `env.py` of the nearest script folder (one holding `versions/`) beside a folder
+    above the tree."""
+    if "versions" in (p.name for p in [version_folder, *version_folder.parents][: NESTING + 1]):
+        return None
     for ancestor in [*version_folder.parents][:_PROJECT_LEVELS]:
         for env in sorted(ancestor.glob("*/env.py")):
             if (env.parent / "versions").is_dir() and not version_folder.is_relative_to(env.parent):

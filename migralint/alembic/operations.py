@@ -16,7 +16,7 @@ from migralint.alembic import schema_items
 from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnreadWrite, UnresolvedCall
 from migralint.alembic.table_expressions import statement_op, table_of
-from migralint.alembic.values import UNRESOLVED, Scope
+from migralint.alembic.values import UNRESOLVED, Scope, name_pattern
 from migralint.sql import ops
 
 # Alembic's positional parameters per operation: (on `op`, on a batch `batch_op`).
@@ -52,6 +52,12 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "create_table_comment": (("table_name", "comment"), ("comment",)),
     "drop_table_comment": (("table_name",), ()),
 }
+# The parameter naming the existing table an operation changes (create_table makes one;
+# execute, bulk_insert and comments change no table's shape).
+_CHANGED_TABLE = frozenset({"table_name", "old_table_name", "source_table"})
+_NEW_OR_DATA = frozenset(
+    {"create_table", "bulk_insert", "create_table_comment", "drop_table_comment"}
+)
 # The dialects SQLAlchemy compiles with PostgreSQL's DDL compiler (`postgresql_*` options).
 _POSTGRESQL_COMPILED = ("postgres", "cockroach")
 # Operations that change nothing in the database by themselves.
@@ -167,9 +173,27 @@ def operation_ops(site: Site) -> list[ops.Op]:
     try:
         return handler(_Args(site, params))
     except _Missing as missing:
-        return [_unresolved(site, f"{missing}: not checked")]
+        return [_unresolved(site, f"{missing}: not checked"), *_unknown_change(site)]
     except _Fails as fails:
         return [FailingCall(loc=site.loc, call=site.label, reason=str(fails))]
+
+
+def _unknown_change(site: Site) -> list[ops.Op]:
+    """For an unread call that changes an existing table: which tables it may have
+    changed (the batch's, the table argument's name or a glob of it)."""
+    param = next((p for p in _SIGNATURES[site.method][0] if p in _CHANGED_TABLE), None)
+    if param is None or site.method in _NEW_OR_DATA:
+        return []
+    if site.batch is not None:
+        tables = site.batch.name
+    else:
+        position = _SIGNATURES[site.method][0].index(param)
+        named = {k.arg: k.value for k in site.call.keywords if k.arg}
+        given = site.call.args[position] if position < len(site.call.args) else None
+        node = named.get(param, given)
+        starred = any(isinstance(a, ast.Starred) for a in site.call.args[: position + 1])
+        tables = "*" if node is None or starred else name_pattern(node, site.scope)
+    return [ops.UnknownChange(loc=site.loc, tables=tables)]
 
 
 def _unresolved(site: Site, reason: str) -> UnresolvedCall:

@@ -274,3 +274,26 @@ def unpacked(target: ast.expr, value: object) -> dict[str, ast.expr] | None:
             return None
         bound.update(inner)
     return bound
+
+
+def name_pattern(node: ast.expr | None, scope: Scope) -> str:
+    """A glob of the names an expression may stand for: its value when known, else its
+    known parts with `*` for the rest (`f"{prefix}_events"` → `*_events`)."""
+    found = scope.value(node)
+    if isinstance(found, str):
+        return found
+    if isinstance(node, ast.JoinedStr):
+        parts = [
+            name_pattern(p.value if isinstance(p, ast.FormattedValue) else p, scope)
+            for p in node.values
+        ]
+        return _collapsed("".join(parts))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _collapsed(name_pattern(node.left, scope) + name_pattern(node.right, scope))
+    return "*"
+
+
+def _collapsed(pattern: str) -> str:
+    while "**" in pattern:
+        pattern = pattern.replace("**", "*")
+    return pattern

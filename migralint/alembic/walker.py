@@ -32,7 +32,14 @@ from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operatio
 from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
 from migralint.alembic.sessions import joins_migration
 from migralint.alembic.source import PythonSource
-from migralint.alembic.values import UNRESOLVED, Scope, assignments, iterated, unpacked
+from migralint.alembic.values import (
+    UNRESOLVED,
+    Scope,
+    assignments,
+    iterated,
+    name_pattern,
+    unpacked,
+)
 from migralint.sql import ops
 
 _MAX_HELPER_DEPTH = 8
@@ -181,7 +188,7 @@ class Walker:
                 if isinstance(target, ast.Name) and table is not None:
                     inner = replace(inner, batches={**inner.batches, target.id: table})
                 elif isinstance(target, ast.Name):
-                    yield self._unresolved_batch(call)
+                    yield from self._unresolved_batch(call, frame.scope)
             else:
                 yield from self._calls(call, frame)
         yield from self._body(node.body, inner)
@@ -192,13 +199,17 @@ class Walker:
         schema = scope.text(call.args[1] if len(call.args) > 1 else args.get("schema"))
         return ops.Name(name, schema) if name else None
 
-    def _unresolved_batch(self, call: ast.Call) -> Emitted:
+    def _unresolved_batch(self, call: ast.Call, scope: Scope) -> Iterator[Emitted]:
+        """The block is not read; what the catalog knew of its table is unknown after."""
         reason = "the table name is not a literal string: the block was not checked"
-        return Emitted(
-            UnresolvedCall(
-                loc=self.source.location(call), call="op.batch_alter_table", reason=reason
-            )
+        loc = self.source.location(call)
+        yield Emitted(UnresolvedCall(loc=loc, call="op.batch_alter_table", reason=reason))
+        node = (
+            call.args[0]
+            if call.args
+            else next((k.value for k in call.keywords if k.arg == "table_name"), None)
         )
+        yield Emitted(ops.UnknownChange(loc=loc, tables=name_pattern(node, scope)))
 
     def _for(self, node: ast.For | ast.AsyncFor, frame: _Frame) -> Iterator[Emitted]:
         yield from self._calls(node.iter, frame)

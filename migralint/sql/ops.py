@@ -149,6 +149,15 @@ class Op:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownChange(Op):
+    """A statement that changed tables the reader could not read (an Alembic call whose
+    table name or arguments are not static): what the catalog knew of every table whose
+    name matches `tables` (a glob: `*_events`, `*` for any) is unknown from here on."""
+
+    tables: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TableOp(Op):
     """An operation on one table; rules and the catalog can ask about `table`."""
 
