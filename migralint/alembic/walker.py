@@ -135,9 +135,13 @@ class Walker:
             yield from self._calls(node.test, frame)
             branch = frame if truth is not None else replace(frame, certain=False)
             body = orelse = branch
-            if not frame.guarded and asks_what_exists(node.test, frame.scope, self.functions):
-                body = replace(branch, guarded=True, absent=absent_when(node.test, frame.scope))
-                orelse = replace(branch, guarded=True, absent=present_when(node.test, frame.scope))
+            open_question = not frame.guarded or frame.absent is None  # a guard in a guard
+            if open_question and asks_what_exists(node.test, frame.scope, self.functions):
+                scope, absent = frame.scope, frame.absent
+                body = replace(branch, guarded=True, absent=absent or absent_when(node.test, scope))
+                orelse = replace(
+                    branch, guarded=True, absent=absent or present_when(node.test, scope)
+                )
             if truth is not False:
                 yield from self._body(node.body, body)
             if truth is not True:
