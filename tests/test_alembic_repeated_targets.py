@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from migralint.config import Settings
 from migralint.engine import lint_paths
+
+# each run's own finding, not one rule's findings of the revision folded into one
+pytestmark = pytest.mark.usefixtures("one_finding_per_statement")
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
 PROJECT = FIXTURES / "repeated_targets"
