@@ -4,7 +4,8 @@ whole backfill.
 ## What it does
 Flags an `UPDATE` of an existing table inside a transaction that already altered that
 table (ADD COLUMN, CREATE INDEX, …), or that still holds an ACCESS EXCLUSIVE lock on
-any existing table. Reported once per table and held lock.
+any existing table. Reported once per table and held lock. An UPDATE of a system
+catalog (`pg_index`, `pg_catalog.…`) changes a few rows and is no backfill.
 
 ## Why is this bad?
 Locks are released only at commit. The DDL's lock (for ALTER TABLE, ACCESS EXCLUSIVE)

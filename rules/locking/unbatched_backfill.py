@@ -4,7 +4,8 @@
 Flags an `UPDATE` of an existing table without a WHERE clause, or with one that does
 not bound a batch (no range, LIMIT, IN list or key equal to a literal or a bind
 parameter: `IS NULL`, `<>` and join conditions do not count). An UPDATE in a LOOP of
-a DO block runs once per pass and is not judged. An UPDATE inside a transaction that
+a DO block runs once per pass and is not judged, nor is an UPDATE of a system catalog
+(`pg_index`, `pg_catalog.…`), which changes a few rows. An UPDATE inside a transaction that
 altered the table is the `backfill-with-ddl` rule instead.
 
 ## Why is this bad?
