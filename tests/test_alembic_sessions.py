@@ -96,3 +96,12 @@ def _project(tmp_path: Path, revision: str, pg_server: Any, db: Any) -> Any:
     url = f"postgresql+psycopg://postgres@/{db.info.dbname}?host={pg_server.host}"
     config.set_main_option("sqlalchemy.url", url)
     return config
+
+
+def test_a_commit_of_an_application_session_that_wrote_nothing_is_not_flagged() -> None:
+    # a1 writes through op.get_bind() only: db.session's commit commits nothing; b2
+    # changed rows it read with Model.query, which runs on db.session
+    idle = SESSIONS.parent / "idle_session"
+    result = lint_paths([idle], Settings())
+    flagged = {Path(f.path).stem.split("_")[0] for f in result.findings if f.rule == _RULE}
+    assert flagged == {"b2"}

@@ -16,6 +16,7 @@ project's modules (`Model.__tablename__`, a type constant: models.py).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,6 +58,9 @@ _ORM_WRITES = frozenset(
     }
 )
 _MAX_UNROLL = 64
+
+
+_DEF = re.compile(r"\s*(?:async\s+)?def\s")  # a function's first line
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,8 @@ class Walker:
             for op in self._run(found):
                 yield Emitted(op, frame.autocommit)
         elif method == "commit" and not call.args and not self._joins(target, frame):
+            if self._idle_session(target, call):
+                return  # its own connection, and nothing written through it: commits nothing
             text = self.source.segment(func)
             yield Emitted(CommitInRevision(loc=self.source.location(call), call=text))
         elif _writes_rows(call):
@@ -339,6 +345,19 @@ class Walker:
             return call, scope
         inlined = ast.copy_location(ast.Call(call.func, args, keywords), call)
         return inlined, scope.child(bound)
+
+    def _idle_session(self, target: ast.expr, call: ast.Call) -> bool:
+        """True for the application's session (`db.session`: its own connection, not the
+        migration's) when the function has neither used it nor queried a model
+        (`Model.query`) before this commit: the commit then commits nothing."""
+        name = self.source.segment(target)
+        if not (name == "session" or name.endswith(".session")):
+            return False
+        lines = self.source.text.splitlines()[: call.lineno - 1]
+        start = next((i for i in range(len(lines) - 1, -1, -1) if _DEF.match(lines[i])), 0)
+        before = "\n".join(lines[start:])
+        used = re.compile(rf"{re.escape(name)}\s*\.\s*(?!commit\b)\w|\.query\b|\bquery\(")
+        return used.search(before) is None
 
     def _joins(self, node: ast.expr, frame: _Frame) -> bool:
         """Whether `node` is a session that joins the migration's transaction."""

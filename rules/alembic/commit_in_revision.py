@@ -6,7 +6,9 @@ migration's transaction, or another connection's, after the revision has begun:
 `db.session.commit()` (the application's session), `op.get_bind().commit()`
 (SQLAlchemy 2.x). Not flagged: a session bound to the migration's connection
 (`orm.Session(bind=op.get_bind())`, `sessionmaker(bind=bind)()`), which joins its
-transaction, so its `commit()` commits nothing; and a commit before anything else the
+transaction, so its `commit()` commits nothing; the application's session when the
+function has neither used it nor queried a model (`Model.query`) before: it wrote
+nothing, so its commit commits nothing; and a commit before anything else the
 function does, which leaves nothing of the revision half-applied. A COMMIT sent as
 SQL (`op.execute("COMMIT")`) is flagged wherever it is: SQLAlchemy does not see it, and
 what the statements after it run in depends on the driver.
