@@ -51,7 +51,7 @@ def _shape(v: Violation, table: ops.Name) -> str:
     names = {*_names(v, table), str(table), table.key, table.name}
     for name in sorted(names, key=len, reverse=True):
         shape = re.sub(rf"(?<![\w$]){re.escape(name)}(?![\w$])", "…", shape)
-    return shape
+    return re.sub(r"…(?:, …)+", "…", shape)  # one column or several: the same shape
 
 
 def _table(op: ops.Op) -> ops.Name | None:
@@ -137,6 +137,8 @@ def _names(v: Violation, table: ops.Name) -> list[str]:
     columns = [k[len(prefix) :] for k in keys if k and k.startswith(prefix)]
     if columns:
         return columns
+    if isinstance(v.op, ops.AddConstraint) and v.op.constraint.columns:
+        return list(v.op.constraint.columns)  # PRIMARY KEY (a, b): what it is on
     name = getattr(v.op, "name", None)
     if isinstance(name, ops.Name):
         return [name.name]

@@ -104,3 +104,14 @@ def test_plan_from_plans_every_folded_statement(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for line, column in ((3, "collection_id"), (4, "from_user_id"), (5, "to_user_id")):
         assert f"line {line}: " in result.output and column in result.output
+
+
+def test_constraints_on_other_columns_of_other_tables_fold_into_one(tmp_path: Path) -> None:
+    (tmp_path / "1_create.up.sql").write_text(
+        "CREATE TABLE a (x int, y int);\nCREATE TABLE b (k int);\n"
+    )
+    (tmp_path / "2_keys.up.sql").write_text(
+        "ALTER TABLE a ADD PRIMARY KEY (x, y);\nALTER TABLE b ADD PRIMARY KEY (k);\n"
+    )
+    [found] = judged(tmp_path, "adding-primary-key").findings
+    assert found.line == 1 and "also line 2: b.k" in found.message
