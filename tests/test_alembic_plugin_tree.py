@@ -3,6 +3,7 @@ the application's env.py: its settings (timeouts, transactions) hold for the plu
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -33,3 +34,17 @@ def test_show_context_says_whose_env_py_runs_the_plugin() -> None:
         "  transaction   one transaction per file: migrations/env.py (the project's: this "
         "tree has none): transaction_per_migration=True"
     )
+
+
+def test_a_borrowed_env_py_without_lock_timeout_is_reported_once(tmp_path: Path) -> None:
+    """The project's env.py sets no lock_timeout: the plugin tree that borrows it (and
+    may be run another way) is judged by its own revisions, not given a finding at the
+    project's env.py (which its own set reports, when its revisions take a lock)."""
+    project = Path(shutil.copytree(PROJECT, tmp_path / "project"))
+    env = project / "migrations" / "env.py"
+    setting = """connection.execute(text("SET lock_timeout = '2s'"))"""
+    env.write_text(env.read_text().replace(setting, "pass"))
+    found = lint_paths([project], Settings()).findings
+    timeouts = [Path(f.path) for f in found if f.rule == "require-lock-timeout"]
+    assert env not in timeouts
+    assert any(path.name == "n1_pinned.py" for path in timeouts)

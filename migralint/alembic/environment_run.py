@@ -19,9 +19,11 @@ def environment_run(
     path: Path, version_set: VersionSet, dialect: str, pg_version: int
 ) -> EnvironmentRun | None:
     """env.py's Op for the revision at `path` (with every revision's upgrade Ops when it
-    is the last in upgrade order); None without an env.py, or when it sets lock_timeout."""
+    is the last in upgrade order); None without an env.py, when it sets lock_timeout, or
+    when it is the project's env.py borrowed by a tree that has none (a plugin's, which
+    may be run another way: the project's own set reports its env.py once)."""
     env = version_set.environment
-    if env.path is None or env.sets("lock_timeout"):
+    if env.path is None or env.borrowed or env.sets("lock_timeout"):
         return None
     loc = ops.Location(str(env.path), env.runs_at, 1, env.runs_at, 1)
     ordered = version_set.graph.ordered
