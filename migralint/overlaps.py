@@ -29,6 +29,7 @@ Flagged = tuple[RuleSpec, Violation]
 STATEMENT = "statement"
 MIGRATION = "migration"
 CAUSE = "the statement it is caused by"  # the dropped finding's `caused_by`
+EARLIER = "an earlier statement of the part"
 ANY_RULE = frozenset({"*"})
 LOCK_WAIT = "lock wait without lock_timeout"  # a `cause`
 
@@ -167,6 +168,31 @@ OVERLAPS += tuple(
     for rule in ("adding-primary-key", "adding-unique-constraint")
 )
 
+# Re-run findings of statements that fail on a second run: the tool stops at the first
+# (every tool stops a file at its first failing statement), so a later one is met only
+# once the first is guarded; the first finding names it.
+_STOPS_A_RERUN = frozenset(
+    {
+        "add-column-without-if-not-exists",
+        "add-enum-value-without-if-not-exists",
+        "create-trigger-without-drop",
+        "create-type-without-guard",
+        "create-without-if-not-exists",
+        "create-without-or-replace",
+        "drop-without-if-exists",
+    }
+)
+OVERLAPS += tuple(
+    Overlap(
+        rule,
+        _STOPS_A_RERUN,
+        EARLIER,
+        "a re-run stops at the first statement that fails; this one fails only once that "
+        "one is guarded, and the first finding names it",
+    )
+    for rule in sorted(_STOPS_A_RERUN)
+)
+
 _BY_DROPPED: dict[str, list[Overlap]] = {}
 for _overlap in OVERLAPS:
     _BY_DROPPED.setdefault(_overlap.dropped, []).append(_overlap)
@@ -212,7 +238,7 @@ def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
         while root in target:  # a chain ends: the table has no cycle (tested)
             root = target[root]
         root = into.get(root, root)
-        aside = flagged[i][1].aside
+        aside = flagged[i][1].aside or _rerun_aside(*flagged[i])
         if aside and aside not in asides.setdefault(root, []):
             asides[root].append(aside)
     kept = []
@@ -252,6 +278,12 @@ class _Found:
                 candidates = self.by_statement.get(_statement(v.caused_by), [])
             elif overlap.scope == STATEMENT:
                 candidates = self.by_statement[self.statements[i]]
+            elif overlap.scope == EARLIER:
+                candidates = sorted(
+                    (j for k in overlap.kept for j in self.by_rule.get(k, ())),
+                    key=lambda j: self.statements[j],
+                )
+                candidates = [j for j in candidates if self.statements[j] < self.statements[i]]
             elif overlap.kept is ANY_RULE:
                 candidates = list(range(len(self.flagged)))
             else:
@@ -263,7 +295,7 @@ class _Found:
                     and (overlap.kept is ANY_RULE or other.id in overlap.kept)
                     and other.severity >= spec.severity
                     and (
-                        overlap.scope == CAUSE
+                        overlap.scope in (CAUSE, EARLIER)
                         or overlap.cause
                         or self.subjects[i] <= self.subjects[j]
                     )
@@ -292,3 +324,11 @@ def held_lock_cause(spec: RuleSpec, v: Violation, ctx: Context) -> Violation:
     work = work_under_lock(v.op, ctx) or "changes it"
     aside = f"then line {v.op.loc.line} {work} under this lock"
     return replace(v, caused_by=held[1], aside=aside)
+
+
+def _rerun_aside(spec: RuleSpec, v: Violation) -> str:
+    """For a re-run finding that an earlier one stands for: where the re-run stops next."""
+    if spec.id not in _STOPS_A_RERUN:
+        return ""
+    what = v.message.split(" when the migration runs again")[0].split(": ")[0]
+    return f"a re-run past it stops next at line {v.op.loc.line} ({what})"

@@ -48,3 +48,16 @@ def one_finding_per_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     from migralint import folding
 
     monkeypatch.setattr(folding, "groups", lambda flagged: {})
+
+
+@pytest.fixture
+def every_rerun_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The re-run findings of every statement, not only of the first a re-run stops at
+    (overlaps' EARLIER pairs off): for tests of how each statement is judged."""
+    from migralint import overlaps
+
+    kept = {
+        rule: [o for o in found if o.scope != overlaps.EARLIER]
+        for rule, found in overlaps._BY_DROPPED.items()
+    }
+    monkeypatch.setattr(overlaps, "_BY_DROPPED", kept)

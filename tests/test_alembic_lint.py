@@ -370,7 +370,7 @@ IDEMPOTENCY = (
 )
 
 
-def test_ops_under_an_inspector_existence_test_are_guarded() -> None:
+def test_ops_under_an_inspector_existence_test_are_guarded(every_rerun_statement: None) -> None:
     """g1's Ops run outside a transaction, each under a test of what the database holds
     (has_table, get_indexes, get_columns through a name or a helper, an early return):
     a re-run skips them. g2's conditions say nothing about what exists."""

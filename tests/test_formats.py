@@ -297,7 +297,7 @@ def test_markdown_summarises_thousands_of_findings_under_the_comment_limit(
 
 
 def test_markdown_puts_hostile_names_in_code_only(
-    tmp_path: Path, one_finding_per_statement: None
+    tmp_path: Path, one_finding_per_statement: None, every_rerun_statement: None
 ) -> None:
     name = "1_@octocat ![x](https:__e.org_p.png) <img src=x> `a``b` |c|.sql"
     result = lint(tmp_path, {name: HOSTILE + 'DROP TABLE "``` @octocat";\n'})

@@ -60,7 +60,7 @@ def test_text_output_escapes_forged_commands_and_terminal_sequences(
 
 
 def test_json_output_escapes_the_same_names(
-    tmp_path: Path, one_finding_per_statement: None
+    tmp_path: Path, one_finding_per_statement: None, every_rerun_statement: None
 ) -> None:
     write_tree(tmp_path, {"1_hostile.sql": HOSTILE})
     code, out = check("--format", "json", str(tmp_path))
@@ -96,7 +96,9 @@ def test_an_undecodable_file_name_prints_as_escaped_utf8_on_a_strict_stdout(
         assert f"{shown}:1:1 drop-table" in out
 
 
-def test_a_700_kb_line_prints_a_window_with_the_caret_under_each_finding(tmp_path: Path) -> None:
+def test_a_700_kb_line_prints_a_window_with_the_caret_under_each_finding(
+    tmp_path: Path, every_rerun_statement: None
+) -> None:
     line = "DROP TABLE a; /* " + "x" * 700_000 + ' */ DROP TABLE "b\x1bc";'
     write_tree(tmp_path, {"1_long.sql": line + "\n"})
     code, out = check("--no-color", str(tmp_path))

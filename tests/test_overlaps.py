@@ -15,7 +15,7 @@ from migralint.cli import main
 from migralint.config import Settings
 from migralint.engine import lint_paths
 from migralint.findings import Severity
-from migralint.overlaps import ANY_RULE, CAUSE, MIGRATION, OVERLAPS, STATEMENT
+from migralint.overlaps import ANY_RULE, CAUSE, EARLIER, MIGRATION, OVERLAPS, STATEMENT
 from migralint.rulepack import load_rules
 
 CASES = sorted(p for p in (REPO / "fixtures" / "overlaps").iterdir() if p.is_dir())
@@ -51,9 +51,9 @@ def test_the_table_names_rules_that_exist_and_has_no_cycle() -> None:
     known = {spec.id for spec in load_rules().rules}
     kept_by = {}
     for overlap in OVERLAPS:
-        assert overlap.scope in (STATEMENT, MIGRATION, CAUSE) and overlap.why
+        assert overlap.scope in (STATEMENT, MIGRATION, CAUSE, EARLIER) and overlap.why
         assert {overlap.dropped, *overlap.kept} <= known | ANY_RULE, overlap
-        if overlap.scope != CAUSE:  # a cause is an earlier statement: no chain returns
+        if overlap.scope not in (CAUSE, EARLIER):  # earlier statements: no chain returns
             kept_by.setdefault(overlap.dropped, set()).update(overlap.kept)
 
     def reaches(rule: str, seen: frozenset[str]) -> bool:
@@ -113,3 +113,11 @@ def test_work_under_a_held_lock_is_named_in_the_finding_that_holds_it() -> None:
     assert [(f.rule, f.line) for f in found] == [("adding-field-with-default", 6)]
     assert "then line 7 builds an index on eperson under this lock" in found[0].message
     assert "then line 8 scans eperson under this lock" in found[0].message
+
+
+def test_a_rerun_finding_names_where_the_rerun_stops_next() -> None:
+    case = REPO / "fixtures" / "overlaps" / "rerun_stops_at_first_failure"
+    [first] = [f for f in lint_paths([case]).findings if f.rule.endswith("if-not-exists")]
+    assert first.line == 6
+    assert "a re-run past it stops next at line 7 (CREATE INDEX events_kind_idx" in first.message
+    assert "stops next at line 8 (DROP TABLE legacy" in first.message

@@ -164,7 +164,9 @@ def test_an_enum_value_added_in_a_transaction_is_not_a_rerun_risk(tmp_path: Path
     assert found(tmp_path, "add-enum-value-without-if-not-exists") == []  # Flyway wraps it
 
 
-def test_a_first_migration_that_only_creates_is_judged_for_reruns(db: Any) -> None:
+def test_a_first_migration_that_only_creates_is_judged_for_reruns(
+    db: Any, every_rerun_statement: None
+) -> None:
     """Not a fresh install (that is a dump used instead of the history): its re-run
     after a failure midway stops at its first CREATE; a fresh_install glob says so."""
     entry = FIXTURES / "create-without-if-not-exists" / "flagged_first_migration_creates_only"

@@ -35,7 +35,9 @@ def flagged(result, rule: str, root: Path) -> list[str]:  # type: ignore[no-unty
 # Idempotency: when re-running matters
 
 
-def test_every_statement_of_a_bare_file_needs_a_guard(tmp_path: Path) -> None:
+def test_every_statement_of_a_bare_file_needs_a_guard(
+    tmp_path: Path, every_rerun_statement: None
+) -> None:
     sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n"
     assert lines_of(sql, *IDEMPOTENCY) == [
         (1, "create-without-if-not-exists"),
@@ -46,7 +48,9 @@ def test_every_statement_of_a_bare_file_needs_a_guard(tmp_path: Path) -> None:
     assert flagged(result, "create-without-if-not-exists", tmp_path) == []
 
 
-def test_a_transaction_makes_re_running_safe_unless_the_file_is_an_expand_phase() -> None:
+def test_a_transaction_makes_re_running_safe_unless_the_file_is_an_expand_phase(
+    every_rerun_statement: None,
+) -> None:
     sql = "ALTER TABLE t ADD COLUMN c int;\nDROP INDEX i;\nSELECT 1;\n"
     assert lines_of(sql, *IDEMPOTENCY, assume_in_transaction=True) == []
     expand = "-- migralint: phase=expand\n" + sql
@@ -56,7 +60,9 @@ def test_a_transaction_makes_re_running_safe_unless_the_file_is_an_expand_phase(
     ]
 
 
-def test_an_explicit_transaction_protects_only_what_no_later_statement_follows() -> None:
+def test_an_explicit_transaction_protects_only_what_no_later_statement_follows(
+    every_rerun_statement: None,
+) -> None:
     inside = "BEGIN;\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCOMMIT;\n"
     assert lines_of(inside, *IDEMPOTENCY) == []
     committed_early = inside + "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON a (id);\n"
@@ -97,7 +103,7 @@ def test_guards_and_the_drop_then_create_idiom_are_idempotent() -> None:
     assert lines_of(sql, *IDEMPOTENCY) == []
 
 
-def test_constraints_and_triggers_have_no_if_not_exists() -> None:
+def test_constraints_and_triggers_have_no_if_not_exists(every_rerun_statement: None) -> None:
     sql = """ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0);
 ALTER TABLE users ADD PRIMARY KEY (id);
 CREATE TRIGGER trg BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f();
