@@ -262,9 +262,17 @@ class _Found:
         self.statements = [_statement(v.op) for _, v in flagged]
         self.by_statement: dict[tuple[str, int, int], list[int]] = {}
         self.by_rule: dict[str, list[int]] = {}
+        self._firsts: dict[frozenset[str], int | None] = {}
         for i, (spec, _) in enumerate(flagged):
             self.by_statement.setdefault(self.statements[i], []).append(i)
             self.by_rule.setdefault(spec.id, []).append(i)
+
+    def _first_of(self, rules: frozenset[str]) -> int | None:
+        """The finding of `rules` at the earliest statement (computed once per set)."""
+        if rules not in self._firsts:
+            found = [j for k in rules for j in self.by_rule.get(k, ())]
+            self._firsts[rules] = min(found, key=lambda j: self.statements[j], default=None)
+        return self._firsts[rules]
 
     def standing_for(self, i: int, spec: RuleSpec) -> int | None:
         """The index of the finding that stands for finding `i`, if one does."""
@@ -279,11 +287,9 @@ class _Found:
             elif overlap.scope == STATEMENT:
                 candidates = self.by_statement[self.statements[i]]
             elif overlap.scope == EARLIER:
-                candidates = sorted(
-                    (j for k in overlap.kept for j in self.by_rule.get(k, ())),
-                    key=lambda j: self.statements[j],
-                )
-                candidates = [j for j in candidates if self.statements[j] < self.statements[i]]
+                first = self._first_of(overlap.kept)
+                earlier = first is not None and self.statements[first] < self.statements[i]
+                candidates = [first] if earlier and first is not None else []
             elif overlap.kept is ANY_RULE:
                 candidates = list(range(len(self.flagged)))
             else:
