@@ -10,7 +10,7 @@ from migralint.checks.file_index import anywhere, before, created_object, last_b
 from migralint.checks.idempotency import index_already_exists
 from migralint.checks.types import rebuilds_indexes, type_change_rewrites
 from migralint.context import Context
-from migralint.pgfacts import routine_volatile, volatile_call
+from migralint.pgfacts import is_system_catalog, routine_volatile, volatile_call
 from migralint.postgres import NOT_NULL_FROM_VALID_CHECK, REWRITING_ACTIONS
 from migralint.sql import ops
 
@@ -197,17 +197,9 @@ def other_tables_locked(op: ops.Op, ctx: Context, held: Container[str]) -> Itera
             yield t
 
 
-def system_catalog(table: ops.Name) -> bool:
-    """True for PostgreSQL's own catalogs (pg_catalog, first on every search_path, and
-    information_schema): an UPDATE of one is a tweak of a few rows, never a backfill."""
-    if table.schema is not None:
-        return table.schema.lower() in ("pg_catalog", "information_schema")
-    return table.name.lower().startswith("pg_")
-
-
 def backfill_under_lock(op: ops.Update, ctx: Context) -> str | None:
     """Why an UPDATE runs while the transaction holds a lock that blocks others, or None."""
-    if not ctx.session.in_transaction or ctx.is_new_table(op.table) or system_catalog(op.table):
+    if not ctx.session.in_transaction or ctx.is_new_table(op.table) or is_system_catalog(op.table):
         return None
     held = HeldLocks(ctx)
     if op.table.key not in held and op.table.key in ctx.session.ddl_tables:
@@ -248,7 +240,7 @@ def bounds_a_batch(op: ops.Update, ctx: Context) -> bool:
     LIMIT, an IN list, a key equal to a literal or a bind parameter: `?`, `$1`,
     `:name`, `%s`, `%(name)s`), or it runs once per pass of a PL/pgSQL loop, or it
     changes a system catalog (a few rows)."""
-    if in_a_loop(op, ctx) or system_catalog(op.table):
+    if in_a_loop(op, ctx) or is_system_catalog(op.table):
         return True
     if not op.where:
         return False
