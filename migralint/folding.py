@@ -6,7 +6,7 @@ without CONCURRENTLY, or one retyping of the id columns of forty tables, are one
 decision for the author (how to make that change), so the first finding stands for the
 group: it stays at its statement and names the other lines and what they touch ("also
 lines 4, 5: from_user_id, to_user_id"; across tables, `table.column`; past
-`_LISTED` lines, how many more). When the findings report rewrites
+`LISTED` lines, how many more). When the findings report rewrites
 (`Violation.rewrites`) from several statements on one table, it says how many times the
 table is rewritten, and that one ALTER TABLE with all its actions rewrites it once.
 
@@ -29,7 +29,7 @@ from migralint.sql import ops
 Flagged = tuple[RuleSpec, Violation]
 
 
-_LISTED = 25  # lines a folded finding names one by one; past them, how many more
+LISTED = 25  # lines a folded finding names one by one; past them, how many more
 
 
 def groups(flagged: Sequence[Flagged]) -> dict[int, list[int]]:
@@ -68,7 +68,7 @@ def standing_for(v: Violation, others: Sequence[Violation]) -> Violation:
     lines = list(dict.fromkeys(_line(o) for o in others if _line(o) != line))
     names = list(dict.fromkeys(n for o in others for n in _touched(o, one_table)))
     what = f": {_listing(names)}" if names else ""
-    if len(lines) > _LISTED:
+    if len(lines) > LISTED:
         note = f"also {len(lines)} more statements (lines {lines[0]}–{lines[-1]}){what}"
     elif lines:
         label = "line" if len(lines) == 1 else "lines"
@@ -104,8 +104,8 @@ def _touched(v: Violation, one_table: bool) -> list[str]:
 
 
 def _listing(items: Sequence[str]) -> str:
-    shown = ", ".join(items[:_LISTED])
-    return shown if len(items) <= _LISTED else f"{shown} and {len(items) - _LISTED} more"
+    shown = ", ".join(items[:LISTED])
+    return shown if len(items) <= LISTED else f"{shown} and {len(items) - LISTED} more"
 
 
 def _rewritten_again(v: Violation, others: Sequence[Violation]) -> dict[str, int]:

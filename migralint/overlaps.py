@@ -233,14 +233,19 @@ def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
     folded = {survivors[r]: [survivors[o] for o in others] for r, others in folds.items()}
     into = {o: r for r, others in folded.items() for o in others}
     asides: dict[int, list[str]] = {}
+    reruns: dict[int, list[tuple[int, str]]] = {}
     for i in target:
         root = i
         while root in target:  # a chain ends: the table has no cycle (tested)
             root = target[root]
         root = into.get(root, root)
-        aside = flagged[i][1].aside or _rerun_aside(*flagged[i])
+        aside = flagged[i][1].aside
         if aside and aside not in asides.setdefault(root, []):
             asides[root].append(aside)
+        elif not aside and flagged[i][0].id in _STOPS_A_RERUN:
+            reruns.setdefault(root, []).append(_rerun_stop(flagged[i][1]))
+    for root, stops in reruns.items():
+        asides.setdefault(root, []).append(_rerun_aside(sorted(set(stops))))
     kept = []
     for i in survivors:
         if i in into:
@@ -332,9 +337,24 @@ def held_lock_cause(spec: RuleSpec, v: Violation, ctx: Context) -> Violation:
     return replace(v, caused_by=held[1], aside=aside)
 
 
-def _rerun_aside(spec: RuleSpec, v: Violation) -> str:
-    """For a re-run finding that an earlier one stands for: where the re-run stops next."""
-    if spec.id not in _STOPS_A_RERUN:
-        return ""
+_RERUN_STOPS_NAMED = 3  # later re-run stops a finding names with what fails there
+
+
+def _rerun_stop(v: Violation) -> tuple[int, str]:
+    """The line of a re-run finding that an earlier one stands for, and what fails there."""
     what = v.message.split(" when the migration runs again")[0].split(": ")[0]
-    return f"a re-run past it stops next at line {v.op.loc.line} ({what})"
+    return v.op.loc.line, what
+
+
+def _rerun_aside(stops: Sequence[tuple[int, str]]) -> str:
+    """Where a re-run past the standing finding stops next, and then (a file is re-run one
+    failure at a time): the first `_RERUN_STOPS_NAMED` in full, then how many more."""
+    named = [f"line {line} ({what})" for line, what in stops[:_RERUN_STOPS_NAMED]]
+    aside = "a re-run past it stops next at " + ", then at ".join(named)
+    later = [line for line, _ in stops[_RERUN_STOPS_NAMED:]]
+    if len(later) > folding.LISTED:
+        return f"{aside}, and at {len(later)} more statements (lines {later[0]}–{later[-1]})"
+    if later:
+        label = "statement" if len(later) == 1 else "statements"
+        return f"{aside}, and at {len(later)} more {label} (lines {', '.join(map(str, later))})"
+    return aside

@@ -120,4 +120,18 @@ def test_a_rerun_finding_names_where_the_rerun_stops_next() -> None:
     [first] = [f for f in lint_paths([case]).findings if f.rule.endswith("if-not-exists")]
     assert first.line == 6
     assert "a re-run past it stops next at line 7 (CREATE INDEX events_kind_idx" in first.message
-    assert "stops next at line 8 (DROP TABLE legacy" in first.message
+    assert "then at line 8 (DROP TABLE legacy fails with 'does not exist')" in first.message
+
+
+def test_a_rerun_finding_counts_the_stops_past_the_first_few(tmp_path: Path) -> None:
+    """Thirty unguarded CREATE TABLEs outside a transaction: the first finding names the
+    next three stops and counts the rest by their lines, not thirty clauses."""
+    (tmp_path / "001_tables.sql").write_text(
+        "\n".join(f"CREATE TABLE t{n} (id bigint);" for n in range(1, 31)) + "\n"
+    )
+    [finding] = lint_paths([tmp_path]).findings
+    assert finding.line == 1
+    assert "stops next at line 2 (CREATE TABLE t2 fails with 'already exists')" in finding.message
+    assert "then at line 4 (CREATE TABLE t4" in finding.message
+    assert "t5" not in finding.message
+    assert finding.message.endswith("and at 26 more statements (lines 5–30)")
