@@ -1,7 +1,9 @@
 """How `alembic upgrade` runs revisions, as --show-context says it: one transaction for
 every pending revision by default; on a connection env.py's caller hands it
 (`config.attributes["connection"]`), read in env.py or in the project's function env.py
-hands its context to, the caller decides, and that is shown as assumed."""
+hands its context to, the caller decides: AUTOCOMMIT when a revision builds an index
+CONCURRENTLY outside autocommit_block() (PostgreSQL refuses that in a transaction),
+else SQLAlchemy's default, a transaction."""
 
 from __future__ import annotations
 
@@ -26,23 +28,34 @@ def _show_context(root: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=["env.py", "the project's runner"])
-def test_a_connection_from_the_caller_leaves_the_transaction_assumed(project: Path) -> None:
+def test_a_revision_that_needs_autocommit_says_the_callers_connection_is(project: Path) -> None:
     (row,) = [line for line in _show_context(project) if line.startswith("  transaction")]
-    assert row.startswith(
-        "  transaction   no transaction (assumed: env.py runs on the connection its caller "
-        "hands it (config.attributes)"
+    assert row == (
+        "  transaction   no transaction: env.py runs on the connection its caller hands it, "
+        "and c2_index.py line 10 builds or drops an index CONCURRENTLY outside "
+        "autocommit_block(), which PostgreSQL refuses in a transaction: that connection is "
+        "AUTOCOMMIT"
     )
-    assert "assume_in_transaction = true" in row  # the setting that states it
-
-
-@pytest.mark.parametrize("project", PROJECTS, ids=["env.py", "the project's runner"])
-def test_concurrently_is_not_judged_as_inside_a_transaction_only_assumed(project: Path) -> None:
     rules = {f.rule for f in lint_paths([project], Settings()).findings}
     own = lint_paths([CALLER / "own_engine"], Settings()).findings
     assert "concurrent-index-in-transaction" in {f.rule for f in own}
     assert "concurrent-index-in-transaction" not in rules
-    stated = lint_paths([project], Settings(assume_in_transaction=True)).findings
-    assert "concurrent-index-in-transaction" in {f.rule for f in stated}
+
+
+def test_a_callers_connection_no_revision_needs_in_autocommit_is_a_transaction() -> None:
+    """An unguarded ADD COLUMN is no re-run hazard in a revision's own transaction: the
+    finding appears only when the configuration says the files run without one."""
+    project = CALLER / "transaction_by_default"
+    (row,) = [line for line in _show_context(project) if line.startswith("  transaction")]
+    assert row.startswith(
+        "  transaction   one transaction per file: env.py runs on the connection its caller "
+        "hands it, in a transaction unless the caller makes it AUTOCOMMIT"
+    )
+    assert row.endswith("env.py: transaction_per_migration=True")
+    guard = "add-column-without-if-not-exists"
+    assert guard not in {f.rule for f in lint_paths([project], Settings()).findings}
+    without = Settings(transaction={"*": "none"})
+    assert guard in {f.rule for f in lint_paths([project], without).findings}
 
 
 def test_alembic_upgrade_runs_every_pending_revision_in_one_transaction() -> None:

@@ -75,9 +75,7 @@ class Environment:
         transaction covers is the database's business: MySQL commits each DDL
         statement implicitly.
         """
-        where = self.path.name if self.path else "env.py"
-        if self.path and self.borrowed:
-            where = f"{self.path.parent.name}/env.py (the project's: this tree has none)"
+        where = self.name()
         if self.connection_from_caller:
             return None, (
                 f"{where} runs on the connection its caller hands it (config.attributes): "
@@ -96,6 +94,12 @@ class Environment:
             f"{where}: alembic upgrade, on transactional DDL "
             "(transaction_per_migration=True would give each revision its own)"
         )
+
+    def name(self) -> str:
+        """How messages name this env.py."""
+        if self.path and self.borrowed:
+            return f"{self.path.parent.name}/env.py (the project's: this tree has none)"
+        return self.path.name if self.path else "env.py"
 
     def sets(self, name: str) -> bool:
         """Whether env.py sets the timeout `name` to a non-zero value for every revision."""

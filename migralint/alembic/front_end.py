@@ -66,7 +66,7 @@ def revision_parts(
     revision = _revision(path, text, version_set)
     found_comments = tuple(source.comments())
     comments = RevisionComments(found_comments)
-    mode, reason = version_set.environment.transaction(dialect)
+    mode, reason = version_set.transaction(dialect)
     leading = [Piece(op) for op in _problems(revision, version_set, str(path))]
     if revision.module is None:
         return [Part("up", mode, reason, tuple(leading), comments.whole_file, found_comments)]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from migralint.alembic.autocommit_evidence import concurrent_outside_autocommit
 from migralint.alembic.environment import NESTING, Environment, find_environment, script_folders
 from migralint.alembic.graph import Graph, build_graph
 from migralint.alembic.revision import Problem, Revision, read_revision
@@ -81,6 +82,33 @@ class VersionSet:
         """The graph's problems reported on the revision file `path`."""
         target = path.resolve()
         return [p.problem for p in self.graph.problems if p.revision.path.resolve() == target]
+
+    def transaction(self, dialect: str) -> tuple[str | None, str]:
+        """(transaction mode, what says so) for the set's revisions: env.py's, and on
+        the connection its caller hands it, what the revisions show of that connection
+        (migralint/alembic/autocommit_evidence.py)."""
+        mode, reason = self.environment.transaction(dialect)
+        if mode is not None or dialect != "postgres":
+            return mode, reason
+        caller = f"{self.environment.name()} runs on the connection its caller hands it"
+        evidence = self._concurrent_outside_autocommit
+        if evidence is not None:
+            revision, line = evidence
+            return "none", (
+                f"{caller}, and {revision.path.name} line {line} builds or drops an index "
+                "CONCURRENTLY outside autocommit_block(), which PostgreSQL refuses in a "
+                "transaction: that connection is AUTOCOMMIT"
+            )
+        mode, reason = replace(self.environment, connection_from_caller=False).transaction(dialect)
+        return mode, (
+            f"{caller}, in a transaction unless the caller makes it AUTOCOMMIT, which no "
+            f"revision needs (none builds an index CONCURRENTLY outside autocommit_block()); "
+            f"{reason}"
+        )
+
+    @cached_property
+    def _concurrent_outside_autocommit(self) -> tuple[Revision, int] | None:
+        return concurrent_outside_autocommit(self.revisions)
 
     @cached_property
     def _order(self) -> dict[Path, int]:
