@@ -688,6 +688,15 @@ def test_table_level_not_null_keeps_error_positions() -> None:
                 )
             ],
         ),
+        (
+            # a psql variable for the schema (psql, graphile-worker): named as sqlglot names it
+            "alter table :APP_SCHEMA.jobs enable row level security",
+            [
+                AlterTableAction(
+                    loc=LOC, table=N("jobs", "app_schema"), action="ENABLE ROW LEVEL SECURITY"
+                )
+            ],
+        ),
     ],
 )
 def test_postgres_alter_table_forms_read_by_keywords(sql: str, expected: list[ops.Op]) -> None:
@@ -1492,3 +1501,14 @@ def test_update_assignments_are_read_once_by_the_front_end() -> None:
 def test_a_psql_meta_command_keeps_its_command_text() -> None:
     [meta] = _ops("\\set ON_ERROR_STOP on\n")
     assert meta == ops.Raw(loc=meta.loc, kind="psql meta-command", command="set ON_ERROR_STOP on")
+
+
+def test_words_postgres_does_not_reserve_are_names_where_sqlglot_stops() -> None:
+    """`lock` and `format` are sqlglot keywords but PostgreSQL names; a reserved word in
+    the same place is still an error."""
+    found = parse(
+        "WITH l AS (SELECT lock FROM j GROUP BY lock) UPDATE j SET n = 1 FROM l;\n"
+        "WITH l AS (SELECT a FROM j GROUP BY select) UPDATE j SET n = 1 FROM l"
+    )
+    assert found[0] == Update(loc=LOC, table=N("j"), columns=("n",))
+    assert isinstance(found[1], ops.Unparsed)

@@ -10,8 +10,9 @@ from migralint.sql.ops import Name
 if TYPE_CHECKING:
     from sqlglot import exp
 
-# One identifier: "quoted ""x""", `backticked`, or a bare word.
-IDENT = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[^\W\d][\w$]*)'
+# One identifier: "quoted ""x""", `backticked`, a bare word, or a psql variable (`:name`,
+# which psql, and runners that copy it, replace with a name before the server reads it).
+IDENT = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|(?<!:):(?!:)[^\W\d][\w$]*|[^\W\d][\w$]*)'
 # Up to three dotted parts: database.schema.name.
 QNAME = rf"{IDENT}(?:\s*\.\s*{IDENT}){{0,2}}"
 
@@ -25,7 +26,7 @@ def fold(ident: str, dialect: str = "postgres") -> str:
         return ident[1:-1].replace('""', '"')
     if ident[:1] in "`[" and len(ident) > 1:
         return ident[1:-1]
-    return ident.lower()
+    return ident.removeprefix(":").lower()  # a psql variable: named as sqlglot names it
 
 
 def parse_name(text: str, dialect: str = "postgres") -> Name:

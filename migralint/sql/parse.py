@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from migralint.sql import commands, fast_ddl, ops
 from migralint.sql.alter_actions import mysql_options, special_actions, split_actions
 from migralint.sql.facts import statement_facts, with_text_facts
-from migralint.sql.names import QNAME, parse_name
+from migralint.sql.names import QNAME, RESERVED, parse_name
 from migralint.sql.normalise import SKIPPED, blank_comments, normalise
 from migralint.sql.statements import Statement
 
 if TYPE_CHECKING:
+    from sqlglot import exp
     from sqlglot.dialects.dialect import Dialect
 
 # Statements no rule needs to see inside; they are recorded as Raw without a parse.
@@ -259,14 +260,13 @@ def _special_alter_table(
 
 def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list[ops.Op]:
     """Ops from sqlglot's tree of the normalised text, with keyword fallbacks where it fails."""
-    import sqlglot
     from sqlglot import exp
 
     from migralint.sql.alter_table import alter_table_ops
     from migralint.sql.sqlglot_ops import tree_ops
 
     try:
-        tree = sqlglot.parse_one(normalise(text, dialect), read=_sqlglot_dialect(dialect))
+        tree = _parse_one(normalise(text, dialect), dialect)
     except Exception as error:  # ParseError, and the tokenizer's and recursion limits' errors
         found = _fallback(first, text, loc, dialect)
         if not found or isinstance(found[0], ops.Unparsed):
@@ -284,6 +284,44 @@ def _sqlglot_ops(text: str, loc: ops.Location, dialect: str, first: str) -> list
     if isinstance(tree, (exp.Condition, exp.Alias)):
         return [ops.Unparsed.at(loc, "not a SQL statement")]
     return tree_ops(tree, loc, dialect)
+
+
+_WORD = re.compile(r"[A-Za-z_][\w$]*")
+_POSTGRES = frozenset({"postgres", "cockroach"})
+_KEYWORD_RETRIES = 3
+
+
+def _parse_one(text: str, dialect: str) -> exp.Expression:
+    """sqlglot's tree of `text`. Where sqlglot stops at a word PostgreSQL does not reserve
+    (`GROUP BY lock`), PostgreSQL reads it as a name: read again with it quoted, as the
+    name it folds to (a few times per statement)."""
+    import sqlglot
+
+    for _ in range(_KEYWORD_RETRIES):
+        try:
+            return sqlglot.parse_one(text, read=_sqlglot_dialect(dialect))
+        except sqlglot.errors.ParseError as error:
+            quoted = _unreserved_word_quoted(text, error) if dialect in _POSTGRES else None
+            if quoted is None:
+                raise
+            text = quoted
+    return sqlglot.parse_one(text, read=_sqlglot_dialect(dialect))
+
+
+def _unreserved_word_quoted(text: str, error: Exception) -> str | None:
+    """`text` with the bare word sqlglot's error points at quoted, if PostgreSQL does not
+    reserve it."""
+    first = (getattr(error, "errors", None) or [{}])[0]
+    line, column, word = first.get("line"), first.get("col"), first.get("highlight") or ""
+    if not (line and column) or not _WORD.fullmatch(word) or word.lower() in RESERVED:
+        return None
+    lines = text.split("\n")
+    if line > len(lines):
+        return None
+    start = sum(len(x) + 1 for x in lines[: line - 1]) + column - len(word)
+    if text[start : start + len(word)] != word or text[start - 1 : start] in ('"', "."):
+        return None
+    return f'{text[:start]}"{word.lower()}"{text[start + len(word) :]}'
 
 
 def preload(dialects: Iterable[str]) -> None:
