@@ -140,3 +140,15 @@ def test_a_renamed_type_stays_the_type_of_its_columns(db: Any) -> None:
         " WHERE attrelid = 'community'::regclass AND attname = 'visibility'"
     ).fetchone()
     assert row == ("community_visibility__",)
+
+
+def test_a_required_column_re_added_on_rollback_stops_the_rollback_not_release_n_1() -> None:
+    """The release a down migration rolls back to writes the column it brings back: the
+    finding is the rollback failing on a table with rows, with no N-1 claim."""
+    case = FIXTURES / "adding-required-field" / "flagged_on_rollback"
+    [finding] = [
+        f for f in lint_paths([case], Settings()).findings if f.rule == "adding-required-field"
+    ]
+    assert finding.path.endswith("00002_drop_name.sql")
+    assert "the rollback stops here once the table has rows" in finding.message
+    assert "N-1" not in finding.message

@@ -7,7 +7,8 @@ this migration (identity, serial and generated columns fill themselves and pass)
 ## Why is this bad?
 On a table with rows, PostgreSQL rejects the statement outright. On an empty table
 it succeeds, and then every INSERT of release N-1, which does not know the column,
-fails.
+fails. In a down migration, the release rolled back to knows the column: what
+remains is the failure on a table with rows, which stops the rollback.
 
 ## Example
 ```sql
@@ -46,8 +47,18 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
     if not columns:
         return
     first = columns[0]
-    command = plan_command("add-column", op.table, column=first.name, type=str(first.type or "…"))
     what = listing("NOT NULL column", [f"{op.table}.{c.name}" for c in columns])
+    if ctx.file.direction == "down":  # release N-1, rolled back to, knows the column
+        yield ctx.finding(
+            op,
+            f"adding {what} without a default fails on existing rows: the rollback stops "
+            "here once the table has rows",
+            "Give it a DEFAULT in the down migration (or add it nullable and backfill it), so "
+            "the rollback runs on a table with rows.",
+            covers=columns.ops,
+        )
+        return
+    command = plan_command("add-column", op.table, column=first.name, type=str(first.type or "…"))
     each = "" if len(columns) == 1 else " (one column at a time)"
     yield ctx.finding(
         op,
