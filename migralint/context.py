@@ -106,6 +106,7 @@ class Context:
         aside: str = "",
         cause: str = "",
         caused_by: ops.Op | None = None,
+        aside_cites: ops.Op | None = None,
         rewrites: bool = False,
     ) -> Violation:
         return Violation(
@@ -119,5 +120,6 @@ class Context:
             aside=aside,
             cause=cause,
             caused_by=caused_by,
+            aside_cites=aside_cites,
             rewrites=rewrites,
         )

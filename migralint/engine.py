@@ -297,8 +297,11 @@ class Linter:
         return findings + self._findings(judged)
 
     def settle(self, flagged: list[Flagged]) -> list[Flagged]:
-        """The findings of one part, one per cause (see migralint/overlaps.py)."""
-        return overlaps.settle(flagged)[0]
+        """The findings of one part, one per cause (see migralint/overlaps.py); a cause
+        without a finding is known harmless only when every default rule judged it."""
+        s = self.settings
+        every_rule = not (s.select or s.ignore or s.extend_ignore or s.squawk_excluded)
+        return overlaps.settle(flagged, every_rule)[0]
 
     def _findings(self, judged: Sequence[Finding | Flagged]) -> list[Finding]:
         """Findings from what `_judge` yielded, each cause once."""

@@ -45,6 +45,9 @@ class Overlap:
     scope: str
     why: str
     cause: str = ""  # set: only a finding reporting this `cause`, whatever it is about
+    # CAUSE scope: dropped too when its cause has no finding (the cause's lock was judged
+    # harmless, and the dropped finding adds no work of its own under it)
+    harmless_alone: bool = False
 
 
 # Rules whose finding on a statement says what the statement itself does under its
@@ -122,6 +125,7 @@ OVERLAPS: tuple[Overlap, ...] = (
         CAUSE,
         "the table is locked since an earlier statement of the transaction, whose finding "
         "is the cause: until commit the drop waits for no one and blocks no one more",
+        harmless_alone=True,
     ),
     Overlap(
         "statements-after-access-exclusive",
@@ -218,34 +222,42 @@ def _statement(op: ops.Op) -> tuple[str, int, int]:
     return loc.path, loc.line, loc.column
 
 
-def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
+def settle(
+    flagged: Sequence[Flagged], every_rule: bool = True
+) -> tuple[list[Flagged], list[Flagged]]:
     """(kept, dropped): the findings of one migration part, each cause once, in order;
     the kept ones carry the asides of those they stand for, and name the findings of
-    their rule and table they fold (migralint/folding.py)."""
-    found = _Found(flagged)
+    their rule and table they fold (migralint/folding.py). `every_rule`: every default
+    rule judged the part, so a cause with no finding is harmless (`harmless_alone`)."""
+    found = _Found(flagged, every_rule)
     target: dict[int, int] = {}
+    alone: set[int] = set()  # dropped with nothing standing for them (`harmless_alone`)
     for i, (spec, _) in enumerate(flagged):
         j = found.standing_for(i, spec)
-        if j is not None:
+        if j == _ALONE:
+            alone.add(i)
+        elif j is not None:
             target[i] = j
-    survivors = [i for i in range(len(flagged)) if i not in target]
+    survivors = [i for i in range(len(flagged)) if i not in target and i not in alone]
     folds = folding.groups([flagged[i] for i in survivors])
     folded = {survivors[r]: [survivors[o] for o in others] for r, others in folds.items()}
     into = {o: r for r, others in folded.items() for o in others}
-    asides: dict[int, list[str]] = {}
+    asides: dict[int, dict[str, int]] = {}  # root → aside → the line it is about
     reruns: dict[int, list[tuple[int, str]]] = {}
-    for i in target:
+    for i in sorted(target, key=lambda i: found.statements[i]):
         root = i
         while root in target:  # a chain ends: the table has no cycle (tested)
             root = target[root]
         root = into.get(root, root)
-        aside = flagged[i][1].aside
-        if aside and aside not in asides.setdefault(root, []):
-            asides[root].append(aside)
-        elif not aside and flagged[i][0].id in _STOPS_A_RERUN:
-            reruns.setdefault(root, []).append(_rerun_stop(flagged[i][1]))
+        v = flagged[i][1]
+        cites = v.aside_cites
+        if v.aside and (cites is None or _statement(cites) != found.statements[root]):
+            asides.setdefault(root, {}).setdefault(v.aside, (cites or v.op).loc.line)
+        elif not v.aside and flagged[i][0].id in _STOPS_A_RERUN:
+            reruns.setdefault(root, []).append(_rerun_stop(v))
+    notes = {root: _listed_asides(found_asides) for root, found_asides in asides.items()}
     for root, stops in reruns.items():
-        asides.setdefault(root, []).append(_rerun_aside(sorted(set(stops))))
+        notes.setdefault(root, []).append(_rerun_aside(sorted(set(stops))))
     kept = []
     for i in survivors:
         if i in into:
@@ -253,16 +265,17 @@ def settle(flagged: Sequence[Flagged]) -> tuple[list[Flagged], list[Flagged]]:
         spec, v = flagged[i]
         if i in folded:
             v = folding.standing_for(v, [flagged[o][1] for o in folded[i]])
-        kept.append((spec, _with_asides(v, asides.get(i, []))))
-    return kept, [f for i, f in enumerate(flagged) if i in target or i in into]
+        kept.append((spec, _with_asides(v, notes.get(i, []))))
+    return kept, [f for i, f in enumerate(flagged) if i in target or i in into or i in alone]
 
 
 class _Found:
     """The findings of a part, indexed by statement and by rule, so that finding the one
     that stands for each takes time in proportion to the findings it may meet."""
 
-    def __init__(self, flagged: Sequence[Flagged]) -> None:
+    def __init__(self, flagged: Sequence[Flagged], every_rule: bool = True) -> None:
         self.flagged = flagged
+        self.every_rule = every_rule
         self.subjects = [subjects(v) for _, v in flagged]
         self.statements = [_statement(v.op) for _, v in flagged]
         self.by_statement: dict[tuple[str, int, int], list[int]] = {}
@@ -312,7 +325,12 @@ class _Found:
                     )
                 ):
                     return j
+            if overlap.harmless_alone and self.every_rule and v.caused_by and not candidates:
+                return _ALONE
         return None
+
+
+_ALONE = -1  # `standing_for`: dropped, with no finding standing for it
 
 
 def _with_asides(v: Violation, asides: list[str]) -> Violation:
@@ -333,11 +351,27 @@ def held_lock_cause(spec: RuleSpec, v: Violation, ctx: Context) -> Violation:
     if type(held[1]) is type(v.op):  # a repeat of the same change: folding's (folding.py)
         return v
     work = work_under_lock(v.op, ctx) or "changes it"
-    aside = f"then line {v.op.loc.line} {work} under this lock"
-    return replace(v, caused_by=held[1], aside=aside)
+    aside = f"then line {v.op.loc.line} {work} under this statement's lock"
+    return replace(v, caused_by=held[1], aside=aside, aside_cites=v.op)
 
 
 _RERUN_STOPS_NAMED = 3  # later re-run stops a finding names with what fails there
+
+
+_ASIDES_NAMED = 3  # asides a finding names in full; past them, the lines of the rest
+
+
+def _listed_asides(asides: dict[str, int]) -> list[str]:
+    """The asides that join one finding, in statement order: the first few in full, then
+    the lines of the rest (an index dropped under one lock per line of sixty)."""
+    ordered = sorted(asides.items(), key=lambda item: item[1])
+    named = [aside for aside, _ in ordered[:_ASIDES_NAMED]]
+    rest = sorted({line for _, line in ordered[_ASIDES_NAMED:]})
+    if len(rest) > folding.LISTED:
+        named.append(f"and so on for {len(rest)} more statements (lines {rest[0]}–{rest[-1]})")
+    elif rest:
+        named.append(f"and so on for lines {', '.join(map(str, rest))}")
+    return named
 
 
 def _rerun_stop(v: Violation) -> tuple[int, str]:

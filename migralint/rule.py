@@ -60,8 +60,9 @@ class Violation:
     not just its Ops; `aside`: the fact it adds when another finding of one cause
     stands for it; `cause`: the cause it reports, when another rule reports that cause
     for the whole migration; `caused_by`: the earlier Op whose findings are its cause
-    (see migralint/overlaps.py); `rewrites`: it reports a rewrite of its table (see
-    migralint/folding.py)."""
+    (see migralint/overlaps.py); `aside_cites`: the statement its aside names (an aside
+    joining the finding of that very statement says nothing new); `rewrites`: it
+    reports a rewrite of its table (see migralint/folding.py)."""
 
     op: ops.Op
     message: str
@@ -73,6 +74,7 @@ class Violation:
     aside: str = ""
     cause: str = ""
     caused_by: ops.Op | None = None
+    aside_cites: ops.Op | None = None
     rewrites: bool = False
 
 

@@ -70,7 +70,7 @@ def test_the_held_lock_is_said_in_the_finding_that_stands() -> None:
     assert found.message.endswith("commit right after that statement")
     case = REPO / "fixtures" / "overlaps" / "held_lock_drop_index"
     [found] = [f for f in lint_paths([case]).findings if f.rule == "drop-column"]
-    assert "line 8 drops index orders_customer_idx under this lock" in found.message
+    assert "line 8 drops index orders_customer_idx under this statement's lock" in found.message
     case = REPO / "fixtures" / "overlaps" / "lock_wait_without_timeout"
     [found] = [f for f in lint_paths([case]).findings if f.rule == "require-lock-timeout"]
     assert "line 6 then waits for a lock on accounts while" in found.message
@@ -111,8 +111,8 @@ def test_work_under_a_held_lock_is_named_in_the_finding_that_holds_it() -> None:
     case = REPO / "fixtures" / "overlaps" / "held_lock_work_after_rewrite"
     found = [f for f in lint_paths([case]).findings if f.rule != "require-lock-timeout"]
     assert [(f.rule, f.line) for f in found] == [("adding-field-with-default", 6)]
-    assert "then line 7 builds an index on eperson under this lock" in found[0].message
-    assert "then line 8 scans eperson under this lock" in found[0].message
+    assert "then line 7 builds an index on eperson under this statement's lock" in found[0].message
+    assert "then line 8 scans eperson under this statement's lock" in found[0].message
 
 
 def test_a_rerun_finding_names_where_the_rerun_stops_next() -> None:
@@ -135,3 +135,36 @@ def test_a_rerun_finding_counts_the_stops_past_the_first_few(tmp_path: Path) -> 
     assert "then at line 4 (CREATE TABLE t4" in finding.message
     assert "t5" not in finding.message
     assert finding.message.endswith("and at 26 more statements (lines 5–30)")
+
+
+def test_a_drop_index_under_a_lock_judged_harmless_is_not_reported() -> None:
+    """The statement holding the lock has no finding: the DROP INDEX after it in the
+    transaction waits for no one and blocks no one more, and is not reported either."""
+    case = (
+        REPO
+        / "fixtures"
+        / "sql"
+        / "require-concurrent-index-deletion"
+        / "clean_under_a_harmless_held_lock"
+    )
+    assert lint_paths([case]).findings == []
+
+
+def test_asides_past_the_first_few_are_counted_and_none_cites_its_own_statement(
+    tmp_path: Path,
+) -> None:
+    """Thirty indexes dropped under the first drop's lock: three named, the rest counted;
+    a finding folded with a later one never says 'meanwhile' of its own statement."""
+    drops = "\n".join(f"DROP INDEX big_{n};" for n in range(30))
+    creates = "\n".join(f"CREATE INDEX big_{n} ON big (a);" for n in range(30))
+    (tmp_path / "V1__big.sql").write_text(f"CREATE TABLE big (a int);\n{creates}\n")
+    (tmp_path / "V2__drops.sql").write_text(f"BEGIN;\n{drops}\nCOMMIT;\n")
+    [finding] = [
+        f for f in lint_paths([tmp_path]).findings if f.rule == "require-concurrent-index-deletion"
+    ]
+    assert finding.line == 2
+    assert finding.message.count("under this statement's lock") == 3
+    assert finding.message.endswith("and so on for 26 more statements (lines 6–31)")
+    case = REPO / "fixtures" / "overlaps" / "held_lock_work_after_rewrite"
+    for f in lint_paths([case]).findings:
+        assert f"(line {f.line}) holds" not in f.message

@@ -40,7 +40,7 @@ def test_lock_rules_fire_on_an_existing_table() -> None:
         "constraint-missing-not-valid",  # and the SET NOT NULL's scan under its lock
     ]
     [*_, check] = lint_text(sql, Settings(assume_in_transaction=True, ignore=("idempotency",)))
-    assert "then line 5 scans orders under this lock" in check.message
+    assert "then line 5 scans orders under this statement's lock" in check.message
     assert rules_in(sql, assume_in_transaction=False)[-1] == "setting-not-null"  # on its own
 
 

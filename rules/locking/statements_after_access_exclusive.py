@@ -95,5 +95,6 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
         "Commit right after the statement that takes the ACCESS EXCLUSIVE lock, or move this "
         "statement to a separate migration, so the lock is held only for an instant.",
         aside=f"{aside}: commit right after that statement",
+        aside_cites=first_op if work else None,  # a wait is news even to its own finding
         cause="" if work else LOCK_WAIT,
     )
