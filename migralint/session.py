@@ -35,6 +35,8 @@ class Session:
         self.access_exclusive: dict[str, tuple[ops.Name, ops.Op]] = {}
         self.not_valid_added: set[tuple[str, str]] = set()  # (table key, constraint name)
         self.ddl_tables: set[str] = set()  # tables DDL locked
+        # table key → the TRUNCATE or DELETE without WHERE that emptied it, no INSERT since
+        self.emptied: dict[str, ops.Op] = {}
         self._block_end: tuple[int, int] | None = None  # a DO block's own transaction
 
     @property
@@ -77,6 +79,7 @@ class Session:
         self.access_exclusive.clear()
         self.not_valid_added.clear()
         self.ddl_tables.clear()
+        self.emptied.clear()
         for name, previous in self._local.items():
             if previous is None:
                 self.settings.pop(name, None)
@@ -91,3 +94,7 @@ class Session:
                 self.access_exclusive.setdefault(table.key, (table, op))
         if isinstance(op, ops.AddConstraint) and op.constraint.not_valid and op.constraint.name:
             self.not_valid_added.add((op.table.key, op.constraint.name))
+        if isinstance(op, ops.Truncate) or (isinstance(op, ops.Delete) and op.where is None):
+            self.emptied[op.table.key] = op
+        elif isinstance(op, ops.Insert):
+            self.emptied.pop(op.table.key, None)

@@ -152,3 +152,18 @@ def test_a_required_column_re_added_on_rollback_stops_the_rollback_not_release_n
     assert finding.path.endswith("00002_drop_name.sql")
     assert "the rollback stops here once the table has rows" in finding.message
     assert "N-1" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("case", "fails"),
+    [
+        ("flagged_after_truncate_in_transaction", "succeeds only because line 3 emptied casting"),
+        ("flagged_after_delete_in_transaction", "fails on rows written to casting since line 4"),
+    ],
+)
+def test_a_required_column_after_the_transaction_emptied_its_table(case: str, fails: str) -> None:
+    """Not 'fails on existing rows': the transaction emptied the table; a TRUNCATE keeps it
+    empty until commit, a DELETE only until someone inserts. N-1's inserts fail either way."""
+    [(_, _, message)] = found(FIXTURES / "adding-required-field" / case, "adding-required-field")
+    assert fails in message and "existing rows" not in message
+    assert message.endswith("breaks inserts from release N-1")

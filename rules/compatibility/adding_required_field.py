@@ -31,7 +31,7 @@ from migralint.advice import plan_command
 from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, Column
+from migralint.sql.ops import AddColumn, Column, Truncate
 
 
 @rule(
@@ -62,12 +62,24 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
     each = "" if len(columns) == 1 else " (one column at a time)"
     yield ctx.finding(
         op,
-        f"adding {what} without a default fails on existing rows and breaks inserts from "
+        f"adding {what} without a default {_fails_on_rows(op, ctx)} and breaks inserts from "
         "release N-1",
         f"Give it a constant DEFAULT, or add it nullable, backfill, and set NOT NULL in a later "
         f"migration. `{command} --not-null --default …` writes the safe steps{each}.",
         covers=columns.ops,
     )
+
+
+def _fails_on_rows(op: AddColumn, ctx: Context) -> str:
+    """When the statement fails on rows: the table's rows, or, after this transaction
+    emptied it, the rows written since (none after a TRUNCATE, whose lock keeps others
+    out until commit)."""
+    emptied = ctx.session.emptied.get(op.table.key)
+    if isinstance(emptied, Truncate):
+        return f"succeeds only because line {emptied.loc.line} emptied {op.table},"
+    if emptied is not None:
+        return f"fails on rows written to {op.table} since line {emptied.loc.line} deleted them,"
+    return "fails on existing rows"
 
 
 def _required(op: AddColumn, ctx: Context) -> Column | None:
