@@ -331,7 +331,22 @@ def _dropped_name(op: ops.DropObject, ctx: Context) -> str | None:
         return None
     if op.table is not None and any(after(ctx, ops.DropTable, table_key, op.table.key)):
         return None
+    if replaced_later(op, ctx):
+        return None
     return f"{op.name}" + (f" on {op.table}" if op.table else "")
+
+
+def replaced_later(op: ops.DropObject, ctx: Context) -> bool:
+    """True if the migration later creates an object of the same kind on the same table
+    (a trigger or policy under a new name): the drop is half of its replacement."""
+    if op.table is None:
+        return False
+    key = (op.kind, op.table.key)
+    return any(after(ctx, ops.CreateObject, _attached_to, key))
+
+
+def _attached_to(op: ops.CreateObject) -> tuple[str, str | None]:
+    return op.kind, op.table.key if op.table is not None else None
 
 
 def has_default(column: ColumnState) -> bool:

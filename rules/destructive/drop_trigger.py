@@ -4,7 +4,8 @@
 Flags `DROP TRIGGER` of a trigger this migration neither created nor re-creates, on
 a table that existed before the migration, outside a migration marked `-- migralint:
 phase=contract`. `DROP TRIGGER IF EXISTS t` followed by `CREATE TRIGGER t` (the
-idempotent way to re-create a trigger) stays quiet.
+idempotent way to re-create a trigger) stays quiet, and so does a drop the migration
+follows with another trigger on the same table (its replacement under a new name).
 
 ## Why is this bad?
 Whatever the trigger did on each write (keeping a renamed column in sync, writing an
