@@ -2,7 +2,9 @@
 
 ## What it does
 Flags `DROP SEQUENCE` of a sequence this migration neither created nor re-creates,
-outside a migration marked `-- migralint: phase=contract`.
+outside a migration marked `-- migralint: phase=contract`. A serial's sequence that the
+migration replaces with an identity saying where it starts (`ADD GENERATED … AS
+IDENTITY (RESTART n)`) is not flagged: ids go on from there.
 
 ## Why is this bad?
 Release N-1 may still call `nextval('…')` and fail. The sequence's current value is
@@ -29,9 +31,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migralint.checks.destructive import dropped_object
+from migralint.checks.file_index import after
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import DropObject
+from migralint.sql.ops import AlterIdentity, DropObject
 
 
 @rule(
@@ -43,10 +46,23 @@ from migralint.sql.ops import DropObject
     on_down=False,
 )
 def check(op: DropObject, ctx: Context) -> Iterator[Violation]:
-    if op.kind == "SEQUENCE":
+    if op.kind == "SEQUENCE" and not _replaced_by_identity(op, ctx):
         yield from dropped_object(
             op,
             ctx,
             "loses its current value: release N-1 calls to nextval() fail, and a sequence "
             "created again restarts at ids already in use",
         )
+
+
+def _replaced_by_identity(op: DropObject, ctx: Context) -> bool:
+    """True if the migration then makes the column the sequence served (a serial's
+    `<table>_<column>_seq`) an identity that says where it starts: ids go on from there,
+    and inserts that leave the column out keep working."""
+    schema = op.name.schema
+    return any(
+        f"{identity.table.name}_{identity.column}_seq" == op.name.name
+        and identity.table.schema == schema
+        for identity in after(ctx, AlterIdentity)
+        if identity.action == "ADD" and identity.sets_start
+    )
