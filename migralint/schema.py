@@ -119,6 +119,8 @@ class Catalog:
         # calling it computed per row (None: cannot be told)
         self.functions: dict[str, bool | None] = {}
         self.trigger_functions: set[str] = set()  # names, as above: RETURNS trigger
+        # (table key, name) of constraints the replay dropped and did not add again
+        self.dropped_constraints: set[tuple[str, str]] = set()
 
     # Questions rules ask
 
@@ -128,6 +130,11 @@ class Catalog:
     def column(self, table: ops.Name, column: str) -> ColumnState | None:
         state = self.tables.get(table.key)
         return state.columns.get(column) if state else None
+
+    def dropped_before(self, table: ops.Name, constraint: str) -> bool:
+        """Whether the replayed migrations dropped this constraint and never added it back:
+        dropping it again removes nothing."""
+        return (table.key, constraint) in self.dropped_constraints
 
     def holds(self, thing: ops.Absent) -> bool:
         """Whether the replayed migrations left this table, column or index in place
@@ -483,6 +490,7 @@ class Catalog:
 
     def _add_constraint(self, state: TableState, table: ops.Name, c: ops.Constraint) -> None:
         name = c.name or _default_name(state, table, c)
+        self.dropped_constraints.discard((table.key, name))
         _file_not_null_check(state, name, False)
         state.constraints[name] = ConstraintState(
             c.kind, c.columns, c.expression, not c.not_valid, c.references
@@ -496,6 +504,7 @@ class Catalog:
                     state.columns[col].nullable = False
 
     def _drop_constraint(self, op: ops.DropConstraint) -> None:
+        self.dropped_constraints.add((op.table.key, op.name))
         state = self.tables.get(op.table.key)
         if state:
             _file_not_null_check(state, op.name, False)

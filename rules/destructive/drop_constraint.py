@@ -93,10 +93,12 @@ def check(op: DropConstraint, ctx: Context) -> Iterator[Violation]:
 
 
 def _lost(op: DropConstraint, ctx: Context) -> tuple[str, str] | None:
-    """(name, what can now be written), unless the constraint is this migration's own,
-    comes back, goes with its table or column, or was redundant."""
+    """(name, what can now be written), unless the constraint is gone already (an earlier
+    migration dropped it), is this migration's own, comes back, goes with its table or
+    column, or was redundant."""
     if (
-        constraint_added_here(ctx, op)
+        ctx.catalog.dropped_before(op.table, op.name)
+        or constraint_added_here(ctx, op)
         or constraint_redefined(ctx, op)
         or constraint_removed_later(ctx, op)
         or redundant_not_null_check(ctx, op)
