@@ -35,7 +35,7 @@ from migralint.problems import (
     SymlinkOutsideTree,
     UnreadableFile,
 )
-from migralint.sources import atlas, liquibase, sqitch, temporal
+from migralint.sources import atlas, install_schema, liquibase, sqitch, temporal
 from migralint.sources.files import kind_of, read_head, special_file
 from migralint.sources.layout import (
     MANIFESTS,
@@ -88,7 +88,7 @@ def discover(
     given = [os.fspath(p) for p in paths]
     finder = _Finder(_Globs(exclude), _Globs(fresh_install_globs), _roots(given))
     missing = [path for path in given if not finder.add(path)]
-    files = sorted(finder.files, key=lambda f: (str(f.set_root), f.sort_key))
+    files = sorted(install_schema.mark(finder.files), key=lambda f: (str(f.set_root), f.sort_key))
     return Discovery(
         files=tuple(f for f in files if not f.not_run),
         missing=tuple(missing),
