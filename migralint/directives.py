@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from migralint.fileinfo import FileInfo
 from migralint.sql.statements import Comment
 
 _DIRECTIVE = re.compile(
@@ -106,6 +107,16 @@ def assured_blocks(comments: Iterable[Comment]) -> list[tuple[int, int]]:
 def assured(blocks: Iterable[tuple[int, int]], line: int) -> list[Suppression]:
     """The suppression of every rule for a statement starting at `line` inside a block."""
     return [Suppression(frozenset({ALL}), False, a) for a, b in blocks if a < line < b]
+
+
+MARKED = "its `-- migralint: phase=` marker"
+"""The reason of a phase the file's marker declares."""
+
+
+def declared(info: FileInfo, comments: Iterable[Comment]) -> FileInfo:
+    """`info` with the phase its marker declares, which wins over the name's."""
+    marked = phase(comments)
+    return replace(info, phase=marked, phase_reason=MARKED) if marked else info
 
 
 def phase(comments: Iterable[Comment]) -> str | None:

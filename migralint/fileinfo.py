@@ -22,7 +22,8 @@ class FileInfo:
     transaction_reason: str = ""
     fresh_reason: str = ""
     deployment_reason: str = ""
-    phase: str | None = None  # expand | migrate | contract, from the phase marker
+    phase: str | None = None  # expand | migrate | contract: the phase marker, else the name
+    phase_reason: str = ""  # what declares the phase ("" when none does)
     statements: int = 0  # how many statements the file holds
     # an up file of a tool that pairs it with a down file: has it one (None: not such a
     # file), and does its project write down files at all

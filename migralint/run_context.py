@@ -19,6 +19,7 @@ from pathlib import Path
 
 from migralint.config import EVERY_FILE, Settings
 from migralint.context import FileInfo
+from migralint.sources.deploy_phase import deploy_phase
 from migralint.sources.layout import MigrationFile, Section
 from migralint.sources.pairs import down_facts
 
@@ -58,6 +59,7 @@ def file_context(
         )
     direction = section.direction if section else file.direction
     has_down, downs_written = down_facts(file.path, file.tool, direction)
+    phase, phase_reason = deploy_phase(file.path, file.set_root)
     return FileInfo(
         path=path,
         tool=file.tool,
@@ -72,6 +74,8 @@ def file_context(
         deployment_reason=deployment_reason,
         has_down=has_down,
         downs_written=downs_written,
+        phase=phase,
+        phase_reason=phase_reason,
     )
 
 
@@ -120,6 +124,9 @@ def _block(
     else:
         lines.append(_row("fresh install", "none"))
     lines += _grouped("deployment", infos, root, _deployment)
+    phased = [i for i in infos if i.phase]
+    if phased:
+        lines += _grouped("phase", phased, root, _phase, list_first=True)
     if directions["down"]:
         how = (
             "judged like up files"
@@ -155,6 +162,10 @@ def _transaction(info: FileInfo, settings: Settings) -> str:
 
 def _fresh(info: FileInfo) -> str:
     return f"yes: {info.fresh_reason}"
+
+
+def _phase(info: FileInfo) -> str:
+    return f"{info.phase}: {info.phase_reason}"
 
 
 def _deployment(info: FileInfo) -> str:

@@ -9,12 +9,20 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from migralint import directives
 from migralint.checks.file_index import after, before, file_index
-from migralint.context import Context
+from migralint.context import Context, FileInfo
 from migralint.schema import Catalog
 from migralint.sql import ops
 
 # Re-running the file: when it matters
+
+
+def rerun_expected(file: FileInfo) -> bool:
+    """True in a migration its marker declares an expand one: migralint's expand
+    discipline makes it safe to re-run during a rollout. A pre-deploy name says only
+    when the file runs, not that its tool runs it again."""
+    return file.phase == "expand" and file.phase_reason == directives.MARKED
 
 
 def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
@@ -24,7 +32,7 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
         return None
     if ctx.file.direction == "repeatable":
         return "a repeatable migration or callback runs again on the database it already changed"
-    if ctx.file.phase == "expand":
+    if rerun_expected(ctx.file):
         return "this expand migration must be safe to re-run during a rollout"
     implicit = ctx.file.transaction == "implicit"
     if implicit or (ctx.session.explicit and not ctx.session.wrapped):

@@ -84,11 +84,11 @@ def _part(part: front_end.Part, info: FileInfo, text: str, leading: tuple[ops.Op
 def _context(info: FileInfo, part: front_end.Part, statements: int) -> FileInfo:
     """How the part runs: the configuration's `transaction` wins outside autocommit."""
     configured = info.transaction_reason.startswith("config:") and part.transaction != "none"
-    return replace(
+    run = replace(
         info,
         direction=part.direction,
         transaction=info.transaction if configured else part.transaction,
         transaction_reason=info.transaction_reason if configured else part.transaction_reason,
         statements=statements,
-        phase=directives.phase(part.comments) or info.phase,
     )
+    return directives.declared(run, part.comments)

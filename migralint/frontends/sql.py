@@ -74,8 +74,7 @@ def read_sql(
     come first. Past the `deadline`, the part ends where reading stopped (no `end`)."""
     parse = parse or parse_statement
     split = split_statements(text, info.dialect)
-    phase = directives.phase(split.comments)
-    info = replace(info, statements=len(split.statements), phase=phase or info.phase)
+    info = directives.declared(replace(info, statements=len(split.statements)), split.comments)
     whole_file = tuple(s for s in directives.suppressions(split.comments) if s.whole_file)
     assured = directives.assured_blocks(split.comments)  # diesel-guard's safety-assured
     read = [ReadStatement(op.loc.line, (op,)) for op in leading]

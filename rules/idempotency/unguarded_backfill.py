@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.idempotency import reads_self, rerun_reason, where_reads
+from migralint.checks.idempotency import reads_self, rerun_expected, rerun_reason, where_reads
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import Update
@@ -65,7 +65,7 @@ def check(op: Update, ctx: Context) -> Iterator[Violation]:
             "skips them; or run this UPDATE in a transaction with the statements after it.",
         )
         return
-    if ctx.file.phase != "expand" and ctx.file.direction != "repeatable":
+    if not rerun_expected(ctx.file) and ctx.file.direction != "repeatable":
         return
     copied = [a for a in found if a.reads_row]
     if not copied or where_reads(op, {a.column for a in found}):
