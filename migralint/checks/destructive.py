@@ -21,6 +21,7 @@ from migralint.checks.file_index import (
 )
 from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context, FileInfo
+from migralint.pgfacts import object_name
 from migralint.rule import Violation
 from migralint.schema import ColumnState, ConstraintState
 from migralint.sql import ops
@@ -33,6 +34,8 @@ _FAMILIES = (
     frozenset({"FUNCTION", "PROCEDURE", "AGGREGATE", "ROUTINE"}),
     frozenset({"TYPE", "DOMAIN"}),
 )
+
+_PERMUTED = 4  # a key's columns up to which each order is tried for the dropped name
 
 # DROP … CASCADE of these removes table columns of the type, and their data.
 _CASCADE_DROPS_COLUMNS = frozenset({"TYPE", "DOMAIN", "EXTENSION"})
@@ -190,7 +193,7 @@ def constraint_redefined(ctx: Context, op: ops.DropConstraint) -> bool:
     if _readded_unnamed(ctx, op):
         return True
     if known is None:
-        return _key_kept(ctx, op.table, frozenset())
+        return _key_kept(ctx, op.table, frozenset()) or _named_key_kept(ctx, op)
     if known.columns:
         shape = (table, known.kind, known.columns)
         if any(after(ctx, ops.AddConstraint, _constraint_shape, shape)):
@@ -204,15 +207,32 @@ def _key_kept(ctx: Context, table: ops.Name, columns: frozenset[str]) -> bool:
     unique stays unique. Without the key's columns, any unique index stands in."""
     if not columns:
         return any(anywhere(ctx, ops.CreateIndex, _unique_index_table, table.key))
-    keys = itertools.chain(
-        (a.constraint.columns for a in anywhere(ctx, ops.AddConstraint, _key_table, table.key)),
-        (
-            i.columns
-            for i in anywhere(ctx, ops.CreateIndex, _unique_index_table, table.key)
-            if i.where is None
-        ),
+    return any(k and set(k) <= columns for k in _added_keys(ctx, table))
+
+
+def _named_key_kept(ctx: Context, op: ops.DropConstraint) -> bool:
+    """True if the dropped constraint, which the catalog does not know, has the name
+    PostgreSQL gives a unique constraint on columns that the file adds a unique or
+    primary key (or a unique index without WHERE) on: `DROP CONSTRAINT t_a_key, ADD
+    PRIMARY KEY (a)` keeps every row unique, whoever created `t_a_key`."""
+    for key in _added_keys(ctx, op.table):
+        orders = itertools.permutations(key) if len(key) <= _PERMUTED else (key,)
+        if any(object_name(op.table.name, "_".join(o), "key") == op.name for o in orders):
+            return True
+    return False
+
+
+def _added_keys(ctx: Context, table: ops.Name) -> Iterator[tuple[str, ...]]:
+    """The columns of each unique or primary key, and unique index without WHERE, the
+    file adds to `table`."""
+    yield from (
+        tuple(a.constraint.columns) for a in anywhere(ctx, ops.AddConstraint, _key_table, table.key)
     )
-    return any(k and set(k) <= columns for k in keys)
+    yield from (
+        tuple(i.columns)
+        for i in anywhere(ctx, ops.CreateIndex, _unique_index_table, table.key)
+        if i.where is None
+    )
 
 
 def _key_table(op: ops.AddConstraint) -> str | None:

@@ -9,7 +9,9 @@ runs its drops before its adds), added it itself, drops its table or column afte
 the constraint is a `CHECK (c IS NOT NULL)` made redundant by `SET NOT NULL`, a unique
 or primary key is replaced by a unique or primary key, or a unique index without WHERE,
 on the same columns or fewer (in any order, before or after the drop: `ADD PRIMARY KEY
-(b, a), DROP CONSTRAINT t_a_b_key` keeps every row unique), or the migration is marked
+(b, a), DROP CONSTRAINT t_a_b_key` keeps every row unique; a constraint the set never
+defined counts by its name, where it is the one PostgreSQL gives a unique key on the
+new key's columns, `<table>_<columns>_key`), or the migration is marked
 `-- migralint: phase=contract`.
 One ALTER TABLE dropping several constraints is one finding naming them all.
 
