@@ -76,7 +76,12 @@ def lint_paths(
     ruleset = rules if rules is not None else load_rules(settings.rule_paths)
     linter = Linter(ruleset.selected(settings), settings, contents)
     replay = Linter([], settings, contents)
-    found = discover(paths, exclude=settings.exclude, fresh_install_globs=settings.fresh_install)
+    found = discover(
+        paths,
+        exclude=settings.exclude,
+        fresh_install_globs=settings.fresh_install,
+        dialect=settings.dialect,
+    )
     result = LintResult(missing=found.missing, unusable=found.unusable, rules=tuple(linter.rules))
     result.not_run = tuple(f for f in found.not_run if scope is None or scope.reports(f.path))
     for problem in found.rejected:
@@ -130,7 +135,7 @@ def build_catalog(
     settings = settings or Settings()
     replay = Linter([], settings)
     catalog = into if into is not None else Catalog()
-    for migration in discover(paths, exclude=settings.exclude).files:
+    for migration in discover(paths, exclude=settings.exclude, dialect=settings.dialect).files:
         if before is not None and migration.path.resolve() == before.resolve():
             break
         if (settings.dialect or migration.dialect or "postgres") == "postgres":

@@ -128,11 +128,12 @@ def set_root(folder: Path) -> Path:
     versions = next((i for i, p in enumerate(chain) if p.name == "versions"), None)
     if versions is None:
         return folder
-    return next((p for p in chain[:versions] if _dialect_folder(p.name)), chain[versions])
+    return next((p for p in chain[:versions] if tree_dialect(p.name)), chain[versions])
 
 
-def _dialect_folder(name: str) -> bool:
-    return read_folder(Path(name), ()).dialect is not None
+def tree_dialect(name: str) -> str | None:
+    """The database a folder named `name` is a per-dialect version tree of, else None."""
+    return read_folder(Path(name), ()).dialect
 
 
 def _python_files(root: Path) -> list[os.DirEntry[str]]:
@@ -148,7 +149,7 @@ def _python_files(root: Path) -> list[os.DirEntry[str]]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith((".", "__")) and not _dialect_folder(entry.name):
+                if not entry.name.startswith((".", "__")) and not tree_dialect(entry.name):
                     stack.append(Path(entry.path))
             elif entry.name.endswith(".py") and entry.is_file():
                 found.append(entry)

@@ -108,7 +108,10 @@ def judge_release(
     """The release facts of the migrations under `targets` (a file: its folder), read as
     the scope reads them."""
     found = discover(
-        _with_folders(targets), exclude=settings.exclude, fresh_install_globs=settings.fresh_install
+        _with_folders(targets),
+        exclude=settings.exclude,
+        fresh_install_globs=settings.fresh_install,
+        dialect=settings.dialect,
     )
     migrations = [m for m in found.files if scope.includes(m.path)]
     reader = Linter([], settings, scope)

@@ -77,16 +77,18 @@ def discover(
     *,
     exclude: Sequence[str] = (),
     fresh_install_globs: Sequence[str] = (),
+    dialect: str | None = None,
 ) -> Discovery:
     """Find the migration files in `paths` (files or directories) in the tools' order.
 
     `exclude` drops matching files; `fresh_install_globs` marks matching files as
     fresh installs. Both take gitignore-like globs: `*` stays in one path segment, `**`
     spans segments, a pattern without a slash matches at any depth, and a pattern
-    matching a directory matches all below it.
+    matching a directory matches all below it. `dialect`: the one being judged (None:
+    PostgreSQL), which decides the per-dialect Alembic trees that never run.
     """
     given = [os.fspath(p) for p in paths]
-    finder = _Finder(_Globs(exclude), _Globs(fresh_install_globs), _roots(given))
+    finder = _Finder(_Globs(exclude), _Globs(fresh_install_globs), _roots(given), dialect)
     missing = [path for path in given if not finder.add(path)]
     files = sorted(install_schema.mark(finder.files), key=lambda f: (str(f.set_root), f.sort_key))
     return Discovery(
@@ -461,8 +463,11 @@ def _text(path: Path, size: int) -> str | None:
 class _Finder:
     """Collects migration files once each, following symlinks inside the tree only."""
 
-    def __init__(self, exclude: _Globs, fresh: _Globs, roots: tuple[str, ...]) -> None:
+    def __init__(
+        self, exclude: _Globs, fresh: _Globs, roots: tuple[str, ...], dialect: str | None
+    ) -> None:
         self._exclude = exclude
+        self._dialect = dialect
         self._fresh = fresh
         self._roots = roots
         self.probe = _DiskProbe()
@@ -625,7 +630,9 @@ class _Finder:
             return
         self._seen_files.add(file_id)
         if name.endswith(".py"):
-            revision = revision_file(folder.path, name, self.probe.alembic, folder.dialect)
+            revision = revision_file(
+                folder.path, name, self.probe.alembic, folder.dialect, self._dialect
+            )
             if revision is None:
                 return
             migration = revision

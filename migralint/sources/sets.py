@@ -93,7 +93,10 @@ def _walked(root: Path, settings: Settings, sets: dict[Path, _Walked], keys: _Ke
     """The set folder `root` walked as a folder run walks it, once per run."""
     if root not in sets:
         found = discover(
-            [root], exclude=settings.exclude, fresh_install_globs=settings.fresh_install
+            [root],
+            exclude=settings.exclude,
+            fresh_install_globs=settings.fresh_install,
+            dialect=settings.dialect,
         )
         ups: dict[Path, list[tuple[MigrationFile, str]]] = {}
         place: dict[str, tuple[Path, int]] = {}
