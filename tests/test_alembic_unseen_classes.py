@@ -1,0 +1,22 @@
+"""Alembic forms four unseen projects showed misjudged, each on a fixture of its own
+(fixtures/alembic/): what PostgreSQL really does with them decides the finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migralint.config import Settings
+from migralint.engine import lint_paths
+from migralint.findings import Finding
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "alembic"
+
+
+def _findings(fixture: str, rule: str) -> list[Finding]:
+    return [f for f in lint_paths([FIXTURES / fixture], Settings()).findings if f.rule == rule]
+
+
+def test_not_null_restated_on_a_column_history_made_not_null_is_no_scan() -> None:
+    # email is NOT NULL since r1 (SET NOT NULL then does nothing); nickname was nullable
+    [finding] = _findings("restated_not_null", "setting-not-null")
+    assert finding.message.startswith("SET NOT NULL on ab_user.nickname ")
