@@ -20,3 +20,10 @@ def test_not_null_restated_on_a_column_history_made_not_null_is_no_scan() -> Non
     # email is NOT NULL since r1 (SET NOT NULL then does nothing); nickname was nullable
     [finding] = _findings("restated_not_null", "setting-not-null")
     assert finding.message.startswith("SET NOT NULL on ab_user.nickname ")
+
+
+def test_an_imported_type_helper_with_a_mysql_variant_is_its_base_type_on_postgres() -> None:
+    # MediumText() is TEXT but on MySQL: TEXT -> TEXT is no change; ShortText() is varchar(100)
+    findings = lint_paths([FIXTURES / "variant_helper"], Settings()).findings
+    typed = {(f.rule, f.line) for f in findings if "type" in f.rule}
+    assert typed == {("narrowing-column-type", 18)}

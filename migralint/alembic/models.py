@@ -1,12 +1,14 @@
 """Names a revision takes from classes and from the project's modules:
 `op.drop_table(Scorer.__tablename__)`, `type_=MySQLCompatabilityTypes.UniqueText`,
-`type_=LongText` (`class LongText(db.Text)`).
+`type_=LongText` (`class LongText(db.Text)`), `type_=MediumText()` (`def MediumText():
+return Text().with_variant(MEDIUMTEXT(), "mysql")`).
 
 A class defined in the revision, or a name imported from a module of the project
 (`from app.models import Scorer`, found as imports.py says, read and never imported),
 gives: each class's body assignments as `Class.attribute`, a class with one base
-as that base (a type's subclass is judged as the type), and a module's own top-level
-assignments under their name. An imported expression is taken only when every name in
+as that base (a type's subclass is judged as the type), each function without
+parameters whose body is one `return <expression>` as `name()`, and a module's own
+top-level assignments under their name. An imported expression is taken only when every name in
 it is one of its module's imports (`db.String(512)`, with `db` = sqlalchemy) or one of
 these names of its module: anything else of the other module leaves the name unresolved.
 """
@@ -24,7 +26,7 @@ _MAX_DEPTH = 8
 def class_names(module: ast.Module, path: Path) -> dict[str, ast.expr]:
     """`Class.attribute` (and `Class`) → its expression, for the classes the revision
     defines, and the names it imports from the project's modules."""
-    found = _classes(module)
+    found = _classes(module) | _calls(module)
     for node in module.body:
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
@@ -36,8 +38,9 @@ def class_names(module: ast.Module, path: Path) -> dict[str, ast.expr]:
             local = alias.asname or alias.name
             for name, value in exported.items():
                 head, dot, rest = name.partition(".")
-                if head == alias.name:
-                    found[f"{local}{dot}{rest}"] = value
+                called = head.removesuffix("()")
+                if called == alias.name:
+                    found[f"{local}{head[len(called) :]}{dot}{rest}"] = value
     return found
 
 
@@ -58,10 +61,36 @@ def _classes(module: ast.Module) -> dict[str, ast.expr]:
     return found
 
 
+def _calls(module: ast.Module) -> dict[str, ast.expr]:
+    """`name()` → what it returns, for each module-level function without parameters
+    whose body is one `return <expression>`."""
+    found: dict[str, ast.expr] = {}
+    for node in module.body:
+        if isinstance(node, ast.FunctionDef) and not _has_parameters(node.args):
+            returned = returned_expression(node)
+            if returned is not None:
+                found[f"{node.name}()"] = returned
+    return found
+
+
+def _has_parameters(args: ast.arguments) -> bool:
+    return bool(args.posonlyargs or args.args or args.vararg or args.kwonlyargs or args.kwarg)
+
+
+def returned_expression(node: ast.FunctionDef) -> ast.expr | None:
+    """What a function whose body is one `return <expression>` (after its docstring)
+    returns."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    only = body[0] if len(body) == 1 else None
+    return only.value if isinstance(only, ast.Return) else None
+
+
 def _exported(module: ast.Module) -> dict[str, ast.expr]:
     """The names another module gives (its classes' and its own top-level assignments),
     each resolved within that module, kept when nothing in it is left to that module."""
-    own = _classes(module)
+    own = _classes(module) | _calls(module)
     for node in module.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]

@@ -115,8 +115,11 @@ def data_type(
 
 
 def _bound(node: ast.expr, scope: Scope) -> ast.expr | None:
-    """What a name (`UniqueText`, `Types.UniqueText`) is bound to, None for anything
-    else (`sa.Text` names no binding: a module's attribute)."""
+    """What a name (`UniqueText`, `Types.UniqueText`) or a call of a function without
+    parameters (`MediumText()`) is bound to, None for anything else (`sa.Text` names no
+    binding: a module's attribute)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return None if node.args or node.keywords else scope.lookup(f"{node.func.id}()")
     if isinstance(node, ast.Name):
         return scope.lookup(node.id)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):

@@ -28,7 +28,7 @@ from migralint.alembic.existence_guard import (
     present_when,
     returns_unless,
 )
-from migralint.alembic.models import class_names
+from migralint.alembic.models import class_names, returned_expression
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
 from migralint.alembic.sessions import joins_migration
@@ -333,7 +333,7 @@ class Walker:
             if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
                 return node
             helper = self.functions.get(value.func.id)
-            returned = _returned(helper) if helper is not None else None
+            returned = returned_expression(helper) if helper is not None else None
             if helper is None or returned is None:
                 return node
             bound.update(_arguments(helper, value, scope))
@@ -421,16 +421,6 @@ def _after_commit(line: int) -> str:
         f"after the COMMIT sent at line {line}: outside Alembic's transaction (psycopg2; "
         "psycopg 3 opens a new one)"
     )
-
-
-def _returned(node: ast.FunctionDef) -> ast.expr | None:
-    """What a function whose body is one `return <expression>` (after its docstring)
-    returns."""
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    only = body[0] if len(body) == 1 else None
-    return only.value if isinstance(only, ast.Return) else None
 
 
 def _arguments(node: ast.FunctionDef, call: ast.Call, scope: Scope) -> dict[str, ast.expr]:
