@@ -27,3 +27,16 @@ def test_an_imported_type_helper_with_a_mysql_variant_is_its_base_type_on_postgr
     findings = lint_paths([FIXTURES / "variant_helper"], Settings()).findings
     typed = {(f.rule, f.line) for f in findings if "type" in f.rule}
     assert typed == {("narrowing-column-type", 18)}
+
+
+def test_values_static_though_not_inline_are_read_and_a_computed_fk_name_is_a_drop() -> None:
+    findings = lint_paths([FIXTURES / "static_values"], Settings()).findings
+    # a local `column = sa.Column(…)` and a loop over a module-level dict are read; the
+    # drop_constraint without type_ is still unknown
+    assert [f.line for f in findings if f.rule == "alembic-unresolved-op"] == [28]
+    [dropped] = [f for f in findings if f.rule == "drop-constraint"]
+    assert dropped.line == 27
+    assert dropped.message.startswith(
+        "dropping constraint <find_fk_name('slices', 'tables')> on slices: rows may now "
+        "point at missing parents"
+    )

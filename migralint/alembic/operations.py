@@ -202,6 +202,8 @@ def _unresolved(site: Site, reason: str) -> UnresolvedCall:
 
 def _add_column(a: _Args) -> list[ops.Op]:
     node = a.node("column")
+    if isinstance(node, ast.Name):  # `column = sa.Column(…)` above
+        node = a.site.scope.lookup(node.id)
     column = None
     if isinstance(node, ast.Call) and schema_items.callee(node) == "Column":
         column = schema_items.column(node, a.site.scope, a.site.dialect)
@@ -389,14 +391,36 @@ def _create_exclude(a: _Args) -> list[ops.Op]:
 
 
 def _drop_constraint(a: _Args) -> list[ops.Op]:
+    """A drop; with a literal `type_`, also one whose name is computed at run time (found
+    by introspection): its lock and what it gives up do not depend on the name."""
+    kind = _CONSTRAINT_KINDS.get(a.text("type_", required=False) or "", "")
+    try:
+        name = a.text("constraint_name") or ""
+    except _Missing:
+        node = a.node("constraint_name")
+        if not kind or node is None:
+            raise
+        name = f"<{_shortened(ast.unparse(node))}>"
+    table = a.table()
     return [
         ops.DropConstraint(
-            loc=a.site.loc,
-            table=a.table(),
-            name=a.text("constraint_name") or "",
-            if_exists=a.flag("if_exists"),
+            loc=a.site.loc, table=table, name=name, if_exists=a.flag("if_exists"), kind=kind
         )
     ]
+
+
+# Alembic's drop_constraint type_ → the Op model's constraint kinds
+_CONSTRAINT_KINDS = {
+    "foreignkey": "foreign_key",
+    "unique": "unique",
+    "check": "check",
+    "primary": "primary_key",
+}
+_NAMED_EXPRESSION = 60  # characters of a computed name's expression a message quotes
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= _NAMED_EXPRESSION else text[: _NAMED_EXPRESSION - 1] + "…"
 
 
 def _execute(a: _Args) -> list[ops.Op]:

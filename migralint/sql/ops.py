@@ -262,9 +262,10 @@ class AddConstraint(TableOp):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropConstraint(TableOp):
-    name: str
+    name: str  # a computed one (Alembic's run-time introspection): `<its expression>`
     if_exists: bool = False
     cascade: bool = False
+    kind: str = ""  # what the statement says it is (Alembic's type_); "": the catalog knows
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -106,5 +106,5 @@ def _lost(op: DropConstraint, ctx: Context) -> tuple[str, str] | None:
         or redundant_not_null_check(ctx, op)
     ):
         return None
-    kind = constraint_kind(ctx, op) or ""
+    kind = constraint_kind(ctx, op) or op.kind
     return op.name, _HARM.get(kind, "data it used to reject can now be written")
