@@ -40,3 +40,8 @@ def test_values_static_though_not_inline_are_read_and_a_computed_fk_name_is_a_dr
         "dropping constraint <find_fk_name('slices', 'tables')> on slices: rows may now "
         "point at missing parents"
     )
+
+
+def test_a_computed_fk_name_dropped_and_a_foreign_key_added_to_its_table_is_redefined() -> None:
+    findings = lint_paths([FIXTURES / "static_values"], Settings()).findings
+    assert not [f for f in findings if f.rule == "drop-constraint" and "tab_state" in f.message]

@@ -174,6 +174,10 @@ def _constraint_shape(op: ops.AddConstraint) -> tuple[str, str, tuple[str, ...]]
     return op.table.key, op.constraint.kind, op.constraint.columns
 
 
+def _constraint_kind_on(op: ops.AddConstraint) -> tuple[str, str]:
+    return op.table.key, op.constraint.kind
+
+
 def _unique_index_table(op: ops.CreateIndex) -> str | None:
     return op.table.key if op.unique else None
 
@@ -184,16 +188,20 @@ _KEYS = ("unique", "primary_key")
 def constraint_redefined(ctx: Context, op: ops.DropConstraint) -> bool:
     """True if the migration adds the constraint back: under the same name (given, or
     the one PostgreSQL gives an unnamed constraint), or (when the catalog knows what was
-    dropped) the same kind on the same columns; a unique key may also be replaced by a
-    unique key or index on the same columns or fewer, built before or after."""
+    dropped) the same kind on the same columns, or (a name found at run time, of the
+    kind its statement says) one of that kind on the table; a unique key may also be
+    replaced by a unique key or index on the same columns or fewer, built before or
+    after."""
     known = _constraint_state(ctx, op)
     table = op.table.key
     if any(after(ctx, ops.AddConstraint, _named_constraint, (table, op.name))):
         return True
     if _readded_unnamed(ctx, op):
         return True
-    if known is None:
-        return _key_kept(ctx, op.table, frozenset()) or _named_key_kept(ctx, op)
+    if known is None:  # with a name found at run time, its kind is all that is known
+        shape = (table, op.kind)
+        readded = bool(op.kind) and any(after(ctx, ops.AddConstraint, _constraint_kind_on, shape))
+        return readded or _key_kept(ctx, op.table, frozenset()) or _named_key_kept(ctx, op)
     if known.columns:
         shape = (table, known.kind, known.columns)
         if any(after(ctx, ops.AddConstraint, _constraint_shape, shape)):

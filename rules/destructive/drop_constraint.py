@@ -1,18 +1,19 @@
 """Dropping a constraint gives up the integrity that release N-1 relies on.
 
 ## What it does
-Flags `ALTER TABLE … DROP CONSTRAINT` on an existing table, unless the same
-migration adds it back (under the same name, or the same kind on the same columns: a
-redefinition; an unnamed re-add counts under the name PostgreSQL gives it, such as
-`<table>_check` or `<table>_<column>_check`, shortened to 63 bytes, and an ALTER TABLE
-runs its drops before its adds), added it itself, drops its table or column afterwards,
-the constraint is a `CHECK (c IS NOT NULL)` made redundant by `SET NOT NULL`, a unique
-or primary key is replaced by a unique or primary key, or a unique index without WHERE,
-on the same columns or fewer (in any order, before or after the drop: `ADD PRIMARY KEY
-(b, a), DROP CONSTRAINT t_a_b_key` keeps every row unique; a constraint the set never
-defined counts by its name, where it is the one PostgreSQL gives a unique key on the
-new key's columns, `<table>_<columns>_key`), or the migration is marked
-`-- migralint: phase=contract`.
+Flags `ALTER TABLE … DROP CONSTRAINT` on an existing table, unless the same migration
+adds it back (under the same name, or the same kind on the same columns: a redefinition;
+a constraint whose name Alembic finds at run time, of the `type_` given, is redefined by
+any of that kind added to its table; an unnamed re-add counts under the name PostgreSQL
+gives it, such as `<table>_check` or `<table>_<column>_check`, shortened to 63 bytes,
+and an ALTER TABLE runs its drops before its adds), added it itself, drops its table or
+column afterwards, the constraint is a `CHECK (c IS NOT NULL)` made redundant by `SET
+NOT NULL`, a unique or primary key is replaced by a unique or primary key, or a unique
+index without WHERE, on the same columns or fewer (in any order, before or after the
+drop: `ADD PRIMARY KEY (b, a), DROP CONSTRAINT t_a_b_key` keeps every row unique; a
+constraint the set never defined counts by its name, where it is the one PostgreSQL
+gives a unique key on the new key's columns, `<table>_<columns>_key`), or the migration
+is marked `-- migralint: phase=contract`.
 One ALTER TABLE dropping several constraints is one finding naming them all.
 
 ## Why is this bad?
