@@ -45,3 +45,8 @@ def test_values_static_though_not_inline_are_read_and_a_computed_fk_name_is_a_dr
 def test_a_computed_fk_name_dropped_and_a_foreign_key_added_to_its_table_is_redefined() -> None:
     findings = lint_paths([FIXTURES / "static_values"], Settings()).findings
     assert not [f for f in findings if f.rule == "drop-constraint" and "tab_state" in f.message]
+
+
+def test_an_update_joined_to_a_keyset_cte_with_a_limit_is_a_batch() -> None:
+    # line 14's UPDATE changes the 1000 rows its CTE picks; line 25's changes every NULL
+    assert [f.line for f in _findings("keyset_batch", "unbatched-backfill")] == [25]

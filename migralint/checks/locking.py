@@ -236,11 +236,11 @@ def in_a_loop(op: ops.Op, ctx: Context) -> bool:
 
 
 def bounds_a_batch(op: ops.Update, ctx: Context) -> bool:
-    """True when the UPDATE's WHERE limits it to a batch or a few rows (a range, a
-    LIMIT, an IN list, a key equal to a literal or a bind parameter: `?`, `$1`,
-    `:name`, `%s`, `%(name)s`), or it runs once per pass of a PL/pgSQL loop, or it
-    changes a system catalog (a few rows)."""
-    if in_a_loop(op, ctx) or is_system_catalog(op.table):
+    """True when the UPDATE's WHERE limits it to a batch or a few rows (a range, rows
+    picked by a query with a LIMIT, an IN list, a key equal to a literal or a bind
+    parameter: `?`, `$1`, `:name`, `%s`, `%(name)s`), or it runs once per pass of a
+    PL/pgSQL loop, or it changes a system catalog (a few rows)."""
+    if in_a_loop(op, ctx) or is_system_catalog(op.table) or op.limited_rows:
         return True
     if not op.where:
         return False

@@ -502,6 +502,10 @@ class Update(TableOp):
     partial: tuple[bool, ...] = field(default=(), compare=False)  # per target: a[1], a.x
     assignments: tuple[Assignment, ...] | None = field(default=None, compare=False)
     where_columns: frozenset[str] = field(default=frozenset(), compare=False)
+    # its WHERE picks rows from a query with a LIMIT (a keyset batch: `WITH b AS (SELECT
+    # id … ORDER BY id LIMIT 1000) UPDATE t … FROM b WHERE t.id = b.id`, `id IN (SELECT
+    # … LIMIT n)`)
+    limited_rows: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -257,7 +257,31 @@ def _dml(tree: exp.Update | exp.Delete | exp.Insert, loc: ops.Location, dialect:
         partial=tuple(part for _, part in assigned),
         assignments=changes,
         where_columns=read,
+        limited_rows=_limited_rows(tree, where),
     )
+
+
+def _limited_rows(tree: exp.Update, where: exp.Expression | None) -> bool:
+    """Whether the WHERE picks the rows from a query with a LIMIT: `IN (SELECT … LIMIT
+    n)`, or a CTE or FROM subquery with one that it names (`t.id = b.id`)."""
+    if where is None:
+        return False
+    if any(_limited(i.args.get("query")) for i in where.find_all(exp.In)):
+        return True
+    ctes = tree.args.get("with_") or tree.args.get("with")
+    joined = tree.args.get("from_") or tree.args.get("from")
+    sources = [
+        *(ctes.expressions if ctes else ()),
+        *(joined.find_all(exp.Subquery) if joined else ()),
+    ]
+    limited = {s.alias for s in sources if _limited(s)}
+    return any(column.table in limited for column in where.find_all(exp.Column))
+
+
+def _limited(query: exp.Expression | None) -> bool:
+    """Whether a subquery or CTE is a SELECT with a LIMIT."""
+    select = query.this if isinstance(query, (exp.Subquery, exp.CTE)) else query
+    return isinstance(select, exp.Select) and select.args.get("limit") is not None
 
 
 def _set_target(target: exp.Expression, dialect: str) -> tuple[str, bool]:
