@@ -32,6 +32,23 @@ def outside_transaction(tool: str) -> str:
     )
 
 
+def commit_after(tool: str, statement: str = "that statement") -> str:
+    """How to end the transaction right after `statement`: a SQL file can COMMIT there;
+    Alembic commits only when a revision ends (or the whole run does)."""
+    if tool == "alembic":
+        return (
+            f"Alembic commits only when the revision ends, so move what follows {statement} "
+            "into a revision of its own (with transaction_per_migration=True) or into a "
+            "`with op.get_context().autocommit_block():` block"
+        )
+    return f"commit right after {statement}"
+
+
+def first_upper(text: str) -> str:
+    """`text` starting a sentence: its first letter upper-case, the rest as written."""
+    return text[:1].upper() + text[1:]
+
+
 def plan_command(operation: str, table: Name, **options: str) -> str:
     """The `migralint plan` command line that writes the safe phases for a change."""
     words = ["migralint", "plan", operation, "--table", table.name]

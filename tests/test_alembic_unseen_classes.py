@@ -50,3 +50,13 @@ def test_a_computed_fk_name_dropped_and_a_foreign_key_added_to_its_table_is_rede
 def test_an_update_joined_to_a_keyset_cte_with_a_limit_is_a_batch() -> None:
     # line 14's UPDATE changes the 1000 rows its CTE picks; line 25's changes every NULL
     assert [f.line for f in _findings("keyset_batch", "unbatched-backfill")] == [25]
+
+
+def test_help_to_end_the_transaction_after_a_lock_fits_one_revisions_transaction() -> None:
+    [index] = _findings("lock_then_work", "require-concurrent-index-creation")
+    assert index.help.startswith(
+        "Alembic commits only when the revision ends, so move what follows line 12 into a "
+        "revision of its own (with transaction_per_migration=True) or into a "
+        "`with op.get_context().autocommit_block():` block (its lock is held until commit"
+    )
+    assert "commit right after" not in index.help.lower()

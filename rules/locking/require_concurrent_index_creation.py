@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.advice import outside_transaction
+from migralint.advice import commit_after, first_upper, outside_transaction
 from migralint.checks.idempotency import index_already_exists
 from migralint.checks.locking import held_by_earlier, held_lock
 from migralint.context import Context
@@ -50,9 +50,10 @@ def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
     harm, first = f"blocks all writes to {op.table.name}", ""
     if held is not None:  # an earlier statement's lock, held until commit whatever this takes
         harm = f"blocks reads and writes of {op.table.name}, as {held_lock(*held)},"
+        commit = commit_after(ctx.file.tool, f"line {held[1].loc.line}")
         first = (
-            f"Commit right after line {held[1].loc.line} (its lock is held until commit, so no "
-            f"build in this transaction spares {op.table.name}); then "
+            f"{first_upper(commit)} (its lock is held until commit, so no build in this "
+            f"transaction spares {op.table.name}); then "
         )
     yield ctx.finding(
         op,

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.advice import commit_after, first_upper
 from migralint.checks.locking import (
     HeldLocks,
     held_lock,
@@ -59,6 +60,8 @@ from migralint.overlaps import LOCK_WAIT
 from migralint.postgres import lock_taken
 from migralint.rule import Violation, rule
 from migralint.sql.ops import Op, Update
+
+_LOCKING = "the statement that takes the ACCESS EXCLUSIVE lock"
 
 
 @rule("statements-after-access-exclusive", category="locking", severity="warning")
@@ -92,9 +95,9 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
         op,
         f"this statement {why} while {holds}, so {first_table} is closed to reads and writes "
         "until the transaction commits",
-        "Commit right after the statement that takes the ACCESS EXCLUSIVE lock, or move this "
-        "statement to a separate migration, so the lock is held only for an instant.",
-        aside=f"{aside}: commit right after that statement",
+        f"{first_upper(commit_after(ctx.file.tool, _LOCKING))}, or move this statement to a "
+        "separate migration, so the lock is held only for an instant.",
+        aside=f"{aside}: {commit_after(ctx.file.tool)}",
         aside_cites=first_op if work else None,  # a wait is news even to its own finding
         cause="" if work else LOCK_WAIT,
     )
