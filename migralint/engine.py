@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from migralint import __version__, directives, overlaps
+from migralint import __version__, assumed_mode, directives, overlaps
 from migralint.cache import Cache
+from migralint.checks.idempotency import rests_on_assumed_mode
 from migralint.config import Settings, settings_for
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
@@ -114,6 +115,7 @@ def lint_paths(
             finished += 1
             if on_file is not None:
                 on_file(finished, total)
+    result.findings = assumed_mode.fold(result.findings, result.contexts, settings)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -307,7 +309,8 @@ class Linter:
         """Findings from what `_judge` yielded, each cause once."""
         flagged = [j for j in judged if isinstance(j, tuple)]
         findings = [j for j in judged if isinstance(j, Finding)]
-        return findings + [as_finding(spec, v) for spec, v in self.settle(flagged)]
+        kept = assumed_mode.counted(flagged, self.settle(flagged))
+        return findings + [as_finding(spec, v) for spec, v in kept]
 
     def _check_time(
         self,
@@ -364,6 +367,8 @@ class Linter:
             names = {spec.id, *spec.aliases}
             if spec.id in per_file or directives.switched_off(names, suppressions):
                 continue
+            if spec.reruns and violations and rests_on_assumed_mode(op, ctx):
+                violations = [replace(v, assumed_reruns=1) for v in violations]
             yield from ((spec, overlaps.held_lock_cause(spec, v, ctx)) for v in violations)
 
     def _per_file_ignores(self, path: str) -> set[str]:
@@ -384,7 +389,16 @@ def as_finding(spec: RuleSpec, v: Violation) -> Finding:
     column = v.column or loc.column
     end_line, end_column = (loc.end_line, loc.end_column) if v.line is None else (line, column)
     return Finding(
-        spec.id, spec.severity, v.message, v.help, loc.path, line, column, end_line, end_column
+        spec.id,
+        spec.severity,
+        v.message,
+        v.help,
+        loc.path,
+        line,
+        column,
+        end_line,
+        end_column,
+        v.assumed_reruns,
     )
 
 
