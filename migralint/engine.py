@@ -278,8 +278,11 @@ class Linter:
             catalog.start_migration()
         whole_file = list(part.file_suppressions)
         judged: list[Finding | Flagged] = []
+        down = info.direction == "down"
         for position, (op, suppressed) in enumerate(parsed):
-            self._check_time(deadline, lambda: findings + self._findings(judged), info, op.loc.line)
+            self._check_time(
+                deadline, lambda: findings + self._findings(judged, down), info, op.loc.line
+            )
             ctx.position = position
             if op.runs_if_absent is not None and catalog.holds(op.runs_if_absent):
                 continue  # its guard finds the object there: the statement does not run
@@ -296,7 +299,7 @@ class Linter:
                         info.path, failure(error), "replaying this statement", op.loc.line
                     )
                 )
-        return findings + self._findings(judged)
+        return findings + self._findings(judged, down)
 
     def settle(self, flagged: list[Flagged]) -> list[Flagged]:
         """The findings of one part, one per cause (see migralint/overlaps.py); a cause
@@ -305,12 +308,13 @@ class Linter:
         every_rule = not (s.select or s.ignore or s.extend_ignore or s.squawk_excluded)
         return overlaps.settle(flagged, every_rule)[0]
 
-    def _findings(self, judged: Sequence[Finding | Flagged]) -> list[Finding]:
-        """Findings from what `_judge` yielded, each cause once."""
+    def _findings(self, judged: Sequence[Finding | Flagged], down: bool = False) -> list[Finding]:
+        """Findings from what `_judge` yielded, each cause once; `down`: of a down
+        migration, so each says it is on the rollback path."""
         flagged = [j for j in judged if isinstance(j, tuple)]
         findings = [j for j in judged if isinstance(j, Finding)]
         kept = assumed_mode.counted(flagged, self.settle(flagged))
-        return findings + [as_finding(spec, v) for spec, v in kept]
+        return findings + [as_finding(spec, v, down) for spec, v in kept]
 
     def _check_time(
         self,
@@ -382,16 +386,24 @@ class Linter:
         return {rules_by_name.get(n, n) for n in ignored}
 
 
-def as_finding(spec: RuleSpec, v: Violation) -> Finding:
-    """The finding a rule's violation makes: its rule, severity and place."""
+ON_ROLLBACK = "on rollback (down migration): "
+
+
+def as_finding(spec: RuleSpec, v: Violation, down: bool = False) -> Finding:
+    """The finding a rule's violation makes: its rule, severity and place; in a down
+    migration (`down`), its message says it is on the rollback path, unless the rule's
+    own wording does."""
     loc = v.op.loc
     line = v.line or loc.line
     column = v.column or loc.column
     end_line, end_column = (loc.end_line, loc.end_column) if v.line is None else (line, column)
+    message = v.message
+    if down and "rollback" not in message:
+        message = ON_ROLLBACK + message
     return Finding(
         spec.id,
         spec.severity,
-        v.message,
+        message,
         v.help,
         loc.path,
         line,
