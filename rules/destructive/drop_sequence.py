@@ -4,7 +4,10 @@
 Flags `DROP SEQUENCE` of a sequence this migration neither created nor re-creates,
 outside a migration marked `-- migralint: phase=contract`. A serial's sequence that the
 migration replaces with an identity saying where it starts (`ADD GENERATED … AS
-IDENTITY (RESTART n)`) is not flagged: ids go on from there.
+IDENTITY (RESTART n)`) is not flagged: ids go on from there. A sequence that numbers a
+table the migration drops later (a column default calls `nextval()` on it, or it is the
+table's serial) is about that table: drop-table's finding stands for it, and alone it
+says that N-1's inserts into the table break, not that a new sequence reuses its ids.
 
 ## Why is this bad?
 Release N-1 may still call `nextval('…')` and fail. The sequence's current value is
