@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from migralint import __version__, directives, overlaps
+from migralint import __version__, assumed_mode, directives, overlaps
 from migralint.cache import Cache
+from migralint.checks.idempotency import rests_on_assumed_mode
 from migralint.config import Settings, settings_for
 from migralint.context import Context, FileInfo
 from migralint.findings import Finding, Severity
@@ -119,6 +120,7 @@ def lint_paths(
             finished += 1
             if on_file is not None:
                 on_file(finished, total)
+    result.findings = assumed_mode.fold(result.findings, result.contexts, settings)
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -281,8 +283,11 @@ class Linter:
             catalog.start_migration()
         whole_file = list(part.file_suppressions)
         judged: list[Finding | Flagged] = []
+        down = info.direction == "down"
         for position, (op, suppressed) in enumerate(parsed):
-            self._check_time(deadline, lambda: findings + self._findings(judged), info, op.loc.line)
+            self._check_time(
+                deadline, lambda: findings + self._findings(judged, down), info, op.loc.line
+            )
             ctx.position = position
             if op.runs_if_absent is not None and catalog.holds(op.runs_if_absent):
                 continue  # its guard finds the object there: the statement does not run
@@ -299,7 +304,7 @@ class Linter:
                         info.path, failure(error), "replaying this statement", op.loc.line
                     )
                 )
-        return findings + self._findings(judged)
+        return findings + self._findings(judged, down)
 
     def settle(self, flagged: list[Flagged]) -> list[Flagged]:
         """The findings of one part, one per cause (see migralint/overlaps.py); a cause
@@ -308,11 +313,13 @@ class Linter:
         every_rule = not (s.select or s.ignore or s.extend_ignore or s.squawk_excluded)
         return overlaps.settle(flagged, every_rule)[0]
 
-    def _findings(self, judged: Sequence[Finding | Flagged]) -> list[Finding]:
-        """Findings from what `_judge` yielded, each cause once."""
+    def _findings(self, judged: Sequence[Finding | Flagged], down: bool = False) -> list[Finding]:
+        """Findings from what `_judge` yielded, each cause once; `down`: of a down
+        migration, so each says it is on the rollback path."""
         flagged = [j for j in judged if isinstance(j, tuple)]
         findings = [j for j in judged if isinstance(j, Finding)]
-        return findings + [as_finding(spec, v) for spec, v in self.settle(flagged)]
+        kept = assumed_mode.counted(flagged, self.settle(flagged))
+        return findings + [as_finding(spec, v, down) for spec, v in kept]
 
     def _check_time(
         self,
@@ -369,6 +376,8 @@ class Linter:
             names = {spec.id, *spec.aliases}
             if spec.id in per_file or directives.switched_off(names, suppressions):
                 continue
+            if spec.reruns and violations and rests_on_assumed_mode(op, ctx):
+                violations = [replace(v, assumed_reruns=1) for v in violations]
             yield from ((spec, overlaps.held_lock_cause(spec, v, ctx)) for v in violations)
 
     def _per_file_ignores(self, path: str) -> set[str]:
@@ -382,14 +391,31 @@ class Linter:
         return {rules_by_name.get(n, n) for n in ignored}
 
 
-def as_finding(spec: RuleSpec, v: Violation) -> Finding:
-    """The finding a rule's violation makes: its rule, severity and place."""
+ON_ROLLBACK = "on rollback (down migration): "
+
+
+def as_finding(spec: RuleSpec, v: Violation, down: bool = False) -> Finding:
+    """The finding a rule's violation makes: its rule, severity and place; in a down
+    migration (`down`), its message says it is on the rollback path, unless the rule's
+    own wording does."""
     loc = v.op.loc
     line = v.line or loc.line
     column = v.column or loc.column
     end_line, end_column = (loc.end_line, loc.end_column) if v.line is None else (line, column)
+    message = v.message
+    if down and "rollback" not in message:
+        message = ON_ROLLBACK + message
     return Finding(
-        spec.id, spec.severity, v.message, v.help, loc.path, line, column, end_line, end_column
+        spec.id,
+        spec.severity,
+        message,
+        v.help,
+        loc.path,
+        line,
+        column,
+        end_line,
+        end_column,
+        v.assumed_reruns,
     )
 
 

@@ -26,7 +26,9 @@ SEVERITY_NAMES = tuple(str(s) for s in Severity)
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem at one place. `help` says what to write instead."""
+    """One problem at one place. `help` says what to write instead. `assumed_reruns`:
+    the statements whose re-run failure it reports on a transaction mode nothing
+    states (migralint/assumed_mode.py folds them); not part of any report."""
 
     rule: str
     severity: Severity
@@ -37,6 +39,7 @@ class Finding:
     column: int
     end_line: int
     end_column: int
+    assumed_reruns: int = 0
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -128,6 +128,13 @@ OVERLAPS: tuple[Overlap, ...] = (
         harmless_alone=True,
     ),
     Overlap(
+        "drop-sequence",
+        frozenset({"drop-table"}),
+        MIGRATION,
+        "the sequence numbers a table the migration drops: what breaks is that table, "
+        "whose finding says so, and no ids of it are left for a new sequence to reuse",
+    ),
+    Overlap(
         "statements-after-access-exclusive",
         frozenset({"require-lock-timeout"}),
         MIGRATION,

@@ -62,7 +62,9 @@ class Violation:
     for the whole migration; `caused_by`: the earlier Op whose findings are its cause
     (see migralint/overlaps.py); `aside_cites`: the statement its aside names (an aside
     joining the finding of that very statement says nothing new); `rewrites`: it
-    reports a rewrite of its table (see migralint/folding.py)."""
+    reports a rewrite of its table (see migralint/folding.py); `assumed_reruns`: the
+    statements whose re-run failure it reports on an assumed transaction mode (set by
+    the engine: see migralint/assumed_mode.py)."""
 
     op: ops.Op
     message: str
@@ -76,6 +78,7 @@ class Violation:
     caused_by: ops.Op | None = None
     aside_cites: ops.Op | None = None
     rewrites: bool = False
+    assumed_reruns: int = 0
 
 
 Check = Callable[[Any, "Context"], Iterable[Violation]]
@@ -97,6 +100,7 @@ class RuleSpec:
     on_new_tables: bool = False
     on_down: bool | None = None
     offline: bool | None = None
+    reruns: bool = False
     doc: str = ""
     source: str = ""
 
@@ -128,6 +132,7 @@ def rule(
     on_new_tables: bool = False,
     on_down: bool | None = None,
     offline: bool | None = None,
+    reruns: bool = False,
 ) -> Callable[[Check], Check]:
     """Declare a check function as a rule.
 
@@ -136,7 +141,9 @@ def rule(
     the same migration created. `on_down`: runs in down/undo migrations (True) or not
     (False); None leaves it to the category and `lint_downs` (see ROLLBACK_CATEGORIES).
     `offline`: runs when the application is stopped during migrations; None leaves it
-    to the category (see ONLINE_CATEGORIES).
+    to the category (see ONLINE_CATEGORIES). `reruns`: its findings say what a statement
+    does when the migration runs again (`checks.idempotency.rerun_reason`), so under an
+    assumed transaction mode they are the set's one finding (migralint/assumed_mode.py).
     """
     if category not in CATEGORIES:
         raise ValueError(f"rule {id}: unknown category {category!r}; use one of {CATEGORIES}")
@@ -155,6 +162,7 @@ def rule(
             on_new_tables=on_new_tables,
             on_down=on_down,
             offline=offline,
+            reruns=reruns,
         )
         return check
 

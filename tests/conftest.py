@@ -53,11 +53,13 @@ def one_finding_per_statement(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def every_rerun_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     """The re-run findings of every statement, not only of the first a re-run stops at
-    (overlaps' EARLIER pairs off): for tests of how each statement is judged."""
-    from migralint import overlaps
+    (overlaps' EARLIER pairs off), nor only the set's one finding on an assumed
+    transaction mode (assumed_mode.fold): for tests of how each statement is judged."""
+    from migralint import assumed_mode, overlaps
 
     kept = {
         rule: [o for o in found if o.scope != overlaps.EARLIER]
         for rule, found in overlaps._BY_DROPPED.items()
     }
     monkeypatch.setattr(overlaps, "_BY_DROPPED", kept)
+    monkeypatch.setattr(assumed_mode, "fold", lambda findings, *_: list(findings))

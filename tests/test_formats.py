@@ -13,6 +13,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import REPO, write_tree
@@ -43,9 +44,9 @@ def render(fmt: str, result: LintResult, root: Path, **options: object) -> str:
     return FORMATS[fmt](result, ReportOptions(root=root, **options))  # type: ignore[arg-type]
 
 
-def lint(root: Path, files: dict[str, str | bytes]) -> LintResult:
+def lint(root: Path, files: dict[str, str | bytes], **settings: Any) -> LintResult:
     write_tree(root, files)
-    return lint_paths([root], Settings())
+    return lint_paths([root], Settings(**settings))
 
 
 def test_the_registry_names_every_format_and_each_renders_an_empty_run(tmp_path: Path) -> None:
@@ -164,7 +165,8 @@ def test_github_commands_carry_place_title_and_level_and_no_sql_can_forge_one(
     tmp_path: Path,
     one_finding_per_statement: None,
 ) -> None:
-    result = lint(tmp_path, {"1_x,y:z%.sql": HOSTILE, "2_t.sql": "CREATE TABLE t (id int);\n"})
+    files = {"1_x,y:z%.sql": HOSTILE, "2_t.sql": "CREATE TABLE t (id int);\n"}
+    result = lint(tmp_path, files, transaction={"*": "none"})  # each file's re-run findings
     out = render("github", result, tmp_path)
     lines = out.splitlines()
     assert not _UNSAFE.search(out) and "\r" not in out

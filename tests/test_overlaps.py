@@ -129,7 +129,7 @@ def test_a_rerun_finding_counts_the_stops_past_the_first_few(tmp_path: Path) -> 
     (tmp_path / "001_tables.sql").write_text(
         "\n".join(f"CREATE TABLE t{n} (id bigint);" for n in range(1, 31)) + "\n"
     )
-    [finding] = lint_paths([tmp_path]).findings
+    [finding] = lint_paths([tmp_path], Settings(transaction={"*": "none"})).findings
     assert finding.line == 1
     assert "stops next at line 2 (CREATE TABLE t2 fails with 'already exists')" in finding.message
     assert "then at line 4 (CREATE TABLE t4" in finding.message
@@ -168,3 +168,22 @@ def test_asides_past_the_first_few_are_counted_and_none_cites_its_own_statement(
     case = REPO / "fixtures" / "overlaps" / "held_lock_work_after_rewrite"
     for f in lint_paths([case]).findings:
         assert f"(line {f.line}) holds" not in f.message
+
+
+def test_a_sequence_of_a_table_the_migration_drops_claims_no_reused_ids() -> None:
+    """Alone (drop-table not selected), its finding names the table it numbers, and
+    says nothing of ids a new sequence would reuse: the table holding them is gone."""
+    case = REPO / "fixtures" / "overlaps" / "sequence_of_a_dropped_table"
+    found = lint_paths([case], Settings(select=("drop-sequence",))).findings
+    assert [(f.line, f.message) for f in found] == [
+        (
+            5,
+            "dropping sequence message_ids breaks release N-1's inserts into messages, which "
+            "this migration drops too",
+        ),
+        (
+            7,
+            "dropping sequence cache_id_seq breaks release N-1's inserts into cache, which "
+            "this migration drops too",
+        ),
+    ]

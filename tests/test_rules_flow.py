@@ -180,7 +180,9 @@ def test_seed_rows_fail_or_duplicate_depending_on_the_key(tmp_path: Path) -> Non
         "002_seed.sql": "INSERT INTO roles VALUES ('admin');\nINSERT INTO logs (msg) VALUES ('x');\n"
         "SELECT 1;",
     }
-    result = lint_tree(tmp_path, files, select=("insert-without-on-conflict",))
+    result = lint_tree(
+        tmp_path, files, select=("insert-without-on-conflict",), transaction={"*": "none"}
+    )
     messages = [f.message for f in result.findings]
     assert len(messages) == 2
     assert "duplicate key" in messages[0] and "second time" in messages[1]

@@ -377,10 +377,37 @@ def _attached_to(op: ops.CreateObject) -> tuple[str, str | None]:
     return op.kind, op.table.key if op.table is not None else None
 
 
+def owner_dropped_later(op: ops.DropObject, ctx: Context) -> ops.Name | None:
+    """The table a later statement of the migration drops whose column the sequence
+    `op` drops numbers (a default calling nextval() on it, or a serial's own
+    `<table>_<column>_seq`), as the catalog knows it; else None."""
+    for drop in after(ctx, ops.DropTable):
+        state = ctx.catalog.table(drop.table)
+        if state is None:
+            continue
+        for name, column in state.columns.items():
+            own = _serial(column) and f"{drop.table.name}_{name}_seq" == op.name.name
+            if own or (column.default is not None and _calls_nextval(column.default.sql, op.name)):
+                return drop.table
+    return None
+
+
+# nextval('s'), as written or as sqlglot renders a cast: NEXTVAL(CAST('s' AS REGCLASS))
+_NEXTVAL = re.compile(r"nextval\s*\(\s*(?:cast\s*\(\s*)?'([^']+)'", re.IGNORECASE)
+
+
+def _calls_nextval(sql: str, sequence: ops.Name) -> bool:
+    found = _NEXTVAL.search(sql)
+    return found is not None and found.group(1).strip('"').rsplit(".", 1)[-1] == sequence.name
+
+
 def has_default(column: ColumnState) -> bool:
     """True if the column has a default, a serial's implicit nextval() included."""
-    serial = column.type is not None and column.type.name in ("serial", "bigserial", "smallserial")
-    return column.default is not None or serial
+    return column.default is not None or _serial(column)
+
+
+def _serial(column: ColumnState) -> bool:
+    return column.type is not None and column.type.name in ("serial", "bigserial", "smallserial")
 
 
 def column_reworked_later(ctx: Context, table: ops.Name, column: str) -> bool:

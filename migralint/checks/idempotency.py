@@ -17,6 +17,16 @@ from migralint.sql import ops
 
 # Re-running the file: when it matters
 
+ASSUMED_OUTSIDE = "assumed: `--show-context` says how to state it"
+
+
+def rests_on_assumed_mode(op: ops.Op, ctx: Context) -> bool:
+    """True when the only reason `rerun_reason` gives for the statement is that the
+    migration runs outside a transaction, which nothing (layout, directive,
+    configuration) states."""
+    why = rerun_reason(op, ctx)
+    return why is not None and ASSUMED_OUTSIDE in why
+
 
 def rerun_expected(file: FileInfo) -> bool:
     """True in a migration its marker declares an expand one: migralint's expand
@@ -49,7 +59,7 @@ def rerun_reason(op: ops.Op, ctx: Context) -> str | None:
         return None  # the open transaction rolls the rest of the file back on failure
     outside = "this migration runs outside a transaction"
     if ctx.file.transaction is None:  # neither the layout nor the configuration says
-        outside += " (assumed: `--show-context` says how to state it)"
+        outside += f" ({ASSUMED_OUTSIDE})"
     if not statements_after(ctx, op):
         return (
             f"{outside}: if the tool stops before it records the migration as applied, the "

@@ -4,7 +4,10 @@
 Flags `DROP SEQUENCE` of a sequence this migration neither created nor re-creates,
 outside a migration marked `-- migralint: phase=contract`. A serial's sequence that the
 migration replaces with an identity saying where it starts (`ADD GENERATED … AS
-IDENTITY (RESTART n)`) is not flagged: ids go on from there.
+IDENTITY (RESTART n)`) is not flagged: ids go on from there. A sequence that numbers a
+table the migration drops later (a column default calls `nextval()` on it, or it is the
+table's serial) is about that table: drop-table's finding stands for it, and alone it
+says that N-1's inserts into the table break, not that a new sequence reuses its ids.
 
 ## Why is this bad?
 Release N-1 may still call `nextval('…')` and fail. The sequence's current value is
@@ -29,8 +32,9 @@ DROP SEQUENCE IF EXISTS invoice_number_seq;
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from migralint.checks.destructive import dropped_object
+from migralint.checks.destructive import dropped_object, owner_dropped_later
 from migralint.checks.file_index import after
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -46,13 +50,20 @@ from migralint.sql.ops import AlterIdentity, DropObject
     on_down=False,
 )
 def check(op: DropObject, ctx: Context) -> Iterator[Violation]:
-    if op.kind == "SEQUENCE" and not _replaced_by_identity(op, ctx):
-        yield from dropped_object(
-            op,
-            ctx,
+    if op.kind != "SEQUENCE" or _replaced_by_identity(op, ctx):
+        return
+    owner = owner_dropped_later(op, ctx)
+    if owner is None:
+        harm = (
             "loses its current value: release N-1 calls to nextval() fail, and a sequence "
-            "created again restarts at ids already in use",
+            "created again restarts at ids already in use"
         )
+        yield from dropped_object(op, ctx, harm)
+        return
+    for v in dropped_object(
+        op, ctx, f"breaks release N-1's inserts into {owner}, which this migration drops too"
+    ):
+        yield replace(v, about=(owner.key,))  # drop-table's finding on it stands for this
 
 
 def _replaced_by_identity(op: DropObject, ctx: Context) -> bool:

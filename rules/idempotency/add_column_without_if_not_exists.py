@@ -47,6 +47,7 @@ from migralint.sql import ops
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
     dialects=("postgres", "cockroach"),
     on_new_tables=True,
+    reruns=True,
 )
 def check(op: ops.AddColumn, ctx: Context) -> Iterator[Violation]:
     added = failing_here(ctx, _adds_column)

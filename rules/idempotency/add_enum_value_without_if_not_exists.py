@@ -42,6 +42,7 @@ from migralint.sql.ops import AlterTypeAddValue
     severity="warning",
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
     dialects=("postgres",),
+    reruns=True,
 )
 def check(op: AlterTypeAddValue, ctx: Context) -> Iterator[Violation]:
     if op.if_not_exists or dropped_before(ctx, ("TYPE", op.name.key)):

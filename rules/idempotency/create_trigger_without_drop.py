@@ -45,6 +45,7 @@ from migralint.sql.ops import CreateObject
     severity="warning",
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
     on_new_tables=True,
+    reruns=True,
 )
 def check(op: CreateObject, ctx: Context) -> Iterator[Violation]:
     if op.kind != "TRIGGER" or op.or_replace or dropped_before(ctx, created_key(op)):

@@ -45,6 +45,7 @@ from migralint.sql.ops import CreateObject
     category="idempotency",
     severity="warning",
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
+    reruns=True,
 )
 def check(op: CreateObject, ctx: Context) -> Iterator[Violation]:
     if op.kind not in ("TYPE", "DOMAIN") or dropped_before(ctx, created_key(op)):

@@ -61,6 +61,7 @@ Creating = ops.CreateTable | ops.CreateIndex | ops.CreateObject | ops.AddConstra
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
     dialects=("postgres", "cockroach"),
     on_new_tables=True,
+    reruns=True,
 )
 def check(op: Creating, ctx: Context) -> Iterator[Violation]:
     found = failing_here(ctx, _flagged) or duplicated_here(ctx, _flagged)

@@ -43,6 +43,7 @@ _OR_REPLACE_KINDS = ("FUNCTION", "PROCEDURE", "VIEW")
     category="idempotency",
     severity="warning",
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
+    reruns=True,
 )
 def check(op: CreateObject, ctx: Context) -> Iterator[Violation]:
     if op.kind not in _OR_REPLACE_KINDS or op.or_replace:

@@ -51,6 +51,7 @@ Dropping = ops.DropTable | ops.DropIndex | ops.DropObject | ops.DropColumn | ops
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
     dialects=("postgres", "cockroach"),
     on_new_tables=True,
+    reruns=True,
 )
 def check(op: Dropping, ctx: Context) -> Iterator[Violation]:
     dropped = failing_here(ctx, _drops)

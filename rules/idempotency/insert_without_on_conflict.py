@@ -40,6 +40,7 @@ from migralint.sql.ops import DataType, Insert
     severity="warning",
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
     on_new_tables=True,
+    reruns=True,
 )
 def check(op: Insert, ctx: Context) -> Iterator[Violation]:
     if op.on_conflict or op.skips_existing:

@@ -45,6 +45,7 @@ from migralint.sql.ops import Update
     category="idempotency",
     severity="warning",
     aliases=["prefer-robust-stmts", "non-idempotent-ddl"],
+    reruns=True,
 )
 def check(op: Update, ctx: Context) -> Iterator[Violation]:
     why = rerun_reason(op, ctx)
