@@ -2,7 +2,9 @@
 
 ## What it does
 In a file the migration tool does not run inside a transaction, flags `COMMIT`,
-`END` and `ROLLBACK` when no explicit `BEGIN` of the file is open.
+`END` and `ROLLBACK` when no explicit `BEGIN` of the file is open, unless the
+statement right before it ended a transaction (`COMMIT; ROLLBACK;`): then nothing ran
+outside one.
 
 ## Why is this bad?
 Outside a transaction every statement commits on its own, so the COMMIT does nothing
@@ -43,7 +45,7 @@ from migralint.sql import ops
     dialects=("postgres", "mysql", "cockroach"),
 )
 def check(op: ops.Commit, ctx: Context) -> Iterator[Violation]:
-    if ctx.session.in_transaction:
+    if ctx.session.in_transaction or _right_after_an_end(ctx):
         return
     word = "ROLLBACK" if op.rollback else "COMMIT"
     if op.rollback:
@@ -65,3 +67,9 @@ def check(op: ops.Commit, ctx: Context) -> Iterator[Violation]:
         f"Open the transaction with `BEGIN;` at the start of the statements it should "
         f"cover, or remove the {word}{unknown}.",
     )
+
+
+def _right_after_an_end(ctx: Context) -> bool:
+    """True if the statement before is a COMMIT or ROLLBACK: nothing ran outside a
+    transaction in between (`COMMIT; ROLLBACK;`, a guard some scripts end with)."""
+    return ctx.position > 0 and isinstance(ctx.file_ops[ctx.position - 1], ops.Commit)
