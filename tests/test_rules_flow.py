@@ -206,11 +206,13 @@ def test_add_column_help_before_9_6_uses_a_do_block() -> None:
 
 
 def test_nested_begin_and_commit_without_begin() -> None:
-    sql = "BEGIN;\nSELECT 1;\nBEGIN;\nCOMMIT;\nCOMMIT;\n"
+    sql = "BEGIN;\nSELECT 1;\nBEGIN;\nCOMMIT;\nUPDATE t SET a = 1;\nCOMMIT;\n"
     assert lines_of(sql, "nested-transaction", "commit-without-begin") == [
         (3, "nested-transaction"),
-        (5, "commit-without-begin"),
+        (6, "commit-without-begin"),
     ]
+    # right after the COMMIT that ended the transaction, nothing ran outside one
+    assert lines_of("BEGIN;\nSELECT 1;\nCOMMIT;\nCOMMIT;\n", "commit-without-begin") == []
     assert lines_of("SELECT 1;\nROLLBACK;\n", "commit-without-begin") == [
         (2, "commit-without-begin")
     ]

@@ -114,14 +114,15 @@ def _position_of(ctx: Context, op: ops.Op) -> int:
 
 
 def _last_start(ctx: Context) -> tuple[int, int]:
-    """Where the last statement of the file starts."""
-    ends = (ops.EndOfFile,)
+    """Where the last statement of the file that can fail starts (a trailing COMMIT,
+    ROLLBACK or BEGIN cannot leave the migration half-applied)."""
+    ends = (ops.EndOfFile, ops.Commit, ops.Begin)
     starts = [(o.loc.line, o.loc.column) for o in ctx.file_ops if not isinstance(o, ends)]
     return max(starts, default=(0, 0))
 
 
 def statements_after(ctx: Context, op: ops.Op) -> bool:
-    """True when another statement follows the one holding `op` in this file."""
+    """True when a statement that can fail follows the one holding `op` in this file."""
     return file_index(ctx).derived(_last_start, ctx) > _enclosing_end(ctx, op)
 
 
