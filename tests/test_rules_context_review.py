@@ -167,3 +167,26 @@ def test_a_required_column_after_the_transaction_emptied_its_table(case: str, fa
     [(_, _, message)] = found(FIXTURES / "adding-required-field" / case, "adding-required-field")
     assert fails in message and "existing rows" not in message
     assert message.endswith("breaks inserts from release N-1")
+
+
+@pytest.mark.parametrize(
+    ("case", "scans"),
+    [("clean_new_column_references", 0), ("flagged_new_column_references_with_default", 1)],
+)
+def test_a_key_on_a_column_added_without_default_checks_no_row(
+    db: Any, case: str, scans: int
+) -> None:
+    """PostgreSQL validates a new column's REFERENCES only when the column has values:
+    its check query scans orders (pg_stat_xact_user_tables) only with a default."""
+    base = FIXTURES / "adding-foreign-key-constraint" / case
+    db.execute((base / "V1__tables.sql").read_text())
+    db.execute("INSERT INTO tenants VALUES (1); INSERT INTO orders SELECT generate_series(1, 100)")
+    db.commit()
+    counted = "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'orders'"
+    [(before,)] = db.execute(counted).fetchall()  # counts not yet flushed included
+    db.execute((base / "V2__tenant.sql").read_text())
+    [(after,)] = db.execute(counted).fetchall()
+    db.rollback()
+    assert after - before == scans
+    flagged = found(base, "adding-foreign-key-constraint")
+    assert bool(flagged) == bool(scans)

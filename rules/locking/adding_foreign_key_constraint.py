@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a FOREIGN KEY (or a column with REFERENCES) added to an existing table without
-`NOT VALID`.
+`NOT VALID`. A column added with REFERENCES and no default is not flagged: every row
+holds NULL there, and PostgreSQL adds the key without checking them.
 One ALTER TABLE adding several such keys is one finding naming them all.
 
 ## Why is this bad?
@@ -38,7 +39,7 @@ from migralint.checks.grouping import per_statement
 from migralint.checks.locking import constraints_of
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, AddConstraint, Constraint, ForeignKeyRef
+from migralint.sql.ops import AddColumn, AddConstraint, Column, Constraint, ForeignKeyRef
 
 
 @rule(
@@ -81,7 +82,11 @@ def _validated_keys(
     op: AddConstraint | AddColumn, ctx: Context
 ) -> tuple[tuple[Constraint, ForeignKeyRef], ...] | None:
     """The foreign keys (and their targets) the Op adds validated, to a table that
-    existed before the migration (a new one has nobody waiting on it); None if none."""
+    existed before the migration (a new one has nobody waiting on it); None if none.
+    A column added with REFERENCES and no default is NULL in every row: PostgreSQL
+    skips the check (parse_utilcmd.c, transformFKConstraints)."""
+    if isinstance(op, AddColumn) and _null_in_every_row(op.column):
+        return None
     keys = tuple(
         (c, c.references)
         for c in constraints_of(op)
@@ -91,3 +96,9 @@ def _validated_keys(
         and not ctx.is_new_table(c.references.table)
     )
     return keys or None
+
+
+def _null_in_every_row(column: Column) -> bool:
+    """True if a column added to existing rows holds NULL in each of them."""
+    filled = column.default is not None or column.identity or column.serial
+    return not filled and not column.generated_stored
