@@ -375,9 +375,9 @@ def _listed_asides(asides: dict[str, int]) -> list[str]:
     named = [aside for aside, _ in ordered[:_ASIDES_NAMED]]
     rest = sorted({line for _, line in ordered[_ASIDES_NAMED:]})
     if len(rest) > folding.LISTED:
-        named.append(f"and so on for {len(rest)} more statements (lines {rest[0]}–{rest[-1]})")
+        named.append(f"and more at {len(rest)} statements (lines {rest[0]}–{rest[-1]})")
     elif rest:
-        named.append(f"and so on for lines {', '.join(map(str, rest))}")
+        named.append(f"and more at lines {', '.join(map(str, rest))}")
     return named
 
 

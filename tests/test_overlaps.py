@@ -164,7 +164,7 @@ def test_asides_past_the_first_few_are_counted_and_none_cites_its_own_statement(
     ]
     assert finding.line == 2
     assert finding.message.count("under this statement's lock") == 3
-    assert finding.message.endswith("and so on for 26 more statements (lines 6–31)")
+    assert finding.message.endswith("and more at 26 statements (lines 6–31)")
     case = REPO / "fixtures" / "overlaps" / "held_lock_work_after_rewrite"
     for f in lint_paths([case]).findings:
         assert f"(line {f.line}) holds" not in f.message

@@ -70,8 +70,9 @@ def check(op: DropIndex, ctx: Context) -> Iterator[Violation]:
         f"{how}; it cannot run in a transaction, so {outside_transaction(ctx.file.tool)}.",
         covers=found.ops,
         caused_by=taker,
-        aside=f"then line {op.loc.line} drops {what} under this statement's lock (nothing "
-        "more now; out of this transaction, DROP INDEX CONCURRENTLY)",
+        aside=f"then line {op.loc.line} drops {what} under this statement's lock, at no "
+        "further cost (on its own, outside the transaction, it would need DROP INDEX "
+        "CONCURRENTLY)",
     )
 
 
