@@ -3,7 +3,8 @@
 ## What it does
 Flags a FOREIGN KEY added to an existing table when no index leads with its
 referencing columns: not from earlier migrations, not the table's primary key or
-unique constraints, and not a `CREATE INDEX` later in the same file. A foreign key the
+unique constraints, and not a `CREATE INDEX`, UNIQUE or PRIMARY KEY later in the same
+file. A foreign key the
 same migration dropped first (same name, or the name PostgreSQL gave it on the same
 columns) and adds back, to change ON DELETE say, changes nothing about indexes and is
 not judged.
@@ -98,7 +99,19 @@ def _indexed(op: AddConstraint | AddColumn, c: Constraint, ctx: Context) -> bool
     if foreign_key_replaced(ctx, op.table, c):
         return True  # the dropped key's finding, if any, was its own migration's
     leading = (op.table.key, frozenset(c.columns))
-    return any(after(ctx, CreateIndex, _leading(len(c.columns)), leading))
+    if any(after(ctx, CreateIndex, _leading(len(c.columns)), leading)):
+        return True
+    return any(_indexes_key(later, op.table, c.columns) for later in after(ctx, AddConstraint))
+
+
+def _indexes_key(later: AddConstraint, table: Name, columns: tuple[str, ...]) -> bool:
+    """True if a UNIQUE or PRIMARY KEY added later builds an index led by `columns`."""
+    built = later.constraint
+    return (
+        later.table.key == table.key
+        and built.kind in ("unique", "primary_key")
+        and frozenset(built.columns[: len(columns)]) == frozenset(columns)
+    )
 
 
 def _index_statements(table: Name, columns: tuple[str, ...]) -> str:
