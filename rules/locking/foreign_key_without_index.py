@@ -4,10 +4,9 @@
 Flags a FOREIGN KEY added to an existing table when no index leads with its
 referencing columns: not from earlier migrations, not the table's primary key or
 unique constraints, and not a `CREATE INDEX`, UNIQUE or PRIMARY KEY later in the same
-file. A foreign key the
-same migration dropped first (same name, or the name PostgreSQL gave it on the same
-columns) and adds back, to change ON DELETE say, changes nothing about indexes and is
-not judged.
+file. A foreign key the same migration dropped first (same name, or the name PostgreSQL
+gave it on the same columns) and adds back, to change ON DELETE say, changes nothing
+about indexes and is not judged.
 One ALTER TABLE adding several such keys is one finding naming them all.
 
 ## Why is this bad?
