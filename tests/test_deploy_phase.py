@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from migralint.config import Settings
@@ -36,3 +37,17 @@ def test_only_a_marked_expand_migration_must_be_safe_to_re_run() -> None:
     assert {(Path(f.path).name, f.rule) for f in result.findings} == {
         ("002_marked.sql", "create-without-or-replace")
     }
+
+
+def test_alembic_expand_and_contract_branch_folders_name_their_phase(tmp_path: Path) -> None:
+    """OpenStack-style `versions/<release>/contract/`: the drop is the planned contract
+    step (no finding of its own); the same drop elsewhere is flagged."""
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "alembic" / "phase_branches"
+    result = lint_paths([project], Settings(select=("drop-column",)))
+    assert result.findings == []
+    phases = {Path(i.path).name: i.phase for i in result.contexts if i.phase}
+    assert phases == {"c1_drop_legacy.py": "contract", "e1_add_mac.py": "expand"}
+    shutil.copytree(project, tmp_path / "p")
+    (tmp_path / "p/versions/r1/contract").rename(tmp_path / "p/versions/r1/later")
+    moved = lint_paths([tmp_path / "p"], Settings(select=("drop-column",)))
+    assert [Path(f.path).name for f in moved.findings] == ["c1_drop_legacy.py"]

@@ -5,10 +5,12 @@ Several conventions split a release's migrations by when they run against the
 rollout: GitLab's `db/post_migrate/` runs once every server runs the new release;
 procrastinate pairs `<version>_01_pre_<name>.sql` (before the deploy) with
 `<version>_50_post_<name>.sql` (after it); folders or files named `post_deploy`,
-`post-deploy`, `postdeploy` (and `pre_deploy`…). A post-deploy migration is the
-contract phase (no running code uses what it removes), a pre-deploy one the expand
-phase. Only whole phase words of a folder or file name count, anchored as each
-convention writes them, so a table named in a file name (`add_post_title`) does not.
+`post-deploy`, `postdeploy` (and `pre_deploy`…); Alembic projects that keep expand
+and contract branches (OpenStack's `versions/<release>/expand/`, `…/contract/`) name
+the phase itself. A post-deploy migration is the contract phase (no running code uses
+what it removes), a pre-deploy one the expand phase. Only whole phase words of a
+folder or file name count, anchored as each convention writes them, so a table named
+in a file name (`add_post_title`) does not.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from pathlib import Path
 
 _PHASES = {"pre": "expand", "post": "contract"}
+_PHASE_FOLDERS = frozenset({"expand", "contract"})  # a folder named after the phase
 # a folder's whole name: GitLab's post_migrate, or a deploy phase word
 _FOLDER = re.compile(
     r"(?P<when>pre|post)[-_]?(?:deploy(?:ment)?s?|migrat(?:e|es|ions?))", re.IGNORECASE
@@ -43,4 +46,6 @@ def deploy_phase(path: Path, set_root: Path) -> tuple[str | None, str]:
         if m := _FOLDER.fullmatch(folder.name):
             when = m["when"].lower()
             return _PHASES[when], f"its folder {folder.name}/: it runs {when}-deploy"
+        if folder.name.lower() in _PHASE_FOLDERS:
+            return folder.name.lower(), f"its folder {folder.name}/ names the phase"
     return None, ""
