@@ -190,3 +190,19 @@ def test_a_key_on_a_column_added_without_default_checks_no_row(
     assert after - before == scans
     flagged = found(base, "adding-foreign-key-constraint")
     assert bool(flagged) == bool(scans)
+
+
+def test_a_widening_rewrite_makes_no_n_1_claim(tmp_path: Path) -> None:
+    """int → bigint rewrites the table, but every value release N-1 writes or reads fits
+    both; a change of kind (int → text) may still break it."""
+    (tmp_path / "V1__t.sql").write_text("CREATE TABLE events (id int, kind int);\n")
+    (tmp_path / "V2__widen.sql").write_text(
+        "ALTER TABLE events ALTER COLUMN id TYPE bigint;\n"
+        "ALTER TABLE events ALTER COLUMN kind TYPE text;\n"
+    )
+    found = {
+        f.line: f.message
+        for f in lint_paths([tmp_path], Settings(select=("changing-column-type",))).findings
+    }
+    assert "rewrites the table" in found[1] and "N-1" not in found[1]
+    assert found[2].endswith("and may break release N-1")

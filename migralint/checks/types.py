@@ -197,6 +197,18 @@ def narrowing(old: ops.DataType | None, new: ops.DataType, dialect: str = "postg
     return lossy(old, new) if dialect == "postgres" else None
 
 
+def widens(old: ops.DataType | None, new: ops.DataType, dialect: str = "postgres") -> bool:
+    """True if `new` is a wider type of the same kind as `old` (a longer varchar, text,
+    a bigger integer or numeric): every value release N-1 writes or reads still fits."""
+    if old is None or old.array != new.array:
+        return False
+    numeric = ("numeric", *_INT_RANGES)
+    same_kind = (old.name in _STRINGS and new.name in _STRINGS) or (
+        old.name in numeric and new.name in numeric
+    )
+    return same_kind and narrowing(old, new, dialect) is None
+
+
 def narrows(op: ops.AlterColumnType, ctx: Context) -> str | None:
     """What the type change stops accepting, when the old type is known; shared by
     narrowing-column-type (which reports it) and changing-column-type (which then

@@ -19,7 +19,9 @@ narrowing-column-type, instead.
 ## Why is this bad?
 Most type changes rewrite the table and rebuild its indexes under an ACCESS EXCLUSIVE
 lock: no reads or writes until it finishes. Release N-1 may also write values the new
-type rejects, or read values it cannot map.
+type rejects, or read values it cannot map; a widening of the same kind (a bigger
+integer, a longer string) keeps every value it writes or reads, and the finding then
+makes no N-1 claim.
 
 ## Example
 ```sql
@@ -46,6 +48,7 @@ from migralint.checks.types import (
     narrows,
     rebuilds_indexes,
     type_change_rewrites,
+    widens,
 )
 from migralint.context import Context
 from migralint.pgfacts import unjudged
@@ -77,7 +80,8 @@ def check(op: AlterColumnType, ctx: Context) -> Iterator[Violation]:
         else f"may rewrite the table (whether it does cannot be judged: {unjudged(old, op.type)})"
     )
     command = plan_command("change-column-type", op.table, column=op.column, type=str(op.type))
-    n_1 = "" if added_in_this_file(ctx, op.table, op.column) else " and may break release N-1"
+    unseen_by_n_1 = added_in_this_file(ctx, op.table, op.column) or widens(old, op.type)
+    n_1 = "" if unseen_by_n_1 else " and may break release N-1"
     yield ctx.finding(
         op,
         f"changing {op.table}.{op.column} {change} {effect} under an ACCESS EXCLUSIVE lock{n_1}",
