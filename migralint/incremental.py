@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from migralint.cache import SETTLED_SECONDS, Cache, code_version, file_stat, key, settled
 from migralint.context import FileInfo
 from migralint.migration import Migration
-from migralint.parallel import ordered_map
+from migralint.parallel import in_worker, ordered_map
 from migralint.result import Stored
 from migralint.schema import Catalog
 from migralint.sources.contents import DiskContents
@@ -80,7 +80,8 @@ class Verdict:
 
 Result = tuple[Verdict, "Migration | Callable[[], Migration]"] | None  # None: only replayed
 # what a set's work gives back: a Migration kept in the cache by its entry's key, so a
-# worker does not send it back through a pipe, nor a hit unpickle it
+# worker does not send it back through a pipe, nor a hit unpickle it ("" from a worker:
+# not in the cache, read again if asked for; pickling every Op cost more than that)
 _Done = tuple[Verdict, "Migration | str"] | None
 
 
@@ -114,11 +115,11 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
         for i, done in zip(members, results, strict=True):  # type: ignore[arg-type]
             if done is not None:
                 verdict, migration = done
-                if isinstance(migration, str) and keys.pack is not None:
+                if isinstance(migration, str):
                     job, judged = jobs[i], linters.judged
                     migration = Stored(
                         linters.cache,
-                        keys.pack,
+                        keys.pack or "",
                         migration,
                         job.file,
                         job.dialect,
@@ -242,6 +243,7 @@ class _SetLint:
         results: list[_Done] = [None] * start
         clean = True  # every file so far read and judged to its end: the catalog is cacheable
         kept_after = _checkpoints(jobs)
+        shipped = in_worker()
         for n, (job, entry) in enumerate(zip(jobs, keys.files, strict=True)):
             if n < start:
                 continue
@@ -255,7 +257,8 @@ class _SetLint:
                     bundle.add(path, entry, migration)
                     kept = entry
             linted = linter.judge(migration, catalog, job.new_migration)
-            done = (Verdict.of(migration, linted), kept or migration) if job.reported else None
+            handle = kept or ("" if shipped else migration)
+            done = (Verdict.of(migration, linted), handle) if job.reported else None
             results.append(done)
             clean = clean and migration.failure is None and linted.unfinished is None
             if clean and keys.catalogs and n in kept_after:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import CORPUS, REPO
 
 from migralint import engine, incremental, parallel
 from migralint.cache import Cache
@@ -66,6 +66,24 @@ def test_the_parallel_run_reports_what_the_serial_run_does(
     assert account(lint_paths(SLICE, Settings())) == account(serial)
     assert calls and calls[0] > 1  # the sets really were shared among workers
     assert len(serial.findings) > 20 and serial.files_linted > 50
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+def test_the_parallel_run_reports_what_the_serial_run_does_on_a_corpus_slice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slice_ = [CORPUS / "ente" / "server" / "migrations", CORPUS / "supabase-auth" / "migrations"]
+    monkeypatch.setenv("MIGRALINT_JOBS", "1")
+    serial = lint_paths(slice_, Settings())
+    monkeypatch.delenv("MIGRALINT_JOBS")
+    pool_map = parallel.ordered_map
+
+    def forced(work, items, sizes, **options):  # type: ignore[no-untyped-def]
+        return pool_map(work, items, sizes, jobs=2, serial_below=0)
+
+    monkeypatch.setattr("migralint.incremental.ordered_map", forced)
+    assert account(lint_paths(slice_, Settings())) == account(serial)
+    assert len(serial.findings) > 50 and serial.files_linted > 300
 
 
 def test_a_cached_run_reports_what_a_fresh_run_does(serial: LintResult, tmp_path: Path) -> None:
