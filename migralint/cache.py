@@ -3,7 +3,9 @@
 An entry is found by a key that hashes everything its value depends on (see `key`):
 callers put the file's bytes, its dialect, the settings, `code_version()` and, for
 results that read the catalog, the key of the file before it into the key, so an entry
-is never stale, only unused. It lives in the user's cache folder (`cache_dir`), never in
+is never stale, only unused (a `Bundle`, many values in one entry, is the exception:
+its entry is replaced as it grows, and each value in it is checked against its own
+key). It lives in the user's cache folder (`cache_dir`), never in
 the linted tree. Writes are atomic (a temporary file renamed into place) and never
 replace an existing entry; an entry that cannot be read, is truncated or names a class
 that is not one of migralint's value types is ignored, and a cache that cannot be
@@ -30,7 +32,7 @@ from pathlib import Path
 from migralint import __version__
 
 CACHE_DIR_ENV = "MIGRALINT_CACHE_DIR"
-FORMAT = "v2"  # bump when the layout of an entry changes
+FORMAT = "v3"  # bump when the layout of an entry changes
 SETTLED_SECONDS = 2.0  # past any file system's timestamp granularity
 _PACKAGE = Path(__file__).resolve().parent
 _SAFE = frozenset(
@@ -111,6 +113,7 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root / FORMAT if root is not None else None
         self._ready = False
+        self._bundles: dict[str, Bundle] = {}
 
     @property
     def enabled(self) -> bool:
@@ -127,12 +130,24 @@ class Cache:
             return None
         return value if stored == entry else None
 
-    def put(self, entry: str, value: object) -> None:
-        """Store `value` under `entry` unless it is already there; failures are ignored."""
+    def bundle(self, entry: str) -> Bundle:
+        """The bundle stored under `entry`, read once until `forget_bundles`."""
+        if entry not in self._bundles:
+            self._bundles[entry] = Bundle(self, entry)
+        return self._bundles[entry]
+
+    def forget_bundles(self) -> None:
+        """Read bundles from disk again when next asked for: a run starts (the worker
+        processes of an earlier one may have written them)."""
+        self._bundles.clear()
+
+    def put(self, entry: str, value: object, replace: bool = False) -> None:
+        """Store `value` under `entry` unless it is already there (`replace`: whether or
+        not it is); failures are ignored."""
         if self.root is None:
             return
         target = self.root / entry[:2] / entry[2:]
-        if target.exists():
+        if not replace and target.exists():
             return
         try:
             self._prepare()
@@ -161,6 +176,46 @@ class Cache:
             if not marker.exists():
                 marker.write_text(text)
         self._ready = True
+
+
+class Bundle:
+    """Many values in one entry, each under a name with the key of what it holds and
+    kept pickled until asked for: one file to write for a migration set's Migrations,
+    instead of one per file (creating a file costs more than pickling what it holds)."""
+
+    def __init__(self, cache: Cache, entry: str) -> None:
+        self.cache = cache
+        self.entry = entry
+        self._items: dict[str, tuple[str, bytes]] | None = None  # None: not read yet
+        self._changed = False
+
+    def get(self, name: str, value_key: str) -> object | None:
+        """The value under `name` if it was stored with `value_key`, else None."""
+        found = self._loaded().get(name)
+        if not (isinstance(found, tuple) and found[:1] == (value_key,) and len(found) == 2):
+            return None
+        try:
+            return unpacked(found[1])
+        except Exception:  # a damaged value is a miss, never an error
+            return None
+
+    def add(self, name: str, value_key: str, value: object) -> None:
+        """Keep `value` under `name` (replacing what was there) until `save`."""
+        if self.cache.enabled:
+            self._loaded()[name] = (value_key, packed(value))
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the bundle if anything was added since it was read."""
+        if self._changed:
+            self.cache.put(self.entry, self._loaded(), replace=True)
+            self._changed = False
+
+    def _loaded(self) -> dict[str, tuple[str, bytes]]:
+        if self._items is None:
+            found = self.cache.get(self.entry)
+            self._items = found if isinstance(found, dict) else {}
+        return self._items
 
 
 def packed(value: object) -> bytes:

@@ -347,13 +347,13 @@ def _closing_summary(result: LintResult, seconds: float, color: bool | None) -> 
 def _exit_code(targets: list[Path], result: LintResult, exit_zero: bool) -> int:
     """2 when a given path could not be used or held no migration, else 1 for findings
     at error severity (unless --exit-zero), else 0; says on stderr what was wrong."""
-    from migralint.empty_folders import WHAT_IS_READ, empty_folders
+    from migralint.empty_folders import empty_folders, what_is_read
 
     unusable = [(path, "no such file or folder") for path in result.missing]
     unusable += result.unusable
     named = {path for path, _ in unusable}
     unusable += [
-        (str(folder), f"no migration files found under it; {WHAT_IS_READ}")
+        (str(folder), f"no migration files found under it; {what_is_read()}")
         for folder in empty_folders(targets, result)
         if str(folder) not in named
     ]

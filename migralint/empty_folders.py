@@ -8,13 +8,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from migralint.result import LintResult
-from migralint.sources.layout import CANDIDATE_SUFFIXES
 
-WHAT_IS_READ = (
-    f"migralint reads files ending in {', '.join(CANDIDATE_SUFFIXES)} and Alembic revision "
-    "files (.py), and skips hidden "
-    "folders, node_modules, virtualenvs, excluded and .gitignored paths"
-)
+
+def what_is_read() -> str:
+    """What a folder must hold to be linted (the layouts are imported only to say so:
+    a run that found something never needs them here)."""
+    from migralint.sources.layout import CANDIDATE_SUFFIXES
+
+    return (
+        f"migralint reads files ending in {', '.join(CANDIDATE_SUFFIXES)} and Alembic "
+        "revision files (.py), and skips hidden "
+        "folders, node_modules, virtualenvs, excluded and .gitignored paths"
+    )
 
 
 def empty_folders(given: Sequence[Path], result: LintResult) -> list[Path]:

@@ -7,14 +7,17 @@ on: the code and rule packs, the settings, the file as the layout classified it,
 bytes, and what the run context reads beside it: whether its down file exists):
 
 - a file's `Migration` (what the front end read), whatever came before it: a file
-  that did not change is not parsed again, even when an earlier one changed;
+  that did not change is not parsed again, even when an earlier one changed; a set's
+  Migrations are kept in one `Bundle` entry (by path, each with its file's key), as
+  writing a file per Migration cost more than reading them;
 - a set's verdicts, one `Verdict` per reported file (its findings and what a report
   shows of it), keyed over all of its files in order, since every later file may read
   what an earlier one built: when no file of the set changed, nothing is read,
   replayed or judged, and no Migration is unpickled until one is asked for;
-- the catalog a set's first files build (before its last file, and after it): a
-  file given alone (the pre-commit case: the newest, or one just added) starts from
-  it instead of replaying every earlier file;
+- the catalog a set's first files build (before its last file, after it, and after
+  every `CHECKPOINT_EVERY` files): a file given alone (the pre-commit case: the newest,
+  one just added, or one edited among them) starts from the nearest one before it
+  instead of replaying every earlier file;
 - a set's file keys by each file's stat (size, mtime, ctime, inode), like ruff's and
   git's index: a re-run reads no file to know that none changed. It is written only
   when every file is older than `SETTLED_SECONDS`, so that a file rewritten within
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING
 from migralint.cache import SETTLED_SECONDS, Cache, code_version, file_stat, key, settled
 from migralint.context import FileInfo
 from migralint.migration import Migration
-from migralint.parallel import ordered_map
+from migralint.parallel import in_worker, ordered_map
 from migralint.result import Stored
 from migralint.schema import Catalog
 from migralint.sources.contents import DiskContents
@@ -44,6 +47,8 @@ from migralint.sources.pairs import down_facts
 
 if TYPE_CHECKING:
     from migralint.engine import Linted, Linter
+
+CHECKPOINT_EVERY = 32  # files: a file given alone replays fewer earlier ones than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,8 @@ class Verdict:
 
 Result = tuple[Verdict, "Migration | Callable[[], Migration]"] | None  # None: only replayed
 # what a set's work gives back: a Migration kept in the cache by its entry's key, so a
-# worker does not send it back through a pipe, nor a hit unpickle it
+# worker does not send it back through a pipe, nor a hit unpickle it ("" from a worker:
+# not in the cache, read again if asked for; pickling every Op cost more than that)
 _Done = tuple[Verdict, "Migration | str"] | None
 
 
@@ -92,6 +98,7 @@ class Linters:
 def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
     """The results of `jobs` (grouped by set, as `discover` returns them), in order."""
     sets = _sets(jobs)
+    linters.cache.forget_bundles()  # an earlier run's workers may have written them
     keyed = [_SetKeys.of(linters, [jobs[i] for i in members]) for members in sets]
     found = [_hit(linters.cache, k, len(m)) for k, m in zip(keyed, sets, strict=True)]
     todo = [n for n, value in enumerate(found) if value is None]
@@ -104,14 +111,20 @@ def lint_in_sets(linters: Linters, jobs: Sequence[Job]) -> list[Result]:
         for n, results in zip(todo, done, strict=True):
             found[n] = results
     ordered: list[Result] = [None] * len(jobs)
-    for members, results in zip(sets, found, strict=True):
+    for members, results, keys in zip(sets, found, keyed, strict=True):
         for i, done in zip(members, results, strict=True):  # type: ignore[arg-type]
             if done is not None:
                 verdict, migration = done
                 if isinstance(migration, str):
                     job, judged = jobs[i], linters.judged
                     migration = Stored(
-                        linters.cache, migration, job.file, job.dialect, judged.settings, judged
+                        linters.cache,
+                        keys.pack or "",
+                        migration,
+                        job.file,
+                        job.dialect,
+                        judged.settings,
+                        judged,
                     )
                 ordered[i] = (verdict, migration)
     return ordered
@@ -127,10 +140,11 @@ def _preload(dialects: set[str]) -> None:
 
 @dataclass(frozen=True)
 class _SetKeys:
-    """The cache keys of one set: its results' (None: not cacheable) and each file's
-    Migration's; and its size in bytes, to share the work out."""
+    """The cache keys of one set: its results' (None: not cacheable), its Migrations'
+    bundle's and each file's Migration's; and its size in bytes, to share the work out."""
 
     whole: str | None
+    pack: str | None
     files: tuple[str | None, ...]
     size: int
     catalogs: tuple[str, ...] = ()  # the catalog after each first n files (none: not cached)
@@ -141,9 +155,11 @@ class _SetKeys:
         size = sum(s[0] if s else 0 for s in stats)
         cache = linters.cache
         if not cache.enabled:  # no keys: nor a read of each file for them
-            return cls(None, (None,) * len(jobs), size)
+            return cls(None, None, (None,) * len(jobs), size)
         settings = linters.judged.settings
         base = [code_version(tuple(settings.rule_paths)), repr(settings)]
+        first = jobs[0]
+        pack = key(*base, "migrations", str(first.file.set_root), first.dialect)
         sets: dict[Path, str] = {}  # an Alembic version set's digest, once per set
         named = [key(repr(job.file), job.dialect, *_beside(job.file, sets)) for job in jobs]
         by_stat = None
@@ -156,10 +172,11 @@ class _SetKeys:
             if by_stat and settled(stats, SETTLED_SECONDS):
                 cache.put(by_stat, files)
         if not all(files):
-            return cls(None, files, size)
+            return cls(None, pack, files, size)
         roles = "".join(f"{job.reported:d}{job.new_migration:d}" for job in jobs)
         whole = key(*base, roles, *files)  # type: ignore[arg-type]  # all str
-        return cls(whole, files, size, _catalog_keys(base, jobs, files))  # type: ignore[arg-type]
+        catalogs = _catalog_keys(base, jobs, files)  # type: ignore[arg-type]  # all str
+        return cls(whole, pack, files, size, catalogs)
 
 
 def _catalog_keys(base: list[str], jobs: Sequence[Job], files: Sequence[str]) -> tuple[str, ...]:
@@ -221,42 +238,60 @@ class _SetLint:
     def __call__(self, item: tuple[_SetKeys, Sequence[Job]]) -> list[_Done]:
         keys, jobs = item
         cache, catalog = self.linters.cache, Catalog()
+        bundle = cache.bundle(keys.pack) if keys.pack else None
         start = _restored(cache, keys, jobs, catalog)
         results: list[_Done] = [None] * start
         clean = True  # every file so far read and judged to its end: the catalog is cacheable
-        last_ups = [n for n, job in enumerate(jobs) if not _down(job)][-2:]  # kept after them
+        kept_after = _checkpoints(jobs)
+        shipped = in_worker()
         for n, (job, entry) in enumerate(zip(jobs, keys.files, strict=True)):
             if n < start:
                 continue
             linter = self.linters.judged if job.reported else self.linters.replayed
-            migration = cache.get(entry) if entry else None
+            path = str(job.file.path)
+            migration = bundle.get(path, entry) if bundle and entry else None
             kept = entry if isinstance(migration, Migration) else None  # in the cache
             if not isinstance(migration, Migration):
                 migration = linter.read(job.file, job.dialect)
-                if entry and migration.unfinished is None and migration.failure is None:
-                    cache.put(entry, migration)
+                if bundle and entry and migration.unfinished is None and migration.failure is None:
+                    bundle.add(path, entry, migration)
                     kept = entry
             linted = linter.judge(migration, catalog, job.new_migration)
-            done = (Verdict.of(migration, linted), kept or migration) if job.reported else None
+            handle = kept or ("" if shipped else migration)
+            done = (Verdict.of(migration, linted), handle) if job.reported else None
             results.append(done)
             clean = clean and migration.failure is None and linted.unfinished is None
-            if clean and keys.catalogs and n in last_ups:
+            if clean and keys.catalogs and n in kept_after:
                 cache.put(keys.catalogs[n + 1], vars(catalog))
+        if bundle:
+            bundle.save()
         verdicts = [r[0] if r is not None else None for r in results]
         if keys.whole and all(v is None or v.linted.unfinished is None for v in verdicts):
-            cache.put(keys.whole, verdicts)  # the Migrations are in their own entries
+            cache.put(keys.whole, verdicts)  # the Migrations are in their bundle
         return results
+
+
+def _checkpoints(jobs: Sequence[Job]) -> set[int]:
+    """The files after which the catalog is kept: the last two ups (a file given alone
+    is most often the newest), and every CHECKPOINT_EVERY-th up (for one edited among
+    the earlier ones; counted in ups, which a file given alone is replayed after)."""
+    ups = [n for n, job in enumerate(jobs) if not _down(job)]
+    return {*ups[-2:], *ups[CHECKPOINT_EVERY - 1 :: CHECKPOINT_EVERY]}
 
 
 def _restored(cache: Cache, keys: _SetKeys, jobs: Sequence[Job], catalog: Catalog) -> int:
     """How many of the files only replayed before the first reported one need not be:
-    the catalog they build, from the cache, into `catalog` (0: not there)."""
+    the catalog the most of them build that is in the cache, into `catalog` (0: none)."""
     first = next((n for n, job in enumerate(jobs) if job.reported), len(jobs))
-    state = cache.get(keys.catalogs[first]) if first and keys.catalogs else None
-    if not isinstance(state, dict):
+    if not (first and keys.catalogs):
         return 0
-    vars(catalog).update(state)
-    return first
+    kept = sorted((n + 1 for n in _checkpoints(jobs[:first])), reverse=True)
+    for start in dict.fromkeys([first, *kept]):  # the nearest first; catalogs[n]: n files
+        state = cache.get(keys.catalogs[start])
+        if isinstance(state, dict):
+            vars(catalog).update(state)
+            return start
+    return 0
 
 
 def _sets(jobs: Sequence[Job]) -> list[list[int]]:

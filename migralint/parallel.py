@@ -63,6 +63,12 @@ def ordered_map(
     return results  # type: ignore[return-value]  # every index was filled
 
 
+def in_worker() -> bool:
+    """Whether this process is one of `ordered_map`'s workers: what it returns goes
+    through a pipe, pickled."""
+    return _Worker.current is not None
+
+
 def _context() -> BaseContext:
     """fork where the platform has it: the workers inherit the loaded rules and modules.
     (multiprocessing is imported here: a small run never pays for it.)"""

@@ -78,7 +78,7 @@ class Watched:
 @dataclass(frozen=True)
 class Answer:
     """What a report needs of a run: its result without the rules and Migrations
-    (`stored`: each Migration's cache entry, file and dialect, packed: unpacked only
+    (`stored`: each Migration's cache bundle, entry, file and dialect, packed: unpacked only
     when a Migration is asked for), and the settings with the command line's rule
     options folded in."""
 
@@ -184,12 +184,12 @@ class _Later:
         self.answer = answer
 
     @functools.cached_property
-    def stored(self) -> tuple[tuple[str, MigrationFile, str], ...]:
+    def stored(self) -> tuple[tuple[str, str, MigrationFile, str], ...]:
         return unpacked(self.answer.stored)  # type: ignore[return-value]
 
     def load(self, n: int) -> Migration:
-        entry, file, dialect = self.stored[n]
-        return Stored(self.cache, entry, file, dialect, self.answer.settings)()
+        pack, entry, file, dialect = self.stored[n]
+        return Stored(self.cache, pack, entry, file, dialect, self.answer.settings)()
 
 
 def watch(targets: Sequence[str], set_roots: Sequence[str]) -> Watched:

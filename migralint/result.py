@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Stored:
-    """A Migration kept in the cache under `entry`, unpickled when first asked for; if
-    the entry was lost since, the file is read again (by `linter`, else with `settings`)."""
+    """A Migration kept in the cache's bundle `pack` with its file's key `entry`,
+    unpickled when first asked for; if it was lost since, the file is read again (by
+    `linter`, else with `settings`)."""
 
     cache: Cache
+    pack: str
     entry: str
     file: MigrationFile
     dialect: str
@@ -37,7 +39,7 @@ class Stored:
         from migralint.engine import Linter
         from migralint.migration import Migration
 
-        found = self.cache.get(self.entry)
+        found = self.cache.bundle(self.pack).get(str(self.file.path), self.entry)
         if isinstance(found, Migration):
             return found
 
@@ -69,13 +71,13 @@ class Migrations(Sequence["Migration"]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def stored(self) -> tuple[tuple[str, MigrationFile, str], ...] | None:
-        """Each Migration's cache entry, file and dialect, none loaded (None: one is
-        not in the cache)."""
+    def stored(self) -> tuple[tuple[str, str, MigrationFile, str], ...] | None:
+        """Each Migration's cache bundle, entry, file and dialect, none loaded (None:
+        one is not in the cache)."""
         items = self._items
         if not all(isinstance(item, Stored) for item in items):
             return None
-        return tuple((i.entry, i.file, i.dialect) for i in items)  # type: ignore[union-attr]
+        return tuple((i.pack, i.entry, i.file, i.dialect) for i in items)  # type: ignore[union-attr]
 
     def __iter__(self) -> Iterator[Migration]:
         return (self[i] for i in range(len(self)))

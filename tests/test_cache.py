@@ -142,3 +142,22 @@ def test_code_version_follows_the_rule_packs(tmp_path: Path) -> None:
     code_version.cache_clear()
     assert code_version((pack,)) != before
     assert code_version() != code_version((pack,))
+
+
+def test_a_bundle_gives_back_a_value_only_under_the_key_it_was_stored_with(
+    tmp_path: Path,
+) -> None:
+    store = Cache(tmp_path)
+    bundle = store.bundle(key("set"))
+    bundle.add("V1__a.sql", key("bytes 1"), VALUE)
+    bundle.save()
+    store.forget_bundles()
+    again = Cache(tmp_path).bundle(key("set"))
+    assert again.get("V1__a.sql", key("bytes 1")) == VALUE
+    assert again.get("V1__a.sql", key("bytes 2")) is None  # the file changed since
+    assert again.get("V2__b.sql", key("bytes 1")) is None
+    again.add("V1__a.sql", key("bytes 2"), ["edited"])  # replaces the old value
+    again.save()
+    last = Cache(tmp_path).bundle(key("set"))
+    assert last.get("V1__a.sql", key("bytes 2")) == ["edited"]
+    assert last.get("V1__a.sql", key("bytes 1")) is None

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import CORPUS, REPO
 
 from migralint import engine, incremental, parallel
 from migralint.cache import Cache
@@ -66,6 +66,24 @@ def test_the_parallel_run_reports_what_the_serial_run_does(
     assert account(lint_paths(SLICE, Settings())) == account(serial)
     assert calls and calls[0] > 1  # the sets really were shared among workers
     assert len(serial.findings) > 20 and serial.files_linted > 50
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+def test_the_parallel_run_reports_what_the_serial_run_does_on_a_corpus_slice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slice_ = [CORPUS / "ente" / "server" / "migrations", CORPUS / "supabase-auth" / "migrations"]
+    monkeypatch.setenv("MIGRALINT_JOBS", "1")
+    serial = lint_paths(slice_, Settings())
+    monkeypatch.delenv("MIGRALINT_JOBS")
+    pool_map = parallel.ordered_map
+
+    def forced(work, items, sizes, **options):  # type: ignore[no-untyped-def]
+        return pool_map(work, items, sizes, jobs=2, serial_below=0)
+
+    monkeypatch.setattr("migralint.incremental.ordered_map", forced)
+    assert account(lint_paths(slice_, Settings())) == account(serial)
+    assert len(serial.findings) > 50 and serial.files_linted > 300
 
 
 def test_a_cached_run_reports_what_a_fresh_run_does(serial: LintResult, tmp_path: Path) -> None:
@@ -192,7 +210,7 @@ def test_a_settled_set_is_known_unchanged_by_its_stats_alone(
     monkeypatch.setattr(DiskContents, "read", read_nothing)
     monkeypatch.setattr(Cache, "get", recorded)
     again = lint_paths([folder], cache=cache)
-    assert not any(isinstance(value, Migration) for value in got)  # no Ops unpickled
+    assert not any(isinstance(value, (Migration, dict)) for value in got)  # no Ops, no bundle
     assert account(again) == account(first)  # the Migrations load when asked for
 
 
@@ -248,3 +266,47 @@ def test_an_earlier_file_changed_is_replayed_for_a_file_given_alone(tmp_path: Pa
     first = folder / "1_accounts.up.sql"
     first.write_text(first.read_text().replace("email varchar(100)", "email integer"))
     assert "changing-column-type" in rules_at(lint_paths([widen], cache=cache), widen.name)
+
+
+def long_set(tmp_path: Path, count: int) -> Path:
+    """A golang-migrate set of `count` ups (and downs), each adding a column to one table."""
+    folder = tmp_path / "long" / "migrations"
+    folder.mkdir(parents=True)
+    (folder / "1_t.up.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\n")
+    (folder / "1_t.down.sql").write_text("DROP TABLE t;\n")
+    for n in range(2, count + 1):
+        (folder / f"{n}_c{n}.up.sql").write_text(f"ALTER TABLE t ADD COLUMN c{n} int;\n")
+        (folder / f"{n}_c{n}.down.sql").write_text(f"ALTER TABLE t DROP COLUMN c{n};\n")
+    return folder
+
+
+def test_a_set_keeps_its_migrations_in_one_entry(tmp_path: Path) -> None:
+    folder = long_set(tmp_path, 40)
+    lint_paths([folder], cache=Cache(tmp_path / "cache"))
+    values = stored(tmp_path / "cache")
+    bundles = [v for v in values if isinstance(v, dict) and all(isinstance(k, str) for k in v)]
+    assert [len(b) for b in bundles if len(b) == 80] == [80]  # every up and down, once
+    assert len(values) < 10  # and not one entry per file
+
+
+def test_a_file_edited_inside_a_long_set_replays_from_the_nearest_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = long_set(tmp_path, 40)
+    cache = Cache(tmp_path / "cache")
+    lint_paths([folder], cache=cache)
+    edited = folder / "36_c36.up.sql"  # a catalog is kept after every 32nd up
+    edited.write_text("ALTER TABLE t ALTER COLUMN c2 TYPE bigint;\n")
+    judged: list[str] = []
+    judge = engine.Linter.judge
+
+    def recorded(self: engine.Linter, migration: Migration, *args: object) -> engine.Linted:
+        judged.append(Path(migration.path).name)
+        return judge(self, migration, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine.Linter, "judge", recorded)
+    alone = lint_paths([edited], cache=cache)
+    assert judged == ["33_c33.up.sql", "34_c34.up.sql", "35_c35.up.sql", "36_c36.up.sql"]
+    monkeypatch.undo()
+    assert account(alone) == account(lint_paths([edited]))  # no cache: all 35 replayed
+    assert "changing-column-type" in rules_at(alone, edited.name)  # c2 is known, an int
