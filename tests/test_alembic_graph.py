@@ -69,3 +69,13 @@ def test_the_broken_fixture_reports_each_problem_once() -> None:
     heads = [name for name, message in messages if "heads" in message]
     assert heads == ["r2_orphan.py", "r4_other_head.py", "u1_unresolved.py"]
     assert {r.revision for r in graph.ordered} == {"r1", "r2", "r3", "r4", "u1"}
+
+
+def test_heads_labelled_with_constants_are_intended() -> None:
+    folder = FIXTURES / "labelled_branches" / "migrations" / "versions"
+    revisions = {p.stem: read_revision(p, p.read_text()) for p in sorted(folder.glob("*.py"))}
+    assert revisions["b1_expand"].branch_labels == ("expand",)  # app/cli.py, read
+    contract = revisions["b2_contract"]  # a module outside the project: set, not readable
+    assert contract.branch_labels == () and contract.labelled and contract.problem is None
+    graph = build_graph(list(revisions.values()))
+    assert graph.heads == ("b1", "b2") and graph.problems == ()

@@ -110,14 +110,15 @@ def _ancestors(rid: str, by_id: dict[str, Revision]) -> set[str]:
 
 def _unlabelled_heads(by_id: dict[str, Revision], heads: tuple[str, ...]) -> list[GraphProblem]:
     """Several heads fail `alembic upgrade head`, unless every head's own branch carries
-    a branch label (then they are meant to be upgraded by label)."""
+    a branch label, read or not (then they are meant to be upgraded by label or with
+    `alembic upgrade heads`)."""
     if len(heads) < 2:
         return []
     lines = {h: _ancestors(h, by_id) for h in heads}
     unlabelled = []
     for head in heads:
         others = set().union(*(lines[h] for h in heads if h != head))
-        if not any(by_id[r].branch_labels for r in lines[head] - others):
+        if not any(by_id[r].labelled for r in lines[head] - others):
             unlabelled.append(head)
     if not unlabelled:
         return []

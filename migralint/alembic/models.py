@@ -8,7 +8,9 @@ A class defined in the revision, or a name imported from a module of the project
 gives: each class's body assignments as `Class.attribute`, a class with one base
 as that base (a type's subclass is judged as the type), each function without
 parameters whose body is one `return <expression>` as `name()`, and a module's own
-top-level assignments under their name. An imported expression is taken only when every name in
+top-level assignments under their name. A module of the project imported as one name
+(`from app import cli`, `import app.cli as cli`) gives its top-level assignments as
+`cli.NAME`. An imported expression is taken only when every name in
 it is one of its module's imports (`db.String(512)`, with `db` = sqlalchemy) or one of
 these names of its module: anything else of the other module leaves the name unresolved.
 """
@@ -28,20 +30,33 @@ def class_names(module: ast.Module, path: Path) -> dict[str, ast.expr]:
     defines, and the names it imports from the project's modules."""
     found = _classes(module) | _calls(module)
     for node in module.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:  # `import pkg.cli as cli`: only then is one name the module
+                    found |= _module_names(path, alias.name, alias.asname)
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
         imported = imported_module(path.parent, node.module)
-        if imported is None:
-            continue
-        exported = _exported(imported)
+        exported = _exported(imported) if imported is not None else {}
         for alias in node.names:
             local = alias.asname or alias.name
+            named = False
             for name, value in exported.items():
                 head, dot, rest = name.partition(".")
                 called = head.removesuffix("()")
                 if called == alias.name:
                     found[f"{local}{head[len(called) :]}{dot}{rest}"] = value
+                    named = True
+            if not named:  # `from pkg import cli`, cli a module of the package
+                found |= _module_names(path, f"{node.module}.{alias.name}", local)
     return found
+
+
+def _module_names(path: Path, dotted: str, local: str) -> dict[str, ast.expr]:
+    """The names module `dotted` gives, as `local.name` (`cli.EXPAND_BRANCH`)."""
+    imported = imported_module(path.parent, dotted)
+    exported = _exported(imported) if imported is not None else {}
+    return {f"{local}.{name}": value for name, value in exported.items() if name.isidentifier()}
 
 
 def _classes(module: ast.Module) -> dict[str, ast.expr]:

@@ -2,8 +2,11 @@
 
 The file is parsed with `ast` and never imported: `revision`, `down_revision`,
 `branch_labels` and `depends_on` come from module-level assignments, which is how
-`alembic revision` writes them. A file that does not parse, or whose identifiers are
-not literal, is a `Revision` with `problem` set, so the rest of the project is read.
+`alembic revision` writes them, with the constants of the project's modules they name
+(`branch_labels = (cli.EXPAND_BRANCH,)`). A file that does not parse, or whose
+revision identifiers are not readable, is a `Revision` with `problem` set, so the rest
+of the project is read. A `branch_labels` that cannot be read is no problem: labels
+do not order the graph, and one that is set (not None) still labels its branch.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migralint.alembic.models import class_names
 from migralint.alembic.values import Scope, assignments
 
 
@@ -36,6 +40,12 @@ class Revision:
     depends_on: tuple[str, ...] = ()
     module: ast.Module | None = field(default=None, repr=False, compare=False)
     problem: Problem | None = None
+    unread_branch_labels: bool = False
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the revision sets `branch_labels` (read or not)."""
+        return bool(self.branch_labels) or self.unread_branch_labels
 
 
 def read_revision(path: Path, text: str) -> Revision:
@@ -49,34 +59,31 @@ def read_revision(path: Path, text: str) -> Revision:
         return Revision(path, text, None, problem=where)
     except (ValueError, RecursionError, MemoryError) as error:
         return Revision(path, text, None, problem=Problem(f"cannot parse the file: {error}"))
-    scope = Scope(assignments(module.body))
+    scope = Scope(class_names(module, path) | assignments(module.body))
     revision = scope.value(scope.lookup("revision"))
     if not isinstance(revision, str) or not revision:
         line = assignment_line(module, "revision")
         found = Problem("`revision` is not a literal string: not an Alembic revision", line)
         return Revision(path, text, None, module=module, problem=found)
+    read = {n: _identifiers(scope, n) for n in ("down_revision", "branch_labels", "depends_on")}
+    unread = [n for n, value in read.items() if value is None and n != "branch_labels"]
     problem = None
-    identifiers: dict[str, tuple[str, ...]] = {}
-    for name in ("down_revision", "branch_labels", "depends_on"):
-        value = _identifiers(scope, name)
-        if value is None:
-            identifiers[name] = ()
-            problem = problem or Problem(
-                f"`{name}` is not a literal string, tuple or None: the graph around this "
-                "revision cannot be read",
-                assignment_line(module, name),
-            )
-        else:
-            identifiers[name] = value
+    if unread:
+        problem = Problem(
+            f"`{unread[0]}` is not a literal string, tuple or None: the graph around this "
+            "revision cannot be read",
+            assignment_line(module, unread[0]),
+        )
     return Revision(
         path,
         text,
         revision,
-        identifiers["down_revision"],
-        identifiers["branch_labels"],
-        identifiers["depends_on"],
+        read["down_revision"] or (),
+        read["branch_labels"] or (),
+        read["depends_on"] or (),
         module,
         problem,
+        unread_branch_labels=read["branch_labels"] is None,
     )
 
 

@@ -3,7 +3,8 @@
 ## What it does
 Reads every revision of a version folder statically and flags a `down_revision` that
 names no revision, a revision id declared twice, revisions on a cycle, more than one
-head without branch labels, and identifiers that are not literal (so the graph cannot
+head without branch labels (a `branch_labels` that is set counts, read or not), and a
+`revision`, `down_revision` or `depends_on` that cannot be read (so the graph cannot
 place the revision). Reported at the assignment, in the revision file.
 
 ## Why is this bad?
