@@ -32,16 +32,23 @@ def outside_transaction(tool: str) -> str:
     )
 
 
-def commit_after(tool: str, statement: str = "that statement") -> str:
+def commit_after(tool: str, transaction: str | None, statement: str = "that statement") -> str:
     """How to end the transaction right after `statement`: a SQL file can COMMIT there;
-    Alembic commits only when a revision ends (or the whole run does)."""
-    if tool == "alembic":
+    Alembic commits when the revision ends (`transaction`: per-file) or only when the
+    whole run does (per-run: the default env.py)."""
+    if tool != "alembic":
+        return f"commit right after {statement}"
+    if transaction == "per-run":
         return (
-            f"Alembic commits only when the revision ends, so move what follows {statement} "
-            "into a revision of its own (with transaction_per_migration=True) or into a "
-            "`with op.get_context().autocommit_block():` block"
+            "Alembic runs the whole upgrade in one transaction, so only a "
+            f"`with op.get_context().autocommit_block():` block around what follows {statement}, "
+            "or transaction_per_migration=True in env.py with what follows it in a revision of "
+            "its own, commits sooner"
         )
-    return f"commit right after {statement}"
+    return (
+        f"Alembic commits when the revision ends, so move what follows {statement} into a "
+        "revision of its own"
+    )
 
 
 def first_upper(text: str) -> str:

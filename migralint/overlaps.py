@@ -250,6 +250,7 @@ def settle(
     folded = {survivors[r]: [survivors[o] for o in others] for r, others in folds.items()}
     into = {o: r for r, others in folded.items() for o in others}
     asides: dict[int, dict[str, int]] = {}  # root → aside → the line it is about
+    remedies: dict[int, dict[str, None]] = {}  # root → what ends them, each once
     reruns: dict[int, list[tuple[int, str]]] = {}
     for i in sorted(target, key=lambda i: found.statements[i]):
         root = i
@@ -260,9 +261,13 @@ def settle(
         cites = v.aside_cites
         if v.aside and (cites is None or _statement(cites) != found.statements[root]):
             asides.setdefault(root, {}).setdefault(v.aside, (cites or v.op).loc.line)
+            if v.aside_remedy:
+                remedies.setdefault(root, {})[v.aside_remedy] = None
         elif not v.aside and flagged[i][0].id in _STOPS_A_RERUN:
             reruns.setdefault(root, []).append(_rerun_stop(v))
-    notes = {root: _listed_asides(found_asides) for root, found_asides in asides.items()}
+    notes = {
+        root: _listed_asides(found, list(remedies.get(root, ()))) for root, found in asides.items()
+    }
     for root, stops in reruns.items():
         notes.setdefault(root, []).append(_rerun_aside(sorted(set(stops))))
     kept = []
@@ -368,9 +373,10 @@ _RERUN_STOPS_NAMED = 3  # later re-run stops a finding names with what fails the
 _ASIDES_NAMED = 3  # asides a finding names in full; past them, the lines of the rest
 
 
-def _listed_asides(asides: dict[str, int]) -> list[str]:
+def _listed_asides(asides: dict[str, int], remedies: Sequence[str]) -> list[str]:
     """The asides that join one finding, in statement order: the first few in full, then
-    the lines of the rest (an index dropped under one lock per line of sixty)."""
+    the lines of the rest (an index dropped under one lock per line of sixty); after
+    them, once, what ends them."""
     ordered = sorted(asides.items(), key=lambda item: item[1])
     named = [aside for aside, _ in ordered[:_ASIDES_NAMED]]
     rest = sorted({line for _, line in ordered[_ASIDES_NAMED:]})
@@ -378,6 +384,8 @@ def _listed_asides(asides: dict[str, int]) -> list[str]:
         named.append(f"and more at {len(rest)} statements (lines {rest[0]}–{rest[-1]})")
     elif rest:
         named.append(f"and more at lines {', '.join(map(str, rest))}")
+    if remedies:
+        named[-1] += ": " + "; ".join(remedies)
     return named
 
 

@@ -58,7 +58,8 @@ class Violation:
     Ops of its statement a one-per-statement finding stands for, besides `op` (`plan
     --from` plans each). `about`: what it is about (`table.column` or table keys), when
     not just its Ops; `aside`: the fact it adds when another finding of one cause
-    stands for it; `cause`: the cause it reports, when another rule reports that cause
+    stands for it, and `aside_remedy` what ends it (said once after the asides that
+    share it); `cause`: the cause it reports, when another rule reports that cause
     for the whole migration; `caused_by`: the earlier Op whose findings are its cause
     (see migralint/overlaps.py); `aside_cites`: the statement its aside names (an aside
     joining the finding of that very statement says nothing new); `rewrites`: it
@@ -74,6 +75,7 @@ class Violation:
     covers: tuple[ops.Op, ...] = ()
     about: tuple[str, ...] = ()
     aside: str = ""
+    aside_remedy: str = ""
     cause: str = ""
     caused_by: ops.Op | None = None
     aside_cites: ops.Op | None = None

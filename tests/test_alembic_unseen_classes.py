@@ -52,11 +52,12 @@ def test_an_update_joined_to_a_keyset_cte_with_a_limit_is_a_batch() -> None:
     assert [f.line for f in _findings("keyset_batch", "unbatched-backfill")] == [25]
 
 
-def test_help_to_end_the_transaction_after_a_lock_fits_one_revisions_transaction() -> None:
+def test_help_to_end_the_transaction_after_a_lock_fits_the_runs_transaction() -> None:
     [index] = _findings("lock_then_work", "require-concurrent-index-creation")
-    assert index.help.startswith(
-        "Alembic commits only when the revision ends, so move what follows line 12 into a "
-        "revision of its own (with transaction_per_migration=True) or into a "
-        "`with op.get_context().autocommit_block():` block (its lock is held until commit"
+    assert index.help.startswith(  # no env.py: one transaction for the whole upgrade
+        "Alembic runs the whole upgrade in one transaction, so only a "
+        "`with op.get_context().autocommit_block():` block around what follows line 12, or "
+        "transaction_per_migration=True in env.py with what follows it in a revision of its "
+        "own, commits sooner (its lock is held until commit"
     )
     assert "commit right after" not in index.help.lower()

@@ -67,7 +67,9 @@ def test_the_held_lock_is_said_in_the_finding_that_stands() -> None:
     [found] = [f for f in lint_paths([case]).findings if f.rule == "adding-foreign-key-constraint"]
     held = "`ALTER TABLE users ADD COLUMN tenant_ref int` (line 5) holds ACCESS EXCLUSIVE on users"
     assert f"line 6 then waits for a lock on tenants while {held}" in found.message
-    assert found.message.endswith("commit right after that statement")
+    assert found.message.endswith(
+        "commit right after the statement that takes the ACCESS EXCLUSIVE lock"
+    )
     case = REPO / "fixtures" / "overlaps" / "held_lock_drop_index"
     [found] = [f for f in lint_paths([case]).findings if f.rule == "drop-column"]
     assert "line 8 drops index orders_customer_idx under this statement's lock" in found.message

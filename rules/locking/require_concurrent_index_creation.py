@@ -50,7 +50,7 @@ def check(op: CreateIndex, ctx: Context) -> Iterator[Violation]:
     harm, first = f"blocks all writes to {op.table.name}", ""
     if held is not None:  # an earlier statement's lock, held until commit whatever this takes
         harm = f"blocks reads and writes of {op.table.name}, as {held_lock(*held)},"
-        commit = commit_after(ctx.file.tool, f"line {held[1].loc.line}")
+        commit = commit_after(ctx.file.tool, ctx.file.transaction, f"line {held[1].loc.line}")
         first = (
             f"{first_upper(commit)} (its lock is held until commit, so no build in this "
             f"transaction spares {op.table.name}); then "

@@ -91,13 +91,15 @@ def check(op: Op, ctx: Context) -> Iterator[Violation]:
         aside = f"meanwhile {holds}, {closed} until the transaction commits"
     else:  # the wait itself: with no lock_timeout, as long as the other table's slowest query
         aside = f"line {op.loc.line} then waits for a lock on {locked[0]} while {holds}, {closed}"
+    commit = commit_after(ctx.file.tool, ctx.file.transaction, _LOCKING)
     yield ctx.finding(
         op,
         f"this statement {why} while {holds}, so {first_table} is closed to reads and writes "
         "until the transaction commits",
-        f"{first_upper(commit_after(ctx.file.tool, _LOCKING))}, or move this statement to a "
-        "separate migration, so the lock is held only for an instant.",
-        aside=f"{aside}: {commit_after(ctx.file.tool)}",
+        f"{first_upper(commit)}, or move this statement to a separate migration, so the lock "
+        "is held only for an instant.",
+        aside=aside,
+        aside_remedy=commit,
         aside_cites=first_op if work else None,  # a wait is news even to its own finding
         cause="" if work else LOCK_WAIT,
     )
