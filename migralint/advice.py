@@ -51,6 +51,16 @@ def commit_after(tool: str, transaction: str | None, statement: str = "that stat
     )
 
 
+def client_default(tool: str, columns: str) -> str:
+    """Why the default given to `columns` is no DEFAULT: only the application fills it in."""
+    if tool == "alembic":
+        return (
+            f"`default=` on {columns} is applied by SQLAlchemy on INSERT and is not in the "
+            "database: `server_default=…` gives the column a DEFAULT"
+        )
+    return f"the default of {columns} is filled in by the application, not by the database"
+
+
 def first_upper(text: str) -> str:
     """`text` starting a sentence: its first letter upper-case, the rest as written."""
     return text[:1].upper() + text[1:]

@@ -54,3 +54,17 @@ def test_with_a_transaction_per_revision_a_revision_of_its_own_ends_the_lock(
         "takes the ACCESS EXCLUSIVE lock into a revision of its own"
     )
     assert "transaction_per_migration" not in message
+
+
+def test_a_default_only_sqlalchemy_applies_is_said_to_be_no_database_default() -> None:
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "alembic" / "client_default"
+    found = {f.rule: f for f in lint_paths([project]).findings}
+    required = found["adding-required-field"]  # backup (default=False) and rank (default=None)
+    assert (required.line, required.message.endswith("also line 16: rank")) == (12, True)
+    assert required.help.startswith(
+        "`default=` on member.backup is applied by SQLAlchemy on INSERT and is not in the "
+        "database: `server_default=…` gives the column a DEFAULT. Give it a constant DEFAULT"
+    )
+    made_required = found["new-column-made-required"]
+    assert made_required.line == 15
+    assert made_required.help.startswith("`default=` on member.role is applied by SQLAlchemy")

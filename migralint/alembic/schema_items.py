@@ -182,7 +182,8 @@ def _unknown() -> ops.Default:
 
 
 def column(node: ast.Call, scope: Scope, dialect: str = "postgres") -> ops.Column | None:
-    """An `sa.Column(name, type, *constraints, nullable=…, server_default=…)`."""
+    """An `sa.Column(name, type, *constraints, nullable=…, server_default=…)`; its
+    `default=` is SQLAlchemy's, applied on INSERT, and no DEFAULT (`client_default`)."""
     args = list(node.args)
     name = scope.text(args[0]) if args else None
     kw = {k.arg: k.value for k in node.keywords if k.arg}
@@ -213,7 +214,13 @@ def column(node: ast.Call, scope: Scope, dialect: str = "postgres") -> ops.Colum
         default=server_default(kw.get("server_default"), scope),
         identity=any(callee(item) == "Identity" for item in rest),
         constraints=tuple(constraints),
+        client_default=_given(kw.get("default")),
     )
+
+
+def _given(node: ast.expr | None) -> bool:
+    """Whether a keyword argument is there and not a literal None."""
+    return node is not None and not (isinstance(node, ast.Constant) and node.value is None)
 
 
 def _foreign_keys(items: list[ast.expr]) -> list[ast.Call]:

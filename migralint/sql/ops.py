@@ -115,6 +115,9 @@ class Column:
     identity: bool = False
     generated_stored: bool = False
     constraints: tuple[Constraint, ...] = ()
+    # a default only the application fills in on INSERT (SQLAlchemy's `default=`): no
+    # DEFAULT in the database, so existing rows and other writers get none
+    client_default: bool = field(default=False, compare=False)
     # (line, column) where its definition starts in a CREATE TABLE; None elsewhere
     position: tuple[int, int] | None = field(default=None, compare=False)
 

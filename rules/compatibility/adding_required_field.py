@@ -25,9 +25,9 @@ ALTER TABLE users ADD COLUMN IF NOT EXISTS tenant_id bigint NOT NULL DEFAULT 0;
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from migralint.advice import plan_command
+from migralint.advice import client_default, first_upper, plan_command
 from migralint.checks.grouping import listing, per_statement
 from migralint.context import Context
 from migralint.rule import Violation, rule
@@ -64,10 +64,17 @@ def check(op: AddColumn, ctx: Context) -> Iterator[Violation]:
         op,
         f"adding {what} without a default {_fails_on_rows(op, ctx)} and breaks inserts from "
         "release N-1",
-        f"Give it a constant DEFAULT, or add it nullable, backfill, and set NOT NULL in a later "
-        f"migration. `{command} --not-null --default …` writes the safe steps{each}.",
+        f"{_client_defaults(columns, op, ctx)}Give it a constant DEFAULT, or add it nullable, "
+        f"backfill, and set NOT NULL in a later migration. `{command} --not-null --default …` "
+        f"writes the safe steps{each}.",
         covers=columns.ops,
     )
+
+
+def _client_defaults(columns: Sequence[Column], op: AddColumn, ctx: Context) -> str:
+    """What the help says first of the columns whose default only the application gives."""
+    given = [f"{op.table}.{c.name}" for c in columns if c.client_default]
+    return f"{first_upper(client_default(ctx.file.tool, ', '.join(given)))}. " if given else ""
 
 
 def _fails_on_rows(op: AddColumn, ctx: Context) -> str:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from migralint.advice import client_default, first_upper
 from migralint.checks.destructive import has_default
 from migralint.checks.file_index import added_column, after, anywhere, before
 from migralint.context import Context
@@ -56,12 +57,15 @@ def check(op: SetNotNull | AddConstraint, ctx: Context) -> Iterator[Violation]:
     columns = [c for _, cs in found for c in cs]
     named = ", ".join(f"{op.table}.{c}" for c in columns)
     were, are, it = ("was", "is", "it") if len(columns) == 1 else ("were", "are", "them")
+    added = {c: _added(ctx, op.table, c) for c in columns}
+    given = [f"{op.table}.{c}" for c, a in added.items() if a and a.column.client_default]
+    why = f"{first_upper(client_default(ctx.file.tool, ', '.join(given)))}. " if given else ""
     yield ctx.finding(
         op,
         f"{named} {were} added by this migration without a default and {are} now required: "
         f"release N-1 does not write {it}, so its INSERTs fail from here on",
-        f"Give {', '.join(columns)} a default in the ADD COLUMN (`DEFAULT …`), or make {it} "
-        "NOT NULL in a later release, once no running release inserts rows without it.",
+        f"{why}Give {', '.join(columns)} a default in the ADD COLUMN (`DEFAULT …`), or make "
+        f"{it} NOT NULL in a later release, once no running release inserts rows without it.",
         about=[f"{op.table.key}.{c}" for c in columns],
     )
 
@@ -90,8 +94,13 @@ def _required_columns(op: SetNotNull | AddConstraint) -> list[str]:
     return []
 
 
+def _added(ctx: Context, table: Name, column: str) -> AddColumn | None:
+    """The ADD COLUMN of this migration, before the current Op, that added `column`."""
+    return next(before(ctx, AddColumn, added_column, (table.key, column)), None)
+
+
 def _added_without_default(ctx: Context, table: Name, column: str) -> bool:
-    added = next(before(ctx, AddColumn, added_column, (table.key, column)), None)
+    added = _added(ctx, table, column)
     if added is None or added.column.identity or added.column.generated_stored:
         return False
     state = ctx.catalog.column(table, column)
