@@ -361,3 +361,14 @@ def test_postgresql_not_valid_holds_where_postgresqls_compiler_renders(
         ("foreign_key", not_valid),
         ("check", not_valid),
     ]
+
+
+@pytest.mark.parametrize(("dialect", "if_exists"), [("postgres", True), ("mysql", False)])
+def test_keyword_arguments_from_a_literal_dict_chosen_by_the_dialect_are_read(
+    dialect: str, if_exists: bool
+) -> None:
+    path = FIXTURES / "dialect_kwargs" / "versions" / "k1_trace_index.py"
+    [index] = _ops(path, dialect=dialect)
+    assert isinstance(index, ops.CreateIndex) and index.name == "ix_spans_trace"
+    [dropped] = _ops(path, "down", dialect)
+    assert isinstance(dropped, ops.DropIndex) and dropped.if_exists is if_exists

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from migralint.alembic import schema_items
+from migralint.alembic.dialect_branch import DialectTest
 from migralint.alembic.execute_sql import sql_ops
 from migralint.alembic.ops import FailingCall, UnjudgedTypeChange, UnreadWrite, UnresolvedCall
 from migralint.alembic.table_expressions import statement_op, table_of
@@ -102,6 +103,28 @@ class _Fails(Exception):
     """A needed argument is statically wrong (a None name): the call fails when it runs."""
 
 
+_MAX_SPREAD = 8  # names followed to the dict a `**kwargs` passes
+
+
+def _spread(node: ast.expr, site: Site, depth: int = 0) -> dict[str, ast.expr]:
+    """The keyword arguments `**node` passes: a literal dict with string keys, found
+    through names (as the statements before the call bound them: `opts = {…}` under `if
+    dialect.name == "postgresql":`) and conditionals on the dialect (`{} if dialect_name
+    == "mysql" else {"if_exists": True}`)."""
+    if depth < _MAX_SPREAD:
+        if isinstance(node, ast.Name) and (bound := site.scope.lookup(node.id)) is not None:
+            return _spread(bound, site, depth + 1)
+        if isinstance(node, ast.IfExp):
+            truth = DialectTest(site.dialect, site.scope).truth(node.test)
+            if truth is not None:
+                return _spread(node.body if truth else node.orelse, site, depth + 1)
+        if isinstance(node, ast.Dict):
+            keys = [site.scope.value(k) if k is not None else UNRESOLVED for k in node.keys]
+            if all(isinstance(k, str) for k in keys):
+                return {str(k): v for k, v in zip(keys, node.values, strict=True)}
+    raise _Missing("`**kwargs` cannot be read statically")
+
+
 class _Args:
     """A call's arguments bound to the operation's parameter names."""
 
@@ -118,8 +141,9 @@ class _Args:
                 self.extra.append(arg)
         for keyword in site.call.keywords:
             if keyword.arg is None:
-                raise _Missing("`**kwargs` cannot be read statically")
-            self.named[keyword.arg] = keyword.value
+                self.named |= _spread(keyword.value, site)
+            else:
+                self.named[keyword.arg] = keyword.value
 
     def has(self, name: str) -> bool:
         return name in self.named
