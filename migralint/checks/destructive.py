@@ -335,13 +335,19 @@ def known_column(ctx: Context, table: ops.Name, column: str) -> ColumnState | No
 # Dropping other objects
 
 
-def dropped_object(op: ops.DropObject, ctx: Context, harm: str) -> Iterator[Violation]:
+def dropped_object(
+    op: ops.DropObject,
+    ctx: Context,
+    harm: str,
+    judge: Callable[[ops.DropObject, Context], str | None] | None = None,
+) -> Iterator[Violation]:
     """The finding for a drop of views, functions, types … unless the removal is planned
-    or the object is this migration's own; `harm` says what breaks. One statement
-    dropping several gets one finding naming them all."""
+    or the object is this migration's own; `harm` says what breaks; `judge` (default
+    `dropped_name`) names each dropped object worth it. One statement dropping several
+    gets one finding naming them all."""
     if removal_planned(ctx.file):
         return
-    names = per_statement(op, ctx, _dropped_name)
+    names = per_statement(op, ctx, judge or dropped_name)
     if not names:
         return
     kind = op.kind.lower()
@@ -352,7 +358,7 @@ def dropped_object(op: ops.DropObject, ctx: Context, harm: str) -> Iterator[Viol
     )
 
 
-def _dropped_name(op: ops.DropObject, ctx: Context) -> str | None:
+def dropped_name(op: ops.DropObject, ctx: Context) -> str | None:
     """The dropped object's name (and table), unless it is this migration's own or its
     table goes later in the migration (drop-table reports that)."""
     if owned_by_this_migration(op, ctx):

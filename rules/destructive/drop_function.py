@@ -5,7 +5,8 @@ Flags `DROP FUNCTION`, `DROP PROCEDURE`, `DROP ROUTINE` and `DROP AGGREGATE` of 
 routine this migration neither created nor re-creates, outside a migration marked `-- migralint:
 phase=contract`. Dropping and creating a routine of the same name in one migration
 (to change its signature or return type, which `CREATE OR REPLACE` cannot do) stays
-quiet.
+quiet, and so does a `RETURNS trigger` function dropped without CASCADE: no query can
+call it, and PostgreSQL refuses the drop while a trigger still uses it.
 One statement dropping several routines is one finding naming them all.
 
 ## Why is this bad?
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.checks.destructive import dropped_object
+from migralint.checks.destructive import dropped_name, dropped_object
 from migralint.context import Context
 from migralint.rule import Violation, rule
 from migralint.sql.ops import DropObject
@@ -48,4 +49,14 @@ from migralint.sql.ops import DropObject
 )
 def check(op: DropObject, ctx: Context) -> Iterator[Violation]:
     if op.kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE"):
-        yield from dropped_object(op, ctx, "breaks release N-1 wherever it still calls it")
+        harm = "breaks release N-1 wherever it still calls it"
+        yield from dropped_object(op, ctx, harm, _dropped_routine)
+
+
+def _dropped_routine(op: DropObject, ctx: Context) -> str | None:
+    """The routine's name, unless it is a function the set's migrations created `RETURNS
+    trigger`, dropped without CASCADE: no query can call it, and PostgreSQL refuses the
+    drop while a trigger uses it (with CASCADE its triggers go too, which is worth a
+    finding)."""
+    trigger = op.kind == "FUNCTION" and op.name.name.lower() in ctx.catalog.trigger_functions
+    return None if trigger and not op.cascade else dropped_name(op, ctx)
