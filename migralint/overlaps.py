@@ -259,6 +259,10 @@ def settle(
         root = into.get(root, root)
         v = flagged[i][1]
         cites = v.aside_cites
+        # an aside about the lock of its cause joins only the cause's own finding
+        elsewhere = v.caused_by is not None and _statement(v.caused_by) != found.statements[root]
+        if elsewhere:
+            continue
         if v.aside and (cites is None or _statement(cites) != found.statements[root]):
             asides.setdefault(root, {}).setdefault(v.aside, (cites or v.op).loc.line)
             if v.aside_remedy:

@@ -5,6 +5,7 @@ runs alone, so the case proves the overlap, not a quiet rule."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,15 @@ def test_a_sequence_of_a_table_the_migration_drops_claims_no_reused_ids() -> Non
             "this migration drops too",
         ),
     ]
+
+
+def test_an_aside_about_a_causes_lock_joins_only_the_causes_finding() -> None:
+    """The SET NOT NULL's finding goes to the required-column finding, which goes to the
+    coupled change at a later line: the aside meant for the ADD COLUMN's finding is not
+    carried there ('then line 5' in a finding at line 7 would point backwards)."""
+    case = REPO / "fixtures" / "held_locks" / "aside_of_another_cause"
+    found = lint_paths([case]).findings
+    assert "expand-contract-coupled" in {f.rule for f in found}
+    for f in found:
+        for later in re.findall(r"then line (\d+)", f.message):
+            assert int(later) > f.line, f.message
