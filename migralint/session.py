@@ -94,6 +94,11 @@ class Session:
                 self.access_exclusive.setdefault(table.key, (table, op))
         if isinstance(op, ops.AddConstraint) and op.constraint.not_valid and op.constraint.name:
             self.not_valid_added.add((op.table.key, op.constraint.name))
+        if isinstance(op, ops.RenameTable):  # what the transaction holds keeps its lock
+            held = self.access_exclusive.pop(op.table.key, None)
+            renamed = ops.Name(op.new_name, op.table.schema)
+            if held is not None:
+                self.access_exclusive[renamed.key] = (renamed, held[1])
         if isinstance(op, ops.Truncate) or (isinstance(op, ops.Delete) and op.where is None):
             self.emptied[op.table.key] = op
         elif isinstance(op, ops.Insert):

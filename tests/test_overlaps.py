@@ -202,3 +202,17 @@ def test_an_aside_about_a_causes_lock_joins_only_the_causes_finding() -> None:
     for f in found:
         for later in re.findall(r"then line (\d+)", f.message):
             assert int(later) > f.line, f.message
+
+
+def test_a_renamed_table_keeps_the_lock_its_rename_took(tmp_path: Path) -> None:
+    """After `RENAME TO` in the transaction, the lock is held on the table by its new
+    name: later statements on it are under that lock, not beside a second table."""
+    (tmp_path / "V1__init.sql").write_text("CREATE TABLE keys (id int PRIMARY KEY);\n")
+    (tmp_path / "V2__change.sql").write_text(
+        "ALTER TABLE keys RENAME TO objects;\nALTER TABLE objects ADD COLUMN multipart boolean;\n"
+        "UPDATE objects SET multipart = false;\n"
+        "ALTER TABLE objects ALTER COLUMN multipart SET NOT NULL;\n"
+    )
+    found = {f.rule: f.message for f in lint_paths([tmp_path]).findings}
+    assert "holds ACCESS EXCLUSIVE on objects" in found["backfill-with-ddl"]
+    assert not any("holds ACCESS EXCLUSIVE on keys" in m for m in found.values())
