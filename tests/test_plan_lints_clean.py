@@ -49,13 +49,14 @@ DROPS = {"drop-column", "drop-table", "drop-view", "drop-function", "drop-trigge
 CONTRACT_MARKERS = ("-- migralint: phase=contract\n", "# migralint: phase=contract\n")
 # What each plan's contract drops, by the linter's rules (nothing: the contract only
 # validates, renames or drops its own index copies).
+# (the sync trigger's RETURNS trigger function, dropped after its trigger, breaks nothing)
 CONTRACT_DROPS = {
-    "change-column-type": {"drop-column", "drop-function", "drop-trigger"},
+    "change-column-type": {"drop-column", "drop-trigger"},
     "drop-column": {"drop-column"},
     "drop-table": {"drop-table"},
-    "rename-column": {"drop-column", "drop-function", "drop-trigger"},
+    "rename-column": {"drop-column", "drop-trigger"},
     "rename-table": {"drop-view"},
-    "replace-column": {"drop-column", "drop-function", "drop-trigger"},
+    "replace-column": {"drop-column", "drop-trigger"},
 }
 
 
