@@ -206,3 +206,27 @@ def test_a_widening_rewrite_makes_no_n_1_claim(tmp_path: Path) -> None:
     }
     assert "rewrites the table" in found[1] and "N-1" not in found[1]
     assert found[2].endswith("and may break release N-1")
+
+
+def test_a_plain_reindex_blocks_reads_of_its_table_too(db: Any, tmp_path: Path) -> None:
+    """Planning a SELECT on the table locks each of its indexes, so it waits for the
+    REINDEX's ACCESS EXCLUSIVE lock on the index; the finding says reads block too."""
+    schema = (
+        "CREATE TABLE orders (id int PRIMARY KEY, customer int);\n"
+        "CREATE INDEX idx_orders_customer ON orders (customer);\n"
+    )
+    db.execute(schema)
+    info = db.info
+    with psycopg.connect(
+        host=info.host, port=info.port, user=info.user, dbname=info.dbname, autocommit=True
+    ) as other:
+        db.execute("BEGIN")
+        db.execute("REINDEX INDEX idx_orders_customer")
+        other.execute("SET lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other.execute("SELECT id FROM orders WHERE id = 1")
+        db.execute("ROLLBACK")
+    (tmp_path / "V1__orders.sql").write_text(schema)
+    (tmp_path / "V2__reindex.sql").write_text("REINDEX INDEX idx_orders_customer;\n")
+    [finding] = lint_paths([tmp_path], Settings(select=("require-concurrent-reindex",))).findings
+    assert "and reads too" in finding.message

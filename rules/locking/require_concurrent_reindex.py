@@ -7,8 +7,9 @@ no concurrent form, and the help says how to rebuild an index without one.
 
 ## Why is this bad?
 A plain REINDEX takes a SHARE lock on the table, blocking every INSERT, UPDATE and
-DELETE, and an ACCESS EXCLUSIVE lock on the index being rebuilt, so queries that would
-use it wait too, for the whole rebuild.
+DELETE, and an ACCESS EXCLUSIVE lock on the index being rebuilt. The planner locks
+every index of a table it plans a query on, so SELECTs on the table wait too, for the
+whole rebuild.
 
 ## Example
 ```sql
@@ -42,7 +43,10 @@ def check(op: Reindex, ctx: Context) -> Iterator[Violation]:
     if op.concurrently or op.target == "SYSTEM":
         return  # system catalogs cannot be reindexed concurrently
     what = f"{op.target.lower()} {op.name}"
-    message = f"REINDEX {what} without CONCURRENTLY blocks writes to the table while it rebuilds"
+    message = (
+        f"REINDEX {what} without CONCURRENTLY blocks writes to the table while it rebuilds, "
+        "and reads too: planning a query on the table locks each of its indexes"
+    )
     if ctx.pg_version >= REINDEX_CONCURRENTLY:
         help = (
             f"Use `REINDEX {op.target} CONCURRENTLY {op.name};`; it cannot run in a "
