@@ -52,7 +52,7 @@ def incompatible_change(op: ops.Op, ctx: Context) -> str | None:
         return "the running release reads and writes the old type"
     if isinstance(op, ops.AddColumn):
         col = op.column
-        if col.nullable or col.default or col.identity or col.generated_stored or col.serial:
+        if col.nullable or col.fills_itself:
             return None
         return "the running release inserts rows without this NOT NULL column"
     return None

@@ -125,6 +125,12 @@ class Column:
     def serial(self) -> bool:
         return self.type is not None and self.type.name in ("serial", "bigserial", "smallserial")
 
+    @property
+    def fills_itself(self) -> bool:
+        """True if adding the column gives existing rows a value: a DEFAULT, an identity,
+        a serial's sequence or a stored generation."""
+        return self.default is not None or self.identity or self.serial or self.generated_stored
+
 
 @dataclass(frozen=True, slots=True)
 class Absent:

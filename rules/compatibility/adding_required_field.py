@@ -92,6 +92,4 @@ def _fails_on_rows(op: AddColumn, ctx: Context) -> str:
 def _required(op: AddColumn, ctx: Context) -> Column | None:
     """The column, if it is NOT NULL with no default, identity, serial or generation."""
     col = op.column
-    if col.nullable or col.default is not None or col.identity or col.serial:
-        return None
-    return None if col.generated_stored else col
+    return None if col.nullable or col.fills_itself else col

@@ -39,7 +39,7 @@ from migralint.checks.grouping import per_statement
 from migralint.checks.locking import constraints_of
 from migralint.context import Context
 from migralint.rule import Violation, rule
-from migralint.sql.ops import AddColumn, AddConstraint, Column, Constraint, ForeignKeyRef
+from migralint.sql.ops import AddColumn, AddConstraint, Constraint, ForeignKeyRef
 
 
 @rule(
@@ -85,7 +85,7 @@ def _validated_keys(
     existed before the migration (a new one has nobody waiting on it); None if none.
     A column added with REFERENCES and no default is NULL in every row: PostgreSQL
     skips the check (parse_utilcmd.c, transformFKConstraints)."""
-    if isinstance(op, AddColumn) and _null_in_every_row(op.column):
+    if isinstance(op, AddColumn) and not op.column.fills_itself:
         return None
     keys = tuple(
         (c, c.references)
@@ -96,9 +96,3 @@ def _validated_keys(
         and not ctx.is_new_table(c.references.table)
     )
     return keys or None
-
-
-def _null_in_every_row(column: Column) -> bool:
-    """True if a column added to existing rows holds NULL in each of them."""
-    filled = column.default is not None or column.identity or column.serial
-    return not filled and not column.generated_stored
