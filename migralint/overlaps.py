@@ -371,10 +371,7 @@ def held_lock_cause(spec: RuleSpec, v: Violation, ctx: Context) -> Violation:
     return replace(v, caused_by=held[1], aside=aside, aside_cites=v.op)
 
 
-_RERUN_STOPS_NAMED = 3  # later re-run stops a finding names with what fails there
-
-
-_ASIDES_NAMED = 3  # asides a finding names in full; past them, the lines of the rest
+_NAMED = 3  # asides (and later re-run stops) a finding names in full; then their lines
 
 
 def _listed_asides(asides: dict[str, int], remedies: Sequence[str]) -> list[str]:
@@ -382,8 +379,8 @@ def _listed_asides(asides: dict[str, int], remedies: Sequence[str]) -> list[str]
     the lines of the rest (an index dropped under one lock per line of sixty); after
     them, once, what ends them."""
     ordered = sorted(asides.items(), key=lambda item: item[1])
-    named = [aside for aside, _ in ordered[:_ASIDES_NAMED]]
-    rest = sorted({line for _, line in ordered[_ASIDES_NAMED:]})
+    named = [aside for aside, _ in ordered[:_NAMED]]
+    rest = sorted({line for _, line in ordered[_NAMED:]})
     if len(rest) > folding.LISTED:
         named.append(f"and more at {len(rest)} statements (lines {rest[0]}–{rest[-1]})")
     elif rest:
@@ -401,10 +398,10 @@ def _rerun_stop(v: Violation) -> tuple[int, str]:
 
 def _rerun_aside(stops: Sequence[tuple[int, str]]) -> str:
     """Where a re-run past the standing finding stops next, and then (a file is re-run one
-    failure at a time): the first `_RERUN_STOPS_NAMED` in full, then how many more."""
-    named = [f"line {line} ({what})" for line, what in stops[:_RERUN_STOPS_NAMED]]
+    failure at a time): the first `_NAMED` in full, then how many more."""
+    named = [f"line {line} ({what})" for line, what in stops[:_NAMED]]
     aside = "a re-run past it stops next at " + ", then at ".join(named)
-    later = [line for line, _ in stops[_RERUN_STOPS_NAMED:]]
+    later = [line for line, _ in stops[_NAMED:]]
     if len(later) > folding.LISTED:
         return f"{aside}, and at {len(later)} more statements (lines {later[0]}–{later[-1]})"
     if later:
