@@ -234,14 +234,8 @@ def test_fresh_files_get_no_stat_entry(tmp_path: Path) -> None:
     assert values and not any(isinstance(value, tuple) for value in values)
 
 
-def test_a_file_given_alone_starts_from_the_cached_catalog(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = copy_set(tmp_path)
-    cache = Cache(tmp_path / "cache")
-    last = folder / "3_name.up.sql"
-    lint_paths([folder], cache=cache)  # keeps the catalog before the last file
-    last.write_text("ALTER TABLE accounts ALTER COLUMN email TYPE varchar(300);\n")
+def record_judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the engine judges from now on, in order."""
     judged: list[str] = []
     judge = engine.Linter.judge
 
@@ -250,6 +244,18 @@ def test_a_file_given_alone_starts_from_the_cached_catalog(
         return judge(self, migration, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine.Linter, "judge", recorded)
+    return judged
+
+
+def test_a_file_given_alone_starts_from_the_cached_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_set(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    last = folder / "3_name.up.sql"
+    lint_paths([folder], cache=cache)  # keeps the catalog before the last file
+    last.write_text("ALTER TABLE accounts ALTER COLUMN email TYPE varchar(300);\n")
+    judged = record_judged(monkeypatch)
     edited = lint_paths([last], cache=cache)
     assert judged == ["3_name.up.sql"]  # no earlier file replayed
     monkeypatch.undo()
@@ -297,14 +303,7 @@ def test_a_file_edited_inside_a_long_set_replays_from_the_nearest_catalog(
     lint_paths([folder], cache=cache)
     edited = folder / "36_c36.up.sql"  # a catalog is kept after every 32nd up
     edited.write_text("ALTER TABLE t ALTER COLUMN c2 TYPE bigint;\n")
-    judged: list[str] = []
-    judge = engine.Linter.judge
-
-    def recorded(self: engine.Linter, migration: Migration, *args: object) -> engine.Linted:
-        judged.append(Path(migration.path).name)
-        return judge(self, migration, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine.Linter, "judge", recorded)
+    judged = record_judged(monkeypatch)
     alone = lint_paths([edited], cache=cache)
     assert judged == ["33_c33.up.sql", "34_c34.up.sql", "35_c35.up.sql", "36_c36.up.sql"]
     monkeypatch.undo()
