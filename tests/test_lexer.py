@@ -275,3 +275,28 @@ def test_psql_never_drops_a_table_whose_drop_the_splitter_misses(db: Any, script
     _create_tables(db)
     _run_psql(db, script)
     assert set(TABLES) - _existing(db) <= seen_drops(script, "postgres")
+
+
+def test_psql_output_and_error_stop_variables_are_not_findings() -> None:
+    sql = (
+        "\\set ON_ERROR_STOP 1\n"
+        "\\unset ON_ERROR_STOP\n"
+        "\\set ECHO all\n"
+        "\\set VERBOSITY verbose\n"
+        "\\set AUTOCOMMIT off\n"
+        "\\set table_name accounts\n"
+    )
+    settings = Settings(select=("psql-meta-command",))
+    found = [(f.line, f.message) for f in lint_text(sql, settings)]
+    assert found == [
+        (
+            5,
+            "psql meta-command `\\set`: sets psql's AUTOCOMMIT, which changes how the "
+            "statements after it commit",
+        ),
+        (
+            6,
+            "psql meta-command `\\set`: sets a variable that changes what later statements "
+            "say, which is not linted",
+        ),
+    ]

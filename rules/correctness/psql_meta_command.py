@@ -13,6 +13,10 @@ statement, `\!` and backquoted arguments run shell commands, `\connect` sends th
 statements after it to another database, and `\set` changes what `:name` stands for in
 later statements. None of that is checked, and any tool other than psql rejects the file.
 
+psql's own output and error-handling variables (`\set ON_ERROR_STOP on`, `\set ECHO all`,
+`\set VERBOSITY verbose`, ...) change no statement and are not reported; `AUTOCOMMIT` and
+`ON_ERROR_ROLLBACK` are, because they change how the statements after them commit.
+
 ## Example
 ```sql
 SELECT format('DROP TABLE %I', tablename) FROM pg_tables WHERE tablename LIKE 'tmp_%' \gexec
@@ -39,6 +43,18 @@ _CONNECT = frozenset({"c", "connect"})
 _VARIABLE = frozenset({"set", "unset", "setenv"})
 _FILES = frozenset({"copy", "o", "out", "w", "write"})
 _BRANCH = frozenset({"if", "elif", "else", "endif"})
+# psql's special variables that change how later statements commit or roll back.
+_TRANSACTION_VARIABLES = frozenset({"AUTOCOMMIT", "ON_ERROR_ROLLBACK"})
+# psql's special variables that only shape its output and prompts or decide whether an
+# error stops the script (psql documentation, "Variables"): they change no statement.
+_PSQL_OWN_VARIABLES = frozenset(
+    {
+        "COMP_KEYWORD_CASE", "ECHO", "ECHO_HIDDEN", "FETCH_COUNT", "HIDE_TABLEAM",
+        "HIDE_TOAST_COMPRESSION", "HISTCONTROL", "HISTFILE", "HISTSIZE", "IGNOREEOF",
+        "ON_ERROR_STOP", "PROMPT1", "PROMPT2", "PROMPT3", "QUIET", "SHOW_ALL_RESULTS",
+        "SHOW_CONTEXT", "SINGLELINE", "SINGLESTEP", "VERBOSITY",
+    }
+)  # fmt: skip
 
 
 @rule(
@@ -53,7 +69,10 @@ def check(op: Raw, ctx: Context) -> Iterator[Violation]:
     if op.kind != "psql meta-command":
         return
     name, _, argument = op.command.partition(" ")
-    what = _what_it_does(name, argument.strip())
+    argument = argument.strip()
+    if name in ("set", "unset") and _changes_no_statement(argument):
+        return
+    what = _what_it_does(name, argument)
     if "`" in argument:
         what += "; its backquoted text runs as a shell command"
     yield ctx.finding(
@@ -62,6 +81,16 @@ def check(op: Raw, ctx: Context) -> Iterator[Violation]:
         "Write the SQL into the migration itself so it is linted; a tool other than psql "
         "fails on this line.",
     )
+
+
+def _variable(argument: str) -> str:
+    """The variable a `\\set` or `\\unset` names."""
+    return argument.split(maxsplit=1)[0] if argument else ""
+
+
+def _changes_no_statement(argument: str) -> bool:
+    """Whether `\\set` / `\\unset` of this argument only tunes psql's own output."""
+    return _variable(argument) in _PSQL_OWN_VARIABLES and "`" not in argument
 
 
 def _what_it_does(name: str, argument: str) -> str:
@@ -79,6 +108,8 @@ def _what_it_does(name: str, argument: str) -> str:
         )
     if name in _CONNECT:
         return f"connects to{target or ' another database'}: the statements after it run there"
+    if name in _VARIABLE and (variable := _variable(argument)) in _TRANSACTION_VARIABLES:
+        return f"sets psql's {variable}, which changes how the statements after it commit"
     if name in _VARIABLE:
         return "sets a variable that changes what later statements say, which is not linted"
     if name in _FILES:
