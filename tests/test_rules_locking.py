@@ -256,3 +256,14 @@ def test_lock_rules_skip_a_flyway_file_that_creates_the_table(tmp_path: Path) ->
     }
     result = lint_tree(tmp_path, files, select=("locking",))
     assert rules_of(result) == []
+
+
+def test_unbatched_backfill_batches_on_the_tables_own_key(tmp_path: Path) -> None:
+    files = {
+        "V1__t.sql": "CREATE TABLE prefs (pref_name text PRIMARY KEY, v text);",
+        "V2__u.sql": "UPDATE prefs SET v = 'x';",
+        "V3__u.sql": "UPDATE app_version SET schema_version = 2;",
+    }
+    known, unknown = lint_tree(tmp_path, files, select=("unbatched-backfill",)).findings
+    assert "WHERE pref_name IN (SELECT pref_name FROM prefs" in known.help
+    assert "WHERE <key> IN (SELECT <key> FROM app_version" in unknown.help

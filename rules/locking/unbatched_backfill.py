@@ -47,12 +47,20 @@ def check(op: Update, ctx: Context) -> Iterator[Violation]:
     where = where if len(where) <= 60 else where[:59] + "…"
     scope = f"every row matching `{where}`" if where else "every row"
     remaining = f" AND ({op.where})" if op.where else ""
+    key = _batch_key(op, ctx)
     yield ctx.finding(
         op,
         f"this UPDATE changes {scope} of {op.table} in one transaction, holding the row "
         "locks until it ends and writing the whole change to WAL at once",
         f"Backfill {op.table}.{columns} in keyset batches, each its own transaction, "
-        f"e.g. `UPDATE {op.table} SET … WHERE id IN (SELECT id FROM {op.table} "
-        f"WHERE id > :last_id{remaining} ORDER BY id LIMIT 10000)`, repeated with the "
-        "last id until no row changes.",
+        f"e.g. `UPDATE {op.table} SET … WHERE {key} IN (SELECT {key} FROM {op.table} "
+        f"WHERE {key} > :last_id{remaining} ORDER BY {key} LIMIT 10000)`, repeated with "
+        "the last key until no row changes.",
     )
+
+
+def _batch_key(op: Update, ctx: Context) -> str:
+    """The column to batch on: the table's one-column primary key, or a placeholder
+    when the migrations give it none (naming `id` would invent a column)."""
+    key = ctx.catalog.primary_key(op.table)
+    return key[0] if len(key) == 1 else "<key>"
