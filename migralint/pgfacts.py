@@ -107,6 +107,7 @@ def _closing(text: str) -> int:
 _VARIABLE_LENGTH = frozenset({"varchar", "bit varying"})
 _TEXT_LIKE = frozenset({"varchar", "text"})
 _TIMESTAMPS = frozenset({"timestamp", "timestamptz"})
+_TEXT_TYPES = frozenset({"text", "varchar", "char"})
 # Types whose (n) is a precision of fractional seconds, 6 when not given.
 _SECONDS_PRECISION = frozenset({*_TIMESTAMPS, "time", "timetz"})
 _INTEGERS = {"smallint": 2, "integer": 4, "bigint": 8}
@@ -266,15 +267,18 @@ def zero_offset(timezone: str) -> bool:
 
 
 def lossy(old: ops.DataType, new: ops.DataType) -> str | None:
-    """What converting a time value to `new` silently does to every existing value,
-    or None: timestamp → date drops the time of day, timestamptz → time the date, fewer
-    digits of fractional seconds round. (Shorter limits and smaller number types are
-    narrowing's: checks.types.)"""
+    """What converting a value to `new` silently does to every existing value, or None:
+    timestamp → date drops the time of day, timestamptz → time the date, fewer digits of
+    fractional seconds round, bytea → text keeps the hex escape text of the bytes.
+    (Shorter limits and smaller number types are narrowing's: checks.types.)"""
     if old.name in _TIMESTAMPS and new.name in ("date", "time", "timetz"):
         lost = "the time of day" if new.name == "date" else "the date"
         return f"drops {lost} from every value"
     if {old.name, new.name} <= _SECONDS_PRECISION and _seconds(new) < _seconds(old):
         return f"rounds every value to {_seconds(new)} digits of fractional seconds"
+    if old.name == "bytea" and new.name in _TEXT_TYPES and not new.array:
+        # bytea's I/O conversion to a string type is an assignment cast: it succeeds
+        return "stores every value as its hex escape text (`\\x6162…`), not its characters"
     return None
 
 

@@ -478,3 +478,14 @@ def test_rewrite_rule_fixtures_rewrite_exactly_when_flagged(db: Any, entry: Path
     db.execute(judged.read_text())
     kept = [relation for relation in db.execute(files).fetchall() if relation in before]
     assert (kept != before) == entry.name.startswith("flagged_")
+
+
+@pytest.mark.parametrize("new", ["text", "varchar", "varchar(20)"])
+def test_bytea_to_a_string_type_keeps_the_hex_escape_text(db: Any, new: str) -> None:
+    db.execute("SET bytea_output = 'hex'")
+    db.execute("CREATE TABLE t (c bytea)")
+    db.execute("INSERT INTO t VALUES ('abc'::bytea)")
+    db.execute(f"ALTER TABLE t ALTER COLUMN c TYPE {new}")  # no USING: it succeeds
+    assert db.execute("SELECT c FROM t").fetchone() == ("\\x616263",)
+    effect = narrowing(column_type("bytea"), column_type(new))
+    assert effect is not None and "hex escape text" in effect

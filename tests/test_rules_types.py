@@ -320,3 +320,15 @@ def test_bigint_rule_skips_join_table_positions_and_fks_to_int_keys(tmp_path: Pa
         "primary key small.id",
         "foreign key link.big_ref",  # an int pointing at a bigint key overflows first
     ]
+
+
+def test_bytea_to_text_without_using_is_reported_and_with_using_is_not(tmp_path: Path) -> None:
+    files = {
+        "V1__t.sql": "CREATE TABLE m (id int, a bytea, b bytea);",
+        "V2__a.sql": "ALTER TABLE m ALTER COLUMN a TYPE varchar;",
+        "V3__b.sql": "ALTER TABLE m ALTER COLUMN b TYPE text USING convert_from(b, 'UTF8');",
+    }
+    result = lint_tree(tmp_path, files, select=("narrowing-column-type",))
+    assert [(Path(f.path).name, "hex escape text" in f.message) for f in result.findings] == [
+        ("V2__a.sql", True)
+    ]

@@ -6,7 +6,8 @@ accept less than before: a shorter varchar, text to varchar(n), a smaller intege
 a numeric with fewer digits before or after the point, a decimal or a float to an
 integer, double precision to real, and on PostgreSQL a lossy conversion: timestamp to
 date (the time of day goes), timestamptz to time (the date goes), fewer digits of
-fractional seconds (values are rounded).
+fractional seconds (values are rounded), bytea to a string type without `USING` (each
+value becomes the hex escape text of its bytes).
 The old type must be known from an earlier migration; when it is not, this rule
 stays quiet and changing-column-type reports the change instead.
 
