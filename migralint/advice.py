@@ -91,3 +91,10 @@ def rename_in_steps(old: str, new: str, bridge: str) -> str:
         f"Keep {old} working while release N-1 runs ({bridge}), switch the code to {new}, "
         f"and remove {old} a release later in a migration marked `-- migralint: phase=contract`."
     )
+
+
+KEEP_A_COPY = (
+    "The application is stopped while this runs, so no release breaks; but the data is gone "
+    "for good: keep a backup or a copy of it if it may be needed again."
+)
+"""Help for a drop under an offline deployment, where only the data is at stake."""

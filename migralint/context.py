@@ -52,6 +52,12 @@ class Context:
     def pg_version(self) -> tuple[int, int]:
         return self.settings.pg_version
 
+    @property
+    def previous_release_runs(self) -> bool:
+        """Whether release N-1 runs while the migration does: not when the deployment
+        is offline (the application is stopped), so no message may claim it breaks."""
+        return self.file.deployment != "offline"
+
     def is_new_table(self, table: ops.Name) -> bool:
         """True when this migration created the table, so no other code uses it yet."""
         return self.catalog.created_in_this_migration(table)

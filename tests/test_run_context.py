@@ -85,6 +85,18 @@ def test_offline_drops_lock_and_n1_advice_and_keeps_data_loss(tmp_path: Path) ->
     assert "drop-column" in offline
 
 
+def test_offline_data_loss_claims_no_release_n1(tmp_path: Path) -> None:
+    def drop_message(**settings: object) -> str:
+        result = lint_tree(tmp_path, _UP, select=("drop-column",), **settings)
+        (finding,) = result.findings
+        return f"{finding.message} | {finding.help}"
+
+    assert "breaks release N-1" in drop_message()
+    offline = drop_message(deployment={"*": "offline"})
+    assert "deletes its data" in offline and "release N-1" not in offline
+    assert "keep a backup" in offline
+
+
 def test_deployment_per_glob(tmp_path: Path) -> None:
     files = {"app/" + name: text for name, text in _UP.items()}
     files |= {"reports/" + name: text for name, text in _UP.items()}

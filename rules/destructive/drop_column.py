@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.advice import plan_command
+from migralint.advice import KEEP_A_COPY, plan_command
 from migralint.checks.destructive import removal_planned
 from migralint.checks.file_index import column_added_earlier
 from migralint.checks.grouping import listing, per_statement
@@ -57,13 +57,18 @@ def check(op: DropColumn, ctx: Context) -> Iterator[Violation]:
     data, them = ("its", "it") if len(columns) == 1 else ("their", "them")
     later = "the column" if len(columns) == 1 else "them"
     each = "" if len(columns) == 1 else " (one per column)"
+    breaks = f" and breaks release N-1, which still reads and writes {them}"
     yield ctx.finding(
         op,
-        f"dropping {what} deletes {data} data and breaks release N-1, which still reads and "
-        f"writes {them}",
-        f"Make the code ignore {names} and ship that release first; drop {later} a release "
-        "later in a migration marked `-- migralint: phase=contract`. "
-        f"`{plan_command('drop-column', op.table, column=columns[0])}` writes both steps{each}.",
+        f"dropping {what} deletes {data} data" + (breaks if ctx.previous_release_runs else ""),
+        (
+            f"Make the code ignore {names} and ship that release first; drop {later} a "
+            "release later in a migration marked `-- migralint: phase=contract`. "
+            f"`{plan_command('drop-column', op.table, column=columns[0])}` writes both "
+            f"steps{each}."
+        )
+        if ctx.previous_release_runs
+        else KEEP_A_COPY,
         covers=columns.ops,
     )
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migralint.advice import plan_command
+from migralint.advice import KEEP_A_COPY, plan_command
 from migralint.checks.destructive import refilled_under_its_name, removal_planned
 from migralint.checks.grouping import per_statement
 from migralint.checks.phases import copied_into
@@ -54,6 +54,9 @@ def check(op: DropTable, ctx: Context) -> Iterator[Violation]:
         return
     names = ", ".join(str(t) for t in found)
     copy = copied_into(op, ctx) if len(found) == 1 else None
+    if copy is not None and not ctx.previous_release_runs:
+        return  # the rows live on in the copy, and no running release uses the old table
+    breaks = " and breaks release N-1, which still uses it" if ctx.previous_release_runs else ""
     if copy is not None:
         message = (
             f"dropping table {names} breaks release N-1, which still uses it (its rows were "
@@ -61,13 +64,17 @@ def check(op: DropTable, ctx: Context) -> Iterator[Violation]:
         )
     else:
         what = f"table {names} deletes its" if len(found) == 1 else f"tables {names} deletes their"
-        message = f"dropping {what} data and breaks release N-1, which still uses it"
+        message = f"dropping {what} data{breaks}"
     yield ctx.finding(
         op,
         message,
-        "Remove every use of the table from the code and ship that release first; then drop "
-        "the table in a later migration marked `-- migralint: phase=contract`. "
-        f"`{plan_command('drop-table', op.table)}` writes both steps.",
+        (
+            "Remove every use of the table from the code and ship that release first; then "
+            "drop the table in a later migration marked `-- migralint: phase=contract`. "
+            f"`{plan_command('drop-table', op.table)}` writes both steps."
+        )
+        if ctx.previous_release_runs
+        else KEEP_A_COPY,
         covers=found.ops,
     )
 
