@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from migralint import __version__
 
@@ -216,6 +217,24 @@ class Bundle:
             found = self.cache.get(self.entry)
             self._items = found if isinstance(found, dict) else {}
         return self._items
+
+
+_T = TypeVar("_T", bound=type)
+
+
+def unpickled_by_names(cls: _T) -> _T:
+    """A frozen slots dataclass whose objects unpickle by its field names found once,
+    not looked up again per object as `dataclasses` does (the same state, the same
+    pickles): a re-run's answer holds thousands of findings and file contexts."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def __setstate__(self: object, state: Sequence[object]) -> None:
+        own = names if type(self) is cls else [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        for name, value in zip(own, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
 
 
 def packed(value: object) -> bytes:

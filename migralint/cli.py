@@ -75,6 +75,14 @@ def _load_rule_paths_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+class _GivenPath(click.Path):
+    """A path argument taken as given, not stat'ed: discovery looks at each one, and
+    click's `Path` stats every one first (thousands for a long list of files)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        return Path(value)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="migralint")
 def main() -> None:
@@ -82,7 +90,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=_GivenPath())
 @click.option("--dialect", help="postgres, mysql, sqlite or cockroach (default: from the layout).")
 @click.option("--pg-version", help="Target PostgreSQL version, e.g. 15 or 14.2 (default 15).")
 @click.option(

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from migralint.cache import unpickled_by_names
 
+
+@unpickled_by_names
 @dataclass(frozen=True, slots=True)
 class FileInfo:
     """How the migration tool treats the file being linted."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from migralint.cache import unpickled_by_names
+
 
 class Severity(IntEnum):
     """Ordered: a run fails on findings at or above the failing severity (error)."""
@@ -24,6 +26,7 @@ class Severity(IntEnum):
 SEVERITY_NAMES = tuple(str(s) for s in Severity)
 
 
+@unpickled_by_names
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place. `help` says what to write instead. `assumed_reruns`:

@@ -41,11 +41,14 @@ def deploy_phase(path: Path, set_root: Path) -> tuple[str | None, str]:
         word = m[0].strip("-_.") if m["when"] else f"_{m['after_version']}_"
         when = (m["when"] or m["after_version"]).lower()
         return _PHASES[when], f"`{word}` in its name: it runs {when}-deploy"
-    folders = [set_root, *(p for p in path.parents if set_root in p.parents)]
-    for folder in folders:
-        if m := _FOLDER.fullmatch(folder.name):
+    try:  # the folders between the set's root and the file, the nearest first
+        below = path.parent.relative_to(set_root).parts
+    except ValueError:
+        below = ()
+    for name in (set_root.name, *reversed(below)):
+        if m := _FOLDER.fullmatch(name):
             when = m["when"].lower()
-            return _PHASES[when], f"its folder {folder.name}/: it runs {when}-deploy"
-        if folder.name.lower() in _PHASE_FOLDERS:
-            return folder.name.lower(), f"its folder {folder.name}/ names the phase"
+            return _PHASES[when], f"its folder {name}/: it runs {when}-deploy"
+        if name.lower() in _PHASE_FOLDERS:
+            return name.lower(), f"its folder {name}/ names the phase"
     return None, ""

@@ -16,11 +16,11 @@ import re
 from bisect import bisect_right
 
 from migralint.sql import ops
-from migralint.sql.split import split_statements
+from migralint.sql.split import DOLLAR_TAG, IDENT_CHAR, IDENT_START, split_statements
 from migralint.sql.statements import Statement
 
 # The opening tag of the block's body, as PostgreSQL reads dollar-quote tags.
-_OPENING_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*)?\$")
+_OPENING_TAG = re.compile(DOLLAR_TAG)
 # A DDL statement starts at the body's start or after a PL/pgSQL keyword that opens a
 # statement list.
 _INNER = re.compile(
@@ -71,7 +71,7 @@ def executes(block: ops.DoBlock) -> tuple[ops.Execute, ...]:
     return tuple(dynamic)
 
 
-_WORD = re.compile(r"[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*")
+_WORD = re.compile(f"{IDENT_START}{IDENT_CHAR}*")
 
 
 def words(block: ops.DoBlock) -> frozenset[str]:

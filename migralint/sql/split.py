@@ -72,20 +72,24 @@ _BLOCK_OPENER = re.compile(r"(?<![\w$])(?:begin|case)(?![\w$])", re.IGNORECASE)
 _BLOCK_CLOSER = re.compile(
     r"(?<![\w$])end(?![\w$])(?!\s+(?:if|loop|repeat|while)(?![\w$]))", re.IGNORECASE
 )
+# Classes of PostgreSQL identifier characters (every non-ASCII character is a letter to
+# it), written as the ASCII they leave out: `[\w$\x80-\U0010ffff]` is the same set, but
+# compiling a class that spans the code points costs milliseconds per pattern at start.
+IDENT_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [A-Za-z_] or non-ASCII
+IDENT_CHAR = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [\w$] or non-ASCII
+TAG_CHAR = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # \w or non-ASCII: no `$`
+DOLLAR_TAG = rf"\$(?:{IDENT_START}{TAG_CHAR}*)?\$"
 # What psql reads to hold a `;` back (psqlscan.l): parentheses, and the words of a
 # statement (the first four name a routine: CREATE [OR REPLACE] FUNCTION/PROCEDURE; then
 # BEGIN, CASE and END nest its body). A word is psql's identifier: it starts with a letter
 # or `_` and goes on with letters, digits, `_` and `$` (every non-ASCII byte a letter).
-_PSQL_WORD = r"(?<![\w$\x80-\U0010ffff])[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*"
+_PSQL_WORD = rf"(?<!{IDENT_CHAR}){IDENT_START}{IDENT_CHAR}*"
 _PSQL_HEAD = re.compile(rf"[()]|{_PSQL_WORD}")
-_PSQL_BODY = re.compile(
-    r"[()]|(?<![\w$\x80-\U0010ffff])(?:begin|case|end)(?![\w$\x80-\U0010ffff])", re.IGNORECASE
-)
+_PSQL_BODY = re.compile(rf"[()]|(?<!{IDENT_CHAR})(?:begin|case|end)(?!{IDENT_CHAR})", re.IGNORECASE)
 _PSQL_PARENS = re.compile(r"[()]")
 _PSQL_HEAD_WORDS = {"create": "c", "or": "o", "replace": "r", "function": "f", "procedure": "p"}
-# Characters of PostgreSQL identifiers (every non-ASCII character is a letter to it).
-_IDENT_CHAR = re.compile(r"[\w$\x80-\U0010ffff]")
-_IDENT_RUN = re.compile(r"[\w$\x80-\U0010ffff]*")
+_IDENT_CHAR = re.compile(IDENT_CHAR)
+_IDENT_RUN = re.compile(f"{IDENT_CHAR}*")
 _NUMBER = re.compile(r"0[xXoObB][0-9A-Fa-f_]*|\d[\d_]*(?:\.\d*)?(?:[eE]\d+)?")
 _META_NAME = re.compile(r"[^\s\\]*")
 # Inside a meta-command's arguments: quoted arguments, a backslash (`\\` separates, any
@@ -228,7 +232,7 @@ def _token_pattern(lex: _Lexicon, delimiter: str, in_executable: bool) -> re.Pat
         starts += "*"
     parts.append(r"(?P<block>/\*)")
     if lex.postgres:
-        parts.append(r"(?P<estr>(?<![\w$\x80-\U0010ffff])[eE]" + _BACKSLASH_SQ + ")")
+        parts.append(rf"(?P<estr>(?<!{IDENT_CHAR})[eE]" + _BACKSLASH_SQ + ")")
         parts.append(r"(?P<meta>\\)")
         starts += "eE\\"
     parts.append("(?P<str>" + (_BACKSLASH_SQ if lex.backslash_strings else _PLAIN_SQ) + ")")
@@ -242,7 +246,7 @@ def _token_pattern(lex: _Lexicon, delimiter: str, in_executable: bool) -> re.Pat
         parts.append(r"(?P<bracket>\[[^\]]*\]?)")
         starts += "["
     if lex.postgres:
-        parts.append(r"(?P<dollar>\$(?:[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*)?\$)")
+        parts.append(f"(?P<dollar>{DOLLAR_TAG})")
         starts += "$"
     # The leading character class lets the regex engine skip uninteresting text quickly.
     return re.compile(f"(?=[{re.escape(starts)}])(?:{'|'.join(parts)})")
