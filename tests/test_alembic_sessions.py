@@ -105,3 +105,14 @@ def test_a_commit_of_an_application_session_that_wrote_nothing_is_not_flagged() 
     result = lint_paths([idle], Settings())
     flagged = {Path(f.path).stem.split("_")[0] for f in result.findings if f.rule == _RULE}
     assert flagged == {"b2"}
+
+
+def test_the_finding_says_whose_connection_the_commit_ends() -> None:
+    """d4 commits the migration's connection, which ends Alembic's transaction; f6 the
+    application's session, which commits only its own writes, on its own connection."""
+    result = lint_paths([SESSIONS], Settings(select=(_RULE,)))
+    messages = {Path(f.path).stem.split("_")[0]: f.message for f in result.findings}
+    assert "ends Alembic's transaction" in messages["d4"]
+    assert "cannot simply be re-run" in messages["d4"]
+    assert "on its own connection" in messages["f6"]
+    assert "not idempotent" in messages["f6"] and "Alembic's transaction" not in messages["f6"]

@@ -30,10 +30,13 @@ class FailingCall(ops.Op):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommitInRevision(ops.Op):
     """A `.commit()` inside a revision: what ran before it stays if the rest fails;
-    `raw`: a COMMIT sent as SQL (`op.execute("COMMIT")`), behind SQLAlchemy's back."""
+    `raw`: a COMMIT sent as SQL (`op.execute("COMMIT")`), behind SQLAlchemy's back;
+    `own_session`: the commit of a session with a connection of its own (`db.session`),
+    not of the migration's: it commits only what was written through that session."""
 
     call: str  # "db.session.commit"
     raw: bool = False
+    own_session: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,6 +23,20 @@ def joins_migration(node: ast.expr, scope: Scope, op_names: frozenset[str]) -> b
     return _Reader(scope, op_names).session(node, 0)
 
 
+def own_session(node: ast.expr, scope: Scope) -> bool:
+    """Whether `node` is, as the file shows, a session with a connection of its own: the
+    application's (`db.session`) or one made here (`Session(…)`, `sessionmaker(…)()`)
+    that is not bound to the migration's connection (the caller checks that)."""
+    node = _Reader(scope, frozenset())._bound(node, 0)
+    if isinstance(node, ast.Attribute):
+        return node.attr == "session"
+    while isinstance(node, ast.Call):
+        if _called(node.func) in ("Session", "sessionmaker"):
+            return True
+        node = node.func
+    return False
+
+
 class _Reader:
     def __init__(self, scope: Scope, op_names: frozenset[str]) -> None:
         self.scope = scope

@@ -31,7 +31,7 @@ from migralint.alembic.existence_guard import (
 from migralint.alembic.models import class_names, returned_expression
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
 from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
-from migralint.alembic.sessions import joins_migration
+from migralint.alembic.sessions import joins_migration, own_session
 from migralint.alembic.source import PythonSource
 from migralint.alembic.values import (
     UNRESOLVED,
@@ -274,7 +274,9 @@ class Walker:
             if self._idle_session(target, call):
                 return  # its own connection, and nothing written through it: commits nothing
             text = self.source.segment(func)
-            yield Emitted(CommitInRevision(loc=self.source.location(call), call=text))
+            separate = own_session(target, frame.scope)
+            loc = self.source.location(call)
+            yield Emitted(CommitInRevision(loc=loc, call=text, own_session=separate))
         elif _writes_rows(call):
             loc = self.source.location(call)
             yield Emitted(UnreadWrite(loc=loc, call=self.source.segment(func)), frame.autocommit)

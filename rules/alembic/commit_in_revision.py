@@ -15,10 +15,15 @@ what the statements after it run in depends on the driver.
 
 ## Why is this bad?
 Alembic runs the revision inside its transaction and records the new version only
-when the revision returns. A commit in the middle makes what ran before it permanent
-(or, through another session, commits on another connection); if anything after it
-fails, the database holds half the revision while `alembic_version` still names the
-previous one, and re-running the upgrade fails on what already exists.
+when the revision returns. A commit of the migration's connection in the middle makes
+what ran before it permanent; if anything after it fails, the database holds half the
+revision while `alembic_version` still names the previous one, and re-running the
+upgrade fails on what already exists. A session with a connection of its own (the
+application's `db.session`) commits only what was written through it, independently
+of the revision's transaction: its commit is what makes those writes persist at all,
+but if the revision fails later they stay while its schema changes roll back (when
+it runs in a transaction), and the re-run repeats them, which matters only where
+those writes are not idempotent. The finding says which of the two it is.
 
 ## Example
 ```python file=d4_backfill.py
@@ -74,10 +79,22 @@ def check(op: CommitInRevision, ctx: Context) -> Iterator[Violation]:
             "autocommit mode with every driver.",
         )
         return
+    if op.own_session:
+        yield ctx.finding(
+            op,
+            f"`{op.call}()` commits what was written through that session on its own "
+            "connection, apart from the revision's transaction: if the revision fails "
+            "later, those writes stay while its schema changes roll back, and re-running "
+            "the upgrade repeats them, which matters where they are not idempotent",
+            "Write through op.execute / op.get_bind() so the changes commit with the "
+            "revision, or make each write idempotent (a WHERE that skips rows already "
+            "changed, an INSERT … ON CONFLICT DO NOTHING).",
+        )
+        return
     yield ctx.finding(
         op,
-        f"`{op.call}()` inside the revision: if anything after it fails, the revision is "
-        "half-applied and cannot simply be re-run",
+        f"`{op.call}()` ends Alembic's transaction inside the revision: if anything after "
+        "it fails, the revision is half-applied and cannot simply be re-run",
         "Run the statements through op.execute / op.get_bind() and leave the commit to "
         "Alembic; split a large data change into its own revision.",
     )
