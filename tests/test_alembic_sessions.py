@@ -4,12 +4,15 @@ real PostgreSQL through Alembic and SQLAlchemy, followed by a revision that fail
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from migralint.alembic.sessions import own_session
+from migralint.alembic.values import Scope
 from migralint.config import Settings
 from migralint.engine import lint_paths
 
@@ -116,3 +119,18 @@ def test_the_finding_says_whose_connection_the_commit_ends() -> None:
     assert "cannot simply be re-run" in messages["d4"]
     assert "on its own connection" in messages["f6"]
     assert "not idempotent" in messages["f6"] and "Alembic's transaction" not in messages["f6"]
+
+
+@pytest.mark.parametrize(
+    ("session", "own"),
+    [
+        ("db.session", True),
+        ("made", True),  # bound to `sessionmaker(bind=engine)()`
+        ("op.get_bind()", False),
+        ("connection", False),  # where it comes from is not shown: not claimed
+    ],
+)
+def test_which_sessions_have_a_connection_of_their_own(session: str, own: bool) -> None:
+    made = ast.parse("sessionmaker(bind=engine)()", mode="eval").body
+    node = ast.parse(session, mode="eval").body
+    assert own_session(node, Scope({"made": made})) is own
