@@ -126,3 +126,32 @@ def test_types_named_through_the_project_and_variants_are_read(dialect: str, bod
         None,  # a type of a module not in the project: not guessed
     ]
     assert type(found[-1]).__name__ == "UnjudgedTypeChange"
+
+
+def test_a_try_body_stops_at_a_call_that_always_raises(tmp_path: Path) -> None:
+    """`op.drop_constraint(None, …)` raises before any SQL is sent: the rest of its `try`
+    body and the `else` never run; `finally` and what follows the statement do. A
+    failing call inside a branch of the body may not run, so it stops nothing."""
+    path = tmp_path / "b2.py"
+    path.write_text(
+        'from alembic import op\n\nrevision = "b2"\ndown_revision = None\n\n\ndef upgrade():\n'
+        "    try:\n"
+        "        if flag:\n"
+        '            op.drop_constraint(None, "t", type_="foreignkey")\n'
+        '        op.drop_constraint(None, "t", type_="foreignkey")\n'
+        '        op.drop_column("t", "x")\n'
+        "    except Exception:\n"
+        "        pass\n"
+        "    else:\n"
+        '        op.drop_column("t", "y")\n'
+        "    finally:\n"
+        '        op.drop_column("t", "z")\n'
+        '    op.drop_column("t", "w")\n'
+    )
+    found = [(type(op).__name__, op.loc.line) for op in _ops(path)]
+    assert found == [
+        ("FailingCall", 10),
+        ("FailingCall", 11),
+        ("DropColumn", 18),
+        ("DropColumn", 19),
+    ]

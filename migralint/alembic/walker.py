@@ -30,7 +30,13 @@ from migralint.alembic.existence_guard import (
 )
 from migralint.alembic.models import class_names, returned_expression
 from migralint.alembic.operations import NO_OP_METHODS, Site, executed, operation_ops
-from migralint.alembic.ops import BatchRecreate, CommitInRevision, UnreadWrite, UnresolvedCall
+from migralint.alembic.ops import (
+    BatchRecreate,
+    CommitInRevision,
+    FailingCall,
+    UnreadWrite,
+    UnresolvedCall,
+)
 from migralint.alembic.sessions import joins_migration, own_session
 from migralint.alembic.source import PythonSource
 from migralint.alembic.values import (
@@ -162,7 +168,8 @@ class Walker:
         elif isinstance(node, ast.While):
             yield from _loop_pass(self._body(node.body, frame))
         elif isinstance(node, ast.Try):
-            yield from self._body(node.body + node.orelse + node.finalbody, frame)
+            raised = yield from _until_raised(self._body(node.body, frame), node.body)
+            yield from self._body(node.finalbody if raised else node.orelse + node.finalbody, frame)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
         else:
@@ -499,6 +506,23 @@ def _writes_rows(call: ast.Call) -> bool:
         (func.attr == "update" and bool(call.args or call.keywords))
         or (func.attr == "execute" and not call.args)
     )
+
+
+def _until_raised(
+    body: Iterator[Emitted], statements: list[ast.stmt]
+) -> Generator[Emitted, None, bool]:
+    """A `try` body's Ops up to a call of its own that always raises (`op.drop_constraint(None,
+    …)`): the statements after it, and its `else`, never run. True when one raised."""
+    lines = {
+        s.value.lineno
+        for s in statements
+        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+    }
+    for emitted in body:
+        yield emitted
+        if isinstance(emitted.op, FailingCall) and emitted.op.loc.line in lines:
+            return True
+    return False
 
 
 def _loop_pass(body: Iterator[Emitted]) -> Generator[Emitted, None, bool]:
