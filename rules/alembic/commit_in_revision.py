@@ -84,8 +84,9 @@ def check(op: CommitInRevision, ctx: Context) -> Iterator[Violation]:
             op,
             f"`{op.call}()` commits what was written through that session on its own "
             "connection, apart from the revision's transaction: if the revision fails "
-            "later, those writes stay while its schema changes roll back, and re-running "
-            "the upgrade repeats them, which matters where they are not idempotent",
+            "later, those writes stay while its schema changes roll back (in a transaction), "
+            "and re-running the upgrade repeats them, which matters where they are not "
+            "idempotent",
             "Write through op.execute / op.get_bind() so the changes commit with the "
             "revision, or make each write idempotent (a WHERE that skips rows already "
             "changed, an INSERT … ON CONFLICT DO NOTHING).",
