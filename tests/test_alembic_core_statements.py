@@ -97,5 +97,8 @@ def test_deletes_name_their_table_and_condition() -> None:
     assert _op("sa.delete(t).where(t.c.id > 5)") == ops.Delete(
         loc=_LOC, table=ops.Name("t"), where="id > 5"
     )
+    assert _op("t.delete().where(t.c.id != None)") == ops.Delete(
+        loc=_LOC, table=ops.Name("t"), where="id IS NOT NULL"
+    )
     assert _op("t.delete()") == ops.Delete(loc=_LOC, table=ops.Name("t"))
     assert _op("t.select()") is None

@@ -149,7 +149,10 @@ def _condition(node: ast.expr, scope: Scope) -> str:
     (`t.c.id == row.id` → `id = :value`); `<expression>` for what is not read."""
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
         sign = _COMPARISONS[type(node.ops[0])]
-        return f"{_operand(node.left, scope)} {sign} {_operand(node.comparators[0], scope)}"
+        right = node.comparators[0]
+        if sign in ("=", "<>") and isinstance(right, ast.Constant) and right.value is None:
+            return f"{_operand(node.left, scope)} IS {'NOT ' if sign == '<>' else ''}NULL"
+        return f"{_operand(node.left, scope)} {sign} {_operand(right, scope)}"
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
         joiner = " AND " if isinstance(node.op, ast.BitAnd) else " OR "
         return f"({_condition(node.left, scope)}{joiner}{_condition(node.right, scope)})"
