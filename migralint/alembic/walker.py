@@ -6,7 +6,8 @@ op.get_context().autocommit_block():` (its Ops run outside the transaction), `if
 the dialect (only the configured dialect's branch; a condition the reader cannot
 decide walks both), `for` over a literal list, tuple or dict (`.items()`, unpacked
 into several names: once per item, else once; the same Op repeated at one place is
-kept once), `try` (the body, not the handlers), `if` on what the database holds (its
+kept once), `try` (the body, up to a call of its own that always raises, not the
+handlers), `if` on what the database holds (its
 Ops are `guarded`: see existence_guard.py), helper functions of the same file that
 receive `op` or `batch_op` (their bodies, with the arguments bound) or return one
 expression (`sa.Column(…)`, in the call's arguments), and names from classes and the
