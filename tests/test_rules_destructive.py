@@ -210,6 +210,19 @@ def test_enum_swap_by_renames_is_quiet_but_cascade_loses_columns() -> None:
     assert flagged("DROP TYPE mood; CREATE TYPE mood AS ENUM ('ok');", "drop-type") == []
 
 
+def test_type_dropped_with_cascade_and_recreated(tmp_path: Path) -> None:
+    """Re-created under its name, the type breaks no N-1 cast; CASCADE's column loss is
+    stated as fact only when the replay knows a column of the type, hedged otherwise."""
+    swap = "DROP TYPE IF EXISTS rr CASCADE; CREATE TYPE rr AS (a int, b text);"
+    (unknown,) = flagged(swap, "drop-type")
+    assert "release N-1 still finds it by name" in unknown and "casts" not in unknown
+    assert "if a table column has this type, CASCADE drops it" in unknown
+    history = {"V1__a.sql": "CREATE TYPE rr AS (a int); CREATE TABLE t (id int, r rr);"}
+    result = lint_tree(tmp_path, {**history, "V2__b.sql": swap})
+    (known,) = [f.message for f in result.findings if f.rule == "drop-type"]
+    assert "CASCADE also drops every table column of this type, with its data" in known
+
+
 def test_other_object_drops() -> None:
     assert flagged("DROP SEQUENCE s;", "drop-sequence")
     assert flagged("CREATE SEQUENCE s; DROP SEQUENCE s;", "drop-sequence") == []

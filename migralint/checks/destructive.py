@@ -142,13 +142,27 @@ def drops_columns(op: ops.DropObject) -> bool:
     return op.cascade and op.kind in _CASCADE_DROPS_COLUMNS
 
 
-def cascade_note(op: ops.DropObject) -> str:
-    """What CASCADE adds to a drop, for the message ('' without CASCADE)."""
+def cascade_note(op: ops.DropObject, ctx: Context) -> str:
+    """What CASCADE adds to a drop, for the message ('' without CASCADE): a fact when
+    the catalog knows a table column of the type, hedged otherwise."""
     if not op.cascade:
         return ""
     if drops_columns(op):
-        return "; CASCADE also drops every table column of this type, with its data"
+        if typed_columns(ctx, op.name):
+            return "; CASCADE also drops every table column of this type, with its data"
+        return "; if a table column has this type, CASCADE drops it with its data"
     return "; CASCADE also drops every object that depends on it"
+
+
+def typed_columns(ctx: Context, type_name: ops.Name) -> list[str]:
+    """`table.column` of every column the catalog knows to have this type."""
+    want = type_name.name.lower()
+    return [
+        f"{key}.{name}"
+        for key, table in ctx.catalog.tables.items()
+        for name, column in table.columns.items()
+        if column.type is not None and column.type.name.lower() == want
+    ]
 
 
 def refilled_later(ctx: Context, table: ops.Name) -> bool:
@@ -352,9 +366,11 @@ def dropped_object(
         return
     kind = op.kind.lower()
     what = listing(kind, names, "policies" if kind == "policy" else None)
+    if drops_columns(op) and recreated_later(ctx, op.kind, op.name, op.table):
+        harm = "(re-created below, so release N-1 still finds it by name)"
     claim = f"{what} {harm}" if len(names) == 1 else f"{what}: each {harm}"
     yield ctx.finding(
-        op, f"dropping {claim}{cascade_note(op)}", remove_later(what), covers=names.ops
+        op, f"dropping {claim}{cascade_note(op, ctx)}", remove_later(what), covers=names.ops
     )
 
 
