@@ -282,3 +282,17 @@ def test_a_table_whose_rows_were_copied_first_is_not_said_to_lose_its_data() -> 
     [found] = [f for f in lint_paths([case]).findings if f.rule == "drop-table"]
     assert "deletes" not in found.message and "breaks release N-1" in found.message
     assert "copied into event_logs on line 1: the data lives on there" in found.message
+
+
+def test_drop_default_of_a_column_the_migrations_never_show_is_hedged(tmp_path: Path) -> None:
+    files = {
+        "V1__t.sql": "CREATE TABLE t (id int, plain text, kept text DEFAULT 'x');",
+        "V2__d.sql": "ALTER TABLE t ALTER COLUMN kept DROP DEFAULT;",
+        "V3__d.sql": "ALTER TABLE t ALTER COLUMN plain DROP DEFAULT;",
+        "V4__d.sql": "ALTER TABLE elsewhere ALTER COLUMN c DROP DEFAULT;",
+    }
+    result = lint_tree(tmp_path, files, select=("drop-default",))
+    found = {Path(f.path).name: f.message for f in result.findings}
+    assert found["V2__d.sql"].endswith("will store NULL instead")
+    assert "V3__d.sql" not in found  # no default to drop
+    assert found["V4__d.sql"].endswith("if it has a default (the migrations never show it)")

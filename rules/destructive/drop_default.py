@@ -83,4 +83,6 @@ def _harm(op: DropDefault, ctx: Context) -> tuple[str, str] | None:
             return None  # N-1 never writes it and reads NULL, as before the migration
     elif column is not None and not has_default(column):
         return None  # nothing to drop
+    if column is None:  # created outside the migrations: whether it has a default is unseen
+        return op.column, "store NULL instead, if it has a default (the migrations never show it)"
     return op.column, "fail (the column is NOT NULL)" if required else "store NULL instead"
