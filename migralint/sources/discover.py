@@ -258,7 +258,7 @@ class _DiskProbe:
         self._runners: dict[Path, str | None] = {}
         self._sqitch: dict[Path, sqitch.Project | None] = {}
         self._folder_marks: dict[str, _Marks] = {}
-        self._above_of: dict[str, _Above] = {}
+        self._above_of: dict[tuple[str, int], _Above] = {}
         self._changelogs: dict[Path, Changelogs | None] = {}
         self._sums: dict[Path, atlas.Sum | None] = {}
         self._manifests: dict[Path, temporal.Manifest] = {}
@@ -309,25 +309,28 @@ class _DiskProbe:
 
     def _above(self, folder: Path) -> _Above:
         """The nearest folders at or above `folder` that hold a Sqitch project's marker
-        or changelog-named files, up to the repository's root or _MANIFEST_LEVELS up:
-        each folder's answer once, each folder above listed once per run."""
-        key = os.fspath(folder)
-        if key not in self._above_of:
-            sqitch_root: Path | None = None
-            changelogs: tuple[Path, tuple[str, ...]] | None = None
-            here = key
-            for _ in range(_MANIFEST_LEVELS + 1):
-                marks = self._marks(here)
-                if marks.sqitch and sqitch_root is None:
-                    sqitch_root = Path(here)
-                if marks.changelogs and changelogs is None:
-                    changelogs = (Path(here), marks.changelogs)
-                parent = os.path.dirname(here) or os.curdir
-                if marks.repository_root or parent == here:
-                    break
-                here = parent
-            self._above_of[key] = _Above(sqitch_root, changelogs)
-        return self._above_of[key]
+        or changelog-named files, up to the repository's root or _MANIFEST_LEVELS up."""
+        return self._above_from(os.fspath(folder), _MANIFEST_LEVELS)
+
+    def _above_from(self, here: str, levels: int) -> _Above:
+        """`_above` of `here`, looking at most `levels` folders further up: each answer
+        once per run, so the 500 sibling folders of a Prisma set share their parent's
+        instead of each climbing the same folders again."""
+        key = (here, levels)
+        found = self._above_of.get(key)
+        if found is None:
+            marks = self._marks(here)
+            parent = os.path.dirname(here) or os.curdir
+            if marks.repository_root or parent == here or levels == 0:
+                above = _NOTHING_ABOVE
+            else:
+                above = self._above_from(parent, levels - 1)
+            found = _Above(
+                Path(here) if marks.sqitch else above.sqitch,
+                (Path(here), marks.changelogs) if marks.changelogs else above.changelogs,
+            )
+            self._above_of[key] = found
+        return found
 
     def _marks(self, here: str) -> _Marks:
         """What a folder above a migration holds, each folder listed once per run."""
@@ -336,12 +339,17 @@ class _DiskProbe:
                 names = os.listdir(here)
             except OSError:
                 names = []
+            self.listed(here, names)
+        return self._folder_marks[here]
+
+    def listed(self, here: str, names: list[str]) -> None:
+        """The names of a folder the walk has listed anyway: not listed again above."""
+        if here not in self._folder_marks:
             self._folder_marks[here] = _Marks(
                 sqitch=any(n in sqitch.MARKERS for n in names),
                 repository_root=".git" in names,
                 changelogs=tuple(sorted(n for n in names if liquibase.is_changelog_name(n))),
             )
-        return self._folder_marks[here]
 
     def _read_changelogs(self, here: Path, names: tuple[str, ...]) -> Changelogs | None:
         """The files the folder's master changelogs (those no other one includes) run,
@@ -449,6 +457,9 @@ class _Above:
     changelogs: tuple[Path, tuple[str, ...]] | None  # nearest changelog-named files
 
 
+_NOTHING_ABOVE = _Above(None, None)
+
+
 def _sorted_files(folder: Path) -> list[Path]:
     """A folder's files, by path, its subfolders' too (Liquibase's includeAll order)."""
     return sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
@@ -536,7 +547,9 @@ class _Finder:
                     self.rejected.append(problem)
             stack.extend(reversed(subdirs))
             if files:
-                folder = read_folder(Path(directory), (e.name for e in entries))
+                names = [e.name for e in entries]
+                folder = read_folder(Path(directory), names)
+                self.probe.listed(os.fspath(folder.path), names)
                 self._folders[directory] = folder
                 for entry, file_id in files:
                     self._take(folder, entry.name, relative + entry.name, file_id)
